@@ -1,0 +1,22 @@
+/* The few C string and memory routines the hypervisor provides itself.
+ * The names are the standard ones because the compiler emits calls to
+ * memcpy/memset on its own; host unit tests use the C library's. */
+#ifndef HV_STRING_H
+#define HV_STRING_H
+
+#include "hv/types.h"
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+/* Copies at most size-1 bytes and always terminates (when size > 0).
+ * Returns strlen(src), so a result >= size means truncation. */
+size_t hv_strlcpy(char *dst, const char *src, size_t size);
+
+#endif

@@ -1,0 +1,17 @@
+/* 16550-compatible UART, polled, 8N1. */
+#ifndef DRIVERS_UART16550_H
+#define DRIVERS_UART16550_H
+
+#include "hv/types.h"
+
+struct uart16550 {
+	u16 port;
+	bool present; /* false when the scratch register test failed */
+};
+
+void uart16550_init(struct uart16550 *u, u16 port, u32 baud);
+void uart16550_putc(struct uart16550 *u, char c);
+/* Waits until the last character has left the shift register. */
+void uart16550_flush(struct uart16550 *u);
+
+#endif

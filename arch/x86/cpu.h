@@ -1,0 +1,121 @@
+/* Thin wrappers over privileged x86 instructions and the registers the
+ * core reads. */
+#ifndef ARCH_X86_CPU_H
+#define ARCH_X86_CPU_H
+
+#include "hv/types.h"
+
+#define CR0_PE BIT(0)
+#define CR0_NE BIT(5)
+#define CR0_WP BIT(16)
+#define CR0_PG BIT(31)
+#define CR4_PAE BIT(5)
+#define CR4_PGE BIT(7)
+#define CR4_VMXE BIT(13)
+
+#define RFLAGS_IF BIT(9)
+
+struct cpuid_regs {
+	u32 eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(u32 leaf, u32 subleaf)
+{
+	struct cpuid_regs r;
+
+	asm volatile("cpuid"
+		     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+		     : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+
+/* RDMSR that survives a #GP (an MSR the CPU does not have): returns false
+ * and leaves *out untouched. The exception-fixup table makes the #GP
+ * handler resume at label 2. */
+static inline bool rdmsr_safe(u32 msr, u64 *out)
+{
+	u32 lo = 0, hi = 0;
+	int ok = 1;
+
+	asm volatile("1: rdmsr\n"
+		     "2:\n"
+		     ".pushsection .ex_table, \"a\"\n"
+		     ".balign 8\n"
+		     ".quad 1b, 3f\n"
+		     ".popsection\n"
+		     ".pushsection .text.fixup, \"ax\"\n"
+		     "3: xorl %2, %2\n"
+		     "jmp 2b\n"
+		     ".popsection\n"
+		     : "=a"(lo), "=d"(hi), "+r"(ok)
+		     : "c"(msr));
+	if (ok)
+		*out = ((u64)hi << 32) | lo;
+	return ok;
+}
+
+#define DEFINE_READ_CR(n)                                                    \
+	static inline u64 read_cr##n(void)                                   \
+	{                                                                    \
+		u64 v;                                                       \
+		asm volatile("mov %%cr" #n ", %0" : "=r"(v));                \
+		return v;                                                    \
+	}
+DEFINE_READ_CR(0)
+DEFINE_READ_CR(2)
+DEFINE_READ_CR(3)
+DEFINE_READ_CR(4)
+
+static inline void write_cr3(u64 v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void write_cr4(u64 v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline u64 read_rflags(void)
+{
+	u64 v;
+
+	asm volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+static inline u64 read_rbp(void)
+{
+	return (u64)__builtin_frame_address(0);
+}
+
+static inline void cpu_relax(void)
+{
+	asm volatile("pause");
+}
+
+static inline __noreturn void cpu_halt_forever(void)
+{
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+static inline void cpu_idle(void)
+{
+	asm volatile("hlt");
+}
+
+#endif

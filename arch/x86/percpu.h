@@ -1,0 +1,55 @@
+/* Per-CPU data, reached through the GS base from the very first C code, so
+ * that secondary CPUs later only need their own struct percpu. */
+#ifndef ARCH_X86_PERCPU_H
+#define ARCH_X86_PERCPU_H
+
+#include "hv/types.h"
+
+#define IST_STACK_SIZE 8192
+#define GDT_ENTRIES 5
+
+enum ist_slot {
+	IST_NMI = 1,
+	IST_DOUBLE_FAULT = 2,
+	IST_MACHINE_CHECK = 3,
+	IST_COUNT = 3,
+};
+
+struct tss64 {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+
+_Static_assert(sizeof(struct tss64) == 104, "TSS layout");
+
+struct percpu {
+	struct percpu *self; /* must stay first: this_cpu() reads %gs:0 */
+	u32 cpu_id;
+	u32 exception_depth;
+	u64 stack_bottom;
+	u64 stack_top;
+	u64 gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+	struct tss64 tss __attribute__((aligned(16)));
+	u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
+};
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	asm volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* Points GS base at the boot CPU's struct percpu; first thing in C. */
+void percpu_init_boot_cpu(void);
+
+/* True when [addr, addr+len) lies inside one of this CPU's stacks. */
+bool percpu_on_stack(u64 addr, u64 len);
+
+#endif

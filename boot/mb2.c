@@ -1,0 +1,456 @@
+/* Multiboot2 boot information parsing. The block is treated as untrusted
+ * bytes: every read goes through rd32()/rd64() at an offset that has been
+ * checked against the validated total_size first, so a corrupt tag list
+ * can make mb2_parse() fail but never read outside [info, info+total). */
+#include "boot/mb2.h"
+#include "hv/printf.h"
+#include "hv/string.h"
+
+enum {
+	TAG_END = 0,
+	TAG_CMDLINE = 1,
+	TAG_LOADER_NAME = 2,
+	TAG_MODULE = 3,
+	TAG_BASIC_MEMINFO = 4,
+	TAG_MMAP = 6,
+	TAG_FRAMEBUFFER = 8,
+	TAG_EFI64 = 12,
+	TAG_ACPI_OLD = 14,
+	TAG_ACPI_NEW = 15,
+	TAG_EFI_MMAP = 17,
+	TAG_EFI_BS = 18,
+	TAG_EFI64_IH = 20,
+};
+
+#define MB2_HDR_SIZE 8u		/* total_size + reserved */
+#define MB2_TAG_HDR 8u		/* type + size */
+#define MB2_MMAP_ENTRY_MIN 24u
+#define MB2_EFI_DESC_MIN 40u
+#define RSDP_V1_LEN 20u
+#define RSDP_V2_LEN 36u
+
+/* Everything a tag handler needs: the validated byte range, the output
+ * and where to report. `off`/`size` describe the tag being handled. */
+struct mb2_ctx {
+	const u8 *p;
+	u32 total;
+	struct boot_info *out;
+	char *err;
+	size_t errlen;
+	u32 off;
+	u32 type;
+	u32 size;
+};
+
+/* Little-endian loads assembled from bytes: no alignment assumptions,
+ * since entry_size/descriptor_size may step entries to odd offsets. */
+static u64 rd_le(const u8 *p, unsigned int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+static u32 rd32(const struct mb2_ctx *c, u32 off)
+{
+	return (u32)rd_le(c->p + off, 4);
+}
+
+static u64 rd64(const struct mb2_ctx *c, u32 off)
+{
+	return rd_le(c->p + off, 8);
+}
+
+#define mb2_fail(c, st, ...)                                                 \
+	({                                                                   \
+		if ((c)->err && (c)->errlen)                                 \
+			hv_snprintf((c)->err, (c)->errlen, __VA_ARGS__);     \
+		(st);                                                        \
+	})
+
+/* Copies the string that occupies [off, end) of the block into dst,
+ * stopping at a NUL, the end of the tag or dst's capacity, and always
+ * terminates: loaders are not trusted to include the NUL. */
+static void copy_tag_string(const struct mb2_ctx *c, u32 off, u32 end,
+			    char *dst, size_t dstlen)
+{
+	size_t n = 0;
+
+	while (off < end && n + 1 < dstlen && c->p[off] != '\0')
+		dst[n++] = (char)c->p[off++];
+	dst[n] = '\0';
+}
+
+/* Bytes a tag of `type` must have before its variable part (the spec's
+ * fixed fields); unknown types only need their header. */
+static u32 tag_min_size(u32 type)
+{
+	switch (type) {
+	case TAG_MODULE:
+	case TAG_BASIC_MEMINFO:
+	case TAG_MMAP:
+	case TAG_EFI64:
+	case TAG_EFI_MMAP:
+	case TAG_EFI64_IH:
+		return 16;
+	case TAG_FRAMEBUFFER:
+		return 31; /* ... bpp u8, type u8, reserved u8 */
+	case TAG_ACPI_OLD:
+	case TAG_ACPI_NEW:
+		return MB2_TAG_HDR + RSDP_V1_LEN;
+	default:
+		return MB2_TAG_HDR;
+	}
+}
+
+/* Higher rank wins: EFI map > e820-style map > basic meminfo. */
+static int memmap_rank(u32 source)
+{
+	switch (source) {
+	case MEMMAP_EFI:
+		return 3;
+	case MEMMAP_E820:
+		return 2;
+	case MEMMAP_BASIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Makes `source` the map being collected if it beats the current one
+ * (dropping what an inferior source stored). False means "ignore this
+ * tag's entries"; the first tag of the best kind is the one used. */
+static bool memmap_take_source(struct boot_info *out, u32 source)
+{
+	if (memmap_rank(source) <= memmap_rank(out->memmap_source))
+		return false;
+	out->memmap_source = source;
+	out->memmap_count = 0;
+	out->memmap_dropped = 0;
+	return true;
+}
+
+static void memmap_add(struct boot_info *out, u64 base, u64 length, u32 type)
+{
+	struct mem_range *r;
+
+	if (!length)
+		return;
+	if (out->memmap_count >= BOOT_MEMMAP_MAX) {
+		out->memmap_dropped++;
+		return;
+	}
+	r = &out->memmap[out->memmap_count++];
+	r->base = base;
+	r->length = length;
+	r->type = type;
+	r->pad = 0;
+}
+
+static u32 e820_type(u32 t)
+{
+	switch (t) {
+	case 1:
+		return MEM_USABLE;
+	case 3:
+		return MEM_ACPI_RECLAIM;
+	case 4:
+		return MEM_ACPI_NVS;
+	case 5:
+		return MEM_BAD;
+	default:
+		return MEM_RESERVED;
+	}
+}
+
+static u32 efi_type(u32 t)
+{
+	switch (t) {
+	case 1: /* loader code */
+	case 2: /* loader data */
+	case 3: /* boot services code */
+	case 4: /* boot services data */
+	case 7: /* conventional */
+		return MEM_USABLE;
+	case 8:
+		return MEM_BAD;
+	case 9:
+		return MEM_ACPI_RECLAIM;
+	case 10:
+		return MEM_ACPI_NVS;
+	default:
+		return MEM_RESERVED;
+	}
+}
+
+/* Tag 6: u32 entry_size, u32 entry_version, then entries of entry_size
+ * bytes ({u64 base, u64 length, u32 type, u32 reserved}). A trailing
+ * partial entry is ignored. */
+static enum mb2_status parse_mmap(struct mb2_ctx *c)
+{
+	u32 esize = rd32(c, c->off + 8);
+	u32 end = c->off + c->size;
+
+	if (esize < MB2_MMAP_ENTRY_MIN)
+		return mb2_fail(c, MB2_BAD_TAG_SIZE,
+				"mmap tag at offset 0x%x: entry_size %u < %u",
+				c->off, esize, MB2_MMAP_ENTRY_MIN);
+	if (!memmap_take_source(c->out, MEMMAP_E820))
+		return MB2_OK;
+	for (u32 e = c->off + 16; esize <= end - e; e += esize)
+		memmap_add(c->out, rd64(c, e), rd64(c, e + 8),
+			   e820_type(rd32(c, e + 16)));
+	return MB2_OK;
+}
+
+/* EFI lengths come in pages; saturate instead of wrapping. */
+static u64 efi_pages_to_bytes(u64 pages)
+{
+	if (pages > (~0ULL >> PAGE_SHIFT))
+		return ~0ULL;
+	return pages << PAGE_SHIFT;
+}
+
+/* Tag 17: u32 descriptor_size, u32 descriptor_version, then UEFI memory
+ * descriptors {u32 Type; u32 pad; u64 PhysicalStart; u64 VirtualStart;
+ * u64 NumberOfPages; u64 Attribute} stepped by descriptor_size. */
+static enum mb2_status parse_efi_mmap(struct mb2_ctx *c)
+{
+	u32 dsize = rd32(c, c->off + 8);
+	u32 end = c->off + c->size;
+
+	if (dsize < MB2_EFI_DESC_MIN)
+		return mb2_fail(c, MB2_BAD_TAG_SIZE,
+				"EFI mmap tag at offset 0x%x: descriptor_size %u < %u",
+				c->off, dsize, MB2_EFI_DESC_MIN);
+	if (!memmap_take_source(c->out, MEMMAP_EFI))
+		return MB2_OK;
+	for (u32 d = c->off + 16; dsize <= end - d; d += dsize)
+		memmap_add(c->out, rd64(c, d + 8),
+			   efi_pages_to_bytes(rd64(c, d + 24)),
+			   efi_type(rd32(c, d)));
+	return MB2_OK;
+}
+
+/* Tag 4: mem_lower/mem_upper in KiB, used only without a real map. */
+static void parse_basic_meminfo(struct mb2_ctx *c)
+{
+	u64 lower = (u64)rd32(c, c->off + 8) << 10;
+	u64 upper = (u64)rd32(c, c->off + 12) << 10;
+
+	if (!memmap_take_source(c->out, MEMMAP_BASIC))
+		return;
+	memmap_add(c->out, 0, lower, MEM_USABLE);
+	memmap_add(c->out, MIB, upper, MEM_USABLE);
+}
+
+/* Tag 3: u32 mod_start, u32 mod_end, then the module's string. */
+static void parse_module(struct mb2_ctx *c)
+{
+	struct boot_info *out = c->out;
+	struct boot_module *m;
+
+	if (out->module_count >= BOOT_MODULES_MAX) {
+		out->modules_dropped++;
+		return;
+	}
+	m = &out->modules[out->module_count++];
+	m->start = rd32(c, c->off + 8);
+	m->end = rd32(c, c->off + 12);
+	copy_tag_string(c, c->off + 16, c->off + c->size, m->string,
+			sizeof(m->string));
+}
+
+/* Tag 8: only the common part is read; an unknown framebuffer_type
+ * leaves out->fb zeroed (FB_NONE). */
+static void parse_framebuffer(struct mb2_ctx *c)
+{
+	struct boot_framebuffer *fb = &c->out->fb;
+	u8 type = c->p[c->off + 29];
+
+	if (type > 2)
+		return;
+	fb->addr = rd64(c, c->off + 8);
+	fb->pitch = rd32(c, c->off + 16);
+	fb->width = rd32(c, c->off + 20);
+	fb->height = rd32(c, c->off + 24);
+	fb->bpp = c->p[c->off + 28];
+	fb->type = (u8)(type + 1); /* 0 indexed, 1 RGB, 2 EGA text */
+}
+
+/* Tags 14/15: a copy of the RSDP. The ACPI 2.0+ XSDP beats the 1.0 RSDP
+ * in either order; of several of one kind the first is kept. */
+static void parse_rsdp(struct mb2_ctx *c, u32 revision)
+{
+	struct boot_info *out = c->out;
+	u32 len = MIN(c->size - MB2_TAG_HDR,
+		      revision == 2 ? RSDP_V2_LEN : RSDP_V1_LEN);
+
+	if (out->rsdp_revision >= revision)
+		return;
+	memset(out->rsdp, 0, sizeof(out->rsdp));
+	memcpy(out->rsdp, c->p + c->off + MB2_TAG_HDR, len);
+	out->rsdp_length = len;
+	out->rsdp_revision = revision;
+}
+
+/* Dispatches one tag whose header and fixed part are known to lie
+ * inside the block. Unknown types are skipped. */
+static enum mb2_status parse_tag(struct mb2_ctx *c)
+{
+	struct boot_info *out = c->out;
+	u32 str = c->off + MB2_TAG_HDR, end = c->off + c->size;
+
+	switch (c->type) {
+	case TAG_CMDLINE:
+		copy_tag_string(c, str, end, out->cmdline,
+				sizeof(out->cmdline));
+		break;
+	case TAG_LOADER_NAME:
+		copy_tag_string(c, str, end, out->loader_name,
+				sizeof(out->loader_name));
+		break;
+	case TAG_MODULE:
+		parse_module(c);
+		break;
+	case TAG_BASIC_MEMINFO:
+		parse_basic_meminfo(c);
+		break;
+	case TAG_MMAP:
+		return parse_mmap(c);
+	case TAG_FRAMEBUFFER:
+		parse_framebuffer(c);
+		break;
+	case TAG_EFI64:
+		out->efi_system_table = rd64(c, str);
+		break;
+	case TAG_ACPI_OLD:
+	case TAG_ACPI_NEW:
+		parse_rsdp(c, c->type == TAG_ACPI_NEW ? 2 : 1);
+		break;
+	case TAG_EFI_MMAP:
+		return parse_efi_mmap(c);
+	case TAG_EFI_BS:
+		out->efi_boot_services_active = true;
+		break;
+	case TAG_EFI64_IH:
+		out->efi_image_handle = rd64(c, str);
+		break;
+	}
+	return MB2_OK;
+}
+
+/* Reads the tag header at c->off and checks its size against the block
+ * and against the fixed part of its type. */
+static enum mb2_status check_tag(struct mb2_ctx *c)
+{
+	u32 min;
+
+	if (c->total - c->off < MB2_TAG_HDR)
+		return mb2_fail(c, MB2_TAG_OVERRUN,
+				"tag header at offset 0x%x runs past total_size %u",
+				c->off, c->total);
+	c->type = rd32(c, c->off);
+	c->size = rd32(c, c->off + 4);
+	min = tag_min_size(c->type);
+	if (c->size < min)
+		return mb2_fail(c, MB2_BAD_TAG_SIZE,
+				"tag type %u at offset 0x%x: size %u < %u",
+				c->type, c->off, c->size, min);
+	if (c->size > c->total - c->off)
+		return mb2_fail(c, MB2_TAG_OVERRUN,
+				"tag type %u at offset 0x%x: size %u runs past total_size %u",
+				c->type, c->off, c->size, c->total);
+	return MB2_OK;
+}
+
+/* Walks the tag list up to and including the end tag. Sizes are at most
+ * MB2_INFO_MAX_SIZE, so the offset arithmetic cannot overflow. */
+static enum mb2_status walk_tags(struct mb2_ctx *c)
+{
+	enum mb2_status st;
+
+	for (c->off = MB2_HDR_SIZE; c->off < c->total;
+	     c->off += (u32)ALIGN_UP(c->size, 8)) {
+		st = check_tag(c);
+		if (st != MB2_OK)
+			return st;
+		if (c->type == TAG_END)
+			return MB2_OK;
+		st = parse_tag(c);
+		if (st != MB2_OK)
+			return st;
+	}
+	return mb2_fail(c, MB2_NO_END_TAG, "no end tag within total_size %u",
+			c->total);
+}
+
+/* Validates the fixed part: alignment and total_size against the
+ * minimum (header + end tag), MB2_INFO_MAX_SIZE and `avail`. */
+static enum mb2_status check_header(struct mb2_ctx *c, const void *info,
+				    size_t avail)
+{
+	if ((uintptr_t)info & 7)
+		return mb2_fail(c, MB2_BAD_ALIGNMENT,
+				"info block at %p is not 8-byte aligned", info);
+	if (avail < MB2_HDR_SIZE)
+		return mb2_fail(c, MB2_BAD_TOTAL_SIZE,
+				"only %zu bytes available, header needs %u",
+				avail, MB2_HDR_SIZE);
+	c->total = rd32(c, 0);
+	if (c->total < MB2_HDR_SIZE + MB2_TAG_HDR ||
+	    c->total > MB2_INFO_MAX_SIZE || c->total > avail)
+		return mb2_fail(c, MB2_BAD_TOTAL_SIZE,
+				"total_size %u outside [%u, %zu]", c->total,
+				MB2_HDR_SIZE + MB2_TAG_HDR,
+				MIN((size_t)MB2_INFO_MAX_SIZE, avail));
+	return MB2_OK;
+}
+
+enum mb2_status mb2_parse(u32 magic, const void *info, size_t avail,
+			  u64 info_phys, struct boot_info *out, char *err,
+			  size_t errlen)
+{
+	struct mb2_ctx c = {
+		.p = info, .out = out, .err = err, .errlen = errlen,
+	};
+	enum mb2_status st;
+
+	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		err[0] = '\0';
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		return mb2_fail(&c, MB2_BAD_MAGIC,
+				"bad multiboot2 magic 0x%x (want 0x%x)", magic,
+				MB2_BOOTLOADER_MAGIC);
+	st = check_header(&c, info, avail);
+	if (st != MB2_OK)
+		return st;
+	out->info_start = info_phys;
+	out->info_end = info_phys + c.total;
+	return walk_tags(&c);
+}
+
+const char *mb2_status_name(enum mb2_status st)
+{
+	switch (st) {
+	case MB2_OK:
+		return "ok";
+	case MB2_BAD_MAGIC:
+		return "bad magic";
+	case MB2_BAD_ALIGNMENT:
+		return "bad alignment";
+	case MB2_BAD_TOTAL_SIZE:
+		return "bad total size";
+	case MB2_BAD_TAG_SIZE:
+		return "bad tag size";
+	case MB2_TAG_OVERRUN:
+		return "tag overrun";
+	case MB2_NO_END_TAG:
+		return "no end tag";
+	}
+	return "unknown status";
+}

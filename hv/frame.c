@@ -1,0 +1,270 @@
+/* Bitmap physical frame allocator. Two bitmaps of one bit per frame:
+ * `bitmap` (set = not available: allocated, reserved, not RAM, or the
+ * padding bits past nframes) and `allocated` (set = handed out by
+ * frame_alloc*() and not yet freed). allocated implies used, so frees
+ * are validated against `allocated` and never touch holes or reserved
+ * frames. free_frames always equals the number of clear `bitmap` bits. */
+#include "hv/frame.h"
+
+#define U64_MAX (~0ULL)
+#define NO_FRAME U64_MAX
+
+static bool bit_test(const u64 *map, u64 i)
+{
+	return (map[i >> 6] >> (i & 63)) & 1;
+}
+
+static void bit_set(u64 *map, u64 i)
+{
+	map[i >> 6] |= BIT(i & 63);
+}
+
+/* Sets (or clears) bits [first, first+count), a word at a time where
+ * the run covers whole words. */
+static void bits_assign(u64 *map, u64 first, u64 count, bool set)
+{
+	for (; count && (first & 63); first++, count--) {
+		if (set)
+			bit_set(map, first);
+		else
+			map[first >> 6] &= ~BIT(first & 63);
+	}
+	for (; count >= 64; first += 64, count -= 64)
+		map[first >> 6] = set ? U64_MAX : 0;
+	for (; count; first++, count--) {
+		if (set)
+			bit_set(map, first);
+		else
+			map[first >> 6] &= ~BIT(first & 63);
+	}
+}
+
+static u64 popcount64(u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+static u64 words_for(u64 nframes)
+{
+	return (nframes + 63) / 64;
+}
+
+/* [lo, hi) widened to pages; the end saturates at the last whole page
+ * instead of wrapping. Returns the frame count (0 when empty). */
+static u64 page_span(u64 lo, u64 hi, u64 *base)
+{
+	*base = ALIGN_DOWN(lo, PAGE_SIZE);
+	if (hi <= lo)
+		return 0;
+	hi = hi > (U64_MAX & PAGE_MASK) ? (U64_MAX & PAGE_MASK)
+					: ALIGN_UP(hi, PAGE_SIZE);
+	return hi > *base ? (hi - *base) >> PAGE_SHIFT : 0;
+}
+
+size_t frame_bitmap_bytes(u64 lo, u64 hi)
+{
+	u64 base;
+
+	return (size_t)(2 * 8 * words_for(page_span(lo, hi, &base)));
+}
+
+static u64 range_end(const struct mem_range *r)
+{
+	return r->length > U64_MAX - r->base ? U64_MAX : r->base + r->length;
+}
+
+/* Lowest start and highest end over the non-empty ranges. */
+static void ranges_extent(const struct mem_range *r, u32 n, u64 *lo, u64 *hi)
+{
+	*lo = U64_MAX;
+	*hi = 0;
+	for (u32 i = 0; i < n; i++) {
+		if (!r[i].length)
+			continue;
+		*lo = MIN(*lo, r[i].base);
+		*hi = MAX(*hi, range_end(&r[i]));
+	}
+	if (*lo > *hi)
+		*lo = *hi = 0;
+}
+
+/* Clears the bits of the whole pages inside r (rounded inward). */
+static void mark_range_free(struct frame_alloc *fa, const struct mem_range *r)
+{
+	u64 s = ALIGN_UP(r->base, PAGE_SIZE);
+	u64 e = ALIGN_DOWN(range_end(r), PAGE_SIZE);
+
+	if (!r->length || s < r->base || s >= e)
+		return;
+	bits_assign(fa->bitmap, (s - fa->base) >> PAGE_SHIFT,
+		    (e - s) >> PAGE_SHIFT, false);
+}
+
+void frame_init(struct frame_alloc *fa, const struct mem_range *free, u32 n,
+		u64 *bitmap)
+{
+	u64 lo, hi, nwords, used = 0;
+
+	ranges_extent(free, n, &lo, &hi);
+	fa->nframes = page_span(lo, hi, &fa->base);
+	nwords = words_for(fa->nframes);
+	fa->bitmap = bitmap;
+	fa->allocated = nwords ? bitmap + nwords : bitmap;
+	fa->hint = 0;
+	for (u64 w = 0; w < nwords; w++) {
+		fa->bitmap[w] = U64_MAX;
+		fa->allocated[w] = 0;
+	}
+	for (u32 i = 0; i < n; i++)
+		mark_range_free(fa, &free[i]);
+	/* Physical address 0 is never handed out. */
+	if (fa->nframes && fa->base == 0)
+		bit_set(fa->bitmap, 0);
+	for (u64 w = 0; w < nwords; w++)
+		used += popcount64(fa->bitmap[w]);
+	fa->free_frames = nwords * 64 - used;
+	fa->total_frames = fa->free_frames;
+}
+
+/* Frame index of pa, or NO_FRAME when pa lies outside the bitmap. */
+static u64 frame_index(const struct frame_alloc *fa, u64 pa)
+{
+	u64 i;
+
+	if (pa < fa->base)
+		return NO_FRAME;
+	i = (pa - fa->base) >> PAGE_SHIFT;
+	return i < fa->nframes ? i : NO_FRAME;
+}
+
+/* Reserves every frame that [start, end) touches. */
+void frame_reserve(struct frame_alloc *fa, u64 start, u64 end)
+{
+	u64 first, last, s;
+	u64 n = page_span(start, end, &s);
+
+	if (!n || !fa->nframes || s + (n << PAGE_SHIFT) <= fa->base)
+		return;
+	first = s < fa->base ? 0 : (s - fa->base) >> PAGE_SHIFT;
+	last = (s + (n << PAGE_SHIFT) - fa->base) >> PAGE_SHIFT;
+	last = MIN(last, fa->nframes);
+	for (u64 i = first; i < last; i++) {
+		if (!bit_test(fa->bitmap, i)) {
+			bit_set(fa->bitmap, i);
+			fa->free_frames--;
+		}
+	}
+}
+
+/* First free frame in [from, to), or `to`; skips fully used words. */
+static u64 next_free(const struct frame_alloc *fa, u64 from, u64 to)
+{
+	u64 i = from;
+
+	while (i < to) {
+		if (!(i & 63) && fa->bitmap[i >> 6] == U64_MAX)
+			i += 64;
+		else if (bit_test(fa->bitmap, i))
+			i++;
+		else
+			return i;
+	}
+	return to;
+}
+
+/* First used frame in [i, i+count), or i+count when all are free. */
+static u64 first_used(const struct frame_alloc *fa, u64 i, u64 count)
+{
+	for (u64 end = i + count; i < end; i++)
+		if (bit_test(fa->bitmap, i))
+			return i;
+	return i;
+}
+
+/* Smallest index >= i whose physical frame number is a multiple of
+ * align_frames. Frame numbers are < 2^52, so this cannot overflow. */
+static u64 align_index(const struct frame_alloc *fa, u64 i, u64 align_frames)
+{
+	u64 pfn = (fa->base >> PAGE_SHIFT) + i;
+
+	return ALIGN_UP(pfn, align_frames) - (fa->base >> PAGE_SHIFT);
+}
+
+/* Lowest aligned start in [from, last_start] of `count` free frames,
+ * or NO_FRAME. A used frame inside a candidate run rules out every
+ * start up to it, so the search jumps past it. */
+static u64 find_run(const struct frame_alloc *fa, u64 from, u64 last_start,
+		    u64 count, u64 align_frames)
+{
+	u64 i = from, used;
+
+	for (;;) {
+		i = next_free(fa, i, fa->nframes);
+		i = align_index(fa, i, align_frames);
+		if (i > last_start)
+			return NO_FRAME;
+		used = first_used(fa, i, count);
+		if (used == i + count)
+			return i;
+		i = used + 1;
+	}
+}
+
+static void take_run(struct frame_alloc *fa, u64 i, u64 count)
+{
+	bits_assign(fa->bitmap, i, count, true);
+	bits_assign(fa->allocated, i, count, true);
+	fa->free_frames -= count;
+	fa->hint = i + count < fa->nframes ? i + count : 0;
+}
+
+/* Next-fit: search from the hint to the end, then from the start for
+ * runs beginning below the hint. */
+u64 frame_alloc_contig(struct frame_alloc *fa, u64 count, u64 align)
+{
+	u64 af, last, i;
+
+	if (!count || !align || (align & (align - 1)) ||
+	    count > fa->free_frames)
+		return 0;
+	af = MAX(align, PAGE_SIZE) >> PAGE_SHIFT;
+	last = fa->nframes - count;
+	i = find_run(fa, MIN(fa->hint, last), last, count, af);
+	if (i == NO_FRAME && fa->hint)
+		i = find_run(fa, 0, MIN(fa->hint - 1, last), count, af);
+	if (i == NO_FRAME)
+		return 0;
+	take_run(fa, i, count);
+	return fa->base + (i << PAGE_SHIFT);
+}
+
+u64 frame_alloc(struct frame_alloc *fa)
+{
+	return frame_alloc_contig(fa, 1, PAGE_SIZE);
+}
+
+bool frame_free(struct frame_alloc *fa, u64 pa, u64 count)
+{
+	u64 i = frame_index(fa, pa);
+
+	if ((pa & ~PAGE_MASK) || !count || i == NO_FRAME ||
+	    count > fa->nframes - i)
+		return false;
+	for (u64 k = i; k < i + count; k++)
+		if (!bit_test(fa->allocated, k))
+			return false;
+	bits_assign(fa->allocated, i, count, false);
+	bits_assign(fa->bitmap, i, count, false);
+	fa->free_frames += count;
+	return true;
+}
+
+bool frame_is_free(const struct frame_alloc *fa, u64 pa)
+{
+	u64 i = frame_index(fa, pa);
+
+	return i != NO_FRAME && !bit_test(fa->bitmap, i);
+}

@@ -1,0 +1,282 @@
+/* Memory-map normalization and hole subtraction.
+ *
+ * Ranges are handled as half-open [start, end). A range whose base+length
+ * wraps past 2^64 is clamped to end at 2^64-1 (its very last byte is
+ * lost, which no one can use anyway); zero-length ranges are ignored.
+ * Types outside enum mem_type are treated as MEM_RESERVED.
+ *
+ * memmap_normalize() sweeps the boundaries of the input in increasing
+ * order without sorting or copying it: at each position it asks which
+ * ranges cover it and where the next boundary is. That is O(n^2) with
+ * no storage beyond the output, which suits a small kernel stack. */
+#include "hv/memmap.h"
+
+#define U64_MAX (~0ULL)
+
+/* The non-empty interval [*s, *e) covered by r; false when empty. */
+static bool range_span(const struct mem_range *r, u64 *s, u64 *e)
+{
+	*s = r->base;
+	*e = r->length > U64_MAX - r->base ? U64_MAX : r->base + r->length;
+	return *e > *s;
+}
+
+static u32 clean_type(u32 type)
+{
+	if (type < MEM_USABLE || type > MEM_BAD)
+		return MEM_RESERVED;
+	return type;
+}
+
+/* True when type a must win over type b where both cover a byte. */
+static bool type_beats(u32 a, u32 b)
+{
+	if (b == 0)
+		return true;
+	if (a == MEM_USABLE)
+		return false;
+	return b == MEM_USABLE || a > b;
+}
+
+/* The winning type of the ranges that cover pos, 0 when none does. */
+static u32 type_at(const struct mem_range *in, u32 n, u64 pos)
+{
+	u32 best = 0;
+	u64 s, e;
+
+	for (u32 i = 0; i < n; i++) {
+		if (!range_span(&in[i], &s, &e) || pos < s || pos >= e)
+			continue;
+		if (type_beats(clean_type(in[i].type), best))
+			best = clean_type(in[i].type);
+	}
+	return best;
+}
+
+/* The smallest range start or end strictly above pos; false if none. */
+static bool next_boundary(const struct mem_range *in, u32 n, u64 pos,
+			  u64 *next)
+{
+	bool found = false;
+	u64 best = U64_MAX, s, e;
+
+	for (u32 i = 0; i < n; i++) {
+		if (!range_span(&in[i], &s, &e))
+			continue;
+		if (s > pos && s <= best) {
+			best = s;
+			found = true;
+		}
+		if (e > pos && e <= best) {
+			best = e;
+			found = true;
+		}
+	}
+	*next = best;
+	return found;
+}
+
+/* Output under construction: `cur` is the range still being extended. */
+struct range_out {
+	struct mem_range *out;
+	u32 max;
+	u32 count;
+	bool overflow;
+	bool have_cur;
+	struct mem_range cur;
+};
+
+static void out_push(struct range_out *o, u64 start, u64 end, u32 type)
+{
+	if (start >= end)
+		return;
+	if (o->count >= o->max) {
+		o->overflow = true;
+		return;
+	}
+	o->out[o->count++] = (struct mem_range){
+		.base = start, .length = end - start, .type = type,
+	};
+}
+
+/* Emits the pending range; usable memory is shrunk to whole pages
+ * (possibly to nothing) only now, after adjacent pieces were merged. */
+static void out_flush(struct range_out *o)
+{
+	u64 s, e;
+
+	if (!o->have_cur)
+		return;
+	o->have_cur = false;
+	s = o->cur.base;
+	e = s + o->cur.length;
+	if (o->cur.type == MEM_USABLE) {
+		if (ALIGN_UP(s, PAGE_SIZE) < s) /* no whole page above s */
+			return;
+		s = ALIGN_UP(s, PAGE_SIZE);
+		e = ALIGN_DOWN(e, PAGE_SIZE);
+	}
+	out_push(o, s, e, o->cur.type);
+}
+
+/* Adds the piece [s, e) of `type`, merging it into the pending range
+ * when that has the same type and ends where the piece starts. */
+static void out_piece(struct range_out *o, u64 s, u64 e, u32 type)
+{
+	struct mem_range *c = &o->cur;
+
+	if (o->have_cur && c->type == type && c->base + c->length == s) {
+		c->length += e - s;
+		return;
+	}
+	out_flush(o);
+	*c = (struct mem_range){ .base = s, .length = e - s, .type = type };
+	o->have_cur = true;
+}
+
+/* The lowest start of any non-empty range; false if all are empty. */
+static bool lowest_start(const struct mem_range *in, u32 n, u64 *low)
+{
+	bool found = false;
+	u64 best = U64_MAX, s, e;
+
+	for (u32 i = 0; i < n; i++) {
+		if (range_span(&in[i], &s, &e) && s <= best) {
+			best = s;
+			found = true;
+		}
+	}
+	*low = best;
+	return found;
+}
+
+int memmap_normalize(const struct mem_range *in, u32 n, struct mem_range *out,
+		     u32 out_max)
+{
+	struct range_out o = { .out = out, .max = out_max };
+	u64 pos, next;
+	u32 type;
+
+	if (!lowest_start(in, n, &pos))
+		return 0;
+	while (next_boundary(in, n, pos, &next)) {
+		type = type_at(in, n, pos);
+		if (type)
+			out_piece(&o, pos, next, type);
+		pos = next;
+	}
+	out_flush(&o);
+	return o.overflow ? -1 : (int)o.count;
+}
+
+/* The hole [*s, *e) widened to page boundaries; false when empty. The
+ * end saturates at 2^64-1 instead of wrapping. */
+static bool hole_span(const struct mem_hole *h, u64 *s, u64 *e)
+{
+	if (h->start >= h->end)
+		return false;
+	*s = ALIGN_DOWN(h->start, PAGE_SIZE);
+	*e = h->end > (U64_MAX & PAGE_MASK) ? U64_MAX
+					     : ALIGN_UP(h->end, PAGE_SIZE);
+	return true;
+}
+
+/* Moves pos past every hole that covers it (holes may chain). */
+static u64 skip_holes(const struct mem_hole *holes, u32 nholes, u64 pos)
+{
+	bool moved = true;
+	u64 s, e;
+
+	while (moved) {
+		moved = false;
+		for (u32 i = 0; i < nholes; i++) {
+			if (hole_span(&holes[i], &s, &e) && s <= pos &&
+			    pos < e) {
+				pos = e;
+				moved = true;
+			}
+		}
+	}
+	return pos;
+}
+
+/* Where the next hole above pos starts, or `limit` if that is lower. */
+static u64 next_hole_start(const struct mem_hole *holes, u32 nholes,
+			   u64 pos, u64 limit)
+{
+	u64 s, e;
+
+	for (u32 i = 0; i < nholes; i++)
+		if (hole_span(&holes[i], &s, &e) && s > pos && s < limit)
+			limit = s;
+	return limit;
+}
+
+/* Writes the parts of the page range [s, e) that no hole touches. */
+static void subtract_holes(struct range_out *o, u64 s, u64 e,
+			   const struct mem_hole *holes, u32 nholes)
+{
+	u64 pos = s, stop;
+
+	while (pos < e) {
+		pos = skip_holes(holes, nholes, pos);
+		if (pos >= e)
+			break;
+		stop = next_hole_start(holes, nholes, pos, e);
+		out_push(o, pos, stop, MEM_USABLE);
+		pos = stop;
+	}
+}
+
+int memmap_usable_minus(const struct mem_range *map, u32 n,
+			const struct mem_hole *holes, u32 nholes,
+			struct mem_range *out, u32 out_max)
+{
+	struct range_out o = { .out = out, .max = out_max };
+	u64 s, e;
+
+	for (u32 i = 0; i < n; i++) {
+		if (map[i].type != MEM_USABLE || !range_span(&map[i], &s, &e))
+			continue;
+		if (ALIGN_UP(s, PAGE_SIZE) < s)
+			continue;
+		s = ALIGN_UP(s, PAGE_SIZE);
+		e = ALIGN_DOWN(e, PAGE_SIZE);
+		if (s < e)
+			subtract_holes(&o, s, e, holes, nholes);
+	}
+	return o.overflow ? -1 : (int)o.count;
+}
+
+/* Sum of the lengths of ranges of `type`, saturating at 2^64-1. */
+u64 memmap_total(const struct mem_range *map, u32 n, u32 type)
+{
+	u64 sum = 0;
+
+	for (u32 i = 0; i < n; i++) {
+		if (map[i].type != type)
+			continue;
+		if (map[i].length > U64_MAX - sum)
+			return U64_MAX;
+		sum += map[i].length;
+	}
+	return sum;
+}
+
+const char *mem_type_name(u32 type)
+{
+	switch (type) {
+	case MEM_USABLE:
+		return "usable";
+	case MEM_RESERVED:
+		return "reserved";
+	case MEM_ACPI_RECLAIM:
+		return "ACPI reclaimable";
+	case MEM_ACPI_NVS:
+		return "ACPI NVS";
+	case MEM_BAD:
+		return "bad";
+	default:
+		return "unknown";
+	}
+}

@@ -1,0 +1,102 @@
+# The microhypervisor: `make` builds everything, `make run` boots it in
+# QEMU, `make test` runs the unit tests and the emulator boot matrix.
+# `make deps` installs the Debian packages all of this needs.
+
+BUILD := build
+CC := gcc
+LD := ld
+
+HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-stack-protector -fno-pic -fno-pie -mcmodel=small \
+	-mno-red-zone -mgeneral-regs-only -fcf-protection=none \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
+	-I. -MMD -MP
+HV_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -fno-pic -fno-pie
+HV_LDFLAGS := -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+	-T linker/hv.ld
+
+HV_SRCS := $(wildcard boot/*.c boot/*.S hv/*.c arch/x86/*.c arch/x86/*.S drivers/*.c)
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+QEMU := qemu-system-x86_64
+QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
+	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+RUN_CMDLINE := loglevel=info
+
+.PHONY: all iso run test debug clean deps unit
+all: $(BUILD)/hv.elf iso $(UNIT_BINS)
+
+iso: $(BUILD)/hv.iso
+
+deps:
+	@sh tools/deps.sh
+
+# --- the hypervisor image -------------------------------------------------
+
+$(BUILD)/hv/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	@$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS    $<"
+	@$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# Two links: the first with an empty symbol table, the second with the
+# table generated from the first. .ksyms is placed last, so no function
+# moves between the two; the check below proves it.
+$(BUILD)/ksyms0.S: tools/gensyms.sh
+	@mkdir -p $(BUILD)
+	sh tools/gensyms.sh >$@
+
+$(BUILD)/%.o: $(BUILD)/%.S
+	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(BUILD)/hv.pass1.elf: $(HV_OBJS) $(BUILD)/ksyms0.o linker/hv.ld
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms.S: $(BUILD)/hv.pass1.elf tools/gensyms.sh
+	sh tools/gensyms.sh $< >$@
+
+$(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/ksyms.o linker/hv.ld
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/ksyms.o
+	@sh tools/gensyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
+		{ echo "symbol table does not match the final link" >&2; rm -f $@; exit 1; }
+
+$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
+	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)"
+
+# --- running --------------------------------------------------------------
+
+run: deps $(BUILD)/hv.iso
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio
+
+debug: deps $(BUILD)/hv.iso
+	@echo "QEMU waits for gdb on :1234. In another terminal:"
+	@echo "  gdb $(BUILD)/hv.elf -ex 'target remote :1234'"
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio -s -S
+
+# --- tests ----------------------------------------------------------------
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(CC) $(UNIT_CFLAGS) $< -o $@ -MMD -MP
+
+unit: $(UNIT_BINS)
+
+test: deps
+	@bash tests/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,138 @@
+/* Start-up of the vendor-neutral core: options, memory, the hypervisor's
+ * own page tables, boot self-checks and the virtualization check. */
+#include "hv/hv.h"
+#include "hv/arch.h"
+#include "hv/cmdline.h"
+#include "hv/console.h"
+#include "hv/log.h"
+#include "hv/mem.h"
+#include "hv/string.h"
+#include "hv/verdict.h"
+
+#define HV_VERSION "0.1"
+
+static const char *const known_options[] = {
+	"loglevel",   /* err|warn|info|debug or 0-3 */
+	"debugcon",   /* mirror the console to port 0xE9 */
+	"onidle",     /* halt (default) or exit: what to do with nothing to run */
+	"test.fault", /* ud|gp|pf: raise an exception to test the handlers */
+};
+
+static struct cmdline hv_cmdline;
+
+static void warn_unknown_option(const char *key, void *ctx)
+{
+	(void)ctx;
+	log_warn("cmdline: unknown option '%s' ignored", key);
+}
+
+static void apply_log_options(struct cmdline *cl)
+{
+	const char *v;
+	enum log_level level;
+	bool on;
+
+	if ((v = cmdline_get(cl, "loglevel"))) {
+		if (log_parse_level(v, &level))
+			log_set_level(level);
+		else
+			log_warn("cmdline: loglevel=%s is not err|warn|info|debug|0-3", v);
+	}
+	if ((v = cmdline_get(cl, "debugcon"))) {
+		if (!*v || cmdline_parse_bool(v, &on))
+			console_set_debugcon(!*v || on);
+		else
+			log_warn("cmdline: debugcon=%s is not a boolean", v);
+	}
+}
+
+static void parse_options(const struct boot_info *bi)
+{
+	struct cmdline *cl = &hv_cmdline;
+
+	cmdline_parse(cl, bi->cmdline);
+	apply_log_options(cl);
+	cmdline_check_known(cl, known_options, ARRAY_SIZE(known_options),
+			    warn_unknown_option, NULL);
+	if (cl->truncated)
+		log_warn("cmdline: longer than %u bytes, truncated", CMDLINE_BUF);
+	if (cl->dropped)
+		log_warn("cmdline: %u words beyond the first %u ignored",
+			 cl->dropped, CMDLINE_MAX_ARGS);
+	if (cl->bad_quote)
+		log_warn("cmdline: unterminated quote");
+}
+
+static void report_boot_info(const struct boot_info *bi)
+{
+	log_info("boot: loader '%s', %u module(s)%s", bi->loader_name,
+		 bi->module_count, bi->modules_dropped ? " (some dropped)" : "");
+	for (u32 i = 0; i < bi->module_count; i++)
+		log_info("boot: module %u 0x%llx-0x%llx '%s'", i,
+			 (unsigned long long)bi->modules[i].start,
+			 (unsigned long long)bi->modules[i].end,
+			 bi->modules[i].string);
+	if (bi->rsdp_revision)
+		log_info("boot: ACPI %s RSDP, OEM '%.6s'",
+			 bi->rsdp_revision >= 2 ? "2.0+" : "1.0",
+			 (const char *)bi->rsdp + 9);
+	else
+		log_info("boot: no ACPI RSDP handed over");
+	if (bi->fb.type != FB_NONE)
+		log_info("boot: framebuffer %ux%u %u bpp at 0x%llx", bi->fb.width,
+			 bi->fb.height, bi->fb.bpp, (unsigned long long)bi->fb.addr);
+	if (bi->efi_system_table)
+		log_info("boot: EFI system table at 0x%llx",
+			 (unsigned long long)bi->efi_system_table);
+}
+
+static void run_boot_selftests(void)
+{
+	bool paging_ok = arch_paging_selftest();
+	bool mem_ok = mem_selftest();
+
+	if (!paging_ok || !mem_ok)
+		hv_finish(VERDICT_FAIL, "boot self-test failed (%s)",
+			  !paging_ok ? "page protections" : "frame allocator");
+}
+
+static void check_virtualization(void)
+{
+	struct virt_report rep;
+
+	arch_virt_detect(&rep);
+	log_info("%s", rep.summary);
+	if (!rep.supported) {
+		log_err("hv: cannot run guests: %s", rep.missing);
+		hv_finish(VERDICT_UNSUPPORTED, "%s", rep.missing);
+	}
+}
+
+static __noreturn void idle(struct cmdline *cl)
+{
+	const char *onidle = cmdline_get(cl, "onidle");
+
+	if (onidle && !strcmp(onidle, "exit"))
+		hv_finish(VERDICT_PASS, NULL);
+	if (onidle && strcmp(onidle, "halt"))
+		log_warn("cmdline: onidle=%s is not halt|exit", onidle);
+	log_info("hv: nothing to run yet; halted (in QEMU: Ctrl-A X quits)");
+	for (;;)
+		arch_halt();
+}
+
+void hv_main(struct boot_info *bi)
+{
+	const char *fault;
+
+	parse_options(bi);
+	log_info("hv: microhypervisor %s starting", HV_VERSION);
+	log_info("hv: command line '%s'", bi->cmdline);
+	report_boot_info(bi);
+	arch_paging_init(&hv_frames, mem_init(bi));
+	run_boot_selftests();
+	check_virtualization();
+	if ((fault = cmdline_get(&hv_cmdline, "test.fault")))
+		arch_raise_test_fault(fault);
+	idle(&hv_cmdline);
+}

@@ -7,6 +7,8 @@
 #include "hv/log.h"
 #include "hv/verdict.h"
 
+#define MB1_BOOTLOADER_MAGIC 0x2badb002
+
 void mb2_main(u32 magic, u32 info_phys);
 
 static struct boot_info boot_info;
@@ -19,6 +21,9 @@ void mb2_main(u32 magic, u32 info_phys)
 
 	console_init();
 	arch_early_init();
+	if (magic == MB1_BOOTLOADER_MAGIC)
+		log_err("boot: started by a multiboot (v1) loader; this hypervisor "
+			"needs multiboot2 (GRUB: multiboot2 /boot/hv.elf)");
 	st = mb2_parse(magic, (const void *)(u64)info_phys, avail, info_phys,
 		       &boot_info, err, sizeof(err));
 	if (st != MB2_OK) {

@@ -23,7 +23,25 @@
 
 #define COM1		0x3f8
 
+/* A multiboot (v1) header as well, with load addresses so that QEMU's
+ * -kernel and GRUB's `multiboot` can load the image: the C entry then
+ * sees the v1 magic and refuses with a message that says to use
+ * multiboot2, instead of the loader failing silently. */
+#define MB1_HEADER_MAGIC	0x1badb002
+#define MB1_FLAG_ADDRESSES	(1 << 16)
+
 	.section .multiboot2, "a"
+	.balign 8
+mb1_header:
+	.long MB1_HEADER_MAGIC
+	.long MB1_FLAG_ADDRESSES
+	.long -(MB1_HEADER_MAGIC + MB1_FLAG_ADDRESSES)
+	.long mb1_header	/* header_addr */
+	.long _image_start	/* load_addr */
+	.long _data_load_end	/* load_end_addr */
+	.long _bss_end		/* bss_end_addr */
+	.long mb2_entry		/* entry_addr */
+
 	.balign 8
 mb2_header:
 	.long MB2_HEADER_MAGIC

@@ -125,8 +125,8 @@ void hv_main(struct boot_info *bi)
 {
 	const char *fault;
 
+	hv_printf("hv: microhypervisor %s starting\n", HV_VERSION);
 	parse_options(bi);
-	log_info("hv: microhypervisor %s starting", HV_VERSION);
 	log_info("hv: command line '%s'", bi->cmdline);
 	report_boot_info(bi);
 	arch_paging_init(&hv_frames, mem_init(bi));

@@ -1,0 +1,86 @@
+/* Generic 4-level radix page tables for stage-2 translation (AMD NPT,
+ * Intel EPT): guest-physical to host-physical, 4 KiB and 2 MiB pages,
+ * R/W/X permissions. The entry encoding comes from a struct pt_format,
+ * table frames from a struct pt_mem, so the same code runs in the
+ * hypervisor and in host unit tests. Every operation either completes or
+ * returns an error having changed nothing. Callers serialize access to
+ * one table, and invalidate stale translations (INVEPT, ASID flush) after
+ * pt_unmap/pt_protect. */
+#ifndef ARCH_X86_PT_H
+#define ARCH_X86_PT_H
+
+#include "hv/types.h"
+
+#define PT_R 1u
+#define PT_W 2u
+#define PT_X 4u
+#define PT_RWX (PT_R | PT_W | PT_X)
+
+#define PT_ADDR_LIMIT (1ULL << 48) /* guest- and host-physical addresses */
+
+/* Entry encoding of one kind of table (NPT, EPT). Level 0 = 4 KiB leaf
+ * table, level 1 = page directory (2 MiB leaves), 2 = PDPT, 3 = PML4. */
+struct pt_format {
+	const char *name;
+	u64 (*table_entry)(u64 table_pa); /* non-leaf entry, all perms */
+	/* large: a 2 MiB leaf at level 1 */
+	u64 (*leaf_entry)(u64 pa, u32 perms, bool large);
+	bool (*present)(u64 e);
+	/* Level 0 always; level 1 when large. */
+	bool (*is_leaf)(u64 e, int level);
+	u64 (*entry_addr)(u64 e);
+	u32 (*leaf_perms)(u64 e);
+};
+
+/* Where table frames come from: the hypervisor passes its frame
+ * allocator, tests pass aligned_alloc. Table memory is reached through
+ * to_virt (identity in the hypervisor). */
+struct pt_mem {
+	u64 (*alloc_page)(void *ctx); /* need not be zeroed; 0 = failure */
+	void (*free_page)(void *ctx, u64 pa);
+	void *(*to_virt)(void *ctx, u64 pa);
+	void *ctx;
+};
+
+struct pt {
+	const struct pt_format *fmt;
+	struct pt_mem mem;
+	u64 root;        /* physical address of the level-3 table */
+	u64 table_pages; /* tables currently allocated, root included */
+};
+
+/* Allocates the root table. 0, -EINVAL (missing format or callbacks) or
+ * -ENOMEM; after a failure pt->root is 0 and pt_destroy() does nothing. */
+int pt_init(struct pt *pt, const struct pt_format *fmt,
+	    const struct pt_mem *mem);
+
+/* Maps [gpa, gpa+size) to [hpa, hpa+size). gpa, hpa and size must be
+ * 4 KiB aligned, size > 0 and both ranges below 2^48 (-EINVAL); perms must
+ * include PT_R and nothing beyond PT_RWX (-EINVAL). 2 MiB leaves are used
+ * wherever gpa and hpa are both 2 MiB aligned and a whole 2 MiB remains.
+ * -EEXIST when any page in the range is already mapped, -ENOMEM when
+ * table memory runs out; in both cases nothing changed. */
+int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms);
+
+/* Removes every mapping in the range (holes allowed), splitting 2 MiB
+ * leaves the range covers only partly (-ENOMEM possible, nothing changed)
+ * and freeing tables left empty. Returns the number of 4 KiB pages
+ * unmapped or a negative errno (-EINVAL as for pt_map). */
+long pt_unmap(struct pt *pt, u64 gpa, u64 size);
+
+/* Sets the permissions of every mapped page in the range (holes skipped),
+ * splitting 2 MiB leaves the range covers only partly unless they already
+ * have `perms`. Returns the number of mapped 4 KiB pages in the range
+ * (all of which now have `perms`) or a negative errno; perms rules as for
+ * pt_map. */
+long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms);
+
+/* Translates one address: true with *hpa (offset included), *perms and
+ * *page_size (4 KiB or 2 MiB) when mapped. Any output may be NULL. */
+bool pt_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms,
+	       u64 *page_size);
+
+/* Frees every table, root included (not the mapped frames). */
+void pt_destroy(struct pt *pt);
+
+#endif

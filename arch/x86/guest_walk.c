@@ -1,0 +1,332 @@
+/* Walking the guest's own page tables (Intel SDM vol. 3 ch. 4, AMD APM
+ * vol. 2 ch. 5). The mode follows CR0.PG, CR4.PAE, EFER.LMA and CR4.LA57:
+ * none, 32-bit (4 KiB, and 4 MiB with CR4.PSE incl. PSE-36 bits 39:32),
+ * PAE (4 KiB, 2 MiB), 4-level and 5-level (4 KiB, 2 MiB, 1 GiB).
+ *
+ * Checked: present bits, reserved bits (MAXPHYADDR taken as 52), PS where
+ * no large page exists, R/W and U/S ANDed over all levels with CR0.WP for
+ * supervisor writes, XD with EFER.NXE (reserved without it), SMEP, and
+ * canonical addresses in long mode.
+ *
+ * Not modelled: SMAP, protection keys, CET shadow stacks, LAM, the TLB
+ * (a walk sees the tables as they are now), and the PAE PDPTE registers:
+ * PDPTEs are read from memory on every walk, and one with reserved bits
+ * set gives a RSVD #PF where the CPU would have refused the CR3 load.
+ *
+ * The walker is read-only: it never sets accessed or dirty bits. */
+#include "arch/x86/guest_walk.h"
+#include "hv/errno.h"
+
+#define GW_CR0_WP BIT(16)
+#define GW_CR0_PG BIT(31)
+#define GW_CR4_PSE BIT(4)
+#define GW_CR4_PAE BIT(5)
+#define GW_CR4_LA57 BIT(12)
+#define GW_CR4_SMEP BIT(20)
+#define GW_EFER_LMA BIT(10)
+#define GW_EFER_NXE BIT(11)
+
+#define GW_P BIT(0)
+#define GW_RW BIT(1)
+#define GW_US BIT(2)
+#define GW_PS BIT(7)
+#define GW_XD BIT(63)
+#define GW_ADDR 0x000ffffffffff000ULL   /* bits 51:12 of a 64-bit entry */
+#define GW_ADDR32 0xfffff000ULL         /* bits 31:12 of a 32-bit entry */
+#define GW_ADDR32_4M 0xffc00000ULL      /* bits 31:22 of a 4 MiB PDE */
+#define GW_PSE36_RSVD BIT(21)           /* bits 20:13 are physical 39:32 */
+#define GW_PAE_CR3 0xffffffe0ULL        /* PAE: PDPT address is CR3[31:5] */
+
+enum walk_mode { MODE_NONE, MODE_32BIT, MODE_PAE, MODE_LONG4, MODE_LONG5 };
+
+struct walker {
+	const struct guest_paging *p;
+	gpa_read_fn read;
+	void *ctx;
+	struct walk_result *res;
+	u64 gva;
+	enum walk_mode mode;
+	enum walk_access access;
+	bool user;
+	bool nxe;          /* bit 63 of an entry is XD rather than reserved */
+	bool rw, us, xd;   /* R/W and U/S ANDed, XD ORed over the levels */
+};
+
+/* Bits hi..lo set (hi >= lo). */
+static u64 bit_range(unsigned int hi, unsigned int lo)
+{
+	return (~0ULL >> (63 - hi)) & ~((1ULL << lo) - 1);
+}
+
+static enum walk_mode paging_mode(const struct guest_paging *p)
+{
+	if (!(p->cr0 & GW_CR0_PG))
+		return MODE_NONE;
+	if (p->efer & GW_EFER_LMA)
+		return (p->cr4 & GW_CR4_LA57) ? MODE_LONG5 : MODE_LONG4;
+	return (p->cr4 & GW_CR4_PAE) ? MODE_PAE : MODE_32BIT;
+}
+
+static bool is_long_mode(enum walk_mode mode)
+{
+	return mode == MODE_LONG4 || mode == MODE_LONG5;
+}
+
+/* The W, U and I/D bits describe the access itself, whatever the fault.
+ * I/D is only reported with SMEP, or with NXE under PAE/long paging. */
+static u32 access_error_bits(const struct walker *w)
+{
+	u32 bits = 0;
+
+	if (w->access == WALK_WRITE)
+		bits |= PF_ERR_W;
+	if (w->user)
+		bits |= PF_ERR_U;
+	if (w->access == WALK_FETCH && (w->nxe || (w->p->cr4 & GW_CR4_SMEP)))
+		bits |= PF_ERR_ID;
+	return bits;
+}
+
+static int page_fault(struct walker *w, u32 bits)
+{
+	w->res->pf_error = bits | access_error_bits(w);
+	return -EFAULT;
+}
+
+static int not_present_fault(struct walker *w)
+{
+	return page_fault(w, 0);
+}
+
+static int reserved_bit_fault(struct walker *w)
+{
+	return page_fault(w, PF_ERR_P | PF_ERR_RSVD);
+}
+
+/* Reads a little-endian entry of len (4 or 8) bytes at gpa. */
+static int read_entry(struct walker *w, u64 gpa, size_t len, u64 *entry)
+{
+	u8 b[8];
+	u64 v = 0;
+
+	if (!w->read(w->ctx, gpa, b, len)) {
+		w->res->fault_gpa = gpa;
+		return -EIO;
+	}
+	for (size_t i = len; i-- > 0;)
+		v = (v << 8) | b[i];
+	*entry = v;
+	return 0;
+}
+
+static void note_permissions(struct walker *w, u64 entry)
+{
+	w->rw = w->rw && (entry & GW_RW);
+	w->us = w->us && (entry & GW_US);
+	w->xd = w->xd || (w->nxe && (entry & GW_XD));
+}
+
+static bool fetch_allowed(const struct walker *w)
+{
+	if (w->xd)
+		return false;
+	/* SMEP: no supervisor fetch from a user-accessible page */
+	return w->user || !w->us || !(w->p->cr4 & GW_CR4_SMEP);
+}
+
+static bool access_allowed(const struct walker *w)
+{
+	bool wp = w->p->cr0 & GW_CR0_WP;
+
+	if (w->user && !w->us)
+		return false;
+	if (w->access == WALK_WRITE && !w->rw && (w->user || wp))
+		return false;
+	if (w->access == WALK_FETCH)
+		return fetch_allowed(w);
+	return true;
+}
+
+/* The walk reached a page at frame (aligned to size): check the combined
+ * permissions and produce the address. */
+static int translated(struct walker *w, u64 frame, u64 size)
+{
+	if (!access_allowed(w))
+		return page_fault(w, PF_ERR_P);
+	w->res->gpa = frame | (w->gva & (size - 1));
+	w->res->page_size = size;
+	return 0;
+}
+
+/* ---- 32-bit paging: 4-byte entries, 10+10+12 bits ---- */
+
+static int map_4m_page(struct walker *w, u64 pde)
+{
+	u64 frame = (pde & GW_ADDR32_4M) | (((pde >> 13) & 0xff) << 32);
+
+	if (pde & GW_PSE36_RSVD)
+		return reserved_bit_fault(w);
+	return translated(w, frame, 4 * MIB);
+}
+
+static int walk_32bit(struct walker *w)
+{
+	u64 pde, pte;
+	int rc;
+
+	rc = read_entry(w, (w->p->cr3 & GW_ADDR32) + (w->gva >> 22) * 4, 4, &pde);
+	if (rc)
+		return rc;
+	if (!(pde & GW_P))
+		return not_present_fault(w);
+	note_permissions(w, pde);
+	if ((pde & GW_PS) && (w->p->cr4 & GW_CR4_PSE))
+		return map_4m_page(w, pde);
+	rc = read_entry(w, (pde & GW_ADDR32) + ((w->gva >> 12) & 0x3ff) * 4,
+			4, &pte);
+	if (rc)
+		return rc;
+	if (!(pte & GW_P))
+		return not_present_fault(w);
+	note_permissions(w, pte);
+	return translated(w, pte & GW_ADDR32, PAGE_SIZE);
+}
+
+/* ---- 8-byte entries: PAE below the PDPT, 4-level and 5-level ---- */
+
+/* Level 1 is the PT, 2 the PD, 3 the PDPT, 4 the PML4, 5 the PML5. */
+static unsigned int level_shift(int level)
+{
+	return 12 + 9 * (level - 1);
+}
+
+static bool large_page_allowed(const struct walker *w, int level)
+{
+	return level == 2 || (level == 3 && is_long_mode(w->mode));
+}
+
+/* Reserved bits of a present entry that maps a page (large) or a table. */
+static u64 reserved_bits(const struct walker *w, int level, bool large)
+{
+	u64 mask = w->nxe ? 0 : GW_XD;
+
+	if (w->mode == MODE_PAE)
+		mask |= bit_range(62, 52); /* ignored in long mode, not in PAE */
+	if (large)
+		mask |= bit_range(level_shift(level) - 1, 13); /* bit 12 is PAT */
+	return mask;
+}
+
+/* Checks one present entry; returns 0 when the walk may use it. */
+static int check_entry(struct walker *w, u64 entry, int level, bool large)
+{
+	if (large && !large_page_allowed(w, level))
+		return reserved_bit_fault(w); /* PS in a PML4E/PML5E (or PAE PDPTE) */
+	if (entry & reserved_bits(w, level, large))
+		return reserved_bit_fault(w);
+	note_permissions(w, entry);
+	return 0;
+}
+
+/* Walks from the table at table_gpa (of the given level) down to a page. */
+static int walk_levels(struct walker *w, u64 table_gpa, int level)
+{
+	for (;; level--) {
+		u64 index = (w->gva >> level_shift(level)) & 0x1ff;
+		u64 entry, size;
+		bool large;
+		int rc;
+
+		rc = read_entry(w, table_gpa + index * 8, 8, &entry);
+		if (rc)
+			return rc;
+		if (!(entry & GW_P))
+			return not_present_fault(w);
+		large = level > 1 && (entry & GW_PS);
+		rc = check_entry(w, entry, level, large);
+		if (rc)
+			return rc;
+		size = 1ULL << level_shift(level);
+		if (level == 1 || large)
+			return translated(w, entry & GW_ADDR & ~(size - 1), size);
+		table_gpa = entry & GW_ADDR;
+	}
+}
+
+/* PAE PDPTEs carry no R/W, U/S or XD; those bits are reserved. */
+static u64 pae_pdpte_reserved_bits(void)
+{
+	return bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1);
+}
+
+static int walk_pae(struct walker *w)
+{
+	u64 pdpte;
+	int rc;
+
+	rc = read_entry(w, (w->p->cr3 & GW_PAE_CR3) + (w->gva >> 30) * 8, 8,
+			&pdpte);
+	if (rc)
+		return rc;
+	if (!(pdpte & GW_P))
+		return not_present_fault(w);
+	if (pdpte & pae_pdpte_reserved_bits())
+		return reserved_bit_fault(w);
+	return walk_levels(w, pdpte & GW_ADDR, 2);
+}
+
+/* Bits 63:(bits-1) must all equal bit (bits-1). */
+static bool is_canonical(u64 gva, unsigned int bits)
+{
+	u64 top = gva >> (bits - 1);
+
+	return top == 0 || top == (~0ULL >> (bits - 1));
+}
+
+static int walk_long(struct walker *w)
+{
+	int top = w->mode == MODE_LONG5 ? 5 : 4;
+
+	if (!is_canonical(w->gva, level_shift(top) + 9))
+		return -ERANGE;
+	return walk_levels(w, w->p->cr3 & GW_ADDR, top);
+}
+
+static void walker_init(struct walker *w, const struct guest_paging *p,
+			u64 gva, enum walk_access access, bool user)
+{
+	w->p = p;
+	w->mode = paging_mode(p);
+	w->gva = is_long_mode(w->mode) ? gva : (gva & 0xffffffffULL);
+	w->access = access;
+	w->user = user;
+	w->nxe = (p->efer & GW_EFER_NXE) &&
+		 (w->mode == MODE_PAE || is_long_mode(w->mode));
+	w->rw = true;
+	w->us = true;
+	w->xd = false;
+}
+
+int guest_walk(const struct guest_paging *p, u64 gva, enum walk_access access,
+	       bool user, gpa_read_fn read, void *ctx, struct walk_result *res)
+{
+	struct walker w = { .read = read, .ctx = ctx, .res = res };
+
+	walker_init(&w, p, gva, access, user);
+	res->gpa = 0;
+	res->page_size = 0;
+	res->pf_error = 0;
+	res->fault_gpa = 0;
+	switch (w.mode) {
+	case MODE_NONE:
+		res->gpa = w.gva;
+		res->page_size = PAGE_SIZE;
+		return 0;
+	case MODE_32BIT:
+		return walk_32bit(&w);
+	case MODE_PAE:
+		return walk_pae(&w);
+	default:
+		return walk_long(&w);
+	}
+}

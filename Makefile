@@ -17,8 +17,16 @@ HV_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -fno-pic -fno-pie
 HV_LDFLAGS := -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	-T linker/hv.ld
 
-HV_SRCS := $(wildcard boot/*.c boot/*.S hv/*.c arch/x86/*.c arch/x86/*.S drivers/*.c)
+HV_SRCS := $(wildcard boot/*.c boot/*.S hv/*.c arch/x86/*.c arch/x86/*.S \
+	arch/x86/svm/*.c arch/x86/svm/*.S arch/x86/vmx/*.c arch/x86/vmx/*.S drivers/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+
+# Guests: the runtime in guests/lib (with the hypervisor's pure printf and
+# string code) linked into each test or demo guest of guests/test.
+GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S) hv/printf.c hv/string.c
+GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_LIB_SRCS))
+GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c)))
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
 
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I.
@@ -30,8 +38,10 @@ QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
 	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 RUN_CMDLINE := loglevel=info
 
-.PHONY: all iso run test debug clean deps unit
-all: $(BUILD)/hv.elf iso $(UNIT_BINS)
+.PHONY: all iso run test debug clean deps unit guests
+all: $(BUILD)/hv.elf iso guests $(UNIT_BINS)
+
+guests: $(GUEST_ELFS)
 
 iso: $(BUILD)/hv.iso
 
@@ -71,8 +81,26 @@ $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/ksyms.o linker/hv.ld
 	@sh tools/gensyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "symbol table does not match the final link" >&2; rm -f $@; exit 1; }
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
-	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)"
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/guests/hello.elf tools/mkiso.sh
+	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" $(BUILD)/guests/hello.elf "hello demo=1"
+
+# --- guests ---------------------------------------------------------------
+
+$(BUILD)/guest/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (guest)"
+	@$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS    $< (guest)"
+	@$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
 
 # --- running --------------------------------------------------------------
 
@@ -99,4 +127,4 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d)

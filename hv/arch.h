@@ -31,8 +31,11 @@ void arch_paging_init(struct frame_alloc *fa, u64 top);
 bool arch_paging_selftest(void);
 
 /* Hardware virtualization support, in vendor-neutral words. */
+struct virt_ops;
+
 struct virt_report {
 	bool supported;
+	const struct virt_ops *ops; /* the backend, NULL when none is built */
 	char summary[256]; /* the one-line "cpu:" report */
 	char missing[160]; /* why not, when !supported */
 };

@@ -8,6 +8,8 @@
 #include "hv/mem.h"
 #include "hv/string.h"
 #include "hv/verdict.h"
+#include "hv/exit.h"
+#include "hv/vm0.h"
 
 #define HV_VERSION "0.1"
 
@@ -16,7 +18,10 @@ static const char *const known_options[] = {
 	"debugcon",   /* mirror the console to port 0xE9 */
 	"onidle",     /* halt (default) or exit: what to do with nothing to run */
 	"test.fault", /* ud|gp|pf: raise an exception to test the handlers */
+	"vm0.mem",    /* RAM of VM 0, a multiple of 2 MiB (default 64M) */
 };
+
+#define VM0_MEM_DEFAULT (64 * MIB)
 
 static struct cmdline hv_cmdline;
 
@@ -96,7 +101,7 @@ static void run_boot_selftests(void)
 			  !paging_ok ? "page protections" : "frame allocator");
 }
 
-static void check_virtualization(void)
+static const struct virt_ops *check_virtualization(void)
 {
 	struct virt_report rep;
 
@@ -106,6 +111,76 @@ static void check_virtualization(void)
 		log_err("hv: cannot run guests: %s", rep.missing);
 		hv_finish(VERDICT_UNSUPPORTED, "%s", rep.missing);
 	}
+	return rep.ops;
+}
+
+static void enable_virtualization(const struct virt_ops *ops)
+{
+	int err;
+
+	if (!ops)
+		hv_finish(VERDICT_UNSUPPORTED, "no backend for this CPU's "
+			  "virtualization extensions is built yet");
+	err = ops->cpu_enable();
+	if (err)
+		hv_finish(VERDICT_UNSUPPORTED, "%s: cannot enable virtualization (%d)",
+			  ops->name, err);
+	virt = ops;
+}
+
+static u64 vm0_mem_size(struct cmdline *cl)
+{
+	const char *v = cmdline_get(cl, "vm0.mem");
+	u64 size;
+
+	if (!v)
+		return VM0_MEM_DEFAULT;
+	if (cmdline_parse_u64(v, &size) && size && size % (2 * MIB) == 0)
+		return size;
+	log_warn("cmdline: vm0.mem=%s is not a multiple of 2 MiB; using %llu MiB",
+		 v, (unsigned long long)(VM0_MEM_DEFAULT / MIB));
+	return VM0_MEM_DEFAULT;
+}
+
+static void report_vm_stats(const struct vm *vm)
+{
+	const struct vm_stats *st = &vm->stats;
+
+	log_info("vm %s: %llu exits: cpuid %llu, io %llu, msr %llu, hlt %llu, "
+		 "hypercall %llu, exception %llu; io unclaimed reads %llu, "
+		 "ignored writes %llu", vm->name,
+		 (unsigned long long)st->exits,
+		 (unsigned long long)st->exits_by_reason[EXIT_CPUID],
+		 (unsigned long long)st->exits_by_reason[EXIT_IO],
+		 (unsigned long long)(st->exits_by_reason[EXIT_MSR_READ] +
+				      st->exits_by_reason[EXIT_MSR_WRITE]),
+		 (unsigned long long)st->exits_by_reason[EXIT_HLT],
+		 (unsigned long long)st->hypercalls,
+		 (unsigned long long)st->exits_by_reason[EXIT_EXCEPTION],
+		 (unsigned long long)st->io_unclaimed_reads,
+		 (unsigned long long)st->io_ignored_writes);
+}
+
+/* Runs VM 0 to its end, destroys it, checks that every frame it held came
+ * back, and ends the run with its outcome. */
+static __noreturn void run_vm0(struct vm *vm, u64 frames_before)
+{
+	bool clean_exit;
+	char reason[sizeof(vm->stop_reason)];
+
+	vcpu_run_until_stopped(&vm->vcpus[0]);
+	report_vm_stats(vm);
+	clean_exit = vm->exit_code_set && vm->exit_code == 0;
+	hv_strlcpy(reason, vm->stop_reason, sizeof(reason));
+	vm_destroy(vm);
+	if (hv_frames.free_frames != frames_before)
+		hv_finish(VERDICT_FAIL, "vm0 leaked %lld frames",
+			  (long long)(frames_before - hv_frames.free_frames));
+	log_info("hv: vm0 destroyed, all its frames returned (%llu free)",
+		 (unsigned long long)hv_frames.free_frames);
+	if (clean_exit)
+		hv_finish(VERDICT_PASS, NULL);
+	hv_finish(VERDICT_FAIL, "vm0 %s", reason);
 }
 
 static __noreturn void idle(struct cmdline *cl)
@@ -116,14 +191,17 @@ static __noreturn void idle(struct cmdline *cl)
 		hv_finish(VERDICT_PASS, NULL);
 	if (onidle && strcmp(onidle, "halt"))
 		log_warn("cmdline: onidle=%s is not halt|exit", onidle);
-	log_info("hv: nothing to run yet; halted (in QEMU: Ctrl-A X quits)");
+	log_info("hv: nothing to run; halted (in QEMU: Ctrl-A X quits)");
 	for (;;)
 		arch_halt();
 }
 
 void hv_main(struct boot_info *bi)
 {
+	const struct virt_ops *ops;
 	const char *fault;
+	struct vm *vm0;
+	u64 frames;
 
 	hv_printf("hv: microhypervisor %s starting\n", HV_VERSION);
 	parse_options(bi);
@@ -131,8 +209,15 @@ void hv_main(struct boot_info *bi)
 	report_boot_info(bi);
 	arch_paging_init(&hv_frames, mem_init(bi));
 	run_boot_selftests();
-	check_virtualization();
+	ops = check_virtualization();
 	if ((fault = cmdline_get(&hv_cmdline, "test.fault")))
 		arch_raise_test_fault(fault);
+	if (bi->module_count) {
+		enable_virtualization(ops);
+		frames = hv_frames.free_frames;
+		if ((vm0 = vm0_create(bi, vm0_mem_size(&hv_cmdline))))
+			run_vm0(vm0, frames);
+		hv_finish(VERDICT_FAIL, "vm0 could not be created");
+	}
 	idle(&hv_cmdline);
 }

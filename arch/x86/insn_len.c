@@ -1,0 +1,528 @@
+/* x86 instruction-length decoder, table-driven from the opcode maps of the
+ * Intel SDM (vol. 2, appendix A) and the AMD APM (vol. 3, appendix A).
+ *
+ * Only the length is decoded: prefixes, opcode, ModRM/SIB, displacement,
+ * immediate. Opcodes that are #UD whatever follows them are rejected, and
+ * so are prefixes we do not decode (EVEX, XOP, APX REX2); members of an
+ * opcode group that are #UD (e.g. C7 /1) still get their length. */
+#include "arch/x86/insn_len.h"
+#include "hv/errno.h"
+
+/* A map entry: the immediate kind in the low nibble, flags above it. */
+enum imm_kind {
+	IMM_NONE,
+	IMM_B,		/* imm8 or rel8 */
+	IMM_W,		/* imm16 (RET/RETF iw) */
+	IMM_WB,		/* imm16 + imm8 (ENTER) */
+	IMM_Z,		/* imm16, else imm32 (also with REX.W) */
+	IMM_V,		/* imm16/32/64 by operand size (MOV r, imm) */
+	IMM_J,		/* rel16/rel32; always rel32 in 64-bit mode */
+	IMM_P,		/* far pointer: offset16/32 + selector */
+	IMM_MOFFS,	/* memory offset, address size (MOV AL/eAX, moffs) */
+};
+
+#define OP_IMM_MASK	0x0f
+#define OP_MODRM	0x10	/* a ModRM byte follows the opcode */
+#define OP_NO64		0x20	/* invalid in 64-bit mode */
+#define OP_UD		0x40	/* invalid in every mode */
+#define OP_SPECIAL	0x80	/* decoded by its own function */
+
+/* Short names for the tables only. */
+#define M	OP_MODRM
+#define N64	OP_NO64
+#define UD	OP_UD
+#define S	OP_SPECIAL
+#define B	IMM_B
+#define W	IMM_W
+#define WB	IMM_WB
+#define Z	IMM_Z
+#define V	IMM_V
+#define J	IMM_J
+#define P	IMM_P
+#define MO	IMM_MOFFS
+
+/* One-byte map. Prefix bytes never get here; 40-4F are INC/DEC outside
+ * 64-bit mode (REX in it) and, like every entry left 0, have no operand
+ * bytes. */
+static const u8 one_byte_map[256] = {
+	/* ALU: Eb,Gb  Ev,Gv  Gb,Eb  Gv,Ev  AL,Ib  eAX,Iz */
+	[0x00 ... 0x03] = M, [0x04] = B, [0x05] = Z,
+	[0x08 ... 0x0b] = M, [0x0c] = B, [0x0d] = Z,
+	[0x10 ... 0x13] = M, [0x14] = B, [0x15] = Z,
+	[0x18 ... 0x1b] = M, [0x1c] = B, [0x1d] = Z,
+	[0x20 ... 0x23] = M, [0x24] = B, [0x25] = Z,
+	[0x28 ... 0x2b] = M, [0x2c] = B, [0x2d] = Z,
+	[0x30 ... 0x33] = M, [0x34] = B, [0x35] = Z,
+	[0x38 ... 0x3b] = M, [0x3c] = B, [0x3d] = Z,
+	/* PUSH/POP segment, BCD adjust, the 0F escape */
+	[0x06] = N64, [0x07] = N64, [0x0e] = N64, [0x0f] = S,
+	[0x16] = N64, [0x17] = N64, [0x1e] = N64, [0x1f] = N64,
+	[0x27] = N64, [0x2f] = N64, [0x37] = N64, [0x3f] = N64,
+	/* PUSHA, POPA, BOUND/EVEX, ARPL/MOVSXD, PUSH/IMUL immediates */
+	[0x60] = N64, [0x61] = N64, [0x62] = S | N64, [0x63] = M,
+	[0x68] = Z, [0x69] = M | Z, [0x6a] = B, [0x6b] = M | B,
+	/* Jcc rel8 */
+	[0x70 ... 0x7f] = B,
+	/* group 1, TEST, XCHG, MOV, LEA, MOV Sreg, POP Ev/XOP */
+	[0x80] = M | B, [0x81] = M | Z, [0x82] = M | B | N64, [0x83] = M | B,
+	[0x84 ... 0x8e] = M, [0x8f] = S,
+	/* CALLF, MOV moffs, TEST eAX, MOV r, imm */
+	[0x9a] = P | N64,
+	[0xa0 ... 0xa3] = MO, [0xa8] = B, [0xa9] = Z,
+	[0xb0 ... 0xb7] = B, [0xb8 ... 0xbf] = V,
+	/* shifts, RET iw, LES/LDS/VEX, MOV Ev,imm, ENTER, RETF, INT, INTO */
+	[0xc0] = M | B, [0xc1] = M | B, [0xc2] = W,
+	[0xc4] = S, [0xc5] = S, [0xc6] = M | B, [0xc7] = M | Z,
+	[0xc8] = WB, [0xca] = W, [0xcd] = B, [0xce] = N64,
+	/* shifts, AAM, AAD, SALC, x87 */
+	[0xd0 ... 0xd3] = M, [0xd4] = B | N64, [0xd5] = B | N64, [0xd6] = N64,
+	[0xd8 ... 0xdf] = M,
+	/* LOOP/JCXZ, IN/OUT imm8, CALL, JMP, JMPF, JMP rel8 */
+	[0xe0 ... 0xe7] = B, [0xe8] = J, [0xe9] = J, [0xea] = P | N64,
+	[0xeb] = B,
+	/* group 3, groups 4 and 5 */
+	[0xf6] = S, [0xf7] = S, [0xfe] = M, [0xff] = M,
+};
+
+/* Two-byte map, 0F xx. Entries left 0 have no operand bytes. */
+static const u8 two_byte_map[256] = {
+	/* groups 6/7, LAR, LSL, PREFETCHW, 3DNow! (imm8 = opcode) */
+	[0x00 ... 0x03] = M, [0x04] = UD, [0x0a] = UD, [0x0c] = UD,
+	[0x0d] = M, [0x0f] = M | B,
+	[0x10 ... 0x1f] = M,
+	/* MOV CR/DR, old MOV TR */
+	[0x20 ... 0x23] = S, [0x24 ... 0x27] = UD, [0x28 ... 0x2f] = M,
+	/* WRMSR..GETSEC, the three-byte escapes */
+	[0x36] = UD, [0x38] = S, [0x39] = UD, [0x3a] = S,
+	[0x3b ... 0x3f] = UD,
+	/* CMOVcc, SSE, MMX */
+	[0x40 ... 0x6f] = M, [0x70 ... 0x73] = M | B, [0x74 ... 0x76] = M,
+	[0x78] = S, [0x79] = M, [0x7a] = UD, [0x7b] = UD, [0x7c ... 0x7f] = M,
+	/* Jcc rel16/32, SETcc */
+	[0x80 ... 0x8f] = J, [0x90 ... 0x9f] = M,
+	/* BT, SHLD, BTS, SHRD, group 15, IMUL */
+	[0xa3] = M, [0xa4] = M | B, [0xa5] = M, [0xa6] = UD, [0xa7] = UD,
+	[0xab] = M, [0xac] = M | B, [0xad ... 0xaf] = M,
+	/* CMPXCHG..MOVSX, group 8 */
+	[0xb0 ... 0xb9] = M, [0xba] = M | B, [0xbb ... 0xbf] = M,
+	/* XADD, CMPPS, MOVNTI, PINSRW, PEXTRW, SHUFPS, group 9; BSWAP is 0 */
+	[0xc0 ... 0xc1] = M, [0xc2] = M | B, [0xc3] = M,
+	[0xc4 ... 0xc6] = M | B, [0xc7] = M,
+	[0xd0 ... 0xff] = M,
+};
+
+#undef M
+#undef N64
+#undef UD
+#undef S
+#undef B
+#undef W
+#undef WB
+#undef Z
+#undef V
+#undef J
+#undef P
+#undef MO
+
+struct insn_dec {
+	const u8 *bytes;
+	size_t avail;		/* readable bytes, at most INSN_MAX_LEN */
+	size_t pos;		/* bytes consumed so far */
+	enum cpu_mode mode;
+	u8 opsize;		/* operand size in bytes: 2, 4 or 8 */
+	u8 addrsize;		/* address size in bytes: 2, 4 or 8 */
+	u8 rex;			/* REX right before the opcode, or 0 */
+	bool opsize_prefix;	/* 66 */
+	bool addrsize_prefix;	/* 67 */
+	bool lock, repne, rep;	/* F0, F2, F3 */
+};
+
+/* 0 when n more bytes can be read; -EINVAL when they would make the
+ * instruction longer than 15 bytes; -EAGAIN when the caller has not
+ * fetched them. */
+static int insn_need(const struct insn_dec *d, size_t n)
+{
+	if (d->pos + n > INSN_MAX_LEN)
+		return -EINVAL;
+	if (d->pos + n > d->avail)
+		return -EAGAIN;
+	return 0;
+}
+
+static int insn_skip(struct insn_dec *d, size_t n)
+{
+	int err = insn_need(d, n);
+
+	if (!err)
+		d->pos += n;
+	return err;
+}
+
+static int insn_peek(const struct insn_dec *d, u8 *b)
+{
+	int err = insn_need(d, 1);
+
+	if (!err)
+		*b = d->bytes[d->pos];
+	return err;
+}
+
+static int insn_fetch(struct insn_dec *d, u8 *b)
+{
+	int err = insn_peek(d, b);
+
+	if (!err)
+		d->pos++;
+	return err;
+}
+
+/* Records a legacy prefix; false when b is not one. */
+static bool note_legacy_prefix(struct insn_dec *d, u8 b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+		break;
+	case 0x66: d->opsize_prefix = true; break;
+	case 0x67: d->addrsize_prefix = true; break;
+	case 0xf0: d->lock = true; break;
+	case 0xf2: d->repne = true; break;
+	case 0xf3: d->rep = true; break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Consumes legacy and REX prefixes and the opcode byte. A REX prefix only
+ * counts when it is right before the opcode; the 15-byte limit ends any
+ * run of prefixes. */
+static int decode_prefixes(struct insn_dec *d, u8 *op)
+{
+	u8 b;
+	int err;
+
+	for (;;) {
+		err = insn_fetch(d, &b);
+		if (err)
+			return err;
+		if (note_legacy_prefix(d, b)) {
+			d->rex = 0;
+		} else if (d->mode == CPU_MODE_64 && (b & 0xf0) == 0x40) {
+			d->rex = b;
+		} else {
+			*op = b;
+			return 0;
+		}
+	}
+}
+
+static void set_operand_sizes(struct insn_dec *d)
+{
+	switch (d->mode) {
+	case CPU_MODE_16:
+		d->opsize = d->opsize_prefix ? 4 : 2;
+		d->addrsize = d->addrsize_prefix ? 4 : 2;
+		break;
+	case CPU_MODE_32:
+		d->opsize = d->opsize_prefix ? 2 : 4;
+		d->addrsize = d->addrsize_prefix ? 2 : 4;
+		break;
+	case CPU_MODE_64:
+		/* REX.W wins over 66 */
+		d->opsize = (d->rex & 8) ? 8 : d->opsize_prefix ? 2 : 4;
+		d->addrsize = d->addrsize_prefix ? 4 : 8;
+		break;
+	}
+}
+
+/* 16-bit addressing has no SIB; mod=00 rm=110 is a bare disp16. */
+static size_t modrm16_disp_size(u8 mod, u8 rm)
+{
+	if (mod == 1)
+		return 1;
+	if (mod == 2 || (mod == 0 && rm == 6))
+		return 2;
+	return 0;
+}
+
+/* SIB and displacement of 32/64-bit addressing (mod != 11). mod=00 rm=101
+ * is disp32 (RIP-relative in 64-bit mode); so is a SIB base of 101. */
+static int skip_sib_disp32(struct insn_dec *d, u8 mod, u8 rm)
+{
+	u8 sib = 0;
+	int err;
+
+	if (rm == 4) {
+		err = insn_fetch(d, &sib);
+		if (err)
+			return err;
+	}
+	if (mod == 1)
+		return insn_skip(d, 1);
+	if (mod == 2 || rm == 5 || (rm == 4 && (sib & 7) == 5))
+		return insn_skip(d, 4);
+	return 0;
+}
+
+/* Consumes a ModRM byte with its SIB and displacement. */
+static int skip_modrm(struct insn_dec *d, u8 *modrm_out)
+{
+	u8 modrm, mod, rm;
+	int err = insn_fetch(d, &modrm);
+
+	if (err)
+		return err;
+	if (modrm_out)
+		*modrm_out = modrm;
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	if (mod == 3)
+		return 0;
+	if (d->addrsize == 2)
+		return insn_skip(d, modrm16_disp_size(mod, rm));
+	return skip_sib_disp32(d, mod, rm);
+}
+
+static size_t imm_size(const struct insn_dec *d, unsigned int kind)
+{
+	size_t z = d->opsize == 2 ? 2 : 4;
+
+	switch (kind) {
+	case IMM_B: return 1;
+	case IMM_W: return 2;
+	case IMM_WB: return 3;
+	case IMM_Z: return z;
+	case IMM_V: return d->opsize;
+	case IMM_J: return d->mode == CPU_MODE_64 ? 4 : z;
+	case IMM_P: return z + 2;
+	case IMM_MOFFS: return d->addrsize;
+	}
+	return 0;
+}
+
+/* The operand bytes a plain map entry describes. */
+static int decode_operands(struct insn_dec *d, u8 entry)
+{
+	int err;
+
+	if (entry & OP_MODRM) {
+		err = skip_modrm(d, NULL);
+		if (err)
+			return err;
+	}
+	return insn_skip(d, imm_size(d, entry & OP_IMM_MASK));
+}
+
+/* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
+static int decode_three_byte(struct insn_dec *d, bool imm8)
+{
+	int err = insn_skip(d, 1);
+
+	if (!err)
+		err = skip_modrm(d, NULL);
+	if (!err)
+		err = insn_skip(d, imm8 ? 1 : 0);
+	return err;
+}
+
+/* 0F 78: VMREAD Ey,Gy; with 66 (EXTRQ) or F2 (INSERTQ) it is AMD SSE4a
+ * with two imm8. */
+static int decode_vmread_extrq(struct insn_dec *d)
+{
+	int err = skip_modrm(d, NULL);
+
+	if (err)
+		return err;
+	return insn_skip(d, (d->opsize_prefix || d->repne) ? 2 : 0);
+}
+
+static int decode_two_byte_special(struct insn_dec *d, u8 op)
+{
+	switch (op) {
+	case 0x20 ... 0x23:
+		/* MOV CR/DR: ModRM is always a register pair, mod ignored */
+		return insn_skip(d, 1);
+	case 0x38:
+		return decode_three_byte(d, false);
+	case 0x3a:
+		return decode_three_byte(d, true);
+	case 0x78:
+		return decode_vmread_extrq(d);
+	}
+	return -EINVAL;
+}
+
+static int decode_two_byte(struct insn_dec *d)
+{
+	u8 op, entry;
+	int err = insn_fetch(d, &op);
+
+	if (err)
+		return err;
+	entry = two_byte_map[op];
+	if (entry & OP_UD)
+		return -EINVAL;
+	if (entry & OP_SPECIAL)
+		return decode_two_byte_special(d, op);
+	return decode_operands(d, entry);
+}
+
+/* VEX map 1 (0F): opcodes whose legacy form takes a ModRM, plus 77
+ * (VZEROUPPER/VZEROALL), which has none. */
+static int decode_vex_map1(struct insn_dec *d, u8 op)
+{
+	u8 entry = two_byte_map[op];
+
+	if (op == 0x77)
+		return 0;
+	if (!(entry & OP_MODRM))
+		return -EINVAL;
+	return decode_operands(d, entry);
+}
+
+static int decode_vex_opcode(struct insn_dec *d, u8 map)
+{
+	u8 op;
+	int err = insn_fetch(d, &op);
+
+	if (err)
+		return err;
+	switch (map) {
+	case 1:
+		return decode_vex_map1(d, op);
+	case 2:
+		return skip_modrm(d, NULL);
+	case 3:
+		err = skip_modrm(d, NULL);
+		return err ? err : insn_skip(d, 1);
+	}
+	return -EINVAL;
+}
+
+/* C5 RvvvvLpp, or C4 RXBmmmmm WvvvvLpp, then opcode. 66, F2, F3, LOCK and
+ * REX in front of a VEX prefix are #UD. */
+static int decode_vex(struct insn_dec *d, u8 op)
+{
+	u8 payload, map = 1;
+	int err;
+
+	if (d->rex || d->opsize_prefix || d->rep || d->repne || d->lock)
+		return -EINVAL;
+	err = insn_fetch(d, &payload);
+	if (err)
+		return err;
+	if (op == 0xc4) {
+		map = payload & 0x1f;
+		err = insn_skip(d, 1);
+		if (err)
+			return err;
+	}
+	return decode_vex_opcode(d, map);
+}
+
+/* C4/C5 are always VEX in 64-bit mode. Elsewhere they are LES/LDS, unless
+ * the next byte has mod=11 (invalid for LES/LDS), which makes them VEX. */
+static int decode_vex_or_les(struct insn_dec *d, u8 op)
+{
+	u8 next;
+	int err = insn_peek(d, &next);
+
+	if (err)
+		return err;
+	if (d->mode != CPU_MODE_64 && (next >> 6) != 3)
+		return skip_modrm(d, NULL);
+	return decode_vex(d, op);
+}
+
+/* 62 outside 64-bit mode: BOUND Gv,Ma; mod=11 makes it EVEX, which we do
+ * not decode (nor in 64-bit mode, where 62 is always EVEX). */
+static int decode_bound(struct insn_dec *d)
+{
+	u8 modrm;
+	int err = insn_peek(d, &modrm);
+
+	if (err)
+		return err;
+	if ((modrm >> 6) == 3)
+		return -EINVAL;
+	return skip_modrm(d, NULL);
+}
+
+/* 8F /0 is POP Ev; any other reg field is an AMD XOP prefix (not decoded). */
+static int decode_pop_ev(struct insn_dec *d)
+{
+	u8 modrm;
+	int err = insn_peek(d, &modrm);
+
+	if (err)
+		return err;
+	if ((modrm >> 3) & 7)
+		return -EINVAL;
+	return skip_modrm(d, NULL);
+}
+
+/* Group 3: TEST (/0, /1) takes an immediate, NOT/NEG/MUL/IMUL/DIV/IDIV
+ * do not. */
+static int decode_group3(struct insn_dec *d, u8 op)
+{
+	u8 modrm;
+	int err = skip_modrm(d, &modrm);
+
+	if (err)
+		return err;
+	if (((modrm >> 3) & 7) >= 2)
+		return 0;
+	return insn_skip(d, imm_size(d, op == 0xf6 ? IMM_B : IMM_Z));
+}
+
+static int decode_one_byte_special(struct insn_dec *d, u8 op)
+{
+	switch (op) {
+	case 0x0f:
+		return decode_two_byte(d);
+	case 0x62:
+		return decode_bound(d);
+	case 0x8f:
+		return decode_pop_ev(d);
+	case 0xc4: case 0xc5:
+		return decode_vex_or_les(d, op);
+	case 0xf6: case 0xf7:
+		return decode_group3(d, op);
+	}
+	return -EINVAL;
+}
+
+static int decode_one_byte(struct insn_dec *d, u8 op)
+{
+	u8 entry = one_byte_map[op];
+
+	if ((entry & OP_NO64) && d->mode == CPU_MODE_64)
+		return -EINVAL;
+	if (entry & OP_SPECIAL)
+		return decode_one_byte_special(d, op);
+	return decode_operands(d, entry);
+}
+
+int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode)
+{
+	struct insn_dec d = {
+		.bytes = bytes,
+		.avail = MIN(avail, (size_t)INSN_MAX_LEN),
+		.mode = mode,
+	};
+	u8 op;
+	int err;
+
+	if (mode != CPU_MODE_16 && mode != CPU_MODE_32 && mode != CPU_MODE_64)
+		return -EINVAL;
+	if (!bytes)
+		d.avail = 0;
+	err = decode_prefixes(&d, &op);
+	if (err)
+		return err;
+	set_operand_sizes(&d);
+	err = decode_one_byte(&d, op);
+	if (err)
+		return err;
+	return (int)d.pos;
+}

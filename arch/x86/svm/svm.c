@@ -1,0 +1,53 @@
+/* AMD SVM: turning it on for this CPU, and the ops table the core uses. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/page_alloc.h"
+#include "arch/x86/svm/svm.h"
+#include "hv/errno.h"
+#include "hv/log.h"
+
+#define MSR_VM_HSAVE_PA 0xc0010117
+#define CPUID_SVM_NRIPS BIT(3)
+
+struct svm_cpu svm_cpu;
+
+static int svm_cpu_enable(void)
+{
+	struct cpuid_regs leaf = cpuid(0x8000000a, 0);
+	u64 vm_cr;
+
+	if (rdmsr_safe(MSR_VM_CR, &vm_cr) && (vm_cr & VM_CR_SVMDIS)) {
+		log_err("svm: disabled by firmware (VM_CR.SVMDIS)");
+		return -ENODEV;
+	}
+	svm_cpu.nrips = leaf.edx & CPUID_SVM_NRIPS;
+	svm_cpu.nasids = leaf.ebx;
+	svm_cpu.host_save_area = pages_alloc(1);
+	svm_cpu.host_vmcb = pages_alloc(1);
+	if (!svm_cpu.host_save_area || !svm_cpu.host_vmcb)
+		return -ENOMEM;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (u64)svm_cpu.host_save_area);
+	log_info("svm: enabled, %u ASIDs, next-RIP save %s", svm_cpu.nasids,
+		 svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)");
+	return 0;
+}
+
+const struct virt_ops svm_ops = {
+	.name = "svm",
+	.cpu_enable = svm_cpu_enable,
+	.vm_init = svm_vm_init,
+	.vm_destroy = svm_vm_destroy,
+	.stage2_map = svm_stage2_map,
+	.stage2_unmap = svm_stage2_unmap,
+	.stage2_protect = svm_stage2_protect,
+	.stage2_lookup = svm_stage2_lookup,
+	.io_allow = svm_io_allow,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_run = svm_vcpu_run,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.inject_event = svm_inject_event,
+	.dump = svm_dump,
+};

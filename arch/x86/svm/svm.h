@@ -1,0 +1,68 @@
+/* AMD SVM backend: private state shared by its files. */
+#ifndef ARCH_X86_SVM_SVM_H
+#define ARCH_X86_SVM_SVM_H
+
+#include "arch/x86/pt.h"
+#include "arch/x86/svm/vmcb.h"
+#include "hv/vm.h"
+
+#define SVM_IOPM_PAGES 3
+#define SVM_MSRPM_PAGES 2
+
+struct svm_vm {
+	struct pt npt;
+	u8 *iopm;  /* one bit per port; 1 = intercept */
+	u8 *msrpm; /* two bits per MSR; 1 = intercept */
+	u64 tlb_gen; /* bumped whenever stage-2 permissions shrink */
+};
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	u32 asid;
+	u64 tlb_gen_seen; /* flush the TLB on entry when behind svm_vm */
+};
+
+struct svm_cpu {
+	bool nrips;
+	u32 nasids;
+	void *host_save_area;
+	struct vmcb *host_vmcb; /* VMSAVE/VMLOAD area for host FS/GS/TR/... */
+};
+
+extern struct svm_cpu svm_cpu;
+extern const struct virt_ops svm_ops;
+
+static inline struct svm_vm *svm_vm(struct vm *vm)
+{
+	return vm->arch;
+}
+
+static inline struct svm_vcpu *svm_vcpu(struct vcpu *v)
+{
+	return v->arch;
+}
+
+void svm_enter_guest(u64 guest_vmcb, u64 host_vmcb, struct guest_regs *regs);
+
+/* svm_vm.c */
+int svm_vm_init(struct vm *vm);
+void svm_vm_destroy(struct vm *vm);
+int svm_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
+long svm_stage2_unmap(struct vm *vm, u64 gpa, u64 size);
+long svm_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);
+bool svm_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
+void svm_io_allow(struct vm *vm, u16 port, u16 count);
+
+/* svm_vcpu.c */
+int svm_vcpu_create(struct vcpu *v);
+void svm_vcpu_destroy(struct vcpu *v);
+void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit);
+void svm_get_sregs(struct vcpu *v, struct guest_sregs *s);
+void svm_set_sregs(struct vcpu *v, const struct guest_sregs *s);
+void svm_inject_event(struct vcpu *v, const struct event *e);
+void svm_dump(struct vcpu *v);
+
+/* svm_exit.c */
+void svm_decode_exit(struct vcpu *v, struct vm_exit *exit);
+
+#endif

@@ -1,0 +1,93 @@
+/* Turns an SVM #VMEXIT into the core's normalized struct vm_exit. */
+#include "arch/x86/svm/svm.h"
+#include "hv/string.h"
+
+#define IOIO_IN BIT(0)
+#define IOIO_STR BIT(2)
+#define IOIO_REP BIT(3)
+#define IOIO_SIZE_SHIFT 4
+#define IOIO_ADDR_SHIFT 7
+#define NPF_PRESENT BIT(0)
+#define NPF_WRITE BIT(1)
+#define NPF_FETCH BIT(4)
+
+static void decode_io(u64 info1, struct exit_io *io)
+{
+	u32 size = (info1 >> IOIO_SIZE_SHIFT) & 7;  /* one-hot: 1, 2, 4 */
+	u32 addr = (info1 >> IOIO_ADDR_SHIFT) & 7;  /* one-hot: 16, 32, 64 */
+
+	io->port = info1 >> 16;
+	io->in = info1 & IOIO_IN;
+	io->string = info1 & IOIO_STR;
+	io->rep = info1 & IOIO_REP;
+	io->size = size == 4 ? 4 : size == 2 ? 2 : 1;
+	io->addr_size = addr == 4 ? 8 : addr == 2 ? 4 : 2;
+}
+
+static void decode_npf(u64 info1, u64 info2, struct exit_stage2 *f)
+{
+	f->gpa = info2;
+	f->present = info1 & NPF_PRESENT;
+	f->write = info1 & NPF_WRITE;
+	f->fetch = info1 & NPF_FETCH;
+	f->read = !f->write && !f->fetch;
+}
+
+static enum exit_reason simple_reason(u64 code)
+{
+	switch (code) {
+	case SVM_EXIT_CPUID:
+		return EXIT_CPUID;
+	case SVM_EXIT_HLT:
+		return EXIT_HLT;
+	case SVM_EXIT_VMMCALL:
+		return EXIT_HYPERCALL;
+	case SVM_EXIT_SHUTDOWN:
+		return EXIT_SHUTDOWN;
+	case SVM_EXIT_INTR:
+		return EXIT_INTR;
+	case SVM_EXIT_NMI:
+		return EXIT_NMI;
+	case SVM_EXIT_INVALID:
+		return EXIT_ENTRY_FAILED;
+	default:
+		return EXIT_UNKNOWN;
+	}
+}
+
+static void decode_exception(const struct vmcb_control *c, struct vm_exit *exit)
+{
+	exit->reason = EXIT_EXCEPTION;
+	exit->exception.vector = c->exit_code - SVM_EXIT_EXCP_BASE;
+	exit->exception.has_error = false;
+	exit->exception.error = c->exit_info1;
+}
+
+void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
+{
+	const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
+	u64 code = c->exit_code;
+
+	memset(exit, 0, sizeof(*exit));
+	exit->hw_code = code;
+	if (svm_cpu.nrips && c->next_rip) {
+		exit->next_rip = c->next_rip;
+		exit->next_rip_valid = true;
+	}
+	if (code == SVM_EXIT_IOIO) {
+		exit->reason = EXIT_IO;
+		decode_io(c->exit_info1, &exit->io);
+		exit->next_rip = c->exit_info2; /* always saved for IOIO */
+		exit->next_rip_valid = true;
+	} else if (code == SVM_EXIT_MSR) {
+		exit->reason = c->exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+		exit->msr = (u32)v->regs.rcx;
+	} else if (code == SVM_EXIT_NPF) {
+		exit->reason = EXIT_STAGE2_FAULT;
+		decode_npf(c->exit_info1, c->exit_info2, &exit->stage2);
+	} else if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
+		decode_exception(c, exit);
+	} else {
+		exit->reason = simple_reason(code);
+	}
+}

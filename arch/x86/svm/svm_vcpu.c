@@ -1,0 +1,224 @@
+/* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/page_alloc.h"
+#include "arch/x86/svm/svm.h"
+#include "hv/errno.h"
+#include "hv/log.h"
+
+#define ASID_MAX 4096
+#define DEFAULT_PAT 0x0007040600070406ULL
+#define EXCEPTION_UD BIT(6)
+
+static u8 asid_used[ASID_MAX / 8];
+
+/* ASID 0 belongs to the host; guests get 1 .. nasids-1. */
+static u32 asid_alloc(void)
+{
+	for (u32 a = 1; a < MIN(svm_cpu.nasids, (u32)ASID_MAX); a++) {
+		if (!(asid_used[a / 8] & (1u << (a % 8)))) {
+			asid_used[a / 8] |= 1u << (a % 8);
+			return a;
+		}
+	}
+	return 0;
+}
+
+static void asid_free(u32 a)
+{
+	asid_used[a / 8] &= ~(1u << (a % 8));
+}
+
+static void vmcb_set_intercepts(struct vmcb_control *c)
+{
+	c->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+			 SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+			 SVM_INTERCEPT_HLT | SVM_INTERCEPT_IOIO |
+			 SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
+	c->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			 SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			 SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			 SVM_INTERCEPT_SKINIT;
+	c->exceptions = EXCEPTION_UD; /* VMCALL arrives as #UD on AMD */
+}
+
+static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
+{
+	struct vmcb_control *c = &vmcb->control;
+
+	vmcb_set_intercepts(c);
+	c->iopm_base_pa = (u64)svm_vm(vm)->iopm;
+	c->msrpm_base_pa = (u64)svm_vm(vm)->msrpm;
+	c->asid = asid;
+	c->tlb_control = SVM_TLB_FLUSH_ALL;
+	c->int_control = SVM_INT_CONTROL_V_INTR_MASKING;
+	c->np_enable = 1;
+	c->n_cr3 = svm_vm(vm)->npt.root;
+	vmcb->save.g_pat = DEFAULT_PAT;
+	vmcb->save.dr6 = 0xffff0ff0;
+	vmcb->save.dr7 = 0x400;
+	vmcb->save.efer = EFER_SVME; /* must stay set while in guest mode */
+}
+
+int svm_vcpu_create(struct vcpu *v)
+{
+	struct svm_vcpu *s = pages_alloc(1);
+
+	if (!s)
+		return -ENOMEM;
+	s->vmcb = pages_alloc(1);
+	s->asid = asid_alloc();
+	if (!s->vmcb || !s->asid) {
+		int err = s->asid ? -ENOMEM : -EBUSY;
+
+		pages_free(s->vmcb, 1);
+		if (s->asid)
+			asid_free(s->asid);
+		pages_free(s, 1);
+		return err;
+	}
+	vmcb_init(s->vmcb, v->vm, s->asid);
+	s->tlb_gen_seen = svm_vm(v->vm)->tlb_gen;
+	v->arch = s;
+	return 0;
+}
+
+void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_vcpu(v);
+
+	if (!s)
+		return;
+	asid_free(s->asid);
+	pages_free(s->vmcb, 1);
+	pages_free(s, 1);
+	v->arch = NULL;
+}
+
+static void regs_to_vmcb(const struct guest_regs *r, struct vmcb_save *save)
+{
+	save->rax = r->rax;
+	save->rsp = r->rsp;
+	save->rip = r->rip;
+	save->rflags = r->rflags;
+}
+
+static void regs_from_vmcb(struct guest_regs *r, const struct vmcb_save *save)
+{
+	r->rax = save->rax;
+	r->rsp = save->rsp;
+	r->rip = save->rip;
+	r->rflags = save->rflags;
+}
+
+/* Flushes this vCPU's TLB entries on entry when stage-2 permissions
+ * shrank since it last ran (flush-by-ASID is not always available). */
+static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm)
+{
+	if (s->tlb_gen_seen != svm->tlb_gen) {
+		s->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+		s->tlb_gen_seen = svm->tlb_gen;
+	}
+}
+
+void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	struct svm_vcpu *s = svm_vcpu(v);
+
+	sync_tlb(s, svm_vm(v->vm));
+	regs_to_vmcb(&v->regs, &s->vmcb->save);
+	asm volatile("clgi" ::: "memory");
+	svm_enter_guest((u64)s->vmcb, (u64)svm_cpu.host_vmcb, &v->regs);
+	asm volatile("stgi" ::: "memory");
+	regs_from_vmcb(&v->regs, &s->vmcb->save);
+	s->vmcb->control.tlb_control = 0;
+	svm_decode_exit(v, exit);
+}
+
+static void seg_to_vmcb(struct vmcb_seg *d, const struct segment *s)
+{
+	d->selector = s->selector;
+	d->attrib = s->attr;
+	d->limit = s->limit;
+	d->base = s->base;
+}
+
+static void seg_from_vmcb(struct segment *d, const struct vmcb_seg *s)
+{
+	d->selector = s->selector;
+	d->attr = s->attrib;
+	d->limit = s->limit;
+	d->base = s->base;
+}
+
+void svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
+{
+	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	seg_to_vmcb(&save->cs, &s->cs);
+	seg_to_vmcb(&save->ds, &s->ds);
+	seg_to_vmcb(&save->es, &s->es);
+	seg_to_vmcb(&save->fs, &s->fs);
+	seg_to_vmcb(&save->gs, &s->gs);
+	seg_to_vmcb(&save->ss, &s->ss);
+	seg_to_vmcb(&save->tr, &s->tr);
+	seg_to_vmcb(&save->ldtr, &s->ldtr);
+	save->gdtr = (struct vmcb_seg){ .base = s->gdt_base, .limit = s->gdt_limit };
+	save->idtr = (struct vmcb_seg){ .base = s->idt_base, .limit = s->idt_limit };
+	save->cpl = (s->ss.attr >> 5) & 3;
+	save->cr0 = s->cr0;
+	save->cr2 = s->cr2;
+	save->cr3 = s->cr3;
+	save->cr4 = s->cr4;
+	save->efer = s->efer | EFER_SVME;
+}
+
+void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	const struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	seg_from_vmcb(&s->cs, &save->cs);
+	seg_from_vmcb(&s->ds, &save->ds);
+	seg_from_vmcb(&s->es, &save->es);
+	seg_from_vmcb(&s->fs, &save->fs);
+	seg_from_vmcb(&s->gs, &save->gs);
+	seg_from_vmcb(&s->ss, &save->ss);
+	seg_from_vmcb(&s->tr, &save->tr);
+	seg_from_vmcb(&s->ldtr, &save->ldtr);
+	s->gdt_base = save->gdtr.base;
+	s->gdt_limit = save->gdtr.limit;
+	s->idt_base = save->idtr.base;
+	s->idt_limit = save->idtr.limit;
+	s->cr0 = save->cr0;
+	s->cr2 = save->cr2;
+	s->cr3 = save->cr3;
+	s->cr4 = save->cr4;
+	s->efer = save->efer & ~EFER_SVME; /* the guest's own view */
+}
+
+void svm_inject_event(struct vcpu *v, const struct event *e)
+{
+	u64 ev = e->vector | ((u64)e->type << 8) | SVM_EVENT_VALID;
+
+	if (e->has_error)
+		ev |= SVM_EVENT_ERROR_VALID | ((u64)e->error << 32);
+	svm_vcpu(v)->vmcb->control.event_inject = ev;
+}
+
+void svm_dump(struct vcpu *v)
+{
+	const struct vmcb *vmcb = svm_vcpu(v)->vmcb;
+
+	log_err("svm: exit 0x%llx info1 0x%llx info2 0x%llx intinfo 0x%llx",
+		(unsigned long long)vmcb->control.exit_code,
+		(unsigned long long)vmcb->control.exit_info1,
+		(unsigned long long)vmcb->control.exit_info2,
+		(unsigned long long)vmcb->control.exit_int_info);
+	log_err("svm: rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr3 0x%llx "
+		"cr4 0x%llx efer 0x%llx cs %04x/%03x",
+		(unsigned long long)vmcb->save.rip, (unsigned long long)vmcb->save.rsp,
+		(unsigned long long)vmcb->save.rflags, (unsigned long long)vmcb->save.cr0,
+		(unsigned long long)vmcb->save.cr3, (unsigned long long)vmcb->save.cr4,
+		(unsigned long long)vmcb->save.efer, vmcb->save.cs.selector,
+		vmcb->save.cs.attrib);
+}

@@ -1,0 +1,115 @@
+/* Per-VM SVM state: nested page tables and the I/O and MSR permission
+ * maps (every port and MSR intercepted unless allowed). */
+#include "arch/x86/page_alloc.h"
+#include "arch/x86/svm/npt.h"
+#include "arch/x86/svm/svm.h"
+#include "hv/errno.h"
+
+static u64 npt_alloc_page(void *ctx)
+{
+	(void)ctx;
+	return frame_alloc(&hv_frames);
+}
+
+static void npt_free_page(void *ctx, u64 pa)
+{
+	(void)ctx;
+	frame_free(&hv_frames, pa, 1);
+}
+
+static void *npt_to_virt(void *ctx, u64 pa)
+{
+	(void)ctx;
+	return (void *)pa; /* the hypervisor identity-maps RAM */
+}
+
+static const struct pt_mem npt_mem = {
+	.alloc_page = npt_alloc_page,
+	.free_page = npt_free_page,
+	.to_virt = npt_to_virt,
+};
+
+int svm_vm_init(struct vm *vm)
+{
+	struct svm_vm *s = pages_alloc(1);
+
+	_Static_assert(sizeof(*s) <= PAGE_SIZE, "svm_vm fits a page");
+	if (!s)
+		return -ENOMEM;
+	vm->arch = s;
+	s->iopm = pages_alloc(SVM_IOPM_PAGES);
+	s->msrpm = pages_alloc(SVM_MSRPM_PAGES);
+	if (!s->iopm || !s->msrpm || pt_init(&s->npt, &npt_format, &npt_mem)) {
+		svm_vm_destroy(vm);
+		return -ENOMEM;
+	}
+	memset(s->iopm, 0xff, SVM_IOPM_PAGES * PAGE_SIZE);
+	memset(s->msrpm, 0xff, SVM_MSRPM_PAGES * PAGE_SIZE);
+	return 0;
+}
+
+void svm_vm_destroy(struct vm *vm)
+{
+	struct svm_vm *s = svm_vm(vm);
+
+	if (!s)
+		return;
+	if (s->npt.root)
+		pt_destroy(&s->npt);
+	pages_free(s->iopm, SVM_IOPM_PAGES);
+	pages_free(s->msrpm, SVM_MSRPM_PAGES);
+	pages_free(s, 1);
+	vm->arch = NULL;
+}
+
+static u32 s2_to_pt(u32 perms)
+{
+	return ((perms & S2_R) ? PT_R : 0) | ((perms & S2_W) ? PT_W : 0) |
+	       ((perms & S2_X) ? PT_X : 0);
+}
+
+static u32 pt_to_s2(u32 perms)
+{
+	return ((perms & PT_R) ? S2_R : 0) | ((perms & PT_W) ? S2_W : 0) |
+	       ((perms & PT_X) ? S2_X : 0);
+}
+
+int svm_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
+{
+	return pt_map(&svm_vm(vm)->npt, gpa, hpa, size, s2_to_pt(perms));
+}
+
+long svm_stage2_unmap(struct vm *vm, u64 gpa, u64 size)
+{
+	long n = pt_unmap(&svm_vm(vm)->npt, gpa, size);
+
+	svm_vm(vm)->tlb_gen++;
+	return n;
+}
+
+long svm_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
+{
+	long n = pt_protect(&svm_vm(vm)->npt, gpa, size, s2_to_pt(perms));
+
+	svm_vm(vm)->tlb_gen++;
+	return n;
+}
+
+bool svm_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
+{
+	u64 page_size;
+	u32 p;
+
+	if (!pt_lookup(&svm_vm(vm)->npt, gpa, hpa, &p, &page_size))
+		return false;
+	*perms = pt_to_s2(p);
+	return true;
+}
+
+void svm_io_allow(struct vm *vm, u16 port, u16 count)
+{
+	u8 *iopm = svm_vm(vm)->iopm;
+
+	for (u32 p = port; p < (u32)port + count; p++)
+		iopm[p / 8] &= ~(1u << (p % 8));
+}

@@ -1,0 +1,53 @@
+/* The guest runtime: console on COM1, port I/O, the hypercall instruction,
+ * exceptions with fixups, and the end of a run. */
+#ifndef GUESTS_LIB_GUEST_H
+#define GUESTS_LIB_GUEST_H
+
+#include "abi/hv_boot.h"
+#include "hv/types.h"
+
+/* Set by the runtime before test_main()/guest_main(). */
+extern const struct hv_boot_info *boot_info;
+
+void gprintf(const char *fmt, ...) __printf(1, 2);
+__noreturn void guest_exit(u32 code);
+
+/* Port I/O. */
+static inline void outb(u16 p, u8 v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
+static inline void outw(u16 p, u16 v) { asm volatile("outw %0, %1" : : "a"(v), "Nd"(p)); }
+static inline void outl(u16 p, u32 v) { asm volatile("outl %0, %1" : : "a"(v), "Nd"(p)); }
+static inline u8 inb(u16 p) { u8 v; asm volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline u16 inw(u16 p) { u16 v; asm volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline u32 inl(u16 p) { u32 v; asm volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+
+struct cpuid_out {
+	u32 eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_out guest_cpuid(u32 leaf, u32 sub)
+{
+	struct cpuid_out r;
+
+	asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+		     : "a"(leaf), "c"(sub));
+	return r;
+}
+
+/* Hypercalls: RAX = number, RDI = argument; returns RAX. hypercall()
+ * uses the instruction native to the CPU vendor; the other two force one
+ * (both must work on both vendors). */
+long hypercall(u64 nr, u64 arg);
+long hypercall_vmcall(u64 nr, u64 arg);
+long hypercall_vmmcall(u64 nr, u64 arg);
+
+/* Exceptions: installs the IDT; an exception with no fixup reports the
+ * vector and ends the test with ERROR. */
+void traps_init(void);
+/* The vector of the last exception a fixup resumed from (or -1). */
+extern volatile int last_fixup_vector;
+
+/* WRMSR/RDMSR that return false when the instruction faulted. */
+bool wrmsr_safe(u32 msr, u64 v);
+bool rdmsr_safe(u32 msr, u64 *v);
+
+#endif

@@ -1,0 +1,51 @@
+#include "guests/lib/test.h"
+#include "hv/printf.h"
+
+enum outcome { SUCCESS, SKIP, FAILURE, ERROR };
+
+static const char *const outcome_names[] = { "SUCCESS", "SKIP", "FAILURE", "ERROR" };
+static enum outcome outcome = SUCCESS;
+const struct hv_boot_info *boot_info;
+
+static void record(enum outcome o, const char *what, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	gprintf("%s: %s\n", what, msg);
+	if (o > outcome)
+		outcome = o;
+}
+
+#define DEFINE_RECORDER(fn, o, what)                                         \
+	void fn(const char *fmt, ...)                                        \
+	{                                                                    \
+		va_list ap;                                                  \
+		va_start(ap, fmt);                                           \
+		record(o, what, fmt, ap);                                    \
+		va_end(ap);                                                  \
+	}
+
+DEFINE_RECORDER(test_fail, FAILURE, "Failure")
+DEFINE_RECORDER(test_error, ERROR, "Error")
+DEFINE_RECORDER(test_skip, SKIP, "Skip")
+
+void test_finish(void)
+{
+	gprintf("Test result: %s\n", outcome_names[outcome]);
+	guest_exit(outcome);
+}
+
+void guest_entry(const struct hv_boot_info *info);
+
+void guest_entry(const struct hv_boot_info *info)
+{
+	boot_info = info;
+	traps_init();
+	gprintf("--- %s ---\n", test_title);
+	if (info->magic != HV_BOOT_MAGIC)
+		test_error("boot info magic 0x%x at %p", info->magic, (const void *)info);
+	else
+		test_main();
+	test_finish();
+}

@@ -1,0 +1,95 @@
+/* Guest exceptions: an IDT over guest_trap_stubs, fixups for instructions
+ * that are expected to fault (wrmsr_safe), and a report for the rest. */
+#include "guests/lib/guest.h"
+#include "guests/lib/test.h"
+
+struct guest_frame {
+	u64 r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
+	u64 vector, error, rip, cs, rflags, rsp, ss;
+};
+
+struct idt_gate {
+	u16 off_lo, sel;
+	u8 ist, attr;
+	u16 off_mid;
+	u32 off_hi, zero;
+} __packed;
+
+struct fixup {
+	u64 fault_rip, resume_rip;
+};
+
+extern const u8 guest_trap_stubs[];
+extern const struct fixup __guest_extable_start[], __guest_extable_end[];
+
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+volatile int last_fixup_vector = -1;
+
+void guest_trap(struct guest_frame *f);
+
+void guest_trap(struct guest_frame *f)
+{
+	for (const struct fixup *x = __guest_extable_start; x < __guest_extable_end; x++) {
+		if (x->fault_rip == f->rip) {
+			f->rip = x->resume_rip;
+			last_fixup_vector = (int)f->vector;
+			return;
+		}
+	}
+	test_error("unexpected exception %llu, error 0x%llx at rip 0x%llx",
+		   (unsigned long long)f->vector, (unsigned long long)f->error,
+		   (unsigned long long)f->rip);
+	test_finish();
+}
+
+void traps_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed idtr = { sizeof(idt) - 1, (u64)idt };
+
+	for (int v = 0; v < 32; v++) {
+		u64 h = (u64)guest_trap_stubs + v * 16;
+
+		idt[v] = (struct idt_gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16),
+					    (u32)(h >> 32), 0 };
+	}
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+#define FIXUP_ASM(insn)                                                      \
+	"1: " insn "\n"                                                      \
+	"2:\n"                                                               \
+	".pushsection .guest_extable, \"a\"\n"                               \
+	".balign 8\n"                                                        \
+	".quad 1b, 3f\n"                                                     \
+	".popsection\n"                                                      \
+	".pushsection .text.fixup, \"ax\"\n"                                 \
+	"3: xorl %[ok], %[ok]\n"                                             \
+	"jmp 2b\n"                                                           \
+	".popsection\n"
+
+bool wrmsr_safe(u32 msr, u64 v)
+{
+	int ok = 1;
+
+	asm volatile(FIXUP_ASM("wrmsr")
+		     : [ok] "+r"(ok)
+		     : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32))
+		     : "memory");
+	return ok;
+}
+
+bool rdmsr_safe(u32 msr, u64 *v)
+{
+	u32 lo = 0, hi = 0;
+	int ok = 1;
+
+	asm volatile(FIXUP_ASM("rdmsr")
+		     : [ok] "+r"(ok), "=a"(lo), "=d"(hi)
+		     : "c"(msr)
+		     : "memory");
+	*v = ((u64)hi << 32) | lo;
+	return ok;
+}

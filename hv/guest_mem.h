@@ -1,0 +1,28 @@
+/* Reaching a guest's memory the way its vCPU sees it: linear addresses
+ * translated through the guest's own page tables, then guest-physical
+ * addresses through the VM's stage-2 mappings. */
+#ifndef HV_GUEST_MEM_H
+#define HV_GUEST_MEM_H
+
+#include "hv/vm.h"
+
+enum guest_access_result {
+	GUEST_OK = 0,
+	GUEST_PAGE_FAULT,  /* the guest's own tables forbid it: inject #PF */
+	GUEST_NOT_RAM,     /* a guest-physical address outside the VM's RAM */
+};
+
+struct guest_fault {
+	u64 address; /* faulting linear (PAGE_FAULT) or guest-physical address */
+	u32 error;   /* #PF error code for PAGE_FAULT */
+};
+
+/* Copies len bytes from/to the guest linear address gva. */
+enum guest_access_result guest_read_linear(struct vcpu *v, u64 gva, void *dst,
+					   u64 len, bool fetch,
+					   struct guest_fault *fault);
+enum guest_access_result guest_write_linear(struct vcpu *v, u64 gva,
+					    const void *src, u64 len,
+					    struct guest_fault *fault);
+
+#endif

@@ -1,0 +1,63 @@
+#include "hv/insn.h"
+#include "arch/x86/insn_len.h"
+#include "hv/errno.h"
+#include "hv/guest_mem.h"
+
+#define SEG_ATTR_L BIT(9)
+#define SEG_ATTR_DB BIT(10)
+#define EFER_LMA BIT(10)
+
+static enum cpu_mode code_mode(const struct guest_sregs *s)
+{
+	if ((s->efer & EFER_LMA) && (s->cs.attr & SEG_ATTR_L))
+		return CPU_MODE_64;
+	return (s->cs.attr & SEG_ATTR_DB) ? CPU_MODE_32 : CPU_MODE_16;
+}
+
+/* Reads as many of the 15 bytes as are readable, page by page. */
+static int fetch_bytes(struct vcpu *v, u64 linear, u8 *bytes)
+{
+	struct guest_fault fault;
+	int got = 0;
+
+	while (got < INSN_MAX) {
+		u64 addr = linear + got;
+		int chunk = MIN(INSN_MAX - got, (int)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
+
+		if (guest_read_linear(v, addr, bytes + got, chunk, true, &fault) != GUEST_OK)
+			break;
+		got += chunk;
+	}
+	return got;
+}
+
+int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX], int *len)
+{
+	struct guest_sregs s;
+	enum cpu_mode mode;
+	u64 linear;
+	int got;
+
+	virt->get_sregs(v, &s);
+	mode = code_mode(&s);
+	linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s.cs.base + v->regs.rip);
+	got = fetch_bytes(v, linear, bytes);
+	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
+	return got;
+}
+
+bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
+{
+	u8 bytes[INSN_MAX];
+	int len;
+
+	if (exit->next_rip_valid) {
+		v->regs.rip = exit->next_rip;
+		return true;
+	}
+	insn_fetch(v, bytes, &len);
+	if (len <= 0)
+		return false;
+	v->regs.rip += len;
+	return true;
+}

@@ -1,0 +1,13 @@
+#ifndef HV_IO_H
+#define HV_IO_H
+
+#include "hv/vm.h"
+
+/* Emulates the port I/O of an exit (string and REP forms included).
+ * Returns false when the VM had to be stopped. */
+bool io_handle(struct vcpu *v, const struct vm_exit *exit);
+
+/* Resets the per-boot I/O devices of a VM (the scratch registers). */
+void io_reset(struct vm *vm);
+
+#endif

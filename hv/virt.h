@@ -1,0 +1,135 @@
+/* The one interface between the vendor-neutral core and a virtualization
+ * backend (SVM or VMX), in the spirit of Linux's kvm_x86_ops. The core
+ * calls these through `virt`, set once at boot, and never learns which
+ * vendor answers. Exits come back normalized as struct vm_exit. */
+#ifndef HV_VIRT_H
+#define HV_VIRT_H
+
+#include "hv/types.h"
+
+struct vm;
+struct vcpu;
+
+enum exit_reason {
+	EXIT_NONE,
+	EXIT_CPUID,
+	EXIT_IO,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_HLT,
+	EXIT_HYPERCALL,     /* VMCALL or VMMCALL, whichever vendor */
+	EXIT_STAGE2_FAULT,  /* nested page fault / EPT violation */
+	EXIT_SHUTDOWN,      /* triple fault */
+	EXIT_INTR,          /* a host interrupt arrived */
+	EXIT_NMI,
+	EXIT_EXCEPTION,     /* an intercepted guest exception */
+	EXIT_ENTRY_FAILED,  /* the CPU refused the guest state */
+	EXIT_UNKNOWN,
+};
+
+struct exit_io {
+	u16 port;
+	u8 size;      /* 1, 2 or 4 */
+	u8 addr_size; /* 2, 4 or 8, for string forms */
+	bool in, string, rep;
+};
+
+struct exit_stage2 {
+	u64 gpa;
+	bool read, write, fetch;
+	bool present; /* a mapping exists but forbids the access */
+};
+
+struct exit_exception {
+	u8 vector;
+	bool has_error;
+	u32 error;
+};
+
+struct vm_exit {
+	enum exit_reason reason;
+	u64 hw_code;       /* the vendor's raw exit code, for diagnostics */
+	u64 next_rip;      /* valid when next_rip_valid */
+	bool next_rip_valid;
+	union {
+		struct exit_io io;
+		struct exit_stage2 stage2;
+		struct exit_exception exception;
+		u32 msr;
+	};
+};
+
+/* Guest state the core reads and writes, in one typed view. The backend
+ * loads it before every entry and stores it after every exit. */
+struct guest_regs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rip, rflags;
+};
+
+struct segment {
+	u16 selector;
+	u16 attr; /* access byte in bits 0-7, AVL/L/DB/G in bits 8-11 */
+	u32 limit;
+	u64 base;
+};
+
+struct guest_sregs {
+	struct segment cs, ds, es, fs, gs, ss, tr, ldtr;
+	u64 gdt_base, idt_base;
+	u16 gdt_limit, idt_limit;
+	u64 cr0, cr2, cr3, cr4, efer;
+};
+
+enum event_type {
+	EVENT_EXTERNAL = 0,
+	EVENT_NMI = 2,
+	EVENT_EXCEPTION = 3,
+	EVENT_SOFTWARE_INT = 4,
+};
+
+struct event {
+	u8 vector;
+	u8 type; /* enum event_type */
+	bool has_error;
+	u32 error;
+};
+
+/* Stage-2 permissions. */
+#define S2_R 1u
+#define S2_W 2u
+#define S2_X 4u
+
+struct virt_ops {
+	const char *name;
+	/* Turns virtualization on for the calling CPU; negative errno and a
+	 * logged reason when it cannot. */
+	int (*cpu_enable)(void);
+
+	int (*vm_init)(struct vm *vm);     /* stage-2 root, ASID/VPID pool... */
+	void (*vm_destroy)(struct vm *vm);
+	int (*stage2_map)(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
+	long (*stage2_unmap)(struct vm *vm, u64 gpa, u64 size);
+	long (*stage2_protect)(struct vm *vm, u64 gpa, u64 size, u32 perms);
+	/* Host address backing gpa and the permissions, or false. */
+	bool (*stage2_lookup)(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
+	/* Lets the VM reach ports [port, port+count) without exits (all
+	 * ports exit by default). */
+	void (*io_allow)(struct vm *vm, u16 port, u16 count);
+
+	int (*vcpu_create)(struct vcpu *v);
+	void (*vcpu_destroy)(struct vcpu *v);
+	/* Runs the vCPU until the next exit, described in *exit. */
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
+	void (*get_sregs)(struct vcpu *v, struct guest_sregs *s);
+	void (*set_sregs)(struct vcpu *v, const struct guest_sregs *s);
+	/* Queues an event for delivery at the next entry. */
+	void (*inject_event)(struct vcpu *v, const struct event *e);
+	/* Prints the backend's view of the vCPU for failure reports. */
+	void (*dump)(struct vcpu *v);
+};
+
+/* The backend in use; NULL until virt_init() succeeded. */
+extern const struct virt_ops *virt;
+
+#endif

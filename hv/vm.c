@@ -1,0 +1,182 @@
+#include "hv/vm.h"
+#include "hv/errno.h"
+#include "hv/log.h"
+#include "hv/mem.h"
+#include "hv/printf.h"
+#include "hv/string.h"
+
+static struct vm vms[VM_MAX];
+static bool vm_slot_used[VM_MAX];
+
+const struct virt_ops *virt;
+
+static struct vm *vm_slot_take(void)
+{
+	for (u32 i = 0; i < VM_MAX; i++) {
+		if (!vm_slot_used[i]) {
+			vm_slot_used[i] = true;
+			memset(&vms[i], 0, sizeof(vms[i]));
+			vms[i].id = i;
+			return &vms[i];
+		}
+	}
+	return NULL;
+}
+
+static void vm_free_memory(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->region_count; i++) {
+		struct vm_region *r = &vm->regions[i];
+
+		virt->stage2_unmap(vm, r->gpa, r->size);
+		frame_free(&hv_frames, r->hpa, r->size / PAGE_SIZE);
+	}
+	vm->region_count = 0;
+}
+
+/* Adds one zeroed 2 MiB chunk at gpa. */
+static int vm_add_chunk(struct vm *vm, u64 gpa)
+{
+	u64 hpa;
+	int err;
+
+	if (vm->region_count == VM_MAX_REGIONS)
+		return -ENOSPC;
+	hpa = frame_alloc_contig(&hv_frames, VM_CHUNK / PAGE_SIZE, VM_CHUNK);
+	if (!hpa)
+		return -ENOMEM;
+	memset((void *)hpa, 0, VM_CHUNK);
+	err = virt->stage2_map(vm, gpa, hpa, VM_CHUNK, S2_R | S2_W | S2_X);
+	if (err) {
+		frame_free(&hv_frames, hpa, VM_CHUNK / PAGE_SIZE);
+		return err;
+	}
+	vm->regions[vm->region_count++] = (struct vm_region){ gpa, hpa, VM_CHUNK };
+	return 0;
+}
+
+static int vm_populate(struct vm *vm, u64 mem_size)
+{
+	for (u64 gpa = 0; gpa < mem_size; gpa += VM_CHUNK) {
+		int err = vm_add_chunk(vm, gpa);
+
+		if (err)
+			return err;
+	}
+	vm->mem_size = mem_size;
+	return 0;
+}
+
+struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
+{
+	struct vm *vm;
+	int err;
+
+	if (!mem_size || mem_size % VM_CHUNK || mem_size / VM_CHUNK > VM_MAX_REGIONS) {
+		log_err("vm %s: memory size 0x%llx is not a multiple of 2 MiB up to %u MiB",
+			name, (unsigned long long)mem_size, VM_MAX_REGIONS * 2);
+		return NULL;
+	}
+	vm = vm_slot_take();
+	if (!vm) {
+		log_err("vm %s: all %u VM slots in use", name, VM_MAX);
+		return NULL;
+	}
+	hv_strlcpy(vm->name, name, sizeof(vm->name));
+	vm->privileged = privileged;
+	err = virt->vm_init(vm);
+	if (!err && (err = vm_populate(vm, mem_size)))
+		vm_free_memory(vm);
+	if (err) {
+		log_err("vm %s: cannot create: error %d", name, err);
+		if (vm->arch)
+			virt->vm_destroy(vm);
+		vm_slot_used[vm->id] = false;
+		return NULL;
+	}
+	return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->vcpu_count; i++)
+		virt->vcpu_destroy(&vm->vcpus[i]);
+	vm->vcpu_count = 0;
+	vm_free_memory(vm);
+	virt->vm_destroy(vm);
+	vm_slot_used[vm->id] = false;
+}
+
+struct vcpu *vm_vcpu_create(struct vm *vm)
+{
+	struct vcpu *v;
+
+	if (vm->vcpu_count == VM_MAX_VCPUS)
+		return NULL;
+	v = &vm->vcpus[vm->vcpu_count];
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->id = vm->vcpu_count;
+	if (virt->vcpu_create(v))
+		return NULL;
+	vm->vcpu_count++;
+	return v;
+}
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+	vm->state = VM_STOPPED;
+	log_info("vm %s: stopped: %s", vm->name, vm->stop_reason);
+}
+
+void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write)
+{
+	for (u32 i = 0; i < vm->region_count; i++) {
+		struct vm_region *r = &vm->regions[i];
+		u64 hpa;
+		u32 perms;
+
+		if (gpa < r->gpa || gpa - r->gpa >= r->size || len > r->size - (gpa - r->gpa))
+			continue;
+		if (!virt->stage2_lookup(vm, gpa, &hpa, &perms))
+			return NULL;
+		if (!(perms & S2_R) || (write && !(perms & S2_W)))
+			return NULL;
+		return (void *)(r->hpa + (gpa - r->gpa));
+	}
+	return NULL;
+}
+
+static bool vm_copy(struct vm *vm, u64 gpa, void *buf, u64 len, bool write)
+{
+	while (len) {
+		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		u8 *p = vm_gpa_ptr(vm, gpa, chunk, write);
+
+		if (!p)
+			return false;
+		if (write)
+			memcpy(p, buf, chunk);
+		else
+			memcpy(buf, p, chunk);
+		gpa += chunk;
+		buf = (u8 *)buf + chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+bool vm_read(struct vm *vm, u64 gpa, void *dst, u64 len)
+{
+	return vm_copy(vm, gpa, dst, len, false);
+}
+
+bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
+{
+	return vm_copy(vm, gpa, (void *)src, len, true);
+}

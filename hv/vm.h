@@ -1,0 +1,79 @@
+/* Virtual machines and their vCPUs: the vendor-neutral objects. A VM owns
+ * its guest-physical memory (frames from the allocator, mapped through
+ * stage-2 tables) and returns every frame when it is destroyed. */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include "hv/virt.h"
+
+#define VM_MAX 16
+#define VM_MAX_VCPUS 4
+#define VM_NAME_MAX 32
+#define VM_MAX_REGIONS 64
+#define VM_CHUNK (2 * MIB) /* guest memory is allocated in 2 MiB chunks */
+
+struct vm_region {
+	u64 gpa;
+	u64 hpa;
+	u64 size;
+};
+
+struct vm_stats {
+	u64 exits;
+	u64 exits_by_reason[EXIT_UNKNOWN + 1];
+	u64 io_unclaimed_reads;
+	u64 io_ignored_writes;
+	u64 hypercalls;
+};
+
+enum vm_state {
+	VM_CREATED,
+	VM_RUNNING,
+	VM_STOPPED, /* ended; stop_reason says why */
+};
+
+struct vcpu {
+	struct guest_regs regs; /* the typed register view, see virt.h */
+	struct vm *vm;
+	u32 id;
+	void *arch; /* backend-private (VMCB, VMCS, ...) */
+};
+
+struct vm {
+	u32 id;
+	char name[VM_NAME_MAX];
+	bool privileged; /* VM 0: may call the management hypercalls */
+	enum vm_state state;
+	char stop_reason[160];
+	u64 mem_size;
+	u32 region_count;
+	struct vm_region regions[VM_MAX_REGIONS];
+	u32 vcpu_count;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	struct vm_stats stats;
+	void *arch; /* backend-private (stage-2 root, ...) */
+	u32 exit_code; /* what the guest wrote to the exit port */
+	bool exit_code_set;
+};
+
+/* Creates a VM with mem_size bytes (a multiple of 2 MiB) of zeroed RAM
+ * at guest-physical 0. Returns NULL and logs why on failure, with nothing
+ * left allocated. */
+struct vm *vm_create(const char *name, u64 mem_size, bool privileged);
+void vm_destroy(struct vm *vm);
+struct vcpu *vm_vcpu_create(struct vm *vm);
+
+/* Ends the VM: state STOPPED with a reason (printf-style), logged with
+ * the VM's name. The VM's memory stays until vm_destroy. */
+void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+
+/* Host pointer to guest-physical [gpa, gpa+len) when the whole range is
+ * RAM of this VM in one region with the access allowed; NULL otherwise. */
+void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write);
+
+/* Copies between host memory and guest-physical memory, page by page;
+ * false when any part is not this VM's RAM. */
+bool vm_read(struct vm *vm, u64 gpa, void *dst, u64 len);
+bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len);
+
+#endif

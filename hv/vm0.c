@@ -1,0 +1,207 @@
+/* VM 0: the first boot module, loaded into its own guest-physical memory
+ * (never host addresses) with a small boot-information block.
+ *
+ * Guest-physical layout below the kernel:
+ *   0x1000 GDT   0x2000 PML4   0x3000 PDPT   0x4000-0x7fff page directories
+ *   (identity map of the first 4 GiB with 2 MiB pages, long-mode guests)
+ *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB */
+#include "hv/vm0.h"
+#include "abi/hv_boot.h"
+#include "hv/elf.h"
+#include "hv/errno.h"
+#include "hv/io.h"
+#include "hv/log.h"
+#include "hv/string.h"
+
+#define GUEST_GDT 0x1000
+#define GUEST_PML4 0x2000
+#define GUEST_PDPT 0x3000
+#define GUEST_PD 0x4000
+#define GUEST_PD_COUNT 4
+#define GUEST_BOOT_INFO 0x8000
+#define GUEST_STACK_TOP 0x80000
+#define GUEST_KERNEL_MIN 0x100000
+
+#define SEL_CODE64 0x08
+#define SEL_DATA 0x10
+#define SEL_CODE32 0x18
+#define ATTR_CODE64 0xa9b /* P, DPL0, code exec/read accessed, L, G */
+#define ATTR_CODE32 0xc9b /* P, DPL0, code exec/read accessed, D, G */
+#define ATTR_DATA 0xc93   /* P, DPL0, data read/write accessed, B, G */
+#define ATTR_TSS64_BUSY 0x08b
+#define ATTR_LDT 0x082
+
+#define CR0_PE BIT(0)
+#define CR0_ET BIT(4)
+#define CR0_NE BIT(5)
+#define CR0_WP BIT(16)
+#define CR0_PG BIT(31)
+#define CR4_PAE BIT(5)
+#define EFER_LME BIT(8)
+#define EFER_LMA BIT(10)
+#define EFER_NXE BIT(11)
+#define PTE_P_RW 0x3ULL
+#define PDE_2M_P_RW 0x83ULL
+
+static const u64 guest_gdt[] = {
+	0,
+	0x00af9b000000ffffULL, /* 0x08: 64-bit code */
+	0x00cf93000000ffffULL, /* 0x10: data */
+	0x00cf9b000000ffffULL, /* 0x18: 32-bit code */
+};
+
+struct load_ctx {
+	struct vm *vm;
+};
+
+static int load_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz, u64 memsz)
+{
+	struct vm *vm = ((struct load_ctx *)ctx)->vm;
+
+	if (paddr < GUEST_KERNEL_MIN || paddr > vm->mem_size ||
+	    memsz > vm->mem_size - paddr) {
+		log_err("vm0: segment at 0x%llx+0x%llx outside 1 MiB..%llu MiB",
+			(unsigned long long)paddr, (unsigned long long)memsz,
+			(unsigned long long)(vm->mem_size / MIB));
+		return -ENOEXEC;
+	}
+	return vm_write(vm, paddr, src, filesz) ? 0 : -EFAULT;
+}
+
+static bool write_u64(struct vm *vm, u64 gpa, u64 v)
+{
+	return vm_write(vm, gpa, &v, sizeof(v));
+}
+
+/* Identity map of the first 4 GiB for a guest entering in long mode. */
+static bool build_guest_page_tables(struct vm *vm)
+{
+	bool ok = write_u64(vm, GUEST_PML4, GUEST_PDPT | PTE_P_RW);
+
+	for (u64 i = 0; i < GUEST_PD_COUNT; i++)
+		ok = ok && write_u64(vm, GUEST_PDPT + 8 * i,
+				     (GUEST_PD + i * PAGE_SIZE) | PTE_P_RW);
+	for (u64 i = 0; i < GUEST_PD_COUNT * 512; i++)
+		ok = ok && write_u64(vm, GUEST_PD + 8 * i, (i << 21) | PDE_2M_P_RW);
+	return ok;
+}
+
+static u64 copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
+			struct hv_boot_info *info)
+{
+	for (u32 i = 1; i < bi->module_count && info->module_count < HV_BOOT_MODULES_MAX; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		struct hv_boot_module *out = &info->modules[info->module_count];
+		u64 size = m->end - m->start;
+
+		gpa = ALIGN_UP(gpa, PAGE_SIZE);
+		if (gpa + size > vm->mem_size || !vm_write(vm, gpa, (void *)m->start, size)) {
+			log_warn("vm0: module %u (%llu KiB) does not fit in VM 0's memory",
+				 i, (unsigned long long)(size / 1024));
+			continue;
+		}
+		*out = (struct hv_boot_module){ .gpa = gpa, .size = size };
+		hv_strlcpy(out->name, m->string, sizeof(out->name));
+		info->module_count++;
+		gpa += size;
+	}
+	return gpa;
+}
+
+static bool write_boot_info(struct vm *vm, const struct boot_info *bi, u64 kernel_end)
+{
+	static struct hv_boot_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.magic = HV_BOOT_MAGIC;
+	info.size = sizeof(info);
+	info.memmap_count = 1;
+	info.memmap[0] = (struct hv_boot_mem_range){ 0, vm->mem_size, HV_BOOT_MEM_RAM, 0 };
+	hv_strlcpy(info.cmdline, bi->modules[0].string, sizeof(info.cmdline));
+	copy_modules(vm, bi, kernel_end, &info);
+	return vm_write(vm, GUEST_BOOT_INFO, &info, sizeof(info));
+}
+
+static struct segment seg(u16 sel, u16 attr)
+{
+	return (struct segment){ .selector = sel, .attr = attr, .limit = 0xffffffff };
+}
+
+static void entry_state(const struct elf_info *elf, struct guest_sregs *s,
+			struct guest_regs *r)
+{
+	bool lm = elf->bits == 64;
+	struct segment data = seg(SEL_DATA, ATTR_DATA);
+
+	memset(s, 0, sizeof(*s));
+	s->cs = lm ? seg(SEL_CODE64, ATTR_CODE64) : seg(SEL_CODE32, ATTR_CODE32);
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->tr = (struct segment){ .attr = ATTR_TSS64_BUSY, .limit = 0x67 };
+	s->ldtr = (struct segment){ .attr = ATTR_LDT };
+	s->gdt_base = GUEST_GDT;
+	s->gdt_limit = sizeof(guest_gdt) - 1;
+	s->cr0 = lm ? CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG : CR0_PE | CR0_ET | CR0_NE;
+	s->cr3 = lm ? GUEST_PML4 : 0;
+	s->cr4 = lm ? CR4_PAE : 0;
+	s->efer = lm ? EFER_LME | EFER_LMA | EFER_NXE : 0;
+	memset(r, 0, sizeof(*r));
+	r->rip = elf->entry;
+	r->rsp = GUEST_STACK_TOP;
+	r->rflags = 0x2;
+	if (lm)
+		r->rdi = GUEST_BOOT_INFO;
+	else
+		r->rbx = GUEST_BOOT_INFO, r->rax = HV_BOOT_MAGIC;
+}
+
+static bool load_kernel(struct vm *vm, const struct boot_info *bi, struct elf_info *elf)
+{
+	const struct boot_module *m = &bi->modules[0];
+	struct load_ctx ctx = { vm };
+	char err[96];
+
+	if (elf_load((const u8 *)m->start, m->end - m->start, load_segment, &ctx,
+		     elf, err, sizeof(err))) {
+		log_err("vm0: module 0 '%s' is not a loadable kernel: %s", m->string, err);
+		return false;
+	}
+	return vm_write(vm, GUEST_GDT, guest_gdt, sizeof(guest_gdt)) &&
+	       (elf->bits == 32 || build_guest_page_tables(vm)) &&
+	       write_boot_info(vm, bi, elf->highest_paddr);
+}
+
+static struct vcpu *start_vcpu(struct vm *vm, const struct elf_info *elf)
+{
+	struct vcpu *v = vm_vcpu_create(vm);
+	struct guest_sregs s;
+
+	if (!v)
+		return NULL;
+	entry_state(elf, &s, &v->regs);
+	virt->set_sregs(v, &s);
+	return v;
+}
+
+struct vm *vm0_create(const struct boot_info *bi, u64 mem_size)
+{
+	struct elf_info elf;
+	struct vm *vm;
+
+	if (!bi->module_count) {
+		log_info("vm0: no boot module: nothing to run");
+		return NULL;
+	}
+	vm = vm_create("vm0", mem_size, true);
+	if (!vm)
+		return NULL;
+	if (!load_kernel(vm, bi, &elf) || !start_vcpu(vm, &elf)) {
+		vm_destroy(vm);
+		return NULL;
+	}
+	io_reset(vm);
+	virt->io_allow(vm, 0x3f8, 8); /* VM 0 drives the serial port itself */
+	log_info("vm0: '%s' loaded, %u-bit entry at 0x%llx, %llu MiB",
+		 bi->modules[0].string, elf.bits, (unsigned long long)elf.entry,
+		 (unsigned long long)(mem_size / MIB));
+	return vm;
+}

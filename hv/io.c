@@ -114,11 +114,23 @@ static void set_masked(u64 *reg, u64 value, u64 mask)
 	*reg = (*reg & ~mask) | (value & mask);
 }
 
+/* The address size of a string instruction the CPU did not describe: the
+ * code segment's default (an 0x67 prefix is not honoured then). */
+static u8 default_addr_size(struct vcpu *v)
+{
+	struct guest_sregs s;
+
+	virt->get_sregs(v, &s);
+	if ((s.efer & BIT(10)) && (s.cs.attr & BIT(9)))
+		return 8;
+	return (s.cs.attr & BIT(10)) ? 4 : 2;
+}
+
 static bool io_string(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_io *io = &exit->io;
 	struct guest_regs *r = &v->regs;
-	u64 mask = addr_mask(io->addr_size);
+	u64 mask = addr_mask(io->addr_size ? io->addr_size : default_addr_size(v));
 	u64 *ptr = io->in ? &r->rdi : &r->rsi;
 	s64 step = (r->rflags & RFLAGS_DF) ? -(s64)io->size : io->size;
 	u64 count = io->rep ? (r->rcx & mask) : 1;

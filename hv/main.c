@@ -6,6 +6,7 @@
 #include "hv/console.h"
 #include "hv/log.h"
 #include "hv/mem.h"
+#include "hv/printf.h"
 #include "hv/string.h"
 #include "hv/verdict.h"
 #include "hv/exit.h"
@@ -161,34 +162,37 @@ static void report_vm_stats(const struct vm *vm)
 		 (unsigned long long)st->io_ignored_writes);
 }
 
-/* Runs VM 0 to its end, destroys it, checks that every frame it held came
- * back, and ends the run with its outcome. */
-static __noreturn void run_vm0(struct vm *vm, u64 frames_before)
+/* Runs VM 0 to its end, destroys it and checks that every frame it held
+ * came back. Returns the outcome: PASS when VM 0 exited with 0. */
+static enum verdict run_vm0(struct vm *vm, u64 frames_before, char *reason,
+			    size_t len)
 {
 	bool clean_exit;
-	char reason[sizeof(vm->stop_reason)];
 
 	vcpu_run_until_stopped(&vm->vcpus[0]);
 	report_vm_stats(vm);
 	clean_exit = vm->exit_code_set && vm->exit_code == 0;
-	hv_strlcpy(reason, vm->stop_reason, sizeof(reason));
+	hv_snprintf(reason, len, "vm0 %s", clean_exit ? "exited 0" : vm->stop_reason);
 	vm_destroy(vm);
-	if (hv_frames.free_frames != frames_before)
-		hv_finish(VERDICT_FAIL, "vm0 leaked %lld frames",
-			  (long long)(frames_before - hv_frames.free_frames));
+	if (hv_frames.free_frames != frames_before) {
+		hv_snprintf(reason, len, "vm0 leaked %lld frames",
+			    (long long)(frames_before - hv_frames.free_frames));
+		return VERDICT_FAIL;
+	}
 	log_info("hv: vm0 destroyed, all its frames returned (%llu free)",
 		 (unsigned long long)hv_frames.free_frames);
-	if (clean_exit)
-		hv_finish(VERDICT_PASS, NULL);
-	hv_finish(VERDICT_FAIL, "vm0 %s", reason);
+	log_info("hv: vm0 result: %s", reason);
+	return clean_exit ? VERDICT_PASS : VERDICT_FAIL;
 }
 
-static __noreturn void idle(struct cmdline *cl)
+/* With nothing (left) to run: `onidle=exit` ends the run with the
+ * verdict, the default halts so the user can read the console. */
+static __noreturn void idle(struct cmdline *cl, enum verdict v, const char *reason)
 {
 	const char *onidle = cmdline_get(cl, "onidle");
 
 	if (onidle && !strcmp(onidle, "exit"))
-		hv_finish(VERDICT_PASS, NULL);
+		hv_finish(v, "%s", reason);
 	if (onidle && strcmp(onidle, "halt"))
 		log_warn("cmdline: onidle=%s is not halt|exit", onidle);
 	log_info("hv: nothing to run; halted (in QEMU: Ctrl-A X quits)");
@@ -201,6 +205,8 @@ void hv_main(struct boot_info *bi)
 	const struct virt_ops *ops;
 	const char *fault;
 	struct vm *vm0;
+	char reason[200];
+	enum verdict v;
 	u64 frames;
 
 	hv_printf("hv: microhypervisor %s starting\n", HV_VERSION);
@@ -212,12 +218,13 @@ void hv_main(struct boot_info *bi)
 	ops = check_virtualization();
 	if ((fault = cmdline_get(&hv_cmdline, "test.fault")))
 		arch_raise_test_fault(fault);
-	if (bi->module_count) {
-		enable_virtualization(ops);
-		frames = hv_frames.free_frames;
-		if ((vm0 = vm0_create(bi, vm0_mem_size(&hv_cmdline))))
-			run_vm0(vm0, frames);
+	if (!bi->module_count)
+		idle(&hv_cmdline, VERDICT_PASS, "");
+	enable_virtualization(ops);
+	frames = hv_frames.free_frames;
+	vm0 = vm0_create(bi, vm0_mem_size(&hv_cmdline));
+	if (!vm0)
 		hv_finish(VERDICT_FAIL, "vm0 could not be created");
-	}
-	idle(&hv_cmdline);
+	v = run_vm0(vm0, frames, reason, sizeof(reason));
+	idle(&hv_cmdline, v, v == VERDICT_PASS ? "" : reason);
 }

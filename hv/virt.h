@@ -30,7 +30,7 @@ enum exit_reason {
 struct exit_io {
 	u16 port;
 	u8 size;      /* 1, 2 or 4 */
-	u8 addr_size; /* 2, 4 or 8, for string forms */
+	u8 addr_size; /* 2, 4 or 8 for string forms; 0 = not reported */
 	bool in, string, rep;
 };
 

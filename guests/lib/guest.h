@@ -46,6 +46,10 @@ void traps_init(void);
 /* The vector of the last exception a fixup resumed from (or -1). */
 extern volatile int last_fixup_vector;
 
+/* Executes UD2 and returns the vector the guest received (6 when the
+ * hypervisor reflects the #UD). */
+int ud2_vector(void);
+
 /* WRMSR/RDMSR that return false when the instruction faulted. */
 bool wrmsr_safe(u32 msr, u64 v);
 bool rdmsr_safe(u32 msr, u64 *v);

@@ -93,3 +93,12 @@ bool rdmsr_safe(u32 msr, u64 *v)
 	*v = ((u64)hi << 32) | lo;
 	return ok;
 }
+
+int ud2_vector(void)
+{
+	int ok = 1;
+
+	last_fixup_vector = -1;
+	asm volatile(FIXUP_ASM("ud2") : [ok] "+r"(ok) : : "memory");
+	return ok ? -1 : last_fixup_vector;
+}

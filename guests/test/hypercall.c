@@ -46,4 +46,7 @@ void test_main(void)
 		CHECK(huge == -ENOSYS, "%s call ~0 returned %ld", insn, huge);
 	}
 	CHECK(hypercall(HC_ABI_VERSION, 0) == HV_ABI_VERSION, "vendor-native hypercall");
+	/* #UD is intercepted for VMCALL; any other #UD must reach the guest. */
+	CHECK(ud2_vector() == 6, "ud2 delivered vector %d, want #UD", ud2_vector());
+	gprintf("ud2: #UD reflected to the guest\n");
 }

@@ -12,7 +12,7 @@ void test_main(void)
 		u64 base;
 	} __packed empty = { 0, 0 };
 
-	gprintf("loading an empty IDT and raising #UD\n");
-	asm volatile("lidt %0; ud2" : : "m"(empty));
+	gprintf("loading an empty IDT and raising #BP\n");
+	asm volatile("lidt %0; int3" : : "m"(empty));
 	test_fail("still running after the triple fault");
 }

@@ -21,7 +21,8 @@ static void decode_io(u64 info1, struct exit_io *io)
 	io->string = info1 & IOIO_STR;
 	io->rep = info1 & IOIO_REP;
 	io->size = size == 4 ? 4 : size == 2 ? 2 : 1;
-	io->addr_size = addr == 4 ? 8 : addr == 2 ? 4 : 2;
+	/* 0 when the CPU left the address size out (QEMU does) */
+	io->addr_size = addr == 4 ? 8 : addr == 2 ? 4 : addr == 1 ? 2 : 0;
 }
 
 static void decode_npf(u64 info1, u64 info2, struct exit_stage2 *f)

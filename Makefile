@@ -26,7 +26,8 @@ HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S) hv/printf.c hv/string.c
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_LIB_SRCS))
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c)))
-GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES))
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf
+GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I.
@@ -85,6 +86,14 @@ $(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/guests/hello.elf tools/mkiso.sh
 	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" $(BUILD)/guests/hello.elf "hello demo=1"
 
 # --- guests ---------------------------------------------------------------
+
+$(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S linker/guest32.ld
+	@mkdir -p $(BUILD)/guest32 $(dir $@)
+	@echo "  CC    guests/test32 (32-bit guest)"
+	@$(CC) $(GUEST32_CFLAGS) -c guests/test32/boot32.c -o $(BUILD)/guest32/boot32.o
+	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start32.S -o $(BUILD)/guest32/start32.o
+	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
+		-o $@ $(BUILD)/guest32/start32.o $(BUILD)/guest32/boot32.o
 
 $(BUILD)/guest/%.c.o: %.c
 	@mkdir -p $(dir $@)

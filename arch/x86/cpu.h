@@ -3,6 +3,7 @@
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
 
+#include "arch/x86/extable.h"
 #include "hv/types.h"
 
 #define CR0_PE BIT(0)
@@ -50,17 +51,8 @@ static inline bool rdmsr_safe(u32 msr, u64 *out)
 	u32 lo = 0, hi = 0;
 	int ok = 1;
 
-	asm volatile("1: rdmsr\n"
-		     "2:\n"
-		     ".pushsection .ex_table, \"a\"\n"
-		     ".balign 8\n"
-		     ".quad 1b, 3f\n"
-		     ".popsection\n"
-		     ".pushsection .text.fixup, \"ax\"\n"
-		     "3: xorl %2, %2\n"
-		     "jmp 2b\n"
-		     ".popsection\n"
-		     : "=a"(lo), "=d"(hi), "+r"(ok)
+	asm volatile(EXTABLE_TRY("rdmsr")
+		     : "=a"(lo), "=d"(hi), [ok] "+r"(ok)
 		     : "c"(msr));
 	if (ok)
 		*out = ((u64)hi << 32) | lo;

@@ -153,19 +153,10 @@ static bool write_succeeds(volatile u8 *p)
 {
 	int ok = 1;
 
-	asm volatile("movb (%1), %%al\n"
-		     "1: movb %%al, (%1)\n"
-		     "2:\n"
-		     ".pushsection .ex_table, \"a\"\n"
-		     ".balign 8\n"
-		     ".quad 1b, 3f\n"
-		     ".popsection\n"
-		     ".pushsection .text.fixup, \"ax\"\n"
-		     "3: xorl %0, %0\n"
-		     "jmp 2b\n"
-		     ".popsection\n"
-		     : "+r"(ok)
-		     : "r"(p)
+	asm volatile("movb (%[p]), %%al\n"
+		     EXTABLE_TRY("movb %%al, (%[p])")
+		     : [ok] "+r"(ok)
+		     : [p] "r"(p)
 		     : "rax", "memory");
 	return ok;
 }

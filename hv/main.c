@@ -9,6 +9,7 @@
 #include "hv/printf.h"
 #include "hv/string.h"
 #include "hv/verdict.h"
+#include "hv/errno.h"
 #include "hv/exit.h"
 #include "hv/vm0.h"
 
@@ -208,6 +209,7 @@ void hv_main(struct boot_info *bi)
 	char reason[200];
 	enum verdict v;
 	u64 frames;
+	int err;
 
 	hv_printf("hv: microhypervisor %s starting\n", HV_VERSION);
 	parse_options(bi);
@@ -222,9 +224,12 @@ void hv_main(struct boot_info *bi)
 		idle(&hv_cmdline, VERDICT_PASS, "");
 	enable_virtualization(ops);
 	frames = hv_frames.free_frames;
-	vm0 = vm0_create(bi, vm0_mem_size(&hv_cmdline));
-	if (!vm0)
-		hv_finish(VERDICT_FAIL, "vm0 could not be created");
+	err = vm0_create(bi, vm0_mem_size(&hv_cmdline), &vm0);
+	if (err == -EOPNOTSUPP)
+		hv_finish(VERDICT_UNSUPPORTED, "vm0's entry state needs a CPU "
+			  "feature this CPU lacks (see the error above)");
+	if (err)
+		hv_finish(VERDICT_FAIL, "vm0 could not be created (%d)", err);
 	v = run_vm0(vm0, frames, reason, sizeof(reason));
 	idle(&hv_cmdline, v, v == VERDICT_PASS ? "" : reason);
 }

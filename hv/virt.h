@@ -122,7 +122,9 @@ struct virt_ops {
 	/* Runs the vCPU until the next exit, described in *exit. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*get_sregs)(struct vcpu *v, struct guest_sregs *s);
-	void (*set_sregs)(struct vcpu *v, const struct guest_sregs *s);
+	/* Negative errno when this CPU cannot run the guest in that state
+	 * (e.g. paging off without VMX unrestricted guest), logged. */
+	int (*set_sregs)(struct vcpu *v, const struct guest_sregs *s);
 	/* Queues an event for delivery at the next entry. */
 	void (*inject_event)(struct vcpu *v, const struct event *e);
 	/* Prints the backend's view of the vCPU for failure reports. */

@@ -29,7 +29,6 @@
 #define ATTR_CODE32 0xc9b /* P, DPL0, code exec/read accessed, D, G */
 #define ATTR_DATA 0xc93   /* P, DPL0, data read/write accessed, B, G */
 #define ATTR_TSS64_BUSY 0x08b
-#define ATTR_LDT 0x082
 
 #define CR0_PE BIT(0)
 #define CR0_ET BIT(4)
@@ -137,7 +136,7 @@ static void entry_state(const struct elf_info *elf, struct guest_sregs *s,
 	s->cs = lm ? seg(SEL_CODE64, ATTR_CODE64) : seg(SEL_CODE32, ATTR_CODE32);
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->tr = (struct segment){ .attr = ATTR_TSS64_BUSY, .limit = 0x67 };
-	s->ldtr = (struct segment){ .attr = ATTR_LDT };
+	s->ldtr = (struct segment){ 0 }; /* null: no LDT */
 	s->gdt_base = GUEST_GDT;
 	s->gdt_limit = sizeof(guest_gdt) - 1;
 	s->cr0 = lm ? CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG : CR0_PE | CR0_ET | CR0_NE;
@@ -170,38 +169,38 @@ static bool load_kernel(struct vm *vm, const struct boot_info *bi, struct elf_in
 	       write_boot_info(vm, bi, elf->highest_paddr);
 }
 
-static struct vcpu *start_vcpu(struct vm *vm, const struct elf_info *elf)
+static int start_vcpu(struct vm *vm, const struct elf_info *elf)
 {
 	struct vcpu *v = vm_vcpu_create(vm);
 	struct guest_sregs s;
 
 	if (!v)
-		return NULL;
+		return -ENOMEM;
 	entry_state(elf, &s, &v->regs);
-	virt->set_sregs(v, &s);
-	return v;
+	return virt->set_sregs(v, &s);
 }
 
-struct vm *vm0_create(const struct boot_info *bi, u64 mem_size)
+int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 {
 	struct elf_info elf;
 	struct vm *vm;
+	int err;
 
-	if (!bi->module_count) {
-		log_info("vm0: no boot module: nothing to run");
-		return NULL;
-	}
 	vm = vm_create("vm0", mem_size, true);
 	if (!vm)
-		return NULL;
-	if (!load_kernel(vm, bi, &elf) || !start_vcpu(vm, &elf)) {
+		return -ENOMEM;
+	err = load_kernel(vm, bi, &elf) ? 0 : -ENOEXEC;
+	if (!err)
+		err = start_vcpu(vm, &elf);
+	if (err) {
 		vm_destroy(vm);
-		return NULL;
+		return err;
 	}
 	io_reset(vm);
 	virt->io_allow(vm, 0x3f8, 8); /* VM 0 drives the serial port itself */
 	log_info("vm0: '%s' loaded, %u-bit entry at 0x%llx, %llu MiB",
 		 bi->modules[0].string, elf.bits, (unsigned long long)elf.entry,
 		 (unsigned long long)(mem_size / MIB));
-	return vm;
+	*out = vm;
+	return 0;
 }

@@ -4,6 +4,7 @@
 #include "arch/x86/cpu_caps.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
 #include "hv/string.h"
 
@@ -68,6 +69,7 @@ void arch_virt_detect(struct virt_report *rep)
 	cpu_caps_evaluate(&raw, &caps);
 	cpu_caps_format(&caps, rep->summary, sizeof(rep->summary));
 	rep->supported = caps.backend != BACKEND_NONE;
-	rep->ops = caps.backend == BACKEND_SVM ? &svm_ops : NULL;
+	rep->ops = caps.backend == BACKEND_SVM ? &svm_ops :
+		   caps.backend == BACKEND_VMX ? &vmx_ops : NULL;
 	hv_strlcpy(rep->missing, caps.missing, sizeof(rep->missing));
 }

@@ -151,7 +151,7 @@ static void seg_from_vmcb(struct segment *d, const struct vmcb_seg *s)
 	d->base = s->base;
 }
 
-void svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
+int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
@@ -171,6 +171,7 @@ void svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	save->cr3 = s->cr3;
 	save->cr4 = s->cr4;
 	save->efer = s->efer | EFER_SVME;
+	return 0;
 }
 
 void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)

@@ -1,33 +1,10 @@
 /* Per-VM SVM state: nested page tables and the I/O and MSR permission
  * maps (every port and MSR intercepted unless allowed). */
 #include "arch/x86/page_alloc.h"
+#include "arch/x86/stage2.h"
 #include "arch/x86/svm/npt.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/errno.h"
-
-static u64 npt_alloc_page(void *ctx)
-{
-	(void)ctx;
-	return frame_alloc(&hv_frames);
-}
-
-static void npt_free_page(void *ctx, u64 pa)
-{
-	(void)ctx;
-	frame_free(&hv_frames, pa, 1);
-}
-
-static void *npt_to_virt(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)pa; /* the hypervisor identity-maps RAM */
-}
-
-static const struct pt_mem npt_mem = {
-	.alloc_page = npt_alloc_page,
-	.free_page = npt_free_page,
-	.to_virt = npt_to_virt,
-};
 
 int svm_vm_init(struct vm *vm)
 {
@@ -39,7 +16,7 @@ int svm_vm_init(struct vm *vm)
 	vm->arch = s;
 	s->iopm = pages_alloc(SVM_IOPM_PAGES);
 	s->msrpm = pages_alloc(SVM_MSRPM_PAGES);
-	if (!s->iopm || !s->msrpm || pt_init(&s->npt, &npt_format, &npt_mem)) {
+	if (!s->iopm || !s->msrpm || pt_init(&s->npt, &npt_format, &stage2_pt_mem)) {
 		svm_vm_destroy(vm);
 		return -ENOMEM;
 	}
@@ -60,18 +37,6 @@ void svm_vm_destroy(struct vm *vm)
 	pages_free(s->msrpm, SVM_MSRPM_PAGES);
 	pages_free(s, 1);
 	vm->arch = NULL;
-}
-
-static u32 s2_to_pt(u32 perms)
-{
-	return ((perms & S2_R) ? PT_R : 0) | ((perms & S2_W) ? PT_W : 0) |
-	       ((perms & S2_X) ? PT_X : 0);
-}
-
-static u32 pt_to_s2(u32 perms)
-{
-	return ((perms & PT_R) ? S2_R : 0) | ((perms & PT_W) ? S2_W : 0) |
-	       ((perms & PT_X) ? S2_X : 0);
 }
 
 int svm_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
@@ -97,13 +62,7 @@ long svm_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
 
 bool svm_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
 {
-	u64 page_size;
-	u32 p;
-
-	if (!pt_lookup(&svm_vm(vm)->npt, gpa, hpa, &p, &page_size))
-		return false;
-	*perms = pt_to_s2(p);
-	return true;
+	return stage2_lookup(&svm_vm(vm)->npt, gpa, hpa, perms);
 }
 
 void svm_io_allow(struct vm *vm, u16 port, u16 count)

@@ -1,0 +1,158 @@
+/* Intel VMX: firmware lock, capability checks, control computation,
+ * VMXON, and the ops table the core uses. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/page_alloc.h"
+#include "arch/x86/vmx/vmx.h"
+#include "arch/x86/vmx/vmx_ctls.h"
+#include "hv/errno.h"
+#include "hv/log.h"
+
+struct vmx_cpu vmx_cpu;
+
+/* Sets and locks IA32_FEATURE_CONTROL when firmware left it unlocked;
+ * refuses when it is locked with VMX off. */
+static int feature_control_enable(void)
+{
+	u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+
+	if (!(fc & FEATURE_CONTROL_LOCK)) {
+		fc |= FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX;
+		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
+		log_info("vmx: IA32_FEATURE_CONTROL was unlocked; enabled VMX and locked it");
+	}
+	if (!(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
+		log_err("vmx: disabled by firmware (IA32_FEATURE_CONTROL locked with VMX off)");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static u64 cap_msr(u32 legacy, u32 true_msr, bool use_true)
+{
+	return rdmsr(use_true ? true_msr : legacy);
+}
+
+/* One control word; logs and fails when a required bit is unavailable. */
+static int adjust(const char *what, u64 cap, u32 required, u32 optional, u32 *out)
+{
+	u32 missing = vmx_adjust_controls(cap, required | optional, out);
+
+	if (missing & required) {
+		log_err("vmx: %s controls 0x%x not supported by this CPU", what,
+			missing & required);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int compute_controls(u64 basic)
+{
+	bool t = basic & VMX_BASIC_TRUE_CTLS;
+	u64 proc2_cap = rdmsr(MSR_VMX_PROCBASED2);
+	int err = 0;
+
+	err |= adjust("pin-based", cap_msr(MSR_VMX_PINBASED, MSR_VMX_TRUE_PINBASED, t),
+		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &vmx_cpu.pin);
+	err |= adjust("processor-based", cap_msr(MSR_VMX_PROCBASED, MSR_VMX_TRUE_PROCBASED, t),
+		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
+		      PROC_SECONDARY, 0, &vmx_cpu.proc);
+	err |= adjust("secondary", proc2_cap, PROC2_EPT,
+		      PROC2_VPID | PROC2_UNRESTRICTED, &vmx_cpu.proc2);
+	err |= adjust("VM-exit", cap_msr(MSR_VMX_EXIT, MSR_VMX_TRUE_EXIT, t),
+		      EXIT_HOST_64BIT | EXIT_ACK_INTERRUPT | EXIT_SAVE_EFER |
+		      EXIT_LOAD_EFER, EXIT_SAVE_PAT | EXIT_LOAD_PAT, &vmx_cpu.exit);
+	err |= adjust("VM-entry", cap_msr(MSR_VMX_ENTRY, MSR_VMX_TRUE_ENTRY, t),
+		      ENTRY_LOAD_EFER, ENTRY_LOAD_PAT, &vmx_cpu.entry);
+	vmx_cpu.vpid = vmx_cpu.proc2 & PROC2_VPID;
+	vmx_cpu.unrestricted = vmx_cpu.proc2 & PROC2_UNRESTRICTED;
+	return err ? -ENODEV : 0;
+}
+
+/* EPT needs a 4-level walk, write-back tables and INVEPT. */
+static int check_ept_vpid_caps(void)
+{
+	u64 cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
+
+	if (!(cap & EPT_CAP_WALK4) || !(cap & EPT_CAP_WB) || !(cap & EPT_CAP_INVEPT) ||
+	    !(cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL))) {
+		log_err("vmx: EPT lacks %s", !(cap & EPT_CAP_WALK4) ? "4-level walks" :
+			!(cap & EPT_CAP_WB) ? "write-back memory type" : "INVEPT");
+		return -ENODEV;
+	}
+	vmx_cpu.invept_single = cap & EPT_CAP_INVEPT_SINGLE;
+	vmx_cpu.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE;
+	vmx_cpu.invvpid_all = cap & VPID_CAP_INVVPID_ALL;
+	if (vmx_cpu.vpid && !(cap & VPID_CAP_INVVPID))
+		vmx_cpu.vpid = false; /* VPIDs we could never flush: do without */
+	return 0;
+}
+
+/* CR0/CR4 as VMX operation requires (CR0.NE, CR4.VMXE, ...). */
+static void apply_host_fixed_bits(void)
+{
+	vmx_cpu.cr0_fixed0 = rdmsr(MSR_VMX_CR0_FIXED0);
+	vmx_cpu.cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
+	vmx_cpu.cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0);
+	vmx_cpu.cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
+	asm volatile("mov %0, %%cr0" : : "r"(vmx_apply_fixed(read_cr0(), vmx_cpu.cr0_fixed0,
+							     vmx_cpu.cr0_fixed1)));
+	write_cr4(vmx_apply_fixed(read_cr4(), vmx_cpu.cr4_fixed0, vmx_cpu.cr4_fixed1));
+}
+
+static int vmxon(void)
+{
+	u64 pa;
+	bool fail;
+
+	vmx_cpu.vmxon_region = pages_alloc(1);
+	if (!vmx_cpu.vmxon_region)
+		return -ENOMEM;
+	*(u32 *)vmx_cpu.vmxon_region = vmx_cpu.revision;
+	pa = (u64)vmx_cpu.vmxon_region;
+	asm volatile("vmxon %1; setna %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
+	if (fail) {
+		log_err("vmx: VMXON failed");
+		return -EIO;
+	}
+	return 0;
+}
+
+static int vmx_cpu_enable(void)
+{
+	u64 basic = rdmsr(MSR_VMX_BASIC);
+	int err;
+
+	vmx_cpu.revision = basic & 0x7fffffff;
+	vmx_cpu.insouts_info = basic & VMX_BASIC_INSOUTS_INFO;
+	if ((err = feature_control_enable()) || (err = compute_controls(basic)) ||
+	    (err = check_ept_vpid_caps()))
+		return err;
+	apply_host_fixed_bits();
+	if ((err = vmxon()))
+		return err;
+	log_info("vmx: enabled, VMCS revision 0x%x, VPID %s, unrestricted guest %s, "
+		 "TRUE controls %s", vmx_cpu.revision, vmx_cpu.vpid ? "yes" : "no",
+		 vmx_cpu.unrestricted ? "yes" : "no",
+		 (basic & VMX_BASIC_TRUE_CTLS) ? "yes" : "no");
+	return 0;
+}
+
+const struct virt_ops vmx_ops = {
+	.name = "vmx",
+	.cpu_enable = vmx_cpu_enable,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
+	.stage2_map = vmx_stage2_map,
+	.stage2_unmap = vmx_stage2_unmap,
+	.stage2_protect = vmx_stage2_protect,
+	.stage2_lookup = vmx_stage2_lookup,
+	.io_allow = vmx_io_allow,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_run = vmx_vcpu_run,
+	.get_sregs = vmx_get_sregs,
+	.set_sregs = vmx_set_sregs,
+	.inject_event = vmx_inject_event,
+	.dump = vmx_dump,
+};

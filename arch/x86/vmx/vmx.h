@@ -1,0 +1,97 @@
+/* Intel VMX backend: private state shared by its files. */
+#ifndef ARCH_X86_VMX_VMX_H
+#define ARCH_X86_VMX_VMX_H
+
+#include "arch/x86/pt.h"
+#include "arch/x86/vmx/vmcs.h"
+#include "hv/vm.h"
+
+struct vmx_cpu {
+	u32 revision;        /* VMCS revision id from IA32_VMX_BASIC */
+	bool insouts_info;   /* exit instruction info describes INS/OUTS */
+	bool vpid, unrestricted;
+	bool invept_single, invvpid_single, invvpid_all;
+	u32 pin, proc, proc2, exit, entry; /* computed control values */
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	void *vmxon_region;
+};
+
+struct vmx_vm {
+	struct pt ept;
+	u64 eptp;
+	u8 *io_bitmaps; /* A then B: one bit per port, 1 = exit */
+	u8 *msr_bitmap; /* 1 = exit */
+};
+
+struct vmx_vcpu {
+	void *vmcs;
+	u16 vpid;
+	bool launched;
+	u64 exit_rip;          /* RIP at the last exit: moved means "skipped" */
+	u32 reinject_info;     /* an event cut short by the last exit */
+	u32 reinject_error;
+	u32 reinject_len;
+	bool injecting;        /* the core queued an event for this entry */
+	u64 cr2;               /* the guest's CR2: VMX does not switch it */
+	u32 insn_error;        /* VM-instruction error of a failed entry */
+};
+
+extern struct vmx_cpu vmx_cpu;
+extern const struct virt_ops vmx_ops;
+
+static inline struct vmx_vm *vmx_vm(struct vm *vm)
+{
+	return vm->arch;
+}
+
+static inline struct vmx_vcpu *vmx_vcpu(struct vcpu *v)
+{
+	return v->arch;
+}
+
+/* VMX instructions. vmwrite/vmread report VMfail as false. */
+static inline bool vmwrite(u64 field, u64 value)
+{
+	bool fail;
+
+	asm volatile("vmwrite %2, %1; setna %0"
+		     : "=qm"(fail) : "r"(field), "rm"(value) : "cc", "memory");
+	return !fail;
+}
+
+static inline u64 vmread(u64 field)
+{
+	u64 value = 0;
+
+	asm volatile("vmread %1, %0" : "=rm"(value) : "r"(field) : "cc");
+	return value;
+}
+
+/* Returns 0 on a VM exit, 1 when VMLAUNCH/VMRESUME itself failed. */
+int vmx_enter_guest(struct guest_regs *regs, int launched);
+
+/* vmx_vm.c */
+int vmx_vm_init(struct vm *vm);
+void vmx_vm_destroy(struct vm *vm);
+int vmx_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
+long vmx_stage2_unmap(struct vm *vm, u64 gpa, u64 size);
+long vmx_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);
+bool vmx_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
+void vmx_io_allow(struct vm *vm, u16 port, u16 count);
+
+/* vmx_vcpu.c */
+int vmx_vcpu_create(struct vcpu *v);
+void vmx_vcpu_destroy(struct vcpu *v);
+void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit);
+void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s);
+int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s);
+void vmx_inject_event(struct vcpu *v, const struct event *e);
+
+/* vmx_exit.c */
+void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit);
+
+/* vmx_diag.c */
+const char *vmx_insn_error_name(u32 err);
+void vmx_dump(struct vcpu *v);
+
+#endif

@@ -1,0 +1,341 @@
+/* vCPUs under VMX: one VMCS each (controls from the capability MSRs,
+ * host state of this CPU), a VPID each, entry and exit. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/gdt.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/page_alloc.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/vmx/vmx.h"
+#include "arch/x86/vmx/vmx_ctls.h"
+#include "hv/errno.h"
+#include "hv/log.h"
+#include "hv/string.h"
+
+#define VPID_MAX 4096
+#define DEFAULT_PAT 0x0007040600070406ULL
+#define MSR_PAT 0x277
+#define EXCEPTION_UD BIT(6)
+#define AR_UNUSABLE BIT(16)
+#define INTERRUPTIBILITY_STI_MOVSS 3
+#define SEG_ATTR_P BIT(7)
+
+extern const u8 vmx_exit_stub[];
+
+static u8 vpid_used[VPID_MAX / 8];
+static void *current_vmcs;
+
+/* VPID 0 is the host's. */
+static u16 vpid_alloc(void)
+{
+	for (u32 id = 1; id < VPID_MAX; id++) {
+		if (!(vpid_used[id / 8] & (1u << (id % 8)))) {
+			vpid_used[id / 8] |= 1u << (id % 8);
+			return id;
+		}
+	}
+	return 0;
+}
+
+static void vpid_free(u16 id)
+{
+	vpid_used[id / 8] &= ~(1u << (id % 8));
+}
+
+/* Makes the vCPU's VMCS the current one for VMREAD/VMWRITE. */
+static void vmcs_load(struct vmx_vcpu *x)
+{
+	u64 pa = (u64)x->vmcs;
+
+	if (current_vmcs == x->vmcs)
+		return;
+	asm volatile("vmptrld %0" : : "m"(pa) : "cc", "memory");
+	current_vmcs = x->vmcs;
+}
+
+static void vmcs_clear(void *vmcs)
+{
+	u64 pa = (u64)vmcs;
+
+	asm volatile("vmclear %0" : : "m"(pa) : "cc", "memory");
+	if (current_vmcs == vmcs)
+		current_vmcs = NULL;
+}
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+static void setup_host_state(void)
+{
+	struct percpu *pc = this_cpu();
+	struct desc_ptr idtr;
+
+	asm volatile("sidt %0" : "=m"(idtr));
+	vmwrite(VMCS_HOST_CR0, read_cr0());
+	vmwrite(VMCS_HOST_CR3, read_cr3());
+	vmwrite(VMCS_HOST_CR4, read_cr4());
+	vmwrite(VMCS_HOST_CS_SEL, GDT_SEL_CODE);
+	vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_DS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_ES_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_FS_SEL, 0);
+	vmwrite(VMCS_HOST_GS_SEL, 0);
+	vmwrite(VMCS_HOST_TR_SEL, GDT_SEL_TSS);
+	vmwrite(VMCS_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	vmwrite(VMCS_HOST_GS_BASE, (u64)pc);
+	vmwrite(VMCS_HOST_TR_BASE, (u64)&pc->tss);
+	vmwrite(VMCS_HOST_GDTR_BASE, (u64)pc->gdt);
+	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
+	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+	if (vmx_cpu.exit & EXIT_LOAD_PAT)
+		vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
+	vmwrite(VMCS_HOST_RIP, (u64)vmx_exit_stub);
+}
+
+static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
+{
+	struct vmx_vm *xv = vmx_vm(vm);
+
+	vmwrite(VMCS_PIN_CTLS, vmx_cpu.pin);
+	vmwrite(VMCS_PROC_CTLS, vmx_cpu.proc);
+	vmwrite(VMCS_PROC_CTLS2, vmx_cpu.proc2 & ~(x->vpid ? 0 : PROC2_VPID));
+	vmwrite(VMCS_EXIT_CTLS, vmx_cpu.exit);
+	vmwrite(VMCS_ENTRY_CTLS, vmx_cpu.entry);
+	vmwrite(VMCS_EXCEPTION_BITMAP, EXCEPTION_UD); /* VMMCALL is #UD on Intel */
+	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_IO_BITMAP_A, (u64)xv->io_bitmaps);
+	vmwrite(VMCS_IO_BITMAP_B, (u64)xv->io_bitmaps + PAGE_SIZE);
+	vmwrite(VMCS_MSR_BITMAP, (u64)xv->msr_bitmap);
+	vmwrite(VMCS_EPT_POINTER, xv->eptp);
+	if (x->vpid)
+		vmwrite(VMCS_VPID, x->vpid);
+	vmwrite(VMCS_LINK_POINTER, ~0ULL);
+}
+
+static void setup_guest_defaults(void)
+{
+	vmwrite(VMCS_GUEST_DR7, 0x400);
+	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_PAT, DEFAULT_PAT);
+	vmwrite(VMCS_GUEST_ACTIVITY, 0);
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+}
+
+int vmx_vcpu_create(struct vcpu *v)
+{
+	struct vmx_vcpu *x = pages_alloc(1);
+
+	if (!x)
+		return -ENOMEM;
+	x->vmcs = pages_alloc(1);
+	if (!x->vmcs) {
+		pages_free(x, 1);
+		return -ENOMEM;
+	}
+	*(u32 *)x->vmcs = vmx_cpu.revision;
+	x->vpid = vmx_cpu.vpid ? vpid_alloc() : 0;
+	vmcs_clear(x->vmcs);
+	vmcs_load(x);
+	setup_controls(v->vm, x);
+	setup_host_state();
+	setup_guest_defaults();
+	v->arch = x;
+	return 0;
+}
+
+void vmx_vcpu_destroy(struct vcpu *v)
+{
+	struct vmx_vcpu *x = vmx_vcpu(v);
+
+	if (!x)
+		return;
+	vmcs_clear(x->vmcs);
+	if (x->vpid)
+		vpid_free(x->vpid);
+	pages_free(x->vmcs, 1);
+	pages_free(x, 1);
+	v->arch = NULL;
+}
+
+/* Our segment attributes keep AVL/L/DB/G in bits 8-11; VMX wants them in
+ * 12-15, and marks a null segment unusable. */
+static u32 attr_to_ar(u16 attr)
+{
+	if (!(attr & SEG_ATTR_P))
+		return AR_UNUSABLE;
+	return (attr & 0xff) | ((u32)(attr & 0xf00) << 4);
+}
+
+static u16 ar_to_attr(u32 ar)
+{
+	if (ar & AR_UNUSABLE)
+		return 0;
+	return (ar & 0xff) | ((ar >> 4) & 0xf00);
+}
+
+static void write_segment(enum vmcs_seg i, const struct segment *s)
+{
+	vmwrite(VMCS_GUEST_ES_SEL + 2 * i, s->selector);
+	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * i, s->limit);
+	vmwrite(VMCS_GUEST_ES_AR + 2 * i, attr_to_ar(s->attr));
+	vmwrite(VMCS_GUEST_ES_BASE + 2 * i, s->base);
+}
+
+static void read_segment(enum vmcs_seg i, struct segment *s)
+{
+	s->selector = vmread(VMCS_GUEST_ES_SEL + 2 * i);
+	s->limit = vmread(VMCS_GUEST_ES_LIMIT + 2 * i);
+	s->attr = ar_to_attr(vmread(VMCS_GUEST_ES_AR + 2 * i));
+	s->base = vmread(VMCS_GUEST_ES_BASE + 2 * i);
+}
+
+/* Pairs each VMCS segment slot with its field in struct guest_sregs. */
+static struct segment *sregs_segment(struct guest_sregs *s, enum vmcs_seg i)
+{
+	struct segment *order[] = { &s->es, &s->cs, &s->ss, &s->ds,
+				    &s->fs, &s->gs, &s->ldtr, &s->tr };
+	return order[i];
+}
+
+/* CR0 and CR4 as the CPU must run them (fixed bits), with the guest's own
+ * values in the read shadows of the host-owned bits. */
+static void write_control_registers(const struct guest_sregs *s)
+{
+	u64 cr0_fixed0 = vmx_cpu.cr0_fixed0;
+	u64 cr0_owned, cr4_owned;
+
+	if (vmx_cpu.unrestricted)
+		cr0_fixed0 &= ~(u64)(CR0_PE | CR0_PG);
+	cr0_owned = cr0_fixed0 | ~vmx_cpu.cr0_fixed1;
+	cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
+	vmwrite(VMCS_GUEST_CR0, vmx_apply_fixed(s->cr0, cr0_fixed0, vmx_cpu.cr0_fixed1));
+	vmwrite(VMCS_CR0_MASK, cr0_owned);
+	vmwrite(VMCS_CR0_SHADOW, s->cr0);
+	vmwrite(VMCS_GUEST_CR4, vmx_apply_fixed(s->cr4, vmx_cpu.cr4_fixed0, vmx_cpu.cr4_fixed1));
+	vmwrite(VMCS_CR4_MASK, cr4_owned);
+	vmwrite(VMCS_CR4_SHADOW, s->cr4);
+	vmwrite(VMCS_GUEST_CR3, s->cr3);
+}
+
+int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
+{
+	struct vmx_vcpu *x = vmx_vcpu(v);
+	bool long_mode = s->efer & EFER_LMA;
+
+	if (!vmx_cpu.unrestricted && (s->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG)) {
+		log_err("vmx: this CPU lacks unrestricted guest, which a guest "
+			"entering with paging off needs");
+		return -EOPNOTSUPP;
+	}
+	vmcs_load(x);
+	for (enum vmcs_seg i = SEG_ES; i <= SEG_TR; i++)
+		write_segment(i, sregs_segment((struct guest_sregs *)s, i));
+	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
+	vmwrite(VMCS_GUEST_IDTR_BASE, s->idt_base);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, s->idt_limit);
+	write_control_registers(s);
+	x->cr2 = s->cr2;
+	vmwrite(VMCS_GUEST_EFER, s->efer);
+	vmwrite(VMCS_ENTRY_CTLS, (vmx_cpu.entry & ~ENTRY_IA32E_GUEST) |
+				 (long_mode ? ENTRY_IA32E_GUEST : 0));
+	return 0;
+}
+
+static u64 guest_view(u64 actual, u64 mask, u64 shadow)
+{
+	return (actual & ~mask) | (shadow & mask);
+}
+
+void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	vmcs_load(vmx_vcpu(v));
+	for (enum vmcs_seg i = SEG_ES; i <= SEG_TR; i++)
+		read_segment(i, sregs_segment(s, i));
+	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
+	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
+	s->idt_base = vmread(VMCS_GUEST_IDTR_BASE);
+	s->idt_limit = vmread(VMCS_GUEST_IDTR_LIMIT);
+	s->cr0 = guest_view(vmread(VMCS_GUEST_CR0), vmread(VMCS_CR0_MASK),
+			    vmread(VMCS_CR0_SHADOW));
+	s->cr4 = guest_view(vmread(VMCS_GUEST_CR4), vmread(VMCS_CR4_MASK),
+			    vmread(VMCS_CR4_SHADOW));
+	s->cr3 = vmread(VMCS_GUEST_CR3);
+	s->cr2 = vmx_vcpu(v)->cr2;
+	s->efer = vmread(VMCS_GUEST_EFER);
+}
+
+void vmx_inject_event(struct vcpu *v, const struct event *e)
+{
+	struct vmx_vcpu *x = vmx_vcpu(v);
+
+	vmcs_load(x);
+	vmwrite(VMCS_ENTRY_INTR_INFO, e->vector | ((u32)e->type << 8) | INTR_INFO_VALID |
+				      (e->has_error ? INTR_INFO_ERROR_VALID : 0));
+	if (e->has_error)
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, e->error);
+	x->injecting = true;
+}
+
+/* An event whose delivery the last exit interrupted is delivered again,
+ * unless the core queued one of its own. */
+static void prepare_events(struct vcpu *v, struct vmx_vcpu *x)
+{
+	if (x->launched && v->regs.rip != x->exit_rip) {
+		u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)INTERRUPTIBILITY_STI_MOVSS);
+	}
+	if (!x->injecting && (x->reinject_info & INTR_INFO_VALID)) {
+		vmwrite(VMCS_ENTRY_INTR_INFO, x->reinject_info);
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, x->reinject_error);
+		vmwrite(VMCS_ENTRY_INSN_LEN, x->reinject_len);
+	}
+	x->injecting = false;
+	x->reinject_info = 0;
+}
+
+static void write_cr2(u64 v)
+{
+	asm volatile("mov %0, %%cr2" : : "r"(v));
+}
+
+void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	struct vmx_vcpu *x = vmx_vcpu(v);
+	int failed;
+
+	vmcs_load(x);
+	prepare_events(v, x);
+	vmwrite(VMCS_GUEST_RSP, v->regs.rsp);
+	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
+	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
+	write_cr2(x->cr2);
+	failed = vmx_enter_guest(&v->regs, x->launched);
+	x->cr2 = read_cr2();
+	if (failed) {
+		x->insn_error = vmread(VMCS_INSN_ERROR);
+		memset(exit, 0, sizeof(*exit));
+		exit->reason = EXIT_ENTRY_FAILED;
+		exit->hw_code = x->insn_error;
+		return;
+	}
+	x->launched = true;
+	v->regs.rsp = vmread(VMCS_GUEST_RSP);
+	v->regs.rip = vmread(VMCS_GUEST_RIP);
+	v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);
+	x->exit_rip = v->regs.rip;
+	vmx_decode_exit(v, exit);
+}

@@ -21,6 +21,7 @@ static const char *const known_options[] = {
 	"onidle",     /* halt (default) or exit: what to do with nothing to run */
 	"test.fault", /* ud|gp|pf: raise an exception to test the handlers */
 	"vm0.mem",    /* RAM of VM 0, a multiple of 2 MiB (default 64M) */
+	"test.bad-entry", /* corrupt VM 0's entry state to test the diagnostics */
 };
 
 #define VM0_MEM_DEFAULT (64 * MIB)
@@ -163,6 +164,18 @@ static void report_vm_stats(const struct vm *vm)
 		 (unsigned long long)st->io_ignored_writes);
 }
 
+/* Long mode without CR4.PAE: every CPU must refuse to enter this state,
+ * which exercises the backends' entry-failure reports. */
+static void corrupt_entry_state(struct vcpu *v)
+{
+	struct guest_sregs s;
+
+	virt->get_sregs(v, &s);
+	s.cr4 &= ~BIT(5);
+	virt->set_sregs(v, &s);
+	log_info("hv: test.bad-entry: VM 0 will enter long mode with CR4.PAE clear");
+}
+
 /* Runs VM 0 to its end, destroys it and checks that every frame it held
  * came back. Returns the outcome: PASS when VM 0 exited with 0. */
 static enum verdict run_vm0(struct vm *vm, u64 frames_before, char *reason,
@@ -230,6 +243,8 @@ void hv_main(struct boot_info *bi)
 			  "feature this CPU lacks (see the error above)");
 	if (err)
 		hv_finish(VERDICT_FAIL, "vm0 could not be created (%d)", err);
+	if (cmdline_get(&hv_cmdline, "test.bad-entry"))
+		corrupt_entry_state(&vm0->vcpus[0]);
 	v = run_vm0(vm0, frames, reason, sizeof(reason));
 	idle(&hv_cmdline, v, v == VERDICT_PASS ? "" : reason);
 }

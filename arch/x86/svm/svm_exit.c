@@ -49,8 +49,6 @@ static enum exit_reason simple_reason(u64 code)
 		return EXIT_INTR;
 	case SVM_EXIT_NMI:
 		return EXIT_NMI;
-	case SVM_EXIT_INVALID:
-		return EXIT_ENTRY_FAILED;
 	default:
 		return EXIT_UNKNOWN;
 	}
@@ -88,6 +86,8 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		decode_npf(c->exit_info1, c->exit_info2, &exit->stage2);
 	} else if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
 		decode_exception(c, exit);
+	} else if ((u32)code == (u32)SVM_EXIT_INVALID) {
+		exit->reason = EXIT_ENTRY_FAILED; /* QEMU stores only 32 bits of -1 */
 	} else {
 		exit->reason = simple_reason(code);
 	}

@@ -210,6 +210,8 @@ void svm_dump(struct vcpu *v)
 {
 	const struct vmcb *vmcb = svm_vcpu(v)->vmcb;
 
+	if ((u32)vmcb->control.exit_code == (u32)SVM_EXIT_INVALID)
+		log_err("svm: VMRUN refused the guest state (VMEXIT_INVALID)");
 	log_err("svm: exit 0x%llx info1 0x%llx info2 0x%llx intinfo 0x%llx",
 		(unsigned long long)vmcb->control.exit_code,
 		(unsigned long long)vmcb->control.exit_info1,

@@ -36,8 +36,19 @@ static u16 vpid_alloc(void)
 	return 0;
 }
 
+#define INVVPID_SINGLE 1
+#define INVVPID_ALL 2
+
+/* Drops every translation tagged with the VPID before it is reused. */
 static void vpid_free(u16 id)
 {
+	struct {
+		u64 vpid, linear;
+	} desc = { id, 0 };
+	u64 type = vmx_cpu.invvpid_single ? INVVPID_SINGLE : INVVPID_ALL;
+
+	if (vmx_cpu.invvpid_single || vmx_cpu.invvpid_all)
+		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
 	vpid_used[id / 8] &= ~(1u << (id % 8));
 }
 

@@ -26,7 +26,9 @@ HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S) hv/printf.c hv/string.c
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_LIB_SRCS))
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c)))
-GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf
+ABI_CALLERS := old current future
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
+	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS))
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -104,6 +106,20 @@ $(BUILD)/guest/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS    $< (guest)"
 	@$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# The ABI compatibility guest, built once per caller generation.
+abi_caller_old := 0
+abi_caller_current := 1
+abi_caller_future := 2
+$(BUILD)/guests/abi-%.elf: guests/abi/abi.c guests/abi/abi_vmm.c guests/abi/abi_child.S \
+		guests/abi/abi_child.h $(GUEST_LIB_OBJS) linker/guest.ld
+	@mkdir -p $(BUILD)/guest/abi-$* $(dir $@)
+	@echo "  CC    guests/abi ($* caller)"
+	@for f in abi abi_vmm; do $(CC) $(HV_CFLAGS) -DABI_CALLER=$(abi_caller_$*) \
+		-c guests/abi/$$f.c -o $(BUILD)/guest/abi-$*/$$f.o || exit 1; done
+	@$(CC) $(HV_ASFLAGS) -c guests/abi/abi_child.S -o $(BUILD)/guest/abi-$*/abi_child.o
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker/guest.ld \
+		-o $@ $(BUILD)/guest/abi-$*/*.o $(GUEST_LIB_OBJS)
 
 $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)

@@ -5,6 +5,7 @@
 #ifndef ABI_HV_BOOT_H
 #define ABI_HV_BOOT_H
 
+#include "abi/hv_abi.h"
 #include <stdint.h>
 
 #define HV_BOOT_MAGIC 0x30425648u /* "HVB0" */
@@ -51,7 +52,6 @@ _Static_assert(__builtin_offsetof(struct hv_boot_info, cmdline) == 848,
 #define HV_CPUID_BASE 0x40000000u    /* EAX: max leaf; EBX ECX EDX: signature */
 #define HV_CPUID_VERSION 0x40000001u /* EAX: ABI version */
 #define HV_CPUID_SIGNATURE "MicroHVisor!"
-#define HV_ABI_VERSION 1u
 
 /* I/O ports the hypervisor provides to VM 0 while no management guest
  * exists: the exit port (a 32-bit write ends VM 0 with that value) and a

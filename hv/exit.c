@@ -1,13 +1,15 @@
 /* Exit handling policy of the core: the hot, policy-free exits (CPUID,
  * hypercalls, port I/O the hypervisor owns, MSRs) are completed here;
  * anything that means the guest is broken stops that VM, never the
- * hypervisor. */
+ * hypervisor. A child VM's device exits go to its VMM (VM 0) as an
+ * exit record, like KVM_RUN. */
 #include "hv/exit.h"
 #include "hv/cpuid.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
 #include "hv/io.h"
 #include "hv/log.h"
+#include "hv/string.h"
 
 #define RFLAGS_IF BIT(9)
 #define VEC_UD 6
@@ -30,12 +32,21 @@ static void inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 erro
 	virt->inject_event(v, &e);
 }
 
-static bool skip_or_stop(struct vcpu *v, const struct vm_exit *exit)
+bool exit_skip_insn(struct vcpu *v, const struct vm_exit *exit)
 {
 	if (insn_skip(v, exit))
 		return true;
-	vm_stop(v->vm, "cannot decode the instruction at rip 0x%llx",
+	vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
 		(unsigned long long)v->regs.rip);
+	return false;
+}
+
+/* Hands the exit to the VMM: the run loop returns with *v->vmm_exit. */
+static bool to_vmm(struct vcpu *v, u32 reason)
+{
+	v->vmm_exit->reason = reason;
+	v->vmm_exit->rip = v->regs.rip;
+	v->vm->stats.vmm_exits++;
 	return false;
 }
 
@@ -49,7 +60,7 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;
 	r->rdx = c.edx;
-	return skip_or_stop(v, exit);
+	return exit_skip_insn(v, exit);
 }
 
 /* Every MSR is denied by default: the guest gets #GP, as for an MSR the
@@ -62,22 +73,55 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 	return true;
 }
 
-/* Nothing can wake a vCPU yet: HLT with interrupts enabled returns at
- * once (a spurious wake-up), HLT with them disabled would sleep forever. */
+/* Nothing can wake a vCPU yet. A child's HLT goes to its VMM. VM 0's HLT
+ * with interrupts enabled returns at once (a spurious wake-up); with them
+ * disabled it would sleep forever, so VM 0 is stopped. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
+	if (v->vmm_exit) {
+		if (!exit_skip_insn(v, exit))
+			return false;
+		return to_vmm(v, HV_EXIT_HLT);
+	}
 	if (!(v->regs.rflags & RFLAGS_IF)) {
-		vm_stop(v->vm, "HLT with interrupts disabled at rip 0x%llx",
+		vm_stop(v->vm, HV_EXIT_FAILED, "HLT with interrupts disabled at rip 0x%llx",
 			(unsigned long long)v->regs.rip);
 		return false;
 	}
-	return skip_or_stop(v, exit);
+	return exit_skip_insn(v, exit);
 }
 
+/* A child's hypercall the hypervisor does not implement goes to its VMM
+ * when the VMM enabled HV_EXIT_HYPERCALL; anything else is answered here
+ * (-ENOSYS for unknown numbers). */
+static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_rip)
+{
+	bool forward = v->vmm_exit && !hypercall_known(v->regs.rax) &&
+		       (v->vm->exit_reasons & (1u << HV_EXIT_HYPERCALL));
+
+	if (!forward) {
+		hypercall_dispatch(v);
+		v->regs.rip = next_rip;
+		return true;
+	}
+	v->pending = VMM_PENDING_HYPERCALL;
+	v->pending_exit = *exit;
+	v->pending_exit.next_rip = next_rip;
+	v->vmm_exit->u.hypercall.nr = v->regs.rax;
+	v->vmm_exit->u.hypercall.arg = v->regs.rdi;
+	return to_vmm(v, HV_EXIT_HYPERCALL);
+}
+
+/* VMMCALL on AMD, VMCALL on Intel. */
 static bool handle_hypercall(struct vcpu *v, const struct vm_exit *exit)
 {
-	hypercall_dispatch(v);
-	return skip_or_stop(v, exit);
+	u64 rip = v->regs.rip, next;
+
+	if (!exit_skip_insn(v, exit))
+		return false;
+	next = v->regs.rip;
+	v->regs.rip = rip;
+	return run_hypercall(v, exit, next);
 }
 
 static bool is_hypercall_insn(const u8 *b, int len)
@@ -94,11 +138,8 @@ static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 
 	if (exit->exception.vector == VEC_UD) {
 		insn_fetch(v, bytes, &len);
-		if (is_hypercall_insn(bytes, len)) {
-			hypercall_dispatch(v);
-			v->regs.rip += len;
-			return true;
-		}
+		if (is_hypercall_insn(bytes, len))
+			return run_hypercall(v, exit, v->regs.rip + len);
 	}
 	inject_exception(v, exit->exception.vector, exit->exception.has_error,
 			 exit->exception.error);
@@ -109,23 +150,29 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_stage2 *f = &exit->stage2;
 
-	vm_stop(v->vm, "stage-2 fault: %s of guest-physical 0x%llx (%s) at rip 0x%llx",
+	vm_stop(v->vm, HV_EXIT_STAGE2_FAULT,
+		"stage-2 fault: %s of guest-physical 0x%llx (%s) at rip 0x%llx",
 		f->fetch ? "fetch" : f->write ? "write" : "read",
 		(unsigned long long)f->gpa,
 		f->present ? "not permitted" : "not mapped",
 		(unsigned long long)v->regs.rip);
+	if (v->vmm_exit) {
+		v->vmm_exit->u.fault.gpa = f->gpa;
+		v->vmm_exit->u.fault.rip = v->regs.rip;
+		v->vmm_exit->u.fault.access = f->fetch ? 4 : f->write ? 2 : 1;
+	}
 	return false;
 }
 
 static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 {
 	if (exit->reason == EXIT_SHUTDOWN) {
-		vm_stop(v->vm, "triple fault (shutdown) at rip 0x%llx",
+		vm_stop(v->vm, HV_EXIT_SHUTDOWN, "triple fault (shutdown) at rip 0x%llx",
 			(unsigned long long)v->regs.rip);
 		return false;
 	}
 	virt->dump(v);
-	vm_stop(v->vm, "%s exit (hardware code 0x%llx) at rip 0x%llx",
+	vm_stop(v->vm, HV_EXIT_FAILED, "%s exit (hardware code 0x%llx) at rip 0x%llx",
 		exit_names[exit->reason], (unsigned long long)exit->hw_code,
 		(unsigned long long)v->regs.rip);
 	return false;
@@ -168,5 +215,41 @@ void vcpu_run_until_stopped(struct vcpu *v)
 		virt->vcpu_run(v, &exit);
 		if (!exit_handle(v, &exit))
 			break;
+	}
+}
+
+/* Applies the VMM's answer to what the last exit left pending. */
+static bool complete_pending(struct vcpu *v, bool have_value, u64 value)
+{
+	enum vmm_pending p = v->pending;
+
+	v->pending = VMM_PENDING_NONE;
+	if (p == VMM_PENDING_IN)
+		return io_complete_in(v, &v->pending_exit, have_value ? value : ~0ULL);
+	if (p == VMM_PENDING_HYPERCALL) {
+		v->regs.rax = have_value ? value : (u64)-HV_ENOSYS;
+		v->regs.rip = v->pending_exit.next_rip;
+	}
+	return true;
+}
+
+void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit *out)
+{
+	struct vm_exit exit;
+
+	memset(out, 0, sizeof(*out));
+	v->vmm_exit = out;
+	if (complete_pending(v, have_value, value)) {
+		v->vm->state = VM_RUNNING;
+		do
+			virt->vcpu_run(v, &exit);
+		while (exit_handle(v, &exit));
+	}
+	v->vmm_exit = NULL;
+	if (v->vm->state == VM_STOPPED) {
+		out->reason = v->vm->stop_kind;
+		out->rip = v->regs.rip;
+		if (out->reason == HV_EXIT_FAILED)
+			hv_strlcpy(out->u.text, v->vm->stop_reason, sizeof(out->u.text));
 	}
 }

@@ -10,4 +10,13 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit);
 /* Runs the vCPU until its VM stops. */
 void vcpu_run_until_stopped(struct vcpu *v);
 
+/* Runs a child's vCPU until its VMM must act or the VM stops, and
+ * describes why in *out. have_value/value answer the exit the previous
+ * run returned (HV_RUN_COMPLETE). */
+void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit *out);
+
+/* Steps over the exiting instruction, or stops the VM when it cannot be
+ * decoded. */
+bool exit_skip_insn(struct vcpu *v, const struct vm_exit *exit);
+
 #endif

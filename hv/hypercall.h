@@ -1,13 +1,21 @@
 /* Hypercall dispatch: RAX carries the call number, RDI the guest-physical
  * address of the call's struct; RAX returns >= 0 or a negative errno. A
- * plain table indexed by number, ending in -ENOSYS for anything else. */
+ * plain table indexed by number (abi/hv_abi.h), privilege check first,
+ * then each call's decode (every check, may fail, no side effects) and
+ * invoke (side effects only). */
 #ifndef HV_HYPERCALL_H
 #define HV_HYPERCALL_H
 
 #include "hv/vm.h"
 
-#define HC_ABI_VERSION 0
-
+/* Executes the hypercall in the vCPU's RAX/RDI and sets RAX. */
 void hypercall_dispatch(struct vcpu *v);
+
+/* Whether the hypervisor implements this call number. */
+bool hypercall_known(u64 nr);
+
+/* Hypercall tracing (`trace=hypercalls`, HV_FEATURE_TRACE). */
+void hypercall_set_trace(u32 trace_flags);
+u32 hypercall_trace_flags(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include "hv/io.h"
 #include "abi/hv_boot.h"
 #include "hv/guest_mem.h"
+#include "hv/exit.h"
 #include "hv/insn.h"
 #include "hv/log.h"
 #include "hv/string.h"
@@ -44,7 +45,7 @@ static bool port_write(struct vm *vm, u16 port, u8 size, u32 v)
 	if (port == HV_PORT_EXIT && vm->privileged) {
 		vm->exit_code = v;
 		vm->exit_code_set = true;
-		vm_stop(vm, "exit(%u) through port 0x%x", v, port);
+		vm_stop(vm, HV_EXIT_FAILED, "exit(%u) through port 0x%x", v, port);
 		return false;
 	}
 	if (is_scratch(port, size)) {
@@ -97,7 +98,7 @@ static bool string_step(struct vcpu *v, const struct exit_io *io, u64 addr,
 		inject_page_fault(v, &f);
 		*faulted = true;
 	} else if (r == GUEST_NOT_RAM) {
-		vm_stop(v->vm, "string I/O at port 0x%x touched guest-physical 0x%llx, "
+		vm_stop(v->vm, HV_EXIT_FAILED, "string I/O at port 0x%x touched guest-physical 0x%llx, "
 			"which is not RAM", io->port, (unsigned long long)f.address);
 		return false;
 	}
@@ -144,18 +145,54 @@ static bool io_string(struct vcpu *v, const struct vm_exit *exit)
 		if (io->rep)
 			set_masked(&r->rcx, count, mask);
 	}
-	return (count && io->rep) ? true : insn_skip(v, exit);
+	return (count && io->rep) ? true : exit_skip_insn(v, exit);
+}
+
+bool io_complete_in(struct vcpu *v, const struct vm_exit *exit, u64 value)
+{
+	set_rax_from_in(&v->regs, exit->io.size, (u32)value);
+	return exit_skip_insn(v, exit);
+}
+
+/* A child's port I/O is its VMM's business: an OUT is complete once the
+ * VMM has the value, an IN waits for the VMM's answer on the next run. */
+static bool io_to_vmm(struct vcpu *v, const struct vm_exit *exit)
+{
+	struct hv_exit *out = v->vmm_exit;
+	const struct exit_io *io = &exit->io;
+
+	if (io->string) {
+		vm_stop(v->vm, HV_EXIT_FAILED, "string I/O to port 0x%x: not "
+			"supported for VMM-emulated ports", io->port);
+		return false;
+	}
+	out->reason = HV_EXIT_IO;
+	out->rip = v->regs.rip;
+	out->u.io.port = io->port;
+	out->u.io.size = io->size;
+	out->u.io.direction = io->in;
+	v->vm->stats.vmm_exits++;
+	if (io->in) {
+		v->pending = VMM_PENDING_IN;
+		v->pending_exit = *exit;
+		return false;
+	}
+	out->u.io.value = (u32)v->regs.rax & (io->size == 4 ? ~0u : (1u << (io->size * 8)) - 1);
+	exit_skip_insn(v, exit);
+	return false;
 }
 
 bool io_handle(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_io *io = &exit->io;
 
+	if (v->vmm_exit)
+		return io_to_vmm(v, exit);
 	if (io->string)
 		return io_string(v, exit);
 	if (io->in)
 		set_rax_from_in(&v->regs, io->size, port_read(v->vm, io->port, io->size));
 	else if (!port_write(v->vm, io->port, io->size, (u32)v->regs.rax))
 		return false;
-	return insn_skip(v, exit);
+	return exit_skip_insn(v, exit);
 }

@@ -7,6 +7,9 @@
  * Returns false when the VM had to be stopped. */
 bool io_handle(struct vcpu *v, const struct vm_exit *exit);
 
+/* Finishes an IN whose value the VMM supplied: RAX and RIP. */
+bool io_complete_in(struct vcpu *v, const struct vm_exit *exit, u64 value);
+
 /* Resets the per-boot I/O devices of a VM (the scratch registers). */
 void io_reset(struct vm *vm);
 

@@ -11,6 +11,7 @@
 #include "hv/verdict.h"
 #include "hv/errno.h"
 #include "hv/exit.h"
+#include "hv/hypercall.h"
 #include "hv/vm0.h"
 
 #define HV_VERSION "0.1"
@@ -22,6 +23,7 @@ static const char *const known_options[] = {
 	"test.fault", /* ud|gp|pf: raise an exception to test the handlers */
 	"vm0.mem",    /* RAM of VM 0, a multiple of 2 MiB (default 64M) */
 	"test.bad-entry", /* corrupt VM 0's entry state to test the diagnostics */
+	"trace",      /* hypercalls: log every hypercall, decoded */
 };
 
 #define VM0_MEM_DEFAULT (64 * MIB)
@@ -54,12 +56,25 @@ static void apply_log_options(struct cmdline *cl)
 	}
 }
 
+static void apply_trace_option(struct cmdline *cl)
+{
+	const char *v = cmdline_get(cl, "trace");
+
+	if (!v)
+		return;
+	if (!strcmp(v, "hypercalls"))
+		hypercall_set_trace(HV_TRACE_HYPERCALLS);
+	else
+		log_warn("cmdline: trace=%s: only trace=hypercalls exists", v);
+}
+
 static void parse_options(const struct boot_info *bi)
 {
 	struct cmdline *cl = &hv_cmdline;
 
 	cmdline_parse(cl, bi->cmdline);
 	apply_log_options(cl);
+	apply_trace_option(cl);
 	cmdline_check_known(cl, known_options, ARRAY_SIZE(known_options),
 			    warn_unknown_option, NULL);
 	if (cl->truncated)

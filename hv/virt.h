@@ -127,6 +127,8 @@ struct virt_ops {
 	int (*set_sregs)(struct vcpu *v, const struct guest_sregs *s);
 	/* Queues an event for delivery at the next entry. */
 	void (*inject_event)(struct vcpu *v, const struct event *e);
+	/* HV_BACKEND_* bits of abi/hv_abi.h, after cpu_enable. */
+	u32 (*features)(void);
 	/* Prints the backend's view of the vCPU for failure reports. */
 	void (*dump)(struct vcpu *v);
 };

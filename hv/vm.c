@@ -23,17 +23,6 @@ static struct vm *vm_slot_take(void)
 	return NULL;
 }
 
-static void vm_free_memory(struct vm *vm)
-{
-	for (u32 i = 0; i < vm->region_count; i++) {
-		struct vm_region *r = &vm->regions[i];
-
-		virt->stage2_unmap(vm, r->gpa, r->size);
-		frame_free(&hv_frames, r->hpa, r->size / PAGE_SIZE);
-	}
-	vm->region_count = 0;
-}
-
 /* Adds one zeroed 2 MiB chunk at gpa. */
 static int vm_add_chunk(struct vm *vm, u64 gpa)
 {
@@ -55,15 +44,45 @@ static int vm_add_chunk(struct vm *vm, u64 gpa)
 	return 0;
 }
 
-static int vm_populate(struct vm *vm, u64 mem_size)
+/* Gives back the regions added after the first `keep`. */
+static void vm_trim_regions(struct vm *vm, u32 keep)
 {
-	for (u64 gpa = 0; gpa < mem_size; gpa += VM_CHUNK) {
-		int err = vm_add_chunk(vm, gpa);
+	while (vm->region_count > keep) {
+		struct vm_region *r = &vm->regions[--vm->region_count];
 
-		if (err)
-			return err;
+		virt->stage2_unmap(vm, r->gpa, r->size);
+		frame_free(&hv_frames, r->hpa, r->size / PAGE_SIZE);
 	}
-	vm->mem_size = mem_size;
+}
+
+static bool vm_overlaps_ram(struct vm *vm, u64 gpa, u64 len)
+{
+	for (u32 i = 0; i < vm->region_count; i++) {
+		const struct vm_region *r = &vm->regions[i];
+
+		if (gpa < r->gpa + r->size && r->gpa < gpa + len)
+			return true;
+	}
+	return false;
+}
+
+int vm_add_memory(struct vm *vm, u64 gpa, u64 len)
+{
+	u32 keep = vm->region_count;
+
+	if (!len || gpa % VM_CHUNK || len % VM_CHUNK || gpa + len < gpa)
+		return -EINVAL;
+	if (vm_overlaps_ram(vm, gpa, len))
+		return -EEXIST;
+	for (u64 off = 0; off < len; off += VM_CHUNK) {
+		int err = vm_add_chunk(vm, gpa + off);
+
+		if (err) {
+			vm_trim_regions(vm, keep);
+			return err;
+		}
+	}
+	vm->mem_size += len;
 	return 0;
 }
 
@@ -85,8 +104,8 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	hv_strlcpy(vm->name, name, sizeof(vm->name));
 	vm->privileged = privileged;
 	err = virt->vm_init(vm);
-	if (!err && (err = vm_populate(vm, mem_size)))
-		vm_free_memory(vm);
+	if (!err)
+		err = vm_add_memory(vm, 0, mem_size);
 	if (err) {
 		log_err("vm %s: cannot create: error %d", name, err);
 		if (vm->arch)
@@ -102,9 +121,23 @@ void vm_destroy(struct vm *vm)
 	for (u32 i = 0; i < vm->vcpu_count; i++)
 		virt->vcpu_destroy(&vm->vcpus[i]);
 	vm->vcpu_count = 0;
-	vm_free_memory(vm);
+	vm_trim_regions(vm, 0);
 	virt->vm_destroy(vm);
 	vm_slot_used[vm->id] = false;
+}
+
+struct vm *vm_get(u32 id)
+{
+	return id < VM_MAX && vm_slot_used[id] ? &vms[id] : NULL;
+}
+
+u32 vm_count(void)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < VM_MAX; i++)
+		n += vm_slot_used[i];
+	return n;
 }
 
 struct vcpu *vm_vcpu_create(struct vm *vm)
@@ -123,10 +156,11 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 	return v;
 }
 
-void vm_stop(struct vm *vm, const char *fmt, ...)
+void vm_stop(struct vm *vm, u32 kind, const char *fmt, ...)
 {
 	va_list ap;
 
+	vm->stop_kind = kind;
 	va_start(ap, fmt);
 	hv_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);

@@ -4,6 +4,7 @@
 #ifndef HV_VM_H
 #define HV_VM_H
 
+#include "abi/hv_abi.h"
 #include "hv/virt.h"
 
 #define VM_MAX 16
@@ -24,6 +25,7 @@ struct vm_stats {
 	u64 io_unclaimed_reads;
 	u64 io_ignored_writes;
 	u64 hypercalls;
+	u64 vmm_exits; /* exits handed to the VMM */
 };
 
 enum vm_state {
@@ -32,11 +34,21 @@ enum vm_state {
 	VM_STOPPED, /* ended; stop_reason says why */
 };
 
+/* What a child vCPU's last exit left for its VMM to answer. */
+enum vmm_pending {
+	VMM_PENDING_NONE,
+	VMM_PENDING_IN,        /* an IN: RAX gets the VMM's value */
+	VMM_PENDING_HYPERCALL, /* RAX gets the VMM's return value */
+};
+
 struct vcpu {
 	struct guest_regs regs; /* the typed register view, see virt.h */
 	struct vm *vm;
 	u32 id;
 	void *arch; /* backend-private (VMCB, VMCS, ...) */
+	struct hv_exit *vmm_exit; /* set while a VMM runs this vCPU */
+	enum vmm_pending pending;
+	struct vm_exit pending_exit; /* the exit `pending` belongs to */
 };
 
 struct vm {
@@ -54,6 +66,9 @@ struct vm {
 	void *arch; /* backend-private (stage-2 root, ...) */
 	u32 exit_code; /* what the guest wrote to the exit port */
 	bool exit_code_set;
+	u32 stop_kind;  /* HV_EXIT_SHUTDOWN, _STAGE2_FAULT or _FAILED */
+	u32 vcpu_max;   /* vCPUs the VM may create */
+	u32 exit_reasons; /* optional HV_EXIT_* its VMM enabled */
 };
 
 /* Creates a VM with mem_size bytes (a multiple of 2 MiB) of zeroed RAM
@@ -63,9 +78,18 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged);
 void vm_destroy(struct vm *vm);
 struct vcpu *vm_vcpu_create(struct vm *vm);
 
-/* Ends the VM: state STOPPED with a reason (printf-style), logged with
- * the VM's name. The VM's memory stays until vm_destroy. */
-void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+/* The live VM with this id, or NULL. */
+struct vm *vm_get(u32 id);
+u32 vm_count(void);
+
+/* Adds zeroed RAM at [gpa, gpa+len) (2 MiB aligned, not overlapping RAM
+ * the VM has). Returns 0 or a negative errno with nothing added. */
+int vm_add_memory(struct vm *vm, u64 gpa, u64 len);
+
+/* Ends the VM: state STOPPED with a kind (HV_EXIT_SHUTDOWN,
+ * HV_EXIT_STAGE2_FAULT, HV_EXIT_FAILED) and a reason (printf-style),
+ * logged with the VM's name. The VM's memory stays until vm_destroy. */
+void vm_stop(struct vm *vm, u32 kind, const char *fmt, ...) __printf(3, 4);
 
 /* Host pointer to guest-physical [gpa, gpa+len) when the whole range is
  * RAM of this VM in one region with the access allowed; NULL otherwise. */

@@ -5,7 +5,7 @@
 const char test_title[] = "Hypercalls: VMCALL and VMMCALL, unknown number -> -ENOSYS";
 
 #define ENOSYS 38
-#define HC_ABI_VERSION 0
+#define HC_ABI_VERSION HV_CALL_ABI_VERSION
 
 /* Issues the hypercall with known values in every other register and
  * checks them afterwards. */

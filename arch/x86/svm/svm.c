@@ -33,7 +33,14 @@ static int svm_cpu_enable(void)
 	return 0;
 }
 
+static u32 svm_features(void)
+{
+	return HV_BACKEND_NPT_OR_EPT | HV_BACKEND_UNRESTRICTED |
+	       (svm_cpu.nrips ? HV_BACKEND_NEXT_RIP : 0);
+}
+
 const struct virt_ops svm_ops = {
+	.features = svm_features,
 	.name = "svm",
 	.cpu_enable = svm_cpu_enable,
 	.vm_init = svm_vm_init,

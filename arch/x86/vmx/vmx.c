@@ -138,7 +138,14 @@ static int vmx_cpu_enable(void)
 	return 0;
 }
 
+static u32 vmx_features(void)
+{
+	return HV_BACKEND_NPT_OR_EPT | HV_BACKEND_NEXT_RIP |
+	       (vmx_cpu.unrestricted ? HV_BACKEND_UNRESTRICTED : 0);
+}
+
 const struct virt_ops vmx_ops = {
+	.features = vmx_features,
 	.name = "vmx",
 	.cpu_enable = vmx_cpu_enable,
 	.vm_init = vmx_vm_init,

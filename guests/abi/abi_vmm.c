@@ -1,0 +1,104 @@
+/* The VMM side of the ABI test: runs the child and checks each exit. */
+#include "guests/abi/abi_child.h"
+#include "guests/lib/hv.h"
+#include "guests/lib/test.h"
+
+#ifndef ABI_CALLER
+#define ABI_CALLER 1
+#endif
+
+static struct hv_exit ex;
+
+static long run(u32 vm, bool complete, u64 value)
+{
+	long r = hv_vcpu_run(vm, 0, &ex, complete, value);
+
+	if (r < 0)
+		test_fail("vcpu_run = %ld", r);
+	return r;
+}
+
+static bool expect_out(u32 vm, u16 port, u64 value, const char *what)
+{
+	run(vm, false, 0);
+	if (ex.reason != HV_EXIT_IO || ex.u.io.port != port || ex.u.io.direction) {
+		test_fail("%s: exit %u port 0x%x", what, ex.reason, ex.u.io.port);
+		return false;
+	}
+	CHECK(ex.u.io.value == value, "%s: 0x%llx, want 0x%llx", what,
+	      (unsigned long long)ex.u.io.value, (unsigned long long)value);
+	return true;
+}
+
+static void check_eperm(u32 vm)
+{
+	for (u32 nr = 3; nr < 14; nr++)
+		if (nr != HV_CALL_CONSOLE_WRITE &&
+		    !expect_out(vm, CHILD_PORT_EPERM, (u32)-HV_EPERM, "management call"))
+			return;
+	gprintf("child: every management call -> -EPERM\n");
+	expect_out(vm, CHILD_PORT_RESULT, HV_ABI_VERSION, "child abi_version");
+	expect_out(vm, CHILD_PORT_RESULT, sizeof(CHILD_MESSAGE) - 1, "child console_write");
+}
+
+/* IN: the child waits for our value and echoes it. */
+static void check_in(u32 vm)
+{
+	run(vm, false, 0);
+	CHECK(ex.reason == HV_EXIT_IO && ex.u.io.port == CHILD_PORT_IN && ex.u.io.direction == 1 &&
+	      ex.u.io.size == 4, "IN exit: reason %u port 0x%x", ex.reason, ex.u.io.port);
+	run(vm, true, 0x5a5a1234);
+	CHECK(ex.reason == HV_EXIT_IO && ex.u.io.port == CHILD_PORT_ECHO &&
+	      ex.u.io.value == 0x5a5a1234, "echo 0x%llx", (unsigned long long)ex.u.io.value);
+	gprintf("child: IN completed by the VMM, echoed 0x%llx\n", (unsigned long long)ex.u.io.value);
+}
+
+/* The unknown hypercall reaches us only if we enabled HV_EXIT_HYPERCALL
+ * (old callers cannot: their vm_create has no exit_reasons field). */
+static void check_forwarding(u32 vm)
+{
+	run(vm, false, 0);
+	if (ABI_CALLER == 0) {
+		CHECK(ex.reason == HV_EXIT_IO && ex.u.io.value == (u32)-HV_ENOSYS,
+		      "old caller: unknown hypercall gave reason %u value 0x%llx", ex.reason,
+		      (unsigned long long)ex.u.io.value);
+		gprintf("child: unknown hypercall -> -ENOSYS (no optional exits for old callers)\n");
+		return;
+	}
+	CHECK(ex.reason == HV_EXIT_HYPERCALL && ex.u.hypercall.nr == CHILD_UNKNOWN_CALL &&
+	      ex.u.hypercall.arg == CHILD_UNKNOWN_ARG, "forwarded hypercall: reason %u", ex.reason);
+	run(vm, true, 42);
+	CHECK(ex.reason == HV_EXIT_IO && ex.u.io.port == CHILD_PORT_FWD && ex.u.io.value == 42,
+	      "forwarded hypercall result 0x%llx", (unsigned long long)ex.u.io.value);
+	gprintf("child: unknown hypercall forwarded to the VMM, answered 42\n");
+}
+
+static void check_end(u32 vm)
+{
+	run(vm, false, 0);
+	CHECK(ex.reason == HV_EXIT_HLT, "HLT exit: reason %u", ex.reason);
+	run(vm, false, 0);
+	CHECK(ex.reason == HV_EXIT_STAGE2_FAULT && ex.u.fault.gpa == CHILD_FAULT_GPA &&
+	      ex.u.fault.access == 1, "fault exit: reason %u gpa 0x%llx", ex.reason,
+	      (unsigned long long)ex.u.fault.gpa);
+	gprintf("child: HLT, then stage-2 fault at 0x%llx reported to the VMM\n",
+		(unsigned long long)ex.u.fault.gpa);
+	CHECK(hv_vcpu_run(vm, 0, &ex, false, 0) == -HV_ESRCH, "run of a stopped VM");
+}
+
+void run_child(u32 vm);
+
+void run_child(u32 vm)
+{
+	long err;
+
+	if (hv_vcpu_create(vm) != 0 || (err = hv_child_boot_long_mode(vm, 0, child_code_start,
+					child_code_end - child_code_start))) {
+		test_fail("child set-up failed");
+		return;
+	}
+	check_eperm(vm);
+	check_in(vm);
+	check_forwarding(vm);
+	check_end(vm);
+}

@@ -1,0 +1,194 @@
+#include "guests/lib/hv.h"
+#include "hv/string.h"
+
+long hv_abi_version(void)
+{
+	return hv_call(HV_CALL_ABI_VERSION, NULL);
+}
+
+long hv_check_extension(u32 ext)
+{
+	struct hv_check_extension a = { sizeof(a), 0, ext, 0 };
+
+	return hv_call(HV_CALL_CHECK_EXTENSION, &a);
+}
+
+long hv_console_write(const char *text, u32 len)
+{
+	struct hv_console_write a = { sizeof(a), 0, len, 0, (u64)text };
+
+	return hv_call(HV_CALL_CONSOLE_WRITE, &a);
+}
+
+long hv_vm_create(const char *name, u64 mem_size, u32 vcpus, u32 exit_reasons)
+{
+	struct hv_vm_create a = { .size = sizeof(a), .mem_size = mem_size,
+				  .vcpus = vcpus, .exit_reasons = exit_reasons };
+
+	hv_strlcpy(a.name, name, sizeof(a.name));
+	return hv_call(HV_CALL_VM_CREATE, &a);
+}
+
+long hv_vm_destroy(u32 vm)
+{
+	struct hv_vm_destroy a = { sizeof(a), 0, vm, 0 };
+
+	return hv_call(HV_CALL_VM_DESTROY, &a);
+}
+
+long hv_vm_add_memory(u32 vm, u64 gpa, u64 length)
+{
+	struct hv_vm_memory a = { sizeof(a), 0, vm, 0, gpa, length };
+
+	return hv_call(HV_CALL_VM_ADD_MEMORY, &a);
+}
+
+long hv_vm_copy(u32 vm, u32 flags, u64 vm_gpa, void *buf, u64 length)
+{
+	struct hv_vm_copy a = { sizeof(a), flags, vm, 0, vm_gpa, (u64)buf, length };
+
+	return hv_call(HV_CALL_VM_COPY, &a);
+}
+
+long hv_vcpu_create(u32 vm)
+{
+	struct hv_vcpu_create a = { sizeof(a), 0, vm, 0 };
+
+	return hv_call(HV_CALL_VCPU_CREATE, &a);
+}
+
+long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->vm = vm;
+	r->vcpu = vcpu;
+	return hv_call(HV_CALL_VCPU_GET_REGS, r);
+}
+
+long hv_vcpu_set_regs(struct hv_vcpu_regs *r)
+{
+	r->size = sizeof(*r);
+	return hv_call(HV_CALL_VCPU_SET_REGS, r);
+}
+
+long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value)
+{
+	struct hv_vcpu_run a = { sizeof(a), complete ? HV_RUN_COMPLETE : 0, vm, vcpu,
+				 (u64)exit, value };
+
+	exit->argsz = sizeof(*exit);
+	return hv_call(HV_CALL_VCPU_RUN, &a);
+}
+
+long hv_feature(u32 flags, u32 vm, u64 *value)
+{
+	struct hv_feature a = { sizeof(a), flags, vm, 0, *value };
+	long ret = hv_call(HV_CALL_FEATURE, &a);
+
+	*value = a.value;
+	return ret;
+}
+
+long hv_stats(u32 flags, u32 vm, struct hv_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->argsz = sizeof(*s);
+	s->flags = flags;
+	s->vm = vm;
+	return hv_call(HV_CALL_STATS, s);
+}
+
+long hv_info(void *buf, u32 cap)
+{
+	struct hv_info *info = buf;
+	long ret;
+
+	memset(buf, 0, cap);
+	info->argsz = sizeof(*info);
+	ret = hv_call(HV_CALL_INFO, info);
+	if (ret || info->argsz <= sizeof(*info))
+		return ret;
+	if (info->argsz > cap)
+		return -HV_ENOSPC;
+	info->argsz = cap; /* the hypervisor said how much it needs: ask again */
+	return hv_call(HV_CALL_INFO, info);
+}
+
+const struct hv_cap_header *hv_info_find_cap(const void *info, u32 len, u16 id)
+{
+	u32 off = ((const struct hv_info *)info)->cap_offset;
+
+	for (int hops = 0; off && off + sizeof(struct hv_cap_header) <= len && hops < 64; hops++) {
+		const struct hv_cap_header *h = (const void *)((const u8 *)info + off);
+
+		if (h->id == id)
+			return h;
+		off = h->next;
+	}
+	return NULL;
+}
+
+#define CHILD_GDT 0x1000
+#define CHILD_PML4 0x2000
+#define CHILD_PDPT 0x3000
+#define CHILD_PD 0x4000
+#define CHILD_CODE 0x100000
+#define CHILD_STACK 0x80000
+
+static long child_copy(u32 vm, u64 gpa, void *buf, u64 len)
+{
+	return hv_vm_copy(vm, HV_COPY_TO_VM, gpa, buf, len);
+}
+
+/* GDT and an identity map of the first GiB with 2 MiB pages. */
+static long child_tables(u32 vm)
+{
+	static u64 page[512] __attribute__((aligned(4096)));
+	static const u64 gdt[] = { 0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL };
+	long err;
+
+	if ((err = child_copy(vm, CHILD_GDT, (void *)gdt, sizeof(gdt))))
+		return err;
+	memset(page, 0, sizeof(page));
+	page[0] = CHILD_PDPT | 3;
+	if ((err = child_copy(vm, CHILD_PML4, page, sizeof(page))))
+		return err;
+	page[0] = CHILD_PD | 3;
+	if ((err = child_copy(vm, CHILD_PDPT, page, sizeof(page))))
+		return err;
+	for (u64 i = 0; i < 512; i++)
+		page[i] = (i << 21) | 0x83;
+	return child_copy(vm, CHILD_PD, page, sizeof(page));
+}
+
+static struct hv_segment flat(u16 sel, u16 attr)
+{
+	return (struct hv_segment){ .selector = sel, .attr = attr, .limit = 0xffffffff };
+}
+
+long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len)
+{
+	struct hv_vcpu_regs r;
+	long err;
+
+	if ((err = child_tables(vm)) || (err = child_copy(vm, CHILD_CODE, (void *)code, len)))
+		return err;
+	memset(&r, 0, sizeof(r));
+	r.flags = HV_REGS_GPRS | HV_REGS_SREGS;
+	r.vm = vm;
+	r.vcpu = vcpu;
+	r.rip = CHILD_CODE;
+	r.gprs[7] = CHILD_STACK; /* rsp */
+	r.rflags = 2;
+	r.cs = flat(0x08, 0xa9b);
+	r.ds = r.es = r.fs = r.gs = r.ss = flat(0x10, 0xc93);
+	r.tr = (struct hv_segment){ .attr = 0x8b, .limit = 0x67 };
+	r.gdt_base = CHILD_GDT;
+	r.gdt_limit = 23;
+	r.cr0 = 0x80010031; /* PG WP NE ET PE */
+	r.cr3 = CHILD_PML4;
+	r.cr4 = 0x20;       /* PAE */
+	r.efer = 0xd00;     /* NXE LMA LME */
+	return hv_vcpu_set_regs(&r);
+}

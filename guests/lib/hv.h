@@ -1,0 +1,41 @@
+/* libhv: the guest side of the hypercall ABI (abi/hv_abi.h). One wrapper
+ * per call, the argsz retry and capability-chain walking, and what a VMM
+ * needs to start a child in long mode. Guest memory is identity-mapped,
+ * so a pointer is a guest-physical address. */
+#ifndef GUESTS_LIB_HV_H
+#define GUESTS_LIB_HV_H
+
+#include "abi/hv_abi.h"
+#include "guests/lib/guest.h"
+
+static inline long hv_call(u32 nr, void *arg)
+{
+	return hypercall(nr, (u64)arg);
+}
+
+long hv_abi_version(void);
+long hv_check_extension(u32 ext);
+long hv_console_write(const char *text, u32 len);
+long hv_vm_create(const char *name, u64 mem_size, u32 vcpus, u32 exit_reasons);
+long hv_vm_destroy(u32 vm);
+long hv_vm_add_memory(u32 vm, u64 gpa, u64 length);
+long hv_vm_copy(u32 vm, u32 flags, u64 vm_gpa, void *buf, u64 length);
+long hv_vcpu_create(u32 vm);
+long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r);
+long hv_vcpu_set_regs(struct hv_vcpu_regs *r);
+long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value);
+long hv_feature(u32 flags, u32 vm, u64 *value);
+long hv_stats(u32 flags, u32 vm, struct hv_stats *s);
+
+/* HV_CALL_INFO into a buffer of `cap` bytes, growing the request to what
+ * the hypervisor says it needs (argsz retry). Returns 0 or -errno. */
+long hv_info(void *buf, u32 cap);
+/* The capability with this id in an hv_info answer, or NULL. */
+const struct hv_cap_header *hv_info_find_cap(const void *info, u32 len, u16 id);
+
+/* Loads `code` at child-physical 1 MiB and makes vCPU 0 enter it in
+ * 64-bit mode (GDT, identity page tables for 1 GiB, stack at 512 KiB).
+ * Returns 0 or -errno. */
+long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len);
+
+#endif

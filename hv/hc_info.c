@@ -1,0 +1,213 @@
+/* Discovery and the calls every VM may make: ABI version, hypervisor
+ * information with capability chains, CHECK_EXTENSION, the console; and
+ * FEATURE and statistics for VM 0. */
+#include "hv/hc.h"
+#include "arch/x86/cpu.h"
+#include "hv/hypercall.h"
+#include "hv/log.h"
+#include "hv/mem.h"
+#include "hv/string.h"
+
+s64 hc_abi_version(struct hc_ctx *c)
+{
+	(void)c;
+	return HV_ABI_VERSION;
+}
+
+static void fill_backend_cap(struct hv_cap_backend *b)
+{
+	struct cpuid_regs r = cpuid(0, 0);
+
+	memcpy(b->vendor, &r.ebx, 4);
+	memcpy(b->vendor + 4, &r.edx, 4);
+	memcpy(b->vendor + 8, &r.ecx, 4);
+	hv_strlcpy(b->backend, virt->name, sizeof(b->backend));
+	b->features = virt->features();
+}
+
+static void fill_memory_cap(struct hv_cap_memory *m)
+{
+	m->page_sizes = (1ULL << 12) | (1ULL << 21);
+	m->total_bytes = hv_frames.total_frames * PAGE_SIZE;
+	m->free_bytes = hv_frames.free_frames * PAGE_SIZE;
+}
+
+static void fill_limits_cap(struct hv_cap_limits *l)
+{
+	l->max_vms = VM_MAX;
+	l->max_vcpus_per_vm = VM_MAX_VCPUS;
+	l->max_memory_regions = VM_MAX_REGIONS;
+	l->max_name_len = HV_NAME_MAX - 1;
+}
+
+s64 hc_info(struct hc_ctx *c)
+{
+	static u8 buf[512] __attribute__((aligned(8)));
+	struct hv_info *info = (struct hv_info *)buf;
+	struct cap_chain chain;
+
+	memset(buf, 0, sizeof(buf));
+	info->abi_version = HV_ABI_VERSION;
+	info->flags = HV_INFO_FLAG_CAPS;
+	cap_chain_init(&chain, buf, sizeof(buf), sizeof(*info), &info->cap_offset);
+	fill_backend_cap(cap_chain_add(&chain, HV_CAP_BACKEND, 1, sizeof(struct hv_cap_backend)));
+	fill_memory_cap(cap_chain_add(&chain, HV_CAP_MEMORY, 1, sizeof(struct hv_cap_memory)));
+	fill_limits_cap(cap_chain_add(&chain, HV_CAP_LIMITS, 1, sizeof(struct hv_cap_limits)));
+	return hc_copy_out(c, buf, chain.len, 8);
+}
+
+static s64 extension_value(u32 ext)
+{
+	switch (ext) {
+	case HV_EXT_INFO_CAPS:
+	case HV_EXT_FEATURE:
+	case HV_EXT_EXIT_HYPERCALL:
+	case HV_EXT_TRACE:
+		return 1;
+	case HV_EXT_MAX_VMS:
+		return VM_MAX;
+	case HV_EXT_MAX_VCPUS:
+		return VM_MAX_VCPUS;
+	default:
+		return 0;
+	}
+}
+
+s64 hc_check_extension(struct hc_ctx *c)
+{
+	struct hv_check_extension a;
+	int err = hc_copy_in(c, &a, sizeof(a), HV_CHECK_EXTENSION_SIZE_VER0);
+
+	if (err)
+		return err;
+	if (a.flags || a.reserved)
+		return -EINVAL;
+	return extension_value(a.extension);
+}
+
+s64 hc_console_write(struct hc_ctx *c)
+{
+	static char text[HV_CONSOLE_MAX + 1];
+	struct hv_console_write a;
+	int err = hc_copy_in(c, &a, sizeof(a), HV_CONSOLE_WRITE_SIZE_VER0);
+
+	if (err)
+		return err;
+	if (a.flags || a.reserved || a.len > HV_CONSOLE_MAX)
+		return -EINVAL;
+	if (!gmem_read(&c->mem, a.buf, text, a.len))
+		return -EFAULT;
+	text[a.len] = '\0';
+	hv_printf("[%s] %s", c->vm->name, text);
+	return a.len;
+}
+
+static void fill_vm_stats(struct hv_stats *s, const struct vm *vm)
+{
+	const struct vm_stats *st = &vm->stats;
+
+	s->exits = st->exits;
+	s->hypercalls = st->hypercalls;
+	s->io_exits = st->exits_by_reason[EXIT_IO];
+	s->io_unclaimed_reads = st->io_unclaimed_reads;
+	s->io_ignored_writes = st->io_ignored_writes;
+	s->vmm_exits = st->vmm_exits;
+}
+
+static int decode_stats(struct hc_ctx *c, struct hv_stats *s, struct vm **vm)
+{
+	memset(s, 0, sizeof(*s));
+	if (!gmem_read(&c->mem, c->arg, s, 16))
+		return -EFAULT;
+	if (!flags_known(s->flags, HV_STATS_VM) || s->reserved)
+		return -EINVAL;
+	if (!(s->flags & HV_STATS_VM))
+		return s->vm ? -EINVAL : 0;
+	*vm = vm_get(s->vm);
+	return *vm ? 0 : -ENOENT;
+}
+
+s64 hc_stats(struct hc_ctx *c)
+{
+	struct hv_stats s;
+	struct vm *vm = NULL;
+	int err = decode_stats(c, &s, &vm);
+
+	if (err)
+		return err;
+	if (vm)
+		fill_vm_stats(&s, vm);
+	s.vms = vm_count();
+	s.free_bytes = hv_frames.free_frames * PAGE_SIZE;
+	return hc_copy_out(c, &s, sizeof(s), 16);
+}
+
+/* FEATURE, with VFIO's semantics: flags = feature id | GET/SET/PROBE. */
+struct feature_args {
+	u32 id, ops;
+	struct vm *vm; /* HV_FEATURE_EXIT_REASONS */
+	u64 value;
+};
+
+static int decode_feature_target(const struct hv_feature *a, struct feature_args *f)
+{
+	bool set = f->ops & HV_FEATURE_SET;
+
+	if (f->id == HV_FEATURE_TRACE) {
+		if (a->vm || (set && (a->value & ~(u64)HV_TRACE_HYPERCALLS)))
+			return -EINVAL;
+		return 0;
+	}
+	if (f->id != HV_FEATURE_EXIT_REASONS)
+		return -ENOTTY;
+	if (set && (a->value & ~(u64)HV_EXIT_OPTIONAL_MASK))
+		return -EINVAL;
+	return hc_child_vm(a->vm, &f->vm);
+}
+
+static int decode_feature(struct hc_ctx *c, struct hv_feature *a, struct feature_args *f)
+{
+	u32 ops_mask = HV_FEATURE_GET | HV_FEATURE_SET | HV_FEATURE_PROBE;
+	int err = hc_copy_in(c, a, sizeof(*a), HV_FEATURE_SIZE_VER0);
+
+	if (err)
+		return err;
+	f->id = a->flags & HV_FEATURE_MASK;
+	f->ops = a->flags & ops_mask;
+	f->value = a->value;
+	if (!flags_known(a->flags, HV_FEATURE_MASK | ops_mask) || a->reserved || !f->ops)
+		return -EINVAL;
+	if ((f->ops & HV_FEATURE_GET) && (f->ops & HV_FEATURE_SET) &&
+	    !(f->ops & HV_FEATURE_PROBE))
+		return -EINVAL;
+	return decode_feature_target(a, f);
+}
+
+static u64 feature_get(const struct feature_args *f)
+{
+	return f->id == HV_FEATURE_TRACE ? hypercall_trace_flags() : f->vm->exit_reasons;
+}
+
+static void feature_set(const struct feature_args *f)
+{
+	if (f->id == HV_FEATURE_TRACE)
+		hypercall_set_trace(f->value);
+	else
+		f->vm->exit_reasons = f->value;
+}
+
+s64 hc_feature(struct hc_ctx *c)
+{
+	struct hv_feature a;
+	struct feature_args f;
+	int err = decode_feature(c, &a, &f);
+
+	if (err || (f.ops & HV_FEATURE_PROBE))
+		return err;
+	if (f.ops & HV_FEATURE_SET) {
+		feature_set(&f);
+		return 0;
+	}
+	a.value = feature_get(&f);
+	return gmem_write(&c->mem, c->arg + 16, &a.value, sizeof(a.value)) ? 0 : -EFAULT;
+}

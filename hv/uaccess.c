@@ -1,0 +1,212 @@
+/* Hypercall structs in and out of guest memory; the contract is in
+ * hv/uaccess.h.
+ *
+ * An input struct is fetched once: its u32 size is read first and never
+ * again, the tail beyond what the hypervisor knows is only checked for
+ * zeros, and the known part is then copied from offset 4 on. A guest that
+ * rewrites its struct during the call can therefore not make the
+ * hypervisor act on two versions of it. */
+#include "hv/uaccess.h"
+#include "abi/hv_abi.h"
+#include "hv/errno.h"
+#include "hv/string.h"
+
+#define TAIL_CHUNK 256 /* stack buffer for the zero-tail scan */
+
+/* Bytes from gpa to the end of its page, at most len. */
+static u32 page_chunk(u64 gpa, u64 len)
+{
+	u64 room = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
+
+	return (u32)MIN(room, len);
+}
+
+/* A range running past the top of the address space is never RAM. */
+static bool range_wraps(u64 gpa, u64 len)
+{
+	return len && gpa + (len - 1) < gpa;
+}
+
+bool gmem_read(const struct gmem *m, u64 gpa, void *buf, u64 len)
+{
+	u8 *p = buf;
+
+	if (range_wraps(gpa, len))
+		return false;
+	while (len) {
+		u32 n = page_chunk(gpa, len);
+
+		if (!m->read(m->ctx, gpa, p, n))
+			return false;
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+bool gmem_write(const struct gmem *m, u64 gpa, const void *buf, u64 len)
+{
+	const u8 *p = buf;
+
+	if (range_wraps(gpa, len))
+		return false;
+	while (len) {
+		u32 n = page_chunk(gpa, len);
+
+		if (!m->write(m->ctx, gpa, p, n))
+			return false;
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+bool all_zero(const void *p, size_t len)
+{
+	const u8 *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* u32 stores through pointers that need not be 4-byte aligned. */
+static void put_u32(void *p, u32 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+int read_argsz(const struct gmem *m, u64 gpa, u32 *argsz)
+{
+	return gmem_read(m, gpa, argsz, sizeof(*argsz)) ? 0 : -EFAULT;
+}
+
+/* 0 when [gpa, gpa + len) is all zero, else -E2BIG or -EFAULT for the
+ * first non-zero byte or unreadable page, whichever comes first by
+ * address (each chunk stays within one page so that order is exact). */
+static int check_zero_tail(const struct gmem *m, u64 gpa, u64 len)
+{
+	u8 chunk[TAIL_CHUNK];
+
+	if (range_wraps(gpa, len))
+		return -EFAULT;
+	while (len) {
+		u32 n = MIN(page_chunk(gpa, len), (u32)sizeof(chunk));
+
+		if (!gmem_read(m, gpa, chunk, n))
+			return -EFAULT;
+		if (!all_zero(chunk, n))
+			return -E2BIG;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* The caller's struct is larger than ours: accepted only when the extra
+ * bytes are zero. On -E2BIG the caller learns our size through its size
+ * field; that write is best effort, the answer is -E2BIG either way. */
+static int accept_larger(const struct gmem *m, u64 gpa, u32 size,
+			 u32 known_size)
+{
+	int err = -E2BIG;
+
+	if (size <= COPY_IN_TAIL_MAX)
+		err = check_zero_tail(m, gpa + known_size, size - known_size);
+	if (err == -E2BIG)
+		(void)gmem_write(m, gpa, &known_size, sizeof(known_size));
+	return err;
+}
+
+int copy_struct_in(const struct gmem *m, u64 gpa, void *dst, u32 known_size,
+		   u32 first_size, u32 *caller_size)
+{
+	u8 *d = dst;
+	u32 size, body;
+	int err;
+
+	if (first_size < sizeof(u32) || known_size < first_size)
+		return -EINVAL; /* a hypervisor bug, not the guest's */
+	if (read_argsz(m, gpa, &size))
+		return -EFAULT;
+	if (size < first_size)
+		return -EINVAL;
+	if (size > known_size) {
+		err = accept_larger(m, gpa, size, known_size);
+		if (err)
+			return err;
+	}
+	/* The size field is not fetched again: the body starts after it. */
+	body = MIN(size, known_size);
+	if (!gmem_read(m, gpa + sizeof(u32), d + sizeof(u32),
+		       body - sizeof(u32)))
+		return -EFAULT;
+	memset(d + body, 0, known_size - body);
+	put_u32(d, size);
+	*caller_size = size;
+	return 0;
+}
+
+int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
+		    u32 min_size)
+{
+	u32 argsz;
+
+	if (full_size < sizeof(u32))
+		return -EINVAL; /* a hypervisor bug: no room for argsz */
+	if (read_argsz(m, gpa, &argsz))
+		return -EFAULT;
+	/* argsz must at least cover itself, or the answer could not fit. */
+	if (argsz < MAX(min_size, (u32)sizeof(u32)))
+		return -EINVAL;
+	put_u32(src, full_size);
+	if (!gmem_write(m, gpa, src, MIN(argsz, full_size)))
+		return -EFAULT;
+	return 0;
+}
+
+void cap_chain_init(struct cap_chain *c, void *buf, u32 cap, u32 struct_size,
+		    u32 *first)
+{
+	c->buf = buf;
+	c->cap = cap;
+	c->len = struct_size;
+	c->link = first;
+	c->overflow = struct_size > cap;
+	put_u32(first, 0);
+}
+
+/* Records that an entry ending at `end` was wanted, so len stays the
+ * size needed; true when it also fits in buf. */
+static bool cap_chain_reserve(struct cap_chain *c, u64 end)
+{
+	c->len = (u32)MIN(end, (u64)UINT32_MAX);
+	if (c->overflow || end > c->cap)
+		c->overflow = true;
+	return !c->overflow;
+}
+
+void *cap_chain_add(struct cap_chain *c, u16 id, u16 version, u32 size)
+{
+	struct hv_cap_header hdr = { .id = id, .version = version, .next = 0 };
+	u64 off = ALIGN_UP((u64)c->len, 8);
+	u32 old_len = c->len;
+	u8 *entry;
+
+	if (size < sizeof(hdr)) {
+		c->overflow = true; /* a hypervisor bug; make it visible */
+		return NULL;
+	}
+	if (!cap_chain_reserve(c, off + size))
+		return NULL;
+	/* Zero the alignment gap too: every byte the guest sees is defined. */
+	memset(c->buf + old_len, 0, off + size - old_len);
+	entry = c->buf + off;
+	memcpy(entry, &hdr, sizeof(hdr));
+	put_u32(c->link, (u32)off);
+	c->link = (u32 *)(entry + __builtin_offsetof(struct hv_cap_header, next));
+	return entry;
+}

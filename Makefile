@@ -27,8 +27,9 @@ GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S) hv/printf.c hv/strin
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_LIB_SRCS))
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c)))
 ABI_CALLERS := old current future
+GUEST_EXTRA := bench
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
-	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS))
+	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -41,7 +42,7 @@ QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
 	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 RUN_CMDLINE := loglevel=info
 
-.PHONY: all iso run test debug clean deps unit guests
+.PHONY: all iso run test debug clean deps unit guests bench fuzz
 all: $(BUILD)/hv.elf iso guests $(UNIT_BINS)
 
 guests: $(GUEST_ELFS)
@@ -121,6 +122,11 @@ $(BUILD)/guests/abi-%.elf: guests/abi/abi.c guests/abi/abi_vmm.c guests/abi/abi_
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker/guest.ld \
 		-o $@ $(BUILD)/guest/abi-$*/*.o $(GUEST_LIB_OBJS)
 
+$(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(GUEST_LIB_OBJS) linker/guest.ld
+	@mkdir -p $(dir $@)
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+
 $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD    $@"
@@ -148,6 +154,11 @@ unit: $(UNIT_BINS)
 
 test: deps
 	@bash tests/run
+
+# Instruction counts: QEMU with -icount shift=0 makes RDTSC count
+# instructions exactly and deterministically.
+bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf
+	@bash tests/bench
 
 clean:
 	rm -rf $(BUILD)

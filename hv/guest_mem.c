@@ -1,36 +1,101 @@
 #include "hv/guest_mem.h"
 #include "arch/x86/guest_walk.h"
 #include "hv/errno.h"
+#include "hv/string.h"
+
+struct paging_view {
+	struct guest_paging p;
+	bool user;
+};
+
+/* The walker's reads, recorded so the walk can be re-validated later. */
+struct walk_reads {
+	struct vm *vm;
+	struct walk_cache *cache;
+};
 
 static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
 {
-	return vm_read(ctx, gpa, buf, len);
+	struct walk_reads *w = ctx;
+	struct walk_cache *c = w->cache;
+	const void *p = vm_gpa_ptr(w->vm, gpa, len, false);
+
+	if (!p || len > sizeof(u64))
+		return false;
+	memcpy(buf, p, len);
+	if (c->n < WALK_CACHE_ENTRIES) {
+		c->entry[c->n] = p;
+		c->len[c->n] = len;
+		c->value[c->n] = 0;
+		memcpy(&c->value[c->n], p, len);
+	}
+	c->n++;
+	return true;
 }
 
-static void paging_state(struct vcpu *v, struct guest_paging *p, bool *user)
+static bool walk_cache_hit(const struct walk_cache *c, const struct paging_view *pv,
+			   u64 page, enum walk_access access)
 {
-	struct guest_sregs s;
+	if (!c->valid || c->page != page || c->access != access || c->user != pv->user ||
+	    c->cr0 != pv->p.cr0 || c->cr3 != pv->p.cr3 || c->cr4 != pv->p.cr4 ||
+	    c->efer != pv->p.efer)
+		return false;
+	for (u32 i = 0; i < c->n; i++) {
+		u64 now = 0;
 
-	virt->get_sregs(v, &s);
-	p->cr0 = s.cr0;
-	p->cr3 = s.cr3;
-	p->cr4 = s.cr4;
-	p->efer = s.efer;
-	*user = ((s.ss.attr >> 5) & 3) == 3;
+		memcpy(&now, c->entry[i], c->len[i]);
+		if (now != c->value[i])
+			return false;
+	}
+	return true;
+}
+
+static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
+			    u64 page, enum walk_access access, u64 gpa_page)
+{
+	c->valid = c->n <= WALK_CACHE_ENTRIES;
+	c->page = page;
+	c->access = access;
+	c->user = pv->user;
+	c->cr0 = pv->p.cr0;
+	c->cr3 = pv->p.cr3;
+	c->cr4 = pv->p.cr4;
+	c->efer = pv->p.efer;
+	c->gpa_page = gpa_page;
+}
+
+static void paging_view(struct vcpu *v, const struct guest_sregs *given,
+			struct paging_view *pv)
+{
+	struct guest_sregs own;
+	const struct guest_sregs *s = given;
+
+	if (!s) {
+		virt->get_sregs(v, &own);
+		s = &own;
+	}
+	pv->p = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
+	pv->user = ((s->ss.attr >> 5) & 3) == 3;
 }
 
 /* Translates one page's worth; *gpa is the guest-physical address. */
-static enum guest_access_result translate(struct vcpu *v, u64 gva,
-					  enum walk_access access, u64 *gpa,
+static enum guest_access_result translate(struct vcpu *v, const struct paging_view *pv,
+					  u64 gva, enum walk_access access, u64 *gpa,
 					  struct guest_fault *fault)
 {
-	struct guest_paging p;
+	struct walk_cache *c = &v->walk;
+	struct walk_reads w = { v->vm, c };
+	u64 page = gva & ~(PAGE_SIZE - 1);
 	struct walk_result res;
-	bool user;
 	int rc;
 
-	paging_state(v, &p, &user);
-	rc = guest_walk(&p, gva, access, user, read_gpa, v->vm, &res);
+	if (walk_cache_hit(c, pv, page, access)) {
+		*gpa = c->gpa_page | (gva & (PAGE_SIZE - 1));
+		return GUEST_OK;
+	}
+	c->valid = false;
+	c->n = 0;
+	rc = guest_walk(&pv->p, gva, access, pv->user, read_gpa, &w, &res);
 	if (rc == -EIO) {
 		fault->address = res.fault_gpa;
 		return GUEST_NOT_RAM;
@@ -41,20 +106,25 @@ static enum guest_access_result translate(struct vcpu *v, u64 gva,
 		return GUEST_PAGE_FAULT;
 	}
 	*gpa = res.gpa;
+	walk_cache_fill(c, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
 	return GUEST_OK;
 }
 
-static enum guest_access_result copy_linear(struct vcpu *v, u64 gva, u8 *buf,
-					    u64 len, enum walk_access access,
+static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_sregs *s,
+					    u64 gva, u8 *buf, u64 len,
+					    enum walk_access access,
 					    struct guest_fault *fault)
 {
+	struct paging_view pv;
+
+	paging_view(v, s, &pv);
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
 		enum guest_access_result r;
 		bool ok;
 		u64 gpa;
 
-		r = translate(v, gva, access, &gpa, fault);
+		r = translate(v, &pv, gva, access, &gpa, fault);
 		if (r != GUEST_OK)
 			return r;
 		ok = access == WALK_WRITE ? vm_write(v->vm, gpa, buf, chunk) :
@@ -70,16 +140,24 @@ static enum guest_access_result copy_linear(struct vcpu *v, u64 gva, u8 *buf,
 	return GUEST_OK;
 }
 
+enum guest_access_result guest_read_linear_state(struct vcpu *v,
+						 const struct guest_sregs *s,
+						 u64 gva, void *dst, u64 len,
+						 bool fetch, struct guest_fault *fault)
+{
+	return copy_linear(v, s, gva, dst, len, fetch ? WALK_FETCH : WALK_READ, fault);
+}
+
 enum guest_access_result guest_read_linear(struct vcpu *v, u64 gva, void *dst,
 					   u64 len, bool fetch,
 					   struct guest_fault *fault)
 {
-	return copy_linear(v, gva, dst, len, fetch ? WALK_FETCH : WALK_READ, fault);
+	return guest_read_linear_state(v, NULL, gva, dst, len, fetch, fault);
 }
 
 enum guest_access_result guest_write_linear(struct vcpu *v, u64 gva,
 					    const void *src, u64 len,
 					    struct guest_fault *fault)
 {
-	return copy_linear(v, gva, (u8 *)src, len, WALK_WRITE, fault);
+	return copy_linear(v, NULL, gva, (u8 *)src, len, WALK_WRITE, fault);
 }

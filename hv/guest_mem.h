@@ -17,6 +17,13 @@ struct guest_fault {
 	u32 error;   /* #PF error code for PAGE_FAULT */
 };
 
+/* Copies len bytes from/to the guest linear address gva. `s`, when not
+ * NULL, is the vCPU's current state (saves reading it again). */
+enum guest_access_result guest_read_linear_state(struct vcpu *v,
+						 const struct guest_sregs *s,
+						 u64 gva, void *dst, u64 len,
+						 bool fetch, struct guest_fault *fault);
+
 /* Copies len bytes from/to the guest linear address gva. */
 enum guest_access_result guest_read_linear(struct vcpu *v, u64 gva, void *dst,
 					   u64 len, bool fetch,

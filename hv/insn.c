@@ -15,7 +15,7 @@ static enum cpu_mode code_mode(const struct guest_sregs *s)
 }
 
 /* Reads as many of the 15 bytes as are readable, page by page. */
-static int fetch_bytes(struct vcpu *v, u64 linear, u8 *bytes)
+static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, u8 *bytes)
 {
 	struct guest_fault fault;
 	int got = 0;
@@ -24,7 +24,7 @@ static int fetch_bytes(struct vcpu *v, u64 linear, u8 *bytes)
 		u64 addr = linear + got;
 		int chunk = MIN(INSN_MAX - got, (int)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
 
-		if (guest_read_linear(v, addr, bytes + got, chunk, true, &fault) != GUEST_OK)
+		if (guest_read_linear_state(v, s, addr, bytes + got, chunk, true, &fault) != GUEST_OK)
 			break;
 		got += chunk;
 	}
@@ -41,7 +41,7 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX], int *len)
 	virt->get_sregs(v, &s);
 	mode = code_mode(&s);
 	linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s.cs.base + v->regs.rip);
-	got = fetch_bytes(v, linear, bytes);
+	got = fetch_bytes(v, &s, linear, bytes);
 	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
 	return got;
 }

@@ -1,12 +1,12 @@
 #include "hv/string.h"
 
+/* REP MOVSB/STOSB: short to write and fast on every CPU with ERMS; the
+ * direction flag is clear in all hypervisor code. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	u8 *d = dst;
-	const u8 *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -24,10 +24,9 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	u8 *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (u8)c;
+	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 

@@ -34,6 +34,22 @@ enum vm_state {
 	VM_STOPPED, /* ended; stop_reason says why */
 };
 
+/* The last guest page walk and the page-table entries it depended on:
+ * while the control registers and every one of those entries are
+ * unchanged, the walk's result is too (an exact check, not a TLB). */
+#define WALK_CACHE_ENTRIES 5
+
+struct walk_cache {
+	bool valid;
+	u8 access, user, n;
+	u64 cr0, cr3, cr4, efer;
+	u64 page;     /* linear page */
+	u64 gpa_page; /* its translation */
+	const void *entry[WALK_CACHE_ENTRIES]; /* host addresses of the entries */
+	u64 value[WALK_CACHE_ENTRIES];
+	u8 len[WALK_CACHE_ENTRIES];
+};
+
 /* What a child vCPU's last exit left for its VMM to answer. */
 enum vmm_pending {
 	VMM_PENDING_NONE,
@@ -47,6 +63,7 @@ struct vcpu {
 	u32 id;
 	void *arch; /* backend-private (VMCB, VMCS, ...) */
 	struct hv_exit *vmm_exit; /* set while a VMM runs this vCPU */
+	struct walk_cache walk;   /* see guest_mem.c */
 	enum vmm_pending pending;
 	struct vm_exit pending_exit; /* the exit `pending` belongs to */
 };

@@ -67,7 +67,7 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
 	u64 code = c->exit_code;
 
-	memset(exit, 0, sizeof(*exit));
+	*exit = (struct vm_exit){ 0 };
 	exit->hw_code = code;
 	if (svm_cpu.nrips && c->next_rip) {
 		exit->next_rip = c->next_rip;

@@ -108,7 +108,7 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	u32 reason = vmread(VMCS_EXIT_REASON);
 	u32 basic = reason & 0xffff;
 
-	memset(exit, 0, sizeof(*exit));
+	*exit = (struct vm_exit){ 0 };
 	exit->hw_code = reason;
 	if (reason & VMX_EXIT_ENTRY_FAILURE) {
 		exit->reason = EXIT_ENTRY_FAILED;

@@ -42,8 +42,29 @@ QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
 	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 RUN_CMDLINE := loglevel=info
 
-.PHONY: all iso run test debug clean deps unit guests bench fuzz
-all: $(BUILD)/hv.elf iso guests $(UNIT_BINS)
+.PHONY: all iso run test debug clean deps unit guests bench fuzz tools
+all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(BUILD)/fuzz_decode
+
+# Host tools: the ABI decoder (the "lsvfio" of this ABI).
+tools: $(BUILD)/hvdump
+
+$(BUILD)/hvdump: tools/hvdump.c hv/abi_format.c hv/abi_format.h hv/printf.c abi/hv_abi.h abi/hv_abi.def
+	@mkdir -p $(BUILD)
+	@echo "  HOSTCC tools/hvdump.c"
+	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvdump.c hv/abi_format.c hv/printf.c -o $@
+
+# libFuzzer target for the hypercall decode layer; `make test` runs it
+# briefly with a fixed seed, `make fuzz` for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 300
+$(BUILD)/fuzz_decode: tests/fuzz/fuzz_decode.c hv/uaccess.c hv/uaccess.h hv/abi_format.c hv/printf.c abi/hv_abi.h abi/hv_abi.def
+	@mkdir -p $(BUILD)
+	@echo "  FUZZ  tests/fuzz/fuzz_decode.c"
+	@clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all tests/fuzz/fuzz_decode.c -o $@
+
+fuzz: deps $(BUILD)/fuzz_decode
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz_decode -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus
 
 guests: $(GUEST_ELFS)
 

@@ -28,7 +28,9 @@
 #define HV_ABI_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #define HV_ABI_OFFSET(t, f) __builtin_offsetof(t, f)
 
-/* ---- call numbers ------------------------------------------------------ */
+/* ---- call numbers ------------------------------------------------------ *
+ * ABI_VERSION, INFO, CHECK_EXTENSION and CONSOLE_WRITE are open to every
+ * VM; all others are management calls: VM 0 only, -EPERM for the rest. */
 
 enum hv_call {
 	HV_CALL_ABI_VERSION = 0,     /* no struct; returns HV_ABI_VERSION */
@@ -330,9 +332,9 @@ struct hv_exit {
 #define HV_EXIT_SIZE_VER0 152
 #define HV_EXIT_MIN_SIZE 24 /* argsz below this: -EINVAL */
 
-/* ---- HV_CALL_STATS ----------------------------------------------------- */
+/* ---- HV_CALL_STATS: argsz, flags and vm are inputs, the rest output ---- */
 
-#define HV_STATS_VM 1u /* in: statistics of `vm`; otherwise the hypervisor's */
+#define HV_STATS_VM 1u /* in: statistics of `vm`; otherwise summed over all VMs */
 
 struct hv_stats {
 	uint32_t argsz;

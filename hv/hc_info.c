@@ -102,16 +102,16 @@ s64 hc_console_write(struct hc_ctx *c)
 	return a.len;
 }
 
-static void fill_vm_stats(struct hv_stats *s, const struct vm *vm)
+static void add_vm_stats(struct hv_stats *s, const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
 
-	s->exits = st->exits;
-	s->hypercalls = st->hypercalls;
-	s->io_exits = st->exits_by_reason[EXIT_IO];
-	s->io_unclaimed_reads = st->io_unclaimed_reads;
-	s->io_ignored_writes = st->io_ignored_writes;
-	s->vmm_exits = st->vmm_exits;
+	s->exits += st->exits;
+	s->hypercalls += st->hypercalls;
+	s->io_exits += st->exits_by_reason[EXIT_IO];
+	s->io_unclaimed_reads += st->io_unclaimed_reads;
+	s->io_ignored_writes += st->io_ignored_writes;
+	s->vmm_exits += st->vmm_exits;
 }
 
 static int decode_stats(struct hc_ctx *c, struct hv_stats *s, struct vm **vm)
@@ -136,7 +136,10 @@ s64 hc_stats(struct hc_ctx *c)
 	if (err)
 		return err;
 	if (vm)
-		fill_vm_stats(&s, vm);
+		add_vm_stats(&s, vm);
+	for (u32 id = 0; !vm && id < VM_MAX; id++)
+		if (vm_get(id))
+			add_vm_stats(&s, vm_get(id));
 	s.vms = vm_count();
 	s.free_bytes = hv_frames.free_frames * PAGE_SIZE;
 	return hc_copy_out(c, &s, sizeof(s), 16);

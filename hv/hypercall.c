@@ -44,7 +44,7 @@ bool hypercall_known(u64 nr)
 
 static void trace_call(const struct hc_ctx *c, u64 nr, s64 ret)
 {
-	char line[512];
+	char line[1280]; /* vcpu_set_regs lines are the longest */
 
 	abi_format_call(nr < ~0u ? (u32)nr : ~0u, c->trace_bytes, c->trace_len, ret,
 			line, sizeof(line));

@@ -23,13 +23,21 @@ HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 # Guests: the runtime in guests/lib (with the hypervisor's pure printf and
 # string code) linked into each test or demo guest of guests/test.
-GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S) hv/printf.c hv/string.c
-GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_LIB_SRCS))
+# guests/lib/test.c is the XTF-style test runtime; the rest serves every
+# guest (the management guest brings its own entry).
+GUEST_CORE_SRCS := $(filter-out guests/lib/test.c,$(wildcard guests/lib/*.c guests/lib/*.S)) \
+	hv/printf.c hv/string.c
+GUEST_CORE_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_CORE_SRCS))
+GUEST_LIB_OBJS := $(GUEST_CORE_OBJS) $(BUILD)/guest/guests/lib/test.c.o
+GUEST_LIB_SRCS := $(GUEST_CORE_SRCS) guests/lib/test.c
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c)))
+MGMT_SRCS := $(wildcard guests/mgmt/*.c) hv/elf.c
+MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 ABI_CALLERS := old current future
 GUEST_EXTRA := bench
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
-	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf
+	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
+	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf)
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -143,6 +151,14 @@ $(BUILD)/guests/abi-%.elf: guests/abi/abi.c guests/abi/abi_vmm.c guests/abi/abi_
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker/guest.ld \
 		-o $@ $(BUILD)/guest/abi-$*/*.o $(GUEST_LIB_OBJS)
 
+# The management guest (VM 0): its own entry, the core runtime, and the
+# hypervisor's pure ELF parser.
+$(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(GUEST_CORE_OBJS) linker/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/guest.ld -o $@ $(MGMT_OBJS) $(GUEST_CORE_OBJS)
+
 $(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
@@ -184,4 +200,4 @@ bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf
 clean:
 	rm -rf $(BUILD)
 
--include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d)
+-include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d) $(MGMT_OBJS:.o=.d)

@@ -12,6 +12,10 @@ extern const struct hv_boot_info *boot_info;
 void gprintf(const char *fmt, ...) __printf(1, 2);
 __noreturn void guest_exit(u32 code);
 
+/* What the runtime does with an exception no fixup claims; each program
+ * kind (XTF test, management guest) defines it. */
+__noreturn void guest_panic(const char *fmt, ...) __printf(1, 2);
+
 /* Port I/O. */
 static inline void outb(u16 p, u8 v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
 static inline void outw(u16 p, u16 v) { asm volatile("outw %0, %1" : : "a"(v), "Nd"(p)); }

@@ -30,6 +30,16 @@ DEFINE_RECORDER(test_fail, FAILURE, "Failure")
 DEFINE_RECORDER(test_error, ERROR, "Error")
 DEFINE_RECORDER(test_skip, SKIP, "Skip")
 
+void guest_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ERROR, "Error", fmt, ap);
+	va_end(ap);
+	test_finish();
+}
+
 void test_finish(void)
 {
 	gprintf("Test result: %s\n", outcome_names[outcome]);

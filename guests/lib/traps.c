@@ -1,7 +1,6 @@
 /* Guest exceptions: an IDT over guest_trap_stubs, fixups for instructions
  * that are expected to fault (wrmsr_safe), and a report for the rest. */
 #include "guests/lib/guest.h"
-#include "guests/lib/test.h"
 
 struct guest_frame {
 	u64 r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
@@ -36,10 +35,9 @@ void guest_trap(struct guest_frame *f)
 			return;
 		}
 	}
-	test_error("unexpected exception %llu, error 0x%llx at rip 0x%llx",
-		   (unsigned long long)f->vector, (unsigned long long)f->error,
-		   (unsigned long long)f->rip);
-	test_finish();
+	guest_panic("unexpected exception %llu, error 0x%llx at rip 0x%llx",
+		    (unsigned long long)f->vector, (unsigned long long)f->error,
+		    (unsigned long long)f->rip);
 }
 
 void traps_init(void)

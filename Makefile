@@ -30,12 +30,13 @@ GUEST_CORE_SRCS := $(filter-out guests/lib/test.c,$(wildcard guests/lib/*.c gues
 GUEST_CORE_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_CORE_SRCS))
 GUEST_LIB_OBJS := $(GUEST_CORE_OBJS) $(BUILD)/guest/guests/lib/test.c.o
 GUEST_LIB_SRCS := $(GUEST_CORE_SRCS) guests/lib/test.c
-GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c)))
+GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c guests/child/*.c)))
 MGMT_SRCS := $(wildcard guests/mgmt/*.c) hv/elf.c
 MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 ABI_CALLERS := old current future
 GUEST_EXTRA := bench
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
+	$(BUILD)/guests/mbhello.elf \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf)
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
@@ -119,7 +120,15 @@ $(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/guests/hello.elf tools/mkiso.sh
 
 # --- guests ---------------------------------------------------------------
 
-$(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S linker/guest32.ld
+$(BUILD)/guests/mbhello.elf: guests/test32/mbhello.c guests/test32/start_mb1.S guests/test32/io32.h linker/guest32.ld
+	@mkdir -p $(BUILD)/guest32 $(dir $@)
+	@echo "  CC    guests/test32/mbhello (multiboot v1 kernel)"
+	@$(CC) $(GUEST32_CFLAGS) -c guests/test32/mbhello.c -o $(BUILD)/guest32/mbhello.o
+	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start_mb1.S -o $(BUILD)/guest32/start_mb1.o
+	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
+		-o $@ $(BUILD)/guest32/start_mb1.o $(BUILD)/guest32/mbhello.o
+
+$(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S guests/test32/io32.h linker/guest32.ld
 	@mkdir -p $(BUILD)/guest32 $(dir $@)
 	@echo "  CC    guests/test32 (32-bit guest)"
 	@$(CC) $(GUEST32_CFLAGS) -c guests/test32/boot32.c -o $(BUILD)/guest32/boot32.o
@@ -161,6 +170,13 @@ $(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(GUEST_CORE_OBJS) linker/guest.ld
 
 $(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+
+# Child programs for the management guest, built like the test guests.
+$(BUILD)/guests/%.elf: $(BUILD)/guest/guests/child/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
 

@@ -30,6 +30,17 @@ void arch_paging_init(struct frame_alloc *fa, u64 top);
  * failure; returns false when any check failed. */
 bool arch_paging_selftest(void);
 
+/* A one-shot timer that takes the CPU back from a running guest (time
+ * slices). arch_timer_take() says, once, that it fired. */
+void arch_timer_init(void);
+void arch_timer_arm(u32 ticks);
+void arch_timer_disarm(void);
+bool arch_timer_take(void);
+
+/* A host interrupt: from the IDT, or handed over by a VM exit that
+ * acknowledged it. */
+void arch_irq(u8 vector);
+
 /* Hardware virtualization support, in vendor-neutral words. */
 struct virt_ops;
 

@@ -4,6 +4,7 @@
  * hypervisor. A child VM's device exits go to its VMM (VM 0) as an
  * exit record, like KVM_RUN. */
 #include "hv/exit.h"
+#include "hv/arch.h"
 #include "hv/cpuid.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
@@ -12,6 +13,8 @@
 #include "hv/string.h"
 
 #define RFLAGS_IF BIT(9)
+
+u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
 #define VEC_UD 6
 #define VEC_GP 13
 
@@ -199,6 +202,10 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
 	case EXIT_INTR:
+		/* a child's slice ended: its VMM decides who runs next */
+		if (v->vmm_exit && arch_timer_take())
+			return to_vmm(v, HV_EXIT_TIMESLICE);
+		return true;
 	case EXIT_NMI:
 		return true;
 	default:
@@ -241,9 +248,11 @@ void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit
 	v->vmm_exit = out;
 	if (complete_pending(v, have_value, value)) {
 		v->vm->state = VM_RUNNING;
+		arch_timer_arm(vm_timeslice_ticks);
 		do
 			virt->vcpu_run(v, &exit);
 		while (exit_handle(v, &exit));
+		arch_timer_disarm();
 	}
 	v->vmm_exit = NULL;
 	if (v->vm->state == VM_STOPPED) {

@@ -24,6 +24,7 @@ static const char *const known_options[] = {
 	"vm0.mem",    /* RAM of VM 0, a multiple of 2 MiB (default 64M) */
 	"test.bad-entry", /* corrupt VM 0's entry state to test the diagnostics */
 	"trace",      /* hypercalls: log every hypercall, decoded */
+	"timeslice",  /* local-APIC ticks (bus clock / 16) per child time slice */
 };
 
 #define VM0_MEM_DEFAULT (64 * MIB)
@@ -56,6 +57,19 @@ static void apply_log_options(struct cmdline *cl)
 	}
 }
 
+static void apply_timeslice_option(struct cmdline *cl)
+{
+	const char *v = cmdline_get(cl, "timeslice");
+	u64 ticks;
+
+	if (!v)
+		return;
+	if (cmdline_parse_u64(v, &ticks) && ticks && ticks <= 0xffffffffu)
+		vm_timeslice_ticks = ticks;
+	else
+		log_warn("cmdline: timeslice=%s is not a tick count", v);
+}
+
 static void apply_trace_option(struct cmdline *cl)
 {
 	const char *v = cmdline_get(cl, "trace");
@@ -75,6 +89,7 @@ static void parse_options(const struct boot_info *bi)
 	cmdline_parse(cl, bi->cmdline);
 	apply_log_options(cl);
 	apply_trace_option(cl);
+	apply_timeslice_option(cl);
 	cmdline_check_known(cl, known_options, ARRAY_SIZE(known_options),
 			    warn_unknown_option, NULL);
 	if (cl->truncated)
@@ -144,6 +159,7 @@ static void enable_virtualization(const struct virt_ops *ops)
 		hv_finish(VERDICT_UNSUPPORTED, "%s: cannot enable virtualization (%d)",
 			  ops->name, err);
 	virt = ops;
+	arch_timer_init();
 }
 
 static u64 vm0_mem_size(struct cmdline *cl)

@@ -101,7 +101,11 @@ static __noreturn void trap_fatal(const struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	if (f->vector < 32 && extable_fixup(f))
+	if (f->vector >= 32) {
+		arch_irq(f->vector);
+		return;
+	}
+	if (extable_fixup(f))
 		return;
 	if (f->vector == VEC_NMI) {
 		log_warn("NMI at 0x%llx", (unsigned long long)f->rip);

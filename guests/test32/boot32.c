@@ -3,38 +3,10 @@
  * 32-bit code (CPUID, port I/O, hypercalls through VMCALL/VMMCALL) are
  * completed with the right instruction lengths. */
 #include "abi/hv_boot.h"
+#include "guests/test32/io32.h"
 #include <stdint.h>
 
-#define COM1 0x3f8
 #define ENOSYS 38
-
-static void outb(uint16_t p, uint8_t v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
-static void outl(uint16_t p, uint32_t v) { asm volatile("outl %0, %1" : : "a"(v), "Nd"(p)); }
-static uint8_t inb(uint16_t p) { uint8_t v; asm volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static uint32_t inl(uint16_t p) { uint32_t v; asm volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-
-static void putc32(char c)
-{
-	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		;
-	outb(COM1, (uint8_t)c);
-}
-
-static void puts32(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			putc32('\r');
-		putc32(*s);
-	}
-}
-
-static void puthex(uint32_t v)
-{
-	puts32("0x");
-	for (int i = 28; i >= 0; i -= 4)
-		putc32("0123456789abcdef"[(v >> i) & 0xf]);
-}
 
 static int failures;
 

@@ -127,9 +127,11 @@ void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 
 	sync_tlb(s, svm_vm(v->vm));
 	regs_to_vmcb(&v->regs, &s->vmcb->save);
-	asm volatile("clgi" ::: "memory");
+	/* IF=1 with GIF=0: a host interrupt during the guest exits (INTR)
+	 * and is taken right after STGI. */
+	asm volatile("clgi; sti" ::: "memory");
 	svm_enter_guest((u64)s->vmcb, (u64)svm_cpu.host_vmcb, &v->regs);
-	asm volatile("stgi" ::: "memory");
+	asm volatile("stgi; cli" ::: "memory");
 	regs_from_vmcb(&v->regs, &s->vmcb->save);
 	s->vmcb->control.tlb_control = 0;
 	svm_decode_exit(v, exit);

@@ -1,5 +1,6 @@
 /* Turns a VMX exit into the core's normalized struct vm_exit. */
 #include "arch/x86/vmx/vmx.h"
+#include "hv/arch.h"
 #include "hv/string.h"
 
 #define IO_SIZE_MASK 7
@@ -77,7 +78,9 @@ static void decode_other(u32 basic, struct vm_exit *exit)
 		decode_exception(exit);
 		break;
 	case VMX_EXIT_EXTERNAL_INTR:
+		/* acknowledged on exit: the vector is ours to handle */
 		exit->reason = EXIT_INTR;
+		arch_irq(vmread(VMCS_EXIT_INTR_INFO) & 0xff);
 		break;
 	case VMX_EXIT_TRIPLE_FAULT:
 		exit->reason = EXIT_SHUTDOWN;

@@ -1,0 +1,16 @@
+/* The local APIC (xAPIC, memory-mapped): enable, EOI, and the one-shot
+ * timer the hypervisor uses for time slices. */
+#ifndef DRIVERS_LAPIC_H
+#define DRIVERS_LAPIC_H
+
+#include "hv/types.h"
+
+#define LAPIC_SPURIOUS_VECTOR 0xff
+
+void lapic_init(void);
+void lapic_eoi(void);
+/* One interrupt with `vector` after `count` ticks of the bus clock / 16. */
+void lapic_timer_oneshot(u8 vector, u32 count);
+void lapic_timer_stop(void);
+
+#endif

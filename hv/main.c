@@ -207,6 +207,19 @@ static void corrupt_entry_state(struct vcpu *v)
 	log_info("hv: test.bad-entry: VM 0 will enter long mode with CR4.PAE clear");
 }
 
+/* VM 0's children cannot outlive their VMM. */
+static void destroy_children(struct vm *vm0)
+{
+	for (u32 id = 0; id < VM_MAX; id++) {
+		struct vm *vm = vm_get(id);
+
+		if (vm && vm != vm0) {
+			log_info("hv: destroying vm %s, left behind by vm0", vm->name);
+			vm_destroy(vm);
+		}
+	}
+}
+
 /* Runs VM 0 to its end, destroys it and checks that every frame it held
  * came back. Returns the outcome: PASS when VM 0 exited with 0. */
 static enum verdict run_vm0(struct vm *vm, u64 frames_before, char *reason,
@@ -216,6 +229,7 @@ static enum verdict run_vm0(struct vm *vm, u64 frames_before, char *reason,
 
 	vcpu_run_until_stopped(&vm->vcpus[0]);
 	report_vm_stats(vm);
+	destroy_children(vm);
 	clean_exit = vm->exit_code_set && vm->exit_code == 0;
 	hv_snprintf(reason, len, "vm0 %s", clean_exit ? "exited 0" : vm->stop_reason);
 	vm_destroy(vm);

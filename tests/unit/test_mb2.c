@@ -633,7 +633,7 @@ TEST(basic_meminfo_only)
 
 TEST(strings_without_nul)
 {
-	char big[300];
+	char big[BOOT_MODULE_STRING_MAX + 44];
 
 	b_init(&B);
 	b_string(&B, 1, "abc", false); /* size 11; padding is 0xee */

@@ -1,0 +1,66 @@
+/* The table of child VMs: what the VMM knows about each one (its
+ * hypervisor id, its state, its result, its counters, its UART). */
+#include "guests/mgmt/mgmt.h"
+
+static struct child children[CHILDREN_MAX];
+bool vmm_quiet;
+
+struct child *child_at(u32 i)
+{
+	return i < CHILDREN_MAX && children[i].used ? &children[i] : NULL;
+}
+
+struct child *child_find(const char *name)
+{
+	for (u32 i = 0; i < CHILDREN_MAX; i++)
+		if (children[i].used && !strcmp(children[i].name, name))
+			return &children[i];
+	return NULL;
+}
+
+struct child *child_alloc(void)
+{
+	for (u32 i = 0; i < CHILDREN_MAX; i++) {
+		if (!children[i].used) {
+			memset(&children[i], 0, sizeof(children[i]));
+			children[i].used = true;
+			uart_reset(&children[i].uart);
+			return &children[i];
+		}
+	}
+	return NULL;
+}
+
+void child_free(struct child *c)
+{
+	c->used = false;
+}
+
+bool child_runnable(const struct child *c)
+{
+	return c->state == CHILD_CREATED || c->state == CHILD_RUNNING;
+}
+
+const char *child_state_name(const struct child *c)
+{
+	static const char *const names[] = {
+		[CHILD_CREATED] = "created", [CHILD_RUNNING] = "running",
+		[CHILD_EXITED] = "exited",   [CHILD_HALTED] = "halted",
+		[CHILD_FAULTED] = "fault",   [CHILD_STOPPED] = "stopped",
+	};
+
+	return names[c->state];
+}
+
+void child_end(struct child *c, enum child_state st, const char *fmt, ...)
+{
+	va_list ap;
+
+	uart_flush(c);
+	c->state = st;
+	va_start(ap, fmt);
+	hv_vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	if (!vmm_quiet)
+		gprintf("vm %s: %s\n", c->name, c->why);
+}

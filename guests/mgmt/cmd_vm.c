@@ -1,0 +1,139 @@
+/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c). */
+#include "guests/mgmt/mgmt.h"
+
+#define MEM_DEFAULT (16 * MIB)
+
+/* mem=, vcpus=, args= (args= takes the rest of the line). */
+static bool create_options(struct words *ws, struct create_args *a)
+{
+	static char args[LINE_MAX];
+	const char *v;
+	u64 n;
+
+	for (int i = 4; i < ws->n; i++) {
+		if ((v = opt_value(ws->w[i], "mem"))) {
+			if (!parse_size(v, &a->mem)) {
+				gprintf("error: mem=%s: want MiB or a size with K/M/G\n", v);
+				return false;
+			}
+		} else if ((v = opt_value(ws->w[i], "vcpus"))) {
+			if (!parse_u64(v, &n) || n > 0xffffffffu) {
+				gprintf("error: vcpus=%s: want a number\n", v);
+				return false;
+			}
+			a->vcpus = (u32)n;
+		} else if (opt_value(ws->w[i], "args")) {
+			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
+			a->args = args;
+			return true;
+		} else {
+			gprintf("error: unknown option '%s' (mem= vcpus= args=)\n", ws->w[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void vm_create(struct words *ws)
+{
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL };
+
+	if (ws->n < 4) {
+		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [args=...]\n");
+		return;
+	}
+	a.name = ws->w[2];
+	a.module = ws->w[3];
+	if (create_options(ws, &a))
+		child_create(&a);
+}
+
+/* The named child, or an error printed. */
+static struct child *named(struct words *ws, int i, const char *usage)
+{
+	struct child *c;
+
+	if (ws->n != i + 1) {
+		gprintf("error: usage: %s\n", usage);
+		return NULL;
+	}
+	c = child_find(ws->w[i]);
+	if (!c)
+		gprintf("error: no VM named '%s' (see vm list)\n", ws->w[i]);
+	return c;
+}
+
+static void vm_stop(struct words *ws)
+{
+	struct child *c = named(ws, 2, "vm stop NAME");
+
+	if (!c)
+		return;
+	if (!child_runnable(c)) {
+		gprintf("vm %s: already %s\n", c->name, child_state_name(c));
+		return;
+	}
+	child_end(c, CHILD_STOPPED, "stopped by the user");
+}
+
+static void vm_destroy(struct words *ws)
+{
+	struct child *c = named(ws, 2, "vm destroy NAME");
+	char name[HV_NAME_MAX];
+
+	if (!c)
+		return;
+	hv_strlcpy(name, c->name, sizeof(name));
+	if (!child_destroy(c))
+		gprintf("vm %s: destroyed\n", name);
+}
+
+static void list_one(const struct child *c)
+{
+	char mem[24], result[16];
+
+	if (c->state == CHILD_EXITED)
+		hv_snprintf(result, sizeof(result), "%u", c->result);
+	else
+		hv_snprintf(result, sizeof(result), "-");
+	gprintf("%3u %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu\n", c->id, c->name,
+		child_state_name(c), fmt_size(c->mem, mem, sizeof(mem)), c->vcpus, result,
+		(unsigned long long)c->exits, (unsigned long long)c->io_exits,
+		(unsigned long long)c->unclaimed_in, (unsigned long long)c->unclaimed_out,
+		(unsigned long long)c->slices);
+}
+
+static void vm_list(void)
+{
+	u32 n = 0;
+
+	gprintf(" ID NAME         STATE      MEM VCPUS RESULT    EXITS IO-EXITS UNCL-IN "
+		"UNCL-OUT SLICES\n");
+	for (u32 i = 0; i < CHILDREN_MAX; i++) {
+		if (child_at(i)) {
+			list_one(child_at(i));
+			n++;
+		}
+	}
+	gprintf("vm list: %u VM(s)\n", n);
+}
+
+void cmd_vm(struct words *ws)
+{
+	const char *sub = ws->n > 1 ? ws->w[1] : "";
+
+	if (!strcmp(sub, "create"))
+		vm_create(ws);
+	else if (!strcmp(sub, "run"))
+		cmd_run(ws, 2);
+	else if (!strcmp(sub, "list"))
+		vm_list();
+	else if (!strcmp(sub, "stop"))
+		vm_stop(ws);
+	else if (!strcmp(sub, "destroy"))
+		vm_destroy(ws);
+	else if (!strcmp(sub, "cycle"))
+		cmd_cycle(ws);
+	else
+		gprintf("error: vm create|run|list|stop|destroy|cycle (try help)\n");
+}

@@ -1,0 +1,149 @@
+/* Creating and destroying children: argument checks in words, then
+ * VM_CREATE, VCPU_CREATE for each vCPU, and the image (load.c). A child
+ * that cannot be loaded is destroyed again, so nothing is left behind. */
+#include "guests/mgmt/mgmt.h"
+
+static bool name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= HV_NAME_MAX) {
+		gprintf("error: a VM name has 1-%u characters\n", HV_NAME_MAX - 1);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (name[i] <= ' ' || name[i] > '~') {
+			gprintf("error: VM name '%s': printable characters, no spaces\n", name);
+			return false;
+		}
+	}
+	if (!strcmp(name, "all")) {
+		gprintf("error: 'all' is reserved (vm run all)\n");
+		return false;
+	}
+	if (child_find(name)) {
+		gprintf("error: a VM named '%s' exists\n", name);
+		return false;
+	}
+	return true;
+}
+
+static bool mem_ok(u64 mem)
+{
+	u64 max = disc.have_limits ? (u64)disc.limits.max_memory_regions * 2 * MIB : 0;
+
+	if (!mem || mem % (2 * MIB)) {
+		gprintf("error: mem= must be a non-zero multiple of 2 MiB\n");
+		return false;
+	}
+	if (max && mem > max) {
+		gprintf("error: mem= at most %llu MiB on this hypervisor\n",
+			(unsigned long long)(max >> 20));
+		return false;
+	}
+	return true;
+}
+
+static bool vcpus_ok(u32 vcpus)
+{
+	u32 max = disc.have_limits ? disc.limits.max_vcpus_per_vm : 0;
+
+	if (!vcpus || (max && vcpus > max)) {
+		gprintf("error: vcpus= from 1 to %u\n", max ? max : 1);
+		return false;
+	}
+	return true;
+}
+
+static void make_cmdline(char *buf, size_t len, const struct hv_boot_module *m,
+			 const char *args)
+{
+	char name[HV_BOOT_MODULE_NAME_MAX];
+	const char *a = args ? args : module_args(m);
+
+	module_name(m, name, sizeof(name));
+	hv_snprintf(buf, len, "%s%s%s", name, *a ? " " : "", a);
+}
+
+/* VM_CREATE and the vCPUs; on failure nothing is left. */
+static bool make_vm(struct child *c)
+{
+	long r = hv_vm_create(c->name, c->mem, c->vcpus, 0);
+
+	if (r < 0) {
+		gprintf("error: vm create %s: vm_create: %s\n", c->name, err_name(r));
+		return false;
+	}
+	c->id = (u32)r;
+	for (u32 i = 0; i < c->vcpus; i++) {
+		if ((r = hv_vcpu_create(c->id)) < 0) {
+			gprintf("error: vm create %s: vcpu_create: %s\n", c->name, err_name(r));
+			hv_vm_destroy(c->id);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void report_created(const struct child *c, const char *cmdline)
+{
+	char s[24];
+
+	gprintf("vm %s: created: id %u, module %s (%s, entry 0x%llx), %s RAM, %u vCPU(s), "
+		"cmdline '%s'\n", c->name, c->id, c->module, c->format,
+		(unsigned long long)c->entry, fmt_size(c->mem, s, sizeof(s)), c->vcpus, cmdline);
+}
+
+static bool args_ok(const struct create_args *a, const struct hv_boot_module **m)
+{
+	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus))
+		return false;
+	*m = module_find(a->module);
+	if (!*m)
+		gprintf("error: no boot module named '%s' (see modules)\n", a->module);
+	return *m;
+}
+
+struct child *child_create(const struct create_args *a)
+{
+	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
+	const struct hv_boot_module *m;
+	struct child *c;
+
+	if (!args_ok(a, &m))
+		return NULL;
+	if (!(c = child_alloc())) {
+		gprintf("error: hvctl manages at most %u VMs\n", CHILDREN_MAX);
+		return NULL;
+	}
+	hv_strlcpy(c->name, a->name, sizeof(c->name));
+	module_name(m, c->module, sizeof(c->module));
+	c->mem = a->mem;
+	c->vcpus = a->vcpus;
+	make_cmdline(cmdline, sizeof(cmdline), m, a->args);
+	if (!make_vm(c)) {
+		child_free(c);
+		return NULL;
+	}
+	if (child_load(c, m, cmdline, err, sizeof(err))) {
+		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
+		hv_vm_destroy(c->id);
+		child_free(c);
+		return NULL;
+	}
+	if (!vmm_quiet)
+		report_created(c, cmdline);
+	return c;
+}
+
+long child_destroy(struct child *c)
+{
+	long r = hv_vm_destroy(c->id);
+
+	uart_flush(c);
+	if (r)
+		gprintf("error: vm destroy %s: vm_destroy: %s\n", c->name, err_name(r));
+	if (!r || r == -HV_ENOENT) /* gone from the hypervisor either way */
+		child_free(c);
+	return r;
+}

@@ -1,0 +1,146 @@
+/* Making a child: the VM and its vCPUs in the hypervisor, the image
+ * copied in from a boot module, the boot information, the entry state.
+ *
+ * Kinds of images, in this order:
+ *   ELF64                      64-bit long mode, RDI = struct hv_boot_info
+ *   multiboot (v1) header      32-bit protected mode, paging off,
+ *                              EAX = 0x2BADB002, EBX = multiboot info
+ *   ELF32 without that header  32-bit protected mode, paging off,
+ *                              EAX = HV_BOOT_MAGIC, EBX = hv_boot_info
+ * Child-physical layout: GDT 0x1000, page tables 0x2000-0x7fff, boot
+ * information 0x8000, stack below 0x80000, the image from 1 MiB. */
+#include "guests/mgmt/mgmt.h"
+
+#define ZERO_CHUNK (64 * 1024)
+
+long child_copy(u32 vm, u64 gpa, const void *src, u64 len)
+{
+	const u8 *p = src;
+
+	while (len) {
+		u64 n = MIN(len, (u64)HV_COPY_MAX);
+		long err = hv_vm_copy(vm, HV_COPY_TO_VM, gpa, (void *)p, n);
+
+		if (err)
+			return err;
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+long child_zero(u32 vm, u64 gpa, u64 len)
+{
+	static const u8 zeros[ZERO_CHUNK];
+
+	while (len) {
+		u64 n = MIN(len, (u64)ZERO_CHUNK);
+		long err = hv_vm_copy(vm, HV_COPY_TO_VM, gpa, (void *)zeros, n);
+
+		if (err)
+			return err;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t errlen)
+{
+	if (gpa < CHILD_LOAD_MIN) {
+		hv_snprintf(err, errlen, "a segment at 0x%llx is below 1 MiB (the loader's area)",
+			    (unsigned long long)gpa);
+		return false;
+	}
+	if (gpa > c->mem || len > c->mem - gpa) {
+		hv_snprintf(err, errlen, "a segment at 0x%llx-0x%llx does not fit %llu MiB "
+			    "(use mem=)", (unsigned long long)gpa, (unsigned long long)(gpa + len),
+			    (unsigned long long)(c->mem >> 20));
+		return false;
+	}
+	return true;
+}
+
+static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, size_t len)
+{
+	static struct hv_boot_info info;
+	long r;
+
+	memset(&info, 0, sizeof(info));
+	info.magic = HV_BOOT_MAGIC;
+	info.size = sizeof(info);
+	info.memmap_count = 1;
+	info.memmap[0] = (struct hv_boot_mem_range){ 0, c->mem, HV_BOOT_MEM_RAM, 0 };
+	hv_strlcpy(info.cmdline, cmdline, sizeof(info.cmdline));
+	r = child_copy(c->id, CHILD_INFO, &info, sizeof(info));
+	if (r)
+		hv_snprintf(err, len, "copying the boot information: %s", err_name(r));
+	return r ? -1 : 0;
+}
+
+static int set_entry(long r, const char *what, char *err, size_t len)
+{
+	if (!r)
+		return 0;
+	hv_snprintf(err, len, "%s: %s%s", what, err_name(r),
+		    r == -HV_EINVAL && !(disc.backend.features & HV_BACKEND_UNRESTRICTED)
+			    ? " (paging-off guests need unrestricted guest support)" : "");
+	return -1;
+}
+
+static int load_elf64(struct child *c, struct image *img, const char *cmdline,
+		      char *err, size_t len)
+{
+	if (elf_copy(c, img, err, len) || write_hv_boot_info(c, cmdline, err, len))
+		return -1;
+	c->format = "elf64, long mode";
+	c->entry = img->entry;
+	return set_entry(entry_long_mode(c->id, img->entry, CHILD_INFO), "entry state", err, len);
+}
+
+static int load_mb1(struct child *c, struct image *img, long hdr, const char *cmdline,
+		    char *err, size_t len)
+{
+	if (mb1_load(c, img, hdr, err, len) || mb1_write_info(c, cmdline, err, len))
+		return -1;
+	c->format = "multiboot, 32-bit";
+	c->entry = img->entry;
+	return set_entry(entry_protected_mode(c->id, img->entry, MB1_BOOT_MAGIC, CHILD_INFO),
+			 "entry state", err, len);
+}
+
+static int load_elf32(struct child *c, struct image *img, const char *cmdline,
+		      char *err, size_t len)
+{
+	if (elf_copy(c, img, err, len) || write_hv_boot_info(c, cmdline, err, len))
+		return -1;
+	c->format = "elf32, 32-bit";
+	c->entry = img->entry;
+	return set_entry(entry_protected_mode(c->id, img->entry, HV_BOOT_MAGIC, CHILD_INFO),
+			 "entry state", err, len);
+}
+
+int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+	       char *err, size_t len)
+{
+	struct image img = { (const u8 *)m->gpa, m->size, 0, 0 };
+	char elf_err[96];
+	u8 bits = 0;
+	long hdr, r;
+	bool elf;
+
+	if ((r = entry_tables(c->id))) {
+		hv_snprintf(err, len, "copying the GDT and page tables: %s", err_name(r));
+		return -1;
+	}
+	elf = !elf_probe(&img, &bits, elf_err, sizeof(elf_err));
+	if (elf && bits == 64)
+		return load_elf64(c, &img, cmdline, err, len);
+	if ((hdr = mb1_find_header(&img)) >= 0)
+		return load_mb1(c, &img, hdr, cmdline, err, len);
+	if (elf)
+		return load_elf32(c, &img, cmdline, err, len);
+	hv_snprintf(err, len, "not an ELF or multiboot kernel (%s)", elf_err);
+	return -1;
+}

@@ -1,0 +1,285 @@
+/* hvctl, the management guest (VM 0): the VMM of the child VMs it creates
+ * through the hypercall ABI, with a shell on COM1. One header for the
+ * whole program; each .c file is one concept:
+ *
+ *   main.c      entry, panic, failure count, the end of the run
+ *   discover.c  what the hypervisor offers (CPUID, INFO, extensions)
+ *   words.c     splitting lines into words, numbers, sizes, errno names
+ *   tty.c       COM1 input: keys and the line editor
+ *   shell.c     the command table and dispatch (help, expect, exit ...)
+ *   script.c    mgmt.script="cmd; cmd" from VM 0's command line
+ *   modules.c   VM 0's boot modules: the images children are made from
+ *   child.c     the table of child VMs and their states
+ *   create.c    `vm create`'s work: checks, VM, vCPUs, load; destroy
+ *   load.c      loading a child: kind of image, boot information
+ *   elfload.c   copying ELF segments into a child
+ *   multiboot.c multiboot (v1) kernels: header, loading, information
+ *   entry.c     GDT, page tables and the entry registers of a child
+ *   uart.c      the emulated 16550 UART at 0x3f8
+ *   vmm.c       one slice of a child: hv_vcpu_run and its exits; the
+ *               exit device and the scratch registers
+ *   sched.c     round-robin over runnable children, bounds and keys
+ *   cmd_vm.c    the `vm` commands
+ *   run.c       `vm run` / `run`: which children, which bound
+ *   cycle.c     `vm cycle`: create/run/destroy, then a leak check
+ *   stats.c     `stats` and `trace`
+ *   selftest.c  `selftest`: bad pointers must give -EFAULT
+ *
+ * test/ holds two small multiboot kernels to try hvctl with (a kernel
+ * that checks its multiboot information, one that never ends); they are
+ * not part of mgmt.elf and have no Makefile rule yet.
+ */
+#ifndef GUESTS_MGMT_MGMT_H
+#define GUESTS_MGMT_MGMT_H
+
+#include "guests/lib/hv.h"
+#include "hv/printf.h"
+#include "hv/string.h"
+
+/* ---- main.c ------------------------------------------------------------ */
+
+/* Failed `expect`, `selftest` and `cycle` checks; `exit` without a code
+ * ends with 1 when this is non-zero. */
+extern u32 mgmt_failures;
+void mgmt_failed(void);
+/* Ends the machine: the hypervisor turns VM 0's write to port 0xf4 into
+ * the run's verdict (0 = PASS). */
+__noreturn void mgmt_exit(u32 code);
+
+/* ---- words.c ----------------------------------------------------------- */
+
+#define LINE_MAX 512
+#define WORDS_MAX 16
+
+/* A line split into words. Spaces separate words, double quotes group
+ * (and are removed), a backslash takes the next character literally.
+ * raw[i] is where word i starts in the original line. */
+struct words {
+	int n;
+	char *w[WORDS_MAX];
+	const char *raw[WORDS_MAX];
+	char buf[LINE_MAX];
+};
+
+/* False when the line has more than WORDS_MAX words or is too long. */
+bool words_split(struct words *ws, const char *line);
+/* Decimal or 0x-hex; false on garbage or overflow. */
+bool parse_u64(const char *s, u64 *out);
+/* A memory size: a number in MiB, or with a K/M/G suffix (KiB, MiB, GiB;
+ * "B"/"iB" may follow). False on garbage or overflow. */
+bool parse_size(const char *s, u64 *bytes);
+/* The value of a `key=value` word when the key matches, else NULL. */
+const char *opt_value(const char *word, const char *key);
+/* "-EFAULT" and friends; other values as "error -N". */
+const char *err_name(long err);
+/* 16M, 1G, 4K, or plain bytes: the largest whole unit. */
+const char *fmt_size(u64 bytes, char *buf, size_t len);
+/* Rounded down for people: "254 MiB", "71 KiB", "900 bytes". */
+const char *fmt_human(u64 bytes, char *buf, size_t len);
+/* Copies src without leading and trailing spaces; with unquote, also
+ * without one pair of surrounding double quotes. */
+void trim_copy(char *dst, size_t len, const char *src, bool unquote);
+
+/* ---- discover.c -------------------------------------------------------- */
+
+struct discovery {
+	bool hv_bit;            /* CPUID.1:ECX[31] */
+	char signature[13];     /* CPUID 0x40000000 EBX ECX EDX */
+	u32 max_leaf;
+	u32 cpuid_abi;          /* CPUID 0x40000001 EAX */
+	long abi_version;       /* HV_CALL_ABI_VERSION */
+	long info_ret;          /* HV_CALL_INFO */
+	u32 info_flags;
+	struct hv_cap_backend backend;
+	struct hv_cap_memory memory;
+	struct hv_cap_limits limits;
+	bool have_backend, have_memory, have_limits;
+	long ext[HV_EXT_TRACE + 1]; /* CHECK_EXTENSION per enum hv_extension */
+};
+
+extern struct discovery disc;
+
+void discover(void);
+void print_info(void);  /* `info`: what start-up found */
+void print_caps(void);  /* `caps`: the live capability chain */
+const char *ext_name(u32 ext);
+
+/* ---- tty.c ------------------------------------------------------------- */
+
+/* True in the interactive shell; false while the script runs. */
+extern bool tty_interactive;
+
+/* A key waiting on COM1? Consumes it and returns true. */
+bool tty_take_key(void);
+/* Reads one line with echo and basic editing (backspace/DEL, Ctrl-U,
+ * Ctrl-C discards the line). */
+void tty_readline(const char *prompt, char *buf, size_t len);
+
+/* ---- shell.c / script.c ------------------------------------------------ */
+
+/* Runs one command line; errors are printed, never fatal. */
+void shell_exec(const char *line);
+__noreturn void shell_interactive(void);
+/* Runs mgmt.script from VM 0's command line, if any. */
+void script_run(const char *cmdline);
+
+/* ---- modules.c --------------------------------------------------------- */
+
+/* The boot module whose first word is `name` (or whose index `name` is). */
+const struct hv_boot_module *module_find(const char *name);
+/* The module's name (first word) and default arguments (the rest). */
+void module_name(const struct hv_boot_module *m, char *buf, size_t len);
+const char *module_args(const struct hv_boot_module *m);
+void modules_print(void);
+
+/* ---- child.c ----------------------------------------------------------- */
+
+#define CHILDREN_MAX 16
+#define UART_LINE_MAX 160
+
+enum child_state {
+	CHILD_CREATED,  /* loaded, never run */
+	CHILD_RUNNING,  /* has had slices, still runnable */
+	CHILD_EXITED,   /* wrote its result to port 0xf4 */
+	CHILD_HALTED,   /* HLT: nothing left to do */
+	CHILD_FAULTED,  /* shutdown, stage-2 fault, failed */
+	CHILD_STOPPED,  /* `vm stop` */
+};
+
+struct uart16550 {
+	u8 ier, fcr, lcr, mcr, scr, dll, dlm;
+	u32 len;
+	char line[UART_LINE_MAX];
+};
+
+struct child {
+	bool used;
+	u32 id;                 /* the hypervisor's VM id */
+	char name[HV_NAME_MAX];
+	char module[HV_BOOT_MODULE_NAME_MAX];
+	const char *format;     /* how the image was entered */
+	u64 entry;
+	u64 mem;
+	u32 vcpus;
+	enum child_state state;
+	u32 result;             /* CHILD_EXITED */
+	char why[96];           /* CHILD_FAULTED/HALTED: what happened */
+	bool complete;          /* answer the last IN on the next run */
+	u64 complete_value;
+	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
+	struct uart16550 uart;
+	u8 scratch[HV_PORT_SCRATCH_SIZE];
+};
+
+/* While set, children's console lines and end reports are not printed
+ * (`vm cycle` runs many children). */
+extern bool vmm_quiet;
+
+struct child *child_find(const char *name);
+struct child *child_at(u32 i); /* NULL when the slot is free */
+struct child *child_alloc(void);
+void child_free(struct child *c);
+bool child_runnable(const struct child *c);
+const char *child_state_name(const struct child *c);
+/* Ends a child: sets the state, flushes its console, prints
+ * "vm NAME: <what>" (unless vmm_quiet). */
+void child_end(struct child *c, enum child_state st, const char *fmt, ...) __printf(3, 4);
+
+/* ---- load.c / elfload.c / multiboot.c / entry.c ------------------------ */
+
+#define CHILD_GDT 0x1000
+#define CHILD_PML4 0x2000
+#define CHILD_PDPT 0x3000
+#define CHILD_PD 0x4000        /* 4 page directories: 0x4000-0x7fff */
+#define CHILD_PD_COUNT 4
+#define CHILD_INFO 0x8000      /* hv_boot_info or the multiboot info */
+#define CHILD_MB_CMDLINE 0x9000
+#define CHILD_MB_LOADER 0x9e00
+#define CHILD_MB_MMAP 0xa000
+#define CHILD_STACK 0x80000
+#define CHILD_LOAD_MIN 0x100000 /* images load at 1 MiB or above */
+
+#define MB1_BOOT_MAGIC 0x2badb002u
+
+struct create_args {
+	const char *name;
+	const char *module;
+	u64 mem;
+	u32 vcpus;
+	const char *args; /* NULL: the module's default arguments */
+};
+
+/* Creates, loads and readies a child; prints what it did or why not.
+ * Returns the child or NULL. */
+struct child *child_create(const struct create_args *a);
+/* Destroys the VM in the hypervisor and frees the slot. */
+long child_destroy(struct child *c);
+/* Loads module m into the (new) child: 0, or -1 with err filled. */
+int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+	       char *err, size_t len);
+
+struct image {
+	const u8 *data;
+	u64 size;
+	u64 entry;
+	u64 end; /* end of the highest byte loaded */
+};
+
+/* Copies len bytes from VM 0's src to the child's gpa, in HV_COPY_MAX
+ * pieces; child_zero writes zeros. 0 or -errno. */
+long child_copy(u32 vm, u64 gpa, const void *src, u64 len);
+long child_zero(u32 vm, u64 gpa, u64 len);
+/* Checks that [gpa, gpa+len) is where an image may go in this child. */
+bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t errlen);
+
+/* ELF: 0, or -1 with err filled. bits is 32 or 64. */
+int elf_probe(struct image *img, u8 *bits, char *err, size_t len);
+int elf_copy(struct child *c, struct image *img, char *err, size_t len);
+
+/* Multiboot v1: the header's offset in the image, or -1. */
+long mb1_find_header(const struct image *img);
+int mb1_load(struct child *c, struct image *img, long hdr, char *err, size_t len);
+int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len);
+
+long entry_tables(u32 vm);
+long entry_long_mode(u32 vm, u64 rip, u64 rdi);
+long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx);
+
+/* ---- uart.c ------------------------------------------------------------ */
+
+#define UART_BASE 0x3f8
+#define UART_PORTS 8
+
+void uart_reset(struct uart16550 *u);
+u8 uart_in(struct child *c, u16 reg);
+void uart_out(struct child *c, u16 reg, u8 v);
+void uart_flush(struct child *c);
+
+/* ---- vmm.c / sched.c --------------------------------------------------- */
+
+/* VMM exits one slice may take when the hypervisor does not end it with
+ * HV_EXIT_TIMESLICE first. */
+#define SLICE_EXITS 64
+/* The bound of a scripted `vm run` without slices=. */
+#define SCRIPT_SLICES_DEFAULT 10000
+
+void vmm_slice(struct child *c);
+
+enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
+
+/* Gives every runnable child of set[] slices in turn until none is
+ * runnable, max_slices rounds (0: no bound), or (interactive) a key. */
+enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
+
+/* ---- commands ---------------------------------------------------------- */
+
+void cmd_vm(struct words *ws);
+void cmd_run(struct words *ws, int first); /* vm run / run */
+void cmd_cycle(struct words *ws);
+void cmd_stats(struct words *ws);
+void cmd_trace(struct words *ws);
+void cmd_selftest(struct words *ws);
+/* Hypervisor-wide free bytes from HV_CALL_STATS. 0 or -errno. */
+long stats_free_bytes(u64 *out);
+
+#endif

@@ -1,0 +1,158 @@
+/* hvctl's shell: the command table, dispatch, and the small commands
+ * (help, info, caps, modules, expect, exit). */
+#include "guests/mgmt/mgmt.h"
+
+struct command {
+	const char *name;
+	void (*fn)(struct words *ws);
+	const char *usage;
+};
+
+static void cmd_help(struct words *ws);
+
+static void cmd_info(struct words *ws)
+{
+	(void)ws;
+	print_info();
+}
+
+static void cmd_caps(struct words *ws)
+{
+	(void)ws;
+	print_caps();
+}
+
+static void cmd_modules(struct words *ws)
+{
+	(void)ws;
+	modules_print();
+}
+
+static void cmd_run_all(struct words *ws)
+{
+	cmd_run(ws, 1);
+}
+
+/* expect NAME RESULT|fault|halted|running */
+static bool expect_matches(const struct child *c, const char *want)
+{
+	u64 v;
+
+	if (!strcmp(want, "fault"))
+		return c->state == CHILD_FAULTED;
+	if (!strcmp(want, "halted"))
+		return c->state == CHILD_HALTED;
+	if (!strcmp(want, "running"))
+		return child_runnable(c);
+	return c->state == CHILD_EXITED && parse_u64(want, &v) && v == c->result;
+}
+
+static void describe(const struct child *c, char *buf, size_t len)
+{
+	hv_snprintf(buf, len, "%s", c->why[0] ? c->why : child_state_name(c));
+}
+
+static void cmd_expect(struct words *ws)
+{
+	struct child *c;
+	char got[128];
+	u64 v;
+
+	if (ws->n != 3) {
+		gprintf("error: usage: expect NAME RESULT|fault|halted|running\n");
+		mgmt_failed();
+		return;
+	}
+	c = child_find(ws->w[1]);
+	if (!c) {
+		gprintf("expect %s %s: FAILED (no VM named '%s')\n", ws->w[1], ws->w[2], ws->w[1]);
+		mgmt_failed();
+		return;
+	}
+	describe(c, got, sizeof(got));
+	if (strcmp(ws->w[2], "fault") && strcmp(ws->w[2], "halted") &&
+	    strcmp(ws->w[2], "running") && !parse_u64(ws->w[2], &v)) {
+		gprintf("expect %s %s: FAILED (want a number, fault, halted or running)\n",
+			ws->w[1], ws->w[2]);
+		mgmt_failed();
+	} else if (expect_matches(c, ws->w[2])) {
+		gprintf("expect %s %s: ok (%s)\n", ws->w[1], ws->w[2], got);
+	} else {
+		gprintf("expect %s %s: FAILED (%s)\n", ws->w[1], ws->w[2], got);
+		mgmt_failed();
+	}
+}
+
+static void cmd_exit(struct words *ws)
+{
+	u64 code;
+
+	if (ws->n > 2 || (ws->n == 2 && (!parse_u64(ws->w[1], &code) || code > 0xffffffffu))) {
+		gprintf("error: usage: exit [CODE] (CODE a 32-bit number)\n");
+		return;
+	}
+	if (ws->n == 1) {
+		code = mgmt_failures ? 1 : 0;
+		gprintf("hvctl: %u failed check(s)\n", mgmt_failures);
+	}
+	mgmt_exit((u32)code);
+}
+
+static const struct command commands[] = {
+	{ "help", cmd_help, "help                      this list" },
+	{ "info", cmd_info, "info                      what start-up discovered" },
+	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
+	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
+	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [args=...]\n"
+			"vm run [NAME|all] [slices=N]\n"
+			"vm list | vm stop NAME | vm destroy NAME\n"
+			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check" },
+	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
+	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics" },
+	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
+	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
+	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running" },
+	{ "exit", cmd_exit, "exit [CODE]               end the machine (default: 1 if a check failed)" },
+};
+
+static void cmd_help(struct words *ws)
+{
+	(void)ws;
+	gprintf("commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		gprintf("%s\n", commands[i].usage);
+	gprintf("SIZE: MiB, or with K/M/G; a multiple of 2M (default 16M)\n");
+	gprintf("a key stops an interactive run; scripted runs stop after %u slices\n",
+		SCRIPT_SLICES_DEFAULT);
+}
+
+void shell_exec(const char *line)
+{
+	static struct words ws;
+
+	if (!words_split(&ws, line)) {
+		gprintf("error: line too long or more than %u words\n", WORDS_MAX);
+		return;
+	}
+	if (!ws.n || ws.w[0][0] == '#')
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!strcmp(ws.w[0], commands[i].name)) {
+			commands[i].fn(&ws);
+			return;
+		}
+	}
+	gprintf("error: unknown command '%s' (try help)\n", ws.w[0]);
+}
+
+void shell_interactive(void)
+{
+	static char line[LINE_MAX];
+
+	tty_interactive = true;
+	gprintf("hvctl: interactive; type help\n");
+	for (;;) {
+		tty_readline("hvctl> ", line, sizeof(line));
+		shell_exec(line);
+	}
+}

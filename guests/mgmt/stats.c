@@ -1,0 +1,97 @@
+/* `stats`: HV_CALL_STATS hypervisor-wide, for VM 0 and for each child
+ * (plus what the VMM counted itself); `trace on|off`: HV_FEATURE_TRACE. */
+#include "guests/mgmt/mgmt.h"
+
+long stats_free_bytes(u64 *out)
+{
+	static struct hv_stats s;
+	long r = hv_stats(0, 0, &s);
+
+	if (!r)
+		*out = s.free_bytes;
+	return r;
+}
+
+static void print_counters(const char *who, const struct hv_stats *s)
+{
+	gprintf("stats: %s: exits %llu hypercalls %llu io_exits %llu unclaimed_reads %llu "
+		"ignored_writes %llu vmm_exits %llu\n", who, (unsigned long long)s->exits,
+		(unsigned long long)s->hypercalls, (unsigned long long)s->io_exits,
+		(unsigned long long)s->io_unclaimed_reads, (unsigned long long)s->io_ignored_writes,
+		(unsigned long long)s->vmm_exits);
+}
+
+static void stats_child(const struct child *c)
+{
+	static struct hv_stats s;
+	char who[HV_NAME_MAX + 24];
+	long r = hv_stats(HV_STATS_VM, c->id, &s);
+
+	hv_snprintf(who, sizeof(who), "vm %s (id %u)", c->name, c->id);
+	if (r)
+		gprintf("stats: %s: %s\n", who, err_name(r));
+	else
+		print_counters(who, &s);
+	gprintf("stats: %s: vmm: exits %llu io %llu unclaimed_in %llu unclaimed_out %llu "
+		"slices %llu\n", who, (unsigned long long)c->exits,
+		(unsigned long long)c->io_exits, (unsigned long long)c->unclaimed_in,
+		(unsigned long long)c->unclaimed_out, (unsigned long long)c->slices);
+}
+
+void cmd_stats(struct words *ws)
+{
+	static struct hv_stats s;
+	char fr[24];
+	long r;
+
+	(void)ws;
+	if ((r = hv_stats(0, 0, &s))) {
+		gprintf("error: stats: %s\n", err_name(r));
+		return;
+	}
+	gprintf("stats: hypervisor: vms %llu free_bytes %llu (%s)\n", (unsigned long long)s.vms,
+		(unsigned long long)s.free_bytes, fmt_human(s.free_bytes, fr, sizeof(fr)));
+	print_counters("all VMs", &s);
+	if (!(r = hv_stats(HV_STATS_VM, 0, &s)))
+		print_counters("vm0 (id 0)", &s);
+	else
+		gprintf("stats: vm0 (id 0): %s\n", err_name(r));
+	for (u32 i = 0; i < CHILDREN_MAX; i++)
+		if (child_at(i))
+			stats_child(child_at(i));
+}
+
+static void trace_show(void)
+{
+	u64 v = 0;
+	long r = hv_feature(HV_FEATURE_TRACE | HV_FEATURE_GET, 0, &v);
+
+	if (r)
+		gprintf("error: trace: feature get: %s\n", err_name(r));
+	else
+		gprintf("trace: %s (0x%llx)\n", (v & HV_TRACE_HYPERCALLS) ? "on" : "off",
+			(unsigned long long)v);
+}
+
+void cmd_trace(struct words *ws)
+{
+	bool on;
+	u64 v;
+	long r;
+
+	if (ws->n == 1) {
+		trace_show();
+		return;
+	}
+	on = ws->n == 2 && !strcmp(ws->w[1], "on");
+	if (ws->n != 2 || (!on && strcmp(ws->w[1], "off"))) {
+		gprintf("error: usage: trace [on|off]\n");
+		return;
+	}
+	v = on ? HV_TRACE_HYPERCALLS : 0;
+	r = hv_feature(HV_FEATURE_TRACE | HV_FEATURE_SET, 0, &v);
+	if (r)
+		gprintf("error: trace %s: feature set: %s\n", ws->w[1], err_name(r));
+	else
+		gprintf("trace: %s\n", on ? "on" : "off");
+}

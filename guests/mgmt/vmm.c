@@ -1,0 +1,149 @@
+/* The VMM loop of one child, like a KVM user-space VMM: hv_vcpu_run,
+ * then act on struct hv_exit. Port I/O: the UART at 0x3f8, the exit
+ * device at 0xf4, the scratch registers at 0x5a0-0x5af (abi/hv_boot.h:
+ * what the hypervisor gives VM 0, here given to each child), and every
+ * other port unclaimed (IN reads all-ones, OUT is ignored, both
+ * counted). */
+#include "guests/mgmt/mgmt.h"
+
+#define EXIT_PORT 0xf4
+
+static struct hv_exit ex; /* VM 0's memory: the hypervisor writes it */
+
+static u64 io_mask(u8 size)
+{
+	return size >= 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+}
+
+static bool is_uart(u16 port)
+{
+	return port >= UART_BASE && port < UART_BASE + UART_PORTS;
+}
+
+static bool is_scratch(u16 port, u8 size)
+{
+	return port >= HV_PORT_SCRATCH && port + size <= HV_PORT_SCRATCH + HV_PORT_SCRATCH_SIZE;
+}
+
+/* An IN: the answer goes back with the next run (HV_RUN_COMPLETE). */
+static void io_in(struct child *c, const struct hv_exit_io *io)
+{
+	u64 v = io_mask(io->size);
+
+	if (is_uart(io->port)) {
+		v = uart_in(c, io->port - UART_BASE);
+	} else if (is_scratch(io->port, io->size)) {
+		v = 0;
+		memcpy(&v, &c->scratch[io->port - HV_PORT_SCRATCH], io->size);
+	} else {
+		c->unclaimed_in++;
+	}
+	c->complete = true;
+	c->complete_value = v;
+}
+
+/* An OUT; false when it ended the child. */
+static bool io_out(struct child *c, const struct hv_exit_io *io)
+{
+	u64 v = io->value & io_mask(io->size);
+
+	if (is_uart(io->port)) {
+		uart_out(c, io->port - UART_BASE, (u8)v);
+		return true;
+	}
+	if (is_scratch(io->port, io->size)) {
+		memcpy(&c->scratch[io->port - HV_PORT_SCRATCH], &v, io->size);
+		return true;
+	}
+	if (io->port == EXIT_PORT) {
+		c->result = (u32)v;
+		child_end(c, CHILD_EXITED, "exited with %u", c->result);
+		return false;
+	}
+	c->unclaimed_out++;
+	return true;
+}
+
+static bool handle_io(struct child *c, const struct hv_exit_io *io)
+{
+	c->io_exits++;
+	if (io->direction) {
+		io_in(c, io);
+		return true;
+	}
+	return io_out(c, io);
+}
+
+static const char *access_name(u32 access)
+{
+	return access == 4 ? "fetch" : access == 2 ? "write" : access == 1 ? "read" : "access";
+}
+
+static void handle_fault(struct child *c, const struct hv_exit *e)
+{
+	char text[sizeof(e->u.text) + 1];
+
+	switch (e->reason) {
+	case HV_EXIT_SHUTDOWN:
+		child_end(c, CHILD_FAULTED, "shutdown (triple fault) at rip 0x%llx",
+			  (unsigned long long)e->rip);
+		break;
+	case HV_EXIT_STAGE2_FAULT:
+		child_end(c, CHILD_FAULTED, "stage-2 fault: %s of guest-physical 0x%llx at rip 0x%llx",
+			  access_name(e->u.fault.access), (unsigned long long)e->u.fault.gpa,
+			  (unsigned long long)e->u.fault.rip);
+		break;
+	default:
+		memcpy(text, e->u.text, sizeof(e->u.text));
+		text[sizeof(e->u.text)] = '\0';
+		child_end(c, CHILD_FAULTED, "failed: %s", text);
+		break;
+	}
+}
+
+/* Acts on one exit; true when the slice goes on. */
+static bool handle_exit(struct child *c, const struct hv_exit *e)
+{
+	switch (e->reason) {
+	case HV_EXIT_IO:
+		return handle_io(c, &e->u.io);
+	case HV_EXIT_HLT:
+		child_end(c, CHILD_HALTED, "halted at rip 0x%llx", (unsigned long long)e->rip);
+		return false;
+	case HV_EXIT_TIMESLICE:
+		return false;
+	case HV_EXIT_HYPERCALL: /* never enabled; answer as the hypervisor would */
+		c->complete = true;
+		c->complete_value = (u64)-HV_ENOSYS;
+		return true;
+	case HV_EXIT_SHUTDOWN:
+	case HV_EXIT_STAGE2_FAULT:
+	case HV_EXIT_FAILED:
+		handle_fault(c, e);
+		return false;
+	default:
+		child_end(c, CHILD_FAULTED, "failed: unknown exit reason %u at rip 0x%llx",
+			  e->reason, (unsigned long long)e->rip);
+		return false;
+	}
+}
+
+void vmm_slice(struct child *c)
+{
+	c->state = CHILD_RUNNING;
+	c->slices++;
+	for (u32 n = 0; n < SLICE_EXITS; n++) {
+		bool complete = c->complete;
+		long r;
+
+		c->complete = false;
+		r = hv_vcpu_run(c->id, 0, &ex, complete, c->complete_value);
+		if (r < 0) {
+			child_end(c, CHILD_FAULTED, "failed: vcpu_run: %s", err_name(r));
+			return;
+		}
+		c->exits++;
+		if (!handle_exit(c, &ex))
+			return;
+	}
+}

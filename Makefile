@@ -1,6 +1,7 @@
 # The microhypervisor: `make` builds everything, `make run` boots it in
 # QEMU, `make test` runs the unit tests and the emulator boot matrix.
-# `make deps` installs the Debian packages all of this needs.
+# `make deps` installs the Debian packages all of this needs. `make efi`
+# builds hv.efi (UEFI without GRUB), `make run-efi` boots it.
 
 BUILD := build
 CC := gcc
@@ -215,5 +216,8 @@ bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf
 
 clean:
 	rm -rf $(BUILD)
+
+# hv.efi, the UEFI loader, and build/esp.img: `make efi`, `make run-efi`.
+include boot/efi/efi.mk
 
 -include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d) $(MGMT_OBJS:.o=.d)

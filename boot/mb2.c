@@ -3,6 +3,7 @@
  * checked against the validated total_size first, so a corrupt tag list
  * can make mb2_parse() fail but never read outside [info, info+total). */
 #include "boot/mb2.h"
+#include "boot/efi_memtype.h"
 #include "hv/printf.h"
 #include "hv/string.h"
 
@@ -25,7 +26,7 @@ enum {
 #define MB2_HDR_SIZE 8u		/* total_size + reserved */
 #define MB2_TAG_HDR 8u		/* type + size */
 #define MB2_MMAP_ENTRY_MIN 24u
-#define MB2_EFI_DESC_MIN 40u
+#define MB2_EFI_DESC_MIN EFI_MEMDESC_MIN_SIZE
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
 
@@ -166,26 +167,6 @@ static u32 e820_type(u32 t)
 	}
 }
 
-static u32 efi_type(u32 t)
-{
-	switch (t) {
-	case 1: /* loader code */
-	case 2: /* loader data */
-	case 3: /* boot services code */
-	case 4: /* boot services data */
-	case 7: /* conventional */
-		return MEM_USABLE;
-	case 8:
-		return MEM_BAD;
-	case 9:
-		return MEM_ACPI_RECLAIM;
-	case 10:
-		return MEM_ACPI_NVS;
-	default:
-		return MEM_RESERVED;
-	}
-}
-
 /* Tag 6: u32 entry_size, u32 entry_version, then entries of entry_size
  * bytes ({u64 base, u64 length, u32 type, u32 reserved}). A trailing
  * partial entry is ignored. */
@@ -206,14 +187,6 @@ static enum mb2_status parse_mmap(struct mb2_ctx *c)
 	return MB2_OK;
 }
 
-/* EFI lengths come in pages; saturate instead of wrapping. */
-static u64 efi_pages_to_bytes(u64 pages)
-{
-	if (pages > (~0ULL >> PAGE_SHIFT))
-		return ~0ULL;
-	return pages << PAGE_SHIFT;
-}
-
 /* Tag 17: u32 descriptor_size, u32 descriptor_version, then UEFI memory
  * descriptors {u32 Type; u32 pad; u64 PhysicalStart; u64 VirtualStart;
  * u64 NumberOfPages; u64 Attribute} stepped by descriptor_size. */
@@ -229,9 +202,9 @@ static enum mb2_status parse_efi_mmap(struct mb2_ctx *c)
 	if (!memmap_take_source(c->out, MEMMAP_EFI))
 		return MB2_OK;
 	for (u32 d = c->off + 16; dsize <= end - d; d += dsize)
-		memmap_add(c->out, rd64(c, d + 8),
-			   efi_pages_to_bytes(rd64(c, d + 24)),
-			   efi_type(rd32(c, d)));
+		memmap_add(c->out, rd64(c, d + EFI_MEMDESC_PHYS_OFF),
+			   efi_pages_to_bytes(rd64(c, d + EFI_MEMDESC_PAGES_OFF)),
+			   efi_mem_type(rd32(c, d + EFI_MEMDESC_TYPE_OFF)));
 	return MB2_OK;
 }
 

@@ -1,0 +1,241 @@
+/* hv.efi's small runtime: console output through ConOut (formatted by
+ * the hypervisor's own hv_vsnprintf), the failure path, bookkeeping of
+ * the pages taken (so a failed start gives them back), and reading files
+ * from the partition hv.efi came from. */
+#include "boot/efi/loader.h"
+#include "hv/printf.h"
+#include "hv/string.h"
+
+EFI_SYSTEM_TABLE *efi_st;
+EFI_BOOT_SERVICES *efi_bs;
+EFI_HANDLE efi_image;
+
+#define FAIL_WAIT_SECONDS 10
+#define READ_CHUNK (1024 * 1024)
+#define MAX_ALLOCS (BOOT_MODULES_MAX + 16)
+
+static EFI_FILE_HANDLE fs_root;
+
+struct alloc {
+	u64 addr;
+	u64 pages; /* 0: a pool allocation */
+};
+
+static struct alloc allocs[MAX_ALLOCS];
+static u32 nallocs;
+
+/* --- console ------------------------------------------------------------ */
+
+static void con_write(const char *s)
+{
+	CHAR16 buf[130];
+	size_t n = 0;
+
+	if (!efi_st || !efi_st->ConOut)
+		return;
+	for (; *s; s++) {
+		if (*s == '\n')
+			buf[n++] = L'\r';
+		buf[n++] = (CHAR16)(u8)*s;
+		if (n >= ARRAY_SIZE(buf) - 2) {
+			buf[n] = 0;
+			efi_st->ConOut->OutputString(efi_st->ConOut, buf);
+			n = 0;
+		}
+	}
+	buf[n] = 0;
+	if (n)
+		efi_st->ConOut->OutputString(efi_st->ConOut, buf);
+}
+
+static void con_vprintf(const char *fmt, va_list ap)
+{
+	char line[768];
+
+	hv_vsnprintf(line, sizeof(line), fmt, ap);
+	con_write(line);
+}
+
+void con_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	con_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+const char *efi_status_name(EFI_STATUS s)
+{
+	static const char *const names[] = {
+		[1] = "Load Error", [2] = "Invalid Parameter",
+		[3] = "Unsupported", [4] = "Bad Buffer Size",
+		[5] = "Buffer Too Small", [6] = "Not Ready",
+		[7] = "Device Error", [8] = "Write Protected",
+		[9] = "Out of Resources", [10] = "Volume Corrupted",
+		[11] = "Volume Full", [12] = "No Media",
+		[13] = "Media Changed", [14] = "Not Found",
+		[15] = "Access Denied", [16] = "No Response",
+		[17] = "No Mapping", [18] = "Timeout",
+		[19] = "Not Started", [20] = "Already Started",
+		[21] = "Aborted", [22] = "ICMP Error", [23] = "TFTP Error",
+		[24] = "Protocol Error", [25] = "Incompatible Version",
+		[26] = "Security Violation", [27] = "CRC Error",
+		[28] = "End of Media", [31] = "End of File",
+		[32] = "Invalid Language", [33] = "Compromised Data",
+	};
+	u64 code = s & ~EFI_ERROR_MASK;
+
+	if (s == EFI_SUCCESS)
+		return "Success";
+	if (EFI_ERROR(s) && code < ARRAY_SIZE(names) && names[code])
+		return names[code];
+	return EFI_ERROR(s) ? "Unknown Error" : "Warning";
+}
+
+/* Gives a human time to read an error before the firmware moves on (it
+ * may clear the screen): a key press or FAIL_WAIT_SECONDS. */
+static void wait_for_reader(void)
+{
+	EFI_EVENT ev[2];
+	UINTN idx;
+	EFI_INPUT_KEY key;
+
+	if (!efi_st->ConIn ||
+	    efi_bs->CreateEvent(EVT_TIMER, 0, NULL, NULL, &ev[1]) != EFI_SUCCESS) {
+		efi_bs->Stall(FAIL_WAIT_SECONDS * 1000000ULL);
+		return;
+	}
+	ev[0] = efi_st->ConIn->WaitForKey;
+	efi_bs->SetTimer(ev[1], TimerRelative, FAIL_WAIT_SECONDS * 10000000ULL);
+	con_printf("hv.efi: press a key to return to the firmware "
+		   "(it continues by itself in %u seconds)\n", FAIL_WAIT_SECONDS);
+	efi_bs->WaitForEvent(2, ev, &idx);
+	efi_bs->CloseEvent(ev[1]);
+	if (idx == 0)
+		efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key);
+}
+
+EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	con_printf("hv.efi: error: ");
+	va_start(ap, fmt);
+	con_vprintf(fmt, ap);
+	va_end(ap);
+	con_printf("\nHV-RESULT: FAIL hv.efi: %s\n", what);
+	wait_for_reader();
+	pages_free_all();
+	return EFI_ERROR(status) ? status : EFI_LOAD_ERROR;
+}
+
+/* --- memory -------------------------------------------------------------- */
+
+static void remember(u64 addr, u64 pages)
+{
+	if (nallocs < MAX_ALLOCS)
+		allocs[nallocs++] = (struct alloc){ addr, pages };
+}
+
+EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, u64 pages,
+		       u64 *addr)
+{
+	EFI_PHYSICAL_ADDRESS a = *addr;
+	EFI_STATUS s = efi_bs->AllocatePages(how, type, pages, &a);
+
+	if (s == EFI_SUCCESS) {
+		*addr = a;
+		remember(a, pages);
+	}
+	return s;
+}
+
+void *pool_alloc(u64 size)
+{
+	void *p = NULL;
+
+	if (efi_bs->AllocatePool(EfiLoaderData, size, &p) != EFI_SUCCESS)
+		return NULL;
+	remember((u64)(uintptr_t)p, 0);
+	return p;
+}
+
+void pages_free_all(void)
+{
+	while (nallocs) {
+		struct alloc *a = &allocs[--nallocs];
+
+		if (a->pages)
+			efi_bs->FreePages(a->addr, a->pages);
+		else
+			efi_bs->FreePool((void *)(uintptr_t)a->addr);
+	}
+}
+
+/* --- files --------------------------------------------------------------- */
+
+EFI_STATUS fs_init(EFI_HANDLE device)
+{
+	EFI_GUID sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *sfs;
+	EFI_STATUS s;
+
+	s = efi_bs->HandleProtocol(device, &sfs_guid, (void **)&sfs);
+	if (s != EFI_SUCCESS)
+		return s;
+	return sfs->OpenVolume(sfs, &fs_root);
+}
+
+EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f)
+{
+	CHAR16 wpath[EFI_CFG_PATH_MAX * 2];
+	size_t n = 0;
+
+	for (; *path; path++) {
+		if (n + 1 >= ARRAY_SIZE(wpath))
+			return EFI_BAD_BUFFER_SIZE;
+		wpath[n++] = (CHAR16)(u8)*path;
+	}
+	wpath[n] = 0;
+	return fs_root->Open(fs_root, f, wpath, EFI_FILE_MODE_READ, 0);
+}
+
+EFI_STATUS file_size(EFI_FILE_HANDLE f, u64 *size, bool *is_dir)
+{
+	EFI_GUID info_guid = EFI_FILE_INFO_ID;
+	u64 buf[(SIZE_OF_EFI_FILE_INFO + 2 * 1024) / 8 + 1];
+	EFI_FILE_INFO *info = (EFI_FILE_INFO *)buf;
+	UINTN len = sizeof(buf);
+	EFI_STATUS s = f->GetInfo(f, &info_guid, &len, info);
+
+	if (s != EFI_SUCCESS)
+		return s;
+	*size = info->FileSize;
+	*is_dir = info->Attribute & EFI_FILE_DIRECTORY;
+	return EFI_SUCCESS;
+}
+
+/* In chunks: some firmware fails reads of many megabytes at once. */
+EFI_STATUS file_read(EFI_FILE_HANDLE f, void *buf, u64 size)
+{
+	u8 *p = buf;
+
+	while (size) {
+		UINTN n = MIN(size, (u64)READ_CHUNK);
+		EFI_STATUS s = f->Read(f, &n, p);
+
+		if (s != EFI_SUCCESS)
+			return s;
+		if (n == 0)
+			return EFI_END_OF_FILE; /* shorter than its size said */
+		p += n;
+		size -= n;
+	}
+	return EFI_SUCCESS;
+}
+
+void file_close(EFI_FILE_HANDLE f)
+{
+	f->Close(f);
+}

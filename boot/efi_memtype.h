@@ -1,0 +1,65 @@
+/* UEFI memory descriptor types mapped onto the hypervisor's mem_type.
+ * Shared by both boot paths that see an EFI memory map: the multiboot2
+ * parser (tag 17, boot/mb2.c) and the UEFI loader (GetMemoryMap,
+ * boot/efi/loader.c). Header-only so each user stays a single
+ * translation unit (the unit tests #include the source under test). */
+#ifndef BOOT_EFI_MEMTYPE_H
+#define BOOT_EFI_MEMTYPE_H
+
+#include "hv/boot_info.h"
+
+/* The UEFI type numbers (UEFI 2.10, 7.2 EFI_MEMORY_TYPE). */
+enum {
+	EFI_MT_RESERVED = 0,
+	EFI_MT_LOADER_CODE = 1,
+	EFI_MT_LOADER_DATA = 2,
+	EFI_MT_BOOT_SERVICES_CODE = 3,
+	EFI_MT_BOOT_SERVICES_DATA = 4,
+	EFI_MT_RUNTIME_SERVICES_CODE = 5,
+	EFI_MT_RUNTIME_SERVICES_DATA = 6,
+	EFI_MT_CONVENTIONAL = 7,
+	EFI_MT_UNUSABLE = 8,
+	EFI_MT_ACPI_RECLAIM = 9,
+	EFI_MT_ACPI_NVS = 10,
+};
+
+/* The descriptor layout every UEFI version starts with; descriptors are
+ * stepped by the firmware's descriptor_size, which may be larger. */
+#define EFI_MEMDESC_MIN_SIZE 40u
+#define EFI_MEMDESC_TYPE_OFF 0u
+#define EFI_MEMDESC_PHYS_OFF 8u
+#define EFI_MEMDESC_PAGES_OFF 24u
+#define EFI_PAGE_SHIFT 12
+
+/* Which memory the hypervisor may use once boot services are gone:
+ * loader and boot-services memory is free then; runtime services,
+ * MMIO, persistent and unknown types stay reserved. */
+static inline u32 efi_mem_type(u32 t)
+{
+	switch (t) {
+	case EFI_MT_LOADER_CODE:
+	case EFI_MT_LOADER_DATA:
+	case EFI_MT_BOOT_SERVICES_CODE:
+	case EFI_MT_BOOT_SERVICES_DATA:
+	case EFI_MT_CONVENTIONAL:
+		return MEM_USABLE;
+	case EFI_MT_UNUSABLE:
+		return MEM_BAD;
+	case EFI_MT_ACPI_RECLAIM:
+		return MEM_ACPI_RECLAIM;
+	case EFI_MT_ACPI_NVS:
+		return MEM_ACPI_NVS;
+	default:
+		return MEM_RESERVED;
+	}
+}
+
+/* EFI lengths come in 4 KiB pages; saturate instead of wrapping. */
+static inline u64 efi_pages_to_bytes(u64 pages)
+{
+	if (pages > (~0ULL >> EFI_PAGE_SHIFT))
+		return ~0ULL;
+	return pages << EFI_PAGE_SHIFT;
+}
+
+#endif

@@ -51,6 +51,12 @@ QEMU := qemu-system-x86_64
 QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
 	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 RUN_CMDLINE := loglevel=info
+# make run: the management guest as VM 0 with two children, started by a
+# script; afterwards the hvctl prompt is yours.
+RUN_SCRIPT := vm create hello hello; vm create mandel mandel; vm run
+RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
+	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
+RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
 .PHONY: all iso run test debug clean deps unit guests bench fuzz tools
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(BUILD)/fuzz_decode
@@ -116,8 +122,8 @@ $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/ksyms.o linker/hv.ld
 	@sh tools/gensyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "symbol table does not match the final link" >&2; rm -f $@; exit 1; }
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/guests/hello.elf tools/mkiso.sh
-	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" $(BUILD)/guests/hello.elf "hello demo=1"
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(RUN_DEPS) tools/mkiso.sh Makefile
+	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" $(RUN_MODULES)
 
 # --- guests ---------------------------------------------------------------
 

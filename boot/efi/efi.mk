@@ -60,9 +60,8 @@ $(BUILD)/hv.efi: $(EFI_BUILD)/hv.so
 		-j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@
 
-$(BUILD)/esp.img: $(BUILD)/hv.efi $(BUILD)/guests/hello.elf tools/mkesp.sh
-	sh tools/mkesp.sh $@ $(BUILD)/hv.efi "$(RUN_CMDLINE)" \
-		$(BUILD)/guests/hello.elf "hello demo=1"
+$(BUILD)/esp.img: $(BUILD)/hv.efi $(RUN_DEPS) tools/mkesp.sh
+	sh tools/mkesp.sh $@ $(BUILD)/hv.efi "$(RUN_CMDLINE)" $(RUN_MODULES)
 
 run-efi: deps $(BUILD)/esp.img
 	cp $(OVMF_VARS) $(EFI_BUILD)/vars.fd

@@ -217,7 +217,8 @@ test: deps
 
 # Instruction counts: QEMU with -icount shift=0 makes RDTSC count
 # instructions exactly and deterministically.
-bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf
+bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
+		$(BUILD)/guests/vmmbench.elf
 	@bash tests/bench
 
 clean:

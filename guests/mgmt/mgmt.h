@@ -24,6 +24,7 @@
  *   cycle.c     `vm cycle`: create/run/destroy, then a leak check
  *   stats.c     `stats` and `trace`
  *   selftest.c  `selftest`: bad pointers must give -EFAULT
+ *   bench.c     `bench`: cost of a VM create + destroy
  *
  * test/ holds two small multiboot kernels to try hvctl with (a kernel
  * that checks its multiboot information, one that never ends); they are
@@ -279,6 +280,7 @@ void cmd_cycle(struct words *ws);
 void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);
+void cmd_bench(struct words *ws);
 /* Hypervisor-wide free bytes from HV_CALL_STATS. 0 or -errno. */
 long stats_free_bytes(u64 *out);
 

@@ -111,6 +111,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics" },
 	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
+	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
 	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running" },
 	{ "exit", cmd_exit, "exit [CODE]               end the machine (default: 1 if a check failed)" },
 };

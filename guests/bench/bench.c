@@ -4,29 +4,11 @@
  * same RDTSC pair around a plain MOV. Prints "bench <name> <value> <unit>". */
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
+#include "guests/lib/timing.h"
 
 const char test_title[] = "Benchmarks (instruction counts under QEMU -icount)";
 
 #define SAMPLES 101
-
-static inline u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
-
-static void sort(u64 *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			u64 t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
 
 typedef void (*bench_fn)(void);
 
@@ -35,13 +17,12 @@ static u64 median_cycles(bench_fn fn)
 	static u64 samples[SAMPLES];
 
 	for (int i = 0; i < SAMPLES; i++) {
-		u64 t0 = rdtsc();
+		u64 t0 = rdtsc_ordered();
 
 		fn();
-		samples[i] = rdtsc() - t0;
+		samples[i] = rdtsc_ordered() - t0;
 	}
-	sort(samples, SAMPLES);
-	return samples[SAMPLES / 2];
+	return median_u64(samples, SAMPLES);
 }
 
 static void plain_mov(void)

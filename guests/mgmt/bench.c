@@ -1,38 +1,20 @@
 /* `bench`: what one VM create + destroy costs, in instructions under
  * QEMU -icount (RDTSC then counts instructions; see make bench). */
+#include "guests/lib/timing.h"
 #include "guests/mgmt/mgmt.h"
 
 #define BENCH_SAMPLES 21
 #define BENCH_MEM (2ULL << 20)
 
-static inline u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
-
-static void sort_u64(u64 *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			u64 t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
 /* One sample, or 0 when the hypervisor refused. */
 static u64 create_destroy_once(void)
 {
-	u64 t0 = rdtsc();
+	u64 t0 = rdtsc_ordered();
 	long id = hv_vm_create("bench", BENCH_MEM, 1, 0);
 
 	if (id < 0 || hv_vm_destroy(id))
 		return 0;
-	return rdtsc() - t0;
+	return rdtsc_ordered() - t0;
 }
 
 void cmd_bench(struct words *ws)
@@ -47,7 +29,6 @@ void cmd_bench(struct words *ws)
 			return;
 		}
 	}
-	sort_u64(s, BENCH_SAMPLES);
 	gprintf("bench vm_create_destroy_2m %llu instructions\n",
-		(unsigned long long)s[BENCH_SAMPLES / 2]);
+		(unsigned long long)median_u64(s, BENCH_SAMPLES));
 }

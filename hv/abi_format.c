@@ -549,17 +549,6 @@ static size_t scan_name(struct abi_scan *sc, const char **name)
 	return (size_t)(sc->p - *name);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---- parsing numbers ---------------------------------------------------- */
 
 static bool scan_hex_digits(struct abi_scan *sc, u64 *v)
@@ -568,7 +557,7 @@ static bool scan_hex_digits(struct abi_scan *sc, u64 *v)
 	int d;
 
 	*v = 0;
-	while ((d = hex_value(*sc->p)) >= 0) {
+	while ((d = hex_digit_value(*sc->p)) >= 0) {
 		if (*v >> 60)
 			return scan_fail(sc, "number too large");
 		*v = *v << 4 | (u64)d;
@@ -649,8 +638,8 @@ static bool scan_escape(struct abi_scan *sc, u8 *c)
 	}
 	if (!scan_char(sc, 'x'))
 		return scan_fail(sc, "unknown escape");
-	hi = hex_value(sc->p[0]);
-	lo = hi < 0 ? -1 : hex_value(sc->p[1]);
+	hi = hex_digit_value(sc->p[0]);
+	lo = hi < 0 ? -1 : hex_digit_value(sc->p[1]);
 	if (lo < 0)
 		return scan_fail(sc, "\\x needs two hex digits");
 	sc->p += 2;
@@ -727,8 +716,8 @@ static bool scan_raw_into(struct abi_scan *sc, u8 *p, u32 size)
 	if (!scan_expect(sc, '<', "'<' expected"))
 		return false;
 	while (!scan_char(sc, '>')) {
-		hi = hex_value(sc->p[0]);
-		lo = hi < 0 ? -1 : hex_value(sc->p[1]);
+		hi = hex_digit_value(sc->p[0]);
+		lo = hi < 0 ? -1 : hex_digit_value(sc->p[1]);
 		if (lo < 0)
 			return scan_fail(sc, "hex byte or '>' expected");
 		if (n == size)

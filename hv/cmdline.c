@@ -118,17 +118,6 @@ const char *cmdline_get(struct cmdline *cl, const char *key)
 }
 
 /* The value of a hex digit, or -1. */
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads one or more digits of `base` at *p into *out, advancing *p.
  * False when there is no digit or the value does not fit in 64 bits. */
 static bool parse_digits(const char **p, unsigned base, u64 *out)
@@ -137,7 +126,7 @@ static bool parse_digits(const char **p, unsigned base, u64 *out)
 	u64 v = 0;
 	int d;
 
-	while ((d = hex_digit(*s)) >= 0 && (unsigned)d < base) {
+	while ((d = hex_digit_value(*s)) >= 0 && (unsigned)d < base) {
 		if (v > (UINT64_MAX - (u64)d) / base)
 			return false;
 		v = v * base + (u64)d;

@@ -15,6 +15,18 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 
+/* The value of one hexadecimal digit, or -1. */
+static inline int hex_digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Copies at most size-1 bytes and always terminates (when size > 0).
  * Returns strlen(src), so a result >= size means truncation. */
 size_t hv_strlcpy(char *dst, const char *src, size_t size);

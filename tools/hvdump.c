@@ -21,6 +21,7 @@
 
 #include "abi/hv_abi.h"
 #include "hv/abi_format.h"
+#include "hv/string.h"
 
 #define BYTES_MAX 4096
 #define TEXT_MAX 65536
@@ -65,17 +66,6 @@ static const struct abi_struct *struct_named(const char *name)
 	return s;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits from all args, whitespace ignored, into bytes[]. */
 static int read_hex_args(char **args, int n, u32 *len)
 {
@@ -83,7 +73,7 @@ static int read_hex_args(char **args, int n, u32 *len)
 
 	for (int i = 0; i < n; i++) {
 		for (const char *p = args[i]; *p; p++) {
-			int d = hex_nibble(*p);
+			int d = hex_digit_value(*p);
 
 			if (*p == ' ' || *p == '\t' || *p == '\n')
 				continue;

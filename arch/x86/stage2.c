@@ -35,3 +35,9 @@ bool stage2_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms)
 	*perms = pt_to_s2(p);
 	return true;
 }
+
+void io_bitmap_allow(u8 *bitmap, u16 port, u16 count)
+{
+	for (u32 p = port; p < (u32)port + count; p++)
+		bitmap[p / 8] &= ~(1u << (p % 8));
+}

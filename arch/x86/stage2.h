@@ -21,6 +21,11 @@ static inline u32 pt_to_s2(u32 perms)
 	       ((perms & PT_X) ? S2_X : 0);
 }
 
+/* Clears the intercept bits of ports [port, port+count) in an I/O
+ * permission bitmap (one bit per port, as SVM's IOPM and VMX's bitmaps
+ * A+B lay them out). */
+void io_bitmap_allow(u8 *bitmap, u16 port, u16 count);
+
 /* pt_lookup in S2_* terms. */
 bool stage2_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms);
 

@@ -67,8 +67,5 @@ bool svm_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
 
 void svm_io_allow(struct vm *vm, u16 port, u16 count)
 {
-	u8 *iopm = svm_vm(vm)->iopm;
-
-	for (u32 p = port; p < (u32)port + count; p++)
-		iopm[p / 8] &= ~(1u << (p % 8));
+	io_bitmap_allow(svm_vm(vm)->iopm, port, count);
 }

@@ -85,8 +85,5 @@ bool vmx_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
 
 void vmx_io_allow(struct vm *vm, u16 port, u16 count)
 {
-	u8 *bitmaps = vmx_vm(vm)->io_bitmaps; /* A (0-0x7fff) then B */
-
-	for (u32 p = port; p < (u32)port + count; p++)
-		bitmaps[p / 8] &= ~(1u << (p % 8));
+	io_bitmap_allow(vmx_vm(vm)->io_bitmaps, port, count); /* A then B */
 }

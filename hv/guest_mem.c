@@ -159,5 +159,13 @@ enum guest_access_result guest_write_linear(struct vcpu *v, u64 gva,
 					    const void *src, u64 len,
 					    struct guest_fault *fault)
 {
-	return copy_linear(v, NULL, gva, (u8 *)src, len, WALK_WRITE, fault);
+	return guest_write_linear_state(v, NULL, gva, src, len, fault);
+}
+
+enum guest_access_result guest_write_linear_state(struct vcpu *v,
+						  const struct guest_sregs *s,
+						  u64 gva, const void *src, u64 len,
+						  struct guest_fault *fault)
+{
+	return copy_linear(v, s, gva, (u8 *)src, len, WALK_WRITE, fault);
 }

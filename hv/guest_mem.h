@@ -24,6 +24,11 @@ enum guest_access_result guest_read_linear_state(struct vcpu *v,
 						 u64 gva, void *dst, u64 len,
 						 bool fetch, struct guest_fault *fault);
 
+enum guest_access_result guest_write_linear_state(struct vcpu *v,
+						  const struct guest_sregs *s,
+						  u64 gva, const void *src, u64 len,
+						  struct guest_fault *fault);
+
 /* Copies len bytes from/to the guest linear address gva. */
 enum guest_access_result guest_read_linear(struct vcpu *v, u64 gva, void *dst,
 					   u64 len, bool fetch,

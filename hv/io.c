@@ -79,8 +79,8 @@ static void inject_page_fault(struct vcpu *v, const struct guest_fault *f)
 }
 
 /* One element of INS/OUTS; false when the VM stopped or faulted. */
-static bool string_step(struct vcpu *v, const struct exit_io *io, u64 addr,
-			bool *faulted)
+static bool string_step(struct vcpu *v, const struct guest_sregs *s,
+			const struct exit_io *io, u64 addr, bool *faulted)
 {
 	struct guest_fault f;
 	enum guest_access_result r;
@@ -88,9 +88,9 @@ static bool string_step(struct vcpu *v, const struct exit_io *io, u64 addr,
 
 	if (io->in) {
 		val = port_read(v->vm, io->port, io->size);
-		r = guest_write_linear(v, addr, &val, io->size, &f);
+		r = guest_write_linear_state(v, s, addr, &val, io->size, &f);
 	} else {
-		r = guest_read_linear(v, addr, &val, io->size, false, &f);
+		r = guest_read_linear_state(v, s, addr, &val, io->size, false, &f);
 		if (r == GUEST_OK && !port_write(v->vm, io->port, io->size, val))
 			return false;
 	}
@@ -117,28 +117,27 @@ static void set_masked(u64 *reg, u64 value, u64 mask)
 
 /* The address size of a string instruction the CPU did not describe: the
  * code segment's default (an 0x67 prefix is not honoured then). */
-static u8 default_addr_size(struct vcpu *v)
+static u8 default_addr_size(const struct guest_sregs *s)
 {
-	struct guest_sregs s;
-
-	virt->get_sregs(v, &s);
-	if ((s.efer & BIT(10)) && (s.cs.attr & BIT(9)))
+	if ((s->efer & BIT(10)) && (s->cs.attr & BIT(9)))
 		return 8;
-	return (s.cs.attr & BIT(10)) ? 4 : 2;
+	return (s->cs.attr & BIT(10)) ? 4 : 2;
 }
 
 static bool io_string(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_io *io = &exit->io;
 	struct guest_regs *r = &v->regs;
-	u64 mask = addr_mask(io->addr_size ? io->addr_size : default_addr_size(v));
-	u64 *ptr = io->in ? &r->rdi : &r->rsi;
+	struct guest_sregs s;
+	u64 mask, count, *ptr = io->in ? &r->rdi : &r->rsi;
 	s64 step = (r->rflags & RFLAGS_DF) ? -(s64)io->size : io->size;
-	u64 count = io->rep ? (r->rcx & mask) : 1;
 	bool faulted = false;
 
+	virt->get_sregs(v, &s); /* once per exit, not once per element */
+	mask = addr_mask(io->addr_size ? io->addr_size : default_addr_size(&s));
+	count = io->rep ? (r->rcx & mask) : 1;
 	for (u32 done = 0; count && done < REP_BATCH; done++) {
-		if (!string_step(v, io, *ptr & mask, &faulted))
+		if (!string_step(v, &s, io, *ptr & mask, &faulted))
 			return v->vm->state != VM_STOPPED;
 		set_masked(ptr, *ptr + step, mask);
 		count--;

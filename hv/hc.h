@@ -27,6 +27,10 @@ void hc_ctx_init_mem(struct hc_ctx *c);
 int hc_copy_in(struct hc_ctx *c, void *dst, u32 known, u32 first);
 int hc_copy_out(struct hc_ctx *c, void *src, u32 full, u32 min);
 
+/* Copies in a struct that begins {size, flags, vm, reserved} (no flags
+ * defined) and finds the child VM it names. */
+int hc_decode_vm_target(struct hc_ctx *c, void *a, u32 known, u32 first, struct vm **vm);
+
 /* The child VM (never VM 0) or vCPU a management call names. */
 int hc_child_vm(u32 id, struct vm **out);
 int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);

@@ -78,3 +78,27 @@ int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out)
 	*out = &vm->vcpus[vcpu_id];
 	return 0;
 }
+
+/* The management structs that begin {size, flags, vm, reserved} and
+ * define no flags: vm_destroy, vm_memory, vcpu_create. */
+struct vm_target_header {
+	u32 size, flags, vm, reserved;
+};
+
+_Static_assert(__builtin_offsetof(struct hv_vm_destroy, vm) == 8 &&
+	       __builtin_offsetof(struct hv_vm_memory, vm) == 8 &&
+	       __builtin_offsetof(struct hv_vcpu_create, vm) == 8 &&
+	       __builtin_offsetof(struct hv_vm_memory, reserved) == 12,
+	       "vm target header layout");
+
+int hc_decode_vm_target(struct hc_ctx *c, void *a, u32 known, u32 first, struct vm **vm)
+{
+	const struct vm_target_header *h = a;
+	int err = hc_copy_in(c, a, known, first);
+
+	if (err)
+		return err;
+	if (h->flags || h->reserved)
+		return -EINVAL;
+	return hc_child_vm(h->vm, vm);
+}

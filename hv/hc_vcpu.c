@@ -16,13 +16,9 @@ s64 hc_vcpu_create(struct hc_ctx *c)
 	struct hv_vcpu_create a;
 	struct vcpu *v;
 	struct vm *vm;
-	int err = hc_copy_in(c, &a, sizeof(a), HV_VCPU_CREATE_SIZE_VER0);
+	int err = hc_decode_vm_target(c, &a, sizeof(a), HV_VCPU_CREATE_SIZE_VER0, &vm);
 
 	if (err)
-		return err;
-	if (a.flags || a.reserved)
-		return -EINVAL;
-	if ((err = hc_child_vm(a.vm, &vm)))
 		return err;
 	if (vm->vcpu_count >= vm->vcpu_max)
 		return -ENOSPC;

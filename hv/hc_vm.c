@@ -58,22 +58,11 @@ s64 hc_vm_create(struct hc_ctx *c)
 	return vm->id;
 }
 
-static int decode_vm_target(struct hc_ctx *c, struct hv_vm_destroy *a, struct vm **vm)
-{
-	int err = hc_copy_in(c, a, sizeof(*a), HV_VM_DESTROY_SIZE_VER0);
-
-	if (err)
-		return err;
-	if (a->flags || a->reserved)
-		return -EINVAL;
-	return hc_child_vm(a->vm, vm);
-}
-
 s64 hc_vm_destroy(struct hc_ctx *c)
 {
 	struct hv_vm_destroy a;
 	struct vm *vm;
-	int err = decode_vm_target(c, &a, &vm);
+	int err = hc_decode_vm_target(c, &a, sizeof(a), HV_VM_DESTROY_SIZE_VER0, &vm);
 
 	if (err)
 		return err;
@@ -85,13 +74,9 @@ s64 hc_vm_add_memory(struct hc_ctx *c)
 {
 	struct hv_vm_memory a;
 	struct vm *vm;
-	int err = hc_copy_in(c, &a, sizeof(a), HV_VM_MEMORY_SIZE_VER0);
+	int err = hc_decode_vm_target(c, &a, sizeof(a), HV_VM_MEMORY_SIZE_VER0, &vm);
 
 	if (err)
-		return err;
-	if (a.flags || a.reserved)
-		return -EINVAL;
-	if ((err = hc_child_vm(a.vm, &vm)))
 		return err;
 	/* vm_add_memory checks alignment and overlap before it changes anything */
 	return vm_add_memory(vm, a.gpa, a.length);

@@ -96,14 +96,15 @@ static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 
 /* A child's hypercall the hypervisor does not implement goes to its VMM
  * when the VMM enabled HV_EXIT_HYPERCALL; anything else is answered here
- * (-ENOSYS for unknown numbers). */
+ * (-ENOSYS for unknown numbers, -EPERM for every call from CPL > 0). */
 static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_rip)
 {
-	bool forward = v->vmm_exit && !hypercall_known(v->regs.rax) &&
+	bool user = virt->guest_cpl(v) != 0;
+	bool forward = !user && v->vmm_exit && !hypercall_known(v->regs.rax) &&
 		       (v->vm->exit_reasons & (1u << HV_EXIT_HYPERCALL));
 
 	if (!forward) {
-		hypercall_dispatch(v);
+		hypercall_dispatch(v, user);
 		v->regs.rip = next_rip;
 		return true;
 	}

@@ -51,7 +51,7 @@ static void trace_call(const struct hc_ctx *c, u64 nr, s64 ret)
 	log_info("trace: vm %s: %s", c->vm->name, line);
 }
 
-void hypercall_dispatch(struct vcpu *v)
+void hypercall_dispatch(struct vcpu *v, bool user)
 {
 	struct hc_ctx c; /* not zeroed: the trace buffer stays cold */
 	u64 nr = v->regs.rax;
@@ -63,7 +63,9 @@ void hypercall_dispatch(struct vcpu *v)
 	c.trace_len = 0;
 	hc_ctx_init_mem(&c);
 	v->vm->stats.hypercalls++;
-	if (!hypercall_known(nr))
+	if (user)
+		ret = -EPERM; /* decided before any guest memory is read */
+	else if (!hypercall_known(nr))
 		ret = -ENOSYS;
 	else if (hypercalls[nr].management && !v->vm->privileged)
 		ret = -EPERM;

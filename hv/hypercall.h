@@ -8,8 +8,10 @@
 
 #include "hv/vm.h"
 
-/* Executes the hypercall in the vCPU's RAX/RDI and sets RAX. */
-void hypercall_dispatch(struct vcpu *v);
+/* Executes the hypercall in the vCPU's RAX/RDI and sets RAX. `user`:
+ * the guest made it from CPL > 0, which gets -EPERM for every call (the
+ * guest's kernel, not its applications, speaks to the hypervisor). */
+void hypercall_dispatch(struct vcpu *v, bool user);
 
 /* Whether the hypervisor implements this call number. */
 bool hypercall_known(u64 nr);

@@ -55,6 +55,7 @@ const struct virt_ops svm_ops = {
 	.vcpu_run = svm_vcpu_run,
 	.get_sregs = svm_get_sregs,
 	.set_sregs = svm_set_sregs,
+	.guest_cpl = svm_guest_cpl,
 	.inject_event = svm_inject_event,
 	.dump = svm_dump,
 };

@@ -199,6 +199,12 @@ void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = save->efer & ~EFER_SVME; /* the guest's own view */
 }
 
+/* The VMCB keeps the CPL the guest runs at. */
+u8 svm_guest_cpl(struct vcpu *v)
+{
+	return svm_vcpu(v)->vmcb->save.cpl & 3;
+}
+
 void svm_inject_event(struct vcpu *v, const struct event *e)
 {
 	u64 ev = e->vector | ((u64)e->type << 8) | SVM_EVENT_VALID;

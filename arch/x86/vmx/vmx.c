@@ -160,6 +160,7 @@ const struct virt_ops vmx_ops = {
 	.vcpu_run = vmx_vcpu_run,
 	.get_sregs = vmx_get_sregs,
 	.set_sregs = vmx_set_sregs,
+	.guest_cpl = vmx_guest_cpl,
 	.inject_event = vmx_inject_event,
 	.dump = vmx_dump,
 };

@@ -288,6 +288,13 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = vmread(VMCS_GUEST_EFER);
 }
 
+/* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
+u8 vmx_guest_cpl(struct vcpu *v)
+{
+	vmcs_load(vmx_vcpu(v));
+	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
+}
+
 void vmx_inject_event(struct vcpu *v, const struct event *e)
 {
 	struct vmx_vcpu *x = vmx_vcpu(v);

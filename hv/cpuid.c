@@ -42,3 +42,11 @@ void guest_cpuid(struct vm *vm, u32 leaf, u32 subleaf, struct cpuid_result *r)
 	else if (leaf == LEAF_SVM)
 		memset(r, 0, sizeof(*r));
 }
+
+/* x87, SSE, AVX and the AVX-512 state, of those the CPU has. */
+u64 cpuid_guest_xcr0_mask(void)
+{
+	struct cpuid_regs d = cpuid(0xd, 0);
+
+	return (d.eax | (u64)d.edx << 32) & 0xe7;
+}

@@ -5,6 +5,7 @@
  * exit record, like KVM_RUN. */
 #include "hv/exit.h"
 #include "hv/arch.h"
+#include "arch/x86/guest_state.h"
 #include "hv/cpuid.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
@@ -17,22 +18,62 @@
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
 #define VEC_UD 6
 #define VEC_GP 13
+#define CR0_PE BIT(0)
+#define CR4_OSXSAVE BIT(18)
 
 static const char *const exit_names[] = {
 	[EXIT_NONE] = "none", [EXIT_CPUID] = "cpuid", [EXIT_IO] = "io",
 	[EXIT_MSR_READ] = "rdmsr", [EXIT_MSR_WRITE] = "wrmsr", [EXIT_HLT] = "hlt",
 	[EXIT_HYPERCALL] = "hypercall", [EXIT_STAGE2_FAULT] = "stage-2 fault",
 	[EXIT_SHUTDOWN] = "shutdown", [EXIT_INTR] = "interrupt", [EXIT_NMI] = "nmi",
-	[EXIT_EXCEPTION] = "exception", [EXIT_ENTRY_FAILED] = "entry failed",
+	[EXIT_EXCEPTION] = "exception", [EXIT_XSETBV] = "xsetbv",
+	[EXIT_CR_ACCESS] = "cr access", [EXIT_INVALID_OPCODE] = "invalid opcode",
+	[EXIT_ENTRY_FAILED] = "entry failed",
 	[EXIT_UNKNOWN] = "unknown",
 };
+
+/* Outside protected mode exceptions push no error code (and VMX refuses
+ * to inject one there). */
+static bool guest_protected_mode(struct vcpu *v)
+{
+	struct guest_sregs s;
+
+	virt->get_sregs(v, &s);
+	return s.cr0 & CR0_PE;
+}
+
+void vcpu_inject_event(struct vcpu *v, const struct event *e)
+{
+	struct event ev = *e;
+
+	if (ev.has_error && !guest_protected_mode(v))
+		ev.has_error = false;
+	virt->inject_event(v, &ev);
+	v->event_queued = true;
+}
 
 static void inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 {
 	struct event e = { .vector = vector, .type = EVENT_EXCEPTION,
 			   .has_error = has_error, .error = error };
 
-	virt->inject_event(v, &e);
+	vcpu_inject_event(v, &e);
+}
+
+/* One entry into the guest. An event whose delivery the previous exit
+ * cut short is delivered again, unless the core queued one of its own
+ * (which re-runs the same instruction, so the event comes back). */
+static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
+{
+	if (v->reinject && !v->event_queued)
+		virt->inject_event(v, &v->interrupted);
+	v->reinject = false;
+	v->event_queued = false;
+	virt->vcpu_run(v, exit);
+	if (exit->interrupted_valid && exit->reason != EXIT_SHUTDOWN) {
+		v->interrupted = exit->interrupted;
+		v->reinject = true;
+	}
 }
 
 bool exit_skip_insn(struct vcpu *v, const struct vm_exit *exit)
@@ -43,6 +84,8 @@ bool exit_skip_insn(struct vcpu *v, const struct vm_exit *exit)
 		(unsigned long long)v->regs.rip);
 	return false;
 }
+
+static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit);
 
 /* Hands the exit to the VMM: the run loop returns with *v->vmm_exit. */
 static bool to_vmm(struct vcpu *v, u32 reason)
@@ -145,9 +188,59 @@ static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 		if (is_hypercall_insn(bytes, len))
 			return run_hypercall(v, exit, v->regs.rip + len);
 	}
-	inject_exception(v, exit->exception.vector, exit->exception.has_error,
-			 exit->exception.error);
+	vcpu_inject_event(v, &exit->exception);
 	return true;
+}
+
+/* XSETBV: only XCR0, only from CPL 0, only values the SDM allows for the
+ * components CPUID offers; #UD while CR4.OSXSAVE is clear. */
+static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
+{
+	struct guest_regs *r = &v->regs;
+	u64 value = (u32)r->rax | (r->rdx << 32);
+	struct guest_sregs s;
+
+	virt->get_sregs(v, &s);
+	if (!(s.cr4 & CR4_OSXSAVE)) {
+		inject_exception(v, VEC_UD, false, 0);
+		return true;
+	}
+	if (virt->guest_cpl(v) || (u32)r->rcx ||
+	    !guest_state_set_xcr0(v, value, cpuid_guest_xcr0_mask())) {
+		inject_exception(v, VEC_GP, true, 0);
+		return true;
+	}
+	return exit_skip_insn(v, exit);
+}
+
+/* The guest register a MOV CR names, in instruction encoding order. */
+static u64 *gpr_by_number(struct guest_regs *r, u8 n)
+{
+	u64 *order[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+			   &r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
+			   &r->r12, &r->r13, &r->r14, &r->r15 };
+	return order[n & 15];
+}
+
+/* CR8 (the task priority) where the backend intercepts it: the guest's
+ * own value, never the host's. Other control registers are not
+ * intercepted for the core. */
+static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
+{
+	u64 *reg = gpr_by_number(&v->regs, exit->cr.gpr);
+
+	if (exit->cr.cr != 8)
+		return handle_fatal(v, exit);
+	if (exit->cr.write) {
+		if (*reg >> 4) {
+			inject_exception(v, VEC_GP, true, 0); /* reserved bits */
+			return true;
+		}
+		v->tpr = *reg & 15;
+	} else {
+		*reg = v->tpr;
+	}
+	return exit_skip_insn(v, exit);
 }
 
 static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
@@ -200,6 +293,13 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 		return handle_hypercall(v, exit);
 	case EXIT_EXCEPTION:
 		return handle_exception(v, exit);
+	case EXIT_XSETBV:
+		return handle_xsetbv(v, exit);
+	case EXIT_CR_ACCESS:
+		return handle_cr_access(v, exit);
+	case EXIT_INVALID_OPCODE:
+		inject_exception(v, VEC_UD, false, 0);
+		return true;
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
 	case EXIT_INTR:
@@ -220,7 +320,7 @@ void vcpu_run_until_stopped(struct vcpu *v)
 
 	v->vm->state = VM_RUNNING;
 	while (v->vm->state == VM_RUNNING) {
-		virt->vcpu_run(v, &exit);
+		vcpu_enter(v, &exit);
 		if (!exit_handle(v, &exit))
 			break;
 	}
@@ -251,7 +351,7 @@ void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do
-			virt->vcpu_run(v, &exit);
+			vcpu_enter(v, &exit);
 		while (exit_handle(v, &exit));
 		arch_timer_disarm();
 	}

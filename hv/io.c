@@ -75,7 +75,7 @@ static void inject_page_fault(struct vcpu *v, const struct guest_fault *f)
 	virt->get_sregs(v, &s);
 	s.cr2 = f->address;
 	virt->set_sregs(v, &s); /* the state it already runs in: cannot fail */
-	virt->inject_event(v, &e);
+	vcpu_inject_event(v, &e);
 }
 
 /* One element of INS/OUTS; false when the VM stopped or faulted. */

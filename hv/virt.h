@@ -23,6 +23,9 @@ enum exit_reason {
 	EXIT_INTR,          /* a host interrupt arrived */
 	EXIT_NMI,
 	EXIT_EXCEPTION,     /* an intercepted guest exception */
+	EXIT_XSETBV,        /* the guest loads an XCR (ECX) with EDX:EAX */
+	EXIT_CR_ACCESS,     /* MOV to/from a control register (VMX: CR8) */
+	EXIT_INVALID_OPCODE, /* an intercepted instruction the guest lacks */
 	EXIT_ENTRY_FAILED,  /* the CPU refused the guest state */
 	EXIT_UNKNOWN,
 };
@@ -40,10 +43,27 @@ struct exit_stage2 {
 	bool present; /* a mapping exists but forbids the access */
 };
 
-struct exit_exception {
+enum event_type {
+	EVENT_EXTERNAL = 0,
+	EVENT_NMI = 2,
+	EVENT_EXCEPTION = 3,
+	EVENT_SOFTWARE_INT = 4,          /* INT n */
+	EVENT_PRIV_SOFTWARE_EXCEPTION = 5, /* INT1 (ICEBP), VMX only */
+	EVENT_SOFTWARE_EXCEPTION = 6,    /* INT3, INTO, VMX only */
+};
+
+struct event {
 	u8 vector;
+	u8 type; /* enum event_type */
 	bool has_error;
 	u32 error;
+	u8 insn_len; /* software events: the length of the instruction */
+};
+
+struct exit_cr {
+	u8 cr;
+	u8 gpr;     /* register number in instruction encoding (0 = RAX) */
+	bool write; /* MOV to CR */
 };
 
 struct vm_exit {
@@ -54,9 +74,14 @@ struct vm_exit {
 	union {
 		struct exit_io io;
 		struct exit_stage2 stage2;
-		struct exit_exception exception;
+		struct event exception; /* type EVENT_EXCEPTION unless software */
+		struct exit_cr cr;
 		u32 msr;
 	};
+	/* An event whose delivery the exit interrupted: delivered again on
+	 * the next entry unless the core injects one of its own. */
+	struct event interrupted;
+	bool interrupted_valid;
 };
 
 /* Guest state the core reads and writes, in one typed view. The backend
@@ -81,18 +106,15 @@ struct guest_sregs {
 	u64 cr0, cr2, cr3, cr4, efer;
 };
 
-enum event_type {
-	EVENT_EXTERNAL = 0,
-	EVENT_NMI = 2,
-	EVENT_EXCEPTION = 3,
-	EVENT_SOFTWARE_INT = 4,
-};
+/* Guest registers that VM entry and exit leave in the CPU, kept per vCPU
+ * and switched lazily (arch/x86/guest_state.c). */
+#define LAZY_MSR_COUNT 5
 
-struct event {
-	u8 vector;
-	u8 type; /* enum event_type */
-	bool has_error;
-	u32 error;
+struct vcpu_lazy {
+	void *xsave;            /* XSAVE image (FXSAVE image without XSAVE) */
+	u64 dr[4];              /* DR0-DR3 */
+	u64 dr6;
+	u64 msr[LAZY_MSR_COUNT]; /* where the backend does not switch them */
 };
 
 /* Stage-2 permissions. */

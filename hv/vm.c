@@ -1,4 +1,5 @@
 #include "hv/vm.h"
+#include "arch/x86/guest_state.h"
 #include "hv/errno.h"
 #include "hv/log.h"
 #include "hv/mem.h"
@@ -118,8 +119,10 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 
 void vm_destroy(struct vm *vm)
 {
-	for (u32 i = 0; i < vm->vcpu_count; i++)
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
 		virt->vcpu_destroy(&vm->vcpus[i]);
+		guest_state_free(&vm->vcpus[i]);
+	}
 	vm->vcpu_count = 0;
 	vm_trim_regions(vm, 0);
 	virt->vm_destroy(vm);
@@ -150,8 +153,12 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
 	v->id = vm->vcpu_count;
-	if (virt->vcpu_create(v))
+	if (guest_state_alloc(v))
 		return NULL;
+	if (virt->vcpu_create(v)) {
+		guest_state_free(v);
+		return NULL;
+	}
 	vm->vcpu_count++;
 	return v;
 }

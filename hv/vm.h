@@ -66,6 +66,12 @@ struct vcpu {
 	struct walk_cache walk;   /* see guest_mem.c */
 	enum vmm_pending pending;
 	struct vm_exit pending_exit; /* the exit `pending` belongs to */
+	u64 xcr0;                /* the guest's XCR0 (XSETBV) */
+	u8 tpr;                  /* CR8 where the backend intercepts it */
+	bool event_queued;       /* the core injected an event for the next entry */
+	bool reinject;           /* `interrupted` is delivered again on entry */
+	struct event interrupted;
+	struct vcpu_lazy lazy;   /* see arch/x86/guest_state.h */
 };
 
 struct vm {

@@ -27,9 +27,12 @@ struct tss64 {
 
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout");
 
+struct vcpu;
+
 struct percpu {
 	struct percpu *self; /* must stay first: this_cpu() reads %gs:0 */
 	u32 cpu_id;
+	struct vcpu *lazy_owner; /* whose guest_state the registers hold */
 	u32 exception_depth;
 	u64 stack_bottom;
 	u64 stack_top;

@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
+#include "arch/x86/guest_state.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/errno.h"
 #include "hv/log.h"
@@ -26,6 +27,10 @@ static int svm_cpu_enable(void)
 	svm_cpu.host_vmcb = pages_alloc(1);
 	if (!svm_cpu.host_save_area || !svm_cpu.host_vmcb)
 		return -ENOMEM;
+	/* VMRUN/#VMEXIT switch DR6, DR7 and (with VMLOAD/VMSAVE) the
+	 * SYSCALL MSRs; the rest is switched lazily. */
+	guest_state_cpu_init(&(struct guest_state_policy){ .dr6 = false,
+							    .syscall_msrs = false });
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (u64)svm_cpu.host_save_area);
 	log_info("svm: enabled, %u ASIDs, next-RIP save %s", svm_cpu.nasids,

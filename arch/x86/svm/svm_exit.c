@@ -45,6 +45,13 @@ static enum exit_reason simple_reason(u64 code)
 		return EXIT_HYPERCALL;
 	case SVM_EXIT_SHUTDOWN:
 		return EXIT_SHUTDOWN;
+	case SVM_EXIT_XSETBV:
+		return EXIT_XSETBV;
+	case SVM_EXIT_RDTSCP: /* hidden from CPUID: TSC_AUX is not switched */
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_ARMED:
+		return EXIT_INVALID_OPCODE;
 	case SVM_EXIT_INTR:
 		return EXIT_INTR;
 	case SVM_EXIT_NMI:
@@ -54,12 +61,43 @@ static enum exit_reason simple_reason(u64 code)
 	}
 }
 
+/* #DF, #TS, #NP, #SS, #GP, #PF and #AC push an error code. */
+#define ERROR_CODE_VECTORS (BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | \
+			    BIT(14) | BIT(17))
+
 static void decode_exception(const struct vmcb_control *c, struct vm_exit *exit)
 {
+	u8 vector = c->exit_code - SVM_EXIT_EXCP_BASE;
+
 	exit->reason = EXIT_EXCEPTION;
-	exit->exception.vector = c->exit_code - SVM_EXIT_EXCP_BASE;
-	exit->exception.has_error = false;
-	exit->exception.error = c->exit_info1;
+	exit->exception.vector = vector;
+	exit->exception.type = EVENT_EXCEPTION;
+	exit->exception.has_error = ERROR_CODE_VECTORS & BIT(vector);
+	exit->exception.error = exit->exception.has_error ? (u32)c->exit_info1 : 0;
+}
+
+#define INTINFO_TYPE(i) (((i) >> 8) & 7)
+#define INTINFO_VECTOR_BP 3
+#define INTINFO_VECTOR_OF 4
+
+/* EXITINTINFO: an event the exit cut short. INT n, INT3 and INTO are left
+ * out: the guest's RIP still points at the instruction, which raises
+ * them again. */
+static void decode_interrupted(u64 info, struct vm_exit *exit)
+{
+	struct event *e = &exit->interrupted;
+
+	if (!(info & SVM_EVENT_VALID))
+		return;
+	e->vector = info & 0xff;
+	e->type = INTINFO_TYPE(info);
+	if (e->type == EVENT_SOFTWARE_INT ||
+	    (e->type == EVENT_EXCEPTION &&
+	     (e->vector == INTINFO_VECTOR_BP || e->vector == INTINFO_VECTOR_OF)))
+		return;
+	e->has_error = info & SVM_EVENT_ERROR_VALID;
+	e->error = info >> 32;
+	exit->interrupted_valid = true;
 }
 
 void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
@@ -91,4 +129,5 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	} else {
 		exit->reason = simple_reason(code);
 	}
+	decode_interrupted(c->exit_int_info, exit);
 }

@@ -1,5 +1,6 @@
 /* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/svm/svm.h"
@@ -8,7 +9,9 @@
 
 #define ASID_MAX 4096
 #define DEFAULT_PAT 0x0007040600070406ULL
+#define EXCEPTION_DB BIT(1)
 #define EXCEPTION_UD BIT(6)
+#define EXCEPTION_AC BIT(17)
 
 static u8 asid_used[ASID_MAX / 8];
 
@@ -38,8 +41,13 @@ static void vmcb_set_intercepts(struct vmcb_control *c)
 	c->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			 SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			 SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			 SVM_INTERCEPT_SKINIT;
-	c->exceptions = EXCEPTION_UD; /* VMCALL arrives as #UD on AMD */
+			 SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV |
+			 SVM_INTERCEPT_RDTSCP | SVM_INTERCEPT_MONITOR |
+			 SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
+	/* #UD: VMCALL arrives as #UD on AMD. #DB and #AC: a guest can make
+	 * their delivery fault again forever inside the CPU (XSA-156), so
+	 * each goes through an exit and is reflected. */
+	c->exceptions = EXCEPTION_UD | EXCEPTION_DB | EXCEPTION_AC;
 }
 
 static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
@@ -126,6 +134,7 @@ void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	struct svm_vcpu *s = svm_vcpu(v);
 
 	sync_tlb(s, svm_vm(v->vm));
+	guest_state_load(v);
 	regs_to_vmcb(&v->regs, &s->vmcb->save);
 	/* IF=1 with GIF=0: a host interrupt during the guest exits (INTR)
 	 * and is taken right after STGI. */

@@ -1,10 +1,27 @@
 /* Per-VM SVM state: nested page tables and the I/O and MSR permission
  * maps (every port and MSR intercepted unless allowed). */
+#include "arch/x86/guest_state.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/stage2.h"
 #include "arch/x86/svm/npt.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/errno.h"
+
+/* The MSR permission map (APM vol. 2, 15.11): two bits per MSR (read,
+ * write) for the ranges 0-0x1fff, 0xc0000000-0xc0001fff and
+ * 0xc0010000-0xc0011fff, 2 KiB each. */
+static void msrpm_allow(u8 *msrpm, u32 msr)
+{
+	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
+
+	for (u32 i = 0; i < 3; i++) {
+		if (msr - base[i] < 0x2000) {
+			u32 bit = (i * 0x2000 + (msr - base[i])) * 2;
+
+			msrpm[bit / 8] &= ~(3u << (bit % 8));
+		}
+	}
+}
 
 int svm_vm_init(struct vm *vm)
 {
@@ -22,6 +39,8 @@ int svm_vm_init(struct vm *vm)
 	}
 	memset(s->iopm, 0xff, SVM_IOPM_PAGES * PAGE_SIZE);
 	memset(s->msrpm, 0xff, SVM_MSRPM_PAGES * PAGE_SIZE);
+	for (u32 i = 0; i < GUEST_DIRECT_MSR_COUNT; i++)
+		msrpm_allow(s->msrpm, guest_direct_msrs[i]);
 	return 0;
 }
 

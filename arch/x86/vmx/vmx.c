@@ -1,6 +1,7 @@
 /* Intel VMX: firmware lock, capability checks, control computation,
  * VMXON, and the ops table the core uses. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/vmx/vmx.h"
@@ -56,14 +57,16 @@ static int compute_controls(u64 basic)
 		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &vmx_cpu.pin);
 	err |= adjust("processor-based", cap_msr(MSR_VMX_PROCBASED, MSR_VMX_TRUE_PROCBASED, t),
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
-		      PROC_SECONDARY, 0, &vmx_cpu.proc);
+		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING, 0, &vmx_cpu.proc);
 	err |= adjust("secondary", proc2_cap, PROC2_EPT,
 		      PROC2_VPID | PROC2_UNRESTRICTED, &vmx_cpu.proc2);
 	err |= adjust("VM-exit", cap_msr(MSR_VMX_EXIT, MSR_VMX_TRUE_EXIT, t),
 		      EXIT_HOST_64BIT | EXIT_ACK_INTERRUPT | EXIT_SAVE_EFER |
-		      EXIT_LOAD_EFER, EXIT_SAVE_PAT | EXIT_LOAD_PAT, &vmx_cpu.exit);
+		      EXIT_LOAD_EFER | EXIT_SAVE_DEBUG, EXIT_SAVE_PAT | EXIT_LOAD_PAT,
+		      &vmx_cpu.exit);
 	err |= adjust("VM-entry", cap_msr(MSR_VMX_ENTRY, MSR_VMX_TRUE_ENTRY, t),
-		      ENTRY_LOAD_EFER, ENTRY_LOAD_PAT, &vmx_cpu.entry);
+		      ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, ENTRY_LOAD_PAT, &vmx_cpu.entry);
 	vmx_cpu.vpid = vmx_cpu.proc2 & PROC2_VPID;
 	vmx_cpu.unrestricted = vmx_cpu.proc2 & PROC2_UNRESTRICTED;
 	return err ? -ENODEV : 0;
@@ -128,6 +131,9 @@ static int vmx_cpu_enable(void)
 	if ((err = feature_control_enable()) || (err = compute_controls(basic)) ||
 	    (err = check_ept_vpid_caps()))
 		return err;
+	/* VM entry and exit switch DR7 and the SYSENTER MSRs only. */
+	guest_state_cpu_init(&(struct guest_state_policy){ .dr6 = true,
+							    .syscall_msrs = true });
 	apply_host_fixed_bits();
 	if ((err = vmxon()))
 		return err;

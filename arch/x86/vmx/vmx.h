@@ -28,10 +28,6 @@ struct vmx_vcpu {
 	u16 vpid;
 	bool launched;
 	u64 exit_rip;          /* RIP at the last exit: moved means "skipped" */
-	u32 reinject_info;     /* an event cut short by the last exit */
-	u32 reinject_error;
-	u32 reinject_len;
-	bool injecting;        /* the core queued an event for this entry */
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */
 };

@@ -1,4 +1,5 @@
 /* Turns a VMX exit into the core's normalized struct vm_exit. */
+#include "arch/x86/guest_state.h"
 #include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
 #include "hv/string.h"
@@ -35,19 +36,54 @@ static void decode_ept_violation(u64 qual, struct exit_stage2 *f)
 	f->present = qual & EPT_PERMS_PRESENT;
 }
 
-static void decode_exception(struct vm_exit *exit)
+#define VEC_DB 1
+#define DR7_GD BIT(13)
+#define DR6_BD BIT(13)
+
+/* An event from the exit's interruption or IDT-vectoring information. */
+static void event_from_info(u32 info, u64 error_field, struct event *e)
+{
+	e->vector = info & 0xff;
+	e->type = INTR_TYPE(info);
+	e->has_error = info & INTR_INFO_ERROR_VALID;
+	if (e->has_error)
+		e->error = vmread(error_field);
+	if (e->type >= INTR_TYPE_SOFT_INT)
+		e->insn_len = vmread(VMCS_EXIT_INSN_LEN);
+}
+
+/* An intercepted #DB leaves DR6 alone and reports its bits in the exit
+ * qualification (SDM 27.1): put them where the guest's handler looks, and
+ * clear DR7.GD as delivery would. */
+static void complete_debug_exception(struct vcpu *v)
+{
+	u64 qual = vmread(VMCS_EXIT_QUALIFICATION);
+
+	guest_state_debug_trap(v, qual);
+	if (qual & DR6_BD)
+		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~DR7_GD);
+}
+
+/* An NMI that arrives while the guest runs ends in this exit instead of
+ * the host's handler: hand it to the handler as the host would see it. */
+static void forward_host_nmi(void)
+{
+	asm volatile("int $2" ::: "memory");
+}
+
+static void decode_exception(struct vcpu *v, struct vm_exit *exit)
 {
 	u32 info = vmread(VMCS_EXIT_INTR_INFO);
 
 	if (INTR_TYPE(info) == INTR_TYPE_NMI) {
 		exit->reason = EXIT_NMI;
+		forward_host_nmi();
 		return;
 	}
 	exit->reason = EXIT_EXCEPTION;
-	exit->exception.vector = info & 0xff;
-	exit->exception.has_error = info & INTR_INFO_ERROR_VALID;
-	if (exit->exception.has_error)
-		exit->exception.error = vmread(VMCS_EXIT_INTR_ERROR);
+	event_from_info(info, VMCS_EXIT_INTR_ERROR, &exit->exception);
+	if (exit->exception.vector == VEC_DB && exit->exception.type == INTR_TYPE_HW_EXCEPTION)
+		complete_debug_exception(v);
 }
 
 /* Exits caused by one instruction: the CPU reports its length. */
@@ -66,16 +102,23 @@ static enum exit_reason instruction_reason(u32 basic)
 		return EXIT_MSR_READ;
 	case VMX_EXIT_WRMSR:
 		return EXIT_MSR_WRITE;
+	case VMX_EXIT_XSETBV:
+		return EXIT_XSETBV;
+	case VMX_EXIT_CR_ACCESS:
+		return EXIT_CR_ACCESS;
+	case VMX_EXIT_MWAIT:
+	case VMX_EXIT_MONITOR:
+		return EXIT_INVALID_OPCODE;
 	default:
 		return EXIT_NONE;
 	}
 }
 
-static void decode_other(u32 basic, struct vm_exit *exit)
+static void decode_other(struct vcpu *v, u32 basic, struct vm_exit *exit)
 {
 	switch (basic) {
 	case VMX_EXIT_EXCEPTION_NMI:
-		decode_exception(exit);
+		decode_exception(v, exit);
 		break;
 	case VMX_EXIT_EXTERNAL_INTR:
 		/* acknowledged on exit: the vector is ours to handle */
@@ -94,16 +137,25 @@ static void decode_other(u32 basic, struct vm_exit *exit)
 	}
 }
 
-/* Remembers an event the exit interrupted, to deliver it again. */
-static void save_interrupted_event(struct vmx_vcpu *x, const struct vm_exit *exit)
+/* An event whose delivery the exit cut short, for the core to deliver
+ * again. */
+static void decode_interrupted(struct vm_exit *exit)
 {
 	u32 info = vmread(VMCS_IDT_VECTORING_INFO);
 
-	if (!(info & INTR_INFO_VALID) || exit->reason == EXIT_SHUTDOWN)
+	if (!(info & INTR_INFO_VALID))
 		return;
-	x->reinject_info = info;
-	x->reinject_error = vmread(VMCS_IDT_VECTORING_ERROR);
-	x->reinject_len = vmread(VMCS_EXIT_INSN_LEN);
+	event_from_info(info, VMCS_IDT_VECTORING_ERROR, &exit->interrupted);
+	exit->interrupted_valid = true;
+}
+
+/* MOV to/from CR8 (SDM table 28-3: CR number in bits 3:0, access type in
+ * 5:4, the register in 11:8). */
+static void decode_cr_access(u64 qual, struct exit_cr *cr)
+{
+	cr->cr = qual & 15;
+	cr->write = ((qual >> 4) & 3) == 0;
+	cr->gpr = (qual >> 8) & 15;
 }
 
 void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
@@ -123,10 +175,12 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		exit->next_rip_valid = true;
 		if (exit->reason == EXIT_IO)
 			decode_io(vmread(VMCS_EXIT_QUALIFICATION), &exit->io);
+		else if (exit->reason == EXIT_CR_ACCESS)
+			decode_cr_access(vmread(VMCS_EXIT_QUALIFICATION), &exit->cr);
 		else if (exit->reason == EXIT_MSR_READ || exit->reason == EXIT_MSR_WRITE)
 			exit->msr = (u32)v->regs.rcx;
 	} else {
-		decode_other(basic, exit);
+		decode_other(v, basic, exit);
 	}
-	save_interrupted_event(vmx_vcpu(v), exit);
+	decode_interrupted(exit);
 }

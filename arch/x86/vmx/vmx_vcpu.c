@@ -2,6 +2,7 @@
  * host state of this CPU), a VPID each, entry and exit. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
+#include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/percpu.h"
@@ -14,7 +15,9 @@
 #define VPID_MAX 4096
 #define DEFAULT_PAT 0x0007040600070406ULL
 #define MSR_PAT 0x277
+#define EXCEPTION_DB BIT(1)
 #define EXCEPTION_UD BIT(6)
+#define EXCEPTION_AC BIT(17)
 #define AR_UNUSABLE BIT(16)
 #define INTERRUPTIBILITY_STI_MOVSS 3
 #define SEG_ATTR_P BIT(7)
@@ -116,7 +119,10 @@ static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 	vmwrite(VMCS_PROC_CTLS2, vmx_cpu.proc2 & ~(x->vpid ? 0 : PROC2_VPID));
 	vmwrite(VMCS_EXIT_CTLS, vmx_cpu.exit);
 	vmwrite(VMCS_ENTRY_CTLS, vmx_cpu.entry);
-	vmwrite(VMCS_EXCEPTION_BITMAP, EXCEPTION_UD); /* VMMCALL is #UD on Intel */
+	/* #UD: VMMCALL is #UD on Intel. #DB and #AC: a guest can make their
+	 * delivery fault again forever inside the CPU (XSA-156), so each goes
+	 * through an exit and is reflected. */
+	vmwrite(VMCS_EXCEPTION_BITMAP, EXCEPTION_UD | EXCEPTION_DB | EXCEPTION_AC);
 	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
 	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
@@ -295,34 +301,28 @@ u8 vmx_guest_cpl(struct vcpu *v)
 	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
 }
 
+/* Software events need the instruction length: the CPU pushes the RIP
+ * after the instruction. */
 void vmx_inject_event(struct vcpu *v, const struct event *e)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
-
-	vmcs_load(x);
+	vmcs_load(vmx_vcpu(v));
 	vmwrite(VMCS_ENTRY_INTR_INFO, e->vector | ((u32)e->type << 8) | INTR_INFO_VALID |
 				      (e->has_error ? INTR_INFO_ERROR_VALID : 0));
 	if (e->has_error)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, e->error);
-	x->injecting = true;
+	if (e->type >= EVENT_SOFTWARE_INT)
+		vmwrite(VMCS_ENTRY_INSN_LEN, e->insn_len);
 }
 
-/* An event whose delivery the last exit interrupted is delivered again,
- * unless the core queued one of its own. */
-static void prepare_events(struct vcpu *v, struct vmx_vcpu *x)
+/* Blocking by STI or MOV SS covers one instruction: gone once the core
+ * stepped over the exiting one. */
+static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 {
 	if (x->launched && v->regs.rip != x->exit_rip) {
 		u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)INTERRUPTIBILITY_STI_MOVSS);
 	}
-	if (!x->injecting && (x->reinject_info & INTR_INFO_VALID)) {
-		vmwrite(VMCS_ENTRY_INTR_INFO, x->reinject_info);
-		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, x->reinject_error);
-		vmwrite(VMCS_ENTRY_INSN_LEN, x->reinject_len);
-	}
-	x->injecting = false;
-	x->reinject_info = 0;
 }
 
 static void write_cr2(u64 v)
@@ -336,7 +336,8 @@ void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	int failed;
 
 	vmcs_load(x);
-	prepare_events(v, x);
+	guest_state_load(v);
+	prepare_interruptibility(v, x);
 	vmwrite(VMCS_GUEST_RSP, v->regs.rsp);
 	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);

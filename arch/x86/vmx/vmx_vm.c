@@ -1,6 +1,7 @@
 /* Per-VM VMX state: EPT tables and the I/O and MSR bitmaps (every port
  * and MSR exits unless allowed). Shrinking stage-2 permissions is
  * followed by INVEPT so no vCPU keeps a stale translation. */
+#include "arch/x86/guest_state.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/stage2.h"
 #include "arch/x86/vmx/ept.h"
@@ -21,6 +22,19 @@ static void invept(struct vmx_vm *x)
 	asm volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
 }
 
+/* The MSR bitmap (SDM 25.6.9): read bitmaps for 0-0x1fff and
+ * 0xc0000000-0xc0001fff at 0 and 1 KiB, the write bitmaps at 2 and 3 KiB;
+ * a clear bit lets the access through. */
+static void msr_bitmap_allow(u8 *bitmap, u32 msr)
+{
+	u32 index = msr & 0x1fff, high = (msr >> 30) ? 1024 : 0;
+
+	if (msr > 0x1fff && msr - 0xc0000000 > 0x1fff)
+		return;
+	bitmap[high + index / 8] &= ~(1u << (index % 8));
+	bitmap[2048 + high + index / 8] &= ~(1u << (index % 8));
+}
+
 int vmx_vm_init(struct vm *vm)
 {
 	struct vmx_vm *x = pages_alloc(1);
@@ -37,6 +51,8 @@ int vmx_vm_init(struct vm *vm)
 	}
 	memset(x->io_bitmaps, 0xff, IO_BITMAP_PAGES * PAGE_SIZE);
 	memset(x->msr_bitmap, 0xff, PAGE_SIZE);
+	for (u32 i = 0; i < GUEST_DIRECT_MSR_COUNT; i++)
+		msr_bitmap_allow(x->msr_bitmap, guest_direct_msrs[i]);
 	x->eptp = ept_pointer(x->ept.root);
 	return 0;
 }

@@ -1,0 +1,217 @@
+/* Per-vCPU copies of the registers VM entry and exit do not switch. The
+ * hypervisor itself never touches the FPU/SSE/AVX registers (it is built
+ * with -mgeneral-regs-only), the debug registers or the SYSCALL MSRs, so
+ * the switch is lazy: the registers keep the values of the vCPU that ran
+ * last on this CPU until a different vCPU is about to run here. Then the
+ * old vCPU's values are saved and the new one's loaded, every component
+ * of each (XCR0 is widened to all components for the save and restore),
+ * so nothing of one vCPU survives in the registers into another. */
+#include "arch/x86/guest_state.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/page_alloc.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/xcr0.h"
+#include "hv/errno.h"
+
+#define CR4_OSFXSR BIT(9)
+#define CR4_OSXMMEXCPT BIT(10)
+#define CR4_OSXSAVE BIT(18)
+#define CPUID1_ECX_XSAVE BIT(26)
+#define FXSAVE_SIZE 512
+#define FXSAVE_FCW_INIT 0x37f
+#define FXSAVE_MXCSR_OFFSET 24
+#define MXCSR_INIT 0x1f80
+#define DR6_INIT 0xffff0ff0ULL
+
+static const u32 lazy_msrs[LAZY_MSR_COUNT] = {
+	0xc0000081, /* STAR */
+	0xc0000082, /* LSTAR */
+	0xc0000083, /* CSTAR */
+	0xc0000084, /* SFMASK */
+	0xc0000102, /* KERNEL_GS_BASE */
+};
+
+const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
+	0x174, 0x175, 0x176, /* SYSENTER_CS, _ESP, _EIP */
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000102,
+};
+
+static struct {
+	struct guest_state_policy policy;
+	bool xsave;
+	u64 xcr0_all;   /* every XCR0 component this CPU has */
+	u32 area_pages; /* one vCPU's XSAVE/FXSAVE image */
+} gs;
+
+static void xsetbv(u64 value)
+{
+	asm volatile("xsetbv" : : "c"(0), "a"((u32)value), "d"((u32)(value >> 32)));
+}
+
+void guest_state_cpu_init(const struct guest_state_policy *p)
+{
+	u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	u32 size = FXSAVE_SIZE;
+
+	gs.policy = *p;
+	gs.xsave = cpuid(1, 0).ecx & CPUID1_ECX_XSAVE;
+	if (gs.xsave) {
+		struct cpuid_regs d = cpuid(0xd, 0);
+
+		gs.xcr0_all = d.eax | (u64)d.edx << 32;
+		size = d.ecx; /* the image of every supported component */
+		cr4 |= CR4_OSXSAVE;
+	}
+	write_cr4(cr4);
+	gs.area_pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+}
+
+/* A fresh image: every component in its initial state (XSTATE_BV = 0),
+ * and the control words XRSTOR/FXRSTOR load regardless at theirs. */
+static void init_image(u8 *image)
+{
+	u16 fcw = FXSAVE_FCW_INIT;
+	u32 mxcsr = MXCSR_INIT;
+
+	memcpy(image, &fcw, sizeof(fcw));
+	memcpy(image + FXSAVE_MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
+}
+
+int guest_state_alloc(struct vcpu *v)
+{
+	v->lazy.xsave = pages_alloc(gs.area_pages);
+	if (!v->lazy.xsave)
+		return -ENOMEM;
+	init_image(v->lazy.xsave);
+	v->lazy.dr6 = DR6_INIT;
+	v->xcr0 = XCR0_X87;
+	return 0;
+}
+
+void guest_state_free(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+
+	if (pc->lazy_owner == v)
+		pc->lazy_owner = NULL;
+	pages_free(v->lazy.xsave, gs.area_pages);
+	v->lazy.xsave = NULL;
+}
+
+static void save_extended(struct vcpu *v)
+{
+	void *image = v->lazy.xsave;
+
+	if (!gs.xsave) {
+		asm volatile("fxsave64 (%0)" : : "r"(image) : "memory");
+		return;
+	}
+	xsetbv(gs.xcr0_all);
+	asm volatile("xsave64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
+		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
+}
+
+/* With XCR0 widened, components the image does not hold are initialized,
+ * so none of the previous vCPU's values survive. */
+static void load_extended(struct vcpu *v)
+{
+	const void *image = v->lazy.xsave;
+
+	if (!gs.xsave) {
+		asm volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
+		return;
+	}
+	xsetbv(gs.xcr0_all);
+	asm volatile("xrstor64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
+		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
+	xsetbv(v->xcr0);
+}
+
+#define DR_ACCESSORS(n)                                                      \
+	static u64 read_dr##n(void)                                          \
+	{                                                                    \
+		u64 x;                                                       \
+		asm volatile("mov %%dr" #n ", %0" : "=r"(x));                \
+		return x;                                                    \
+	}                                                                    \
+	static void write_dr##n(u64 x)                                       \
+	{                                                                    \
+		asm volatile("mov %0, %%dr" #n : : "r"(x));                  \
+	}
+DR_ACCESSORS(0)
+DR_ACCESSORS(1)
+DR_ACCESSORS(2)
+DR_ACCESSORS(3)
+DR_ACCESSORS(6)
+
+static void save_debug(struct vcpu *v)
+{
+	v->lazy.dr[0] = read_dr0();
+	v->lazy.dr[1] = read_dr1();
+	v->lazy.dr[2] = read_dr2();
+	v->lazy.dr[3] = read_dr3();
+	if (gs.policy.dr6)
+		v->lazy.dr6 = read_dr6();
+}
+
+static void load_debug(struct vcpu *v)
+{
+	write_dr0(v->lazy.dr[0]);
+	write_dr1(v->lazy.dr[1]);
+	write_dr2(v->lazy.dr[2]);
+	write_dr3(v->lazy.dr[3]);
+	if (gs.policy.dr6)
+		write_dr6(v->lazy.dr6);
+}
+
+static void save_msrs(struct vcpu *v)
+{
+	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++)
+		v->lazy.msr[i] = rdmsr(lazy_msrs[i]);
+}
+
+static void load_msrs(struct vcpu *v)
+{
+	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++)
+		wrmsr(lazy_msrs[i], v->lazy.msr[i]);
+}
+
+void guest_state_load(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+	struct vcpu *old = pc->lazy_owner;
+
+	if (old == v)
+		return;
+	if (old) {
+		save_extended(old);
+		save_debug(old);
+		save_msrs(old);
+	}
+	load_extended(v);
+	load_debug(v);
+	load_msrs(v);
+	pc->lazy_owner = v;
+}
+
+#define DR6_TRAP_BITS 0xfULL /* B0-B3: cleared by each #DB, then set */
+#define DR6_STICKY_BITS (BIT(13) | BIT(14)) /* BD, BS */
+
+void guest_state_debug_trap(struct vcpu *v, u64 dr6_bits)
+{
+	u64 dr6 = (read_dr6() & ~DR6_TRAP_BITS) |
+		  (dr6_bits & (DR6_TRAP_BITS | DR6_STICKY_BITS));
+
+	(void)v; /* its DR6 is the one in the CPU */
+	write_dr6(dr6);
+}
+
+bool guest_state_set_xcr0(struct vcpu *v, u64 value, u64 allowed)
+{
+	if (!gs.xsave || !xcr0_valid(value, allowed & gs.xcr0_all))
+		return false;
+	v->xcr0 = value;
+	if (this_cpu()->lazy_owner == v)
+		xsetbv(value);
+	return true;
+}

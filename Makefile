@@ -39,6 +39,7 @@ GUEST_EXTRA := bench
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
 	$(BUILD)/guests/mbhello.elf \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
+	$(BUILD)/guests/leak.elf \
 	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf)
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
@@ -174,6 +175,15 @@ $(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(GUEST_CORE_OBJS) linker/guest.ld
 	@echo "  LD    $@"
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		-T linker/guest.ld -o $@ $(MGMT_OBJS) $(GUEST_CORE_OBJS)
+
+# The isolation test: VM 0's side in C, the register routines and the
+# child's program in one position-independent assembly block.
+$(BUILD)/guests/leak.elf: $(BUILD)/guest/guests/leak/leak.c.o \
+		$(BUILD)/guest/guests/leak/leak_state.S.o $(GUEST_LIB_OBJS) linker/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/guest.ld -o $@ $(filter %.o,$^)
 
 $(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)

@@ -98,6 +98,16 @@ void guest_state_free(struct vcpu *v)
 	v->lazy.xsave = NULL;
 }
 
+static u64 xgetbv(void)
+{
+	u32 lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (u64)hi << 32 | lo;
+}
+
+/* XCR0 is read back too: a CPU that does not intercept XSETBV (QEMU 7.2's
+ * SVM) lets the guest change it behind the hypervisor's back. */
 static void save_extended(struct vcpu *v)
 {
 	void *image = v->lazy.xsave;
@@ -106,6 +116,7 @@ static void save_extended(struct vcpu *v)
 		asm volatile("fxsave64 (%0)" : : "r"(image) : "memory");
 		return;
 	}
+	v->xcr0 = xgetbv();
 	xsetbv(gs.xcr0_all);
 	asm volatile("xsave64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
 		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");

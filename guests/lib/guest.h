@@ -57,5 +57,7 @@ int ud2_vector(void);
 /* WRMSR/RDMSR that return false when the instruction faulted. */
 bool wrmsr_safe(u32 msr, u64 v);
 bool rdmsr_safe(u32 msr, u64 *v);
+/* XSETBV that returns false when the instruction faulted. */
+bool xsetbv_safe(u32 xcr, u64 v);
 
 #endif

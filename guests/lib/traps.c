@@ -100,3 +100,14 @@ int ud2_vector(void)
 	asm volatile(FIXUP_ASM("ud2") : [ok] "+r"(ok) : : "memory");
 	return ok ? -1 : last_fixup_vector;
 }
+
+bool xsetbv_safe(u32 xcr, u64 v)
+{
+	int ok = 1;
+
+	asm volatile(FIXUP_ASM("xsetbv")
+		     : [ok] "+r"(ok)
+		     : "c"(xcr), "a"((u32)v), "d"((u32)(v >> 32))
+		     : "memory");
+	return ok;
+}

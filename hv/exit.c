@@ -99,9 +99,13 @@ static bool to_vmm(struct vcpu *v, u32 reason)
 static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
+	struct guest_sregs s;
+	struct cpuid_vcpu_state st;
 	struct cpuid_result c;
 
-	guest_cpuid(v->vm, (u32)r->rax, (u32)r->rcx, &c);
+	virt->get_sregs(v, &s);
+	st = (struct cpuid_vcpu_state){ .vcpu_id = v->id, .cr4 = s.cr4, .xcr0 = v->xcr0 };
+	guest_cpuid(&st, (u32)r->rax, (u32)r->rcx, &c);
 	r->rax = c.eax;
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;

@@ -3,8 +3,8 @@
  * FEATURE and statistics for VM 0. */
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
+#include "hv/console.h"
 #include "hv/hypercall.h"
-#include "hv/log.h"
 #include "hv/mem.h"
 #include "hv/string.h"
 
@@ -85,9 +85,8 @@ s64 hc_check_extension(struct hc_ctx *c)
 	return extension_value(a.extension);
 }
 
-s64 hc_console_write(struct hc_ctx *c)
+static int decode_console_write(struct hc_ctx *c, char *text, u32 *len)
 {
-	static char text[HV_CONSOLE_MAX + 1];
 	struct hv_console_write a;
 	int err = hc_copy_in(c, &a, sizeof(a), HV_CONSOLE_WRITE_SIZE_VER0);
 
@@ -97,9 +96,22 @@ s64 hc_console_write(struct hc_ctx *c)
 		return -EINVAL;
 	if (!gmem_read(&c->mem, a.buf, text, a.len))
 		return -EFAULT;
-	text[a.len] = '\0';
-	hv_printf("[%s] %s", c->vm->name, text);
-	return a.len;
+	*len = a.len;
+	return 0;
+}
+
+/* The text goes out line by line behind the caller's name, escaped
+ * (hv/console_line.h): a guest cannot pass for the hypervisor. */
+s64 hc_console_write(struct hc_ctx *c)
+{
+	static char text[HV_CONSOLE_MAX];
+	u32 len;
+	int err = decode_console_write(c, text, &len);
+
+	if (err)
+		return err;
+	console_write_guest(c->vm->id, c->vm->name, text, len);
+	return len;
 }
 
 static void add_vm_stats(struct hv_stats *s, const struct vm *vm)

@@ -45,7 +45,7 @@ static long create_child(const char *name, u32 exit_reasons, u64 tail)
 
 	memset(&a, 0, sizeof(a));
 	a.cur.size = vm_create_size();
-	a.cur.mem_size = 2ULL << 20;
+	a.cur.mem_size = CHILD_MEM_SIZE;
 	a.cur.vcpus = 1;
 	hv_strlcpy(a.cur.name, name, sizeof(a.cur.name));
 	if (ABI_CALLER >= 1)

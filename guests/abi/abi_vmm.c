@@ -41,6 +41,40 @@ static void check_eperm(u32 vm)
 	expect_out(vm, CHILD_PORT_RESULT, sizeof(CHILD_MESSAGE) - 1, "child console_write");
 }
 
+/* The child's INFO shows its own RAM and nothing of the host: one
+ * memory capability, no backend, no limits; CHECK_EXTENSION's host
+ * limits are absent for it. */
+static void check_child_info(u32 vm)
+{
+	static u8 buf[CHILD_INFO_SIZE] __attribute__((aligned(8)));
+	u64 gpa = HV_CHILD_CODE + (u64)(child_info_buf - child_code_start);
+	const struct hv_cap_memory *m;
+	u32 len;
+
+	if (!expect_out(vm, CHILD_PORT_RESULT, 0, "child info") ||
+	    !expect_out(vm, CHILD_PORT_RESULT, 0, "child check_extension(MAX_VMS)"))
+		return;
+	if (hv_vm_copy(vm, HV_COPY_FROM_VM, gpa, buf, sizeof(buf))) {
+		test_fail("cannot read the child's INFO answer");
+		return;
+	}
+	len = ((struct hv_info *)buf)->argsz;
+	m = (const void *)hv_info_find_cap(buf, sizeof(buf), HV_CAP_MEMORY);
+	CHECK(len == sizeof(struct hv_info) + sizeof(struct hv_cap_memory),
+	      "child info argsz %u: more than its memory capability", len);
+	CHECK(!hv_info_find_cap(buf, sizeof(buf), HV_CAP_BACKEND) &&
+	      !hv_info_find_cap(buf, sizeof(buf), HV_CAP_LIMITS), "host facts shown to a child");
+	if (!m) {
+		test_fail("child info without a memory capability");
+		return;
+	}
+	CHECK(m->total_bytes == CHILD_MEM_SIZE && m->free_bytes == 0,
+	      "child info: total %llu, free %llu", (unsigned long long)m->total_bytes,
+	      (unsigned long long)m->free_bytes);
+	gprintf("child: INFO shows only its own %llu MiB, free %llu\n",
+		(unsigned long long)(m->total_bytes >> 20), (unsigned long long)m->free_bytes);
+}
+
 /* IN: the child waits for our value and echoes it. */
 static void check_in(u32 vm)
 {
@@ -98,6 +132,7 @@ void run_child(u32 vm)
 		return;
 	}
 	check_eperm(vm);
+	check_child_info(vm);
 	check_in(vm);
 	check_forwarding(vm);
 	check_end(vm);

@@ -170,9 +170,9 @@ s64 hc_stats(struct hc_ctx *c)
 		return err;
 	if (vm)
 		add_vm_stats(&s, vm);
-	for (u32 id = 0; !vm && id < VM_MAX; id++)
-		if (vm_get(id))
-			add_vm_stats(&s, vm_get(id));
+	for (u32 slot = 0; !vm && slot < VM_MAX; slot++)
+		if (vm_at_slot(slot))
+			add_vm_stats(&s, vm_at_slot(slot));
 	s.vms = vm_count();
 	s.free_bytes = hv_frames.free_frames * PAGE_SIZE;
 	return hc_copy_out(c, &s, sizeof(s), 16);

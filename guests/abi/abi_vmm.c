@@ -1,6 +1,6 @@
 /* The VMM side of the ABI test: runs the child and checks each exit. */
+#include "guests/abi/abi.h"
 #include "guests/abi/abi_child.h"
-#include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 
 #ifndef ABI_CALLER
@@ -120,8 +120,6 @@ static void check_end(u32 vm)
 	CHECK(hv_vcpu_run(vm, 0, &ex, false, 0) == -HV_ESRCH, "run of a stopped VM");
 }
 
-void run_child(u32 vm);
-
 void run_child(u32 vm)
 {
 	long err;
@@ -136,4 +134,48 @@ void run_child(u32 vm)
 	check_in(vm);
 	check_forwarding(vm);
 	check_end(vm);
+}
+
+/* Every call that names a VM, naming `id`: all must get -ENOENT. */
+static void check_gone(u32 id)
+{
+	static struct hv_exit run_exit;
+	struct hv_stats st;
+	u64 v = 0;
+	u8 byte = 0;
+
+	run_exit.argsz = sizeof(run_exit);
+	CHECK(hv_vm_destroy(id) == -HV_ENOENT, "vm_destroy of a stale id");
+	CHECK(hv_vm_add_memory(id, 64 << 20, 2 << 20) == -HV_ENOENT, "vm_add_memory of a stale id");
+	CHECK(hv_vm_copy(id, HV_COPY_TO_VM, 0, &byte, 1) == -HV_ENOENT, "vm_copy to a stale id");
+	CHECK(hv_vcpu_create(id) == -HV_ENOENT, "vcpu_create in a stale id");
+	CHECK(hv_vcpu_run(id, 0, &run_exit, false, 0) == -HV_ENOENT, "vcpu_run of a stale id");
+	CHECK(hv_stats(HV_STATS_VM, id, &st) == -HV_ENOENT, "stats of a stale id");
+	CHECK(hv_feature(HV_FEATURE_EXIT_REASONS | HV_FEATURE_GET, id, &v) == -HV_ENOENT,
+	      "feature of a stale id");
+}
+
+/* A then B take the same slot one after the other: B must get a new id,
+ * and A's id must name nothing. */
+void check_stale_ids(void)
+{
+	struct hv_stats st;
+	long a = create_child("stale-a", 0, 0), b;
+
+	if (a <= 0 || hv_vm_destroy(a)) {
+		test_fail("create and destroy A: %ld", a);
+		return;
+	}
+	b = create_child("fresh-b", 0, 0);
+	if (b <= 0) {
+		test_fail("create B: %ld", b);
+		return;
+	}
+	CHECK(b != a, "B got the destroyed A's id %ld", a);
+	check_gone(a);
+	CHECK(hv_vcpu_create(b) == 0, "vcpu_create in B");
+	CHECK(hv_stats(HV_STATS_VM, b, &st) == 0, "stats of B");
+	CHECK(hv_vm_destroy(b) == 0, "destroy B");
+	check_gone(b);
+	gprintf("vm ids: A %ld destroyed, B got %ld, A's id -> -ENOENT\n", a, b);
 }

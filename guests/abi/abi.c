@@ -24,8 +24,6 @@ const char test_title[] = "ABI compatibility: current caller";
 const char test_title[] = "ABI compatibility: future caller (larger structs)";
 #endif
 
-#define VM0_RAM_END (64ULL << 20)
-
 /* A vm_create struct as each caller generation sees it. */
 struct vm_create_future {
 	struct hv_vm_create cur;

@@ -4,6 +4,8 @@
 
 #include "guests/lib/hv.h"
 
+#define VM0_RAM_END (64ULL << 20) /* this guest's RAM: the default vm0.mem */
+
 /* VM_CREATE of a CHILD_MEM_SIZE, one-vCPU child with this caller
  * generation's struct size; `tail` fills a future caller's unknown field. */
 long create_child(const char *name, u32 exit_reasons, u64 tail);

@@ -75,6 +75,23 @@ static void check_child_info(u32 vm)
 		(unsigned long long)(m->total_bytes >> 20), (unsigned long long)m->free_bytes);
 }
 
+/* An exit record whose tail is not RAM: -EFAULT, and the child has not
+ * run (its first exit would have been lost). */
+static void check_exit_record_first(u32 vm)
+{
+	struct hv_exit *edge = (void *)(VM0_RAM_END - 64);
+	struct hv_vcpu_regs r;
+	struct hv_stats st;
+
+	CHECK(hv_vcpu_run(vm, 0, edge, false, 0) == -HV_EFAULT,
+	      "exit record running off the end of RAM");
+	CHECK(hv_vcpu_get_regs(vm, 0, &r) == 0 && r.rip == HV_CHILD_CODE,
+	      "the child ran: rip 0x%llx", (unsigned long long)r.rip);
+	CHECK(hv_stats(HV_STATS_VM, vm, &st) == 0 && st.exits == 0,
+	      "the child ran: %llu exits", (unsigned long long)st.exits);
+	gprintf("child: exit record off the end of RAM -> -EFAULT, child not run\n");
+}
+
 /* IN: the child waits for our value and echoes it. */
 static void check_in(u32 vm)
 {
@@ -129,6 +146,7 @@ void run_child(u32 vm)
 		test_fail("child set-up failed");
 		return;
 	}
+	check_exit_record_first(vm);
 	check_eperm(vm);
 	check_child_info(vm);
 	check_in(vm);

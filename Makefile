@@ -159,7 +159,7 @@ abi_caller_old := 0
 abi_caller_current := 1
 abi_caller_future := 2
 $(BUILD)/guests/abi-%.elf: guests/abi/abi.c guests/abi/abi_vmm.c guests/abi/abi_child.S \
-		guests/abi/abi_child.h $(GUEST_LIB_OBJS) linker/guest.ld
+		guests/abi/abi.h guests/abi/abi_child.h $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(BUILD)/guest/abi-$* $(dir $@)
 	@echo "  CC    guests/abi ($* caller)"
 	@for f in abi abi_vmm; do $(CC) $(HV_CFLAGS) -DABI_CALLER=$(abi_caller_$*) \

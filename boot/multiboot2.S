@@ -138,22 +138,31 @@ enable_long_mode:
 	movl %eax, %cr0
 	ret
 
-/* A CPU that cannot run 64-bit code: say so on COM1 and stop. */
+/* A CPU that cannot run 64-bit code: say so on COM1 and on the 0xE9
+ * verdict channel (hv/verdict.h), and stop. */
 no_long_mode:
 	movl $no_long_mode_msg, %esi
 	call serial_puts32
+	movl $no_long_mode_verdict, %esi
+	movw $0xe9, %dx
+	call port_puts32
 	movw $0xf4, %dx
 	movl $0x12, %eax
 	outl %eax, %dx
 	movl $bochs_shutdown_msg, %esi
 	movw $0x8900, %dx
-3:	lodsb
-	testb %al, %al
-	jz 4f
-	outb %al, %dx
-	jmp 3b
+	call port_puts32
 4:	hlt
 	jmp 4b
+
+/* ESI = NUL-terminated string, DX = port: writes each byte to the port. */
+port_puts32:
+1:	lodsb
+	testb %al, %al
+	jz 2f
+	outb %al, %dx
+	jmp 1b
+2:	ret
 
 /* ESI = NUL-terminated string; polls the UART, no interrupts. */
 serial_puts32:
@@ -205,6 +214,8 @@ boot_gdt_ptr:
 
 no_long_mode_msg:
 	.asciz "\r\nhv: this CPU has no 64-bit long mode\r\nHV-RESULT: UNSUPPORTED no 64-bit long mode\r\n"
+no_long_mode_verdict:
+	.asciz "\nHV-VERDICT: UNSUPPORTED no 64-bit long mode\n"
 bochs_shutdown_msg:
 	.asciz "Shutdown"
 

@@ -12,4 +12,10 @@ static inline void debugcon_putc(char c)
 	outb(DEBUGCON_PORT, (u8)c);
 }
 
+static inline void debugcon_puts(const char *s)
+{
+	while (*s)
+		debugcon_putc(*s++);
+}
+
 #endif

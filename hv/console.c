@@ -1,12 +1,14 @@
 #include "hv/console.h"
 #include "drivers/debugcon.h"
 #include "drivers/uart16550.h"
+#include "hv/console_line.h"
 
 #define CONSOLE_UART_PORT 0x3f8
 #define CONSOLE_BAUD 115200
 
 static struct uart16550 console_uart;
 static bool debugcon_enabled;
+static struct console_line line;
 
 void console_init(void)
 {
@@ -18,15 +20,28 @@ void console_set_debugcon(bool on)
 	debugcon_enabled = on;
 }
 
+static void console_putc(char c)
+{
+	if (c == '\n')
+		uart16550_putc(&console_uart, '\r');
+	uart16550_putc(&console_uart, c);
+	if (debugcon_enabled)
+		debugcon_putc(c);
+}
+
 void console_write(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart16550_putc(&console_uart, '\r');
-		uart16550_putc(&console_uart, s[i]);
-		if (debugcon_enabled)
-			debugcon_putc(s[i]);
-	}
+	line_put_hv(&line, s, n, console_putc);
+}
+
+void console_write_guest(u32 vm, const char *name, const char *s, size_t n)
+{
+	line_put_guest(&line, vm, name, s, n, console_putc);
+}
+
+void console_begin_line(void)
+{
+	line_end(&line, console_putc);
 }
 
 void console_flush(void)

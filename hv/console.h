@@ -1,5 +1,7 @@
 /* The hypervisor console: the 16550 UART on COM1, optionally mirrored to
- * the 0xE9 debug port (Bochs and QEMU print what is written there). */
+ * the 0xE9 debug port (Bochs and QEMU print what is written there). Guest
+ * text goes through console_write_guest, which marks it as the guest's
+ * (hv/console_line.h). */
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
 
@@ -7,8 +9,14 @@
 
 void console_init(void);
 void console_set_debugcon(bool on);
-/* Writes n bytes; "\n" goes out as "\r\n" on the UART. */
+/* Writes n bytes of the hypervisor's own text; "\n" goes out as "\r\n"
+ * on the UART. An unfinished guest line is ended first. */
 void console_write(const char *s, size_t n);
+/* Writes n bytes a guest (VM id `vm`, named `name`) asked for: each line
+ * prefixed "[name] ", control and non-ASCII bytes as \xNN. */
+void console_write_guest(u32 vm, const char *name, const char *s, size_t n);
+/* Ends an unfinished line, so the next text starts one. */
+void console_begin_line(void);
 /* Returns once everything written has been sent (before power-off). */
 void console_flush(void);
 

@@ -22,9 +22,15 @@ static bool caller_write(void *ctx, u64 gpa, const void *buf, u32 len)
 	return p;
 }
 
+static bool caller_writable(void *ctx, u64 gpa, u32 len)
+{
+	return vm_gpa_ptr(ctx, gpa, len, true);
+}
+
 void hc_ctx_init_mem(struct hc_ctx *c)
 {
-	c->mem = (struct gmem){ caller_read, caller_write, c->vm };
+	c->mem = (struct gmem){ .read = caller_read, .write = caller_write,
+				.writable = caller_writable, .ctx = c->vm };
 }
 
 /* Keeps the struct for the tracer, which prints after the call. */

@@ -3,8 +3,8 @@
  * FEATURE and statistics for VM 0. */
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
+#include "hv/console.h"
 #include "hv/hypercall.h"
-#include "hv/log.h"
 #include "hv/mem.h"
 #include "hv/string.h"
 
@@ -25,11 +25,11 @@ static void fill_backend_cap(struct hv_cap_backend *b)
 	b->features = virt->features();
 }
 
-static void fill_memory_cap(struct hv_cap_memory *m)
+static void fill_memory_cap(struct hv_cap_memory *m, u64 total, u64 free)
 {
 	m->page_sizes = (1ULL << 12) | (1ULL << 21);
-	m->total_bytes = hv_frames.total_frames * PAGE_SIZE;
-	m->free_bytes = hv_frames.free_frames * PAGE_SIZE;
+	m->total_bytes = total;
+	m->free_bytes = free;
 }
 
 static void fill_limits_cap(struct hv_cap_limits *l)
@@ -38,6 +38,22 @@ static void fill_limits_cap(struct hv_cap_limits *l)
 	l->max_vcpus_per_vm = VM_MAX_VCPUS;
 	l->max_memory_regions = VM_MAX_REGIONS;
 	l->max_name_len = HV_NAME_MAX - 1;
+}
+
+/* VM 0 manages the machine: it sees the host's figures. */
+static void add_host_caps(struct cap_chain *chain)
+{
+	fill_backend_cap(cap_chain_add(chain, HV_CAP_BACKEND, 1, sizeof(struct hv_cap_backend)));
+	fill_memory_cap(cap_chain_add(chain, HV_CAP_MEMORY, 1, sizeof(struct hv_cap_memory)),
+			hv_frames.total_frames * PAGE_SIZE, hv_frames.free_frames * PAGE_SIZE);
+	fill_limits_cap(cap_chain_add(chain, HV_CAP_LIMITS, 1, sizeof(struct hv_cap_limits)));
+}
+
+/* A child sees its own RAM and nothing about the host or other VMs. */
+static void add_own_caps(struct cap_chain *chain, const struct vm *vm)
+{
+	fill_memory_cap(cap_chain_add(chain, HV_CAP_MEMORY, 1, sizeof(struct hv_cap_memory)),
+			vm->mem_size, 0);
 }
 
 s64 hc_info(struct hc_ctx *c)
@@ -50,14 +66,19 @@ s64 hc_info(struct hc_ctx *c)
 	info->abi_version = HV_ABI_VERSION;
 	info->flags = HV_INFO_FLAG_CAPS;
 	cap_chain_init(&chain, buf, sizeof(buf), sizeof(*info), &info->cap_offset);
-	fill_backend_cap(cap_chain_add(&chain, HV_CAP_BACKEND, 1, sizeof(struct hv_cap_backend)));
-	fill_memory_cap(cap_chain_add(&chain, HV_CAP_MEMORY, 1, sizeof(struct hv_cap_memory)));
-	fill_limits_cap(cap_chain_add(&chain, HV_CAP_LIMITS, 1, sizeof(struct hv_cap_limits)));
+	if (c->vm->privileged)
+		add_host_caps(&chain);
+	else
+		add_own_caps(&chain, c->vm);
 	return hc_copy_out(c, buf, chain.len, 8);
 }
 
-static s64 extension_value(u32 ext)
+/* A child has only INFO's chains: the other extensions describe the
+ * management calls and the host's limits, which are VM 0's business. */
+static s64 extension_value(u32 ext, bool privileged)
 {
+	if (!privileged)
+		return ext == HV_EXT_INFO_CAPS;
 	switch (ext) {
 	case HV_EXT_INFO_CAPS:
 	case HV_EXT_FEATURE:
@@ -82,12 +103,11 @@ s64 hc_check_extension(struct hc_ctx *c)
 		return err;
 	if (a.flags || a.reserved)
 		return -EINVAL;
-	return extension_value(a.extension);
+	return extension_value(a.extension, c->vm->privileged);
 }
 
-s64 hc_console_write(struct hc_ctx *c)
+static int decode_console_write(struct hc_ctx *c, char *text, u32 *len)
 {
-	static char text[HV_CONSOLE_MAX + 1];
 	struct hv_console_write a;
 	int err = hc_copy_in(c, &a, sizeof(a), HV_CONSOLE_WRITE_SIZE_VER0);
 
@@ -97,9 +117,22 @@ s64 hc_console_write(struct hc_ctx *c)
 		return -EINVAL;
 	if (!gmem_read(&c->mem, a.buf, text, a.len))
 		return -EFAULT;
-	text[a.len] = '\0';
-	hv_printf("[%s] %s", c->vm->name, text);
-	return a.len;
+	*len = a.len;
+	return 0;
+}
+
+/* The text goes out line by line behind the caller's name, escaped
+ * (hv/console_line.h): a guest cannot pass for the hypervisor. */
+s64 hc_console_write(struct hc_ctx *c)
+{
+	static char text[HV_CONSOLE_MAX];
+	u32 len;
+	int err = decode_console_write(c, text, &len);
+
+	if (err)
+		return err;
+	console_write_guest(c->vm->id, c->vm->name, text, len);
+	return len;
 }
 
 static void add_vm_stats(struct hv_stats *s, const struct vm *vm)
@@ -137,9 +170,9 @@ s64 hc_stats(struct hc_ctx *c)
 		return err;
 	if (vm)
 		add_vm_stats(&s, vm);
-	for (u32 id = 0; !vm && id < VM_MAX; id++)
-		if (vm_get(id))
-			add_vm_stats(&s, vm_get(id));
+	for (u32 slot = 0; !vm && slot < VM_MAX; slot++)
+		if (vm_at_slot(slot))
+			add_vm_stats(&s, vm_at_slot(slot));
 	s.vms = vm_count();
 	s.free_bytes = hv_frames.free_frames * PAGE_SIZE;
 	return hc_copy_out(c, &s, sizeof(s), 16);

@@ -116,7 +116,8 @@ s64 hc_vcpu_set_regs(struct hc_ctx *c)
 	return 0;
 }
 
-static int decode_run(struct hc_ctx *c, struct hv_vcpu_run *a, struct vcpu **v)
+static int decode_run(struct hc_ctx *c, struct hv_vcpu_run *a, struct vcpu **v,
+		      u32 *exit_len)
 {
 	u32 argsz;
 	int err = hc_copy_in(c, a, sizeof(*a), HV_VCPU_RUN_SIZE_VER0);
@@ -131,7 +132,12 @@ static int decode_run(struct hc_ctx *c, struct hv_vcpu_run *a, struct vcpu **v)
 		return -ESRCH;
 	if (read_argsz(&c->mem, a->exit, &argsz))
 		return -EFAULT;
-	return argsz < HV_EXIT_MIN_SIZE ? -EINVAL : 0;
+	if (argsz < HV_EXIT_MIN_SIZE)
+		return -EINVAL;
+	/* All of the record that will be written, before the child runs:
+	 * an exit must never be lost to a bad buffer. */
+	*exit_len = MIN(argsz, (u32)sizeof(struct hv_exit));
+	return gmem_writable(&c->mem, a->exit, *exit_len) ? 0 : -EFAULT;
 }
 
 s64 hc_vcpu_run(struct hc_ctx *c)
@@ -139,11 +145,13 @@ s64 hc_vcpu_run(struct hc_ctx *c)
 	static struct hv_exit out;
 	struct hv_vcpu_run a;
 	struct vcpu *v;
-	int err = decode_run(c, &a, &v);
+	u32 exit_len;
+	int err = decode_run(c, &a, &v, &exit_len);
 
 	if (err)
 		return err;
 	vcpu_run_for_vmm(v, a.flags & HV_RUN_COMPLETE, a.complete_value, &out);
-	err = copy_struct_out(&c->mem, a.exit, &out, sizeof(out), HV_EXIT_MIN_SIZE);
-	return err ? err : (s64)out.reason;
+	out.argsz = sizeof(out);
+	gmem_write(&c->mem, a.exit, &out, exit_len); /* checked by decode_run */
+	return out.reason;
 }

@@ -19,7 +19,7 @@ static bool name_valid(const char *name)
 static bool name_taken(const char *name)
 {
 	for (u32 i = 0; i < VM_MAX; i++) {
-		struct vm *vm = vm_get(i);
+		struct vm *vm = vm_at_slot(i);
 
 		if (vm && !strcmp(vm->name, name))
 			return true;

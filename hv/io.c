@@ -18,7 +18,7 @@ static u8 scratch[VM_MAX][HV_PORT_SCRATCH_SIZE];
 
 void io_reset(struct vm *vm)
 {
-	memset(scratch[vm->id], 0, HV_PORT_SCRATCH_SIZE);
+	memset(scratch[vm_slot(vm)], 0, HV_PORT_SCRATCH_SIZE);
 }
 
 static bool is_scratch(u16 port, u8 size)
@@ -32,7 +32,7 @@ static u32 port_read(struct vm *vm, u16 port, u8 size)
 	u32 v = 0;
 
 	if (is_scratch(port, size)) {
-		memcpy(&v, &scratch[vm->id][port - HV_PORT_SCRATCH], size);
+		memcpy(&v, &scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], size);
 		return v;
 	}
 	vm->stats.io_unclaimed_reads++;
@@ -49,7 +49,7 @@ static bool port_write(struct vm *vm, u16 port, u8 size, u32 v)
 		return false;
 	}
 	if (is_scratch(port, size)) {
-		memcpy(&scratch[vm->id][port - HV_PORT_SCRATCH], &v, size);
+		memcpy(&scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], &v, size);
 		return true;
 	}
 	vm->stats.io_ignored_writes++;

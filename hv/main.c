@@ -210,8 +210,8 @@ static void corrupt_entry_state(struct vcpu *v)
 /* VM 0's children cannot outlive their VMM. */
 static void destroy_children(struct vm *vm0)
 {
-	for (u32 id = 0; id < VM_MAX; id++) {
-		struct vm *vm = vm_get(id);
+	for (u32 slot = 0; slot < VM_MAX; slot++) {
+		struct vm *vm = vm_at_slot(slot);
 
 		if (vm && vm != vm0) {
 			log_info("hv: destroying vm %s, left behind by vm0", vm->name);

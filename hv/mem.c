@@ -89,18 +89,54 @@ static void report_memory(const struct boot_info *bi, u32 nmap, u32 nholes,
 			 bi->memmap_dropped);
 }
 
+static void log_usable_ram(u32 nmap)
+{
+	for (u32 i = 0; i < nmap; i++)
+		if (normalized[i].type == MEM_USABLE)
+			log_err("boot:   usable RAM 0x%llx-0x%llx",
+				(unsigned long long)normalized[i].base,
+				(unsigned long long)(normalized[i].base + normalized[i].length));
+}
+
+/* A module the loader placed where it cannot be (ending before it
+ * starts, over the hypervisor, outside RAM) ends the run, naming it: the
+ * boot configuration is broken, and running on would read or hand out
+ * memory that is not what it claims to be. */
+static void refuse_bad_modules(const struct boot_info *bi, u32 nmap)
+{
+	for (u32 i = 0; i < bi->module_count; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		const char *why = memmap_module_problem(m, normalized, nmap,
+							(u64)_image_start,
+							(u64)_image_end);
+
+		if (!why)
+			continue;
+		log_err("boot: module %u '%s' at 0x%llx-0x%llx refused: %s "
+			"(hypervisor image 0x%llx-0x%llx)", i, m->string,
+			(unsigned long long)m->start, (unsigned long long)m->end, why,
+			(unsigned long long)(u64)_image_start,
+			(unsigned long long)(u64)_image_end);
+		log_usable_ram(nmap);
+		hv_finish(VERDICT_FAIL, "boot module %u '%s' refused: %s", i,
+			  m->string, why);
+	}
+}
+
 u64 mem_init(const struct boot_info *bi)
 {
 	struct mem_hole holes[MEM_HOLES_MAX];
 	u32 nholes = collect_holes(bi, holes);
 	int nmap = memmap_normalize(bi->memmap, bi->memmap_count, normalized,
 				    MEM_RANGES_MAX);
-	int nfree = nmap > 0 ? memmap_usable_minus(normalized, nmap, holes,
-						   nholes, free_ranges,
-						   MEM_RANGES_MAX) : nmap;
+	int nfree;
 	u64 lo, hi, *bitmap;
 	size_t bytes;
 
+	if (nmap > 0)
+		refuse_bad_modules(bi, (u32)nmap);
+	nfree = nmap > 0 ? memmap_usable_minus(normalized, nmap, holes, nholes,
+					       free_ranges, MEM_RANGES_MAX) : nmap;
 	if (nfree <= 0)
 		hv_finish(VERDICT_FAIL, "mem: no usable memory in the %s map",
 			  memmap_source_name(bi->memmap_source));

@@ -263,6 +263,33 @@ u64 memmap_total(const struct mem_range *map, u32 n, u32 type)
 	return sum;
 }
 
+/* [start, end) lies inside one range of `type` (a normalized map merges
+ * adjacent ranges of one type, so one range is enough). */
+static bool memmap_covers(const struct mem_range *map, u32 n, u64 start,
+			  u64 end, u32 type)
+{
+	for (u32 i = 0; i < n; i++)
+		if (map[i].type == type && start >= map[i].base &&
+		    end - map[i].base <= map[i].length)
+			return true;
+	return false;
+}
+
+const char *memmap_module_problem(const struct boot_module *m,
+				  const struct mem_range *map, u32 n,
+				  u64 image_start, u64 image_end)
+{
+	if (m->end < m->start)
+		return "it ends before it starts";
+	if (m->end == m->start)
+		return NULL;
+	if (m->start < image_end && image_start < m->end)
+		return "it overlaps the hypervisor image";
+	if (!memmap_covers(map, n, m->start, m->end, MEM_USABLE))
+		return "it is not in usable RAM";
+	return NULL;
+}
+
 const char *mem_type_name(u32 type)
 {
 	switch (type) {

@@ -32,6 +32,14 @@ int memmap_usable_minus(const struct mem_range *map, u32 n,
 			struct mem_range *out, u32 out_max);
 
 u64 memmap_total(const struct mem_range *map, u32 n, u32 type);
+
+/* Why the boot module m cannot be used, or NULL when it can. A module
+ * must not end before it starts, must not overlap the hypervisor image
+ * [image_start, image_end), and must lie in usable RAM of the normalized
+ * map. An empty module (end == start) is not checked further. */
+const char *memmap_module_problem(const struct boot_module *m,
+				  const struct mem_range *map, u32 n,
+				  u64 image_start, u64 image_end);
 const char *mem_type_name(u32 type);
 
 #endif

@@ -63,6 +63,21 @@ bool gmem_write(const struct gmem *m, u64 gpa, const void *buf, u64 len)
 	return true;
 }
 
+bool gmem_writable(const struct gmem *m, u64 gpa, u64 len)
+{
+	if (range_wraps(gpa, len))
+		return false;
+	while (len) {
+		u32 n = page_chunk(gpa, len);
+
+		if (!m->writable(m->ctx, gpa, n))
+			return false;
+		gpa += n;
+		len -= n;
+	}
+	return true;
+}
+
 bool all_zero(const void *p, size_t len)
 {
 	const u8 *b = p;

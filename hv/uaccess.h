@@ -8,12 +8,14 @@
 
 #include "hv/types.h"
 
-/* Access to one guest's physical memory. read/write handle at most one
- * page (never cross a 4 KiB boundary) and return false when the page is
- * not the guest's RAM. */
+/* Access to one guest's physical memory. read/write/writable handle at
+ * most one page (never cross a 4 KiB boundary) and return false when the
+ * page is not the guest's RAM (writable: RAM the guest may write);
+ * writable touches nothing. */
 struct gmem {
 	bool (*read)(void *ctx, u64 gpa, void *buf, u32 len);
 	bool (*write)(void *ctx, u64 gpa, const void *buf, u32 len);
+	bool (*writable)(void *ctx, u64 gpa, u32 len);
 	void *ctx;
 };
 
@@ -21,6 +23,9 @@ struct gmem {
  * that fails (a partial write may have happened before it). */
 bool gmem_read(const struct gmem *m, u64 gpa, void *buf, u64 len);
 bool gmem_write(const struct gmem *m, u64 gpa, const void *buf, u64 len);
+/* True when a gmem_write of [gpa, gpa+len) would succeed; writes nothing.
+ * Lets a call check where its answer goes before it acts. */
+bool gmem_writable(const struct gmem *m, u64 gpa, u64 len);
 
 #define COPY_IN_TAIL_MAX (64 * 1024) /* a larger "future" struct: -E2BIG */
 

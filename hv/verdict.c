@@ -1,4 +1,5 @@
 #include "hv/verdict.h"
+#include "drivers/debugcon.h"
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/log.h"
@@ -24,6 +25,20 @@ static void flatten_line(char *s)
 			*s = ' ';
 }
 
+/* The verdict again, on a channel no guest reaches: port 0xE9 exits for
+ * every VM (only VM 0's COM1 is passed through), and guest text mirrored
+ * there by debugcon=1 never starts a line (hv/console_line.h). */
+static void announce_on_debug_port(enum verdict v, const char *reason)
+{
+	debugcon_puts("\n" VERDICT_DEBUGCON_MARK);
+	debugcon_puts(verdict_words[v]);
+	if (reason[0]) {
+		debugcon_putc(' ');
+		debugcon_puts(reason);
+	}
+	debugcon_putc('\n');
+}
+
 void hv_finish(enum verdict v, const char *fmt, ...)
 {
 	char reason[160] = "";
@@ -35,8 +50,10 @@ void hv_finish(enum verdict v, const char *fmt, ...)
 		va_end(ap);
 		flatten_line(reason);
 	}
+	console_begin_line();
 	hv_printf("HV-RESULT: %s%s%s\n", verdict_words[v], reason[0] ? " " : "",
 		  reason);
 	console_flush();
+	announce_on_debug_port(v, reason);
 	arch_poweroff(verdict_codes[v]);
 }

@@ -8,16 +8,48 @@
 
 static struct vm vms[VM_MAX];
 static bool vm_slot_used[VM_MAX];
+static u32 last_vm_id; /* the id given to the latest child VM */
 
 const struct virt_ops *virt;
 
-static struct vm *vm_slot_take(void)
+u32 vm_slot(const struct vm *vm)
+{
+	return (u32)(vm - vms);
+}
+
+struct vm *vm_at_slot(u32 slot)
+{
+	return slot < VM_MAX && vm_slot_used[slot] ? &vms[slot] : NULL;
+}
+
+struct vm *vm_get(u32 id)
+{
+	for (u32 i = 0; i < VM_MAX; i++)
+		if (vm_slot_used[i] && vms[i].id == id)
+			return &vms[i];
+	return NULL;
+}
+
+/* VM 0 is 0. A child gets the id after the last one given, in
+ * 1..VM_ID_MAX, so an id stays dead once its VM is destroyed; after the
+ * wrap, ids still in use are skipped (there are fewer VMs than ids). */
+static u32 vm_id_next(bool privileged)
+{
+	if (privileged)
+		return 0;
+	do
+		last_vm_id = last_vm_id >= VM_ID_MAX ? 1 : last_vm_id + 1;
+	while (vm_get(last_vm_id));
+	return last_vm_id;
+}
+
+static struct vm *vm_slot_take(bool privileged)
 {
 	for (u32 i = 0; i < VM_MAX; i++) {
 		if (!vm_slot_used[i]) {
-			vm_slot_used[i] = true;
 			memset(&vms[i], 0, sizeof(vms[i]));
-			vms[i].id = i;
+			vms[i].id = vm_id_next(privileged);
+			vm_slot_used[i] = true;
 			return &vms[i];
 		}
 	}
@@ -97,7 +129,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 			name, (unsigned long long)mem_size, VM_MAX_REGIONS * 2);
 		return NULL;
 	}
-	vm = vm_slot_take();
+	vm = vm_slot_take(privileged);
 	if (!vm) {
 		log_err("vm %s: all %u VM slots in use", name, VM_MAX);
 		return NULL;
@@ -111,7 +143,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 		log_err("vm %s: cannot create: error %d", name, err);
 		if (vm->arch)
 			virt->vm_destroy(vm);
-		vm_slot_used[vm->id] = false;
+		vm_slot_used[vm_slot(vm)] = false;
 		return NULL;
 	}
 	return vm;
@@ -126,12 +158,7 @@ void vm_destroy(struct vm *vm)
 	vm->vcpu_count = 0;
 	vm_trim_regions(vm, 0);
 	virt->vm_destroy(vm);
-	vm_slot_used[vm->id] = false;
-}
-
-struct vm *vm_get(u32 id)
-{
-	return id < VM_MAX && vm_slot_used[id] ? &vms[id] : NULL;
+	vm_slot_used[vm_slot(vm)] = false;
 }
 
 u32 vm_count(void)

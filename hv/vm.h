@@ -12,6 +12,7 @@
 #define VM_NAME_MAX 32
 #define VM_MAX_REGIONS 64
 #define VM_CHUNK (2 * MIB) /* guest memory is allocated in 2 MiB chunks */
+#define VM_ID_MAX 0x7fffffffu /* child ids run 1..VM_ID_MAX, then wrap */
 
 struct vm_region {
 	u64 gpa;
@@ -75,7 +76,8 @@ struct vcpu {
 };
 
 struct vm {
-	u32 id;
+	u32 id; /* the ABI's VM id: 0 for VM 0, never reused for a child
+		 * until the ids wrap (not the slot: see vm_slot) */
 	char name[VM_NAME_MAX];
 	bool privileged; /* VM 0: may call the management hypercalls */
 	enum vm_state state;
@@ -103,6 +105,10 @@ struct vcpu *vm_vcpu_create(struct vm *vm);
 
 /* The live VM with this id, or NULL. */
 struct vm *vm_get(u32 id);
+/* VMs live in VM_MAX slots: vm_slot is a VM's index there (for per-VM
+ * arrays), vm_at_slot the live VM in a slot or NULL (to visit them all). */
+u32 vm_slot(const struct vm *vm);
+struct vm *vm_at_slot(u32 slot);
 u32 vm_count(void);
 
 /* Adds zeroed RAM at [gpa, gpa+len) (2 MiB aligned, not overlapping RAM

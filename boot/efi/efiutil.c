@@ -3,8 +3,10 @@
  * the pages taken (so a failed start gives them back), and reading files
  * from the partition hv.efi came from. */
 #include "boot/efi/loader.h"
+#include "drivers/debugcon.h"
 #include "hv/printf.h"
 #include "hv/string.h"
+#include "hv/verdict.h"
 
 EFI_SYSTEM_TABLE *efi_st;
 EFI_BOOT_SERVICES *efi_bs;
@@ -116,6 +118,13 @@ static void wait_for_reader(void)
 		efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key);
 }
 
+void announce_failure(const char *what)
+{
+	debugcon_puts("\n" VERDICT_DEBUGCON_MARK "FAIL hv.efi: ");
+	debugcon_puts(what);
+	debugcon_putc('\n');
+}
+
 EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 {
 	va_list ap;
@@ -125,6 +134,7 @@ EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 	con_vprintf(fmt, ap);
 	va_end(ap);
 	con_printf("\nHV-RESULT: FAIL hv.efi: %s\n", what);
+	announce_failure(what);
 	wait_for_reader();
 	pages_free_all();
 	return EFI_ERROR(status) ? status : EFI_LOAD_ERROR;

@@ -231,6 +231,7 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 	 * console is best effort. */
 	con_printf("hv.efi: error: ExitBootServices failed: %s\n"
 		   "HV-RESULT: FAIL hv.efi: ExitBootServices failed\n", efi_status_name(s));
+	announce_failure("ExitBootServices failed");
 	return EFI_ERROR(s) ? s : EFI_LOAD_ERROR;
 }
 

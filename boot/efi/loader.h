@@ -29,6 +29,10 @@ const char *efi_status_name(EFI_STATUS s);
 EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 	__printf(3, 4);
 
+/* Writes "HV-VERDICT: FAIL hv.efi: <what>" to port 0xE9, the channel test
+ * runners take the verdict from (hv/verdict.h); fail() does it. */
+void announce_failure(const char *what);
+
 /* AllocatePages, remembered so fail() can give them back. */
 EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, u64 pages,
 		       u64 *addr);

@@ -7,8 +7,8 @@
  * Each build checks the size rules, argsz and capability chains,
  * CHECK_EXTENSION and FEATURE, then acts as the VMM of an unprivileged
  * child VM (abi_child.S) that must get -EPERM for every management call. */
+#include "guests/abi/abi.h"
 #include "guests/abi/abi_child.h"
-#include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 #include "hv/string.h"
 
@@ -24,8 +24,6 @@ const char test_title[] = "ABI compatibility: current caller";
 const char test_title[] = "ABI compatibility: future caller (larger structs)";
 #endif
 
-#define VM0_RAM_END (64ULL << 20)
-
 /* A vm_create struct as each caller generation sees it. */
 struct vm_create_future {
 	struct hv_vm_create cur;
@@ -39,13 +37,13 @@ static u32 vm_create_size(void)
 	       ABI_CALLER == 1 ? HV_VM_CREATE_SIZE_VER1 : sizeof(struct vm_create_future);
 }
 
-static long create_child(const char *name, u32 exit_reasons, u64 tail)
+long create_child(const char *name, u32 exit_reasons, u64 tail)
 {
 	static struct vm_create_future a;
 
 	memset(&a, 0, sizeof(a));
 	a.cur.size = vm_create_size();
-	a.cur.mem_size = 2ULL << 20;
+	a.cur.mem_size = CHILD_MEM_SIZE;
 	a.cur.vcpus = 1;
 	hv_strlcpy(a.cur.name, name, sizeof(a.cur.name));
 	if (ABI_CALLER >= 1)
@@ -149,8 +147,6 @@ static void check_future_tail(void)
 	gprintf("future caller: non-zero tail -> -E2BIG, size written back %u\n", a.cur.size);
 }
 
-void run_child(u32 vm);
-
 void test_main(void)
 {
 	struct hv_stats before, after;
@@ -170,6 +166,7 @@ void test_main(void)
 	check_feature(vm);
 	run_child(vm);
 	CHECK(hv_vm_destroy(vm) == 0, "destroy");
+	check_stale_ids();
 	hv_stats(0, 0, &after);
 	CHECK(after.free_bytes == before.free_bytes && after.vms == before.vms,
 	      "free memory %llu -> %llu after destroy", (unsigned long long)before.free_bytes,

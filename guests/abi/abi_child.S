@@ -4,7 +4,7 @@
 
 	.section .rodata.child, "a"
 	.code64
-	.globl child_code_start, child_code_end
+	.globl child_code_start, child_code_end, child_info_buf
 child_code_start:
 	movl $3, %ebx			/* every management call must be -EPERM */
 1:	cmpl $4, %ebx			/* 4 is console_write: allowed */
@@ -28,6 +28,16 @@ child_code_start:
 	vmcall
 	outl %eax, $CHILD_PORT_RESULT
 
+	leaq child_info_buf(%rip), %rdi	/* info: the child's own figures */
+	movl $1, %eax
+	vmcall
+	outl %eax, $CHILD_PORT_RESULT
+
+	leaq max_vms(%rip), %rdi	/* check_extension(MAX_VMS): not a child's */
+	movl $2, %eax
+	vmcall
+	outl %eax, $CHILD_PORT_RESULT
+
 	inl $CHILD_PORT_IN, %eax	/* the VMM supplies the value */
 	outl %eax, $CHILD_PORT_ECHO
 
@@ -47,7 +57,13 @@ console:
 	.long 24, 0, message_end - message, 0
 console_buf:
 	.quad 0
+max_vms:
+	.long 16, 0, 3, 0
 message:
 	.ascii CHILD_MESSAGE
 message_end:
+	.balign 8
+child_info_buf:
+	.long CHILD_INFO_SIZE		/* argsz */
+	.skip CHILD_INFO_SIZE - 4
 child_code_end:

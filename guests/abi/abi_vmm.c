@@ -1,6 +1,6 @@
 /* The VMM side of the ABI test: runs the child and checks each exit. */
+#include "guests/abi/abi.h"
 #include "guests/abi/abi_child.h"
-#include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 
 #ifndef ABI_CALLER
@@ -39,6 +39,57 @@ static void check_eperm(u32 vm)
 	gprintf("child: every management call -> -EPERM\n");
 	expect_out(vm, CHILD_PORT_RESULT, HV_ABI_VERSION, "child abi_version");
 	expect_out(vm, CHILD_PORT_RESULT, sizeof(CHILD_MESSAGE) - 1, "child console_write");
+}
+
+/* The child's INFO shows its own RAM and nothing of the host: one
+ * memory capability, no backend, no limits; CHECK_EXTENSION's host
+ * limits are absent for it. */
+static void check_child_info(u32 vm)
+{
+	static u8 buf[CHILD_INFO_SIZE] __attribute__((aligned(8)));
+	u64 gpa = HV_CHILD_CODE + (u64)(child_info_buf - child_code_start);
+	const struct hv_cap_memory *m;
+	u32 len;
+
+	if (!expect_out(vm, CHILD_PORT_RESULT, 0, "child info") ||
+	    !expect_out(vm, CHILD_PORT_RESULT, 0, "child check_extension(MAX_VMS)"))
+		return;
+	if (hv_vm_copy(vm, HV_COPY_FROM_VM, gpa, buf, sizeof(buf))) {
+		test_fail("cannot read the child's INFO answer");
+		return;
+	}
+	len = ((struct hv_info *)buf)->argsz;
+	m = (const void *)hv_info_find_cap(buf, sizeof(buf), HV_CAP_MEMORY);
+	CHECK(len == sizeof(struct hv_info) + sizeof(struct hv_cap_memory),
+	      "child info argsz %u: more than its memory capability", len);
+	CHECK(!hv_info_find_cap(buf, sizeof(buf), HV_CAP_BACKEND) &&
+	      !hv_info_find_cap(buf, sizeof(buf), HV_CAP_LIMITS), "host facts shown to a child");
+	if (!m) {
+		test_fail("child info without a memory capability");
+		return;
+	}
+	CHECK(m->total_bytes == CHILD_MEM_SIZE && m->free_bytes == 0,
+	      "child info: total %llu, free %llu", (unsigned long long)m->total_bytes,
+	      (unsigned long long)m->free_bytes);
+	gprintf("child: INFO shows only its own %llu MiB, free %llu\n",
+		(unsigned long long)(m->total_bytes >> 20), (unsigned long long)m->free_bytes);
+}
+
+/* An exit record whose tail is not RAM: -EFAULT, and the child has not
+ * run (its first exit would have been lost). */
+static void check_exit_record_first(u32 vm)
+{
+	struct hv_exit *edge = (void *)(VM0_RAM_END - 64);
+	struct hv_vcpu_regs r;
+	struct hv_stats st;
+
+	CHECK(hv_vcpu_run(vm, 0, edge, false, 0) == -HV_EFAULT,
+	      "exit record running off the end of RAM");
+	CHECK(hv_vcpu_get_regs(vm, 0, &r) == 0 && r.rip == HV_CHILD_CODE,
+	      "the child ran: rip 0x%llx", (unsigned long long)r.rip);
+	CHECK(hv_stats(HV_STATS_VM, vm, &st) == 0 && st.exits == 0,
+	      "the child ran: %llu exits", (unsigned long long)st.exits);
+	gprintf("child: exit record off the end of RAM -> -EFAULT, child not run\n");
 }
 
 /* IN: the child waits for our value and echoes it. */
@@ -86,8 +137,6 @@ static void check_end(u32 vm)
 	CHECK(hv_vcpu_run(vm, 0, &ex, false, 0) == -HV_ESRCH, "run of a stopped VM");
 }
 
-void run_child(u32 vm);
-
 void run_child(u32 vm)
 {
 	long err;
@@ -97,8 +146,54 @@ void run_child(u32 vm)
 		test_fail("child set-up failed");
 		return;
 	}
+	check_exit_record_first(vm);
 	check_eperm(vm);
+	check_child_info(vm);
 	check_in(vm);
 	check_forwarding(vm);
 	check_end(vm);
+}
+
+/* Every call that names a VM, naming `id`: all must get -ENOENT. */
+static void check_gone(u32 id)
+{
+	static struct hv_exit run_exit;
+	struct hv_stats st;
+	u64 v = 0;
+	u8 byte = 0;
+
+	run_exit.argsz = sizeof(run_exit);
+	CHECK(hv_vm_destroy(id) == -HV_ENOENT, "vm_destroy of a stale id");
+	CHECK(hv_vm_add_memory(id, 64 << 20, 2 << 20) == -HV_ENOENT, "vm_add_memory of a stale id");
+	CHECK(hv_vm_copy(id, HV_COPY_TO_VM, 0, &byte, 1) == -HV_ENOENT, "vm_copy to a stale id");
+	CHECK(hv_vcpu_create(id) == -HV_ENOENT, "vcpu_create in a stale id");
+	CHECK(hv_vcpu_run(id, 0, &run_exit, false, 0) == -HV_ENOENT, "vcpu_run of a stale id");
+	CHECK(hv_stats(HV_STATS_VM, id, &st) == -HV_ENOENT, "stats of a stale id");
+	CHECK(hv_feature(HV_FEATURE_EXIT_REASONS | HV_FEATURE_GET, id, &v) == -HV_ENOENT,
+	      "feature of a stale id");
+}
+
+/* A then B take the same slot one after the other: B must get a new id,
+ * and A's id must name nothing. */
+void check_stale_ids(void)
+{
+	struct hv_stats st;
+	long a = create_child("stale-a", 0, 0), b;
+
+	if (a <= 0 || hv_vm_destroy(a)) {
+		test_fail("create and destroy A: %ld", a);
+		return;
+	}
+	b = create_child("fresh-b", 0, 0);
+	if (b <= 0) {
+		test_fail("create B: %ld", b);
+		return;
+	}
+	CHECK(b != a, "B got the destroyed A's id %ld", a);
+	check_gone(a);
+	CHECK(hv_vcpu_create(b) == 0, "vcpu_create in B");
+	CHECK(hv_stats(HV_STATS_VM, b, &st) == 0, "stats of B");
+	CHECK(hv_vm_destroy(b) == 0, "destroy B");
+	check_gone(b);
+	gprintf("vm ids: A %ld destroyed, B got %ld, A's id -> -ENOENT\n", a, b);
 }

@@ -133,7 +133,6 @@ const struct hv_cap_header *hv_info_find_cap(const void *info, u32 len, u16 id)
 #define CHILD_PML4 0x2000
 #define CHILD_PDPT 0x3000
 #define CHILD_PD 0x4000
-#define CHILD_CODE 0x100000
 #define CHILD_STACK 0x80000
 
 static long child_copy(u32 vm, u64 gpa, void *buf, u64 len)
@@ -172,13 +171,13 @@ long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len)
 	struct hv_vcpu_regs r;
 	long err;
 
-	if ((err = child_tables(vm)) || (err = child_copy(vm, CHILD_CODE, (void *)code, len)))
+	if ((err = child_tables(vm)) || (err = child_copy(vm, HV_CHILD_CODE, (void *)code, len)))
 		return err;
 	memset(&r, 0, sizeof(r));
 	r.flags = HV_REGS_GPRS | HV_REGS_SREGS;
 	r.vm = vm;
 	r.vcpu = vcpu;
-	r.rip = CHILD_CODE;
+	r.rip = HV_CHILD_CODE;
 	r.gprs[7] = CHILD_STACK; /* rsp */
 	r.rflags = 2;
 	r.cs = flat(0x08, 0xa9b);

@@ -33,7 +33,9 @@ long hv_info(void *buf, u32 cap);
 /* The capability with this id in an hv_info answer, or NULL. */
 const struct hv_cap_header *hv_info_find_cap(const void *info, u32 len, u16 id);
 
-/* Loads `code` at child-physical 1 MiB and makes vCPU 0 enter it in
+#define HV_CHILD_CODE 0x100000 /* where hv_child_boot_long_mode puts the code */
+
+/* Loads `code` at child-physical HV_CHILD_CODE (1 MiB) and makes vCPU 0 enter it in
  * 64-bit mode (GDT, identity page tables for 1 GiB, stack at 512 KiB).
  * Returns 0 or -errno. */
 long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len);

@@ -30,6 +30,11 @@ static bool page_ok(struct fake_mem *m, u64 gpa, u32 len)
 	return m->mapped & (1u << page);
 }
 
+static bool fake_writable(void *ctx, u64 gpa, u32 len)
+{
+	return page_ok(ctx, gpa, len);
+}
+
 static bool fake_read(void *ctx, u64 gpa, void *buf, u32 len)
 {
 	struct fake_mem *m = ctx;
@@ -91,7 +96,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static struct fake_mem mem;
 	static u8 out[1024];
-	struct gmem g = { fake_read, fake_write, &mem };
+	struct gmem g = { .read = fake_read, .write = fake_write,
+			  .writable = fake_writable, .ctx = &mem };
 	u32 known, first;
 	u64 gpa;
 

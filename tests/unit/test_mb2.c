@@ -4,6 +4,7 @@
 #include "check.h"
 #include "../../hv/printf.c"
 #include "../../boot/mb2.c"
+#include "../../hv/memmap.c"
 
 #define INFO_PHYS 0x10000ULL
 
@@ -802,6 +803,72 @@ static void mutate(struct mb2_buf *b, u32 total)
 	}
 }
 
+/* ---- modules the hypervisor must refuse (hv/memmap.c) -------------- */
+
+#define IMAGE_START 0x100000ULL
+#define IMAGE_END 0x180000ULL
+
+/* A GRUB-like block (639 KiB of RAM, 127 MiB more from 1 MiB, reserved
+ * MMIO at 0xfec00000, 1 GiB at 4 GiB) with a good module and one at
+ * [start, end); returns why the hypervisor refuses the latter, or NULL. */
+static const char *module_problem(u32 start, u32 end)
+{
+	static const struct e820 e[] = {
+		{ 0, 0x9fc00, 1 },           { 0x9fc00, 0x400, 2 },
+		{ 0x100000, 0x7f00000, 1 },  { 0xfec00000, 0x1000, 2 },
+		{ 0x100000000ULL, 0x40000000, 1 },
+	};
+	static struct mem_range norm[16];
+	int n;
+
+	b_init(&B);
+	b_string(&B, 2, "GRUB 2.06", true);
+	b_module(&B, 0x200000, 0x280000, "good");
+	b_module(&B, start, end, "crafted");
+	b_mmap(&B, e, ARRAY_SIZE(e), 24);
+	b_end(&B);
+	if (parse(&B) != MB2_OK || bi.module_count != 2)
+		return "parse failed";
+	n = memmap_normalize(bi.memmap, bi.memmap_count, norm, ARRAY_SIZE(norm));
+	if (n <= 0)
+		return "normalize failed";
+	if (memmap_module_problem(&bi.modules[0], norm, (u32)n, IMAGE_START, IMAGE_END))
+		return "the good module refused";
+	return memmap_module_problem(&bi.modules[1], norm, (u32)n, IMAGE_START, IMAGE_END);
+}
+
+TEST(module_accepted)
+{
+	CHECK(module_problem(0x300000, 0x301000) == NULL);
+	CHECK(module_problem(0x180000, 0x8000000) == NULL);  /* right after the image, to RAM's end */
+	CHECK(module_problem(0x1000, 0x9f000) == NULL);      /* below 640 KiB */
+	CHECK(module_problem(0x500000, 0x500000) == NULL);   /* empty */
+}
+
+TEST(module_ending_before_it_starts)
+{
+	CHECK_STR(module_problem(0x400000, 0x300000), "it ends before it starts");
+	CHECK_STR(module_problem(0x400001, 0x400000), "it ends before it starts");
+}
+
+TEST(module_over_the_hypervisor)
+{
+	CHECK_STR(module_problem(0x100000, 0x101000), "it overlaps the hypervisor image");
+	CHECK_STR(module_problem(0x17f000, 0x190000), "it overlaps the hypervisor image");
+	CHECK_STR(module_problem(0xf0000, 0x100001), "it overlaps the hypervisor image");
+	CHECK_STR(module_problem(0x120000, 0x130000), "it overlaps the hypervisor image");
+}
+
+TEST(module_outside_ram)
+{
+	CHECK_STR(module_problem(0x8000000, 0x8001000), "it is not in usable RAM");   /* past RAM */
+	CHECK_STR(module_problem(0x7fff000, 0x8000001), "it is not in usable RAM");   /* its end */
+	CHECK_STR(module_problem(0x9f000, 0xa0000), "it is not in usable RAM");       /* into reserved */
+	CHECK_STR(module_problem(0xfec00000, 0xfec01000), "it is not in usable RAM"); /* MMIO */
+	CHECK_STR(module_problem(0xf0000000, 0xf0001000), "it is not in usable RAM"); /* no map entry */
+	CHECK_STR(module_problem(0x90000, 0x100000), "it is not in usable RAM");   /* over the gap */
+}
+
 TEST(fuzz)
 {
 	static struct mb2_buf orig;
@@ -839,4 +906,6 @@ RUN_TESTS("mb2",
 	  T(e820_preferred_over_basic), T(basic_meminfo_only),
 	  T(strings_without_nul), T(too_many_modules), T(new_rsdp_preferred),
 	  T(framebuffer_types), T(err_buffer_handling), T(status_names),
+	  T(module_accepted), T(module_ending_before_it_starts),
+	  T(module_over_the_hypervisor), T(module_outside_ram),
 	  T(fuzz))

@@ -88,7 +88,15 @@ static bool fake_write(void *ctx, u64 gpa, const void *buf, u32 len)
 	return true;
 }
 
-static const struct gmem gm = { fake_read, fake_write, &fm };
+static bool fake_writable(void *ctx, u64 gpa, u32 len)
+{
+	CHECK(ctx == &fm);
+	check_one_page(gpa, len);
+	return fake_bytes(gpa, len);
+}
+
+static const struct gmem gm = { .read = fake_read, .write = fake_write,
+				 .writable = fake_writable, .ctx = &fm };
 
 static void reset(void)
 {
@@ -589,6 +597,22 @@ TEST(gmem_split_pages)
 	CHECK(!gmem_read(&gm, ~0ull - 2, buf, 8));
 }
 
+TEST(gmem_writable_touches_nothing)
+{
+	reset();
+	start();
+	CHECK(gmem_writable(&gm, BASE + 4000, 3 * 4096));
+	CHECK(gmem_writable(&gm, BASE, 0));
+	unmap(BASE + 2 * 4096);
+	CHECK(gmem_writable(&gm, BASE + 4000, 4096));
+	CHECK(!gmem_writable(&gm, BASE + 4000, 2 * 4096)); /* the tail is not RAM */
+	CHECK(!gmem_writable(&gm, BASE + 2 * 4096 + 8, 1));
+	CHECK(!gmem_writable(&gm, ~0ull - 2, 8));
+	CHECK_EQ(fm.nreads, 0);
+	CHECK_EQ(fm.nwrites, 0);
+	CHECK_EQ(changed_outside(BASE, 0), 0);
+}
+
 TEST(all_zero_and_flags)
 {
 	u8 b[40] = { 0 };
@@ -931,7 +955,7 @@ RUN_TESTS("uaccess",
 	  T(in_body_unmapped), T(in_size_field_crosses_page), T(in_size_race),
 	  T(in_each_body_byte_read_once), T(in_bad_sizes_from_hypervisor),
 	  T(out_smaller), T(out_equal_and_larger), T(out_below_min),
-	  T(out_unmapped), T(read_argsz_only), T(gmem_split_pages),
+	  T(out_unmapped), T(read_argsz_only), T(gmem_split_pages), T(gmem_writable_touches_nothing),
 	  T(all_zero_and_flags), T(cap_chain_walk),
 	  T(cap_chain_alignment_padding), T(cap_chain_too_big),
 	  T(cap_chain_to_guest), T(in_random_vs_reference))

@@ -251,7 +251,7 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 		return -EOPNOTSUPP;
 	}
 	vmcs_load(x);
-	for (enum vmcs_seg i = SEG_ES; i <= SEG_TR; i++)
+	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
 		write_segment(i, sregs_segment((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
 	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
@@ -273,7 +273,7 @@ static u64 guest_view(u64 actual, u64 mask, u64 shadow)
 void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	vmcs_load(vmx_vcpu(v));
-	for (enum vmcs_seg i = SEG_ES; i <= SEG_TR; i++)
+	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
 		read_segment(i, sregs_segment(s, i));
 	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
 	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);

@@ -325,11 +325,6 @@ static void prepare_events(struct vcpu *v, struct vmx_vcpu *x)
 	x->reinject_info = 0;
 }
 
-static void write_cr2(u64 v)
-{
-	asm volatile("mov %0, %%cr2" : : "r"(v));
-}
-
 void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct vmx_vcpu *x = vmx_vcpu(v);

@@ -100,6 +100,10 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 		fault->address = res.fault_gpa;
 		return GUEST_NOT_RAM;
 	}
+	if (rc == -ERANGE) {
+		fault->address = gva;
+		return GUEST_NOT_CANONICAL;
+	}
 	if (rc) {
 		fault->address = gva;
 		fault->error = res.pf_error;
@@ -107,6 +111,36 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 	}
 	*gpa = res.gpa;
 	walk_cache_fill(c, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
+	return GUEST_OK;
+}
+
+/* Bytes from gva to the end of its page, at most len. */
+static u64 page_chunk(u64 gva, u64 len)
+{
+	return MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+}
+
+/* Translates every page of [gva, gva + len) and checks it is RAM,
+ * touching none of it. */
+static enum guest_access_result check_range(struct vcpu *v, const struct paging_view *pv,
+					    u64 gva, u64 len, enum walk_access access,
+					    struct guest_fault *fault)
+{
+	while (len) {
+		u64 chunk = page_chunk(gva, len);
+		enum guest_access_result r;
+		u64 gpa;
+
+		r = translate(v, pv, gva, access, &gpa, fault);
+		if (r != GUEST_OK)
+			return r;
+		if (!vm_gpa_ptr(v->vm, gpa, chunk, access == WALK_WRITE)) {
+			fault->address = gpa;
+			return GUEST_NOT_RAM;
+		}
+		gva += chunk;
+		len -= chunk;
+	}
 	return GUEST_OK;
 }
 
@@ -118,8 +152,14 @@ static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_s
 	struct paging_view pv;
 
 	paging_view(v, s, &pv);
+	if (access == WALK_WRITE) {
+		enum guest_access_result r = check_range(v, &pv, gva, len, access, fault);
+
+		if (r != GUEST_OK)
+			return r;
+	}
 	while (len) {
-		u64 chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+		u64 chunk = page_chunk(gva, len);
 		enum guest_access_result r;
 		bool ok;
 		u64 gpa;

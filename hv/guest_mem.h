@@ -10,6 +10,8 @@ enum guest_access_result {
 	GUEST_OK = 0,
 	GUEST_PAGE_FAULT,  /* the guest's own tables forbid it: inject #PF */
 	GUEST_NOT_RAM,     /* a guest-physical address outside the VM's RAM */
+	GUEST_NOT_CANONICAL, /* long mode, not canonical: the CPU raises #GP
+			      * (#SS for the stack), never #PF */
 };
 
 struct guest_fault {
@@ -18,7 +20,9 @@ struct guest_fault {
 };
 
 /* Copies len bytes from/to the guest linear address gva. `s`, when not
- * NULL, is the vCPU's current state (saves reading it again). */
+ * NULL, is the vCPU's current state (saves reading it again). A write is
+ * all or nothing: every page is translated before the first byte is
+ * stored, so a fault leaves guest memory as it was. */
 enum guest_access_result guest_read_linear_state(struct vcpu *v,
 						 const struct guest_sregs *s,
 						 u64 gva, void *dst, u64 len,

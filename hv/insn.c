@@ -1,18 +1,8 @@
 #include "hv/insn.h"
 #include "arch/x86/insn_len.h"
+#include "arch/x86/seg_addr.h"
 #include "hv/errno.h"
 #include "hv/guest_mem.h"
-
-#define SEG_ATTR_L BIT(9)
-#define SEG_ATTR_DB BIT(10)
-#define EFER_LMA BIT(10)
-
-static enum cpu_mode code_mode(const struct guest_sregs *s)
-{
-	if ((s->efer & EFER_LMA) && (s->cs.attr & SEG_ATTR_L))
-		return CPU_MODE_64;
-	return (s->cs.attr & SEG_ATTR_DB) ? CPU_MODE_32 : CPU_MODE_16;
-}
 
 /* Reads as many of the 15 bytes as are readable, page by page. */
 static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, u8 *bytes)
@@ -39,7 +29,7 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX], int *len)
 	int got;
 
 	virt->get_sregs(v, &s);
-	mode = code_mode(&s);
+	mode = seg_code_mode(&s);
 	linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s.cs.base + v->regs.rip);
 	got = fetch_bytes(v, &s, linear, bytes);
 	*len = got ? insn_length(bytes, got, mode) : -EFAULT;

@@ -30,10 +30,16 @@ enum exit_reason {
 	EXIT_UNKNOWN,
 };
 
+/* Segment registers in the CPU's own numbering: the reg field of MOV
+ * Sreg, VMX exit instruction information, SVM IOIO EXITINFO1. */
+enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_UNKNOWN = 7 };
+
 struct exit_io {
 	u16 port;
 	u8 size;      /* 1, 2 or 4 */
 	u8 addr_size; /* 2, 4 or 8 for string forms; 0 = not reported */
+	u8 seg;       /* OUTS: segment of the source (enum seg_reg); SEG_UNKNOWN
+		       * when the CPU did not report it */
 	bool in, string, rep;
 };
 

@@ -71,6 +71,11 @@ DEFINE_READ_CR(2)
 DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 
+static inline void write_cr2(u64 v)
+{
+	asm volatile("mov %0, %%cr2" : : "r"(v));
+}
+
 static inline void write_cr3(u64 v)
 {
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");

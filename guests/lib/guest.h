@@ -47,8 +47,25 @@ long hypercall_vmmcall(u64 nr, u64 arg);
 /* Exceptions: installs the IDT; an exception with no fixup reports the
  * vector and ends the test with ERROR. */
 void traps_init(void);
-/* The vector of the last exception a fixup resumed from (or -1). */
+/* The vector of the last exception a fixup resumed from (or -1), and its
+ * error code (0 for vectors without one). */
 extern volatile int last_fixup_vector;
+extern volatile u64 last_fixup_error;
+
+/* Inline assembly for one instruction that may fault: an exception at it
+ * resumes right after it with the operand %[ok] (an int, set to 1 by the
+ * caller) cleared. */
+#define FIXUP_ASM(insn)                                                      \
+	"1: " insn "\n"                                                      \
+	"2:\n"                                                               \
+	".pushsection .guest_extable, \"a\"\n"                               \
+	".balign 8\n"                                                        \
+	".quad 1b, 3f\n"                                                     \
+	".popsection\n"                                                      \
+	".pushsection .text.fixup, \"ax\"\n"                                 \
+	"3: xorl %[ok], %[ok]\n"                                             \
+	"jmp 2b\n"                                                           \
+	".popsection\n"
 
 /* Executes UD2 and returns the vector the guest received (6 when the
  * hypervisor reflects the #UD). */

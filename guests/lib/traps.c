@@ -23,6 +23,7 @@ extern const struct fixup __guest_extable_start[], __guest_extable_end[];
 
 static struct idt_gate idt[32] __attribute__((aligned(16)));
 volatile int last_fixup_vector = -1;
+volatile u64 last_fixup_error;
 
 void guest_trap(struct guest_frame *f);
 
@@ -32,6 +33,7 @@ void guest_trap(struct guest_frame *f)
 		if (x->fault_rip == f->rip) {
 			f->rip = x->resume_rip;
 			last_fixup_vector = (int)f->vector;
+			last_fixup_error = f->error;
 			return;
 		}
 	}
@@ -55,18 +57,6 @@ void traps_init(void)
 	}
 	asm volatile("lidt %0" : : "m"(idtr));
 }
-
-#define FIXUP_ASM(insn)                                                      \
-	"1: " insn "\n"                                                      \
-	"2:\n"                                                               \
-	".pushsection .guest_extable, \"a\"\n"                               \
-	".balign 8\n"                                                        \
-	".quad 1b, 3f\n"                                                     \
-	".popsection\n"                                                      \
-	".pushsection .text.fixup, \"ax\"\n"                                 \
-	"3: xorl %[ok], %[ok]\n"                                             \
-	"jmp 2b\n"                                                           \
-	".popsection\n"
 
 bool wrmsr_safe(u32 msr, u64 v)
 {

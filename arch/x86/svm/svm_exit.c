@@ -7,9 +7,19 @@
 #define IOIO_REP BIT(3)
 #define IOIO_SIZE_SHIFT 4
 #define IOIO_ADDR_SHIFT 7
+#define IOIO_SEG_SHIFT 10
 #define NPF_PRESENT BIT(0)
 #define NPF_WRITE BIT(1)
 #define NPF_FETCH BIT(4)
+
+/* The OUTS source segment, on CPUs that report it. 0 is ES or "not
+ * reported" (older CPUs, QEMU): then the prefixes decide. */
+static u8 outs_segment(u64 info1)
+{
+	u32 seg = (info1 >> IOIO_SEG_SHIFT) & 7;
+
+	return (seg && seg <= SEG_GS) ? seg : SEG_UNKNOWN;
+}
 
 static void decode_io(u64 info1, struct exit_io *io)
 {
@@ -23,6 +33,7 @@ static void decode_io(u64 info1, struct exit_io *io)
 	io->size = size == 4 ? 4 : size == 2 ? 2 : 1;
 	/* 0 when the CPU left the address size out (QEMU does) */
 	io->addr_size = addr == 4 ? 8 : addr == 2 ? 4 : addr == 1 ? 2 : 0;
+	io->seg = (io->string && !io->in) ? outs_segment(info1) : SEG_UNKNOWN;
 }
 
 static void decode_npf(u64 info1, u64 info2, struct exit_stage2 *f)

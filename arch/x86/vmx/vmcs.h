@@ -95,7 +95,10 @@
 #define VMCS_HOST_RIP 0x6c16
 
 /* segment order of the guest segment field groups */
-enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
+enum vmcs_seg {
+	VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS,
+	VMCS_SEG_FS, VMCS_SEG_GS, VMCS_SEG_LDTR, VMCS_SEG_TR
+};
 
 /* pin-based controls */
 #define PIN_EXT_INTR_EXITING BIT(0)

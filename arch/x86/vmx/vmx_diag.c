@@ -42,7 +42,7 @@ static const char *const seg_names[] = { "es", "cs", "ss", "ds", "fs", "gs", "ld
 
 static void dump_segments(void)
 {
-	for (u32 i = SEG_ES; i <= SEG_TR; i++)
+	for (u32 i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
 		log_err("vmx:   %-4s sel 0x%04llx base 0x%llx limit 0x%llx ar 0x%llx",
 			seg_names[i], (unsigned long long)vmread(VMCS_GUEST_ES_SEL + 2 * i),
 			(unsigned long long)vmread(VMCS_GUEST_ES_BASE + 2 * i),

@@ -14,17 +14,29 @@
 #define EPT_PERMS_PRESENT (BIT(3) | BIT(4) | BIT(5))
 #define INTR_TYPE(info) (((info) >> 8) & 7)
 
-static void decode_io(u64 qual, struct exit_io *io)
+/* Address size and OUTS segment from the exit instruction information,
+ * when the CPU describes INS/OUTS there (IA32_VMX_BASIC bit 54). */
+static void decode_string_info(struct exit_io *io)
 {
 	u64 info = vmread(VMCS_EXIT_INSN_INFO);
 	u32 asize = (info >> 7) & 7; /* 0: 16-bit, 1: 32-bit, 2: 64-bit */
+	u32 seg = (info >> 15) & 7;  /* undefined for INS */
 
+	io->addr_size = asize <= 2 ? 2u << asize : 0;
+	io->seg = (!io->in && seg <= SEG_GS) ? seg : SEG_UNKNOWN;
+}
+
+static void decode_io(u64 qual, struct exit_io *io)
+{
 	io->size = (qual & IO_SIZE_MASK) + 1;
 	io->in = qual & IO_IN;
 	io->string = qual & IO_STRING;
 	io->rep = qual & IO_REP;
 	io->port = qual >> 16;
-	io->addr_size = (io->string && vmx_cpu.insouts_info) ? 2u << asize : 0;
+	io->addr_size = 0;
+	io->seg = SEG_UNKNOWN;
+	if (io->string && vmx_cpu.insouts_info)
+		decode_string_info(io);
 }
 
 static void decode_ept_violation(u64 qual, struct exit_stage2 *f)

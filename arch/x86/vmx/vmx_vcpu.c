@@ -257,7 +257,7 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 		return -EOPNOTSUPP;
 	}
 	vmcs_load(x);
-	for (enum vmcs_seg i = SEG_ES; i <= SEG_TR; i++)
+	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
 		write_segment(i, sregs_segment((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
 	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
@@ -279,7 +279,7 @@ static u64 guest_view(u64 actual, u64 mask, u64 shadow)
 void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	vmcs_load(vmx_vcpu(v));
-	for (enum vmcs_seg i = SEG_ES; i <= SEG_TR; i++)
+	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
 		read_segment(i, sregs_segment(s, i));
 	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
 	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
@@ -298,7 +298,7 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 u8 vmx_guest_cpl(struct vcpu *v)
 {
 	vmcs_load(vmx_vcpu(v));
-	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
+	return (vmread(VMCS_GUEST_ES_AR + 2 * VMCS_SEG_SS) >> 5) & 3;
 }
 
 /* Software events need the instruction length: the CPU pushes the RIP
@@ -323,11 +323,6 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)INTERRUPTIBILITY_STI_MOVSS);
 	}
-}
-
-static void write_cr2(u64 v)
-{
-	asm volatile("mov %0, %%cr2" : : "r"(v));
 }
 
 void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)

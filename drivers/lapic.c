@@ -9,6 +9,7 @@
 #define REG_SVR 0xf0
 #define REG_LVT_TIMER 0x320
 #define REG_TIMER_INIT 0x380
+#define REG_TIMER_CURRENT 0x390
 #define REG_TIMER_DIV 0x3e0
 
 #define SVR_ENABLE BIT(8)
@@ -43,6 +44,11 @@ void lapic_timer_oneshot(u8 vector, u32 count)
 {
 	lapic_write(REG_LVT_TIMER, vector);
 	lapic_write(REG_TIMER_INIT, count);
+}
+
+u32 lapic_timer_current(void)
+{
+	return lapic_base[REG_TIMER_CURRENT / 4];
 }
 
 void lapic_timer_stop(void)

@@ -36,6 +36,9 @@ void arch_timer_init(void);
 void arch_timer_arm(u32 ticks);
 void arch_timer_disarm(void);
 bool arch_timer_take(void);
+/* The armed timer has run out, whether or not its interrupt came (Bochs
+ * 2.7 takes no interrupt out of a guest that has IF clear). */
+bool arch_timer_expired(void);
 
 /* A host interrupt: from the IDT, or handed over by a VM exit that
  * acknowledged it. */

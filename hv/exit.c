@@ -306,10 +306,7 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 		return true;
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
-	case EXIT_INTR:
-		/* a child's slice ended: its VMM decides who runs next */
-		if (v->vmm_exit && arch_timer_take())
-			return to_vmm(v, HV_EXIT_TIMESLICE);
+	case EXIT_INTR: /* handled; a child's slice end is seen below */
 		return true;
 	case EXIT_NMI:
 		return true;
@@ -345,6 +342,22 @@ static bool complete_pending(struct vcpu *v, bool have_value, u64 value)
 	return true;
 }
 
+/* The timer may fire during any exit, not only as EXIT_INTR (SVM takes
+ * it in the host right after an exit for another reason): checked after
+ * every exit, so a child that exits without end (an exception loop) still
+ * gives its VMM the CPU back when its slice is over. After an exception
+ * the timer's count is read as well, for CPUs that hold the interrupt
+ * back while the guest has interrupts disabled. */
+static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
+{
+	bool over = arch_timer_take() ||
+		    (exit->reason == EXIT_EXCEPTION && arch_timer_expired());
+
+	if (over)
+		to_vmm(v, HV_EXIT_TIMESLICE);
+	return over;
+}
+
 void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit *out)
 {
 	struct vm_exit exit;
@@ -356,7 +369,7 @@ void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit
 		arch_timer_arm(vm_timeslice_ticks);
 		do
 			vcpu_enter(v, &exit);
-		while (exit_handle(v, &exit));
+		while (exit_handle(v, &exit) && !slice_ended(v, &exit));
 		arch_timer_disarm();
 	}
 	v->vmm_exit = NULL;

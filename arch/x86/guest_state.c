@@ -12,6 +12,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/xcr0.h"
 #include "hv/errno.h"
+#include "hv/log.h"
 
 #define CR4_OSFXSR BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
@@ -22,6 +23,10 @@
 #define FXSAVE_MXCSR_OFFSET 24
 #define MXCSR_INIT 0x1f80
 #define DR6_INIT 0xffff0ff0ULL
+#define MSR_PRED_CMD 0x49
+#define PRED_CMD_IBPB BIT(0)
+#define CPUID7_EDX_IBRS_IBPB BIT(26)
+#define CPUID_80000008_EBX_IBPB BIT(12)
 
 static const u32 lazy_msrs[LAZY_MSR_COUNT] = {
 	0xc0000081, /* STAR */
@@ -39,6 +44,7 @@ const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
 static struct {
 	struct guest_state_policy policy;
 	bool xsave;
+	bool ibpb;      /* the CPU has the indirect branch prediction barrier */
 	u64 xcr0_all;   /* every XCR0 component this CPU has */
 	u32 area_pages; /* one vCPU's XSAVE/FXSAVE image */
 } gs;
@@ -46,6 +52,14 @@ static struct {
 static void xsetbv(u64 value)
 {
 	asm volatile("xsetbv" : : "c"(0), "a"((u32)value), "d"((u32)(value >> 32)));
+}
+
+static bool cpu_has_ibpb(void)
+{
+	u32 max = cpuid(0, 0).eax, max_ext = cpuid(0x80000000, 0).eax;
+
+	return (max >= 7 && (cpuid(7, 0).edx & CPUID7_EDX_IBRS_IBPB)) ||
+	       (max_ext >= 0x80000008 && (cpuid(0x80000008, 0).ebx & CPUID_80000008_EBX_IBPB));
 }
 
 void guest_state_cpu_init(const struct guest_state_policy *p)
@@ -64,6 +78,11 @@ void guest_state_cpu_init(const struct guest_state_policy *p)
 	}
 	write_cr4(cr4);
 	gs.area_pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	gs.ibpb = cpu_has_ibpb();
+	this_cpu()->last_vm_id = ~0u;
+	log_info("guest state: %s image of %u bytes, IBPB between VMs %s, return "
+		 "stack refilled on every exit", gs.xsave ? "XSAVE" : "FXSAVE", size,
+		 gs.ibpb ? "yes" : "no (the CPU has none)");
 }
 
 /* A fresh image: every component in its initial state (XSTATE_BV = 0),
@@ -187,6 +206,17 @@ static void load_msrs(struct vcpu *v)
 		wrmsr(lazy_msrs[i], v->lazy.msr[i]);
 }
 
+/* Branch predictions one VM trained must not steer another (Spectre v2):
+ * a barrier whenever this CPU switches to a different VM, as KVM does. */
+static void barrier_between_vms(struct percpu *pc, const struct vm *vm)
+{
+	if (pc->last_vm_id == vm->id)
+		return;
+	if (gs.ibpb)
+		wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+	pc->last_vm_id = vm->id;
+}
+
 void guest_state_load(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
@@ -194,6 +224,7 @@ void guest_state_load(struct vcpu *v)
 
 	if (old == v)
 		return;
+	barrier_between_vms(pc, v->vm);
 	if (old) {
 		save_extended(old);
 		save_debug(old);

@@ -33,6 +33,7 @@ struct percpu {
 	struct percpu *self; /* must stay first: this_cpu() reads %gs:0 */
 	u32 cpu_id;
 	struct vcpu *lazy_owner; /* whose guest_state the registers hold */
+	u32 last_vm_id;          /* the VM that last ran here (~0: none) */
 	u32 exception_depth;
 	u64 stack_bottom;
 	u64 stack_top;

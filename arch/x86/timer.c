@@ -25,6 +25,11 @@ void arch_timer_disarm(void)
 	lapic_timer_stop();
 }
 
+bool arch_timer_expired(void)
+{
+	return timer_fired || lapic_timer_current() == 0;
+}
+
 bool arch_timer_take(void)
 {
 	bool fired = timer_fired;

@@ -50,6 +50,14 @@ void traps_init(void);
 /* The vector of the last exception a fixup resumed from (or -1), and its
  * error code (0 for vectors without one). */
 extern volatile int last_fixup_vector;
+
+/* The last #DB: every #DB is noted here and the guest resumes. */
+struct debug_event {
+	u32 count;
+	u64 rip; /* where it was raised (after the instruction, for traps) */
+	u64 dr6;
+};
+extern volatile struct debug_event last_debug;
 extern volatile u64 last_fixup_error;
 
 /* Inline assembly for one instruction that may fault: an exception at it
@@ -76,5 +84,7 @@ bool wrmsr_safe(u32 msr, u64 v);
 bool rdmsr_safe(u32 msr, u64 *v);
 /* XSETBV that returns false when the instruction faulted. */
 bool xsetbv_safe(u32 xcr, u64 v);
+/* Executes INT1 (ICEBP); false when the CPU raised #UD instead of #DB. */
+bool int1_safe(void);
 
 #endif

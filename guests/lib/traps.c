@@ -25,10 +25,34 @@ static struct idt_gate idt[32] __attribute__((aligned(16)));
 volatile int last_fixup_vector = -1;
 volatile u64 last_fixup_error;
 
+volatile struct debug_event last_debug;
+
+#define RFLAGS_TF BIT(8)
+#define RFLAGS_RF BIT(16)
+#define DR6_CLEAN 0xffff0ff0ULL
+
+/* #DB: noted with DR6 (then cleaned, as a kernel does) and resumed with
+ * TF off; RF lets a faulting breakpoint's instruction run. */
+static void note_debug(struct guest_frame *f)
+{
+	u64 dr6;
+
+	asm volatile("mov %%dr6, %0" : "=r"(dr6));
+	asm volatile("mov %0, %%dr6" : : "r"(DR6_CLEAN));
+	last_debug.rip = f->rip;
+	last_debug.dr6 = dr6;
+	last_debug.count++;
+	f->rflags = (f->rflags & ~RFLAGS_TF) | RFLAGS_RF;
+}
+
 void guest_trap(struct guest_frame *f);
 
 void guest_trap(struct guest_frame *f)
 {
+	if (f->vector == 1) {
+		note_debug(f);
+		return;
+	}
 	for (const struct fixup *x = __guest_extable_start; x < __guest_extable_end; x++) {
 		if (x->fault_rip == f->rip) {
 			f->rip = x->resume_rip;
@@ -99,5 +123,13 @@ bool xsetbv_safe(u32 xcr, u64 v)
 		     : [ok] "+r"(ok)
 		     : "c"(xcr), "a"((u32)v), "d"((u32)(v >> 32))
 		     : "memory");
+	return ok;
+}
+
+bool int1_safe(void)
+{
+	int ok = 1;
+
+	asm volatile(FIXUP_ASM(".byte 0xf1") : [ok] "+r"(ok) : : "memory");
 	return ok;
 }

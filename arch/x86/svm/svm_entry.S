@@ -4,6 +4,7 @@
  * (RAX and RSP live in the VMCB), runs the guest, and on #VMEXIT stores
  * them back and restores the host state. */
 #include "arch/x86/regs_offsets.h"
+#include "arch/x86/rsb.h"
 
 	.text
 	.globl svm_enter_guest
@@ -60,6 +61,7 @@ svm_enter_guest:
 
 	popq %rax			/* host VMCB */
 	vmload %rax
+	FILL_RETURN_STACK %ecx
 	addq $8, %rsp			/* regs */
 	popq %r15
 	popq %r14

@@ -5,6 +5,7 @@
  * vmx_exit_stub (HOST_RIP), which stores the guest registers and returns
  * 0; a failed entry returns 1 right away. */
 #include "arch/x86/regs_offsets.h"
+#include "arch/x86/rsb.h"
 
 #define VMCS_HOST_RSP 0x6c14
 
@@ -66,6 +67,7 @@ vmx_exit_stub:
 	movq %r14, GR_R14(%rdi)
 	movq %r15, GR_R15(%rdi)
 	popq GR_RDI(%rdi)
+	FILL_RETURN_STACK %ecx
 	addq $8, %rsp			/* regs */
 	xorl %eax, %eax
 3:	popq %r15

@@ -46,7 +46,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
-FUZZ_BINS := $(BUILD)/fuzz_decode $(BUILD)/fuzz_insn
+FUZZ_BINS := $(BUILD)/fuzz_decode $(BUILD)/fuzz_insn $(BUILD)/fuzz_walk
 
 QEMU := qemu-system-x86_64
 QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
@@ -70,8 +70,8 @@ $(BUILD)/hvdump: tools/hvdump.c hv/abi_format.c hv/abi_format.h hv/printf.c abi/
 	@echo "  HOSTCC tools/hvdump.c"
 	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvdump.c hv/abi_format.c hv/printf.c -o $@
 
-# libFuzzer targets: the hypercall decode layer and the instruction-length
-# decoder against Zydis (libzydis-dev).
+# libFuzzer targets: the hypercall decode layer, the instruction-length
+# decoder against Zydis (libzydis-dev), and the guest page-table walker.
 # `make test` runs each briefly with a fixed seed, `make fuzz` each for
 # FUZZ_SECONDS with its corpus under $(BUILD).
 FUZZ_SECONDS ?= 300
@@ -90,11 +90,17 @@ $(BUILD)/fuzz_insn: tests/fuzz/fuzz_insn.c arch/x86/insn_len.c arch/x86/insn_len
 	@echo "  FUZZ  tests/fuzz/fuzz_insn.c"
 	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_insn.c -lZydis -o $@
 
+$(BUILD)/fuzz_walk: tests/fuzz/fuzz_walk.c arch/x86/guest_walk.c arch/x86/guest_walk.h
+	@mkdir -p $(BUILD)
+	@echo "  FUZZ  tests/fuzz/fuzz_walk.c"
+	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_walk.c -o $@
+
 fuzz: deps $(FUZZ_BINS)
-	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-insn
+	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-insn $(BUILD)/fuzz-corpus-walk
 	$(BUILD)/fuzz_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARTIFACTS) $(BUILD)/fuzz-corpus
 	$(BUILD)/fuzz_insn -max_total_time=$(FUZZ_SECONDS) -max_len=16 $(FUZZ_ARTIFACTS) \
 		$(BUILD)/fuzz-corpus-insn
+	$(BUILD)/fuzz_walk -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARTIFACTS) $(BUILD)/fuzz-corpus-walk
 
 guests: $(GUEST_ELFS)
 

@@ -47,6 +47,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+FUZZ_BINS := $(BUILD)/fuzz_decode $(BUILD)/fuzz_insn $(BUILD)/fuzz_walk
 
 QEMU := qemu-system-x86_64
 QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
@@ -60,7 +61,7 @@ RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
 RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
 .PHONY: all iso run test debug clean deps unit guests bench fuzz tools
-all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(BUILD)/fuzz_decode
+all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
 tools: $(BUILD)/hvdump
@@ -70,18 +71,37 @@ $(BUILD)/hvdump: tools/hvdump.c hv/abi_format.c hv/abi_format.h hv/printf.c abi/
 	@echo "  HOSTCC tools/hvdump.c"
 	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvdump.c hv/abi_format.c hv/printf.c -o $@
 
-# libFuzzer target for the hypercall decode layer; `make test` runs it
-# briefly with a fixed seed, `make fuzz` for FUZZ_SECONDS.
+# libFuzzer targets: the hypercall decode layer, the instruction-length
+# decoder against Zydis (libzydis-dev), and the guest page-table walker.
+# `make test` runs each briefly with a fixed seed, `make fuzz` each for
+# FUZZ_SECONDS with its corpus under $(BUILD).
 FUZZ_SECONDS ?= 300
+# Inputs that crash a target are saved under $(BUILD), not in the tree.
+FUZZ_ARTIFACTS := -artifact_prefix=$(BUILD)/
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
 $(BUILD)/fuzz_decode: tests/fuzz/fuzz_decode.c hv/uaccess.c hv/uaccess.h hv/abi_format.c hv/printf.c abi/hv_abi.h abi/hv_abi.def
 	@mkdir -p $(BUILD)
 	@echo "  FUZZ  tests/fuzz/fuzz_decode.c"
-	@clang -std=gnu11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all tests/fuzz/fuzz_decode.c -o $@
+	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_decode.c -o $@
 
-fuzz: deps $(BUILD)/fuzz_decode
-	@mkdir -p $(BUILD)/fuzz-corpus
-	$(BUILD)/fuzz_decode -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus
+$(BUILD)/fuzz_insn: tests/fuzz/fuzz_insn.c arch/x86/insn_len.c arch/x86/insn_len.h
+	@mkdir -p $(BUILD)
+	@echo "  FUZZ  tests/fuzz/fuzz_insn.c"
+	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_insn.c -lZydis -o $@
+
+$(BUILD)/fuzz_walk: tests/fuzz/fuzz_walk.c arch/x86/guest_walk.c arch/x86/guest_walk.h
+	@mkdir -p $(BUILD)
+	@echo "  FUZZ  tests/fuzz/fuzz_walk.c"
+	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_walk.c -o $@
+
+fuzz: deps $(FUZZ_BINS)
+	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-insn $(BUILD)/fuzz-corpus-walk
+	$(BUILD)/fuzz_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARTIFACTS) $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz_insn -max_total_time=$(FUZZ_SECONDS) -max_len=16 $(FUZZ_ARTIFACTS) \
+		$(BUILD)/fuzz-corpus-insn
+	$(BUILD)/fuzz_walk -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARTIFACTS) $(BUILD)/fuzz-corpus-walk
 
 guests: $(GUEST_ELFS)
 

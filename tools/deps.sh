@@ -3,7 +3,8 @@
 # and only those that are missing. Idempotent; needs root to install.
 set -eu
 PACKAGES="gcc make binutils gawk clang libclang-rt-14-dev qemu-system-x86 ovmf
-grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools gnu-efi bochs bochsbios vgabios"
+grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools gnu-efi bochs bochsbios vgabios
+libzydis-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -35,11 +35,12 @@ GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c guests/child/*.c))
 MGMT_SRCS := $(wildcard guests/mgmt/*.c) hv/elf.c
 MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 ABI_CALLERS := old current future
+MULTI_GUESTS := leak realmode
 GUEST_EXTRA := bench
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
 	$(BUILD)/guests/mbhello.elf \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
-	$(BUILD)/guests/leak.elf \
+	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
 	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf)
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
@@ -196,10 +197,11 @@ $(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(GUEST_CORE_OBJS) linker/guest.ld
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		-T linker/guest.ld -o $@ $(MGMT_OBJS) $(GUEST_CORE_OBJS)
 
-# The isolation test: VM 0's side in C, the register routines and the
-# child's program in one position-independent assembly block.
-$(BUILD)/guests/leak.elf: $(BUILD)/guest/guests/leak/leak.c.o \
-		$(BUILD)/guest/guests/leak/leak_state.S.o $(GUEST_LIB_OBJS) linker/guest.ld
+# Test guests of several files, one folder each (guests/NAME/*.c, *.S):
+# VM 0's side in C, a child's program in assembly.
+$(foreach g,$(MULTI_GUESTS),$(eval $(BUILD)/guests/$(g).elf: \
+	$(patsubst %,$(BUILD)/guest/%.o,$(wildcard guests/$(g)/*.c guests/$(g)/*.S))))
+$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)): $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD    $@"
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \

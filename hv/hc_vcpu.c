@@ -133,7 +133,13 @@ static int decode_run(struct hc_ctx *c, struct hv_vcpu_run *a, struct vcpu **v)
 		return -ESRCH;
 	if (read_argsz(&c->mem, a->exit, &argsz))
 		return -EFAULT;
-	return argsz < HV_EXIT_MIN_SIZE ? -EINVAL : 0;
+	if (argsz < HV_EXIT_MIN_SIZE)
+		return -EINVAL;
+	/* the record is written after the run, which must not happen when
+	 * the write would fail */
+	if (!hc_range_is_ram(c->vm, a->exit, MIN(argsz, (u32)sizeof(struct hv_exit)), true))
+		return -EFAULT;
+	return 0;
 }
 
 s64 hc_vcpu_run(struct hc_ctx *c)

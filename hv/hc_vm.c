@@ -78,6 +78,10 @@ s64 hc_vm_add_memory(struct hc_ctx *c)
 
 	if (err)
 		return err;
+	/* a range the region table cannot take is refused before a single
+	 * chunk is allocated and zeroed */
+	if (a.length / VM_CHUNK > VM_MAX_REGIONS - vm->region_count)
+		return -ENOSPC;
 	/* vm_add_memory checks alignment and overlap before it changes anything */
 	return vm_add_memory(vm, a.gpa, a.length);
 }

@@ -1,5 +1,6 @@
 # The microhypervisor: `make` builds everything, `make run` boots it in
-# QEMU, `make test` runs the unit tests and the emulator boot matrix.
+# QEMU, `make test` runs the unit tests and the emulator boot matrix,
+# `make storm` the hypercall storm on the three testbeds.
 # `make deps` installs the Debian packages all of this needs. `make efi`
 # builds hv.efi (UEFI without GRUB), `make run-efi` boots it.
 
@@ -34,6 +35,8 @@ GUEST_LIB_SRCS := $(GUEST_CORE_SRCS) guests/lib/test.c
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c guests/child/*.c)))
 MGMT_SRCS := $(wildcard guests/mgmt/*.c) hv/elf.c
 MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
+STORM_SRCS := $(wildcard guests/storm/*.c)
+STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
 MULTI_GUESTS := leak realmode
 GUEST_EXTRA := bench
@@ -41,6 +44,7 @@ GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests
 	$(BUILD)/guests/mbhello.elf \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
+	$(BUILD)/guests/storm.elf \
 	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf)
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
@@ -61,7 +65,7 @@ RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
 	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
 RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
-.PHONY: all iso run test debug clean deps unit guests bench fuzz tools
+.PHONY: all iso run test debug clean deps unit guests bench fuzz tools storm
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
@@ -212,6 +216,13 @@ $(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(GUEST_LIB_OBJ
 	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
 
+# The hypercall storm (VM 0): its own files and the XTF-style runtime.
+$(BUILD)/guests/storm.elf: $(STORM_OBJS) $(GUEST_LIB_OBJS) linker/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		-T linker/guest.ld -o $@ $(STORM_OBJS) $(GUEST_LIB_OBJS)
+
 # Child programs for the management guest, built like the test guests.
 $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/child/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
 	@mkdir -p $(dir $@)
@@ -253,10 +264,17 @@ bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
 		$(BUILD)/guests/vmmbench.elf
 	@bash tests/bench
 
+# The hypercall storm on QEMU SVM, Bochs SVM and Bochs VMX with
+# STORM_CALLS random hypercalls each (make test runs 100000).
+STORM_CALLS ?= 1000000
+storm: deps
+	@STORM_CALLS=$(STORM_CALLS) bash tests/storm
+
 clean:
 	rm -rf $(BUILD)
 
 # hv.efi, the UEFI loader, and build/esp.img: `make efi`, `make run-efi`.
 include boot/efi/efi.mk
 
--include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d) $(MGMT_OBJS:.o=.d)
+-include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d) $(MGMT_OBJS:.o=.d) \
+	$(STORM_OBJS:.o=.d)

@@ -31,6 +31,10 @@ int hc_copy_out(struct hc_ctx *c, void *src, u32 full, u32 min);
  * defined) and finds the child VM it names. */
 int hc_decode_vm_target(struct hc_ctx *c, void *a, u32 known, u32 first, struct vm **vm);
 
+/* Whether [gpa, gpa+len) is all RAM of vm (page by page), for checks a
+ * decoder makes before anything happens. */
+bool hc_range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write);
+
 /* The child VM (never VM 0) or vCPU a management call names. */
 int hc_child_vm(u32 id, struct vm **out);
 int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);

@@ -60,6 +60,19 @@ int hc_copy_out(struct hc_ctx *c, void *src, u32 full, u32 min)
 	return err;
 }
 
+bool hc_range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write)
+{
+	while (len) {
+		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+
+		if (!vm_gpa_ptr(vm, gpa, chunk, write))
+			return false;
+		gpa += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
 int hc_child_vm(u32 id, struct vm **out)
 {
 	struct vm *vm = vm_get(id);

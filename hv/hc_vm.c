@@ -78,23 +78,12 @@ s64 hc_vm_add_memory(struct hc_ctx *c)
 
 	if (err)
 		return err;
+	/* a range the region table cannot take is refused before a single
+	 * chunk is allocated and zeroed */
+	if (a.length / VM_CHUNK > VM_MAX_REGIONS - vm->region_count)
+		return -ENOSPC;
 	/* vm_add_memory checks alignment and overlap before it changes anything */
 	return vm_add_memory(vm, a.gpa, a.length);
-}
-
-/* Both ranges must be RAM of their VM, page by page, before any byte
- * moves. */
-static bool range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write)
-{
-	while (len) {
-		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-
-		if (!vm_gpa_ptr(vm, gpa, chunk, write))
-			return false;
-		gpa += chunk;
-		len -= chunk;
-	}
-	return true;
 }
 
 static int decode_vm_copy(struct hc_ctx *c, struct hv_vm_copy *a, struct vm **vm)
@@ -110,8 +99,9 @@ static int decode_vm_copy(struct hc_ctx *c, struct hv_vm_copy *a, struct vm **vm
 	if ((err = hc_child_vm(a->vm, vm)))
 		return err;
 	to_vm = a->flags == HV_COPY_TO_VM;
-	if (!range_is_ram(*vm, a->vm_gpa, a->length, to_vm) ||
-	    !range_is_ram(c->vm, a->buf, a->length, !to_vm))
+	/* both ranges are checked before any byte moves */
+	if (!hc_range_is_ram(*vm, a->vm_gpa, a->length, to_vm) ||
+	    !hc_range_is_ram(c->vm, a->buf, a->length, !to_vm))
 		return -EFAULT;
 	return 0;
 }

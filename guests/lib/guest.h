@@ -47,6 +47,9 @@ long hypercall_vmmcall(u64 nr, u64 arg);
 /* Exceptions: installs the IDT; an exception with no fixup reports the
  * vector and ends the test with ERROR. */
 void traps_init(void);
+/* Points IDT vector `vector` at `handler` (an interrupt gate that code
+ * running at CPL <= dpl may invoke with INT n). */
+void traps_set_gate(u8 vector, const void *handler, u8 dpl);
 /* The vector of the last exception a fixup resumed from (or -1), and its
  * error code (0 for vectors without one). */
 extern volatile int last_fixup_vector;

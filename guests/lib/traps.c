@@ -1,6 +1,7 @@
 /* Guest exceptions: an IDT over guest_trap_stubs, fixups for instructions
  * that are expected to fault (wrmsr_safe), and a report for the rest. */
 #include "guests/lib/guest.h"
+#include "guests/lib/user.h"
 
 struct guest_frame {
 	u64 r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
@@ -21,7 +22,10 @@ struct fixup {
 extern const u8 guest_trap_stubs[];
 extern const struct fixup __guest_extable_start[], __guest_extable_end[];
 
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+#define IDT_VECTORS 256
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 volatile int last_fixup_vector = -1;
 volatile u64 last_fixup_error;
 
@@ -66,6 +70,15 @@ void guest_trap(struct guest_frame *f)
 		    (unsigned long long)f->rip);
 }
 
+void traps_set_gate(u8 vector, const void *handler, u8 dpl)
+{
+	u64 h = (u64)handler;
+
+	idt[vector] = (struct idt_gate){ (u16)h, KERNEL_CS, 0,
+					 (u8)(GATE_INTERRUPT | (dpl & 3) << 5),
+					 (u16)(h >> 16), (u32)(h >> 32), 0 };
+}
+
 void traps_init(void)
 {
 	struct {
@@ -73,12 +86,8 @@ void traps_init(void)
 		u64 base;
 	} __packed idtr = { sizeof(idt) - 1, (u64)idt };
 
-	for (int v = 0; v < 32; v++) {
-		u64 h = (u64)guest_trap_stubs + v * 16;
-
-		idt[v] = (struct idt_gate){ (u16)h, 0x08, 0, 0x8e, (u16)(h >> 16),
-					    (u32)(h >> 32), 0 };
-	}
+	for (int v = 0; v < 32; v++)
+		traps_set_gate((u8)v, guest_trap_stubs + v * 16, 0);
 	asm volatile("lidt %0" : : "m"(idtr));
 }
 

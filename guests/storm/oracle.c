@@ -1,0 +1,110 @@
+/* Every storm call goes through issue(): it picks the instruction, runs
+ * the call at CPL 0 or 3, counts the answer and checks it against the set
+ * the generator computed from what it put into the struct. */
+#include "guests/storm/storm.h"
+#include "guests/lib/user.h"
+#include "hv/printf.h"
+
+#define ERRNO_SLOTS 64
+#define REPORTS_MAX 25
+
+u64 calls_issued, user_calls, unexpected_count;
+static u64 ok_count, other_count, errno_count[ERRNO_SLOTS];
+
+struct user_call {
+	u64 nr, rdi;
+	bool vmmcall;
+};
+
+static u64 hypercall_from(u64 p)
+{
+	const struct user_call *u = (const struct user_call *)p;
+
+	return (u64)(u->vmmcall ? hypercall_vmmcall(u->nr, u->rdi) :
+				  hypercall_vmcall(u->nr, u->rdi));
+}
+
+bool in_set(outcomes set, long ret)
+{
+	if (ret >= 0)
+		return set & OK;
+	return -ret < ERRNO_SLOTS && (set & BIT(-ret));
+}
+
+static void count(long ret)
+{
+	if (ret >= 0)
+		ok_count++;
+	else if (-ret < ERRNO_SLOTS)
+		errno_count[-ret]++;
+	else
+		other_count++;
+}
+
+const char *errno_name(long err)
+{
+	static const char *const names[] = {
+		[HV_EPERM] = "EPERM", [HV_ENOENT] = "ENOENT", [HV_ESRCH] = "ESRCH",
+		[HV_E2BIG] = "E2BIG", [HV_ENOMEM] = "ENOMEM", [HV_EFAULT] = "EFAULT",
+		[HV_EBUSY] = "EBUSY", [HV_EEXIST] = "EEXIST", [HV_EINVAL] = "EINVAL",
+		[HV_ENOTTY] = "ENOTTY", [HV_ENOSPC] = "ENOSPC", [HV_ENOSYS] = "ENOSYS",
+	};
+
+	if (err < 0 && -err < (long)ARRAY_SIZE(names) && names[-err])
+		return names[-err];
+	return "?";
+}
+
+static void describe_set(outcomes set, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (long e = 0; e < ERRNO_SLOTS && n < len; e++) {
+		if (!(set & BIT(e)))
+			continue;
+		n += hv_snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+				 e ? errno_name(-e) : "ok");
+	}
+}
+
+void unexpected(const struct hc *c, const char *fmt, ...)
+{
+	char what[160], allowed[96];
+	va_list ap;
+
+	if (++unexpected_count > REPORTS_MAX)
+		return;
+	va_start(ap, fmt);
+	hv_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	describe_set(c->allow, allowed, sizeof(allowed));
+	gprintf("storm: UNEXPECTED at call %llu: nr %#llx rdi %#llx cpl %u -> %ld (%s), "
+		"allowed {%s}: %s\n", (unsigned long long)calls_issued,
+		(unsigned long long)c->nr, (unsigned long long)c->rdi, c->user ? 3 : 0,
+		c->ret, c->ret < 0 ? errno_name(c->ret) : "ok", allowed, what);
+}
+
+long issue(struct hc *c)
+{
+	struct user_call u = { c->nr, c->rdi, rnd() & 1 };
+
+	c->ret = c->user ? (long)run_user(hypercall_from, (u64)&u) : (long)hypercall_from((u64)&u);
+	calls_issued++;
+	user_calls += c->user;
+	count(c->ret);
+	if (!in_set(c->allow, c->ret))
+		unexpected(c, "answer not allowed");
+	return c->ret;
+}
+
+void histogram_print(void)
+{
+	gprintf("storm: result ok (>= 0): %llu\n", (unsigned long long)ok_count);
+	for (long e = 1; e < ERRNO_SLOTS; e++)
+		if (errno_count[e])
+			gprintf("storm: result -%s (%ld): %llu\n", errno_name(-e), -e,
+				(unsigned long long)errno_count[e]);
+	if (other_count)
+		gprintf("storm: result other negative: %llu\n", (unsigned long long)other_count);
+}

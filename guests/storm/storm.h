@@ -1,0 +1,296 @@
+/* The hypercall storm: VM 0 issues N random hypercalls (fixed-seed
+ * xorshift) and checks every answer against what the ABI allows for the
+ * struct it sent. One header for the program; each .c file is a concept:
+ *
+ *   storm.c      options, the main loop, the end: cleanup, leak check,
+ *                histogram, verdict
+ *   oracle.c     issuing a call (CPL 0 or 3, VMCALL or VMMCALL), the set
+ *                of answers it may get, the histogram, reports
+ *   place.c      VM 0's memory: the scratch area at the top of its RAM,
+ *                where structs go (aligned, page-crossing, straddling the
+ *                end of RAM, unmapped) and the size rules that follow
+ *   model.c      what VM 0 believes exists: VMs, their RAM, vCPUs, states
+ *   calls.c      the calls that do not change VMs: ABI_VERSION, INFO,
+ *                CHECK_EXTENSION, FEATURE, CONSOLE_WRITE, STATS,
+ *                VCPU_GET_REGS, unknown numbers, calls from CPL 3
+ *   vm.c         VM_CREATE, VM_DESTROY, VM_ADD_MEMORY, VM_COPY on live,
+ *                destroyed and never-existing ids; free-memory checks
+ *   vcpu.c       VCPU_CREATE, VCPU_SET_REGS, loading a program, VCPU_RUN
+ *   child.c      what children run: page tables and tiny programs (spin,
+ *                HLT, port I/O, a stage-2 fault, a triple fault, random
+ *                bytes, a loop of random hypercalls) and the
+ *                checks of what they did
+ *
+ * Only the scratch area is ever handed to the hypervisor to write; VM 0's
+ * code, stack and page tables are passed only where nothing is written. */
+#ifndef GUESTS_STORM_STORM_H
+#define GUESTS_STORM_STORM_H
+
+#include "guests/lib/hv.h"
+#include "guests/lib/test.h"
+
+/* ---- random numbers (xorshift64*) --------------------------------------- */
+
+extern u64 rng_state;
+
+static inline u64 rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static inline u64 rnd_below(u64 n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* True in `percent` out of 100 draws. */
+static inline bool chance(u32 percent)
+{
+	return rnd_below(100) < percent;
+}
+
+/* A flags or reserved word: mostly zero, now and then some stray bits. */
+static inline u32 mostly_zero(void)
+{
+	return chance(94) ? 0 : (u32)(rnd() | 1) << rnd_below(32);
+}
+
+/* ---- storm.c: options --------------------------------------------------- */
+
+struct storm_opts {
+	u64 calls;
+	u64 seed;
+	bool sti;  /* children only run in states with interrupts enabled */
+	bool notf; /* no child may triple fault */
+};
+
+extern struct storm_opts opts;
+
+/* ---- oracle.c ----------------------------------------------------------- */
+
+/* A set of answers: bit 0 any success (>= 0), bit e the error -e. */
+typedef u64 outcomes;
+#define OK BIT(0)
+#define E(e) BIT(HV_##e)
+
+struct hc {
+	u64 nr, rdi;
+	bool user;    /* from CPL 3 */
+	outcomes allow;
+	long ret;
+};
+
+/* Issues the call (VMCALL or VMMCALL at random), counts its answer and
+ * reports it when it is not in c->allow. Returns the answer. */
+long issue(struct hc *c);
+/* An answer the caller checked itself and found wrong. */
+void unexpected(const struct hc *c, const char *fmt, ...) __printf(2, 3);
+bool in_set(outcomes set, long ret);
+
+extern u64 calls_issued, user_calls, unexpected_count;
+void histogram_print(void);
+const char *errno_name(long err);
+
+/* ---- place.c ------------------------------------------------------------ */
+
+/* VM 0's RAM is [0, ram_end); the scratch area is its top SCRATCH_SIZE
+ * bytes, so a range starting in it either is RAM or runs off the end. */
+#define SCRATCH_SIZE (4 * MIB)
+#define SCRATCH_STRUCTS (SCRATCH_SIZE - 2 * MIB) /* where structs start */
+#define TAIL_MAX_CHECKED (64 * 1024) /* larger sizes: -E2BIG unchecked */
+
+extern u64 ram_end, scratch;
+
+/* Bytes of VM 0's RAM from gpa on (0 when gpa is not RAM). */
+u64 readable(u64 gpa);
+/* An address VM 0 has no RAM at. */
+u64 unmapped_gpa(void);
+/* Somewhere in the scratch area for `len` bytes: mostly aligned, some
+ * unaligned, page-crossing, straddling the end of RAM, or unmapped. */
+u64 place(u32 len);
+/* A range that is only read: anywhere in VM 0 (code, stack, page tables,
+ * the scratch area) or not RAM. */
+u64 place_readonly(u64 len);
+/* Copies bytes to gpa, as far as gpa is VM 0's RAM. */
+void put_bytes(u64 gpa, const void *src, u64 len);
+
+/* An input struct (§4.1) written at a random place with a random size:
+ * body holds `known` bytes and becomes what the hypervisor should see
+ * (zero past a smaller size). errors are what the size rules allow;
+ * decoded says whether the fields get checked at all. */
+struct sized {
+	u64 gpa;
+	u32 size;
+	u32 len;              /* bytes written at gpa (as far as RAM goes) */
+	outcomes errors;
+	bool decoded;
+	u64 out_gpa, out_len; /* what the call wrote elsewhere, if it did */
+};
+
+void sized_put(struct sized *s, void *body, u32 known, u32 first);
+/* What a sized call may answer: the size errors, or when the fields are
+ * decoded, what the fields allow (OK among them when they may pass). */
+outcomes sized_allow(const struct sized *s, outcomes fields);
+/* A copy of the struct's first `len` bytes before the call. */
+void sized_snapshot(const struct sized *s, u32 len);
+/* After the call: -E2BIG wrote `known` back into size; otherwise the
+ * snapshot is unchanged (unless s->out_* overlaps it). */
+void sized_check(const struct sized *s, const struct hc *c, u32 known);
+
+/* Output structs (§4.2): where it goes and its argsz. */
+struct outbuf {
+	u64 gpa;
+	u32 argsz;
+	bool decoded; /* its head is readable: field errors apply */
+};
+
+/* Places an output struct of `full` bytes whose decode reads `head_len`
+ * bytes (argsz first), and writes head there with a random argsz.
+ * Returns the errors the placement and argsz give (0: none). */
+outcomes outbuf_put(struct outbuf *o, void *head, u32 head_len, u32 full, u32 min);
+
+/* A child's low memory as VM 0 builds it (GDT, page tables, code,
+ * result slots, structs for its hypercalls). */
+#define CHILD_IMAGE_SIZE 0x8000
+#define CHILD_CODE 0x5000
+#define CHILD_RESULTS 0x6000
+#define CHILD_STRUCTS 0x7000
+#define CHILD_TEXT 0x7800
+#define CHILD_STACK 0x80000
+#define CHILD_NPF_GPA 0x3fe00000ULL /* mapped by its page tables, not RAM
+					    * unless VM_ADD_MEMORY put some there */
+#define CHILD_CALLS_MAX 8
+#define CHILD_SLOT_EMPTY 0x5a5a5a5a5a5a5a5aULL
+
+/* ---- model.c ------------------------------------------------------------ */
+
+#define MODEL_VMS 64
+#define MODEL_VCPUS 4
+#define MODEL_RANGES 64
+
+enum program {
+	PROG_NONE,     /* never loaded: the vCPU's first state */
+	PROG_SPIN,
+	PROG_HLT,
+	PROG_IO,
+	PROG_NPF,
+	PROG_TRIPLE,
+	PROG_RANDOM,
+	PROG_HYPERCALLS,
+	PROG_COUNT
+};
+
+struct mvcpu {
+	bool fresh;      /* its registers start the VM's current program */
+	bool in_pending; /* its last exit was an IN */
+	bool expect_out; /* the program's next OUT sends out_value */
+	u8 out_value;
+};
+
+struct range {
+	u64 gpa, len;
+};
+
+struct mvm {
+	bool live, stopped;
+	char name[HV_NAME_MAX];
+	u32 vcpus, vcpu_max, exit_reasons, chunks, nranges;
+	struct range ranges[MODEL_RANGES];
+	struct mvcpu vcpu[MODEL_VCPUS];
+	enum program prog; /* the code in its memory, see child.c */
+	bool image_ok;     /* nothing changed that image since it was loaded */
+	u16 io_port;
+	u32 ncalls;        /* PROG_HYPERCALLS: its calls and their answers */
+	u64 slot_nr[CHILD_CALLS_MAX];
+	outcomes slot_allow[CHILD_CALLS_MAX];
+	s64 slot_exact[CHILD_CALLS_MAX];
+};
+
+extern struct mvm vms[MODEL_VMS];
+/* From the hypervisor's INFO at the start. */
+extern u32 max_vms, max_vcpus, max_regions, info_needed;
+
+u32 live_children(void);
+/* A VM id for a call: mostly a live child, also 0, destroyed, never
+ * used and huge ids. */
+u32 pick_vm(void);
+/* A vCPU id of that VM: mostly one that exists. */
+u32 pick_vcpu(u32 vm);
+/* A live child, or 0 when there is none. */
+u32 pick_live(void);
+/* A live child that has not stopped and has a vCPU, or 0. */
+u32 pick_running(void);
+bool vm_live(u32 id);
+bool vcpu_exists(u32 vm, u32 vcpu);
+/* Whether [gpa, gpa+len) is all RAM of the child. */
+bool child_ram(u32 vm, u64 gpa, u64 len);
+void model_created(u32 id, const char *name, u64 mem, u32 vcpus, u32 exit_reasons);
+void model_destroyed(u32 id);
+/* Code or memory of the VM changed under its vCPUs: none is fresh, and
+ * none becomes fresh again before a new program is loaded. */
+void taint_vm(u32 vm);
+bool name_in_use(const char *name);
+
+/* ---- calls.c ------------------------------------------------------------ */
+
+void storm_abi_version(void);
+void storm_info(void);
+void storm_check_extension(void);
+void storm_feature(void);
+void storm_console_write(void);
+void storm_stats(void);
+void storm_get_regs(void);
+void storm_unknown(void);
+void storm_user_call(void);
+/* STATS without a VM: free bytes and VMs alive (-1 on failure). */
+s64 free_bytes_now(u64 *vms_alive);
+/* STATS of one VM: its exit count (-1 on failure). */
+s64 vm_exits_now(u32 vm);
+
+/* ---- vm.c --------------------------------------------------------------- */
+
+void storm_vm_create(void);
+void storm_vm_destroy(void);
+void storm_vm_add_memory(void);
+void storm_vm_copy(void);
+/* VM_DESTROY for every id (-ENOENT where the model has no VM). */
+void destroy_all(void);
+/* The hypervisor's free bytes before an allocating call, and the check
+ * after it: a failed call left them as they were. */
+s64 free_known(void);
+void free_after(const struct hc *c, s64 before);
+/* What a {size, flags, vm, reserved} header allows: -EINVAL for flags or
+ * reserved, -EPERM for VM 0, -ENOENT for no live child (0: fine). */
+outcomes target_fields(const struct hv_vm_destroy *h);
+
+/* ---- vcpu.c ------------------------------------------------------------- */
+
+void storm_vcpu_create(void);
+void storm_vcpu_set_regs(void);
+/* A live child gets a program on one vCPU (VM_COPY + VCPU_SET_REGS). */
+void storm_load_child(void);
+void storm_vcpu_run(void);
+extern u64 runs_by_reason[8];
+
+/* ---- child.c ------------------------------------------------------------ */
+
+/* Builds the image for `prog` in VM 0's memory; returns it. */
+const u8 *child_image(u32 vm, enum program prog);
+/* The registers that start a loaded program. */
+void child_regs(struct hv_vcpu_regs *r, u32 vm, u32 vcpu);
+/* Programs this run may load (options permitting). */
+enum program child_pick_program(void);
+/* Whether running a vCPU in this state is allowed by the options. */
+bool child_runnable(u32 vm, u32 vcpu);
+/* The exit reasons a run of this vCPU may return. */
+u32 child_reasons(u32 vm, u32 vcpu);
+/* After a HLT of a hypercall program: checks its result slots. */
+void child_check_results(u32 vm);
+extern u64 child_calls_checked;
+/* What VM 0 answers an IN or a forwarded hypercall with (0x42xx). */
+u64 complete_value(void);
+
+#endif

@@ -147,8 +147,8 @@ static outcomes child_slot(u32 i, u64 nr, u64 *rdi, s64 *exact)
 		struct hv_check_extension a = { sizeof(a), 0, 1 + (u32)rnd_below(6), 0 };
 
 		memcpy(slot, &a, sizeof(a));
-		*exact = a.extension == HV_EXT_MAX_VMS ? max_vms :
-			 a.extension == HV_EXT_MAX_VCPUS ? max_vcpus : 1;
+		/* a child learns of INFO's capability chains only */
+		*exact = a.extension == HV_EXT_INFO_CAPS ? 1 : 0;
 	} else {
 		struct hv_console_write a = { sizeof(a), 0, (u32)rnd_below(sizeof(child_text)), 0,
 					      CHILD_TEXT };
@@ -225,6 +225,9 @@ static void emit_program(struct code *c, struct mvm *m, enum program prog)
 	case PROG_HYPERCALLS:
 		emit_hypercalls(c, m);
 		break;
+	case PROG_CPUID:
+		emit(c, (const u8[]){ 0x0f, 0xa2, 0xeb, 0xfc }, 4);
+		break;
 	default:
 		break;
 	}
@@ -250,7 +253,7 @@ enum program child_pick_program(void)
 {
 	static const u8 weights[PROG_COUNT] = {
 		[PROG_SPIN] = 8, [PROG_HLT] = 14, [PROG_IO] = 16, [PROG_NPF] = 7,
-		[PROG_TRIPLE] = 6, [PROG_RANDOM] = 8, [PROG_HYPERCALLS] = 35,
+		[PROG_TRIPLE] = 6, [PROG_RANDOM] = 8, [PROG_HYPERCALLS] = 35, [PROG_CPUID] = 6,
 	};
 	u32 total = 0, r;
 
@@ -324,6 +327,7 @@ u32 child_reasons(u32 vm, u32 vcpu)
 		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) | call;
 	switch (m->prog) {
 	case PROG_SPIN:
+	case PROG_CPUID:
 		return R(TIMESLICE);
 	case PROG_HLT:
 		return R(HLT) | R(TIMESLICE);

@@ -180,6 +180,7 @@ enum program {
 	PROG_TRIPLE,
 	PROG_RANDOM,
 	PROG_HYPERCALLS,
+	PROG_CPUID,    /* exits the hypervisor handles itself, forever */
 	PROG_COUNT
 };
 

@@ -30,19 +30,6 @@ static struct leak_state state_a, state_b, state_c, seen, child_view[3];
 static u32 flags;
 static struct hv_exit ex;
 
-static u64 read_cr4(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr4(u64 v)
-{
-	asm volatile("mov %0, %%cr4" : : "r"(v));
-}
-
 /* A recognisable pattern per VM: every byte says whose it is. Addresses
  * stay canonical, DR7 enables no breakpoint. */
 static void make_pattern(struct leak_state *s, u8 tag, u64 xcr0)

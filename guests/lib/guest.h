@@ -24,6 +24,21 @@ static inline u8 inb(u16 p) { u8 v; asm volatile("inb %1, %0" : "=a"(v) : "Nd"(p
 static inline u16 inw(u16 p) { u16 v; asm volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 static inline u32 inl(u16 p) { u32 v; asm volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 
+/* Control and debug registers. */
+#define DEFINE_GUEST_REG(name, reg)                                          \
+	static inline u64 read_##name(void)                                  \
+	{                                                                    \
+		u64 v;                                                       \
+		asm volatile("mov %%" #reg ", %0" : "=r"(v));                \
+		return v;                                                    \
+	}                                                                    \
+	static inline void write_##name(u64 v)                               \
+	{                                                                    \
+		asm volatile("mov %0, %%" #reg : : "r"(v) : "memory");       \
+	}
+DEFINE_GUEST_REG(cr4, cr4)
+DEFINE_GUEST_REG(dr7, dr7)
+
 struct cpuid_out {
 	u32 eax, ebx, ecx, edx;
 };

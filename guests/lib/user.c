@@ -125,3 +125,8 @@ void user_return_from_cpl0(void)
 {
 	guest_panic("int $0x%x at CPL 0", USER_RETURN_VECTOR);
 }
+
+void user_set_ist(u32 n, u64 stack_top)
+{
+	tss.ist[n - 1] = stack_top;
+}

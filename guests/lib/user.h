@@ -22,6 +22,10 @@
 
 void user_init(void);
 
+/* Interrupt stack `n` (1-7) of the runtime's TSS, for IDT gates that name
+ * it; after user_init(). */
+void user_set_ist(u32 n, u64 stack_top);
+
 /* Runs fn(arg) at CPL 3 on the runtime's user stack, with interrupts
  * disabled, and returns its result at CPL 0. Not re-entrant. */
 u64 run_user(u64 (*fn)(u64), u64 arg);

@@ -23,19 +23,6 @@ const char test_title[] = "CPUID: hypervisor leaves present, only virtualized fe
 #define X8_EBX_SPEC_CTRL_FAMILY (BIT32(12) | BIT32(14) | BIT32(15) | BIT32(24) | BIT32(25))
 #define XSAVE_AREA_X87_ONLY 576u
 
-static u64 read_cr4(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr4(u64 v)
-{
-	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
-
 static bool osxsave_reported(void)
 {
 	return guest_cpuid(1, 0).ecx & L1_ECX_OSXSAVE;

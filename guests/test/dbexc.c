@@ -14,19 +14,6 @@ const char test_title[] = "#DB reflected as the hardware raises it";
 
 static volatile u64 watched;
 
-static u64 read_dr7(void)
-{
-	u64 v;
-
-	asm volatile("mov %%dr7, %0" : "=r"(v));
-	return v;
-}
-
-static void write_dr7(u64 v)
-{
-	asm volatile("mov %0, %%dr7" : : "r"(v));
-}
-
 static void single_step(void)
 {
 	u32 before = last_debug.count;

@@ -99,12 +99,10 @@ static bool to_vmm(struct vcpu *v, u32 reason)
 static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
-	struct guest_sregs s;
-	struct cpuid_vcpu_state st;
+	struct cpuid_vcpu_state st = { .vcpu_id = v->id, .cr4 = virt->guest_cr4(v),
+				       .xcr0 = v->xcr0 };
 	struct cpuid_result c;
 
-	virt->get_sregs(v, &s);
-	st = (struct cpuid_vcpu_state){ .vcpu_id = v->id, .cr4 = s.cr4, .xcr0 = v->xcr0 };
 	guest_cpuid(&st, (u32)r->rax, (u32)r->rcx, &c);
 	r->rax = c.eax;
 	r->rbx = c.ebx;
@@ -202,10 +200,7 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
 	u64 value = (u32)r->rax | (r->rdx << 32);
-	struct guest_sregs s;
-
-	virt->get_sregs(v, &s);
-	if (!(s.cr4 & CR4_OSXSAVE)) {
+	if (!(virt->guest_cr4(v) & CR4_OSXSAVE)) {
 		inject_exception(v, VEC_UD, false, 0);
 		return true;
 	}

@@ -225,6 +225,11 @@ u8 svm_guest_cpl(struct vcpu *v)
 	return svm_vcpu(v)->vmcb->save.cpl & 3;
 }
 
+u64 svm_guest_cr4(struct vcpu *v)
+{
+	return svm_vcpu(v)->vmcb->save.cr4;
+}
+
 void svm_inject_event(struct vcpu *v, const struct event *e)
 {
 	u64 ev = e->vector | ((u64)e->type << 8) | SVM_EVENT_VALID;

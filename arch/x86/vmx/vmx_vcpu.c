@@ -294,6 +294,13 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = vmread(VMCS_GUEST_EFER);
 }
 
+u64 vmx_guest_cr4(struct vcpu *v)
+{
+	vmcs_load(vmx_vcpu(v));
+	return guest_view(vmread(VMCS_GUEST_CR4), vmread(VMCS_CR4_MASK),
+			  vmread(VMCS_CR4_SHADOW));
+}
+
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
 u8 vmx_guest_cpl(struct vcpu *v)
 {

@@ -61,8 +61,9 @@ static void inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 erro
 }
 
 /* One entry into the guest. An event whose delivery the previous exit
- * cut short is delivered again, unless the core queued one of its own
- * (which re-runs the same instruction, so the event comes back). */
+ * cut short is delivered again, unless the core queued an exception of
+ * its own: that one comes from the instruction the guest is at, which
+ * raises the cut-short exception again once it runs. */
 static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	if (v->reinject && !v->event_queued)

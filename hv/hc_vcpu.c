@@ -112,8 +112,10 @@ s64 hc_vcpu_set_regs(struct hc_ctx *c)
 		memcpy(&v->regs, r.gprs, sizeof(r.gprs));
 		v->regs.rip = r.rip;
 		v->regs.rflags = r.rflags | 2; /* bit 1 is always set */
-		/* an unanswered IN or hypercall belonged to the old RIP and RAX */
+		/* an unanswered IN or hypercall, or an event cut short, belonged
+		 * to the old RIP and RAX */
 		v->pending = VMM_PENDING_NONE;
+		v->reinject = false;
 	}
 	return 0;
 }

@@ -174,14 +174,14 @@ static void feature_done(const struct hv_feature *a, const struct sized *s, stru
 	u32 id = a->flags & HV_FEATURE_MASK;
 	u64 want, got;
 
-	if (c->ret < 0 || (a->flags & HV_FEATURE_PROBE))
+	if (c->ret < 0 || !in_set(c->allow, c->ret) || (a->flags & HV_FEATURE_PROBE))
 		return;
 	if (a->flags & HV_FEATURE_SET) {
 		if (id == HV_FEATURE_EXIT_REASONS)
-			vms[a->vm].exit_reasons = (u32)a->value;
+			vm_find(a->vm)->exit_reasons = (u32)a->value;
 		return;
 	}
-	want = id == HV_FEATURE_TRACE ? 0 : vms[a->vm].exit_reasons;
+	want = id == HV_FEATURE_TRACE ? 0 : vm_find(a->vm)->exit_reasons;
 	memcpy(&got, (const void *)(s->gpa + 16), sizeof(got));
 	if (got != want)
 		unexpected(c, "feature %u GET %#llx, want %#llx", id, (unsigned long long)got,

@@ -25,6 +25,8 @@
 #define CHILD_PDPT 0x3000
 #define CHILD_PD 0x4000
 #define SLOT_STRIDE 256
+#define CHILD_INFO_SIZE 48 /* hv_info and one hv_cap_memory: all a child gets */
+#define PAGE_SIZES ((1ULL << 12) | (1ULL << 21))
 #define COMPLETE_TAG 0x4200u /* VM 0 answers forwarded calls with 0x42xx */
 
 static u8 image[CHILD_IMAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -109,15 +111,38 @@ static bool is_management(u64 nr)
 	return false;
 }
 
+/* The argsz of a well-formed INFO: room to spare, just enough, or so
+ * little that the answer is cut short. */
+static u32 info_argsz(void)
+{
+	u32 r = (u32)rnd_below(100);
+
+	if (r < 70)
+		return SLOT_STRIDE;
+	if (r < 80)
+		return CHILD_INFO_SIZE;
+	return 8 + (u32)rnd_below(CHILD_INFO_SIZE - 8);
+}
+
+/* An extension id: mostly defined ones, which a child must see absent
+ * all but HV_EXT_INFO_CAPS. */
+static u32 any_extension(void)
+{
+	if (chance(70))
+		return 1 + (u32)rnd_below(6);
+	return chance(50) ? (u32)rnd_below(100) : (u32)rnd();
+}
+
 /* Writes the struct slot i's call uses (valid, garbage or none) and
  * returns what the call may answer; *exact is the one answer it must
  * give, or -1 when several are fine. */
-static outcomes child_slot(u32 i, u64 nr, u64 *rdi, s64 *exact)
+static outcomes child_slot(struct mvm *m, u32 i, u64 nr, u64 *rdi, s64 *exact)
 {
 	u8 *slot = image + CHILD_STRUCTS + i * SLOT_STRIDE;
 	u32 r = (u32)rnd_below(100);
 
 	*exact = -1;
+	m->slot_info_argsz[i] = 0;
 	*rdi = CHILD_STRUCTS + i * SLOT_STRIDE;
 	memset(slot, 0, SLOT_STRIDE);
 	if (nr == HV_CALL_ABI_VERSION) {
@@ -139,12 +164,13 @@ static outcomes child_slot(u32 i, u64 nr, u64 *rdi, s64 *exact)
 		return OK | E(EINVAL) | E(E2BIG) | E(EFAULT);
 	}
 	if (nr == HV_CALL_INFO) {
-		struct hv_info a = { SLOT_STRIDE, 0, 0, 0 };
+		struct hv_info a = { info_argsz(), 0, 0, 0 };
 
 		memcpy(slot, &a, sizeof(a));
+		m->slot_info_argsz[i] = a.argsz;
 		*exact = 0;
 	} else if (nr == HV_CALL_CHECK_EXTENSION) {
-		struct hv_check_extension a = { sizeof(a), 0, 1 + (u32)rnd_below(6), 0 };
+		struct hv_check_extension a = { sizeof(a), 0, any_extension(), 0 };
 
 		memcpy(slot, &a, sizeof(a));
 		/* a child learns of INFO's capability chains only */
@@ -164,7 +190,7 @@ static void emit_call(struct code *c, struct mvm *m, u32 i)
 	static const u8 vmcall[] = { 0x0f, 0x01, 0xc1 }, vmmcall[] = { 0x0f, 0x01, 0xd9 };
 	u64 nr = child_call_nr(), rdi;
 
-	m->slot_allow[i] = child_slot(i, nr, &rdi, &m->slot_exact[i]);
+	m->slot_allow[i] = child_slot(m, i, nr, &rdi, &m->slot_exact[i]);
 	m->slot_nr[i] = nr;
 	emit_mov_imm64(c, 0x48, 0xb8, nr);    /* rax */
 	emit_mov_imm64(c, 0x48, 0xbf, rdi);   /* rdi */
@@ -233,9 +259,8 @@ static void emit_program(struct code *c, struct mvm *m, enum program prog)
 	}
 }
 
-const u8 *child_image(u32 vm, enum program prog)
+const u8 *child_image(struct mvm *m, enum program prog)
 {
-	struct mvm *m = &vms[vm];
 	struct code c = { image + CHILD_CODE, 0 };
 
 	if (!tables_built)
@@ -245,6 +270,7 @@ const u8 *child_image(u32 vm, enum program prog)
 	for (u32 i = 0; i < CHILD_CALLS_MAX; i++)
 		put64(image + CHILD_RESULTS + 8 * i, CHILD_SLOT_EMPTY);
 	m->ncalls = 0;
+	m->calls_chunks = m->chunks;
 	emit_program(&c, m, prog);
 	return image;
 }
@@ -306,21 +332,19 @@ void child_regs(struct hv_vcpu_regs *r, u32 vm, u32 vcpu)
  * it might triple fault. */
 bool child_runnable(u32 vm, u32 vcpu)
 {
-	const struct mvcpu *v;
+	const struct mvm *m = vm_find(vm);
 
 	if (!vcpu_exists(vm, vcpu))
 		return true; /* the run fails; nothing runs */
-	v = &vms[vm].vcpu[vcpu];
 	if (!opts.sti && !opts.notf)
 		return true;
-	return v->fresh && vms[vm].prog != PROG_RANDOM && vms[vm].prog != PROG_NONE;
+	return m->vcpu[vcpu].fresh && m->prog != PROG_RANDOM && m->prog != PROG_NONE;
 }
 
 #define R(x) BIT(HV_EXIT_##x)
 
-u32 child_reasons(u32 vm, u32 vcpu)
+u32 child_reasons(const struct mvm *m, u32 vcpu)
 {
-	const struct mvm *m = &vms[vm];
 	u32 call = (m->exit_reasons & HV_EXIT_OPTIONAL_MASK) ? R(HYPERCALL) : 0;
 
 	if (!m->vcpu[vcpu].fresh)
@@ -334,7 +358,7 @@ u32 child_reasons(u32 vm, u32 vcpu)
 	case PROG_IO:
 		return R(IO) | R(TIMESLICE);
 	case PROG_NPF:
-		return (child_ram(vm, CHILD_NPF_GPA, 8) ? 0 : R(STAGE2_FAULT)) | R(TIMESLICE);
+		return (child_ram(m->id, CHILD_NPF_GPA, 8) ? 0 : R(STAGE2_FAULT)) | R(TIMESLICE);
 	case PROG_TRIPLE:
 		return R(SHUTDOWN) | R(TIMESLICE);
 	case PROG_HYPERCALLS:
@@ -344,7 +368,37 @@ u32 child_reasons(u32 vm, u32 vcpu)
 	}
 }
 
-static void check_slot(const struct hc *copy, const struct mvm *m, u32 i, u64 got)
+/* A well-formed INFO from the child: hv_info and one hv_cap_memory with
+ * its own RAM, as it was at some point since its calls started over,
+ * cut at argsz; nothing written past that. */
+static void check_info(const struct hc *copy, const struct mvm *m, u32 i, const u8 *slot)
+{
+	struct {
+		struct hv_info info;
+		struct hv_cap_memory mem;
+	} want = { { CHILD_INFO_SIZE, HV_INFO_FLAG_CAPS, HV_ABI_VERSION, sizeof(want.info) },
+		   { { HV_CAP_MEMORY, 1, 0 }, PAGE_SIZES, 0, 0 } };
+	u32 n = MIN(m->slot_info_argsz[i], (u32)CHILD_INFO_SIZE);
+
+	_Static_assert(sizeof(want) == CHILD_INFO_SIZE, "a child's INFO answer");
+	for (u32 b = n; b < SLOT_STRIDE; b++) {
+		if (slot[b]) {
+			unexpected(copy, "child %s: info with argsz %u wrote byte %u", m->name,
+				   m->slot_info_argsz[i], b);
+			return;
+		}
+	}
+	for (u32 chunks = m->calls_chunks; chunks <= m->chunks; chunks++) {
+		want.mem.total_bytes = (u64)chunks * 2 * MIB;
+		if (!memcmp(slot, &want, n))
+			return;
+	}
+	unexpected(copy, "child %s: info (argsz %u) is not its own %u..%u MiB of RAM alone",
+		   m->name, m->slot_info_argsz[i], 2 * m->calls_chunks, 2 * m->chunks);
+}
+
+static void check_slot(const struct hc *copy, const struct mvm *m, u32 i, u64 got,
+		       const u8 *slot)
 {
 	long v = (long)got;
 	bool ok;
@@ -363,25 +417,33 @@ static void check_slot(const struct hc *copy, const struct mvm *m, u32 i, u64 go
 	if (!ok)
 		unexpected(copy, "child %s: call %u (nr %#llx) answered %ld", m->name, i,
 			   (unsigned long long)m->slot_nr[i], v);
+	else if (m->slot_info_argsz[i])
+		check_info(copy, m, i, slot);
 	child_calls_checked++;
 }
 
-/* After a HLT of a hypercall program: every call ran since it was loaded;
- * VM_COPY brings the result slots back for checking. */
-void child_check_results(u32 vm)
+/* After a HLT of a hypercall program: every call ran since it was loaded
+ * or since the HLT before; VM_COPY brings the result slots and the
+ * structs back for checking. The next round of calls finds INFO's argsz
+ * as the hypervisor wrote it, and RAM no smaller than now. */
+void child_check_results(struct mvm *m)
 {
-	const struct mvm *m = &vms[vm];
-	u64 buf = scratch + SCRATCH_STRUCTS + PAGE_SIZE;
-	struct hv_vm_copy a = { sizeof(a), HV_COPY_FROM_VM, vm, 0, CHILD_RESULTS, buf,
-				8 * m->ncalls };
-	u64 at = scratch + SCRATCH_STRUCTS + 2 * PAGE_SIZE;
+	u64 buf = scratch + SCRATCH_STRUCTS + 2 * PAGE_SIZE;
+	const u8 *slots = (const u8 *)buf + (CHILD_STRUCTS - CHILD_RESULTS);
+	struct hv_vm_copy a = { sizeof(a), HV_COPY_FROM_VM, m->id, 0, CHILD_RESULTS, buf,
+				CHILD_STRUCTS - CHILD_RESULTS + SLOT_STRIDE * m->ncalls };
+	u64 at = scratch + SCRATCH_STRUCTS + PAGE_SIZE;
 	struct hc c = { .nr = HV_CALL_VM_COPY, .rdi = at, .allow = OK };
 
 	put_bytes(at, &a, sizeof(a));
 	if (issue(&c))
 		return;
-	for (u32 i = 0; i < m->ncalls; i++)
-		check_slot(&c, m, i, ((const u64 *)buf)[i]);
+	for (u32 i = 0; i < m->ncalls; i++) {
+		check_slot(&c, m, i, ((const u64 *)buf)[i], slots + i * SLOT_STRIDE);
+		if (m->slot_info_argsz[i])
+			m->slot_info_argsz[i] = CHILD_INFO_SIZE;
+	}
+	m->calls_chunks = m->chunks;
 }
 
 u64 complete_value(void)

@@ -1,59 +1,76 @@
-/* What VM 0 believes the hypervisor holds: which child VMs live, their
- * RAM, vCPUs and whether they stopped. It follows the answers (a VM that
- * VM_CREATE returned is live, one VM_DESTROY took is gone), and the
- * generators ask it which answers a call may get. */
+/* What VM 0 believes the hypervisor holds: which child VMs live, under
+ * which ids, their RAM, vCPUs and whether they stopped. It follows the
+ * answers (a VM that VM_CREATE returned is live, one VM_DESTROY took is
+ * gone), and the generators ask it which answers a call may get.
+ *
+ * Ids are the hypervisor's, not table indices: children count up from 1,
+ * and an id is never handed out again once its VM is gone (docs/abi.md,
+ * VM_CREATE). A storm creates far fewer than 2^31 - 1 VMs, so ids never
+ * wrap here: every id that is not a live child's answers -ENOENT. */
 #include "guests/storm/storm.h"
 #include "hv/string.h"
 
-#define RECENT_MAX 8
+#define RECENT_MAX 16
 
-struct mvm vms[MODEL_VMS];
+static struct mvm children[MODEL_CHILDREN];
 u32 max_vms, max_vcpus, max_regions, info_needed;
 
-static u32 recent[RECENT_MAX], nrecent;
+static u32 recent[RECENT_MAX], nrecent; /* ids of VMs destroyed lately */
+static u32 last_id;    /* the id of the latest child VM_CREATE returned */
+static u32 maybe_used; /* VM_CREATEs failed since, each may have used an id */
+
+struct mvm *vm_find(u32 id)
+{
+	for (u32 i = 0; id && i < MODEL_CHILDREN; i++)
+		if (children[i].id == id)
+			return &children[i];
+	return NULL;
+}
 
 bool vm_live(u32 id)
 {
-	return id && id < MODEL_VMS && vms[id].live;
+	return vm_find(id) != NULL;
 }
 
 bool vcpu_exists(u32 vm, u32 vcpu)
 {
-	return vm_live(vm) && vcpu < vms[vm].vcpus;
+	const struct mvm *m = vm_find(vm);
+
+	return m && vcpu < m->vcpus;
 }
 
 u32 live_children(void)
 {
 	u32 n = 0;
 
-	for (u32 id = 1; id < MODEL_VMS; id++)
-		n += vms[id].live;
+	for (u32 i = 0; i < MODEL_CHILDREN; i++)
+		n += children[i].id != 0;
 	return n;
 }
 
 static bool is_live(const struct mvm *m)
 {
-	return m->live;
+	return m->id;
 }
 
 static bool is_running(const struct mvm *m)
 {
-	return m->live && !m->stopped && m->vcpus;
+	return m->id && !m->stopped && m->vcpus;
 }
 
-/* A random child for which ok() holds, or 0. */
+/* The id of a random child for which ok() holds, or 0. */
 static u32 pick_where(bool (*ok)(const struct mvm *))
 {
 	u32 n = 0, k;
 
-	for (u32 id = 1; id < MODEL_VMS; id++)
-		n += ok(&vms[id]);
+	for (u32 i = 0; i < MODEL_CHILDREN; i++)
+		n += ok(&children[i]);
 	if (!n)
 		return 0;
 	k = (u32)rnd_below(n);
-	for (u32 id = 1; id < MODEL_VMS; id++)
-		if (ok(&vms[id]) && !k--)
-			return id;
+	for (u32 i = 0; i < MODEL_CHILDREN; i++)
+		if (ok(&children[i]) && !k--)
+			return children[i].id;
 	return 0;
 }
 
@@ -67,26 +84,43 @@ u32 pick_running(void)
 	return pick_where(is_running);
 }
 
+/* Ids around the end of the id space: the last one a child may get and
+ * those past it, which no VM ever has. */
+static u32 top_id(void)
+{
+	switch (rnd_below(3)) {
+	case 0:
+		return VM_ID_LAST - (u32)rnd_below(4);
+	case 1:
+		return VM_ID_LAST + 1 + (u32)rnd_below(4);
+	default:
+		return ~0u - (u32)rnd_below(4);
+	}
+}
+
 u32 pick_vm(void)
 {
 	u32 r = (u32)rnd_below(100), id;
 
-	if (r < 60 && (id = pick_live()))
+	if (r < 55 && (id = pick_live()))
 		return id;
-	if (r < 68)
+	if (r < 63)
 		return 0;
-	if (r < 78 && nrecent)
+	if (r < 73 && nrecent)
 		return recent[rnd_below(nrecent)];
-	if (r < 88)
-		return (u32)rnd_below(max_vms);
+	if (r < 80 && last_id)
+		return 1 + (u32)rnd_below(last_id); /* handed out: mostly destroyed */
+	if (r < 90) /* after the last: perhaps used up by a failed VM_CREATE */
+		return last_id + 1 + (u32)rnd_below(maybe_used + 4);
 	if (r < 95)
-		return max_vms + (u32)rnd_below(1000);
+		return top_id();
 	return (u32)rnd();
 }
 
 u32 pick_vcpu(u32 vm)
 {
-	u32 n = vm_live(vm) ? vms[vm].vcpus : 0;
+	const struct mvm *m = vm_find(vm);
+	u32 n = m ? m->vcpus : 0;
 	u32 r = (u32)rnd_below(100);
 
 	if (r < 80 && n)
@@ -108,10 +142,12 @@ static const struct range *range_of(const struct mvm *m, u64 gpa)
 
 bool child_ram(u32 vm, u64 gpa, u64 len)
 {
-	if (!vm_live(vm) || gpa + len < gpa)
+	const struct mvm *m = vm_find(vm);
+
+	if (!m || gpa + len < gpa)
 		return false;
 	while (len) {
-		const struct range *r = range_of(&vms[vm], gpa);
+		const struct range *r = range_of(m, gpa);
 		u64 n;
 
 		if (!r)
@@ -127,36 +163,72 @@ bool name_in_use(const char *name)
 {
 	if (!strcmp(name, "vm0"))
 		return true;
-	for (u32 id = 1; id < MODEL_VMS; id++)
-		if (vms[id].live && !strcmp(vms[id].name, name))
+	for (u32 i = 0; i < MODEL_CHILDREN; i++)
+		if (children[i].id && !strcmp(children[i].name, name))
 			return true;
 	return false;
 }
 
+bool id_may_be_next(u32 id)
+{
+	return id > last_id && (u64)id - last_id <= 1 + (u64)maybe_used && id <= VM_ID_LAST;
+}
+
+void model_create_failed(void)
+{
+	maybe_used++;
+}
+
+u32 id_next_first(void)
+{
+	return last_id + 1;
+}
+
+u32 ids_end(void)
+{
+	return last_id + maybe_used + 1;
+}
+
+static struct mvm *free_entry(void)
+{
+	for (u32 i = 0; i < MODEL_CHILDREN; i++)
+		if (!children[i].id)
+			return &children[i];
+	return NULL;
+}
+
 void model_created(u32 id, const char *name, u64 mem, u32 vcpus, u32 exit_reasons)
 {
-	struct mvm *m = &vms[id];
+	struct mvm *m = free_entry();
 
+	if (!m) /* more children than VM slots: VM_CREATE's check reported it */
+		return;
 	memset(m, 0, sizeof(*m));
-	m->live = true;
+	m->id = id;
 	hv_strlcpy(m->name, name, sizeof(m->name));
 	m->vcpu_max = vcpus;
 	m->exit_reasons = exit_reasons;
 	m->chunks = (u32)(mem / (2 * MIB));
 	m->nranges = 1;
 	m->ranges[0] = (struct range){ 0, mem };
+	last_id = id;
+	maybe_used = 0;
 }
 
-void taint_vm(u32 vm)
+void taint_vm(struct mvm *m)
 {
-	vms[vm].image_ok = false;
-	for (u32 i = 0; i < vms[vm].vcpus; i++)
-		vms[vm].vcpu[i].fresh = false;
+	m->image_ok = false;
+	for (u32 i = 0; i < m->vcpus; i++)
+		m->vcpu[i].fresh = false;
 }
 
 void model_destroyed(u32 id)
 {
-	vms[id].live = false;
+	struct mvm *m = vm_find(id);
+
+	if (!m)
+		return;
+	m->id = 0;
 	if (nrecent < RECENT_MAX)
 		recent[nrecent++] = id;
 	else

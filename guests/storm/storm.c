@@ -93,9 +93,15 @@ static bool discover(void)
 		test_error("info has no limits capability");
 		return false;
 	}
-	max_vms = MIN(l->max_vms, (u32)MODEL_VMS);
-	max_vcpus = MIN(l->max_vcpus_per_vm, (u32)MODEL_VCPUS);
+	max_vms = l->max_vms;
+	max_vcpus = l->max_vcpus_per_vm;
 	max_regions = l->max_memory_regions;
+	if (!max_vms || max_vms - 1 > MODEL_CHILDREN || max_vcpus > MODEL_VCPUS ||
+	    max_regions > MODEL_RANGES) {
+		test_error("limits beyond the model: %u VMs, %u vCPUs, %u regions", max_vms,
+			   max_vcpus, max_regions);
+		return false;
+	}
 	gprintf("storm: %llu calls, seed %#llx%s%s; %u VMs, %u vCPUs each, %u regions\n",
 		(unsigned long long)opts.calls, (unsigned long long)opts.seed,
 		opts.sti ? ", children run with interrupts enabled" : "",

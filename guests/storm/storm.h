@@ -9,7 +9,8 @@
  *   place.c      VM 0's memory: the scratch area at the top of its RAM,
  *                where structs go (aligned, page-crossing, straddling the
  *                end of RAM, unmapped) and the size rules that follow
- *   model.c      what VM 0 believes exists: VMs, their RAM, vCPUs, states
+ *   model.c      what VM 0 believes exists: child VMs by their ids (never
+ *                reused), their RAM, vCPUs, states; destroyed ids
  *   calls.c      the calls that do not change VMs: ABI_VERSION, INFO,
  *                CHECK_EXTENSION, FEATURE, CONSOLE_WRITE, STATS,
  *                VCPU_GET_REGS, unknown numbers, calls from CPL 3
@@ -167,9 +168,10 @@ outcomes outbuf_put(struct outbuf *o, void *head, u32 head_len, u32 full, u32 mi
 
 /* ---- model.c ------------------------------------------------------------ */
 
-#define MODEL_VMS 64
+#define MODEL_CHILDREN 63 /* children alive at once; more VM slots: refused */
 #define MODEL_VCPUS 4
 #define MODEL_RANGES 64
+#define VM_ID_LAST 0x7fffffffu /* the highest child id (docs/abi.md VM_CREATE) */
 
 enum program {
 	PROG_NONE,     /* never loaded: the vCPU's first state */
@@ -195,8 +197,10 @@ struct range {
 	u64 gpa, len;
 };
 
+/* A live child; an entry with id 0 is unused. */
 struct mvm {
-	bool live, stopped;
+	u32 id;
+	bool stopped;
 	char name[HV_NAME_MAX];
 	u32 vcpus, vcpu_max, exit_reasons, chunks, nranges;
 	struct range ranges[MODEL_RANGES];
@@ -205,18 +209,22 @@ struct mvm {
 	bool image_ok;     /* nothing changed that image since it was loaded */
 	u16 io_port;
 	u32 ncalls;        /* PROG_HYPERCALLS: its calls and their answers */
+	u32 calls_chunks;  /* its RAM (chunks) when the calls last started over */
 	u64 slot_nr[CHILD_CALLS_MAX];
 	outcomes slot_allow[CHILD_CALLS_MAX];
 	s64 slot_exact[CHILD_CALLS_MAX];
+	u32 slot_info_argsz[CHILD_CALLS_MAX]; /* a well-formed INFO: its argsz */
 };
 
-extern struct mvm vms[MODEL_VMS];
 /* From the hypervisor's INFO at the start. */
 extern u32 max_vms, max_vcpus, max_regions, info_needed;
 
+/* The live child with this id, or NULL (also for 0, VM 0). */
+struct mvm *vm_find(u32 id);
+bool vm_live(u32 id);
 u32 live_children(void);
-/* A VM id for a call: mostly a live child, also 0, destroyed, never
- * used and huge ids. */
+/* A VM id for a call: mostly a live child, also 0, destroyed ids, ids
+ * not handed out yet, ids at the end of the id space and random ones. */
 u32 pick_vm(void);
 /* A vCPU id of that VM: mostly one that exists. */
 u32 pick_vcpu(u32 vm);
@@ -224,15 +232,23 @@ u32 pick_vcpu(u32 vm);
 u32 pick_live(void);
 /* A live child that has not stopped and has a vCPU, or 0. */
 u32 pick_running(void);
-bool vm_live(u32 id);
 bool vcpu_exists(u32 vm, u32 vcpu);
 /* Whether [gpa, gpa+len) is all RAM of the child. */
 bool child_ram(u32 vm, u64 gpa, u64 len);
+/* Whether VM_CREATE may answer id: the one after the last it returned,
+ * or a later one when failed VM_CREATEs used some up. */
+bool id_may_be_next(u32 id);
+/* VM_CREATE failed with -ENOMEM: it may have used up an id. */
+void model_create_failed(void);
+/* The ids VM_CREATE may answer next are id_next_first()..ids_end();
+ * every id it may have handed out so far is below ids_end(). */
+u32 id_next_first(void);
+u32 ids_end(void);
 void model_created(u32 id, const char *name, u64 mem, u32 vcpus, u32 exit_reasons);
 void model_destroyed(u32 id);
 /* Code or memory of the VM changed under its vCPUs: none is fresh, and
  * none becomes fresh again before a new program is loaded. */
-void taint_vm(u32 vm);
+void taint_vm(struct mvm *m);
 bool name_in_use(const char *name);
 
 /* ---- calls.c ------------------------------------------------------------ */
@@ -257,7 +273,8 @@ void storm_vm_create(void);
 void storm_vm_destroy(void);
 void storm_vm_add_memory(void);
 void storm_vm_copy(void);
-/* VM_DESTROY for every id (-ENOENT where the model has no VM). */
+/* VM_DESTROY for every id handed out and a few more (-ENOENT where the
+ * model has no VM). */
 void destroy_all(void);
 /* The hypervisor's free bytes before an allocating call, and the check
  * after it: a failed call left them as they were. */
@@ -279,7 +296,7 @@ extern u64 runs_by_reason[8];
 /* ---- child.c ------------------------------------------------------------ */
 
 /* Builds the image for `prog` in VM 0's memory; returns it. */
-const u8 *child_image(u32 vm, enum program prog);
+const u8 *child_image(struct mvm *m, enum program prog);
 /* The registers that start a loaded program. */
 void child_regs(struct hv_vcpu_regs *r, u32 vm, u32 vcpu);
 /* Programs this run may load (options permitting). */
@@ -287,9 +304,9 @@ enum program child_pick_program(void);
 /* Whether running a vCPU in this state is allowed by the options. */
 bool child_runnable(u32 vm, u32 vcpu);
 /* The exit reasons a run of this vCPU may return. */
-u32 child_reasons(u32 vm, u32 vcpu);
+u32 child_reasons(const struct mvm *m, u32 vcpu);
 /* After a HLT of a hypercall program: checks its result slots. */
-void child_check_results(u32 vm);
+void child_check_results(struct mvm *m);
 extern u64 child_calls_checked;
 /* What VM 0 answers an IN or a forwarded hypercall with (0x42xx). */
 u64 complete_value(void);

@@ -18,11 +18,12 @@ void storm_vcpu_create(void)
 	struct sized s;
 	struct hc c = { .nr = HV_CALL_VCPU_CREATE };
 	s64 before = free_known();
+	struct mvm *m = vm_find(a.vm);
 	outcomes e;
 
 	sized_put(&s, &a, sizeof(a), HV_VCPU_CREATE_SIZE_VER0);
 	e = target_fields((const struct hv_vm_destroy *)&a);
-	if (!e && vms[a.vm].vcpus >= vms[a.vm].vcpu_max)
+	if (!e && m->vcpus >= m->vcpu_max)
 		e = E(ENOSPC);
 	c.rdi = s.gpa;
 	c.allow = sized_allow(&s, e ? e : OK | E(ENOMEM));
@@ -32,9 +33,9 @@ void storm_vcpu_create(void)
 	free_after(&c, before);
 	if (c.ret < 0 || !in_set(c.allow, c.ret))
 		return;
-	if (c.ret != vms[a.vm].vcpus)
-		unexpected(&c, "vcpu_create returned %ld, want %u", c.ret, vms[a.vm].vcpus);
-	vms[a.vm].vcpu[vms[a.vm].vcpus++] = (struct mvcpu){ 0 };
+	if (c.ret != m->vcpus)
+		unexpected(&c, "vcpu_create returned %ld, want %u", c.ret, m->vcpus);
+	m->vcpu[m->vcpus++] = (struct mvcpu){ 0 };
 }
 
 /* ---- vCPU registers ----------------------------------------------------- */
@@ -96,6 +97,7 @@ void storm_vcpu_set_regs(void)
 	bool odd = false, changed = false;
 	struct sized s;
 	struct hc c = { .nr = HV_CALL_VCPU_SET_REGS };
+	struct mvm *m;
 
 	child_regs(&r, vm, vcpu);
 	r.flags = flag_choices[rnd_below(ARRAY_SIZE(flag_choices))];
@@ -111,11 +113,11 @@ void storm_vcpu_set_regs(void)
 	sized_check(&s, &c, sizeof(r));
 	if (c.ret != 0 || !vcpu_exists(r.vm, r.vcpu))
 		return;
+	m = vm_find(r.vm);
 	/* a full, unchanged state restarts the program; anything else leaves
 	 * the vCPU somewhere the model does not know */
-	vms[r.vm].vcpu[r.vcpu] = (struct mvcpu){
-		.fresh = !changed && r.flags == (HV_REGS_GPRS | HV_REGS_SREGS) &&
-			 vms[r.vm].image_ok };
+	m->vcpu[r.vcpu] = (struct mvcpu){
+		.fresh = !changed && r.flags == (HV_REGS_GPRS | HV_REGS_SREGS) && m->image_ok };
 }
 
 /* ---- loading a program -------------------------------------------------- */
@@ -131,9 +133,9 @@ static long plain_call(u64 nr, const void *a, u32 len, outcomes allow, struct hc
 	return issue(c);
 }
 
-static bool first_vcpu(u32 vm)
+static bool first_vcpu(struct mvm *m)
 {
-	struct hv_vcpu_create a = { sizeof(a), 0, vm, 0 };
+	struct hv_vcpu_create a = { sizeof(a), 0, m->id, 0 };
 	s64 before = free_known();
 	struct hc c;
 
@@ -141,7 +143,7 @@ static bool first_vcpu(u32 vm)
 	free_after(&c, before);
 	if (c.ret != 0)
 		return false;
-	vms[vm].vcpu[vms[vm].vcpus++] = (struct mvcpu){ 0 };
+	m->vcpu[m->vcpus++] = (struct mvcpu){ 0 };
 	return true;
 }
 
@@ -154,16 +156,16 @@ void storm_load_child(void)
 	u32 vm = pick_live(), vcpu;
 	enum program prog = child_pick_program();
 	struct hv_vm_copy copy = { sizeof(copy), HV_COPY_TO_VM, vm, 0, 0, 0, CHILD_IMAGE_SIZE };
-	struct mvm *m = &vms[vm];
+	struct mvm *m = vm_find(vm);
 	struct hc c;
 
-	if (!vm || (!m->vcpus && !first_vcpu(vm)))
+	if (!m || (!m->vcpus && !first_vcpu(m)))
 		return;
 	vcpu = (u32)rnd_below(m->vcpus);
-	copy.buf = (u64)child_image(vm, prog);
+	copy.buf = (u64)child_image(m, prog);
 	if (plain_call(HV_CALL_VM_COPY, &copy, sizeof(copy), OK, &c))
 		return;
-	taint_vm(vm);
+	taint_vm(m);
 	m->prog = prog;
 	m->image_ok = true;
 	child_regs(&r, vm, vcpu);
@@ -178,13 +180,13 @@ void storm_load_child(void)
 static void pick_run_target(u32 *vm, u32 *vcpu)
 {
 	if (chance(75) && (*vm = pick_running())) {
-		*vcpu = (u32)rnd_below(vms[*vm].vcpus);
+		*vcpu = (u32)rnd_below(vm_find(*vm)->vcpus);
 	} else {
 		*vm = pick_vm();
 		*vcpu = pick_vcpu(*vm);
 	}
 	if (!child_runnable(*vm, *vcpu))
-		*vcpu = vms[*vm].vcpus; /* not this one: the run answers -ENOENT */
+		*vcpu = vm_find(*vm)->vcpus; /* not this one: the run answers -ENOENT */
 }
 
 static outcomes run_fields(const struct hv_vcpu_run *a)
@@ -195,7 +197,7 @@ static outcomes run_fields(const struct hv_vcpu_run *a)
 		e |= E(EPERM);
 	else if (!vcpu_exists(a->vm, a->vcpu))
 		e |= E(ENOENT);
-	else if (vms[a->vm].stopped)
+	else if (vm_find(a->vm)->stopped)
 		e |= E(ESRCH);
 	return e;
 }
@@ -222,14 +224,14 @@ static void check_io(const struct hc *c, struct mvcpu *v, const struct mvm *m,
 
 /* What a successful run returned: an allowed reason, a consistent exit
  * record, and for each program what it must have done. */
-static void run_done(const struct hc *c, u32 vm, u32 vcpu, const struct hv_exit *x, u32 argsz)
+static void run_done(const struct hc *c, struct mvm *m, u32 vcpu, const struct hv_exit *x,
+		     u32 argsz)
 {
-	struct mvm *m = &vms[vm];
 	struct mvcpu *v = &m->vcpu[vcpu];
 	u32 reason = (u32)c->ret;
 
 	runs_by_reason[reason < 8 ? reason : 0]++;
-	if (reason >= 32 || !(child_reasons(vm, vcpu) & BIT(reason)))
+	if (reason >= 32 || !(child_reasons(m, vcpu) & BIT(reason)))
 		unexpected(c, "exit reason %u for program %u (%s)", reason, m->prog,
 			   v->fresh ? "fresh" : "unknown state");
 	if (argsz >= REASON_END && (x->reason != reason || x->argsz != HV_EXIT_SIZE_VER0))
@@ -248,9 +250,9 @@ static void run_done(const struct hc *c, u32 vm, u32 vcpu, const struct hv_exit 
 		unexpected(c, "stage-2 fault at %#llx, the program reads %#llx",
 			   (unsigned long long)x->u.fault.gpa, (unsigned long long)CHILD_NPF_GPA);
 	if (reason == HV_EXIT_HLT && m->prog == PROG_HYPERCALLS && v->fresh)
-		child_check_results(vm);
+		child_check_results(m);
 	if (!v->fresh || m->prog == PROG_RANDOM)
-		taint_vm(vm); /* unknown code ran: the VM's memory is unknown too */
+		taint_vm(m); /* unknown code ran: the VM's memory is unknown too */
 }
 
 /* An IN answered by this run: the program's OUT sends it back. */
@@ -288,7 +290,7 @@ void storm_vcpu_run(void)
 	put_bytes(o.gpa, &head, sizeof(head.argsz)); /* an earlier try hit it */
 	fields = run_fields(&a);
 	fields |= errs;
-	target = vcpu_exists(a.vm, a.vcpu) && !vms[a.vm].stopped;
+	target = vcpu_exists(a.vm, a.vcpu) && !vm_find(a.vm)->stopped;
 	c.rdi = s.gpa;
 	c.allow = sized_allow(&s, fields ? fields : OK);
 	if (target && !(c.allow & OK))
@@ -297,12 +299,12 @@ void storm_vcpu_run(void)
 	s.out_gpa = o.gpa;
 	s.out_len = MIN(o.argsz, (u32)sizeof(head));
 	if (c.allow == OK)
-		note_completion(&vms[a.vm].vcpu[a.vcpu], &a);
+		note_completion(&vm_find(a.vm)->vcpu[a.vcpu], &a);
 	issue(&c);
 	sized_check(&s, &c, sizeof(a));
 	if (c.ret < 0 && exits >= 0 && vm_exits_now(a.vm) != exits)
 		unexpected(&c, "the run failed, but the child ran");
 	if (c.ret > 0 && in_set(c.allow, c.ret))
-		run_done(&c, a.vm, a.vcpu, (const struct hv_exit *)o.gpa, o.argsz);
+		run_done(&c, vm_find(a.vm), a.vcpu, (const struct hv_exit *)o.gpa, o.argsz);
 }
 

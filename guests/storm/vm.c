@@ -47,7 +47,7 @@ static void make_name(char *name)
 			for (u32 i = (u32)strlen(name); i < HV_NAME_MAX - 1; i++)
 				name[i] = 'x';
 	} else if (r < 82 && (id = pick_live())) {
-		hv_strlcpy(name, vms[id].name, HV_NAME_MAX);
+		hv_strlcpy(name, vm_find(id)->name, HV_NAME_MAX);
 	} else if (r < 86) {
 		hv_strlcpy(name, "vm0", HV_NAME_MAX);
 	} else if (r < 90) {
@@ -124,10 +124,13 @@ void storm_vm_create(void)
 	issue(&c);
 	sized_check(&s, &c, sizeof(a));
 	free_after(&c, before);
+	if (c.ret == -HV_ENOMEM)
+		model_create_failed();
 	if (c.ret < 0 || !in_set(c.allow, c.ret))
 		return;
-	if (c.ret == 0 || c.ret >= max_vms || vm_live((u32)c.ret)) {
-		unexpected(&c, "vm_create returned id %ld", c.ret);
+	if (c.ret > VM_ID_LAST || !id_may_be_next((u32)c.ret)) {
+		unexpected(&c, "vm_create returned id %ld, want one in %u..%u", c.ret,
+			   id_next_first(), ids_end());
 		return;
 	}
 	model_created((u32)c.ret, a.name, a.mem_size, a.vcpus, a.exit_reasons);
@@ -170,23 +173,24 @@ void storm_vm_destroy(void)
 
 #define STAGE2_LIMIT (1ULL << 48) /* guest-physical addresses the backends map */
 
-static u64 ram_top(u32 vm)
+static u64 ram_top(const struct mvm *m)
 {
 	u64 top = 0;
 
-	for (u32 i = 0; vm_live(vm) && i < vms[vm].nranges; i++)
-		top = MAX(top, vms[vm].ranges[i].gpa + vms[vm].ranges[i].len);
+	for (u32 i = 0; m && i < m->nranges; i++)
+		top = MAX(top, m->ranges[i].gpa + m->ranges[i].len);
 	return top;
 }
 
 static u64 pick_gpa(u32 vm)
 {
+	const struct mvm *m = vm_find(vm);
 	u32 r = (u32)rnd_below(100);
 
 	if (r < 40)
-		return ram_top(vm);
+		return ram_top(m);
 	if (r < 55)
-		return vm_live(vm) ? vms[vm].ranges[rnd_below(vms[vm].nranges)].gpa : 0;
+		return m ? m->ranges[rnd_below(m->nranges)].gpa : 0;
 	if (r < 70)
 		return 2 * MIB * rnd_below(2048);
 	if (r < 82)
@@ -213,10 +217,10 @@ static u64 pick_length(void)
 	return chance(50) ? rnd() : ~0ULL - rnd_below(4 * MIB);
 }
 
-static bool overlaps_ram(u32 vm, u64 gpa, u64 len)
+static bool overlaps_ram(const struct mvm *m, u64 gpa, u64 len)
 {
-	for (u32 i = 0; i < vms[vm].nranges; i++) {
-		const struct range *r = &vms[vm].ranges[i];
+	for (u32 i = 0; i < m->nranges; i++) {
+		const struct range *r = &m->ranges[i];
 
 		if (gpa < r->gpa + r->len && r->gpa < gpa + len)
 			return true;
@@ -228,14 +232,15 @@ static outcomes add_memory_fields(const struct hv_vm_memory *a)
 {
 	const u64 chunk = 2 * MIB;
 	outcomes e = target_fields((const struct hv_vm_destroy *)a);
+	const struct mvm *m = vm_find(a->vm);
 
 	if (e)
 		return e;
 	if (!a->length || a->gpa % chunk || a->length % chunk || a->gpa + a->length < a->gpa)
 		e |= E(EINVAL);
-	else if (overlaps_ram(a->vm, a->gpa, a->length))
+	else if (overlaps_ram(m, a->gpa, a->length))
 		e |= E(EEXIST);
-	if (a->length / chunk > max_regions - vms[a->vm].chunks)
+	if (a->length / chunk > max_regions - m->chunks)
 		e |= E(ENOSPC);
 	if (e)
 		return e;
@@ -264,7 +269,7 @@ void storm_vm_add_memory(void)
 	free_after(&c, before);
 	if (c.ret != 0 || !in_set(c.allow, c.ret))
 		return;
-	m = &vms[a.vm];
+	m = vm_find(a.vm);
 	m->ranges[m->nranges++] = (struct range){ a.gpa, a.length };
 	m->chunks += (u32)(a.length / (2 * MIB));
 }
@@ -290,13 +295,14 @@ static u64 pick_copy_length(void)
 
 static u64 pick_child_gpa(u32 vm, u64 len)
 {
+	const struct mvm *m = vm_find(vm);
 	const struct range *r;
 
-	if (!vm_live(vm) || chance(15))
+	if (!m || chance(15))
 		return chance(50) ? rnd() : unmapped_gpa();
 	if (chance(20))
 		return CHILD_STRUCTS + rnd_below(PAGE_SIZE);
-	r = &vms[vm].ranges[rnd_below(vms[vm].nranges)];
+	r = &m->ranges[rnd_below(m->nranges)];
 	return r->gpa + rnd_below(r->len) - (chance(50) ? MIN(len, r->len) : 0) / 2;
 }
 
@@ -341,14 +347,14 @@ void storm_vm_copy(void)
 	issue(&c);
 	sized_check(&s, &c, sizeof(a));
 	if (c.ret == 0 && to_vm && a.vm_gpa < CHILD_IMAGE_SIZE)
-		taint_vm(a.vm); /* its code, tables or slots changed */
+		taint_vm(vm_find(a.vm)); /* its code, tables or slots changed */
 }
 
 /* ---- the end ------------------------------------------------------------ */
 
 void destroy_all(void)
 {
-	for (u32 id = 1; id < MAX(max_vms, (u32)MODEL_VMS); id++) {
+	for (u32 id = 1, end = ids_end() + 4; id < end; id++) {
 		struct hv_vm_destroy a = { sizeof(a), 0, id, 0 };
 		u64 at = scratch;
 		struct hc c = { .nr = HV_CALL_VM_DESTROY, .rdi = at,

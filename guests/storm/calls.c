@@ -234,12 +234,17 @@ void storm_console_write(void)
 	struct hc c = { .nr = HV_CALL_CONSOLE_WRITE };
 	outcomes fields = OK;
 
-	/* VM 0's text ends in a NUL early: the log gets one short line. Other
-	 * memory is only passed with a short length. */
-	if (chance(40))
+	/* The hypervisor prints every byte (a NUL as \x00), so what reaches
+	 * the log stays short: VM 0's text at most its own length, other
+	 * memory at most 16 bytes. A length the size checks refuse prints
+	 * nothing and is kept. */
+	if (chance(40)) {
 		a.buf = (u64)vm0_text;
-	else
+		if (!a.flags && !a.reserved && a.len <= HV_CONSOLE_MAX)
+			a.len = MIN(a.len, (u32)sizeof(vm0_text));
+	} else {
 		a.buf = place_readonly(a.len = MIN(a.len, 16u));
+	}
 	sized_put(&s, &a, sizeof(a), HV_CONSOLE_WRITE_SIZE_VER0);
 	if (a.flags || a.reserved || a.len > HV_CONSOLE_MAX)
 		fields = E(EINVAL);

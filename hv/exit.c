@@ -34,19 +34,11 @@ static const char *const exit_names[] = {
 
 /* Outside protected mode exceptions push no error code (and VMX refuses
  * to inject one there). */
-static bool guest_protected_mode(struct vcpu *v)
-{
-	struct guest_sregs s;
-
-	virt->get_sregs(v, &s);
-	return s.cr0 & CR0_PE;
-}
-
 void vcpu_inject_event(struct vcpu *v, const struct event *e)
 {
 	struct event ev = *e;
 
-	if (ev.has_error && !guest_protected_mode(v))
+	if (ev.has_error && !(virt->guest_cr0(v) & CR0_PE))
 		ev.has_error = false;
 	virt->inject_event(v, &ev);
 	v->event_queued = true;

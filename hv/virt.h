@@ -153,9 +153,10 @@ struct virt_ops {
 	/* Negative errno when this CPU cannot run the guest in that state
 	 * (e.g. paging off without VMX unrestricted guest), logged. */
 	int (*set_sregs)(struct vcpu *v, const struct guest_sregs *s);
-	/* The guest's current privilege level (0-3) and CR4 as the guest
-	 * sees it, cheaply. */
+	/* The guest's current privilege level (0-3), and CR0 and CR4 as the
+	 * guest sees them, cheaply. */
 	u8 (*guest_cpl)(struct vcpu *v);
+	u64 (*guest_cr0)(struct vcpu *v);
 	u64 (*guest_cr4)(struct vcpu *v);
 	/* Queues an event for delivery at the next entry. */
 	void (*inject_event)(struct vcpu *v, const struct event *e);

@@ -61,6 +61,7 @@ const struct virt_ops svm_ops = {
 	.get_sregs = svm_get_sregs,
 	.set_sregs = svm_set_sregs,
 	.guest_cpl = svm_guest_cpl,
+	.guest_cr0 = svm_guest_cr0,
 	.guest_cr4 = svm_guest_cr4,
 	.inject_event = svm_inject_event,
 	.dump = svm_dump,

@@ -60,6 +60,7 @@ void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit);
 void svm_get_sregs(struct vcpu *v, struct guest_sregs *s);
 int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s);
 u8 svm_guest_cpl(struct vcpu *v);
+u64 svm_guest_cr0(struct vcpu *v);
 u64 svm_guest_cr4(struct vcpu *v);
 void svm_inject_event(struct vcpu *v, const struct event *e);
 void svm_dump(struct vcpu *v);

@@ -225,6 +225,11 @@ u8 svm_guest_cpl(struct vcpu *v)
 	return svm_vcpu(v)->vmcb->save.cpl & 3;
 }
 
+u64 svm_guest_cr0(struct vcpu *v)
+{
+	return svm_vcpu(v)->vmcb->save.cr0;
+}
+
 u64 svm_guest_cr4(struct vcpu *v)
 {
 	return svm_vcpu(v)->vmcb->save.cr4;

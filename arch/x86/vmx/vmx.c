@@ -167,6 +167,7 @@ const struct virt_ops vmx_ops = {
 	.get_sregs = vmx_get_sregs,
 	.set_sregs = vmx_set_sregs,
 	.guest_cpl = vmx_guest_cpl,
+	.guest_cr0 = vmx_guest_cr0,
 	.guest_cr4 = vmx_guest_cr4,
 	.inject_event = vmx_inject_event,
 	.dump = vmx_dump,

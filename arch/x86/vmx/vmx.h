@@ -82,6 +82,7 @@ void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit);
 void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s);
 int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s);
 u8 vmx_guest_cpl(struct vcpu *v);
+u64 vmx_guest_cr0(struct vcpu *v);
 u64 vmx_guest_cr4(struct vcpu *v);
 void vmx_inject_event(struct vcpu *v, const struct event *e);
 

@@ -285,13 +285,18 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
 	s->idt_base = vmread(VMCS_GUEST_IDTR_BASE);
 	s->idt_limit = vmread(VMCS_GUEST_IDTR_LIMIT);
-	s->cr0 = guest_view(vmread(VMCS_GUEST_CR0), vmread(VMCS_CR0_MASK),
-			    vmread(VMCS_CR0_SHADOW));
-	s->cr4 = guest_view(vmread(VMCS_GUEST_CR4), vmread(VMCS_CR4_MASK),
-			    vmread(VMCS_CR4_SHADOW));
+	s->cr0 = vmx_guest_cr0(v);
+	s->cr4 = vmx_guest_cr4(v);
 	s->cr3 = vmread(VMCS_GUEST_CR3);
 	s->cr2 = vmx_vcpu(v)->cr2;
 	s->efer = vmread(VMCS_GUEST_EFER);
+}
+
+u64 vmx_guest_cr0(struct vcpu *v)
+{
+	vmcs_load(vmx_vcpu(v));
+	return guest_view(vmread(VMCS_GUEST_CR0), vmread(VMCS_CR0_MASK),
+			  vmread(VMCS_CR0_SHADOW));
 }
 
 u64 vmx_guest_cr4(struct vcpu *v)

@@ -193,6 +193,7 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
 	u64 value = (u32)r->rax | (r->rdx << 32);
+
 	if (!(virt->guest_cr4(v) & CR4_OSXSAVE)) {
 		inject_exception(v, VEC_UD, false, 0);
 		return true;

@@ -125,35 +125,38 @@ static u64 xgetbv(void)
 	return (u64)hi << 32 | lo;
 }
 
-/* XCR0 is read back too: a CPU that does not intercept XSETBV (QEMU 7.2's
- * SVM) lets the guest change it behind the hypervisor's back. */
-static void save_extended(struct vcpu *v)
+static void xsave_all(void *image)
 {
-	void *image = v->lazy.xsave;
-
-	if (!gs.xsave) {
-		asm volatile("fxsave64 (%0)" : : "r"(image) : "memory");
-		return;
-	}
-	v->xcr0 = xgetbv();
-	xsetbv(gs.xcr0_all);
 	asm volatile("xsave64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
 		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
 }
 
-/* With XCR0 widened, components the image does not hold are initialized,
- * so none of the previous vCPU's values survive. */
-static void load_extended(struct vcpu *v)
+static void xrstor_all(const void *image)
 {
-	const void *image = v->lazy.xsave;
-
-	if (!gs.xsave) {
-		asm volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
-		return;
-	}
-	xsetbv(gs.xcr0_all);
 	asm volatile("xrstor64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
 		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
+}
+
+/* The old vCPU's x87/SSE/AVX state out, the new one's in, with XCR0
+ * widened to every component once for both: components the new image
+ * does not hold are initialized, so none of the old vCPU's values
+ * survive. The old XCR0 is read back too: a CPU that does not intercept
+ * XSETBV (QEMU 7.2's SVM) lets the guest change it behind the
+ * hypervisor's back. */
+static void switch_extended(struct vcpu *old, struct vcpu *v)
+{
+	if (!gs.xsave) {
+		if (old)
+			asm volatile("fxsave64 (%0)" : : "r"(old->lazy.xsave) : "memory");
+		asm volatile("fxrstor64 (%0)" : : "r"(v->lazy.xsave) : "memory");
+		return;
+	}
+	if (old)
+		old->xcr0 = xgetbv();
+	xsetbv(gs.xcr0_all);
+	if (old)
+		xsave_all(old->lazy.xsave);
+	xrstor_all(v->lazy.xsave);
 	xsetbv(v->xcr0);
 }
 
@@ -225,12 +228,11 @@ void guest_state_load(struct vcpu *v)
 	if (old == v)
 		return;
 	barrier_between_vms(pc, v->vm);
+	switch_extended(old, v);
 	if (old) {
-		save_extended(old);
 		save_debug(old);
 		save_msrs(old);
 	}
-	load_extended(v);
 	load_debug(v);
 	load_msrs(v);
 	pc->lazy_owner = v;

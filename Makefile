@@ -19,21 +19,21 @@ HV_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -fno-pic -fno-pie
 HV_LDFLAGS := -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	-T linker/hv.ld
 
-HV_SRCS := $(wildcard boot/*.c boot/*.S hv/*.c arch/x86/*.c arch/x86/*.S \
+HV_SRCS := $(wildcard boot/*.c boot/*.S lib/*.c hv/*.c arch/x86/*.c arch/x86/*.S \
 	arch/x86/svm/*.c arch/x86/svm/*.S arch/x86/vmx/*.c arch/x86/vmx/*.S drivers/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-# Guests: the runtime in guests/lib (with the hypervisor's pure printf and
+# Guests: the runtime in guests/lib (with the shared freestanding printf and
 # string code) linked into each test or demo guest of guests/test.
 # guests/lib/test.c is the XTF-style test runtime; the rest serves every
 # guest (the management guest brings its own entry).
 GUEST_CORE_SRCS := $(filter-out guests/lib/test.c,$(wildcard guests/lib/*.c guests/lib/*.S)) \
-	hv/printf.c hv/string.c
+	lib/printf.c lib/string.c
 GUEST_CORE_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_CORE_SRCS))
 GUEST_LIB_OBJS := $(GUEST_CORE_OBJS) $(BUILD)/guest/guests/lib/test.c.o
 GUEST_LIB_SRCS := $(GUEST_CORE_SRCS) guests/lib/test.c
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c guests/child/*.c)))
-MGMT_SRCS := $(wildcard guests/mgmt/*.c) hv/elf.c
+MGMT_SRCS := $(wildcard guests/mgmt/*.c) lib/elf.c
 MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 STORM_SRCS := $(wildcard guests/storm/*.c)
 STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
@@ -71,10 +71,10 @@ all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
 tools: $(BUILD)/hvdump
 
-$(BUILD)/hvdump: tools/hvdump.c hv/abi_format.c hv/abi_format.h hv/printf.c abi/hv_abi.h abi/hv_abi.def
+$(BUILD)/hvdump: tools/hvdump.c hv/abi_format.c hv/abi_format.h lib/printf.c abi/hv_abi.h abi/hv_abi.def
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC tools/hvdump.c"
-	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvdump.c hv/abi_format.c hv/printf.c -o $@
+	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvdump.c hv/abi_format.c lib/printf.c -o $@
 
 # libFuzzer targets: the hypercall decode layer, the instruction-length
 # decoder against Zydis (libzydis-dev), and the guest page-table walker.
@@ -86,7 +86,7 @@ FUZZ_ARTIFACTS := -artifact_prefix=$(BUILD)/
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(BUILD)/fuzz_decode: tests/fuzz/fuzz_decode.c hv/uaccess.c hv/uaccess.h hv/abi_format.c hv/printf.c abi/hv_abi.h abi/hv_abi.def
+$(BUILD)/fuzz_decode: tests/fuzz/fuzz_decode.c hv/uaccess.c hv/uaccess.h hv/abi_format.c lib/printf.c abi/hv_abi.h abi/hv_abi.def
 	@mkdir -p $(BUILD)
 	@echo "  FUZZ  tests/fuzz/fuzz_decode.c"
 	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_decode.c -o $@

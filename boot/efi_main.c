@@ -7,7 +7,7 @@
 #include "hv/console.h"
 #include "hv/hv.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 #include "hv/verdict.h"
 
 void efi_entry64(void);

@@ -4,8 +4,8 @@
  * can make mb2_parse() fail but never read outside [info, info+total). */
 #include "boot/mb2.h"
 #include "boot/efi_memtype.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 enum {
 	TAG_END = 0,

@@ -3,7 +3,7 @@
 #ifndef DRIVERS_LAPIC_H
 #define DRIVERS_LAPIC_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define LAPIC_SPURIOUS_VECTOR 0xff
 

@@ -2,7 +2,7 @@
 #ifndef DRIVERS_UART16550_H
 #define DRIVERS_UART16550_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct uart16550 {
 	u16 port;

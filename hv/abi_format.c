@@ -1,11 +1,11 @@
 /* Tables expanded from abi/hv_abi.def, and the trace-line formatter and
  * parser built on them (see hv/abi_format.h). Values are read and written
  * little-endian byte by byte, so neither alignment nor the host's byte
- * order matters. Static names avoid hv/printf.c's: the unit tests
+ * order matters. Static names avoid lib/printf.c's: the unit tests
  * #include both into one file. */
 #include "hv/abi_format.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "abi/hv_abi.h"
 
 #define ABI_MEMBER_SIZE(type, m) sizeof(((struct type *)0)->m)

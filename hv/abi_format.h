@@ -1,7 +1,7 @@
 /* Hypercall structs as text, both ways, driven by abi/hv_abi.def: the
  * hypervisor's strace-style hypercall tracer formats with it, and the host
  * tool tools/hvdump parses trace lines back into bytes and prints field
- * tables. Pure and freestanding (hv_snprintf and hv/string.h only).
+ * tables. Pure and freestanding (hv_snprintf and lib/string.h only).
  *
  * Trace line:  vm_create(size=56, flags=0, mem_size=16M, vcpus=1, name="t1") = 1
  * Numbers are decimal, 0x hex or decimal with a K/M/G/T/P/E suffix (powers
@@ -10,7 +10,7 @@
 #ifndef HV_ABI_FORMAT_H
 #define HV_ABI_FORMAT_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 enum abi_kind {
 	ABI_KIND_U8,

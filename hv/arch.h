@@ -3,7 +3,7 @@
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct frame_alloc;
 

@@ -5,7 +5,7 @@
 #ifndef HV_BOOT_INFO_H
 #define HV_BOOT_INFO_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define BOOT_CMDLINE_MAX 1024
 #define BOOT_NAME_MAX 64

@@ -7,7 +7,7 @@
  * and '=' are ordinary characters, so key="a b; c" has the value
  * `a b; c`. The key ends at the first unquoted '='. */
 #include "hv/cmdline.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static bool is_blank(char c)
 {

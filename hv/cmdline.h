@@ -6,7 +6,7 @@
 #ifndef HV_CMDLINE_H
 #define HV_CMDLINE_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define CMDLINE_MAX_ARGS 32
 #define CMDLINE_BUF 1024

@@ -5,7 +5,7 @@
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 void console_init(void);
 void console_set_debugcon(bool on);

@@ -10,7 +10,7 @@
 #ifndef HV_CONSOLE_LINE_H
 #define HV_CONSOLE_LINE_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 enum line_owner {
 	LINE_EMPTY, /* at the start of a line */

@@ -5,7 +5,7 @@
 #ifndef HV_CPUID_H
 #define HV_CPUID_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct cpuid_result {
 	u32 eax, ebx, ecx, edx;

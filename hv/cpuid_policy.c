@@ -8,7 +8,7 @@
 #include "hv/cpuid.h"
 #include "abi/hv_boot.h"
 #include "arch/x86/xcr0.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define B(n) (1u << (n))
 #define ALL 0xffffffffu

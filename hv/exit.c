@@ -11,7 +11,7 @@
 #include "hv/insn.h"
 #include "hv/io.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define RFLAGS_IF BIT(9)
 

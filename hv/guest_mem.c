@@ -1,7 +1,7 @@
 #include "hv/guest_mem.h"
 #include "arch/x86/guest_walk.h"
-#include "hv/errno.h"
-#include "hv/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 struct paging_view {
 	struct guest_paging p;

@@ -3,7 +3,7 @@
 #define HV_HC_H
 
 #include "abi/hv_abi.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/uaccess.h"
 #include "hv/vm.h"
 

@@ -2,7 +2,7 @@
  * gmem, struct copies that the tracer can see, and handle lookups. */
 #include "hv/hc.h"
 #include "hv/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static bool caller_read(void *ctx, u64 gpa, void *buf, u32 len)
 {

@@ -6,7 +6,7 @@
 #include "hv/console.h"
 #include "hv/hypercall.h"
 #include "hv/mem.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 s64 hc_abi_version(struct hc_ctx *c)
 {

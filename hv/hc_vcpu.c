@@ -2,7 +2,7 @@
  * the VMM of its children. */
 #include "hv/hc.h"
 #include "hv/exit.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 struct vcpu_ids {
 	u32 size;

@@ -2,7 +2,7 @@
  * out (how a VMM loads an image). */
 #include "hv/hc.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static bool name_valid(const char *name)
 {

@@ -1,7 +1,7 @@
 #include "hv/insn.h"
 #include "arch/x86/insn_len.h"
 #include "arch/x86/seg_addr.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/guest_mem.h"
 
 /* Reads as many of the 15 bytes as are readable, page by page. */

@@ -8,7 +8,7 @@
 #include "hv/io_port.h"
 #include "hv/io_string.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static u8 scratch[VM_MAX][HV_PORT_SCRATCH_SIZE];
 

@@ -1,7 +1,7 @@
 #include "hv/log.h"
 #include "hv/console.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define LOG_LINE_MAX 512
 

@@ -4,7 +4,7 @@
 #ifndef HV_LOG_H
 #define HV_LOG_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 enum log_level {
 	LOG_ERR = 0,

@@ -1,7 +1,7 @@
 #include "hv/mem.h"
 #include "hv/log.h"
 #include "hv/memmap.h"
-#include "hv/string.h"
+#include "lib/string.h"
 #include "hv/verdict.h"
 
 #define MEM_RANGES_MAX (2 * BOOT_MEMMAP_MAX)

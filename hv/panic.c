@@ -1,7 +1,7 @@
 #include "hv/panic.h"
 #include "hv/arch.h"
 #include "hv/log.h"
-#include "hv/printf.h"
+#include "lib/printf.h"
 #include "hv/verdict.h"
 
 void panic(const char *fmt, ...)

@@ -1,7 +1,7 @@
 #ifndef HV_PANIC_H
 #define HV_PANIC_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* Prints the message and a backtrace, then ends the run with a FAIL
  * verdict. For states the hypervisor cannot continue from. */

@@ -1,5 +1,5 @@
 #include "hv/symbols.h"
-#include "hv/printf.h"
+#include "lib/printf.h"
 
 extern const struct ksym ksyms_table[];
 extern const u64 ksyms_count;

@@ -3,7 +3,7 @@
 #ifndef HV_SYMBOLS_H
 #define HV_SYMBOLS_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct ksym {
 	u64 addr;

@@ -8,8 +8,8 @@
  * hypervisor act on two versions of it. */
 #include "hv/uaccess.h"
 #include "abi/hv_abi.h"
-#include "hv/errno.h"
-#include "hv/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 #define TAIL_CHUNK 256 /* stack buffer for the zero-tail scan */
 

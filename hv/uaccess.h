@@ -6,7 +6,7 @@
 #ifndef HV_UACCESS_H
 #define HV_UACCESS_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* Access to one guest's physical memory. read/write/writable handle at
  * most one page (never cross a 4 KiB boundary) and return false when the

@@ -3,7 +3,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/log.h"
-#include "hv/printf.h"
+#include "lib/printf.h"
 
 static const char *const verdict_words[] = {
 	[VERDICT_PASS] = "PASS",

@@ -10,7 +10,7 @@
 #ifndef HV_VERDICT_H
 #define HV_VERDICT_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 enum verdict {
 	VERDICT_PASS,

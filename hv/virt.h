@@ -5,7 +5,7 @@
 #ifndef HV_VIRT_H
 #define HV_VIRT_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct vm;
 struct vcpu;

@@ -1,10 +1,10 @@
 #include "hv/vm.h"
 #include "arch/x86/guest_state.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/log.h"
 #include "hv/mem.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 static struct vm vms[VM_MAX];
 static bool vm_slot_used[VM_MAX];

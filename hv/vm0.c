@@ -7,11 +7,11 @@
  *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB */
 #include "hv/vm0.h"
 #include "abi/hv_boot.h"
-#include "hv/elf.h"
-#include "hv/errno.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
 #include "hv/io.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define GUEST_GDT 0x1000
 #define GUEST_PML4 0x2000

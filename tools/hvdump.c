@@ -13,7 +13,7 @@
  *
  * Build, from the top of the tree:
  *   gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I. \
- *       tools/hvdump.c hv/abi_format.c hv/printf.c -o build/hvdump */
+ *       tools/hvdump.c hv/abi_format.c lib/printf.c -o build/hvdump */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 
 #include "abi/hv_abi.h"
 #include "hv/abi_format.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define BYTES_MAX 4096
 #define TEXT_MAX 65536

@@ -4,7 +4,7 @@
 #define ARCH_X86_CPU_H
 
 #include "arch/x86/extable.h"
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define CR0_PE BIT(0)
 #define CR0_NE BIT(5)

@@ -1,7 +1,7 @@
 #include "arch/x86/cpu_caps.h"
 #include "arch/x86/msr.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define CPUID1_ECX_VMX BIT(5)
 #define CPUIDX1_ECX_SVM BIT(2)

@@ -4,7 +4,7 @@
 #ifndef ARCH_X86_CPU_CAPS_H
 #define ARCH_X86_CPU_CAPS_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* Raw readings. An MSR whose *_ok flag is false could not be read. */
 struct cpu_raw {

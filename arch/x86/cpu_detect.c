@@ -6,7 +6,7 @@
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static void read_vendor(struct cpu_raw *r)
 {

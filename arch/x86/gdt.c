@@ -2,7 +2,7 @@
  * NMI, double fault and machine check run on a known-good stack. */
 #include "arch/x86/gdt.h"
 #include "arch/x86/percpu.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define GDT_CODE64 0x00af9a000000ffffULL
 #define GDT_DATA 0x00cf92000000ffffULL

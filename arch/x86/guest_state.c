@@ -11,7 +11,7 @@
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/xcr0.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/log.h"
 
 #define CR4_OSFXSR BIT(9)

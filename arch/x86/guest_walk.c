@@ -15,7 +15,7 @@
  *
  * The walker is read-only: it never sets accessed or dirty bits. */
 #include "arch/x86/guest_walk.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 
 #define GW_CR0_WP BIT(16)
 #define GW_CR0_PG BIT(31)

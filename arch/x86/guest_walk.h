@@ -5,7 +5,7 @@
 #ifndef ARCH_X86_GUEST_WALK_H
 #define ARCH_X86_GUEST_WALK_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* The guest's paging state, taken from its control registers. */
 struct guest_paging {

@@ -6,7 +6,7 @@
  * so are prefixes we do not decode (EVEX, XOP, APX REX2); members of an
  * opcode group that are #UD (e.g. C7 /1) still get their length. */
 #include "arch/x86/insn_len.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 
 /* A map entry: the immediate kind in the low nibble, flags above it. */
 enum imm_kind {

@@ -5,7 +5,7 @@
 #ifndef ARCH_X86_INSN_LEN_H
 #define ARCH_X86_INSN_LEN_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* The architectural limit: longer encodings raise #GP. */
 #define INSN_MAX_LEN 15

@@ -4,7 +4,7 @@
 #define ARCH_X86_PAGE_ALLOC_H
 
 #include "hv/mem.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static inline void *pages_alloc(u64 count)
 {

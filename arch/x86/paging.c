@@ -9,7 +9,7 @@
 #include "hv/frame.h"
 #include "hv/log.h"
 #include "hv/panic.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define PTE_P BIT(0)
 #define PTE_RW BIT(1)

@@ -3,7 +3,7 @@
 #ifndef ARCH_X86_PERCPU_H
 #define ARCH_X86_PERCPU_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define IST_STACK_SIZE 8192
 #define GDT_ENTRIES 5

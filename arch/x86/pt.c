@@ -4,8 +4,8 @@
  * allocates all of them into a private pool, and only then modifies the
  * tables, drawing from the pool, which cannot fail. */
 #include "arch/x86/pt.h"
-#include "hv/errno.h"
-#include "hv/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 #define PT_ENTRIES 512
 #define PT_TOP_LEVEL 3

@@ -9,7 +9,7 @@
 #ifndef ARCH_X86_PT_H
 #define ARCH_X86_PT_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define PT_R 1u
 #define PT_W 2u

@@ -4,7 +4,7 @@
  * INS/OUTS. In 64-bit mode the ES, CS, SS and DS overrides are ignored.
  * When a group repeats, the last prefix is taken. */
 #include "arch/x86/string_insn.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 
 #define OP_INSB 0x6c
 #define OP_OUTSD 0x6f

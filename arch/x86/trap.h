@@ -1,7 +1,7 @@
 #ifndef ARCH_X86_TRAP_H
 #define ARCH_X86_TRAP_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* What trap_entry.S saves, lowest address first. */
 struct trap_frame {

@@ -8,7 +8,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 #include "hv/symbols.h"
 #include "hv/verdict.h"
 

@@ -3,7 +3,7 @@
 #ifndef ARCH_X86_XCR0_H
 #define ARCH_X86_XCR0_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define XCR0_X87 BIT(0)
 #define XCR0_SSE BIT(1)

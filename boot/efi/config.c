@@ -3,8 +3,8 @@
  * values are bounded, and any error names its line and what was
  * expected, since the user reads it on a firmware console. */
 #include "boot/efi/config.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 /* The longest line must hold the longest value of each key. */
 _Static_assert(EFI_CFG_LINE_MAX >= sizeof("cmdline=") - 1 + BOOT_CMDLINE_MAX - 1,

@@ -21,7 +21,7 @@ OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 # GNU_EFI_USE_MS_ABI: protocol calls are plain C calls to ms_abi function
 # pointers (no uefi_call_wrapper). gnu-efi's crt0 calls efi_main with the
 # SysV convention. libefi is not linked: its own memcpy/memset would
-# clash with hv/string.c, and hv.efi needs nothing else from it.
+# clash with lib/string.c, and hv.efi needs nothing else from it.
 EFI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin -fno-stack-protector -fpic -fshort-wchar \
 	-mno-red-zone -mgeneral-regs-only -fcf-protection=none \
@@ -31,7 +31,7 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -z noexecstack -shared -Bsymbolic \
 	--no-undefined -T $(EFI_LDS) -L$(EFI_LIBDIR)
 
 EFI_SRCS := boot/efi/loader.c boot/efi/efiutil.c boot/efi/image.c \
-	boot/efi/firmware.c boot/efi/config.c hv/elf.c hv/printf.c hv/string.c
+	boot/efi/firmware.c boot/efi/config.c lib/elf.c lib/printf.c lib/string.c
 EFI_OBJS := $(patsubst %.c,$(EFI_BUILD)/%.o,$(EFI_SRCS)) $(EFI_BUILD)/hv_image.o
 
 .PHONY: efi run-efi

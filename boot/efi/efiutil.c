@@ -4,8 +4,8 @@
  * from the partition hv.efi came from. */
 #include "boot/efi/loader.h"
 #include "drivers/debugcon.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "hv/verdict.h"
 
 EFI_SYSTEM_TABLE *efi_st;

@@ -4,8 +4,8 @@
  * it (boot/efi_memtype.h). */
 #include "boot/efi/loader.h"
 #include "boot/efi_memtype.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u

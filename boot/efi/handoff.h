@@ -15,7 +15,7 @@
 #ifndef BOOT_EFI_HANDOFF_H
 #define BOOT_EFI_HANDOFF_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 #define EFI_HANDOFF_MAGIC "HV-UEFI-HANDOFF" /* 15 characters + NUL = 16 */
 #define EFI_HANDOFF_MAGIC_LEN 16

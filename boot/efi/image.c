@@ -5,8 +5,8 @@
  * struct efi_handoff it carries (boot/efi/handoff.h). */
 #include "boot/efi/handoff.h"
 #include "boot/efi/loader.h"
-#include "hv/elf.h"
-#include "hv/string.h"
+#include "lib/elf.h"
+#include "lib/string.h"
 
 extern const u8 hv_elf_image[], hv_elf_image_end[];
 

@@ -13,8 +13,8 @@
 #include "boot/efi/handoff.h"
 #include "boot/efi/loader.h"
 #include "boot/efi_memtype.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define CR4_LA57 BIT(12)
 #define EXIT_ATTEMPTS 8

@@ -9,7 +9,7 @@
 
 #include "boot/efi/config.h"
 #include "hv/boot_info.h"
-#include "hv/types.h"
+#include "lib/types.h"
 
 extern EFI_SYSTEM_TABLE *efi_st;
 extern EFI_BOOT_SERVICES *efi_bs;

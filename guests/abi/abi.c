@@ -10,7 +10,7 @@
 #include "guests/abi/abi.h"
 #include "guests/abi/abi_child.h"
 #include "guests/lib/test.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #ifndef ABI_CALLER
 #define ABI_CALLER 1

@@ -3,7 +3,7 @@
  * hard case; with "sti" on its command line it spins with them enabled
  * (Bochs 2.7 only takes an interrupt out of a guest that has IF set). */
 #include "guests/lib/test.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "Spinning forever";
 

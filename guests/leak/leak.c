@@ -9,7 +9,7 @@
 #include "guests/leak/leak.h"
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "isolation: no register state leaks between VM 0 and a child";
 

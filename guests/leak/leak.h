@@ -14,7 +14,7 @@
 #define LEAK_AREA 0x10000    /* child-physical: initial, pattern, after */
 
 #ifndef __ASSEMBLY__
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct leak_state {
 	u8 xmm[16][16];

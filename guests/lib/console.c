@@ -1,8 +1,8 @@
 /* Guest console on COM1 (VM 0 reaches the UART directly) and the end of a
  * run through the hypervisor's exit port. */
 #include "guests/lib/guest.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define COM1 0x3f8
 #define LSR_THR_EMPTY 0x20

@@ -4,7 +4,7 @@
 #define GUESTS_LIB_GUEST_H
 
 #include "abi/hv_boot.h"
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* Set by the runtime before test_main()/guest_main(). */
 extern const struct hv_boot_info *boot_info;

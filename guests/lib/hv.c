@@ -1,5 +1,5 @@
 #include "guests/lib/hv.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 long hv_abi_version(void)
 {

@@ -1,5 +1,5 @@
 #include "guests/lib/test.h"
-#include "hv/printf.h"
+#include "lib/printf.h"
 
 enum outcome { SUCCESS, SKIP, FAILURE, ERROR };
 

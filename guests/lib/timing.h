@@ -3,7 +3,7 @@
 #ifndef GUESTS_LIB_TIMING_H
 #define GUESTS_LIB_TIMING_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* RDTSC after every earlier instruction has completed. */
 static inline u64 rdtsc_ordered(void)

@@ -18,7 +18,7 @@
 #define USER_RETURN_VECTOR 0x80
 
 #ifndef __ASSEMBLY__
-#include "hv/types.h"
+#include "lib/types.h"
 
 void user_init(void);
 

@@ -1,8 +1,8 @@
-/* ELF images into a child: hv/elf.c checks every header and bound, then
+/* ELF images into a child: lib/elf.c checks every header and bound, then
  * hands over each PT_LOAD segment, which goes to its physical address in
  * the child through VM_COPY (the rest of memsz zeroed). */
 #include "guests/mgmt/mgmt.h"
-#include "hv/elf.h"
+#include "lib/elf.h"
 
 struct seg_ctx {
 	struct child *c;

@@ -34,8 +34,8 @@
 #define GUESTS_MGMT_MGMT_H
 
 #include "guests/lib/hv.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 /* ---- main.c ------------------------------------------------------------ */
 

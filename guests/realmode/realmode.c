@@ -5,7 +5,7 @@
 #include "guests/realmode/realmode.h"
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "real mode: #GP without an error code";
 

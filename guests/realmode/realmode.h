@@ -10,7 +10,7 @@
 #define RM_PORT_FAIL 0xe4  /* RDMSR did not fault */
 
 #ifndef __ASSEMBLY__
-#include "hv/types.h"
+#include "lib/types.h"
 
 extern const u8 rm_child_start[], rm_child_end[], rm_child_rdmsr[];
 #endif

@@ -3,7 +3,7 @@
  * builds a struct (valid, or wrong in one or more ways), works out what
  * the ABI lets the hypervisor answer, and checks what it wrote. */
 #include "guests/storm/storm.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 /* The storm's own STATS, out of reach of structs and their tails */
 #define CHECK_SLOT (scratch + SCRATCH_STRUCTS + TAIL_MAX_CHECKED + 64 * 1024)

@@ -18,7 +18,7 @@
  * when enabled; VM 0 answers 0x42xx), the open calls work on its own
  * memory. */
 #include "guests/storm/storm.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define CHILD_GDT 0x1000
 #define CHILD_PML4 0x2000

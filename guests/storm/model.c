@@ -8,7 +8,7 @@
  * VM_CREATE). A storm creates far fewer than 2^31 - 1 VMs, so ids never
  * wrap here: every id that is not a live child's answers -ENOENT. */
 #include "guests/storm/storm.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define RECENT_MAX 16
 

@@ -3,7 +3,7 @@
  * the generator computed from what it put into the struct. */
 #include "guests/storm/storm.h"
 #include "guests/lib/user.h"
-#include "hv/printf.h"
+#include "lib/printf.h"
 
 #define ERRNO_SLOTS 64
 #define REPORTS_MAX 25

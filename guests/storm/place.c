@@ -4,7 +4,7 @@
  * structs start in its lower half, output buffers anywhere in it; a range
  * starting in it is either RAM or runs off the end of RAM. */
 #include "guests/storm/storm.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define STRUCT_MAX 512 /* the largest struct plus room for a short tail */
 #define WRITE_MAX (TAIL_MAX_CHECKED + STRUCT_MAX)

@@ -5,8 +5,8 @@
  * is exactly what it was at the start, and the hypervisor still answers. */
 #include "guests/storm/storm.h"
 #include "guests/lib/user.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 const char test_title[] = "Hypercall storm";
 

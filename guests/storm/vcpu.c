@@ -3,7 +3,7 @@
  * must end the way the program can end, with an exit record that says
  * so; a run that fails must not have run the child. */
 #include "guests/storm/storm.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 /* How much of an exit record must have come back to see a field. */
 #define IO_RECORD_END (__builtin_offsetof(struct hv_exit, u.io.value) + 8)

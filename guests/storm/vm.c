@@ -3,8 +3,8 @@
  * their answers. A failed allocating call must leave the hypervisor's
  * free memory exactly as it was. */
 #include "guests/storm/storm.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 static u32 names_made;
 static s64 free_cache = -1; /* free bytes, or -1 when unknown */

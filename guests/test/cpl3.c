@@ -6,7 +6,7 @@
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 #include "guests/lib/user.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "Hypercalls from CPL 3: -EPERM, guest memory untouched";
 

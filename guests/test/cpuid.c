@@ -3,7 +3,7 @@
  * features, no host topology, no performance monitoring, no speculation
  * controls; OSXSAVE follows the guest's own CR4. Runs as VM 0 vCPU 0. */
 #include "guests/lib/test.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "CPUID: hypervisor leaves present, only virtualized features offered";
 

@@ -7,7 +7,7 @@
  * `aconly` on the command line checks #AC alone. */
 #include "guests/lib/test.h"
 #include "guests/lib/user.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "#DB reflected as the hardware raises it";
 

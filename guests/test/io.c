@@ -6,7 +6,7 @@
  * address is #GP, and an element crossing into a non-present page is a
  * #PF that leaves the element undone and the iterations before it done. */
 #include "guests/lib/test.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 const char test_title[] = "Port I/O: sizes 1/2/4, string and REP forms";
 

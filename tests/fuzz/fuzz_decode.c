@@ -5,7 +5,7 @@
  * result. The same bytes then go through the tracer's decoder for every
  * call number, and the trace-line parser of tools/hvdump. Built with
  * clang -fsanitize=fuzzer,address,undefined (make fuzz). */
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 #include "../../hv/uaccess.c"
 #include "../../hv/abi_format.c"
 

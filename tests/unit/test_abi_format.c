@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 #include "../../hv/abi_format.c"
 
 #define OUT_MAX 8192

@@ -3,7 +3,7 @@
 #include "check.h"
 #include "../../arch/x86/cpu_caps.c"
 
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 
 #define ALLOWED1(bits) ((u64)(bits) << 32)
 

@@ -3,7 +3,7 @@
  * any read past the end; malformed files must fail with the right status,
  * the right line number and a message that says what was expected. */
 #include "check.h"
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 #include "../../boot/efi/config.c"
 
 static struct efi_cfg cfg;

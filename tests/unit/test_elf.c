@@ -1,8 +1,8 @@
 /* The ELF loader used for VM 0: headers and segments are checked against
  * the file size before anything is loaded. */
 #include "check.h"
-#include "../../hv/printf.c"
-#include "../../hv/elf.c"
+#include "../../lib/printf.c"
+#include "../../lib/elf.c"
 
 #include <stdint.h>
 

@@ -2,7 +2,7 @@
  * buffer by small builders, then copied into a heap block of exactly
  * `avail` bytes so ASan flags any read past what the parser may touch. */
 #include "check.h"
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 #include "../../boot/mb2.c"
 #include "../../hv/memmap.c"
 

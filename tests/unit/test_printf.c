@@ -1,11 +1,11 @@
-/* Unit tests for hv/printf.c: every supported format is compared byte for
+/* Unit tests for lib/printf.c: every supported format is compared byte for
  * byte (and by return value) against the host C library's snprintf. */
 #include "check.h"
 
 #include <limits.h>
 #include <stdint.h>
 
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 
 #define OUT_MAX 256
 

@@ -1,7 +1,7 @@
 /* Symbol lookup for backtraces: the containing function and the offset,
  * nothing for addresses outside the text. */
 #include "check.h"
-#include "../../hv/printf.c"
+#include "../../lib/printf.c"
 #include "../../hv/symbols.c"
 
 const struct ksym ksyms_table[] = {

@@ -4,7 +4,7 @@
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/svm/svm.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/log.h"
 
 #define MSR_VM_HSAVE_PA 0xc0010117

@@ -5,7 +5,7 @@
 #include "arch/x86/stage2.h"
 #include "arch/x86/svm/npt.h"
 #include "arch/x86/svm/svm.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 
 /* The MSR permission map (APM vol. 2, 15.11): two bits per MSR (read,
  * write) for the ranges 0-0x1fff, 0xc0000000-0xc0001fff and

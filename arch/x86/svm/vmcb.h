@@ -3,7 +3,7 @@
 #ifndef ARCH_X86_SVM_VMCB_H
 #define ARCH_X86_SVM_VMCB_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct vmcb_seg {
 	u16 selector;

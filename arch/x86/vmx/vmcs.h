@@ -4,7 +4,7 @@
 #define ARCH_X86_VMX_VMCS_H
 
 #include "arch/x86/msr.h"
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* 16-bit fields */
 #define VMCS_VPID 0x0000

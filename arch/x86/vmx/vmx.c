@@ -6,7 +6,7 @@
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/log.h"
 
 struct vmx_cpu vmx_cpu;

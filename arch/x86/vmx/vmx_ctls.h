@@ -5,7 +5,7 @@
 #ifndef ARCH_X86_VMX_VMX_CTLS_H
 #define ARCH_X86_VMX_VMX_CTLS_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* Computes the control value into *out. Returns the wanted bits the CPU
  * cannot set (0 when every wanted bit is available). */

@@ -2,7 +2,7 @@
 #include "arch/x86/guest_state.h"
 #include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define IO_SIZE_MASK 7
 #define IO_IN BIT(3)

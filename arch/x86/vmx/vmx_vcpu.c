@@ -8,9 +8,9 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 #include "hv/log.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define VPID_MAX 4096
 #define DEFAULT_PAT 0x0007040600070406ULL

@@ -6,7 +6,7 @@
 #include "arch/x86/stage2.h"
 #include "arch/x86/vmx/ept.h"
 #include "arch/x86/vmx/vmx.h"
-#include "hv/errno.h"
+#include "lib/errno.h"
 
 #define INVEPT_SINGLE 1
 #define INVEPT_ALL 2

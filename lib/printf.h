@@ -2,10 +2,10 @@
  * with flags '-', '0', ' ', '+', '#', a width and precision (numbers or
  * '*'), and length modifiers hh, h, l, ll, z, t, j. Unknown conversions are
  * printed literally. Pure; unit-tested against the C library. */
-#ifndef HV_PRINTF_H
-#define HV_PRINTF_H
+#ifndef LIB_PRINTF_H
+#define LIB_PRINTF_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 /* Same contract as C99 vsnprintf: writes at most size bytes including the
  * terminating NUL and returns the length the full output would have. */

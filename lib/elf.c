@@ -1,7 +1,7 @@
-#include "hv/elf.h"
-#include "hv/errno.h"
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/elf.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define EI_CLASS 4
 #define EI_DATA 5

@@ -1,4 +1,4 @@
-#include "hv/string.h"
+#include "lib/string.h"
 
 /* REP MOVSB/STOSB: short to write and fast on every CPU with ERMS; the
  * direction flag is clear in all hypervisor code. */

@@ -1,9 +1,9 @@
 /* ELF executables as boot modules: validation and segment iteration.
  * Pure; unit-tested with malformed images. */
-#ifndef HV_ELF_H
-#define HV_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 struct elf_info {
 	u8 bits;   /* 64 (x86-64) or 32 (i386) */

@@ -1,4 +1,4 @@
-/* Freestanding vsnprintf. The supported subset is listed in hv/printf.h;
+/* Freestanding vsnprintf. The supported subset is listed in lib/printf.h;
  * for everything it supports the output matches the C library's (glibc)
  * byte for byte, which tests/unit/test_printf.c checks. No floating point.
  *
@@ -11,8 +11,8 @@
  * - %p of NULL prints "(nil)" like glibc, otherwise it is %#lx;
  * - length modifiers on %c and %s are ignored;
  * - a result longer than INT_MAX returns -1 (the buffer is still filled). */
-#include "hv/printf.h"
-#include "hv/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define FL_LEFT  (1u << 0)	/* '-': pad on the right */
 #define FL_ZERO  (1u << 1)	/* '0': pad numbers with zeros */

@@ -1,8 +1,8 @@
 /* Fixed-width types and small helpers shared by the whole hypervisor.
  * Only compiler-provided freestanding headers are used, so every pure
  * module also builds with the host compiler for unit tests. */
-#ifndef HV_TYPES_H
-#define HV_TYPES_H
+#ifndef LIB_TYPES_H
+#define LIB_TYPES_H
 
 #include <stdarg.h>
 #include <stdbool.h>

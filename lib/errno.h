@@ -1,6 +1,6 @@
 /* Error numbers, Linux numbering (the hypercall ABI returns them negated). */
-#ifndef HV_ERRNO_H
-#define HV_ERRNO_H
+#ifndef LIB_ERRNO_H
+#define LIB_ERRNO_H
 
 #define EPERM 1
 #define ENOENT 2

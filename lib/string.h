@@ -1,10 +1,10 @@
 /* The few C string and memory routines the hypervisor provides itself.
  * The names are the standard ones because the compiler emits calls to
  * memcpy/memset on its own; host unit tests use the C library's. */
-#ifndef HV_STRING_H
-#define HV_STRING_H
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
 
-#include "hv/types.h"
+#include "lib/types.h"
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

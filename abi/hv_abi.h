@@ -25,7 +25,11 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+#define HV_ABI_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
 #define HV_ABI_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
 #define HV_ABI_OFFSET(t, f) __builtin_offsetof(t, f)
 
 /* ---- call numbers ------------------------------------------------------ *

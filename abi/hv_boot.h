@@ -5,7 +5,7 @@
 #ifndef ABI_HV_BOOT_H
 #define ABI_HV_BOOT_H
 
-#include "abi/hv_abi.h"
+#include "hv_abi.h"
 #include <stdint.h>
 
 #define HV_BOOT_MAGIC 0x30425648u /* "HVB0" */
@@ -39,13 +39,13 @@ struct hv_boot_info {
 	char cmdline[HV_BOOT_CMDLINE_MAX];
 };
 
-_Static_assert(sizeof(struct hv_boot_mem_range) == 24, "hv_boot_mem_range size");
-_Static_assert(sizeof(struct hv_boot_module) == 80, "hv_boot_module size");
-_Static_assert(sizeof(struct hv_boot_info) == 16 + 8 * 24 + 8 * 80 + 512,
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_boot_mem_range) == 24, "hv_boot_mem_range size");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_boot_module) == 80, "hv_boot_module size");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_boot_info) == 16 + 8 * 24 + 8 * 80 + 512,
 	       "hv_boot_info size");
-_Static_assert(__builtin_offsetof(struct hv_boot_info, memmap) == 16,
+HV_ABI_STATIC_ASSERT(__builtin_offsetof(struct hv_boot_info, memmap) == 16,
 	       "hv_boot_info.memmap offset");
-_Static_assert(__builtin_offsetof(struct hv_boot_info, cmdline) == 848,
+HV_ABI_STATIC_ASSERT(__builtin_offsetof(struct hv_boot_info, cmdline) == 848,
 	       "hv_boot_info.cmdline offset");
 
 /* Guest-visible CPUID: the hypervisor's leaves. */

@@ -1,7 +1,7 @@
 /* Tables expanded from abi/hv_abi.def and the value formatter built on
  * them (see lib/abi_text.h). The compile-time checks that each KIND
- * matches its member's C type live with the host tools
- * (tools/abi_print.c), which every build compiles. */
+ * matches its member's C type are host-side, in tools/abi_print.c, which
+ * `make all`, hvdump and the unit tests compile. */
 #include "lib/abi_text.h"
 #include "lib/printf.h"
 #include "lib/string.h"

@@ -71,10 +71,13 @@ all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
 tools: $(BUILD)/hvdump
 
-$(BUILD)/hvdump: tools/hvdump.c hv/abi_format.c hv/abi_format.h lib/printf.c abi/hv_abi.h abi/hv_abi.def
+HVDUMP_SRCS := tools/hvdump.c tools/abi_print.c tools/abi_parse.c lib/abi_text.c lib/printf.c
+
+$(BUILD)/hvdump: $(HVDUMP_SRCS) tools/abi_print.h tools/abi_parse.h lib/abi_text.h \
+		abi/hv_abi.h abi/hv_abi.def
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC tools/hvdump.c"
-	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvdump.c hv/abi_format.c lib/printf.c -o $@
+	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. $(HVDUMP_SRCS) -o $@
 
 # libFuzzer targets: the hypercall decode layer, the instruction-length
 # decoder against Zydis (libzydis-dev), and the guest page-table walker.
@@ -86,7 +89,8 @@ FUZZ_ARTIFACTS := -artifact_prefix=$(BUILD)/
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(BUILD)/fuzz_decode: tests/fuzz/fuzz_decode.c hv/uaccess.c hv/uaccess.h hv/abi_format.c lib/printf.c abi/hv_abi.h abi/hv_abi.def
+$(BUILD)/fuzz_decode: tests/fuzz/fuzz_decode.c hv/uaccess.c hv/uaccess.h hv/trace_format.c \
+		lib/abi_text.c tools/abi_parse.c lib/printf.c abi/hv_abi.h abi/hv_abi.def
 	@mkdir -p $(BUILD)
 	@echo "  FUZZ  tests/fuzz/fuzz_decode.c"
 	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_decode.c -o $@

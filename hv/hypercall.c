@@ -1,5 +1,5 @@
 #include "hv/hypercall.h"
-#include "hv/abi_format.h"
+#include "hv/trace_format.h"
 #include "hv/hc.h"
 #include "hv/log.h"
 

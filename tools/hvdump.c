@@ -1,5 +1,5 @@
 /* hvdump: the hypercall ABI's structs on the host, decoded by the same
- * description (abi/hv_abi.def, through hv/abi_format.c) as the
+ * description (abi/hv_abi.def, through lib/abi_text.c) as the
  * hypervisor's hypercall tracer.
  *
  *   hvdump STRUCT HEX...              decode bytes: hvdump hv_vm_destroy 10000000 0 ...
@@ -13,14 +13,16 @@
  *
  * Build, from the top of the tree:
  *   gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I. \
- *       tools/hvdump.c hv/abi_format.c lib/printf.c -o build/hvdump */
+ *       tools/hvdump.c tools/abi_print.c tools/abi_parse.c \
+ *       lib/abi_text.c lib/printf.c -o build/hvdump */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "abi/hv_abi.h"
-#include "hv/abi_format.h"
+#include "tools/abi_parse.h"
+#include "tools/abi_print.h"
 #include "lib/string.h"
 
 #define BYTES_MAX 4096

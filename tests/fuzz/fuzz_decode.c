@@ -7,7 +7,9 @@
  * clang -fsanitize=fuzzer,address,undefined (make fuzz). */
 #include "../../lib/printf.c"
 #include "../../hv/uaccess.c"
-#include "../../hv/abi_format.c"
+#include "../../lib/abi_text.c"
+#include "../../hv/trace_format.c"
+#include "../../tools/abi_parse.c"
 
 #include <stdlib.h>
 

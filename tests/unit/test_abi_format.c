@@ -1,13 +1,17 @@
-/* Unit tests for hv/abi_format.c: the tables expanded from abi/hv_abi.def
- * match the real structs (and describe every byte of them), trace lines
- * come out exactly as documented, and every struct survives a trip
- * through the formatter and the parser. */
+/* Unit tests for the hypercall trace format (lib/abi_text.c,
+ * hv/trace_format.c, tools/abi_print.c, tools/abi_parse.c): the tables
+ * expanded from abi/hv_abi.def match the real structs (and describe every
+ * byte of them), trace lines come out exactly as documented, and every
+ * struct survives a trip through the formatter and the parser. */
 #include "check.h"
 
 #include <stdint.h>
 
 #include "../../lib/printf.c"
-#include "../../hv/abi_format.c"
+#include "../../lib/abi_text.c"
+#include "../../hv/trace_format.c"
+#include "../../tools/abi_print.c"
+#include "../../tools/abi_parse.c"
 
 #define OUT_MAX 8192
 #define BUF_MAX 512
@@ -127,7 +131,7 @@ static const struct {
 	EXPECT_STRUCT(hv_exit),		EXPECT_STRUCT(hv_stats),
 };
 
-/* The .def expanded independently of abi_format.c. */
+/* The .def expanded independently of lib/abi_text.c. */
 static const struct {
 	const char *type, *name;
 	size_t offset, size;

@@ -21,7 +21,7 @@
 #define MEMMAP_SLACK_DESCS 32 /* room for the map to grow before the exit */
 #define BELOW_4G (4 * GIB - 1)
 
-typedef void (*hv_entry_fn)(u64 magic, u64 info, u64 size) __attribute__((noreturn));
+typedef __noreturn void (*hv_entry_fn)(u64 magic, u64 info, u64 size);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 

@@ -1,7 +1,8 @@
 # The microhypervisor: `make` builds everything, `make run` boots it in
 # QEMU, `make test` runs the unit tests and the emulator boot matrix,
 # `make storm` the hypercall storm on the three testbeds.
-# `make deps` installs the Debian packages all of this needs. `make efi`
+# Each target first installs the Debian packages it needs and no more
+# (tools/deps.sh, by group); `make deps` installs those of every target. `make efi`
 # builds hv.efi (UEFI without GRUB), `make run-efi` boots it.
 
 BUILD := build
@@ -105,7 +106,7 @@ $(BUILD)/fuzz_walk: tests/fuzz/fuzz_walk.c arch/x86/guest_walk.c arch/x86/guest_
 	@echo "  FUZZ  tests/fuzz/fuzz_walk.c"
 	@clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_walk.c -o $@
 
-fuzz: deps $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS)
 	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-corpus-insn $(BUILD)/fuzz-corpus-walk
 	$(BUILD)/fuzz_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARTIFACTS) $(BUILD)/fuzz-corpus
 	$(BUILD)/fuzz_insn -max_total_time=$(FUZZ_SECONDS) -max_len=16 $(FUZZ_ARTIFACTS) \
@@ -117,7 +118,15 @@ guests: $(GUEST_ELFS)
 iso: $(BUILD)/hv.iso
 
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh test
+
+# deps-GROUP: the packages of one group (see tools/deps.sh). Rules name
+# them as order-only prerequisites, so a group is checked once per make
+# run and before anything that needs it.
+DEPS_GROUPS := build iso run efi run-efi fuzz bochs test
+.PHONY: $(addprefix deps-,$(DEPS_GROUPS))
+$(addprefix deps-,$(DEPS_GROUPS)):
+	@sh tools/deps.sh $(@:deps-%=%)
 
 # --- the hypervisor image -------------------------------------------------
 
@@ -242,10 +251,10 @@ $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(GUEST_LIB_OBJS) linker
 
 # --- running --------------------------------------------------------------
 
-run: deps $(BUILD)/hv.iso
+run: $(BUILD)/hv.iso | deps-run
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio
 
-debug: deps $(BUILD)/hv.iso
+debug: $(BUILD)/hv.iso | deps-run
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/hv.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio -s -S
@@ -264,14 +273,14 @@ test: deps
 
 # Instruction counts: QEMU with -icount shift=0 makes RDTSC count
 # instructions exactly and deterministically.
-bench: deps $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
-		$(BUILD)/guests/vmmbench.elf
+bench: $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
+		$(BUILD)/guests/vmmbench.elf | deps-run
 	@bash tests/bench
 
 # The hypercall storm on QEMU SVM, Bochs SVM and Bochs VMX with
 # STORM_CALLS random hypercalls each (make test runs 100000).
 STORM_CALLS ?= 1000000
-storm: deps
+storm: | deps-run deps-bochs
 	@STORM_CALLS=$(STORM_CALLS) bash tests/storm
 
 clean:
@@ -279,6 +288,14 @@ clean:
 
 # hv.efi, the UEFI loader, and build/esp.img: `make efi`, `make run-efi`.
 include boot/efi/efi.mk
+
+# Packages before the files that need them (order-only: never a reason
+# to rebuild).
+$(HV_OBJS) $(GUEST_LIB_OBJS) $(MGMT_OBJS) $(STORM_OBJS) $(GUEST_ELFS) \
+	$(UNIT_BINS) $(BUILD)/hvdump: | deps-build
+$(BUILD)/hv.iso: | deps-iso
+$(FUZZ_BINS): | deps-fuzz
+$(EFI_OBJS) $(BUILD)/esp.img: | deps-efi
 
 -include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d) $(MGMT_OBJS:.o=.d) \
 	$(STORM_OBJS:.o=.d)

@@ -49,7 +49,7 @@ done
 
 echo "deps ($*): missing Debian packages:$missing"
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: as root run 'make deps' (or: sudo apt-get install$missing)" >&2
+	echo "deps: not root, cannot install; as root run: apt-get install$missing" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -63,7 +63,7 @@ $(BUILD)/hv.efi: $(EFI_BUILD)/hv.so
 $(BUILD)/esp.img: $(BUILD)/hv.efi $(RUN_DEPS) tools/mkesp.sh
 	sh tools/mkesp.sh $@ $(BUILD)/hv.efi "$(RUN_CMDLINE)" $(RUN_MODULES)
 
-run-efi: deps $(BUILD)/esp.img
+run-efi: $(BUILD)/esp.img | deps-run-efi
 	cp $(OVMF_VARS) $(EFI_BUILD)/vars.fd
 	$(QEMU) $(QEMU_FLAGS) \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file=$(OVMF_CODE) \

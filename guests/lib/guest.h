@@ -6,8 +6,11 @@
 #include "abi/hv_boot.h"
 #include "lib/types.h"
 
-/* Set by the runtime before test_main()/guest_main(). */
+/* The runtime's entry (_start) sets boot_info and then calls
+ * guest_entry(boot_info), which the guest defines, or libhvtest.a does
+ * for guests that define test_main() (guests/lib/test.h). */
 extern const struct hv_boot_info *boot_info;
+void guest_entry(const struct hv_boot_info *info);
 
 void gprintf(const char *fmt, ...) __printf(1, 2);
 __noreturn void guest_exit(u32 code);

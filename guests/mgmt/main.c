@@ -1,7 +1,6 @@
 /* hvctl's entry: traps, banner, discovery, the script, then the shell. */
 #include "guests/mgmt/mgmt.h"
 
-const struct hv_boot_info *boot_info;
 u32 mgmt_failures;
 
 void mgmt_failed(void)
@@ -47,11 +46,8 @@ void guest_panic(const char *fmt, ...)
 		asm volatile("cli; hlt");
 }
 
-void guest_entry(const struct hv_boot_info *info);
-
 void guest_entry(const struct hv_boot_info *info)
 {
-	boot_info = info;
 	traps_init();
 	gprintf("\nhvctl: management guest (VM 0) starting\n");
 	if (info->magic != HV_BOOT_MAGIC)

@@ -1,6 +1,6 @@
 /* Guest entry, in 64-bit long mode as the hypervisor's loader leaves it:
  * RDI = guest-physical address of struct hv_boot_info, which goes into
- * boot_info and on to guest_entry(info). */
+ * boot_info and on to guest_entry(info) once the IDT is installed. */
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -8,6 +8,8 @@ _start:
 	leaq guest_stack_top(%rip), %rsp
 	xorl %ebp, %ebp
 	movq %rdi, boot_info(%rip)
+	call traps_init
+	movq boot_info(%rip), %rdi
 	call guest_entry
 1:	cli
 	hlt

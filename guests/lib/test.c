@@ -47,7 +47,6 @@ void test_finish(void)
 
 void guest_entry(const struct hv_boot_info *info)
 {
-	traps_init();
 	gprintf("--- %s ---\n", test_title);
 	if (info->magic != HV_BOOT_MAGIC)
 		test_error("boot info magic 0x%x at %p", info->magic, (const void *)info);

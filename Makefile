@@ -24,17 +24,22 @@ HV_SRCS := $(wildcard boot/*.c boot/*.S lib/*.c hv/*.c arch/x86/*.c arch/x86/*.S
 	arch/x86/svm/*.c arch/x86/svm/*.S arch/x86/vmx/*.c arch/x86/vmx/*.S drivers/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-# Guests: the runtime in guests/lib (with the shared freestanding printf and
-# string code) linked into each test or demo guest of guests/test.
-# guests/lib/test.c is the XTF-style test runtime; the rest serves every
-# guest (the management guest brings its own entry).
-GUEST_CORE_SRCS := $(filter-out guests/lib/test.c,$(wildcard guests/lib/*.c guests/lib/*.S)) \
-	lib/printf.c lib/string.c
-GUEST_CORE_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_CORE_SRCS))
-GUEST_LIB_OBJS := $(GUEST_CORE_OBJS) $(BUILD)/guest/guests/lib/test.c.o
-GUEST_LIB_SRCS := $(GUEST_CORE_SRCS) guests/lib/test.c
+# Guests link two archives (guests/lib/README.md says how an outside guest
+# does the same): libhv.a, the runtime every guest needs (entry, console,
+# traps, ring 3, the hypercall wrappers over abi/hv_abi.h, and lib/'s
+# printf, string and ELF code), and libhvtest.a, the XTF-style test
+# runtime that supplies guest_entry() for guests that define test_main().
+LIBHV := $(BUILD)/libhv.a
+LIBHVTEST := $(BUILD)/libhvtest.a
+LIBHV_SRCS := $(filter-out guests/lib/test.c,$(wildcard guests/lib/*.c guests/lib/*.S)) \
+	lib/printf.c lib/string.c lib/elf.c
+LIBHV_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(LIBHV_SRCS))
+LIBHVTEST_OBJS := $(BUILD)/guest/guests/lib/test.c.o
+GUEST_LIB_OBJS := $(LIBHV_OBJS) $(LIBHVTEST_OBJS)
+GUEST_LDFLAGS := -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
+	-T linker/guest.ld
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/test/*.c guests/child/*.c)))
-MGMT_SRCS := $(wildcard guests/mgmt/*.c) lib/elf.c
+MGMT_SRCS := $(wildcard guests/mgmt/*.c)
 MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 STORM_SRCS := $(wildcard guests/storm/*.c)
 STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
@@ -192,62 +197,59 @@ $(BUILD)/guest/%.S.o: %.S
 	@echo "  AS    $< (guest)"
 	@$(CC) $(HV_ASFLAGS) -c $< -o $@
 
+# The archives; an object is only linked into a guest when it needs it.
+$(LIBHV): $(LIBHV_OBJS)
+$(LIBHVTEST): $(LIBHVTEST_OBJS)
+$(LIBHV) $(LIBHVTEST):
+	@echo "  AR    $@"
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+# A guest: its objects, then libhvtest.a (if listed) before libhv.a.
+define guest_link
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	@$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^)
+endef
+
 # The ABI compatibility guest, built once per caller generation.
 abi_caller_old := 0
 abi_caller_current := 1
 abi_caller_future := 2
 $(BUILD)/guests/abi-%.elf: guests/abi/abi.c guests/abi/abi_vmm.c guests/abi/abi_child.S \
-		guests/abi/abi.h guests/abi/abi_child.h $(GUEST_LIB_OBJS) linker/guest.ld
+		guests/abi/abi.h guests/abi/abi_child.h $(LIBHVTEST) $(LIBHV) linker/guest.ld
 	@mkdir -p $(BUILD)/guest/abi-$* $(dir $@)
 	@echo "  CC    guests/abi ($* caller)"
 	@for f in abi abi_vmm; do $(CC) $(HV_CFLAGS) -DABI_CALLER=$(abi_caller_$*) \
 		-c guests/abi/$$f.c -o $(BUILD)/guest/abi-$*/$$f.o || exit 1; done
 	@$(CC) $(HV_ASFLAGS) -c guests/abi/abi_child.S -o $(BUILD)/guest/abi-$*/abi_child.o
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker/guest.ld \
-		-o $@ $(BUILD)/guest/abi-$*/*.o $(GUEST_LIB_OBJS)
+	@$(LD) $(GUEST_LDFLAGS) -o $@ $(BUILD)/guest/abi-$*/*.o $(LIBHVTEST) $(LIBHV)
 
-# The management guest (VM 0): its own entry, the core runtime, and the
-# hypervisor's pure ELF parser.
-$(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(GUEST_CORE_OBJS) linker/guest.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD    $@"
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-T linker/guest.ld -o $@ $(MGMT_OBJS) $(GUEST_CORE_OBJS)
+# The management guest (VM 0): its own entry and libhv.
+$(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(LIBHV) linker/guest.ld
+	$(guest_link)
 
 # Test guests of several files, one folder each (guests/NAME/*.c, *.S):
 # VM 0's side in C, a child's program in assembly.
 $(foreach g,$(MULTI_GUESTS),$(eval $(BUILD)/guests/$(g).elf: \
 	$(patsubst %,$(BUILD)/guest/%.o,$(wildcard guests/$(g)/*.c guests/$(g)/*.S))))
-$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)): $(GUEST_LIB_OBJS) linker/guest.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD    $@"
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-T linker/guest.ld -o $@ $(filter %.o,$^)
+$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)): $(LIBHVTEST) $(LIBHV) linker/guest.ld
+	$(guest_link)
 
-$(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(GUEST_LIB_OBJS) linker/guest.ld
-	@mkdir -p $(dir $@)
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+$(BUILD)/guests/bench.elf: $(BUILD)/guest/guests/bench/bench.c.o $(LIBHVTEST) $(LIBHV) \
+		linker/guest.ld
+	$(guest_link)
 
 # The hypercall storm (VM 0): its own files and the XTF-style runtime.
-$(BUILD)/guests/storm.elf: $(STORM_OBJS) $(GUEST_LIB_OBJS) linker/guest.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD    $@"
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-T linker/guest.ld -o $@ $(STORM_OBJS) $(GUEST_LIB_OBJS)
+$(BUILD)/guests/storm.elf: $(STORM_OBJS) $(LIBHVTEST) $(LIBHV) linker/guest.ld
+	$(guest_link)
 
 # Child programs for the management guest, built like the test guests.
-$(BUILD)/guests/%.elf: $(BUILD)/guest/guests/child/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD    $@"
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+$(BUILD)/guests/%.elf: $(BUILD)/guest/guests/child/%.c.o $(LIBHVTEST) $(LIBHV) linker/guest.ld
+	$(guest_link)
 
-$(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(GUEST_LIB_OBJS) linker/guest.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD    $@"
-	@$(LD) -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
-		-T linker/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+$(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(LIBHVTEST) $(LIBHV) linker/guest.ld
+	$(guest_link)
 
 # --- running --------------------------------------------------------------
 

@@ -6,8 +6,11 @@
 #include "abi/hv_boot.h"
 #include "lib/types.h"
 
-/* Set by the runtime before test_main()/guest_main(). */
+/* The runtime's entry (_start) sets boot_info, installs the IDT
+ * (traps_init) and then calls guest_entry(boot_info). The guest defines
+ * it, or libhvtest.a does for guests with test_main() (test.h). */
 extern const struct hv_boot_info *boot_info;
+void guest_entry(const struct hv_boot_info *info);
 
 void gprintf(const char *fmt, ...) __printf(1, 2);
 __noreturn void guest_exit(u32 code);
@@ -59,8 +62,8 @@ long hypercall(u64 nr, u64 arg);
 long hypercall_vmcall(u64 nr, u64 arg);
 long hypercall_vmmcall(u64 nr, u64 arg);
 
-/* Exceptions: installs the IDT; an exception with no fixup reports the
- * vector and ends the test with ERROR. */
+/* Exceptions: installs the IDT (_start does, before guest_entry); an
+ * exception with no fixup goes to guest_panic(). */
 void traps_init(void);
 /* Points IDT vector `vector` at `handler` (an interrupt gate that code
  * running at CPL <= dpl may invoke with INT n). */

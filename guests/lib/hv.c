@@ -135,35 +135,30 @@ const struct hv_cap_header *hv_info_find_cap(const void *info, u32 len, u16 id)
 #define CHILD_PD 0x4000
 #define CHILD_STACK 0x80000
 
-static long child_copy(u32 vm, u64 gpa, void *buf, u64 len)
+static long copy_to_child(u32 vm, u64 gpa, void *buf, u64 len)
 {
 	return hv_vm_copy(vm, HV_COPY_TO_VM, gpa, buf, len);
 }
 
 /* GDT and an identity map of the first GiB with 2 MiB pages. */
-static long child_tables(u32 vm)
+static long boot_tables(u32 vm)
 {
 	static u64 page[512] __attribute__((aligned(4096)));
 	static const u64 gdt[] = { 0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL };
 	long err;
 
-	if ((err = child_copy(vm, CHILD_GDT, (void *)gdt, sizeof(gdt))))
+	if ((err = copy_to_child(vm, CHILD_GDT, (void *)gdt, sizeof(gdt))))
 		return err;
 	memset(page, 0, sizeof(page));
 	page[0] = CHILD_PDPT | 3;
-	if ((err = child_copy(vm, CHILD_PML4, page, sizeof(page))))
+	if ((err = copy_to_child(vm, CHILD_PML4, page, sizeof(page))))
 		return err;
 	page[0] = CHILD_PD | 3;
-	if ((err = child_copy(vm, CHILD_PDPT, page, sizeof(page))))
+	if ((err = copy_to_child(vm, CHILD_PDPT, page, sizeof(page))))
 		return err;
 	for (u64 i = 0; i < 512; i++)
 		page[i] = (i << 21) | 0x83;
-	return child_copy(vm, CHILD_PD, page, sizeof(page));
-}
-
-static struct hv_segment flat(u16 sel, u16 attr)
-{
-	return (struct hv_segment){ .selector = sel, .attr = attr, .limit = 0xffffffff };
+	return copy_to_child(vm, CHILD_PD, page, sizeof(page));
 }
 
 long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len)
@@ -171,7 +166,8 @@ long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len)
 	struct hv_vcpu_regs r;
 	long err;
 
-	if ((err = child_tables(vm)) || (err = child_copy(vm, HV_CHILD_CODE, (void *)code, len)))
+	if ((err = boot_tables(vm)) ||
+	    (err = copy_to_child(vm, HV_CHILD_CODE, (void *)code, len)))
 		return err;
 	memset(&r, 0, sizeof(r));
 	r.flags = HV_REGS_GPRS | HV_REGS_SREGS;
@@ -180,8 +176,8 @@ long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len)
 	r.rip = HV_CHILD_CODE;
 	r.gprs[7] = CHILD_STACK; /* rsp */
 	r.rflags = 2;
-	r.cs = flat(0x08, 0xa9b);
-	r.ds = r.es = r.fs = r.gs = r.ss = flat(0x10, 0xc93);
+	r.cs = hv_flat_segment(0x08, 0xa9b);
+	r.ds = r.es = r.fs = r.gs = r.ss = hv_flat_segment(0x10, 0xc93);
 	r.tr = (struct hv_segment){ .attr = 0x8b, .limit = 0x67 };
 	r.gdt_base = CHILD_GDT;
 	r.gdt_limit = 23;

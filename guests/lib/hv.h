@@ -33,6 +33,12 @@ long hv_info(void *buf, u32 cap);
 /* The capability with this id in an hv_info answer, or NULL. */
 const struct hv_cap_header *hv_info_find_cap(const void *info, u32 len, u16 id);
 
+/* A flat segment (base 0, limit 4 GiB) for struct hv_vcpu_regs. */
+static inline struct hv_segment hv_flat_segment(u16 selector, u16 attr)
+{
+	return (struct hv_segment){ .selector = selector, .attr = attr, .limit = 0xffffffff };
+}
+
 #define HV_CHILD_CODE 0x100000 /* where hv_child_boot_long_mode puts the code */
 
 /* Loads `code` at child-physical HV_CHILD_CODE (1 MiB) and makes vCPU 0 enter it in

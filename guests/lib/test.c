@@ -5,7 +5,6 @@ enum outcome { SUCCESS, SKIP, FAILURE, ERROR };
 
 static const char *const outcome_names[] = { "SUCCESS", "SKIP", "FAILURE", "ERROR" };
 static enum outcome outcome = SUCCESS;
-const struct hv_boot_info *boot_info;
 
 static void record(enum outcome o, const char *what, const char *fmt, va_list ap)
 {
@@ -46,12 +45,8 @@ void test_finish(void)
 	guest_exit(outcome);
 }
 
-void guest_entry(const struct hv_boot_info *info);
-
 void guest_entry(const struct hv_boot_info *info)
 {
-	boot_info = info;
-	traps_init();
 	gprintf("--- %s ---\n", test_title);
 	if (info->magic != HV_BOOT_MAGIC)
 		test_error("boot info magic 0x%x at %p", info->magic, (const void *)info);

@@ -49,11 +49,6 @@ long entry_tables(u32 vm)
 	return err;
 }
 
-static struct hv_segment flat(u16 sel, u16 attr)
-{
-	return (struct hv_segment){ .selector = sel, .attr = attr, .limit = 0xffffffff };
-}
-
 static void common_state(struct hv_vcpu_regs *r, u32 vm, u64 rip)
 {
 	memset(r, 0, sizeof(*r));
@@ -63,7 +58,7 @@ static void common_state(struct hv_vcpu_regs *r, u32 vm, u64 rip)
 	r->rip = rip;
 	r->gprs[7] = CHILD_STACK; /* rax rbx rcx rdx rsi rdi rbp rsp: [7] */
 	r->rflags = 2;
-	r->ds = r->es = r->fs = r->gs = r->ss = flat(SEL_DATA, ATTR_DATA);
+	r->ds = r->es = r->fs = r->gs = r->ss = hv_flat_segment(SEL_DATA, ATTR_DATA);
 	r->tr = (struct hv_segment){ .attr = ATTR_TSS_BUSY, .limit = 0x67 };
 	r->gdt_base = CHILD_GDT;
 	r->gdt_limit = sizeof(gdt) - 1;
@@ -75,7 +70,7 @@ long entry_long_mode(u32 vm, u64 rip, u64 rdi)
 
 	common_state(&r, vm, rip);
 	r.gprs[5] = rdi;
-	r.cs = flat(SEL_CODE64, ATTR_CODE64);
+	r.cs = hv_flat_segment(SEL_CODE64, ATTR_CODE64);
 	r.cr0 = 0x80010031; /* PG WP NE ET PE */
 	r.cr3 = CHILD_PML4;
 	r.cr4 = 0x20;       /* PAE */
@@ -90,7 +85,7 @@ long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx)
 	common_state(&r, vm, eip);
 	r.gprs[0] = eax;
 	r.gprs[1] = ebx;
-	r.cs = flat(SEL_CODE32, ATTR_CODE32);
+	r.cs = hv_flat_segment(SEL_CODE32, ATTR_CODE32);
 	r.cr0 = 0x31; /* NE ET PE */
 	return hv_vcpu_set_regs(&r);
 }

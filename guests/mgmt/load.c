@@ -11,57 +11,6 @@
  * information 0x8000, stack below 0x80000, the image from 1 MiB. */
 #include "guests/mgmt/mgmt.h"
 
-#define ZERO_CHUNK (64 * 1024)
-
-long child_copy(u32 vm, u64 gpa, const void *src, u64 len)
-{
-	const u8 *p = src;
-
-	while (len) {
-		u64 n = MIN(len, (u64)HV_COPY_MAX);
-		long err = hv_vm_copy(vm, HV_COPY_TO_VM, gpa, (void *)p, n);
-
-		if (err)
-			return err;
-		gpa += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-long child_zero(u32 vm, u64 gpa, u64 len)
-{
-	static const u8 zeros[ZERO_CHUNK];
-
-	while (len) {
-		u64 n = MIN(len, (u64)ZERO_CHUNK);
-		long err = hv_vm_copy(vm, HV_COPY_TO_VM, gpa, (void *)zeros, n);
-
-		if (err)
-			return err;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
-}
-
-bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t errlen)
-{
-	if (gpa < CHILD_LOAD_MIN) {
-		hv_snprintf(err, errlen, "a segment at 0x%llx is below 1 MiB (the loader's area)",
-			    (unsigned long long)gpa);
-		return false;
-	}
-	if (gpa > c->mem || len > c->mem - gpa) {
-		hv_snprintf(err, errlen, "a segment at 0x%llx-0x%llx does not fit %llu MiB "
-			    "(use mem=)", (unsigned long long)gpa, (unsigned long long)(gpa + len),
-			    (unsigned long long)(c->mem >> 20));
-		return false;
-	}
-	return true;
-}
-
 static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, size_t len)
 {
 	static struct hv_boot_info info;

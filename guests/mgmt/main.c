@@ -1,58 +1,9 @@
-/* hvctl's entry: traps, banner, discovery, the script, then the shell. */
+/* hvctl's entry, with the IDT already installed: banner, discovery, the
+ * script, then the shell. */
 #include "guests/mgmt/mgmt.h"
-
-const struct hv_boot_info *boot_info;
-u32 mgmt_failures;
-
-void mgmt_failed(void)
-{
-	mgmt_failures++;
-}
-
-/* Destroys every child, so that the hypervisor gets all memory back. */
-static void destroy_children(void)
-{
-	u32 n = 0;
-
-	for (u32 i = 0; i < CHILDREN_MAX; i++) {
-		struct child *c = child_at(i);
-
-		if (c && !child_destroy(c))
-			n++;
-	}
-	if (n)
-		gprintf("hvctl: destroyed %u VM(s)\n", n);
-}
-
-void mgmt_exit(u32 code)
-{
-	destroy_children();
-	gprintf("hvctl: exit %u\n", code);
-	outl(HV_PORT_EXIT, code);
-	for (;;)
-		asm volatile("cli; hlt");
-}
-
-void guest_panic(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	gprintf("hvctl: PANIC: %s\n", msg);
-	outl(HV_PORT_EXIT, 3);
-	for (;;)
-		asm volatile("cli; hlt");
-}
-
-void guest_entry(const struct hv_boot_info *info);
 
 void guest_entry(const struct hv_boot_info *info)
 {
-	boot_info = info;
-	traps_init();
 	gprintf("\nhvctl: management guest (VM 0) starting\n");
 	if (info->magic != HV_BOOT_MAGIC)
 		guest_panic("boot info at %p has magic 0x%x, not 0x%x", (const void *)info,

@@ -2,7 +2,8 @@
  * through the hypercall ABI, with a shell on COM1. One header for the
  * whole program; each .c file is one concept:
  *
- *   main.c      entry, panic, failure count, the end of the run
+ *   main.c      entry: banner, discovery, script, shell
+ *   end.c       failure count, the end of the run, panic
  *   discover.c  what the hypervisor offers (CPUID, INFO, extensions)
  *   words.c     splitting lines into words, numbers, sizes, errno names
  *   tty.c       COM1 input: keys and the line editor
@@ -15,6 +16,7 @@
  *   elfload.c   copying ELF segments into a child
  *   multiboot.c multiboot (v1) kernels: header, loading, information
  *   entry.c     GDT, page tables and the entry registers of a child
+ *   childmem.c  bulk copies into a child, where an image may go
  *   uart.c      the emulated 16550 UART at 0x3f8
  *   vmm.c       one slice of a child: hv_vcpu_run and its exits; the
  *               exit device and the scratch registers
@@ -25,6 +27,9 @@
  *   stats.c     `stats` and `trace`
  *   selftest.c  `selftest`: bad pointers must give -EFAULT
  *   bench.c     `bench`: cost of a VM create + destroy
+ *
+ * Loading calls one way: create.c -> load.c -> the image helpers
+ * (multiboot.c -> elfload.c, entry.c) -> childmem.c -> libhv.
  *
  * test/ holds two small multiboot kernels to try hvctl with (a kernel
  * that checks its multiboot information, one that never ends); they are
@@ -37,7 +42,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-/* ---- main.c ------------------------------------------------------------ */
+/* ---- end.c ------------------------------------------------------------- */
 
 /* Failed `expect`, `selftest` and `cycle` checks; `exit` without a code
  * ends with 1 when this is non-zero. */
@@ -186,7 +191,7 @@ const char *child_state_name(const struct child *c);
  * "vm NAME: <what>" (unless vmm_quiet). */
 void child_end(struct child *c, enum child_state st, const char *fmt, ...) __printf(3, 4);
 
-/* ---- load.c / elfload.c / multiboot.c / entry.c ------------------------ */
+/* ---- load.c / elfload.c / multiboot.c / entry.c / childmem.c ----------- */
 
 #define CHILD_GDT 0x1000
 #define CHILD_PML4 0x2000
@@ -226,22 +231,23 @@ struct image {
 	u64 end; /* end of the highest byte loaded */
 };
 
-/* Copies len bytes from VM 0's src to the child's gpa, in HV_COPY_MAX
- * pieces; child_zero writes zeros. 0 or -errno. */
+/* childmem.c: copies len bytes from VM 0's src to the child's gpa, in
+ * HV_COPY_MAX pieces; child_zero writes zeros. 0 or -errno. */
 long child_copy(u32 vm, u64 gpa, const void *src, u64 len);
 long child_zero(u32 vm, u64 gpa, u64 len);
 /* Checks that [gpa, gpa+len) is where an image may go in this child. */
 bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t errlen);
 
-/* ELF: 0, or -1 with err filled. bits is 32 or 64. */
+/* elfload.c: 0, or -1 with err filled. bits is 32 or 64. */
 int elf_probe(struct image *img, u8 *bits, char *err, size_t len);
 int elf_copy(struct child *c, struct image *img, char *err, size_t len);
 
-/* Multiboot v1: the header's offset in the image, or -1. */
+/* multiboot.c (v1): the header's offset in the image, or -1. */
 long mb1_find_header(const struct image *img);
 int mb1_load(struct child *c, struct image *img, long hdr, char *err, size_t len);
 int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len);
 
+/* entry.c: 0 or -errno. */
 long entry_tables(u32 vm);
 long entry_long_mode(u32 vm, u64 rip, u64 rdi);
 long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx);

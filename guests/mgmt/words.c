@@ -104,7 +104,7 @@ static int size_shift(const char *suffix)
 	char low[4];
 	size_t i;
 
-	for (i = 0; suffix[i] && i < sizeof(low) - 1; i++)
+	for (i = 0; i < sizeof(low) - 1 && suffix[i]; i++)
 		low[i] = (char)(suffix[i] | 0x20);
 	if (suffix[i])
 		return -1;

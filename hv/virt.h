@@ -123,11 +123,6 @@ struct vcpu_lazy {
 	u64 msr[LAZY_MSR_COUNT]; /* where the backend does not switch them */
 };
 
-/* Stage-2 permissions (arch/x86/stage2.h). */
-#define S2_R 1u
-#define S2_W 2u
-#define S2_X 4u
-
 struct virt_ops {
 	const char *name;
 	/* Turns virtualization on for the calling CPU; negative errno and a

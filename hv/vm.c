@@ -69,7 +69,7 @@ static int vm_add_chunk(struct vm *vm, u64 gpa)
 	if (!hpa)
 		return -ENOMEM;
 	memset((void *)hpa, 0, VM_CHUNK);
-	err = stage2_map(vm, gpa, hpa, VM_CHUNK, S2_R | S2_W | S2_X);
+	err = stage2_map(vm, gpa, hpa, VM_CHUNK, PT_RWX);
 	if (err) {
 		frame_free(&hv_frames, hpa, VM_CHUNK / PAGE_SIZE);
 		return err;

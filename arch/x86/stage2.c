@@ -3,9 +3,6 @@
 #include "hv/vm.h"
 #include "lib/errno.h"
 
-_Static_assert(S2_R == PT_R && S2_W == PT_W && S2_X == PT_X,
-	       "the core's stage-2 permissions are the table builder's");
-
 static u64 stage2_alloc_page(void *ctx)
 {
 	(void)ctx;

@@ -8,7 +8,6 @@
 #define ARCH_X86_STAGE2_H
 
 #include "arch/x86/pt.h"
-#include "hv/virt.h"
 
 struct vm;
 
@@ -27,8 +26,8 @@ int stage2_init(struct stage2 *s2, const struct pt_format *fmt, u32 io_pages,
 		void (*flush)(struct stage2 *s2));
 void stage2_destroy(struct stage2 *s2);
 
-/* pt_map, pt_unmap, pt_protect and pt_lookup on vm's tables, with S2_*
- * permissions; unmap and protect flush stale translations. */
+/* pt_map, pt_unmap, pt_protect and pt_lookup (PT_* permissions) on vm's
+ * tables; unmap and protect flush stale translations. */
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
 long stage2_unmap(struct vm *vm, u64 gpa, u64 size);
 long stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);

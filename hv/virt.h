@@ -123,11 +123,6 @@ struct vcpu_lazy {
 	u64 msr[LAZY_MSR_COUNT]; /* where the backend does not switch them */
 };
 
-/* Stage-2 permissions. */
-#define S2_R 1u
-#define S2_W 2u
-#define S2_X 4u
-
 struct virt_ops {
 	const char *name;
 	/* Turns virtualization on for the calling CPU; negative errno and a
@@ -136,14 +131,6 @@ struct virt_ops {
 
 	int (*vm_init)(struct vm *vm);     /* stage-2 root, ASID/VPID pool... */
 	void (*vm_destroy)(struct vm *vm);
-	int (*stage2_map)(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
-	long (*stage2_unmap)(struct vm *vm, u64 gpa, u64 size);
-	long (*stage2_protect)(struct vm *vm, u64 gpa, u64 size, u32 perms);
-	/* Host address backing gpa and the permissions, or false. */
-	bool (*stage2_lookup)(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
-	/* Lets the VM reach ports [port, port+count) without exits (all
-	 * ports exit by default). */
-	void (*io_allow)(struct vm *vm, u16 port, u16 count);
 
 	int (*vcpu_create)(struct vcpu *v);
 	void (*vcpu_destroy)(struct vcpu *v);

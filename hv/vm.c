@@ -1,5 +1,6 @@
 #include "hv/vm.h"
 #include "arch/x86/guest_state.h"
+#include "arch/x86/stage2.h"
 #include "lib/errno.h"
 #include "hv/log.h"
 #include "hv/mem.h"
@@ -68,7 +69,7 @@ static int vm_add_chunk(struct vm *vm, u64 gpa)
 	if (!hpa)
 		return -ENOMEM;
 	memset((void *)hpa, 0, VM_CHUNK);
-	err = virt->stage2_map(vm, gpa, hpa, VM_CHUNK, S2_R | S2_W | S2_X);
+	err = stage2_map(vm, gpa, hpa, VM_CHUNK, PT_RWX);
 	if (err) {
 		frame_free(&hv_frames, hpa, VM_CHUNK / PAGE_SIZE);
 		return err;
@@ -83,7 +84,7 @@ static void vm_trim_regions(struct vm *vm, u32 keep)
 	while (vm->region_count > keep) {
 		struct vm_region *r = &vm->regions[--vm->region_count];
 
-		virt->stage2_unmap(vm, r->gpa, r->size);
+		stage2_unmap(vm, r->gpa, r->size);
 		frame_free(&hv_frames, r->hpa, r->size / PAGE_SIZE);
 	}
 }

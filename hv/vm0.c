@@ -7,6 +7,7 @@
  *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB */
 #include "hv/vm0.h"
 #include "abi/hv_boot.h"
+#include "arch/x86/stage2.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
 #include "hv/io.h"
@@ -197,7 +198,7 @@ int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 		return err;
 	}
 	io_reset(vm);
-	virt->io_allow(vm, 0x3f8, 8); /* VM 0 drives the serial port itself */
+	stage2_io_allow(vm, 0x3f8, 8); /* VM 0 drives the serial port itself */
 	log_info("vm0: '%s' loaded, %u-bit entry at 0x%llx, %llu MiB",
 		 bi->modules[0].string, elf.bits, (unsigned long long)elf.entry,
 		 (unsigned long long)(mem_size / MIB));

@@ -62,6 +62,49 @@ static bool range_valid(u64 base, u64 size)
 	return size && base < PT_ADDR_LIMIT && size <= PT_ADDR_LIMIT - base;
 }
 
+/* --- entry encoding (struct pt_format) ------------------------------ */
+
+static bool present(const struct pt_format *f, u64 e)
+{
+	return e & f->present;
+}
+
+static bool is_leaf(const struct pt_format *f, u64 e, int level)
+{
+	return level == 0 || (level == 1 && (e & f->large));
+}
+
+static u64 entry_addr(const struct pt_format *f, u64 e)
+{
+	return e & f->addr;
+}
+
+static u64 table_entry(const struct pt_format *f, u64 table_pa)
+{
+	return (table_pa & f->addr) | f->table;
+}
+
+/* large: a 2 MiB leaf at level 1. */
+static u64 leaf_entry(const struct pt_format *f, u64 pa, u32 perms,
+		      bool large)
+{
+	u64 e = (pa & f->addr) | f->leaf | (large ? f->large : 0);
+
+	for (int i = 0; i < PT_PERM_COUNT; i++)
+		e |= (perms & (1u << i)) ? f->grant[i] : f->deny[i];
+	return e;
+}
+
+static u32 leaf_perms(const struct pt_format *f, u64 e)
+{
+	u32 perms = 0;
+
+	for (int i = 0; i < PT_PERM_COUNT; i++)
+		if ((e & (f->grant[i] | f->deny[i])) == f->grant[i])
+			perms |= 1u << i;
+	return perms;
+}
+
 /* --- table page pool ------------------------------------------------- */
 
 static void pool_put(struct pt *pt, struct pt_pool *pool, u64 pa)
@@ -118,7 +161,7 @@ static void table_free(struct pt *pt, u64 pa)
 static bool table_is_empty(const struct pt *pt, const u64 *table)
 {
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		if (pt->fmt->present(table[i]))
+		if (present(pt->fmt, table[i]))
 			return false;
 	return true;
 }
@@ -133,13 +176,13 @@ static u64 *leaf_for(const struct pt *pt, u64 gpa, int *level)
 	for (int l = PT_TOP_LEVEL; l >= 0; l--) {
 		u64 *e = &table[level_index(gpa, l)];
 
-		if (!pt->fmt->present(*e))
+		if (!present(pt->fmt, *e))
 			return NULL;
-		if (pt->fmt->is_leaf(*e, l)) {
+		if (is_leaf(pt->fmt, *e, l)) {
 			*level = l;
 			return e;
 		}
-		table = table_at(pt, pt->fmt->entry_addr(*e));
+		table = table_at(pt, entry_addr(pt->fmt, *e));
 	}
 	return NULL;
 }
@@ -154,9 +197,9 @@ bool pt_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms,
 		return false;
 	size = level_size(level);
 	if (hpa)
-		*hpa = pt->fmt->entry_addr(*e) + (gpa & (size - 1));
+		*hpa = entry_addr(pt->fmt, *e) + (gpa & (size - 1));
 	if (perms)
-		*perms = pt->fmt->leaf_perms(*e);
+		*perms = leaf_perms(pt->fmt, *e);
 	if (page_size)
 		*page_size = size;
 	return true;
@@ -182,10 +225,10 @@ static bool range_mapped(const struct pt *pt, u64 table_pa, int level,
 		u64 e = table[level_index(gpa, level)];
 
 		next = chunk_end(gpa, level, end);
-		if (!fmt->present(e))
+		if (!present(fmt, e))
 			continue;
-		if (fmt->is_leaf(e, level) ||
-		    range_mapped(pt, fmt->entry_addr(e), level - 1, gpa, next))
+		if (is_leaf(fmt, e, level) ||
+		    range_mapped(pt, entry_addr(fmt, e), level - 1, gpa, next))
 			return true;
 	}
 	return false;
@@ -209,8 +252,8 @@ static u64 tables_needed(const struct pt *pt, u64 table_pa, int level,
 		if (table_pa) {
 			u64 e = table_at(pt, table_pa)[level_index(gpa, level)];
 
-			if (pt->fmt->present(e))
-				child = pt->fmt->entry_addr(e);
+			if (present(pt->fmt, e))
+				child = entry_addr(pt->fmt, e);
 		}
 		n += !child;
 		n += tables_needed(pt, child, level - 1, gpa, hpa, next);
@@ -229,12 +272,12 @@ static void map_level(struct pt *pt, struct pt_pool *pool, u64 table_pa,
 
 		next = chunk_end(gpa, level, end);
 		if (level == 0 || fits_large(level, gpa, hpa, next)) {
-			*e = fmt->leaf_entry(hpa, perms, level == 1);
+			*e = leaf_entry(fmt, hpa, perms, level == 1);
 			continue;
 		}
-		if (!fmt->present(*e))
-			*e = fmt->table_entry(pool_take_table(pt, pool));
-		map_level(pt, pool, fmt->entry_addr(*e), level - 1, gpa, hpa,
+		if (!present(fmt, *e))
+			*e = table_entry(fmt, pool_take_table(pt, pool));
+		map_level(pt, pool, entry_addr(fmt, *e), level - 1, gpa, hpa,
 			  next, perms);
 	}
 }
@@ -268,12 +311,12 @@ static void split_large(struct pt *pt, struct pt_pool *pool, u64 *e)
 	const struct pt_format *fmt = pt->fmt;
 	u64 table_pa = pool_take_table(pt, pool);
 	u64 *table = table_at(pt, table_pa);
-	u64 base = fmt->entry_addr(*e);
-	u32 perms = fmt->leaf_perms(*e);
+	u64 base = entry_addr(fmt, *e);
+	u32 perms = leaf_perms(fmt, *e);
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		table[i] = fmt->leaf_entry(base + i * PAGE_SIZE, perms, false);
-	*e = fmt->table_entry(table_pa);
+		table[i] = leaf_entry(fmt, base + i * PAGE_SIZE, perms, false);
+	*e = table_entry(fmt, table_pa);
 }
 
 /* Leaf e at `level` covers [gpa, next) of the range only partly and the
@@ -281,11 +324,11 @@ static void split_large(struct pt *pt, struct pt_pool *pool, u64 *e)
 static bool split_needed(const struct pt_range_op *op, u64 e, int level,
 			 u64 gpa, u64 next)
 {
-	if (level != 1 || !op->pt->fmt->is_leaf(e, 1))
+	if (level != 1 || !is_leaf(op->pt->fmt, e, 1))
 		return false;
 	if (next - gpa == PT_SIZE_2M)
 		return false;
-	return !op->perms || op->pt->fmt->leaf_perms(e) != op->perms;
+	return !op->perms || leaf_perms(op->pt->fmt, e) != op->perms;
 }
 
 /* Splits needed by [gpa, end): only the 2 MiB regions holding its two
@@ -314,9 +357,9 @@ static u64 splits_needed(const struct pt_range_op *op, u64 gpa)
 static void apply_leaf(struct pt_range_op *op, u64 *e, int level)
 {
 	const struct pt_format *fmt = op->pt->fmt;
-	u64 pa = fmt->entry_addr(*e);
+	u64 pa = entry_addr(fmt, *e);
 
-	*e = op->perms ? fmt->leaf_entry(pa, op->perms, level == 1) : 0;
+	*e = op->perms ? leaf_entry(fmt, pa, op->perms, level == 1) : 0;
 }
 
 static void range_op_level(struct pt_range_op *op, u64 table_pa, int level,
@@ -329,9 +372,9 @@ static void range_op_entry(struct pt_range_op *op, u64 *e, int level,
 	struct pt *pt = op->pt;
 	u64 child;
 
-	if (!pt->fmt->present(*e))
+	if (!present(pt->fmt, *e))
 		return;
-	if (pt->fmt->is_leaf(*e, level) &&
+	if (is_leaf(pt->fmt, *e, level) &&
 	    !split_needed(op, *e, level, gpa, next)) {
 		/* A partly covered leaf is left alone: it has op->perms. */
 		if (next - gpa == level_size(level))
@@ -339,9 +382,9 @@ static void range_op_entry(struct pt_range_op *op, u64 *e, int level,
 		op->pages += (next - gpa) >> PAGE_SHIFT;
 		return;
 	}
-	if (pt->fmt->is_leaf(*e, level))
+	if (is_leaf(pt->fmt, *e, level))
 		split_large(pt, &op->pool, e);
-	child = pt->fmt->entry_addr(*e);
+	child = entry_addr(pt->fmt, *e);
 	range_op_level(op, child, level - 1, gpa, next);
 	if (!op->perms && table_is_empty(pt, table_at(pt, child))) {
 		*e = 0;
@@ -421,8 +464,8 @@ static void free_tables(struct pt *pt, u64 table_pa, int level)
 	for (unsigned i = 0; level > 0 && i < PT_ENTRIES; i++) {
 		u64 e = table[i];
 
-		if (pt->fmt->present(e) && !pt->fmt->is_leaf(e, level))
-			free_tables(pt, pt->fmt->entry_addr(e), level - 1);
+		if (present(pt->fmt, e) && !is_leaf(pt->fmt, e, level))
+			free_tables(pt, entry_addr(pt->fmt, e), level - 1);
 	}
 	table_free(pt, table_pa);
 }

@@ -11,25 +11,34 @@
 
 #include "lib/types.h"
 
-#define PT_R 1u
-#define PT_W 2u
-#define PT_X 4u
+/* Permissions: bit numbers, index of struct pt_format's grant/deny. */
+#define PT_R_BIT 0
+#define PT_W_BIT 1
+#define PT_X_BIT 2
+#define PT_PERM_COUNT 3
+
+#define PT_R (1u << PT_R_BIT)
+#define PT_W (1u << PT_W_BIT)
+#define PT_X (1u << PT_X_BIT)
 #define PT_RWX (PT_R | PT_W | PT_X)
 
 #define PT_ADDR_LIMIT (1ULL << 48) /* guest- and host-physical addresses */
 
-/* Entry encoding of one kind of table (NPT, EPT). Level 0 = 4 KiB leaf
- * table, level 1 = page directory (2 MiB leaves), 2 = PDPT, 3 = PML4. */
+/* Entry encoding of one kind of table (NPT, EPT) as bit masks. Level 0 =
+ * 4 KiB leaf table, level 1 = page directory (2 MiB leaves), 2 = PDPT,
+ * 3 = PML4. An entry is present when any `present` bit is set; it is a
+ * leaf at level 0, and at level 1 when `large` is set. */
 struct pt_format {
 	const char *name;
-	u64 (*table_entry)(u64 table_pa); /* non-leaf entry, all perms */
-	/* large: a 2 MiB leaf at level 1 */
-	u64 (*leaf_entry)(u64 pa, u32 perms, bool large);
-	bool (*present)(u64 e);
-	/* Level 0 always; level 1 when large. */
-	bool (*is_leaf)(u64 e, int level);
-	u64 (*entry_addr)(u64 e);
-	u32 (*leaf_perms)(u64 e);
+	u64 addr;    /* the physical address field of every entry */
+	u64 present;
+	u64 table;   /* a non-leaf entry besides its address: all perms */
+	u64 leaf;    /* in every leaf (memory type, ...) */
+	u64 large;
+	/* Per permission (index PT_*_BIT): the bits a leaf sets when it
+	 * grants it and when it denies it. A zero pair means every present
+	 * leaf grants it. */
+	u64 grant[PT_PERM_COUNT], deny[PT_PERM_COUNT];
 };
 
 /* Where table frames come from: the hypervisor passes its frame

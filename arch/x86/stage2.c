@@ -1,5 +1,7 @@
 #include "arch/x86/stage2.h"
-#include "hv/mem.h"
+#include "arch/x86/page_alloc.h"
+#include "hv/vm.h"
+#include "lib/errno.h"
 
 static u64 stage2_alloc_page(void *ctx)
 {
@@ -19,25 +21,70 @@ static void *stage2_to_virt(void *ctx, u64 pa)
 	return (void *)pa; /* the hypervisor identity-maps RAM */
 }
 
-const struct pt_mem stage2_pt_mem = {
+static const struct pt_mem stage2_pt_mem = {
 	.alloc_page = stage2_alloc_page,
 	.free_page = stage2_free_page,
 	.to_virt = stage2_to_virt,
 };
 
-bool stage2_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms)
+static struct stage2 *vm_stage2(struct vm *vm)
 {
-	u64 page_size;
-	u32 p;
-
-	if (!pt_lookup(pt, gpa, hpa, &p, &page_size))
-		return false;
-	*perms = pt_to_s2(p);
-	return true;
+	return vm->arch;
 }
 
-void io_bitmap_allow(u8 *bitmap, u16 port, u16 count)
+int stage2_init(struct stage2 *s2, const struct pt_format *fmt, u32 io_pages,
+		void (*flush)(struct stage2 *s2))
 {
+	s2->flush = flush;
+	s2->io_pages = io_pages;
+	s2->io_bitmap = pages_alloc(io_pages);
+	if (pt_init(&s2->pt, fmt, &stage2_pt_mem) || !s2->io_bitmap)
+		return -ENOMEM;
+	memset(s2->io_bitmap, 0xff, io_pages * PAGE_SIZE);
+	return 0;
+}
+
+void stage2_destroy(struct stage2 *s2)
+{
+	if (s2->pt.root) {
+		s2->flush(s2);
+		pt_destroy(&s2->pt);
+	}
+	pages_free(s2->io_bitmap, s2->io_pages);
+}
+
+int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
+{
+	return pt_map(&vm_stage2(vm)->pt, gpa, hpa, size, perms);
+}
+
+long stage2_unmap(struct vm *vm, u64 gpa, u64 size)
+{
+	struct stage2 *s2 = vm_stage2(vm);
+	long n = pt_unmap(&s2->pt, gpa, size);
+
+	s2->flush(s2);
+	return n;
+}
+
+long stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
+{
+	struct stage2 *s2 = vm_stage2(vm);
+	long n = pt_protect(&s2->pt, gpa, size, perms);
+
+	s2->flush(s2);
+	return n;
+}
+
+bool stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
+{
+	return pt_lookup(&vm_stage2(vm)->pt, gpa, hpa, perms, NULL);
+}
+
+void stage2_io_allow(struct vm *vm, u16 port, u16 count)
+{
+	u8 *bitmap = vm_stage2(vm)->io_bitmap;
+
 	for (u32 p = port; p < (u32)port + count; p++)
 		bitmap[p / 8] &= ~(1u << (p % 8));
 }

@@ -1,32 +1,40 @@
-/* What both backends share for stage-2 tables: table pages from the
- * hypervisor's frame allocator, and the core's S2_* permissions in the
- * builder's PT_* terms. */
+/* The stage-2 layer both backends share: what a VM reaches without
+ * exits, memory through its stage-2 tables (in the backend's entry
+ * format: svm/npt.c, vmx/ept.c) and ports through its I/O permission
+ * bitmap. The core calls it directly; a backend only supplies the format,
+ * the bitmap size and the TLB flush. A backend's per-VM state (vm->arch)
+ * begins with its struct stage2. */
 #ifndef ARCH_X86_STAGE2_H
 #define ARCH_X86_STAGE2_H
 
 #include "arch/x86/pt.h"
-#include "hv/virt.h"
 
-extern const struct pt_mem stage2_pt_mem;
+struct vm;
 
-static inline u32 s2_to_pt(u32 perms)
-{
-	return ((perms & S2_R) ? PT_R : 0) | ((perms & S2_W) ? PT_W : 0) |
-	       ((perms & S2_X) ? PT_X : 0);
-}
+struct stage2 {
+	struct pt pt;
+	/* One bit per port, 1 = exit: SVM's IOPM, VMX's bitmaps A then B. */
+	u8 *io_bitmap;
+	u32 io_pages;
+	/* Drops translations that an unmap or protect made stale. */
+	void (*flush)(struct stage2 *s2);
+};
 
-static inline u32 pt_to_s2(u32 perms)
-{
-	return ((perms & PT_R) ? S2_R : 0) | ((perms & PT_W) ? S2_W : 0) |
-	       ((perms & PT_X) ? S2_X : 0);
-}
+/* Empty tables and an all-exiting bitmap. -ENOMEM; after a failure
+ * stage2_destroy() frees what was allocated. */
+int stage2_init(struct stage2 *s2, const struct pt_format *fmt, u32 io_pages,
+		void (*flush)(struct stage2 *s2));
+void stage2_destroy(struct stage2 *s2);
 
-/* Clears the intercept bits of ports [port, port+count) in an I/O
- * permission bitmap (one bit per port, as SVM's IOPM and VMX's bitmaps
- * A+B lay them out). */
-void io_bitmap_allow(u8 *bitmap, u16 port, u16 count);
+/* pt_map, pt_unmap, pt_protect and pt_lookup (PT_* permissions) on vm's
+ * tables; unmap and protect flush stale translations. */
+int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
+long stage2_unmap(struct vm *vm, u64 gpa, u64 size);
+long stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);
+/* Host address backing gpa and the permissions, or false. */
+bool stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
 
-/* pt_lookup in S2_* terms. */
-bool stage2_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms);
+/* Lets the VM reach ports [port, port+count) without exits. */
+void stage2_io_allow(struct vm *vm, u16 port, u16 count);
 
 #endif

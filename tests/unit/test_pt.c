@@ -186,9 +186,9 @@ static u64 raw_entry(const struct pt *pt, u64 gpa, int level)
 
 		if (l == level)
 			return e;
-		if (!pt->fmt->present(e) || pt->fmt->is_leaf(e, l))
+		if (!present(pt->fmt, e) || is_leaf(pt->fmt, e, l))
 			return 0;
-		table = (const u64 *)(uintptr_t)pt->fmt->entry_addr(e);
+		table = (const u64 *)(uintptr_t)entry_addr(pt->fmt, e);
 	}
 	return 0;
 }
@@ -233,8 +233,8 @@ PT_TEST(map_2m_leaves)
 	CHECK(unmapped(&pt, 0x3ffff000));
 	CHECK(unmapped(&pt, 0x40400000));
 	CHECK_EQ(pt.table_pages, 3); /* PML4, PDPT, PD */
-	CHECK(f->is_leaf(raw_entry(&pt, 0x40000000, 1), 1));
-	CHECK(f->is_leaf(raw_entry(&pt, 0x40200000, 1), 1));
+	CHECK(is_leaf(f, raw_entry(&pt, 0x40000000, 1), 1));
+	CHECK(is_leaf(f, raw_entry(&pt, 0x40200000, 1), 1));
 	teardown(&pt);
 }
 
@@ -246,7 +246,7 @@ PT_TEST(map_misaligned_hpa_uses_4k)
 	CHECK_EQ(pt_map(&pt, 0x40000000, 0x80001000, 2 * M2, PT_R | PT_W), 0);
 	CHECK(maps_range(&pt, 0x40000000, 0x80001000, 2 * M2, PT_R | PT_W, K4));
 	CHECK_EQ(pt.table_pages, 5); /* PML4, PDPT, PD, two PTs */
-	CHECK(!f->is_leaf(raw_entry(&pt, 0x40000000, 1), 1));
+	CHECK(!is_leaf(f, raw_entry(&pt, 0x40000000, 1), 1));
 	teardown(&pt);
 }
 
@@ -651,9 +651,9 @@ TEST(npt_raw_bits)
 	CHECK_EQ(e, 0x7fe00000 | NPT_P | NPT_US | NPT_PS | NPT_NX);
 	e = raw_entry(&pt, 6 * M2, 1);
 	CHECK_EQ(e, 0xfffff800000 | NPT_P | NPT_RW | NPT_US | NPT_PS);
-	CHECK_EQ(e & (NPT_PWT | NPT_PCD | NPT_A | NPT_D), 0);
-	CHECK(npt_is_leaf(0, 0));
-	CHECK(!npt_is_leaf(NPT_PS, 2));
+	CHECK_EQ(e & (BIT(3) | BIT(4) | BIT(5) | BIT(6)), 0); /* PWT PCD A D */
+	CHECK(is_leaf(&npt_format, 0, 0));
+	CHECK(!is_leaf(&npt_format, NPT_PS, 2));
 	CHECK_STR(npt_format.name, "npt");
 	teardown(&pt);
 }
@@ -678,11 +678,43 @@ TEST(ept_raw_bits)
 	CHECK_EQ(e, 0x7fe00000 | BIT(7) | wb | 1);
 	e = raw_entry(&pt, 6 * M2, 1);
 	CHECK_EQ(e, 0xfffff800000 | BIT(7) | wb | 7);
-	CHECK_EQ(e & EPT_IPAT, 0);
-	CHECK(!ept_present(BIT(7) | wb));
-	CHECK(ept_present(EPT_X));
+	CHECK_EQ(e & BIT(6), 0); /* ignore PAT */
+	CHECK(!present(&ept_format, BIT(7) | wb));
+	CHECK(present(&ept_format, EPT_X));
 	CHECK_STR(ept_format.name, "ept");
 	teardown(&pt);
+}
+
+/* The descriptors against the manuals, bit numbers spelled out: EPT R, W,
+ * X in bits 0-2, memory type in 5:3, large page bit 7; NPT P bit 0, RW 1,
+ * US 2, PS 7, NX 63. */
+TEST(formats_architectural_bits)
+{
+	const struct pt_format *n = &npt_format, *x = &ept_format;
+	u64 wb = 6ULL << 3;
+
+	CHECK_EQ(leaf_entry(x, 0x5000, PT_R, false), 0x5000 | wb | BIT(0));
+	CHECK_EQ(leaf_entry(x, 0, PT_R | PT_W, false), wb | BIT(0) | BIT(1));
+	CHECK_EQ(leaf_entry(x, 0, PT_R | PT_X, false), wb | BIT(0) | BIT(2));
+	CHECK_EQ(leaf_entry(x, 0, PT_R, true), wb | BIT(0) | BIT(7));
+	CHECK_EQ(table_entry(x, 0x5000), 0x5000 | BIT(0) | BIT(1) | BIT(2));
+	CHECK(present(x, BIT(0)) && present(x, BIT(1)) && present(x, BIT(2)));
+	CHECK(!present(x, wb | BIT(7)));
+	CHECK_EQ(leaf_entry(n, 0x5000, PT_R, false),
+		 0x5000 | BIT(0) | BIT(2) | BIT(63));
+	CHECK_EQ(leaf_entry(n, 0, PT_R | PT_W, false),
+		 BIT(0) | BIT(1) | BIT(2) | BIT(63));
+	CHECK_EQ(leaf_entry(n, 0, PT_R | PT_X, false), BIT(0) | BIT(2));
+	CHECK_EQ(leaf_entry(n, 0, PT_RWX, true),
+		 BIT(0) | BIT(1) | BIT(2) | BIT(7));
+	CHECK_EQ(table_entry(n, 0x5000), 0x5000 | BIT(0) | BIT(1) | BIT(2));
+	CHECK(present(n, BIT(0)) && !present(n, BIT(1) | BIT(2) | BIT(63)));
+	CHECK(is_leaf(n, BIT(0) | BIT(7), 1) && !is_leaf(n, BIT(0), 1));
+	CHECK(is_leaf(x, BIT(0) | BIT(7), 1) && !is_leaf(x, BIT(0), 1));
+	for (u32 p = PT_R; p <= PT_RWX; p += 2) {
+		CHECK_EQ(leaf_perms(n, leaf_entry(n, 0, p, false)), p);
+		CHECK_EQ(leaf_perms(x, leaf_entry(x, 0, p, true)), p);
+	}
 }
 
 TEST(ept_pointer_value)
@@ -848,5 +880,5 @@ RUN_TESTS("pt",
 	  TT(unmap_holes_and_counts), TT(unmap_everything_frees_tables),
 	  TT(protect_readonly_splits), TT(protect_noexec_whole_leaves),
 	  TT(enomem_map_every_point), TT(enomem_split_every_point),
-	  TT(destroy_frees_everything), T(npt_raw_bits), T(ept_raw_bits),
+	  TT(destroy_frees_everything), T(npt_raw_bits), T(ept_raw_bits), T(formats_architectural_bits),
 	  T(ept_pointer_value), T(random_vs_shadow))

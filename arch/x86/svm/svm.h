@@ -2,7 +2,7 @@
 #ifndef ARCH_X86_SVM_SVM_H
 #define ARCH_X86_SVM_SVM_H
 
-#include "arch/x86/pt.h"
+#include "arch/x86/stage2.h"
 #include "arch/x86/svm/vmcb.h"
 #include "hv/vm.h"
 
@@ -10,8 +10,7 @@
 #define SVM_MSRPM_PAGES 2
 
 struct svm_vm {
-	struct pt npt;
-	u8 *iopm;  /* one bit per port; 1 = intercept */
+	struct stage2 s2; /* first: see arch/x86/stage2.h */
 	u8 *msrpm; /* two bits per MSR; 1 = intercept */
 	u64 tlb_gen; /* bumped whenever stage-2 permissions shrink */
 };
@@ -47,11 +46,6 @@ void svm_enter_guest(u64 guest_vmcb, u64 host_vmcb, struct guest_regs *regs);
 /* svm_vm.c */
 int svm_vm_init(struct vm *vm);
 void svm_vm_destroy(struct vm *vm);
-int svm_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
-long svm_stage2_unmap(struct vm *vm, u64 gpa, u64 size);
-long svm_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);
-bool svm_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
-void svm_io_allow(struct vm *vm, u16 port, u16 count);
 
 /* svm_vcpu.c */
 int svm_vcpu_create(struct vcpu *v);

@@ -55,13 +55,13 @@ static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
 	struct vmcb_control *c = &vmcb->control;
 
 	vmcb_set_intercepts(c);
-	c->iopm_base_pa = (u64)svm_vm(vm)->iopm;
+	c->iopm_base_pa = (u64)svm_vm(vm)->s2.io_bitmap;
 	c->msrpm_base_pa = (u64)svm_vm(vm)->msrpm;
 	c->asid = asid;
 	c->tlb_control = SVM_TLB_FLUSH_ALL;
 	c->int_control = SVM_INT_CONTROL_V_INTR_MASKING;
 	c->np_enable = 1;
-	c->n_cr3 = svm_vm(vm)->npt.root;
+	c->n_cr3 = svm_vm(vm)->s2.pt.root;
 	vmcb->save.g_pat = DEFAULT_PAT;
 	vmcb->save.dr6 = 0xffff0ff0;
 	vmcb->save.dr7 = 0x400;

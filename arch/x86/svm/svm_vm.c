@@ -1,8 +1,8 @@
-/* Per-VM SVM state: nested page tables and the I/O and MSR permission
- * maps (every port and MSR intercepted unless allowed). */
+/* Per-VM SVM state: nested page tables and the I/O permission map
+ * (arch/x86/stage2.c), the MSR permission map (every MSR intercepted
+ * unless allowed) and the TLB generation vCPUs compare on entry. */
 #include "arch/x86/guest_state.h"
 #include "arch/x86/page_alloc.h"
-#include "arch/x86/stage2.h"
 #include "arch/x86/svm/npt.h"
 #include "arch/x86/svm/svm.h"
 #include "lib/errno.h"
@@ -23,6 +23,14 @@ static void msrpm_allow(u8 *msrpm, u32 msr)
 	}
 }
 
+_Static_assert(offsetof(struct svm_vm, s2) == 0, "vm->arch is a struct stage2");
+
+/* Every vCPU flushes its ASID on its next entry. */
+static void npt_flush(struct stage2 *s2)
+{
+	((struct svm_vm *)s2)->tlb_gen++;
+}
+
 int svm_vm_init(struct vm *vm)
 {
 	struct svm_vm *s = pages_alloc(1);
@@ -31,13 +39,12 @@ int svm_vm_init(struct vm *vm)
 	if (!s)
 		return -ENOMEM;
 	vm->arch = s;
-	s->iopm = pages_alloc(SVM_IOPM_PAGES);
 	s->msrpm = pages_alloc(SVM_MSRPM_PAGES);
-	if (!s->iopm || !s->msrpm || pt_init(&s->npt, &npt_format, &stage2_pt_mem)) {
+	if (stage2_init(&s->s2, &npt_format, SVM_IOPM_PAGES, npt_flush) ||
+	    !s->msrpm) {
 		svm_vm_destroy(vm);
 		return -ENOMEM;
 	}
-	memset(s->iopm, 0xff, SVM_IOPM_PAGES * PAGE_SIZE);
 	memset(s->msrpm, 0xff, SVM_MSRPM_PAGES * PAGE_SIZE);
 	for (u32 i = 0; i < GUEST_DIRECT_MSR_COUNT; i++)
 		msrpm_allow(s->msrpm, guest_direct_msrs[i]);
@@ -50,41 +57,8 @@ void svm_vm_destroy(struct vm *vm)
 
 	if (!s)
 		return;
-	if (s->npt.root)
-		pt_destroy(&s->npt);
-	pages_free(s->iopm, SVM_IOPM_PAGES);
+	stage2_destroy(&s->s2);
 	pages_free(s->msrpm, SVM_MSRPM_PAGES);
 	pages_free(s, 1);
 	vm->arch = NULL;
-}
-
-int svm_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
-{
-	return pt_map(&svm_vm(vm)->npt, gpa, hpa, size, s2_to_pt(perms));
-}
-
-long svm_stage2_unmap(struct vm *vm, u64 gpa, u64 size)
-{
-	long n = pt_unmap(&svm_vm(vm)->npt, gpa, size);
-
-	svm_vm(vm)->tlb_gen++;
-	return n;
-}
-
-long svm_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
-{
-	long n = pt_protect(&svm_vm(vm)->npt, gpa, size, s2_to_pt(perms));
-
-	svm_vm(vm)->tlb_gen++;
-	return n;
-}
-
-bool svm_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
-{
-	return stage2_lookup(&svm_vm(vm)->npt, gpa, hpa, perms);
-}
-
-void svm_io_allow(struct vm *vm, u16 port, u16 count)
-{
-	io_bitmap_allow(svm_vm(vm)->iopm, port, count);
 }

@@ -2,7 +2,7 @@
 #ifndef ARCH_X86_VMX_VMX_H
 #define ARCH_X86_VMX_VMX_H
 
-#include "arch/x86/pt.h"
+#include "arch/x86/stage2.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "hv/vm.h"
 
@@ -17,9 +17,8 @@ struct vmx_cpu {
 };
 
 struct vmx_vm {
-	struct pt ept;
+	struct stage2 s2; /* first: see arch/x86/stage2.h */
 	u64 eptp;
-	u8 *io_bitmaps; /* A then B: one bit per port, 1 = exit */
 	u8 *msr_bitmap; /* 1 = exit */
 };
 
@@ -69,11 +68,6 @@ int vmx_enter_guest(struct guest_regs *regs, int launched);
 /* vmx_vm.c */
 int vmx_vm_init(struct vm *vm);
 void vmx_vm_destroy(struct vm *vm);
-int vmx_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
-long vmx_stage2_unmap(struct vm *vm, u64 gpa, u64 size);
-long vmx_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);
-bool vmx_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
-void vmx_io_allow(struct vm *vm, u16 port, u16 count);
 
 /* vmx_vcpu.c */
 int vmx_vcpu_create(struct vcpu *v);

@@ -128,8 +128,8 @@ static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
-	vmwrite(VMCS_IO_BITMAP_A, (u64)xv->io_bitmaps);
-	vmwrite(VMCS_IO_BITMAP_B, (u64)xv->io_bitmaps + PAGE_SIZE);
+	vmwrite(VMCS_IO_BITMAP_A, (u64)xv->s2.io_bitmap);
+	vmwrite(VMCS_IO_BITMAP_B, (u64)xv->s2.io_bitmap + PAGE_SIZE);
 	vmwrite(VMCS_MSR_BITMAP, (u64)xv->msr_bitmap);
 	vmwrite(VMCS_EPT_POINTER, xv->eptp);
 	if (x->vpid)

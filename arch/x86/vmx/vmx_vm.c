@@ -1,9 +1,9 @@
-/* Per-VM VMX state: EPT tables and the I/O and MSR bitmaps (every port
- * and MSR exits unless allowed). Shrinking stage-2 permissions is
- * followed by INVEPT so no vCPU keeps a stale translation. */
+/* Per-VM VMX state: EPT tables and the I/O bitmaps (arch/x86/stage2.c)
+ * and the MSR bitmap (every MSR exits unless allowed). Shrinking stage-2
+ * permissions is followed by INVEPT so no vCPU keeps a stale
+ * translation. */
 #include "arch/x86/guest_state.h"
 #include "arch/x86/page_alloc.h"
-#include "arch/x86/stage2.h"
 #include "arch/x86/vmx/ept.h"
 #include "arch/x86/vmx/vmx.h"
 #include "lib/errno.h"
@@ -12,11 +12,13 @@
 #define INVEPT_ALL 2
 #define IO_BITMAP_PAGES 2
 
-static void invept(struct vmx_vm *x)
+_Static_assert(offsetof(struct vmx_vm, s2) == 0, "vm->arch is a struct stage2");
+
+static void invept(struct stage2 *s2)
 {
 	struct {
 		u64 eptp, reserved;
-	} desc = { x->eptp, 0 };
+	} desc = { ((struct vmx_vm *)s2)->eptp, 0 };
 	u64 type = vmx_cpu.invept_single ? INVEPT_SINGLE : INVEPT_ALL;
 
 	asm volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
@@ -38,22 +40,22 @@ static void msr_bitmap_allow(u8 *bitmap, u32 msr)
 int vmx_vm_init(struct vm *vm)
 {
 	struct vmx_vm *x = pages_alloc(1);
+	int err;
 
 	_Static_assert(sizeof(*x) <= PAGE_SIZE, "vmx_vm fits a page");
 	if (!x)
 		return -ENOMEM;
 	vm->arch = x;
-	x->io_bitmaps = pages_alloc(IO_BITMAP_PAGES);
 	x->msr_bitmap = pages_alloc(1);
-	if (!x->io_bitmaps || !x->msr_bitmap || pt_init(&x->ept, &ept_format, &stage2_pt_mem)) {
+	err = stage2_init(&x->s2, &ept_format, IO_BITMAP_PAGES, invept);
+	x->eptp = ept_pointer(x->s2.pt.root);
+	if (err || !x->msr_bitmap) {
 		vmx_vm_destroy(vm);
 		return -ENOMEM;
 	}
-	memset(x->io_bitmaps, 0xff, IO_BITMAP_PAGES * PAGE_SIZE);
 	memset(x->msr_bitmap, 0xff, PAGE_SIZE);
 	for (u32 i = 0; i < GUEST_DIRECT_MSR_COUNT; i++)
 		msr_bitmap_allow(x->msr_bitmap, guest_direct_msrs[i]);
-	x->eptp = ept_pointer(x->ept.root);
 	return 0;
 }
 
@@ -63,43 +65,8 @@ void vmx_vm_destroy(struct vm *vm)
 
 	if (!x)
 		return;
-	if (x->ept.root) {
-		invept(x);
-		pt_destroy(&x->ept);
-	}
-	pages_free(x->io_bitmaps, IO_BITMAP_PAGES);
+	stage2_destroy(&x->s2);
 	pages_free(x->msr_bitmap, 1);
 	pages_free(x, 1);
 	vm->arch = NULL;
-}
-
-int vmx_stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
-{
-	return pt_map(&vmx_vm(vm)->ept, gpa, hpa, size, s2_to_pt(perms));
-}
-
-long vmx_stage2_unmap(struct vm *vm, u64 gpa, u64 size)
-{
-	long n = pt_unmap(&vmx_vm(vm)->ept, gpa, size);
-
-	invept(vmx_vm(vm));
-	return n;
-}
-
-long vmx_stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
-{
-	long n = pt_protect(&vmx_vm(vm)->ept, gpa, size, s2_to_pt(perms));
-
-	invept(vmx_vm(vm));
-	return n;
-}
-
-bool vmx_stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
-{
-	return stage2_lookup(&vmx_vm(vm)->ept, gpa, hpa, perms);
-}
-
-void vmx_io_allow(struct vm *vm, u16 port, u16 count)
-{
-	io_bitmap_allow(vmx_vm(vm)->io_bitmaps, port, count); /* A then B */
 }

@@ -3,8 +3,8 @@
  * Every hypercall is two functions, named by its ABI_HANDLER row in
  * abi/hv_abi.def: hc_<name>_decode makes every check and may fail, but
  * changes nothing; hc_<name>_invoke acts on what decode found and
- * cannot fail, except for running out of memory, which it undoes
- * (-ENOMEM). The dispatcher (hv/hypercall.c) has already read the
+ * cannot fail, except for running out of memory or VM slots, which it
+ * undoes (-ENOMEM). The dispatcher (hv/hypercall.c) has already read the
  * call's struct into c->in. A call that only answers works out its
  * answer in decode, and checks there that it can be written back. */
 #ifndef HV_HC_H

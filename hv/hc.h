@@ -1,4 +1,12 @@
-/* The hypercall handlers' shared context and helpers (hv/hc_*.c). */
+/* The hypercall handlers' shared context and helpers (hv/hc_*.c).
+ *
+ * Every hypercall is two functions, named by its ABI_HANDLER row in
+ * abi/hv_abi.def: hc_<name>_decode makes every check and may fail, but
+ * changes nothing; hc_<name>_invoke acts on what decode found and
+ * cannot fail, except for running out of memory or VM slots, which it
+ * undoes (-ENOMEM). The dispatcher (hv/hypercall.c) has already read the
+ * call's struct into c->in. A call that only answers works out its
+ * answer in decode, and checks there that it can be written back. */
 #ifndef HV_HC_H
 #define HV_HC_H
 
@@ -7,29 +15,42 @@
 #include "hv/uaccess.h"
 #include "hv/vm.h"
 
-#define HC_TRACE_MAX 512
+/* Every struct of the ABI, one of which is the call's. */
+union hc_struct {
+#define ABI_STRUCT(type, first_size) struct type type;
+#include "abi/hv_abi.def"
+};
+
+/* What an INPUT HEADER call reads: {argsz, flags, vm, vcpu or reserved}. */
+#define HC_HEADER_SIZE 16
 
 struct hc_ctx {
 	struct vcpu *vcpu;
-	struct vm *vm;      /* the caller's VM */
-	u64 arg;            /* RDI: the struct's guest-physical address */
-	struct gmem mem;    /* the caller's memory */
-	u8 trace_bytes[HC_TRACE_MAX]; /* the struct as copied in or out */
+	struct vm *vm;          /* the caller's VM */
+	u64 arg;                /* RDI: the struct's guest-physical address */
+	struct gmem mem;        /* the caller's memory */
+	union hc_struct in;     /* the struct as read at RDI */
+	/* what decode found, for invoke */
+	struct vm *target;      /* the child VM the call names */
+	struct vcpu *target_vcpu;
+	const void *out;        /* the answer to write back at RDI */
+	u32 len;                /* bytes invoke writes (at RDI, or the exit record) */
+	/* the struct for the tracer: as read in, or as written back */
+	const void *trace;
 	u32 trace_len;
 };
 
-typedef s64 (*hc_fn)(struct hc_ctx *c);
-
 void hc_ctx_init_mem(struct hc_ctx *c);
 
-/* copy_struct_in / copy_struct_out at RDI, remembering the bytes for the
- * tracer. */
-int hc_copy_in(struct hc_ctx *c, void *dst, u32 known, u32 first);
-int hc_copy_out(struct hc_ctx *c, void *src, u32 full, u32 min);
+/* Decode's last step for a call that answers in its struct: checks that
+ * src (full_size bytes, argsz first) can go back to RDI under the argsz
+ * rules, writing nothing; hc_write_out (in invoke) then writes it. */
+int hc_check_out(struct hc_ctx *c, void *src, u32 full_size, u32 min_size);
+s64 hc_write_out(struct hc_ctx *c);
 
-/* Copies in a struct that begins {size, flags, vm, reserved} (no flags
- * defined) and finds the child VM it names. */
-int hc_decode_vm_target(struct hc_ctx *c, void *a, u32 known, u32 first, struct vm **vm);
+/* For a struct that begins {size, flags, vm, reserved} (no flags
+ * defined): the checks, and c->target is the child VM it names. */
+int hc_decode_vm_target(struct hc_ctx *c);
 
 /* Whether [gpa, gpa+len) is all RAM of vm (page by page), for checks a
  * decoder makes before anything happens. */
@@ -39,19 +60,10 @@ bool hc_range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write);
 int hc_child_vm(u32 id, struct vm **out);
 int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);
 
-s64 hc_abi_version(struct hc_ctx *c);
-s64 hc_info(struct hc_ctx *c);
-s64 hc_check_extension(struct hc_ctx *c);
-s64 hc_feature(struct hc_ctx *c);
-s64 hc_console_write(struct hc_ctx *c);
-s64 hc_vm_create(struct hc_ctx *c);
-s64 hc_vm_destroy(struct hc_ctx *c);
-s64 hc_vm_add_memory(struct hc_ctx *c);
-s64 hc_vm_copy(struct hc_ctx *c);
-s64 hc_vcpu_create(struct hc_ctx *c);
-s64 hc_vcpu_get_regs(struct hc_ctx *c);
-s64 hc_vcpu_set_regs(struct hc_ctx *c);
-s64 hc_vcpu_run(struct hc_ctx *c);
-s64 hc_stats(struct hc_ctx *c);
+/* The handlers, hv/hc_info.c, hv/hc_vm.c and hv/hc_vcpu.c. */
+#define ABI_HANDLER(nr, name, caller, input)      \
+	int hc_##name##_decode(struct hc_ctx *c); \
+	s64 hc_##name##_invoke(struct hc_ctx *c);
+#include "abi/hv_abi.def"
 
 #endif

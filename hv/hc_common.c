@@ -1,8 +1,21 @@
 /* What every hypercall handler shares: the caller's memory as a struct
- * gmem, struct copies that the tracer can see, and handle lookups. */
+ * gmem, answers written back under the argsz rules, handle lookups, and
+ * the trace switch that FEATURE and the command line set. */
 #include "hv/hc.h"
 #include "hv/hypercall.h"
 #include "lib/string.h"
+
+static u32 trace_flags;
+
+void hypercall_set_trace(u32 flags)
+{
+	trace_flags = flags;
+}
+
+u32 hypercall_trace_flags(void)
+{
+	return trace_flags;
+}
 
 static bool caller_read(void *ctx, u64 gpa, void *buf, u32 len)
 {
@@ -33,31 +46,19 @@ void hc_ctx_init_mem(struct hc_ctx *c)
 				.writable = caller_writable, .ctx = c->vm };
 }
 
-/* Keeps the struct for the tracer, which prints after the call. */
-static void hc_remember(struct hc_ctx *c, const void *bytes, u32 len)
+/* The tracer shows the answer whether or not it could be written. */
+int hc_check_out(struct hc_ctx *c, void *src, u32 full_size, u32 min_size)
 {
-	if (!(hypercall_trace_flags() & HV_TRACE_HYPERCALLS))
-		return;
-	c->trace_len = MIN(len, (u32)HC_TRACE_MAX);
-	memcpy(c->trace_bytes, bytes, c->trace_len);
+	c->out = src;
+	c->trace = src;
+	c->trace_len = full_size;
+	return check_struct_out(&c->mem, c->arg, src, full_size, min_size, &c->len);
 }
 
-int hc_copy_in(struct hc_ctx *c, void *dst, u32 known, u32 first)
+s64 hc_write_out(struct hc_ctx *c)
 {
-	u32 caller_size;
-	int err = copy_struct_in(&c->mem, c->arg, dst, known, first, &caller_size);
-
-	if (!err)
-		hc_remember(c, dst, MIN(caller_size, known));
-	return err;
-}
-
-int hc_copy_out(struct hc_ctx *c, void *src, u32 full, u32 min)
-{
-	int err = copy_struct_out(&c->mem, c->arg, src, full, min);
-
-	hc_remember(c, src, full);
-	return err;
+	gmem_write(&c->mem, c->arg, c->out, c->len); /* checked by hc_check_out */
+	return 0;
 }
 
 bool hc_range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write)
@@ -110,14 +111,11 @@ _Static_assert(__builtin_offsetof(struct hv_vm_destroy, vm) == 8 &&
 	       __builtin_offsetof(struct hv_vm_memory, reserved) == 12,
 	       "vm target header layout");
 
-int hc_decode_vm_target(struct hc_ctx *c, void *a, u32 known, u32 first, struct vm **vm)
+int hc_decode_vm_target(struct hc_ctx *c)
 {
-	const struct vm_target_header *h = a;
-	int err = hc_copy_in(c, a, known, first);
+	const struct vm_target_header *h = (const void *)&c->in;
 
-	if (err)
-		return err;
 	if (h->flags || h->reserved)
 		return -EINVAL;
-	return hc_child_vm(h->vm, vm);
+	return hc_child_vm(h->vm, &c->target);
 }

@@ -8,7 +8,13 @@
 #include "hv/mem.h"
 #include "lib/string.h"
 
-s64 hc_abi_version(struct hc_ctx *c)
+int hc_abi_version_decode(struct hc_ctx *c)
+{
+	(void)c;
+	return 0;
+}
+
+s64 hc_abi_version_invoke(struct hc_ctx *c)
 {
 	(void)c;
 	return HV_ABI_VERSION;
@@ -56,7 +62,8 @@ static void add_own_caps(struct cap_chain *chain, const struct vm *vm)
 			vm->mem_size, 0);
 }
 
-s64 hc_info(struct hc_ctx *c)
+/* The answer is built here so that decode can check where it goes. */
+int hc_info_decode(struct hc_ctx *c)
 {
 	static u8 buf[512] __attribute__((aligned(8)));
 	struct hv_info *info = (struct hv_info *)buf;
@@ -70,7 +77,12 @@ s64 hc_info(struct hc_ctx *c)
 		add_host_caps(&chain);
 	else
 		add_own_caps(&chain, c->vm);
-	return hc_copy_out(c, buf, chain.len, 8);
+	return hc_check_out(c, buf, chain.len, 8);
+}
+
+s64 hc_info_invoke(struct hc_ctx *c)
+{
+	return hc_write_out(c);
 }
 
 /* A child has only INFO's chains: the other extensions describe the
@@ -94,44 +106,37 @@ static s64 extension_value(u32 ext, bool privileged)
 	}
 }
 
-s64 hc_check_extension(struct hc_ctx *c)
+int hc_check_extension_decode(struct hc_ctx *c)
 {
-	struct hv_check_extension a;
-	int err = hc_copy_in(c, &a, sizeof(a), HV_CHECK_EXTENSION_SIZE_VER0);
+	const struct hv_check_extension *a = &c->in.hv_check_extension;
 
-	if (err)
-		return err;
-	if (a.flags || a.reserved)
-		return -EINVAL;
-	return extension_value(a.extension, c->vm->privileged);
+	return a->flags || a->reserved ? -EINVAL : 0;
 }
 
-static int decode_console_write(struct hc_ctx *c, char *text, u32 *len)
+s64 hc_check_extension_invoke(struct hc_ctx *c)
 {
-	struct hv_console_write a;
-	int err = hc_copy_in(c, &a, sizeof(a), HV_CONSOLE_WRITE_SIZE_VER0);
+	return extension_value(c->in.hv_check_extension.extension, c->vm->privileged);
+}
 
-	if (err)
-		return err;
-	if (a.flags || a.reserved || a.len > HV_CONSOLE_MAX)
+/* The text, read in by decode and written out by invoke. */
+static char console_text[HV_CONSOLE_MAX];
+
+int hc_console_write_decode(struct hc_ctx *c)
+{
+	const struct hv_console_write *a = &c->in.hv_console_write;
+
+	if (a->flags || a->reserved || a->len > HV_CONSOLE_MAX)
 		return -EINVAL;
-	if (!gmem_read(&c->mem, a.buf, text, a.len))
-		return -EFAULT;
-	*len = a.len;
-	return 0;
+	return gmem_read(&c->mem, a->buf, console_text, a->len) ? 0 : -EFAULT;
 }
 
 /* The text goes out line by line behind the caller's name, escaped
  * (hv/console_line.h): a guest cannot pass for the hypervisor. */
-s64 hc_console_write(struct hc_ctx *c)
+s64 hc_console_write_invoke(struct hc_ctx *c)
 {
-	static char text[HV_CONSOLE_MAX];
-	u32 len;
-	int err = decode_console_write(c, text, &len);
+	u32 len = c->in.hv_console_write.len;
 
-	if (err)
-		return err;
-	console_write_guest(c->vm->id, c->vm->name, text, len);
+	console_write_guest(c->vm->id, c->vm->name, console_text, len);
 	return len;
 }
 
@@ -147,103 +152,107 @@ static void add_vm_stats(struct hv_stats *s, const struct vm *vm)
 	s->vmm_exits += st->vmm_exits;
 }
 
-static int decode_stats(struct hc_ctx *c, struct hv_stats *s, struct vm **vm)
+/* The header is read in; the answer is built here so that decode can
+ * check where it goes. */
+int hc_stats_decode(struct hc_ctx *c)
 {
-	memset(s, 0, sizeof(*s));
-	if (!gmem_read(&c->mem, c->arg, s, 16))
-		return -EFAULT;
+	struct hv_stats *s = &c->in.hv_stats;
+	struct vm *vm = NULL;
+
 	if (!flags_known(s->flags, HV_STATS_VM) || s->reserved)
 		return -EINVAL;
-	if (!(s->flags & HV_STATS_VM))
-		return s->vm ? -EINVAL : 0;
-	*vm = vm_get(s->vm);
-	return *vm ? 0 : -ENOENT;
-}
-
-s64 hc_stats(struct hc_ctx *c)
-{
-	struct hv_stats s;
-	struct vm *vm = NULL;
-	int err = decode_stats(c, &s, &vm);
-
-	if (err)
-		return err;
-	if (vm)
-		add_vm_stats(&s, vm);
+	if (s->flags & HV_STATS_VM) {
+		vm = vm_get(s->vm);
+		if (!vm)
+			return -ENOENT;
+		add_vm_stats(s, vm);
+	} else if (s->vm) {
+		return -EINVAL;
+	}
 	for (u32 slot = 0; !vm && slot < VM_MAX; slot++)
 		if (vm_at_slot(slot))
-			add_vm_stats(&s, vm_at_slot(slot));
-	s.vms = vm_count();
-	s.free_bytes = hv_frames.free_frames * PAGE_SIZE;
-	return hc_copy_out(c, &s, sizeof(s), 16);
+			add_vm_stats(s, vm_at_slot(slot));
+	s->vms = vm_count();
+	s->free_bytes = hv_frames.free_frames * PAGE_SIZE;
+	return hc_check_out(c, s, sizeof(*s), HC_HEADER_SIZE);
+}
+
+s64 hc_stats_invoke(struct hc_ctx *c)
+{
+	return hc_write_out(c);
 }
 
 /* FEATURE, with VFIO's semantics: flags = feature id | GET/SET/PROBE. */
-struct feature_args {
-	u32 id, ops;
-	struct vm *vm; /* HV_FEATURE_EXIT_REASONS */
-	u64 value;
-};
+#define FEATURE_OPS (HV_FEATURE_GET | HV_FEATURE_SET | HV_FEATURE_PROBE)
 
-static int decode_feature_target(const struct hv_feature *a, struct feature_args *f)
+static u32 feature_id(const struct hv_feature *a)
 {
-	bool set = f->ops & HV_FEATURE_SET;
+	return a->flags & HV_FEATURE_MASK;
+}
 
-	if (f->id == HV_FEATURE_TRACE) {
+/* Only GET answers, in `value` (offset 16). */
+static bool feature_answers(const struct hv_feature *a)
+{
+	return (a->flags & FEATURE_OPS) == HV_FEATURE_GET;
+}
+
+static int decode_feature_target(struct hc_ctx *c, const struct hv_feature *a)
+{
+	bool set = a->flags & HV_FEATURE_SET;
+
+	if (feature_id(a) == HV_FEATURE_TRACE) {
 		if (a->vm || (set && (a->value & ~(u64)HV_TRACE_HYPERCALLS)))
 			return -EINVAL;
 		return 0;
 	}
-	if (f->id != HV_FEATURE_EXIT_REASONS)
+	if (feature_id(a) != HV_FEATURE_EXIT_REASONS)
 		return -ENOTTY;
 	if (set && (a->value & ~(u64)HV_EXIT_OPTIONAL_MASK))
 		return -EINVAL;
-	return hc_child_vm(a->vm, &f->vm);
+	return hc_child_vm(a->vm, &c->target);
 }
 
-static int decode_feature(struct hc_ctx *c, struct hv_feature *a, struct feature_args *f)
+int hc_feature_decode(struct hc_ctx *c)
 {
-	u32 ops_mask = HV_FEATURE_GET | HV_FEATURE_SET | HV_FEATURE_PROBE;
-	int err = hc_copy_in(c, a, sizeof(*a), HV_FEATURE_SIZE_VER0);
+	const struct hv_feature *a = &c->in.hv_feature;
+	u32 ops = a->flags & FEATURE_OPS;
+	int err;
 
-	if (err)
+	if (!flags_known(a->flags, HV_FEATURE_MASK | FEATURE_OPS) || a->reserved || !ops)
+		return -EINVAL;
+	if ((ops & HV_FEATURE_GET) && (ops & HV_FEATURE_SET) && !(ops & HV_FEATURE_PROBE))
+		return -EINVAL;
+	if ((err = decode_feature_target(c, a)))
 		return err;
-	f->id = a->flags & HV_FEATURE_MASK;
-	f->ops = a->flags & ops_mask;
-	f->value = a->value;
-	if (!flags_known(a->flags, HV_FEATURE_MASK | ops_mask) || a->reserved || !f->ops)
-		return -EINVAL;
-	if ((f->ops & HV_FEATURE_GET) && (f->ops & HV_FEATURE_SET) &&
-	    !(f->ops & HV_FEATURE_PROBE))
-		return -EINVAL;
-	return decode_feature_target(a, f);
+	if (feature_answers(a) && !gmem_writable(&c->mem, c->arg + 16, sizeof(a->value)))
+		return -EFAULT;
+	return 0;
 }
 
-static u64 feature_get(const struct feature_args *f)
+static u64 feature_get(const struct hc_ctx *c, const struct hv_feature *a)
 {
-	return f->id == HV_FEATURE_TRACE ? hypercall_trace_flags() : f->vm->exit_reasons;
+	return feature_id(a) == HV_FEATURE_TRACE ? hypercall_trace_flags() :
+						    c->target->exit_reasons;
 }
 
-static void feature_set(const struct feature_args *f)
+static void feature_set(const struct hc_ctx *c, const struct hv_feature *a)
 {
-	if (f->id == HV_FEATURE_TRACE)
-		hypercall_set_trace(f->value);
+	if (feature_id(a) == HV_FEATURE_TRACE)
+		hypercall_set_trace(a->value);
 	else
-		f->vm->exit_reasons = f->value;
+		c->target->exit_reasons = a->value;
 }
 
-s64 hc_feature(struct hc_ctx *c)
+s64 hc_feature_invoke(struct hc_ctx *c)
 {
-	struct hv_feature a;
-	struct feature_args f;
-	int err = decode_feature(c, &a, &f);
+	const struct hv_feature *a = &c->in.hv_feature;
+	u64 value;
 
-	if (err || (f.ops & HV_FEATURE_PROBE))
-		return err;
-	if (f.ops & HV_FEATURE_SET) {
-		feature_set(&f);
-		return 0;
+	if (feature_answers(a)) {
+		value = feature_get(c, a);
+		gmem_write(&c->mem, c->arg + 16, &value, sizeof(value)); /* checked */
+	} else if (!(a->flags & HV_FEATURE_PROBE)) {
+		feature_set(c, a);
 	}
-	a.value = feature_get(&f);
-	return gmem_write(&c->mem, c->arg + 16, &a.value, sizeof(a.value)) ? 0 : -EFAULT;
+	return 0;
 }

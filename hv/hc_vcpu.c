@@ -1,28 +1,24 @@
 /* vCPUs for VM 0: create, registers, and the run call that makes VM 0
  * the VMM of its children. */
 #include "hv/hc.h"
+#include "arch/x86/cpu.h"
 #include "hv/exit.h"
+#include "hv/log.h"
 #include "lib/string.h"
 
-struct vcpu_ids {
-	u32 size;
-	u32 flags;
-	u32 vm;
-	u32 vcpu;
-};
-
-s64 hc_vcpu_create(struct hc_ctx *c)
+int hc_vcpu_create_decode(struct hc_ctx *c)
 {
-	struct hv_vcpu_create a;
-	struct vcpu *v;
-	struct vm *vm;
-	int err = hc_decode_vm_target(c, &a, sizeof(a), HV_VCPU_CREATE_SIZE_VER0, &vm);
+	int err = hc_decode_vm_target(c);
 
 	if (err)
 		return err;
-	if (vm->vcpu_count >= vm->vcpu_max)
-		return -ENOSPC;
-	v = vm_vcpu_create(vm);
+	return c->target->vcpu_count >= c->target->vcpu_max ? -ENOSPC : 0;
+}
+
+s64 hc_vcpu_create_invoke(struct hc_ctx *c)
+{
+	struct vcpu *v = vm_vcpu_create(c->target);
+
 	return v ? (s64)v->id : -ENOMEM;
 }
 
@@ -72,46 +68,66 @@ static void sregs_from_abi(struct guest_sregs *s, const struct hv_vcpu_regs *r)
 _Static_assert(sizeof(((struct hv_vcpu_regs *)0)->gprs) ==
 	       __builtin_offsetof(struct guest_regs, rip), "gprs order");
 
-s64 hc_vcpu_get_regs(struct hc_ctx *c)
+/* The header is read in; the registers are read here so that decode
+ * can check where they go. */
+int hc_vcpu_get_regs_decode(struct hc_ctx *c)
 {
-	struct hv_vcpu_regs r;
-	struct vcpu *v;
+	struct hv_vcpu_regs *r = &c->in.hv_vcpu_regs;
 	int err;
 
-	memset(&r, 0, sizeof(r));
-	if (!gmem_read(&c->mem, c->arg, &r, sizeof(struct vcpu_ids)))
-		return -EFAULT;
-	if (r.flags)
+	if (r->flags)
 		return -EINVAL;
-	if ((err = hc_child_vcpu(r.vm, r.vcpu, &v)))
+	if ((err = hc_child_vcpu(r->vm, r->vcpu, &c->target_vcpu)))
 		return err;
-	r.flags = HV_REGS_GPRS | HV_REGS_SREGS;
-	regs_to_abi(&r, v);
-	return hc_copy_out(c, &r, sizeof(r), sizeof(struct vcpu_ids));
+	r->flags = HV_REGS_GPRS | HV_REGS_SREGS;
+	regs_to_abi(r, c->target_vcpu);
+	return hc_check_out(c, r, sizeof(*r), HC_HEADER_SIZE);
 }
 
-s64 hc_vcpu_set_regs(struct hc_ctx *c)
+s64 hc_vcpu_get_regs_invoke(struct hc_ctx *c)
 {
-	struct hv_vcpu_regs r;
-	struct guest_sregs s;
-	struct vcpu *v;
-	int err = hc_copy_in(c, &r, sizeof(r), HV_VCPU_REGS_SIZE_VER0);
+	return hc_write_out(c);
+}
 
-	if (err)
-		return err;
-	if (!r.flags || !flags_known(r.flags, HV_REGS_GPRS | HV_REGS_SREGS))
+/* Paging off needs a CPU that runs such guests (VMX's unrestricted
+ * guest; SVM always can). */
+static bool sregs_runnable(const struct hv_vcpu_regs *r)
+{
+	return (virt->features() & HV_BACKEND_UNRESTRICTED) ||
+	       (r->cr0 & (CR0_PE | CR0_PG)) == (CR0_PE | CR0_PG);
+}
+
+int hc_vcpu_set_regs_decode(struct hc_ctx *c)
+{
+	const struct hv_vcpu_regs *r = &c->in.hv_vcpu_regs;
+	int err;
+
+	if (!r->flags || !flags_known(r->flags, HV_REGS_GPRS | HV_REGS_SREGS))
 		return -EINVAL;
-	if ((err = hc_child_vcpu(r.vm, r.vcpu, &v)))
+	if ((err = hc_child_vcpu(r->vm, r->vcpu, &c->target_vcpu)))
 		return err;
-	if (r.flags & HV_REGS_SREGS) {
-		sregs_from_abi(&s, &r);
-		if (virt->set_sregs(v, &s))
-			return -EINVAL; /* a state this CPU cannot run (logged) */
+	if ((r->flags & HV_REGS_SREGS) && !sregs_runnable(r)) {
+		log_err("vm %s: vcpu_set_regs: this CPU lacks unrestricted guest, "
+			"which a guest with paging off needs", c->vm->name);
+		return -EINVAL;
 	}
-	if (r.flags & HV_REGS_GPRS) {
-		memcpy(&v->regs, r.gprs, sizeof(r.gprs));
-		v->regs.rip = r.rip;
-		v->regs.rflags = r.rflags | 2; /* bit 1 is always set */
+	return 0;
+}
+
+s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
+{
+	const struct hv_vcpu_regs *r = &c->in.hv_vcpu_regs;
+	struct vcpu *v = c->target_vcpu;
+	struct guest_sregs s;
+
+	if (r->flags & HV_REGS_SREGS) {
+		sregs_from_abi(&s, r);
+		virt->set_sregs(v, &s); /* cannot fail: decode checked the state */
+	}
+	if (r->flags & HV_REGS_GPRS) {
+		memcpy(&v->regs, r->gprs, sizeof(r->gprs));
+		v->regs.rip = r->rip;
+		v->regs.rflags = r->rflags | 2; /* bit 1 is always set */
 		/* an unanswered IN or hypercall, or an event cut short, belonged
 		 * to the old RIP and RAX */
 		v->pending = VMM_PENDING_NONE;
@@ -120,42 +136,33 @@ s64 hc_vcpu_set_regs(struct hc_ctx *c)
 	return 0;
 }
 
-static int decode_run(struct hc_ctx *c, struct hv_vcpu_run *a, struct vcpu **v,
-		      u32 *exit_len)
-{
-	u32 argsz;
-	int err = hc_copy_in(c, a, sizeof(*a), HV_VCPU_RUN_SIZE_VER0);
+/* The exit record: filled by the run, written by invoke. */
+static struct hv_exit exit_record;
 
-	if (err)
-		return err;
+int hc_vcpu_run_decode(struct hc_ctx *c)
+{
+	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
+	int err;
+
 	if (!flags_known(a->flags, HV_RUN_COMPLETE))
 		return -EINVAL;
-	if ((err = hc_child_vcpu(a->vm, a->vcpu, v)))
+	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
-	if ((*v)->vm->state == VM_STOPPED)
+	if (c->target_vcpu->vm->state == VM_STOPPED)
 		return -ESRCH;
-	if (read_argsz(&c->mem, a->exit, &argsz))
-		return -EFAULT;
-	if (argsz < HV_EXIT_MIN_SIZE)
-		return -EINVAL;
 	/* All of the record that will be written, before the child runs:
 	 * an exit must never be lost to a bad buffer. */
-	*exit_len = MIN(argsz, (u32)sizeof(struct hv_exit));
-	return gmem_writable(&c->mem, a->exit, *exit_len) ? 0 : -EFAULT;
+	return check_struct_out(&c->mem, a->exit, &exit_record, sizeof(exit_record),
+				HV_EXIT_MIN_SIZE, &c->len);
 }
 
-s64 hc_vcpu_run(struct hc_ctx *c)
+s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 {
-	static struct hv_exit out;
-	struct hv_vcpu_run a;
-	struct vcpu *v;
-	u32 exit_len;
-	int err = decode_run(c, &a, &v, &exit_len);
+	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 
-	if (err)
-		return err;
-	vcpu_run_for_vmm(v, a.flags & HV_RUN_COMPLETE, a.complete_value, &out);
-	out.argsz = sizeof(out);
-	gmem_write(&c->mem, a.exit, &out, exit_len); /* checked by decode_run */
-	return out.reason;
+	vcpu_run_for_vmm(c->target_vcpu, a->flags & HV_RUN_COMPLETE, a->complete_value,
+			 &exit_record);
+	exit_record.argsz = sizeof(exit_record);
+	gmem_write(&c->mem, a->exit, &exit_record, c->len); /* checked by decode */
+	return exit_record.reason;
 }

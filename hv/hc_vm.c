@@ -27,12 +27,10 @@ static bool name_taken(const char *name)
 	return false;
 }
 
-static int decode_vm_create(struct hc_ctx *c, struct hv_vm_create *a)
+int hc_vm_create_decode(struct hc_ctx *c)
 {
-	int err = hc_copy_in(c, a, sizeof(*a), HV_VM_CREATE_SIZE_VER0);
+	const struct hv_vm_create *a = &c->in.hv_vm_create;
 
-	if (err)
-		return err;
 	if (a->flags || a->reserved || a->reserved1 || !name_valid(a->name) ||
 	    !a->mem_size || a->mem_size % VM_CHUNK ||
 	    a->mem_size / VM_CHUNK > VM_MAX_REGIONS ||
@@ -42,88 +40,84 @@ static int decode_vm_create(struct hc_ctx *c, struct hv_vm_create *a)
 	return name_taken(a->name) ? -EEXIST : 0;
 }
 
-s64 hc_vm_create(struct hc_ctx *c)
+s64 hc_vm_create_invoke(struct hc_ctx *c)
 {
-	struct hv_vm_create a;
-	struct vm *vm;
-	int err = decode_vm_create(c, &a);
+	const struct hv_vm_create *a = &c->in.hv_vm_create;
+	struct vm *vm = vm_create(a->name, a->mem_size, false);
 
-	if (err)
-		return err;
-	vm = vm_create(a.name, a.mem_size, false);
 	if (!vm)
-		return -ENOMEM;
-	vm->vcpu_max = a.vcpus;
-	vm->exit_reasons = a.exit_reasons;
+		return -ENOMEM; /* nothing is left allocated */
+	vm->vcpu_max = a->vcpus;
+	vm->exit_reasons = a->exit_reasons;
 	return vm->id;
 }
 
-s64 hc_vm_destroy(struct hc_ctx *c)
+int hc_vm_destroy_decode(struct hc_ctx *c)
 {
-	struct hv_vm_destroy a;
-	struct vm *vm;
-	int err = hc_decode_vm_target(c, &a, sizeof(a), HV_VM_DESTROY_SIZE_VER0, &vm);
+	return hc_decode_vm_target(c);
+}
 
-	if (err)
-		return err;
-	vm_destroy(vm);
+s64 hc_vm_destroy_invoke(struct hc_ctx *c)
+{
+	vm_destroy(c->target);
 	return 0;
 }
 
-s64 hc_vm_add_memory(struct hc_ctx *c)
+int hc_vm_add_memory_decode(struct hc_ctx *c)
 {
-	struct hv_vm_memory a;
-	struct vm *vm;
-	int err = hc_decode_vm_target(c, &a, sizeof(a), HV_VM_MEMORY_SIZE_VER0, &vm);
+	const struct hv_vm_memory *a = &c->in.hv_vm_memory;
+	int err = hc_decode_vm_target(c);
 
 	if (err)
 		return err;
 	/* a range the region table cannot take is refused before a single
 	 * chunk is allocated and zeroed */
-	if (a.length / VM_CHUNK > VM_MAX_REGIONS - vm->region_count)
+	if (a->length / VM_CHUNK > VM_MAX_REGIONS - c->target->region_count)
 		return -ENOSPC;
-	/* vm_add_memory checks alignment and overlap before it changes anything */
-	return vm_add_memory(vm, a.gpa, a.length);
+	return vm_check_memory(c->target, a->gpa, a->length);
 }
 
-static int decode_vm_copy(struct hc_ctx *c, struct hv_vm_copy *a, struct vm **vm)
+s64 hc_vm_add_memory_invoke(struct hc_ctx *c)
 {
-	int err = hc_copy_in(c, a, sizeof(*a), HV_VM_COPY_SIZE_VER0);
-	bool to_vm;
+	const struct hv_vm_memory *a = &c->in.hv_vm_memory;
 
-	if (err)
-		return err;
-	if ((a->flags != HV_COPY_TO_VM && a->flags != HV_COPY_FROM_VM) || a->reserved ||
+	return vm_add_memory(c->target, a->gpa, a->length); /* 0 or -ENOMEM */
+}
+
+int hc_vm_copy_decode(struct hc_ctx *c)
+{
+	const struct hv_vm_copy *a = &c->in.hv_vm_copy;
+	bool to_vm = a->flags == HV_COPY_TO_VM;
+	int err;
+
+	if ((!to_vm && a->flags != HV_COPY_FROM_VM) || a->reserved ||
 	    !a->length || a->length > HV_COPY_MAX)
 		return -EINVAL;
-	if ((err = hc_child_vm(a->vm, vm)))
+	if ((err = hc_child_vm(a->vm, &c->target)))
 		return err;
-	to_vm = a->flags == HV_COPY_TO_VM;
 	/* both ranges are checked before any byte moves */
-	if (!hc_range_is_ram(*vm, a->vm_gpa, a->length, to_vm) ||
+	if (!hc_range_is_ram(c->target, a->vm_gpa, a->length, to_vm) ||
 	    !hc_range_is_ram(c->vm, a->buf, a->length, !to_vm))
 		return -EFAULT;
 	return 0;
 }
 
-s64 hc_vm_copy(struct hc_ctx *c)
+s64 hc_vm_copy_invoke(struct hc_ctx *c)
 {
-	struct hv_vm_copy a;
-	struct vm *vm;
-	int err = decode_vm_copy(c, &a, &vm);
-	bool to_vm = a.flags == HV_COPY_TO_VM;
+	const struct hv_vm_copy *a = &c->in.hv_vm_copy;
+	bool to_vm = a->flags == HV_COPY_TO_VM;
+	struct vm *src_vm = to_vm ? c->vm : c->target;
+	struct vm *dst_vm = to_vm ? c->target : c->vm;
 	u64 done = 0;
 
-	if (err)
-		return err;
-	while (done < a.length) {
-		u64 src = (to_vm ? a.buf : a.vm_gpa) + done;
-		u64 dst = (to_vm ? a.vm_gpa : a.buf) + done;
-		u64 chunk = MIN(a.length - done, MIN(PAGE_SIZE - (src & (PAGE_SIZE - 1)),
-						    PAGE_SIZE - (dst & (PAGE_SIZE - 1))));
+	while (done < a->length) {
+		u64 src = (to_vm ? a->buf : a->vm_gpa) + done;
+		u64 dst = (to_vm ? a->vm_gpa : a->buf) + done;
+		u64 chunk = MIN(a->length - done, MIN(PAGE_SIZE - (src & (PAGE_SIZE - 1)),
+						     PAGE_SIZE - (dst & (PAGE_SIZE - 1))));
 
-		memcpy(vm_gpa_ptr(to_vm ? vm : c->vm, dst, chunk, true),
-		       vm_gpa_ptr(to_vm ? c->vm : vm, src, chunk, false), chunk);
+		memcpy(vm_gpa_ptr(dst_vm, dst, chunk, true), vm_gpa_ptr(src_vm, src, chunk, false),
+		       chunk);
 		done += chunk;
 	}
 	return 0;

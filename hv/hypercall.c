@@ -2,76 +2,122 @@
 #include "hv/trace_format.h"
 #include "hv/hc.h"
 #include "hv/log.h"
+#include "lib/string.h"
 
-static u32 trace_flags;
+enum hc_caller { HC_CALLER_ANY, HC_CALLER_VM0 };
+enum hc_input { HC_INPUT_NONE, HC_INPUT_STRUCT, HC_INPUT_HEADER };
 
-void hypercall_set_trace(u32 flags)
-{
-	trace_flags = flags;
-}
-
-u32 hypercall_trace_flags(void)
-{
-	return trace_flags;
-}
+/* Each struct's first published size (HV_*_SIZE_VER0). */
+enum hc_first_size {
+#define ABI_STRUCT(type, first_size) HC_FIRST_##type = first_size,
+#include "abi/hv_abi.def"
+};
 
 struct hc_entry {
-	hc_fn fn;
-	bool management; /* VM 0 only */
+	int (*decode)(struct hc_ctx *c);
+	s64 (*invoke)(struct hc_ctx *c);
+	u32 size, first_size; /* the struct the hypervisor knows, its VER0 */
+	enum hc_caller caller;
+	enum hc_input input;
 };
 
+/* Each ABI_CALL row gives its call's struct, each ABI_HANDLER row the
+ * rest of the entry. */
 static const struct hc_entry hypercalls[HV_CALL_COUNT] = {
-	[HV_CALL_ABI_VERSION] = { hc_abi_version, false },
-	[HV_CALL_INFO] = { hc_info, false },
-	[HV_CALL_CHECK_EXTENSION] = { hc_check_extension, false },
-	[HV_CALL_FEATURE] = { hc_feature, true },
-	[HV_CALL_CONSOLE_WRITE] = { hc_console_write, false },
-	[HV_CALL_VM_CREATE] = { hc_vm_create, true },
-	[HV_CALL_VM_DESTROY] = { hc_vm_destroy, true },
-	[HV_CALL_VM_ADD_MEMORY] = { hc_vm_add_memory, true },
-	[HV_CALL_VM_COPY] = { hc_vm_copy, true },
-	[HV_CALL_VCPU_CREATE] = { hc_vcpu_create, true },
-	[HV_CALL_VCPU_GET_REGS] = { hc_vcpu_get_regs, true },
-	[HV_CALL_VCPU_SET_REGS] = { hc_vcpu_set_regs, true },
-	[HV_CALL_VCPU_RUN] = { hc_vcpu_run, true },
-	[HV_CALL_STATS] = { hc_stats, true },
+#define ABI_CALL(nr, name, type, dir) \
+	[nr].size = sizeof(struct type), [nr].first_size = HC_FIRST_##type,
+#define ABI_HANDLER(nr, name, who, in) \
+	[nr].decode = hc_##name##_decode, [nr].invoke = hc_##name##_invoke, \
+	[nr].caller = HC_CALLER_##who, [nr].input = HC_INPUT_##in,
+#include "abi/hv_abi.def"
 };
+
+/* Every call in abi/hv_abi.def has its ABI_HANDLER row. */
+enum {
+#define ABI_CALL(nr, name, type, dir) | 1ull << (nr)
+#define ABI_CALL_NOARG(nr, name) | 1ull << (nr)
+	HC_CALLS = 0
+#include "abi/hv_abi.def"
+	,
+#define ABI_HANDLER(nr, name, who, in) | 1ull << (nr)
+	HC_HANDLERS = 0
+#include "abi/hv_abi.def"
+};
+_Static_assert(HC_CALLS == HC_HANDLERS, "an ABI_CALL without an ABI_HANDLER row");
 
 bool hypercall_known(u64 nr)
 {
-	return nr < HV_CALL_COUNT && hypercalls[nr].fn;
+	return nr < HV_CALL_COUNT && hypercalls[nr].decode;
 }
 
 static void trace_call(const struct hc_ctx *c, u64 nr, s64 ret)
 {
 	char line[1280]; /* vcpu_set_regs lines are the longest */
 
-	abi_format_call(nr < ~0u ? (u32)nr : ~0u, c->trace_bytes, c->trace_len, ret,
+	abi_format_call(nr < ~0u ? (u32)nr : ~0u, c->trace, c->trace_len, ret,
 			line, sizeof(line));
 	log_info("trace: vm %s: %s", c->vm->name, line);
 }
 
+/* The call's struct at RDI into c->in, before its decode sees it. */
+static int read_struct(struct hc_ctx *c, const struct hc_entry *e)
+{
+	u32 caller_size;
+	int err;
+
+	switch (e->input) {
+	case HC_INPUT_STRUCT:
+		err = copy_struct_in(&c->mem, c->arg, &c->in, e->size, e->first_size,
+				     &caller_size);
+		if (!err) {
+			c->trace = &c->in;
+			c->trace_len = MIN(caller_size, e->size);
+		}
+		return err;
+	case HC_INPUT_HEADER:
+		memset(&c->in, 0, e->size);
+		return gmem_read(&c->mem, c->arg, &c->in, HC_HEADER_SIZE) ? 0 : -EFAULT;
+	default:
+		return 0;
+	}
+}
+
+static s64 call(struct hc_ctx *c, const struct hc_entry *e)
+{
+	int err = read_struct(c, e);
+
+	if (!err)
+		err = e->decode(c);
+	return err ? err : e->invoke(c);
+}
+
+static s64 dispatch(struct hc_ctx *c, u64 nr, bool user)
+{
+	if (user)
+		return -EPERM; /* decided before any guest memory is read */
+	if (!hypercall_known(nr))
+		return -ENOSYS;
+	if (hypercalls[nr].caller == HC_CALLER_VM0 && !c->vm->privileged)
+		return -EPERM;
+	return call(c, &hypercalls[nr]);
+}
+
 void hypercall_dispatch(struct vcpu *v, bool user)
 {
-	struct hc_ctx c; /* not zeroed: the trace buffer stays cold */
+	struct hc_ctx c; /* not zeroed: c.in is read in first */
 	u64 nr = v->regs.rax;
 	s64 ret;
 
 	c.vcpu = v;
 	c.vm = v->vm;
 	c.arg = v->regs.rdi;
-	c.trace_len = 0;
+	c.target = NULL;
+	c.trace = &c.in;
+	c.trace_len = 0; /* the tracer shows `name()` until a struct is read */
 	hc_ctx_init_mem(&c);
 	v->vm->stats.hypercalls++;
-	if (user)
-		ret = -EPERM; /* decided before any guest memory is read */
-	else if (!hypercall_known(nr))
-		ret = -ENOSYS;
-	else if (hypercalls[nr].management && !v->vm->privileged)
-		ret = -EPERM;
-	else
-		ret = hypercalls[nr].fn(&c);
-	if (trace_flags & HV_TRACE_HYPERCALLS)
+	ret = dispatch(&c, nr, user);
+	if (hypercall_trace_flags() & HV_TRACE_HYPERCALLS)
 		trace_call(&c, nr, ret);
 	v->regs.rax = (u64)ret;
 }

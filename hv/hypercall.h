@@ -1,8 +1,8 @@
 /* Hypercall dispatch: RAX carries the call number, RDI the guest-physical
  * address of the call's struct; RAX returns >= 0 or a negative errno. A
- * plain table indexed by number (abi/hv_abi.h), privilege check first,
- * then each call's decode (every check, may fail, no side effects) and
- * invoke (side effects only). */
+ * table indexed by number, built from abi/hv_abi.def: privilege check
+ * first, then the call's struct is read, then the call's decode (every
+ * check, may fail, no side effects) and invoke (side effects only). */
 #ifndef HV_HYPERCALL_H
 #define HV_HYPERCALL_H
 
@@ -16,7 +16,8 @@ void hypercall_dispatch(struct vcpu *v, bool user);
 /* Whether the hypervisor implements this call number. */
 bool hypercall_known(u64 nr);
 
-/* Hypercall tracing (`trace=hypercalls`, HV_FEATURE_TRACE). */
+/* Hypercall tracing (`trace=hypercalls`, HV_FEATURE_TRACE). The switch
+ * is kept in hv/hc_common.c, below both the dispatcher and FEATURE. */
 void hypercall_set_trace(u32 trace_flags);
 u32 hypercall_trace_flags(void);
 

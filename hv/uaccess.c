@@ -165,8 +165,8 @@ int copy_struct_in(const struct gmem *m, u64 gpa, void *dst, u32 known_size,
 	return 0;
 }
 
-int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
-		    u32 min_size)
+int check_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
+		     u32 min_size, u32 *len)
 {
 	u32 argsz;
 
@@ -178,9 +178,19 @@ int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
 	if (argsz < MAX(min_size, (u32)sizeof(u32)))
 		return -EINVAL;
 	put_u32(src, full_size);
-	if (!gmem_write(m, gpa, src, MIN(argsz, full_size)))
-		return -EFAULT;
-	return 0;
+	*len = MIN(argsz, full_size);
+	return gmem_writable(m, gpa, *len) ? 0 : -EFAULT;
+}
+
+int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
+		    u32 min_size)
+{
+	u32 len;
+	int err = check_struct_out(m, gpa, src, full_size, min_size, &len);
+
+	if (err)
+		return err;
+	return gmem_write(m, gpa, src, len) ? 0 : -EFAULT;
 }
 
 void cap_chain_init(struct cap_chain *c, void *buf, u32 cap, u32 struct_size,

@@ -46,13 +46,21 @@ int copy_struct_in(const struct gmem *m, u64 gpa, void *dst, u32 known_size,
 
 /* Rule 3. Reads the caller's u32 argsz at gpa (-EFAULT when unreadable;
  * -EINVAL when below min_size), sets src's argsz field to full_size and
- * writes min(argsz, full_size) bytes of src to gpa (-EFAULT). The caller
+ * writes min(argsz, full_size) bytes of src to gpa (-EFAULT, with
+ * nothing written, when any of them is not writable). The caller
  * learns the size needed from argsz. src must hold full_size (>= 4)
  * bytes: for a cap_chain, pass its len only when it did not overflow.
  * An argsz below 4 is -EINVAL whatever min_size says. Returns 0 or a
  * negative errno. */
 int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
 		    u32 min_size);
+
+/* copy_struct_out without the write, for a call that must know before
+ * it acts that its answer can be written: the same checks and errors,
+ * src's argsz set, and *len the bytes a gmem_write of src to gpa then
+ * writes. */
+int check_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
+		     u32 min_size, u32 *len);
 
 /* Reads only the caller's argsz (for calls that build their answer
  * first); -EFAULT when unreadable. */

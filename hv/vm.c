@@ -89,7 +89,7 @@ static void vm_trim_regions(struct vm *vm, u32 keep)
 	}
 }
 
-static bool vm_overlaps_ram(struct vm *vm, u64 gpa, u64 len)
+static bool vm_overlaps_ram(const struct vm *vm, u64 gpa, u64 len)
 {
 	for (u32 i = 0; i < vm->region_count; i++) {
 		const struct vm_region *r = &vm->regions[i];
@@ -100,17 +100,22 @@ static bool vm_overlaps_ram(struct vm *vm, u64 gpa, u64 len)
 	return false;
 }
 
+int vm_check_memory(const struct vm *vm, u64 gpa, u64 len)
+{
+	if (!len || gpa % VM_CHUNK || len % VM_CHUNK || gpa + len < gpa)
+		return -EINVAL;
+	return vm_overlaps_ram(vm, gpa, len) ? -EEXIST : 0;
+}
+
 int vm_add_memory(struct vm *vm, u64 gpa, u64 len)
 {
 	u32 keep = vm->region_count;
+	int err = vm_check_memory(vm, gpa, len);
 
-	if (!len || gpa % VM_CHUNK || len % VM_CHUNK || gpa + len < gpa)
-		return -EINVAL;
-	if (vm_overlaps_ram(vm, gpa, len))
-		return -EEXIST;
+	if (err)
+		return err;
 	for (u64 off = 0; off < len; off += VM_CHUNK) {
-		int err = vm_add_chunk(vm, gpa + off);
-
+		err = vm_add_chunk(vm, gpa + off);
 		if (err) {
 			vm_trim_regions(vm, keep);
 			return err;

@@ -111,8 +111,11 @@ u32 vm_slot(const struct vm *vm);
 struct vm *vm_at_slot(u32 slot);
 u32 vm_count(void);
 
-/* Adds zeroed RAM at [gpa, gpa+len) (2 MiB aligned, not overlapping RAM
- * the VM has). Returns 0 or a negative errno with nothing added. */
+/* Whether RAM can go at [gpa, gpa+len): 0, -EINVAL (not 2 MiB aligned,
+ * empty or wrapping) or -EEXIST (overlaps RAM the VM has). */
+int vm_check_memory(const struct vm *vm, u64 gpa, u64 len);
+/* Adds zeroed RAM at [gpa, gpa+len) after vm_check_memory. Returns 0 or
+ * a negative errno with nothing added. */
 int vm_add_memory(struct vm *vm, u64 gpa, u64 len);
 
 /* Ends the VM: state STOPPED with a kind (HV_EXIT_SHUTDOWN,

@@ -112,7 +112,7 @@ function parse_test(f, n,   t) {
 }
 
 # NAME on PLATFORMS | CHANGE | CHANGE ...
-function parse_exception(f, n,   e, head, w, t, p, m, j, k, c) {
+function parse_exception(f, n,   e, head, w, t, p, m, j, k) {
 	head = trim(f[1])
 	e = ++nexceptions
 	exc_line[e] = lineno
@@ -127,21 +127,24 @@ function parse_exception(f, n,   e, head, w, t, p, m, j, k, c) {
 	for (j = 1; j <= m; j++)
 		if (!has(test_platforms[exc_test[e]], p[j]))
 			fail("test " t " does not run on " p[j])
-	for (k = 2; k <= n; k++) {
-		c = trim(f[k])
-		if (c ~ /^[-+=]( |$)/) {
-			exc_op[e, k] = substr(c, 1, 1)
-			exc_arg[e, k] = patterns(substr(c, 2))
-		} else if (c ~ /^(variant|verdict) [^ ]+$/) {
-			exc_op[e, k] = substr(c, 1, index(c, " ") - 1)
-			exc_arg[e, k] = substr(c, index(c, " ") + 1)
-			if (exc_op[e, k] == "verdict")
-				check_verdict(exc_arg[e, k])
-		} else {
-			fail("unknown change '" c "': + - = PATTERNS, variant V or verdict V")
-		}
-	}
+	for (k = 2; k <= n; k++)
+		parse_change(e, k, trim(f[k]))
 	exc_changes[e] = n
+}
+
+# Change k of exception e: + - = PATTERNS, variant V or verdict V.
+function parse_change(e, k, c) {
+	if (c ~ /^[-+=]( |$)/) {
+		exc_op[e, k] = substr(c, 1, 1)
+		exc_arg[e, k] = patterns(substr(c, 2))
+	} else if (c ~ /^(variant|verdict) [^ ]+$/) {
+		exc_op[e, k] = substr(c, 1, index(c, " ") - 1)
+		exc_arg[e, k] = substr(c, index(c, " ") + 1)
+		if (exc_op[e, k] == "verdict")
+			check_verdict(exc_arg[e, k])
+	} else {
+		fail("unknown change '" c "': + - = PATTERNS, variant V or verdict V")
+	}
 }
 
 function parse(s,   f, n, w) {

@@ -271,7 +271,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
 unit: $(UNIT_BINS)
 
 # make test CASE=REGEX runs only the boot cases whose names match.
-test: deps
+test: | deps-test
 	@bash tests/run $(if $(CASE),-k '$(value CASE)')
 
 # Instruction counts: QEMU with -icount shift=0 makes RDTSC count

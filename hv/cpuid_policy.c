@@ -201,30 +201,6 @@ struct leaf_policy {
 	void (*adjust)(const struct view *v, u32 subleaf, struct cpuid_result *r);
 };
 
-static void cap_basic_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void leaf1_vcpu_facts(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void leaf7_subleaf0_only(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void cap_ext_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r);
-
-static const struct leaf_policy leaf_policies[] = {
-	{ 0x0, { ALL, ALL, ALL, ALL }, cap_basic_leaf },
-	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
-	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
-	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
-	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
-	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_ext_leaf },
-	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
-	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
-	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000004, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000005, { ALL, ALL, ALL, ALL }, NULL }, /* L1 caches and TLBs */
-	{ 0x80000006, { ALL, ALL, ALL, ALL }, NULL }, /* L2/L3 caches and TLBs */
-	{ 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
-	{ 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
-};
-
 static struct cpuid_result host_read(const struct cpuid_host *h, u32 leaf, u32 subleaf)
 {
 	return h->read(h->ctx, leaf, subleaf);
@@ -240,14 +216,6 @@ static bool host_has_leaf(const struct cpuid_host *h, u32 leaf)
 	if (max < base)
 		return false;
 	return leaf <= max;
-}
-
-static const struct leaf_policy *find_policy(u32 leaf)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(leaf_policies); i++)
-		if (leaf_policies[i].leaf == leaf)
-			return &leaf_policies[i];
-	return NULL;
 }
 
 static void cap_basic_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
@@ -373,6 +341,32 @@ static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 	} else if (leaf == HV_CPUID_VERSION) {
 		r->eax = HV_ABI_VERSION;
 	}
+}
+
+static const struct leaf_policy leaf_policies[] = {
+	{ 0x0, { ALL, ALL, ALL, ALL }, cap_basic_leaf },
+	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
+	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
+	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
+	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
+	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_ext_leaf },
+	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
+	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
+	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000004, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000005, { ALL, ALL, ALL, ALL }, NULL }, /* L1 caches and TLBs */
+	{ 0x80000006, { ALL, ALL, ALL, ALL }, NULL }, /* L2/L3 caches and TLBs */
+	{ 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
+	{ 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
+};
+
+static const struct leaf_policy *find_policy(u32 leaf)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(leaf_policies); i++)
+		if (leaf_policies[i].leaf == leaf)
+			return &leaf_policies[i];
+	return NULL;
 }
 
 void cpuid_guest_view(const struct cpuid_host *host,

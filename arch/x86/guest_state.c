@@ -28,7 +28,10 @@
 #define CPUID7_EDX_IBRS_IBPB BIT(26)
 #define CPUID_80000008_EBX_IBPB BIT(12)
 
-static const u32 lazy_msrs[LAZY_MSR_COUNT] = {
+/* The SYSENTER MSRs, then the SYSCALL/SWAPGS ones that guest_state_load
+ * switches where the backend does not (the last LAZY_MSR_COUNT). */
+const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
+	0x174, 0x175, 0x176, /* SYSENTER_CS, _ESP, _EIP */
 	0xc0000081, /* STAR */
 	0xc0000082, /* LSTAR */
 	0xc0000083, /* CSTAR */
@@ -36,10 +39,8 @@ static const u32 lazy_msrs[LAZY_MSR_COUNT] = {
 	0xc0000102, /* KERNEL_GS_BASE */
 };
 
-const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
-	0x174, 0x175, 0x176, /* SYSENTER_CS, _ESP, _EIP */
-	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000102,
-};
+static const u32 *const lazy_msrs =
+	guest_direct_msrs + GUEST_DIRECT_MSR_COUNT - LAZY_MSR_COUNT;
 
 static struct {
 	struct guest_state_policy policy;

@@ -7,8 +7,6 @@
 #define CPUIDX1_ECX_SVM BIT(2)
 #define SVM_EDX_NP BIT(0)
 #define SVM_EDX_NRIPS BIT(3)
-#define SVM_EDX_FLUSH_BY_ASID BIT(6)
-#define SVM_EDX_DECODE_ASSISTS BIT(7)
 #define PROCBASED_SECONDARY BIT(31)
 #define PROCBASED2_EPT BIT(1)
 #define PROCBASED2_VPID BIT(5)
@@ -74,8 +72,6 @@ static void evaluate_svm(const struct cpu_raw *r, struct virt_caps *c)
 		return;
 	c->npt = r->svm_edx & SVM_EDX_NP;
 	c->nrips = r->svm_edx & SVM_EDX_NRIPS;
-	c->flush_by_asid = r->svm_edx & SVM_EDX_FLUSH_BY_ASID;
-	c->decode_assists = r->svm_edx & SVM_EDX_DECODE_ASSISTS;
 	c->nasids = r->svm_ebx;
 }
 

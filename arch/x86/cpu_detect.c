@@ -38,7 +38,6 @@ static void read_svm_leaves(struct cpu_raw *r)
 	if (r->max_ext_leaf >= 0x8000000a) {
 		struct cpuid_regs s = cpuid(0x8000000a, 0);
 
-		r->svm_eax = s.eax;
 		r->svm_ebx = s.ebx;
 		r->svm_edx = s.edx;
 	}

@@ -192,6 +192,7 @@
 struct view {
 	const struct cpuid_host *host;
 	const struct cpuid_vcpu_state *st;
+	u32 leaf;
 };
 
 struct leaf_policy {
@@ -218,16 +219,11 @@ static bool host_has_leaf(const struct cpuid_host *h, u32 leaf)
 	return leaf <= max;
 }
 
-static void cap_basic_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
+/* Leaves 0 and 0x80000000: the highest leaf of the range, capped. */
+static void cap_max_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
 {
-	(void)v, (void)subleaf;
-	r->eax = MIN(r->eax, BASIC_LEAF_CAP);
-}
-
-static void cap_ext_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
-{
-	(void)v, (void)subleaf;
-	r->eax = MIN(r->eax, EXT_LEAF_CAP);
+	(void)subleaf;
+	r->eax = MIN(r->eax, v->leaf == EXT_LEAF_BASE ? EXT_LEAF_CAP : BASIC_LEAF_CAP);
 }
 
 /* One logical processor per package, the vCPU's number as its initial
@@ -344,13 +340,13 @@ static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 }
 
 static const struct leaf_policy leaf_policies[] = {
-	{ 0x0, { ALL, ALL, ALL, ALL }, cap_basic_leaf },
+	{ 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
 	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
 	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
 	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
 	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
-	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_ext_leaf },
+	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
 	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
 	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
 	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
@@ -374,7 +370,7 @@ void cpuid_guest_view(const struct cpuid_host *host,
 		      struct cpuid_result *r)
 {
 	const struct leaf_policy *p = find_policy(leaf);
-	const struct view v = { host, st };
+	const struct view v = { host, st, leaf };
 	struct cpuid_result h;
 
 	if ((leaf & 0xffff0000) == HV_CPUID_BASE) {

@@ -52,7 +52,7 @@ static u64 page_span(u64 lo, u64 hi, u64 *base)
 	if (hi <= lo)
 		return 0;
 	hi = hi > (UINT64_MAX & PAGE_MASK) ? (UINT64_MAX & PAGE_MASK)
-					: ALIGN_UP(hi, PAGE_SIZE);
+					   : ALIGN_UP(hi, PAGE_SIZE);
 	return hi > *base ? (hi - *base) >> PAGE_SHIFT : 0;
 }
 

@@ -11,7 +11,6 @@
  * no storage beyond the output, which suits a small kernel stack. */
 #include "hv/memmap.h"
 
-
 /* The non-empty interval [*s, *e) covered by r; false when empty. */
 static bool range_span(const struct mem_range *r, u64 *s, u64 *e)
 {
@@ -163,7 +162,7 @@ static bool hole_span(const struct mem_hole *h, u64 *s, u64 *e)
 		return false;
 	*s = ALIGN_DOWN(h->start, PAGE_SIZE);
 	*e = h->end > (UINT64_MAX & PAGE_MASK) ? UINT64_MAX
-					     : ALIGN_UP(h->end, PAGE_SIZE);
+						: ALIGN_UP(h->end, PAGE_SIZE);
 	return true;
 }
 

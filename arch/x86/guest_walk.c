@@ -261,19 +261,11 @@ static int walk_pae(struct walker *w)
 	return walk_levels(w, pdpte & GW_ADDR, 2);
 }
 
-/* Bits 63:(bits-1) must all equal bit (bits-1). */
-static bool is_canonical(u64 gva, unsigned int bits)
-{
-	u64 top = gva >> (bits - 1);
-
-	return top == 0 || top == (~0ULL >> (bits - 1));
-}
-
 static int walk_long(struct walker *w)
 {
 	int top = w->mode == MODE_LONG5 ? 5 : 4;
 
-	if (!is_canonical(w->gva, level_shift(top) + 9))
+	if (!addr_is_canonical(w->gva, level_shift(top) + 9))
 		return -ERANGE;
 	return walk_levels(w, w->p->cr3 & GW_ADDR, top);
 }

@@ -275,11 +275,17 @@ int guest_walk(const struct guest_paging *p, u64 gva, enum walk_access access,
 {
 	enum walk_mode mode = paging_mode(p);
 	struct walker w = {
-		.p = p, .read = read, .ctx = ctx, .res = res, .mode = mode,
+		.p = p,
+		.read = read,
+		.ctx = ctx,
+		.res = res,
 		.gva = is_long_mode(mode) ? gva : (gva & 0xffffffffULL),
-		.access = access, .user = user,
+		.mode = mode,
+		.access = access,
+		.user = user,
 		.nxe = (p->efer & GW_EFER_NXE) && (mode == MODE_PAE || is_long_mode(mode)),
-		.rw = true, .us = true, .xd = false,
+		.rw = true, /* ANDed over the levels from here */
+		.us = true,
 	};
 
 	*res = (struct walk_result){ 0 };

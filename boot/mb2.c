@@ -84,49 +84,40 @@ static void copy_tag_string(const struct mb2_ctx *c, u32 off, u32 end,
 	dst[n] = '\0';
 }
 
-/* Bytes a tag of `type` must have before its variable part (the spec's
- * fixed fields); unknown types only need their header. */
+/* Bytes a tag of each type must have before its variable part (the
+ * spec's fixed fields); types not listed only need their header. */
+static const u8 tag_fixed_sizes[] = {
+	[TAG_MODULE] = 16,
+	[TAG_BASIC_MEMINFO] = 16,
+	[TAG_MMAP] = 16,
+	[TAG_FRAMEBUFFER] = 31, /* ... bpp u8, type u8, reserved u8 */
+	[TAG_EFI64] = 16,
+	[TAG_ACPI_OLD] = MB2_TAG_HDR + RSDP_V1_LEN,
+	[TAG_ACPI_NEW] = MB2_TAG_HDR + RSDP_V1_LEN,
+	[TAG_EFI_MMAP] = 16,
+	[TAG_EFI64_IH] = 16,
+};
+
 static u32 tag_min_size(u32 type)
 {
-	switch (type) {
-	case TAG_MODULE:
-	case TAG_BASIC_MEMINFO:
-	case TAG_MMAP:
-	case TAG_EFI64:
-	case TAG_EFI_MMAP:
-	case TAG_EFI64_IH:
-		return 16;
-	case TAG_FRAMEBUFFER:
-		return 31; /* ... bpp u8, type u8, reserved u8 */
-	case TAG_ACPI_OLD:
-	case TAG_ACPI_NEW:
-		return MB2_TAG_HDR + RSDP_V1_LEN;
-	default:
-		return MB2_TAG_HDR;
-	}
+	if (type < ARRAY_SIZE(tag_fixed_sizes) && tag_fixed_sizes[type])
+		return tag_fixed_sizes[type];
+	return MB2_TAG_HDR;
 }
 
 /* Higher rank wins: EFI map > e820-style map > basic meminfo. */
-static int memmap_rank(u32 source)
-{
-	switch (source) {
-	case MEMMAP_EFI:
-		return 3;
-	case MEMMAP_E820:
-		return 2;
-	case MEMMAP_BASIC:
-		return 1;
-	default:
-		return 0;
-	}
-}
+static const u8 memmap_rank[] = {
+	[MEMMAP_EFI] = 3,
+	[MEMMAP_E820] = 2,
+	[MEMMAP_BASIC] = 1,
+};
 
 /* Makes `source` the map being collected if it beats the current one
  * (dropping what an inferior source stored). False means "ignore this
  * tag's entries"; the first tag of the best kind is the one used. */
 static bool memmap_take_source(struct boot_info *out, u32 source)
 {
-	if (memmap_rank(source) <= memmap_rank(out->memmap_source))
+	if (memmap_rank[source] <= memmap_rank[out->memmap_source])
 		return false;
 	out->memmap_source = source;
 	out->memmap_count = 0;
@@ -151,20 +142,17 @@ static void memmap_add(struct boot_info *out, u64 base, u64 length, u32 type)
 	r->pad = 0;
 }
 
+/* The e820 type numbers that name a mem_type; others are reserved. */
 static u32 e820_type(u32 t)
 {
-	switch (t) {
-	case 1:
-		return MEM_USABLE;
-	case 3:
-		return MEM_ACPI_RECLAIM;
-	case 4:
-		return MEM_ACPI_NVS;
-	case 5:
-		return MEM_BAD;
-	default:
-		return MEM_RESERVED;
-	}
+	static const u8 types[] = {
+		[1] = MEM_USABLE,
+		[3] = MEM_ACPI_RECLAIM,
+		[4] = MEM_ACPI_NVS,
+		[5] = MEM_BAD,
+	};
+
+	return t < ARRAY_SIZE(types) && types[t] ? types[t] : MEM_RESERVED;
 }
 
 /* Tag 6: u32 entry_size, u32 entry_version, then entries of entry_size
@@ -409,21 +397,15 @@ enum mb2_status mb2_parse(u32 magic, const void *info, size_t avail,
 
 const char *mb2_status_name(enum mb2_status st)
 {
-	switch (st) {
-	case MB2_OK:
-		return "ok";
-	case MB2_BAD_MAGIC:
-		return "bad magic";
-	case MB2_BAD_ALIGNMENT:
-		return "bad alignment";
-	case MB2_BAD_TOTAL_SIZE:
-		return "bad total size";
-	case MB2_BAD_TAG_SIZE:
-		return "bad tag size";
-	case MB2_TAG_OVERRUN:
-		return "tag overrun";
-	case MB2_NO_END_TAG:
-		return "no end tag";
-	}
-	return "unknown status";
+	static const char *const names[] = {
+		[MB2_OK] = "ok",
+		[MB2_BAD_MAGIC] = "bad magic",
+		[MB2_BAD_ALIGNMENT] = "bad alignment",
+		[MB2_BAD_TOTAL_SIZE] = "bad total size",
+		[MB2_BAD_TAG_SIZE] = "bad tag size",
+		[MB2_TAG_OVERRUN] = "tag overrun",
+		[MB2_NO_END_TAG] = "no end tag",
+	};
+
+	return (u32)st < ARRAY_SIZE(names) ? names[st] : "unknown status";
 }

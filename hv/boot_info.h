@@ -28,6 +28,12 @@ struct mem_range {
 	u32 pad;
 };
 
+/* Where r ends (exclusive), saturating at 2^64-1 instead of wrapping. */
+static inline u64 mem_range_end(const struct mem_range *r)
+{
+	return r->length > UINT64_MAX - r->base ? UINT64_MAX : r->base + r->length;
+}
+
 enum memmap_source {
 	MEMMAP_NONE = 0,
 	MEMMAP_E820 = 1, /* multiboot2 memory-map tag (BIOS e820 style) */

@@ -117,7 +117,6 @@ const char *cmdline_get(struct cmdline *cl, const char *key)
 	return value;
 }
 
-/* The value of a hex digit, or -1. */
 /* Reads one or more digits of `base` at *p into *out, advancing *p.
  * False when there is no digit or the value does not fit in 64 bits. */
 static bool parse_digits(const char **p, unsigned base, u64 *out)
@@ -193,31 +192,24 @@ static bool equal_nocase(const char *a, const char *b)
 	return to_lower(*a) == to_lower(*b);
 }
 
-static bool in_list_nocase(const char *s, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (equal_nocase(s, list[i]))
-			return true;
-	return false;
-}
-
 /* Case-insensitive. An empty string (a bare flag) is not a boolean:
  * callers that want "flag present means on" check for "" themselves.
  * *out is written only on success. */
 bool cmdline_parse_bool(const char *s, bool *out)
 {
-	static const char *const yes[] = { "1", "yes", "on", "true" };
-	static const char *const no[] = { "0", "no", "off", "false" };
+	static const struct {
+		const char *word;
+		bool value;
+	} words[] = {
+		{ "1", true },  { "yes", true },  { "on", true },   { "true", true },
+		{ "0", false }, { "no", false },  { "off", false }, { "false", false },
+	};
 
-	if (!s)
-		return false;
-	if (in_list_nocase(s, yes, ARRAY_SIZE(yes))) {
-		*out = true;
-		return true;
-	}
-	if (in_list_nocase(s, no, ARRAY_SIZE(no))) {
-		*out = false;
-		return true;
+	for (size_t i = 0; s && i < ARRAY_SIZE(words); i++) {
+		if (equal_nocase(s, words[i].word)) {
+			*out = words[i].value;
+			return true;
+		}
 	}
 	return false;
 }
@@ -236,8 +228,6 @@ void cmdline_check_known(const struct cmdline *cl, const char *const *known,
 			 u32 nknown, void (*warn)(const char *key, void *ctx),
 			 void *ctx)
 {
-	if (!warn)
-		return;
 	for (u32 i = 0; i < cl->count; i++)
 		if (!is_known(cl->args[i].key, known, nknown))
 			warn(cl->args[i].key, ctx);

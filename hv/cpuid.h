@@ -38,7 +38,4 @@ void cpuid_guest_view(const struct cpuid_host *host,
 		      struct cpuid_result *r);
 u64 cpuid_offered_xcr0(const struct cpuid_host *host);
 
-/* XCR0 components a guest may enable with XSETBV. */
-u64 cpuid_guest_xcr0_mask(void);
-
 #endif

@@ -192,6 +192,7 @@
 struct view {
 	const struct cpuid_host *host;
 	const struct cpuid_vcpu_state *st;
+	u32 leaf;
 };
 
 struct leaf_policy {
@@ -199,30 +200,6 @@ struct leaf_policy {
 	struct cpuid_result keep; /* the host bits that pass, per register */
 	/* Rewrites what is not a plain copy of host bits. */
 	void (*adjust)(const struct view *v, u32 subleaf, struct cpuid_result *r);
-};
-
-static void cap_basic_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void leaf1_vcpu_facts(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void leaf7_subleaf0_only(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r);
-static void cap_ext_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r);
-
-static const struct leaf_policy leaf_policies[] = {
-	{ 0x0, { ALL, ALL, ALL, ALL }, cap_basic_leaf },
-	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
-	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
-	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
-	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
-	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_ext_leaf },
-	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
-	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
-	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000004, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000005, { ALL, ALL, ALL, ALL }, NULL }, /* L1 caches and TLBs */
-	{ 0x80000006, { ALL, ALL, ALL, ALL }, NULL }, /* L2/L3 caches and TLBs */
-	{ 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
-	{ 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
 };
 
 static struct cpuid_result host_read(const struct cpuid_host *h, u32 leaf, u32 subleaf)
@@ -242,24 +219,11 @@ static bool host_has_leaf(const struct cpuid_host *h, u32 leaf)
 	return leaf <= max;
 }
 
-static const struct leaf_policy *find_policy(u32 leaf)
+/* Leaves 0 and 0x80000000: the highest leaf of the range, capped. */
+static void cap_max_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(leaf_policies); i++)
-		if (leaf_policies[i].leaf == leaf)
-			return &leaf_policies[i];
-	return NULL;
-}
-
-static void cap_basic_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
-{
-	(void)v, (void)subleaf;
-	r->eax = MIN(r->eax, BASIC_LEAF_CAP);
-}
-
-static void cap_ext_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
-{
-	(void)v, (void)subleaf;
-	r->eax = MIN(r->eax, EXT_LEAF_CAP);
+	(void)subleaf;
+	r->eax = MIN(r->eax, v->leaf == EXT_LEAF_BASE ? EXT_LEAF_CAP : BASIC_LEAF_CAP);
 }
 
 /* One logical processor per package, the vCPU's number as its initial
@@ -375,12 +339,38 @@ static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 	}
 }
 
+static const struct leaf_policy leaf_policies[] = {
+	{ 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
+	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
+	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
+	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
+	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
+	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
+	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
+	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
+	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000004, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000005, { ALL, ALL, ALL, ALL }, NULL }, /* L1 caches and TLBs */
+	{ 0x80000006, { ALL, ALL, ALL, ALL }, NULL }, /* L2/L3 caches and TLBs */
+	{ 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
+	{ 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
+};
+
+static const struct leaf_policy *find_policy(u32 leaf)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(leaf_policies); i++)
+		if (leaf_policies[i].leaf == leaf)
+			return &leaf_policies[i];
+	return NULL;
+}
+
 void cpuid_guest_view(const struct cpuid_host *host,
 		      const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		      struct cpuid_result *r)
 {
 	const struct leaf_policy *p = find_policy(leaf);
-	const struct view v = { host, st };
+	const struct view v = { host, st, leaf };
 	struct cpuid_result h;
 
 	if ((leaf & 0xffff0000) == HV_CPUID_BASE) {

@@ -6,36 +6,28 @@
  * frames. free_frames always equals the number of clear `bitmap` bits. */
 #include "hv/frame.h"
 
-#define U64_MAX (~0ULL)
-#define NO_FRAME U64_MAX
+#define NO_FRAME UINT64_MAX
 
 static bool bit_test(const u64 *map, u64 i)
 {
 	return (map[i >> 6] >> (i & 63)) & 1;
 }
 
-static void bit_set(u64 *map, u64 i)
-{
-	map[i >> 6] |= BIT(i & 63);
-}
-
 /* Sets (or clears) bits [first, first+count), a word at a time where
  * the run covers whole words. */
 static void bits_assign(u64 *map, u64 first, u64 count, bool set)
 {
-	for (; count && (first & 63); first++, count--) {
+	while (count) {
+		bool whole = !(first & 63) && count >= 64;
+		u64 mask = whole ? UINT64_MAX : BIT(first & 63);
+		u64 step = whole ? 64 : 1;
+
 		if (set)
-			bit_set(map, first);
+			map[first >> 6] |= mask;
 		else
-			map[first >> 6] &= ~BIT(first & 63);
-	}
-	for (; count >= 64; first += 64, count -= 64)
-		map[first >> 6] = set ? U64_MAX : 0;
-	for (; count; first++, count--) {
-		if (set)
-			bit_set(map, first);
-		else
-			map[first >> 6] &= ~BIT(first & 63);
+			map[first >> 6] &= ~mask;
+		first += step;
+		count -= step;
 	}
 }
 
@@ -59,8 +51,8 @@ static u64 page_span(u64 lo, u64 hi, u64 *base)
 	*base = ALIGN_DOWN(lo, PAGE_SIZE);
 	if (hi <= lo)
 		return 0;
-	hi = hi > (U64_MAX & PAGE_MASK) ? (U64_MAX & PAGE_MASK)
-					: ALIGN_UP(hi, PAGE_SIZE);
+	hi = hi > (UINT64_MAX & PAGE_MASK) ? (UINT64_MAX & PAGE_MASK)
+					   : ALIGN_UP(hi, PAGE_SIZE);
 	return hi > *base ? (hi - *base) >> PAGE_SHIFT : 0;
 }
 
@@ -71,21 +63,16 @@ size_t frame_bitmap_bytes(u64 lo, u64 hi)
 	return (size_t)(2 * 8 * words_for(page_span(lo, hi, &base)));
 }
 
-static u64 range_end(const struct mem_range *r)
-{
-	return r->length > U64_MAX - r->base ? U64_MAX : r->base + r->length;
-}
-
 /* Lowest start and highest end over the non-empty ranges. */
 static void ranges_extent(const struct mem_range *r, u32 n, u64 *lo, u64 *hi)
 {
-	*lo = U64_MAX;
+	*lo = UINT64_MAX;
 	*hi = 0;
 	for (u32 i = 0; i < n; i++) {
 		if (!r[i].length)
 			continue;
 		*lo = MIN(*lo, r[i].base);
-		*hi = MAX(*hi, range_end(&r[i]));
+		*hi = MAX(*hi, mem_range_end(&r[i]));
 	}
 	if (*lo > *hi)
 		*lo = *hi = 0;
@@ -95,7 +82,7 @@ static void ranges_extent(const struct mem_range *r, u32 n, u64 *lo, u64 *hi)
 static void mark_range_free(struct frame_alloc *fa, const struct mem_range *r)
 {
 	u64 s = ALIGN_UP(r->base, PAGE_SIZE);
-	u64 e = ALIGN_DOWN(range_end(r), PAGE_SIZE);
+	u64 e = ALIGN_DOWN(mem_range_end(r), PAGE_SIZE);
 
 	if (!r->length || s < r->base || s >= e)
 		return;
@@ -115,14 +102,14 @@ void frame_init(struct frame_alloc *fa, const struct mem_range *free, u32 n,
 	fa->allocated = nwords ? bitmap + nwords : bitmap;
 	fa->hint = 0;
 	for (u64 w = 0; w < nwords; w++) {
-		fa->bitmap[w] = U64_MAX;
+		fa->bitmap[w] = UINT64_MAX;
 		fa->allocated[w] = 0;
 	}
 	for (u32 i = 0; i < n; i++)
 		mark_range_free(fa, &free[i]);
 	/* Physical address 0 is never handed out. */
 	if (fa->nframes && fa->base == 0)
-		bit_set(fa->bitmap, 0);
+		bits_assign(fa->bitmap, 0, 1, true);
 	for (u64 w = 0; w < nwords; w++)
 		used += popcount64(fa->bitmap[w]);
 	fa->free_frames = nwords * 64 - used;
@@ -153,7 +140,7 @@ void frame_reserve(struct frame_alloc *fa, u64 start, u64 end)
 	last = MIN(last, fa->nframes);
 	for (u64 i = first; i < last; i++) {
 		if (!bit_test(fa->bitmap, i)) {
-			bit_set(fa->bitmap, i);
+			bits_assign(fa->bitmap, i, 1, true);
 			fa->free_frames--;
 		}
 	}
@@ -165,7 +152,7 @@ static u64 next_free(const struct frame_alloc *fa, u64 from, u64 to)
 	u64 i = from;
 
 	while (i < to) {
-		if (!(i & 63) && fa->bitmap[i >> 6] == U64_MAX)
+		if (!(i & 63) && fa->bitmap[i >> 6] == UINT64_MAX)
 			i += 64;
 		else if (bit_test(fa->bitmap, i))
 			i++;

@@ -27,27 +27,21 @@ bool log_parse_level(const char *s, enum log_level *out)
 	return false;
 }
 
-void hv_vlog(enum log_level level, const char *fmt, va_list ap)
+void hv_log(enum log_level level, const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];
+	va_list ap;
 	size_t n;
 
 	if (level > current_level)
 		return;
 	n = hv_snprintf(line, sizeof(line), "%s", level_prefix[level]);
+	va_start(ap, fmt);
 	hv_vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
 	n = strlen(line);
 	line[n++] = '\n';
 	console_write(line, n);
-}
-
-void hv_log(enum log_level level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	hv_vlog(level, fmt, ap);
-	va_end(ap);
 }
 
 void hv_printf(const char *fmt, ...)

@@ -18,7 +18,6 @@ void log_set_level(enum log_level level);
 bool log_parse_level(const char *s, enum log_level *out);
 
 void hv_log(enum log_level level, const char *fmt, ...) __printf(2, 3);
-void hv_vlog(enum log_level level, const char *fmt, va_list ap);
 void hv_printf(const char *fmt, ...) __printf(1, 2);
 
 #define log_err(...) hv_log(LOG_ERR, __VA_ARGS__)

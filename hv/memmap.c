@@ -11,13 +11,11 @@
  * no storage beyond the output, which suits a small kernel stack. */
 #include "hv/memmap.h"
 
-#define U64_MAX (~0ULL)
-
 /* The non-empty interval [*s, *e) covered by r; false when empty. */
 static bool range_span(const struct mem_range *r, u64 *s, u64 *e)
 {
 	*s = r->base;
-	*e = r->length > U64_MAX - r->base ? U64_MAX : r->base + r->length;
+	*e = mem_range_end(r);
 	return *e > *s;
 }
 
@@ -58,7 +56,7 @@ static bool next_boundary(const struct mem_range *in, u32 n, u64 pos,
 			  u64 *next)
 {
 	bool found = false;
-	u64 best = U64_MAX, s, e;
+	u64 best = UINT64_MAX, s, e;
 
 	for (u32 i = 0; i < n; i++) {
 		if (!range_span(&in[i], &s, &e))
@@ -99,6 +97,16 @@ static void out_push(struct range_out *o, u64 start, u64 end, u32 type)
 	};
 }
 
+/* Shrinks [*s, *e) to the whole pages inside it; false when none is. */
+static bool whole_pages(u64 *s, u64 *e)
+{
+	if (ALIGN_UP(*s, PAGE_SIZE) < *s) /* no whole page above s */
+		return false;
+	*s = ALIGN_UP(*s, PAGE_SIZE);
+	*e = ALIGN_DOWN(*e, PAGE_SIZE);
+	return *s < *e;
+}
+
 /* Emits the pending range; usable memory is shrunk to whole pages
  * (possibly to nothing) only now, after adjacent pieces were merged. */
 static void out_flush(struct range_out *o)
@@ -110,13 +118,8 @@ static void out_flush(struct range_out *o)
 	o->have_cur = false;
 	s = o->cur.base;
 	e = s + o->cur.length;
-	if (o->cur.type == MEM_USABLE) {
-		if (ALIGN_UP(s, PAGE_SIZE) < s) /* no whole page above s */
-			return;
-		s = ALIGN_UP(s, PAGE_SIZE);
-		e = ALIGN_DOWN(e, PAGE_SIZE);
-	}
-	out_push(o, s, e, o->cur.type);
+	if (o->cur.type != MEM_USABLE || whole_pages(&s, &e))
+		out_push(o, s, e, o->cur.type);
 }
 
 /* Adds the piece [s, e) of `type`, merging it into the pending range
@@ -134,31 +137,13 @@ static void out_piece(struct range_out *o, u64 s, u64 e, u32 type)
 	o->have_cur = true;
 }
 
-/* The lowest start of any non-empty range; false if all are empty. */
-static bool lowest_start(const struct mem_range *in, u32 n, u64 *low)
-{
-	bool found = false;
-	u64 best = U64_MAX, s, e;
-
-	for (u32 i = 0; i < n; i++) {
-		if (range_span(&in[i], &s, &e) && s <= best) {
-			best = s;
-			found = true;
-		}
-	}
-	*low = best;
-	return found;
-}
-
 int memmap_normalize(const struct mem_range *in, u32 n, struct mem_range *out,
 		     u32 out_max)
 {
 	struct range_out o = { .out = out, .max = out_max };
-	u64 pos, next;
+	u64 pos = 0, next;
 	u32 type;
 
-	if (!lowest_start(in, n, &pos))
-		return 0;
 	while (next_boundary(in, n, pos, &next)) {
 		type = type_at(in, n, pos);
 		if (type)
@@ -176,8 +161,8 @@ static bool hole_span(const struct mem_hole *h, u64 *s, u64 *e)
 	if (h->start >= h->end)
 		return false;
 	*s = ALIGN_DOWN(h->start, PAGE_SIZE);
-	*e = h->end > (U64_MAX & PAGE_MASK) ? U64_MAX
-					     : ALIGN_UP(h->end, PAGE_SIZE);
+	*e = h->end > (UINT64_MAX & PAGE_MASK) ? UINT64_MAX
+						: ALIGN_UP(h->end, PAGE_SIZE);
 	return true;
 }
 
@@ -236,13 +221,8 @@ int memmap_usable_minus(const struct mem_range *map, u32 n,
 	u64 s, e;
 
 	for (u32 i = 0; i < n; i++) {
-		if (map[i].type != MEM_USABLE || !range_span(&map[i], &s, &e))
-			continue;
-		if (ALIGN_UP(s, PAGE_SIZE) < s)
-			continue;
-		s = ALIGN_UP(s, PAGE_SIZE);
-		e = ALIGN_DOWN(e, PAGE_SIZE);
-		if (s < e)
+		if (map[i].type == MEM_USABLE && range_span(&map[i], &s, &e) &&
+		    whole_pages(&s, &e))
 			subtract_holes(&o, s, e, holes, nholes);
 	}
 	return o.overflow ? -1 : (int)o.count;
@@ -256,8 +236,8 @@ u64 memmap_total(const struct mem_range *map, u32 n, u32 type)
 	for (u32 i = 0; i < n; i++) {
 		if (map[i].type != type)
 			continue;
-		if (map[i].length > U64_MAX - sum)
-			return U64_MAX;
+		if (map[i].length > UINT64_MAX - sum)
+			return UINT64_MAX;
 		sum += map[i].length;
 	}
 	return sum;
@@ -292,18 +272,13 @@ const char *memmap_module_problem(const struct boot_module *m,
 
 const char *mem_type_name(u32 type)
 {
-	switch (type) {
-	case MEM_USABLE:
-		return "usable";
-	case MEM_RESERVED:
-		return "reserved";
-	case MEM_ACPI_RECLAIM:
-		return "ACPI reclaimable";
-	case MEM_ACPI_NVS:
-		return "ACPI NVS";
-	case MEM_BAD:
-		return "bad";
-	default:
-		return "unknown";
-	}
+	static const char *const names[] = {
+		[MEM_USABLE] = "usable",
+		[MEM_RESERVED] = "reserved",
+		[MEM_ACPI_RECLAIM] = "ACPI reclaimable",
+		[MEM_ACPI_NVS] = "ACPI NVS",
+		[MEM_BAD] = "bad",
+	};
+
+	return type < ARRAY_SIZE(names) && names[type] ? names[type] : "unknown";
 }

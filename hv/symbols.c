@@ -25,16 +25,11 @@ const char *symbol_lookup_in(const struct ksym *tab, u64 n, u64 end, u64 addr,
 	return tab[lo].name;
 }
 
-const char *symbol_lookup(u64 addr, u64 *offset)
-{
-	return symbol_lookup_in(ksyms_table, ksyms_count, (u64)_text_end, addr,
-				offset);
-}
-
 void symbol_format(u64 addr, char *buf, size_t len)
 {
 	u64 off;
-	const char *name = symbol_lookup(addr, &off);
+	const char *name = symbol_lookup_in(ksyms_table, ksyms_count,
+					    (u64)_text_end, addr, &off);
 
 	if (name)
 		hv_snprintf(buf, len, "%s+0x%llx", name, (unsigned long long)off);

@@ -11,10 +11,8 @@ struct ksym {
 };
 
 /* Name of the function containing addr and the offset into it, or NULL
- * when addr is outside every known function. */
-const char *symbol_lookup(u64 addr, u64 *offset);
-
-/* Lookup over an explicit sorted table (used by symbol_lookup and tests). */
+ * when addr is outside every known function of the sorted table tab[0..n)
+ * (end is where the last one ends). */
 const char *symbol_lookup_in(const struct ksym *tab, u64 n, u64 end, u64 addr,
 			     u64 *offset);
 

@@ -5,16 +5,14 @@
 #include "hv/log.h"
 #include "lib/printf.h"
 
-static const char *const verdict_words[] = {
-	[VERDICT_PASS] = "PASS",
-	[VERDICT_FAIL] = "FAIL",
-	[VERDICT_UNSUPPORTED] = "UNSUPPORTED",
-};
-
-static const u8 verdict_codes[] = {
-	[VERDICT_PASS] = VERDICT_CODE_PASS,
-	[VERDICT_FAIL] = VERDICT_CODE_FAIL,
-	[VERDICT_UNSUPPORTED] = VERDICT_CODE_UNSUPPORTED,
+/* The word on the console and the debug port, and the exit code. */
+static const struct {
+	const char *word;
+	u8 code;
+} verdicts[] = {
+	[VERDICT_PASS] = { "PASS", VERDICT_CODE_PASS },
+	[VERDICT_FAIL] = { "FAIL", VERDICT_CODE_FAIL },
+	[VERDICT_UNSUPPORTED] = { "UNSUPPORTED", VERDICT_CODE_UNSUPPORTED },
 };
 
 /* Keeps the verdict on one line whatever the reason contains. */
@@ -31,7 +29,7 @@ static void flatten_line(char *s)
 static void announce_on_debug_port(enum verdict v, const char *reason)
 {
 	debugcon_puts("\n" VERDICT_DEBUGCON_MARK);
-	debugcon_puts(verdict_words[v]);
+	debugcon_puts(verdicts[v].word);
 	if (reason[0]) {
 		debugcon_putc(' ');
 		debugcon_puts(reason);
@@ -51,9 +49,9 @@ void hv_finish(enum verdict v, const char *fmt, ...)
 		flatten_line(reason);
 	}
 	console_begin_line();
-	hv_printf("HV-RESULT: %s%s%s\n", verdict_words[v], reason[0] ? " " : "",
+	hv_printf("HV-RESULT: %s%s%s\n", verdicts[v].word, reason[0] ? " " : "",
 		  reason);
 	console_flush();
 	announce_on_debug_port(v, reason);
-	arch_poweroff(verdict_codes[v]);
+	arch_poweroff(verdicts[v].code);
 }

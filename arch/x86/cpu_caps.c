@@ -7,8 +7,6 @@
 #define CPUIDX1_ECX_SVM BIT(2)
 #define SVM_EDX_NP BIT(0)
 #define SVM_EDX_NRIPS BIT(3)
-#define SVM_EDX_FLUSH_BY_ASID BIT(6)
-#define SVM_EDX_DECODE_ASSISTS BIT(7)
 #define PROCBASED_SECONDARY BIT(31)
 #define PROCBASED2_EPT BIT(1)
 #define PROCBASED2_VPID BIT(5)
@@ -16,10 +14,11 @@
 #define EPT_CAP_WB BIT(14)
 #define EPT_CAP_2M BIT(16)
 
-/* The high half of a VMX control MSR lists the controls that may be 1. */
-static bool vmx_may_set(bool ok, u64 msr, u64 bit)
+/* The controls a VMX control MSR allows to be 1 (its high half); none
+ * when the MSR could not be read. */
+static u32 vmx_allowed1(bool ok, u64 msr)
 {
-	return ok && ((msr >> 32) & bit);
+	return ok ? (u32)(msr >> 32) : 0;
 }
 
 static enum fw_state vmx_firmware_state(const struct cpu_raw *r)
@@ -43,21 +42,19 @@ static enum fw_state svm_firmware_state(const struct cpu_raw *r)
 
 static void evaluate_vmx(const struct cpu_raw *r, struct virt_caps *c)
 {
-	bool secondary;
+	u32 proc2;
 
 	c->vmx = r->max_leaf >= 1 && (r->leaf1_ecx & CPUID1_ECX_VMX);
 	if (!c->vmx)
 		return;
 	c->vmx_fw = vmx_firmware_state(r);
 	c->vmx_true_ctls = r->vmx_basic_ok && (r->vmx_basic & VMX_BASIC_TRUE_CTLS);
-	secondary = vmx_may_set(r->vmx_procbased_ok, r->vmx_procbased,
-				PROCBASED_SECONDARY);
-	if (!secondary)
+	if (!(vmx_allowed1(r->vmx_procbased_ok, r->vmx_procbased) & PROCBASED_SECONDARY))
 		return;
-	c->ept = vmx_may_set(r->vmx_procbased2_ok, r->vmx_procbased2, PROCBASED2_EPT);
-	c->vpid = vmx_may_set(r->vmx_procbased2_ok, r->vmx_procbased2, PROCBASED2_VPID);
-	c->unrestricted = vmx_may_set(r->vmx_procbased2_ok, r->vmx_procbased2,
-				      PROCBASED2_UNRESTRICTED);
+	proc2 = vmx_allowed1(r->vmx_procbased2_ok, r->vmx_procbased2);
+	c->ept = proc2 & PROCBASED2_EPT;
+	c->vpid = proc2 & PROCBASED2_VPID;
+	c->unrestricted = proc2 & PROCBASED2_UNRESTRICTED;
 	if (c->ept && r->vmx_ept_vpid_ok) {
 		c->ept_wb = r->vmx_ept_vpid & EPT_CAP_WB;
 		c->ept_2m = r->vmx_ept_vpid & EPT_CAP_2M;
@@ -74,8 +71,6 @@ static void evaluate_svm(const struct cpu_raw *r, struct virt_caps *c)
 		return;
 	c->npt = r->svm_edx & SVM_EDX_NP;
 	c->nrips = r->svm_edx & SVM_EDX_NRIPS;
-	c->flush_by_asid = r->svm_edx & SVM_EDX_FLUSH_BY_ASID;
-	c->decode_assists = r->svm_edx & SVM_EDX_DECODE_ASSISTS;
 	c->nasids = r->svm_ebx;
 }
 

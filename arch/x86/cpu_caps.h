@@ -12,7 +12,7 @@ struct cpu_raw {
 	u32 max_leaf, max_ext_leaf;
 	u32 leaf1_ecx;
 	u32 ext1_ecx;
-	u32 svm_eax, svm_ebx, svm_edx; /* CPUID 0x8000000A */
+	u32 svm_ebx, svm_edx; /* CPUID 0x8000000A */
 	bool feature_control_ok;
 	u64 feature_control;
 	bool vmx_basic_ok;
@@ -44,7 +44,7 @@ struct virt_caps {
 	char vendor[13];
 	bool vmx, vmx_true_ctls, ept, ept_wb, ept_2m, unrestricted, vpid;
 	enum fw_state vmx_fw;
-	bool svm, npt, nrips, flush_by_asid, decode_assists;
+	bool svm, npt, nrips;
 	u32 nasids;
 	enum fw_state svm_fw;
 	enum virt_backend backend; /* BACKEND_NONE when unusable */

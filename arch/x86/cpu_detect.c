@@ -16,7 +16,6 @@ static void read_vendor(struct cpu_raw *r)
 	memcpy(r->vendor + 0, &l0.ebx, 4);
 	memcpy(r->vendor + 4, &l0.edx, 4);
 	memcpy(r->vendor + 8, &l0.ecx, 4);
-	r->vendor[12] = '\0';
 }
 
 static void read_vmx_msrs(struct cpu_raw *r)
@@ -38,7 +37,6 @@ static void read_svm_leaves(struct cpu_raw *r)
 	if (r->max_ext_leaf >= 0x8000000a) {
 		struct cpuid_regs s = cpuid(0x8000000a, 0);
 
-		r->svm_eax = s.eax;
 		r->svm_ebx = s.ebx;
 		r->svm_edx = s.edx;
 	}

@@ -28,7 +28,10 @@
 #define CPUID7_EDX_IBRS_IBPB BIT(26)
 #define CPUID_80000008_EBX_IBPB BIT(12)
 
-static const u32 lazy_msrs[LAZY_MSR_COUNT] = {
+/* The SYSENTER MSRs, then the SYSCALL/SWAPGS ones that guest_state_load
+ * switches where the backend does not (the last LAZY_MSR_COUNT). */
+const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
+	0x174, 0x175, 0x176, /* SYSENTER_CS, _ESP, _EIP */
 	0xc0000081, /* STAR */
 	0xc0000082, /* LSTAR */
 	0xc0000083, /* CSTAR */
@@ -36,10 +39,8 @@ static const u32 lazy_msrs[LAZY_MSR_COUNT] = {
 	0xc0000102, /* KERNEL_GS_BASE */
 };
 
-const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
-	0x174, 0x175, 0x176, /* SYSENTER_CS, _ESP, _EIP */
-	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, 0xc0000102,
-};
+static const u32 *const lazy_msrs =
+	guest_direct_msrs + GUEST_DIRECT_MSR_COUNT - LAZY_MSR_COUNT;
 
 static struct {
 	struct guest_state_policy policy;
@@ -160,41 +161,28 @@ static void switch_extended(struct vcpu *old, struct vcpu *v)
 	xsetbv(v->xcr0);
 }
 
-#define DR_ACCESSORS(n)                                                      \
-	static u64 read_dr##n(void)                                          \
-	{                                                                    \
-		u64 x;                                                       \
-		asm volatile("mov %%dr" #n ", %0" : "=r"(x));                \
-		return x;                                                    \
-	}                                                                    \
-	static void write_dr##n(u64 x)                                       \
-	{                                                                    \
-		asm volatile("mov %0, %%dr" #n : : "r"(x));                  \
-	}
-DR_ACCESSORS(0)
-DR_ACCESSORS(1)
-DR_ACCESSORS(2)
-DR_ACCESSORS(3)
-DR_ACCESSORS(6)
+/* MOV from and to debug register n (a constant in the instruction). */
+#define READ_DR(n, x) asm volatile("mov %%dr" #n ", %0" : "=r"(x))
+#define WRITE_DR(n, x) asm volatile("mov %0, %%dr" #n : : "r"(x))
 
 static void save_debug(struct vcpu *v)
 {
-	v->lazy.dr[0] = read_dr0();
-	v->lazy.dr[1] = read_dr1();
-	v->lazy.dr[2] = read_dr2();
-	v->lazy.dr[3] = read_dr3();
+	READ_DR(0, v->lazy.dr[0]);
+	READ_DR(1, v->lazy.dr[1]);
+	READ_DR(2, v->lazy.dr[2]);
+	READ_DR(3, v->lazy.dr[3]);
 	if (gs.policy.dr6)
-		v->lazy.dr6 = read_dr6();
+		READ_DR(6, v->lazy.dr6);
 }
 
 static void load_debug(struct vcpu *v)
 {
-	write_dr0(v->lazy.dr[0]);
-	write_dr1(v->lazy.dr[1]);
-	write_dr2(v->lazy.dr[2]);
-	write_dr3(v->lazy.dr[3]);
+	WRITE_DR(0, v->lazy.dr[0]);
+	WRITE_DR(1, v->lazy.dr[1]);
+	WRITE_DR(2, v->lazy.dr[2]);
+	WRITE_DR(3, v->lazy.dr[3]);
 	if (gs.policy.dr6)
-		write_dr6(v->lazy.dr6);
+		WRITE_DR(6, v->lazy.dr6);
 }
 
 static void save_msrs(struct vcpu *v)
@@ -243,11 +231,12 @@ void guest_state_load(struct vcpu *v)
 
 void guest_state_debug_trap(struct vcpu *v, u64 dr6_bits)
 {
-	u64 dr6 = (read_dr6() & ~DR6_TRAP_BITS) |
-		  (dr6_bits & (DR6_TRAP_BITS | DR6_STICKY_BITS));
+	u64 dr6;
 
 	(void)v; /* its DR6 is the one in the CPU */
-	write_dr6(dr6);
+	READ_DR(6, dr6);
+	dr6 = (dr6 & ~DR6_TRAP_BITS) | (dr6_bits & (DR6_TRAP_BITS | DR6_STICKY_BITS));
+	WRITE_DR(6, dr6);
 }
 
 bool guest_state_set_xcr0(struct vcpu *v, u64 value, u64 allowed)

@@ -93,18 +93,14 @@ static int page_fault(struct walker *w, u32 bits)
 	return -EFAULT;
 }
 
-static int not_present_fault(struct walker *w)
-{
-	return page_fault(w, 0);
-}
-
 static int reserved_bit_fault(struct walker *w)
 {
 	return page_fault(w, PF_ERR_P | PF_ERR_RSVD);
 }
 
-/* Reads a little-endian entry of len (4 or 8) bytes at gpa. */
-static int read_entry(struct walker *w, u64 gpa, size_t len, u64 *entry)
+/* Reads the little-endian entry of len (4 or 8) bytes at gpa; a #PF
+ * when it is not present. */
+static int read_present_entry(struct walker *w, u64 gpa, size_t len, u64 *entry)
 {
 	u8 b[8];
 	u64 v = 0;
@@ -116,7 +112,7 @@ static int read_entry(struct walker *w, u64 gpa, size_t len, u64 *entry)
 	for (size_t i = len; i-- > 0;)
 		v = (v << 8) | b[i];
 	*entry = v;
-	return 0;
+	return (v & GW_P) ? 0 : page_fault(w, 0);
 }
 
 static void note_permissions(struct walker *w, u64 entry)
@@ -174,20 +170,17 @@ static int walk_32bit(struct walker *w)
 	u64 pde, pte;
 	int rc;
 
-	rc = read_entry(w, (w->p->cr3 & GW_ADDR32) + (w->gva >> 22) * 4, 4, &pde);
+	rc = read_present_entry(w, (w->p->cr3 & GW_ADDR32) + (w->gva >> 22) * 4,
+				4, &pde);
 	if (rc)
 		return rc;
-	if (!(pde & GW_P))
-		return not_present_fault(w);
 	note_permissions(w, pde);
 	if ((pde & GW_PS) && (w->p->cr4 & GW_CR4_PSE))
 		return map_4m_page(w, pde);
-	rc = read_entry(w, (pde & GW_ADDR32) + ((w->gva >> 12) & 0x3ff) * 4,
-			4, &pte);
+	rc = read_present_entry(w, (pde & GW_ADDR32) + ((w->gva >> 12) & 0x3ff) * 4,
+				4, &pte);
 	if (rc)
 		return rc;
-	if (!(pte & GW_P))
-		return not_present_fault(w);
 	note_permissions(w, pte);
 	return translated(w, pte & GW_ADDR32, PAGE_SIZE);
 }
@@ -237,11 +230,9 @@ static int walk_levels(struct walker *w, u64 table_gpa, int level)
 		bool large;
 		int rc;
 
-		rc = read_entry(w, table_gpa + index * 8, 8, &entry);
+		rc = read_present_entry(w, table_gpa + index * 8, 8, &entry);
 		if (rc)
 			return rc;
-		if (!(entry & GW_P))
-			return not_present_fault(w);
 		large = level > 1 && (entry & GW_PS);
 		rc = check_entry(w, entry, level, large);
 		if (rc)
@@ -254,69 +245,50 @@ static int walk_levels(struct walker *w, u64 table_gpa, int level)
 }
 
 /* PAE PDPTEs carry no R/W, U/S or XD; those bits are reserved. */
-static u64 pae_pdpte_reserved_bits(void)
-{
-	return bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1);
-}
+#define PAE_PDPTE_RESERVED (bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1))
 
 static int walk_pae(struct walker *w)
 {
 	u64 pdpte;
 	int rc;
 
-	rc = read_entry(w, (w->p->cr3 & GW_PAE_CR3) + (w->gva >> 30) * 8, 8,
-			&pdpte);
+	rc = read_present_entry(w, (w->p->cr3 & GW_PAE_CR3) + (w->gva >> 30) * 8,
+				8, &pdpte);
 	if (rc)
 		return rc;
-	if (!(pdpte & GW_P))
-		return not_present_fault(w);
-	if (pdpte & pae_pdpte_reserved_bits())
+	if (pdpte & PAE_PDPTE_RESERVED)
 		return reserved_bit_fault(w);
 	return walk_levels(w, pdpte & GW_ADDR, 2);
-}
-
-/* Bits 63:(bits-1) must all equal bit (bits-1). */
-static bool is_canonical(u64 gva, unsigned int bits)
-{
-	u64 top = gva >> (bits - 1);
-
-	return top == 0 || top == (~0ULL >> (bits - 1));
 }
 
 static int walk_long(struct walker *w)
 {
 	int top = w->mode == MODE_LONG5 ? 5 : 4;
 
-	if (!is_canonical(w->gva, level_shift(top) + 9))
+	if (!addr_is_canonical(w->gva, level_shift(top) + 9))
 		return -ERANGE;
 	return walk_levels(w, w->p->cr3 & GW_ADDR, top);
-}
-
-static void walker_init(struct walker *w, const struct guest_paging *p,
-			u64 gva, enum walk_access access, bool user)
-{
-	w->p = p;
-	w->mode = paging_mode(p);
-	w->gva = is_long_mode(w->mode) ? gva : (gva & 0xffffffffULL);
-	w->access = access;
-	w->user = user;
-	w->nxe = (p->efer & GW_EFER_NXE) &&
-		 (w->mode == MODE_PAE || is_long_mode(w->mode));
-	w->rw = true;
-	w->us = true;
-	w->xd = false;
 }
 
 int guest_walk(const struct guest_paging *p, u64 gva, enum walk_access access,
 	       bool user, gpa_read_fn read, void *ctx, struct walk_result *res)
 {
-	struct walker w = { .read = read, .ctx = ctx, .res = res };
+	enum walk_mode mode = paging_mode(p);
+	struct walker w = {
+		.p = p,
+		.read = read,
+		.ctx = ctx,
+		.res = res,
+		.gva = is_long_mode(mode) ? gva : (gva & 0xffffffffULL),
+		.mode = mode,
+		.access = access,
+		.user = user,
+		.nxe = (p->efer & GW_EFER_NXE) && (mode == MODE_PAE || is_long_mode(mode)),
+		.rw = true, /* ANDed over the levels from here */
+		.us = true,
+	};
 
-	walker_init(&w, p, gva, access, user);
-	res->gpa = 0;
-	res->page_size = 0;
-	res->pf_error = 0;
-	res->fault_gpa = 0;
+	*res = (struct walk_result){ 0 };
 	switch (w.mode) {
 	case MODE_NONE:
 		res->gpa = w.gva;

@@ -33,6 +33,15 @@ struct walk_result {
 	u64 fault_gpa; /* when status == -EIO: address of the unreadable entry */
 };
 
+/* Whether addr is canonical for a linear address of `bits` bits (48, or
+ * 57 with 5-level paging): bits 63:(bits-1) all equal. */
+static inline bool addr_is_canonical(u64 addr, unsigned int bits)
+{
+	u64 top = addr >> (bits - 1);
+
+	return top == 0 || top == (~0ULL >> (bits - 1));
+}
+
 /* Translates gva for an access of the given kind; user = access from CPL 3.
  * Returns:
  *   0        translated; res->gpa and res->page_size are valid.

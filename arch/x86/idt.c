@@ -30,19 +30,12 @@ static struct idt_entry idt[IDT_VECTORS] __attribute__((aligned(16)));
 
 _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry layout");
 
-static u8 ist_for_vector(unsigned vec)
-{
-	switch (vec) {
-	case VEC_NMI:
-		return IST_NMI;
-	case VEC_DF:
-		return IST_DOUBLE_FAULT;
-	case VEC_MC:
-		return IST_MACHINE_CHECK;
-	default:
-		return 0;
-	}
-}
+/* The vectors that run on an IST stack; all others use the current one. */
+static const u8 ist_for_vector[IDT_VECTORS] = {
+	[VEC_NMI] = IST_NMI,
+	[VEC_DF] = IST_DOUBLE_FAULT,
+	[VEC_MC] = IST_MACHINE_CHECK,
+};
 
 static void idt_set_gate(unsigned vec, u64 handler, u8 ist)
 {
@@ -63,7 +56,7 @@ static void idt_fill(void)
 		panic("idt: trap stubs are not %u bytes each", TRAP_STUB_SIZE);
 	for (unsigned vec = 0; vec < IDT_VECTORS; vec++)
 		idt_set_gate(vec, (u64)trap_stubs + vec * TRAP_STUB_SIZE,
-			     ist_for_vector(vec));
+			     ist_for_vector[vec]);
 }
 
 void idt_init_this_cpu(void)

@@ -83,11 +83,15 @@ static bool needs_4k_pages(u64 base)
 	return base == 0 || (base >= img_lo && base < img_hi);
 }
 
+/* The page directory for the 1 GiB around base, created on first use. */
+static u64 *pd_for(u64 base)
+{
+	return table_next(table_next(pml4, idx(base, 3)), idx(base, 2));
+}
+
 static void map_region_4k(u64 base)
 {
-	u64 *pdpt = table_next(pml4, idx(base, 3));
-	u64 *pd = table_next(pdpt, idx(base, 2));
-	u64 *pt = table_next(pd, idx(base, 1));
+	u64 *pt = table_next(pd_for(base), idx(base, 1));
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		u64 pa = base + i * PAGE_SIZE;
@@ -99,10 +103,7 @@ static void map_region_4k(u64 base)
 
 static void map_region_2m(u64 base)
 {
-	u64 *pdpt = table_next(pml4, idx(base, 3));
-	u64 *pd = table_next(pdpt, idx(base, 2));
-
-	pd[idx(base, 1)] = base | PTE_P | PTE_RW | PTE_NX | PTE_PS;
+	pd_for(base)[idx(base, 1)] = base | PTE_P | PTE_RW | PTE_NX | PTE_PS;
 }
 
 void arch_paging_init(struct frame_alloc *fa, u64 top)

@@ -13,6 +13,7 @@
  * Not modelled: alignment checks (#AC) and the CPL/DPL checks done when a
  * segment register is loaded. */
 #include "arch/x86/seg_addr.h"
+#include "arch/x86/guest_walk.h"
 
 #define CR0_PE BIT(0)
 #define CR4_LA57 BIT(12)
@@ -51,14 +52,6 @@ static enum seg_fault fault_of(enum seg_reg r)
 	return r == SEG_SS ? SEG_FAULT_SS : SEG_FAULT_GP;
 }
 
-/* Bits 63:(bits-1) all equal. */
-static bool is_canonical(u64 addr, unsigned int bits)
-{
-	u64 top = addr >> (bits - 1);
-
-	return top == 0 || top == (~0ULL >> (bits - 1));
-}
-
 static enum seg_fault linear_64(const struct guest_sregs *s,
 				const struct seg_access *a, u64 *linear)
 {
@@ -66,7 +59,8 @@ static enum seg_fault linear_64(const struct guest_sregs *s,
 	u64 first = (has_base ? segment_of(s, a->seg)->base : 0) + a->offset;
 	unsigned int bits = (s->cr4 & CR4_LA57) ? 57 : 48;
 
-	if (!is_canonical(first, bits) || !is_canonical(first + a->size - 1, bits))
+	if (!addr_is_canonical(first, bits) ||
+	    !addr_is_canonical(first + a->size - 1, bits))
 		return fault_of(a->seg);
 	*linear = first;
 	return SEG_FAULT_NONE;

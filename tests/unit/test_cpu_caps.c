@@ -34,7 +34,6 @@ static struct cpu_raw amd_full(void)
 	struct cpu_raw r = { .vendor = "AuthenticAMD", .max_leaf = 0xd,
 			     .max_ext_leaf = 0x8000001f, .ext1_ecx = BIT(2) };
 
-	r.svm_eax = 1;
 	r.svm_ebx = 16;
 	r.svm_edx = SVM_EDX_NP;
 	r.vm_cr_ok = true;

@@ -86,24 +86,6 @@ static inline void write_cr4(u64 v)
 	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
-static inline u64 read_rflags(void)
-{
-	u64 v;
-
-	asm volatile("pushfq; popq %0" : "=r"(v));
-	return v;
-}
-
-static inline u64 read_rbp(void)
-{
-	return (u64)__builtin_frame_address(0);
-}
-
-static inline void cpu_relax(void)
-{
-	asm volatile("pause");
-}
-
 static inline __noreturn void cpu_halt_forever(void)
 {
 	for (;;)

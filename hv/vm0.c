@@ -9,7 +9,7 @@
 #include "abi/hv_boot.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
-#include "hv/io.h"
+#include "hv/io_port.h"
 #include "hv/log.h"
 #include "lib/string.h"
 

@@ -13,6 +13,7 @@
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
 #define CR4_VMXE BIT(13)
+#define CR4_OSXSAVE BIT(18)
 
 #define RFLAGS_IF BIT(9)
 

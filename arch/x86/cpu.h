@@ -7,15 +7,28 @@
 #include "lib/types.h"
 
 #define CR0_PE BIT(0)
+#define CR0_ET BIT(4)
 #define CR0_NE BIT(5)
 #define CR0_WP BIT(16)
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
 #define CR4_VMXE BIT(13)
+#define CR4_PCIDE BIT(17)
 #define CR4_OSXSAVE BIT(18)
+#define CR4_SMEP BIT(20)
+#define CR4_SMAP BIT(21)
+#define CR4_PKE BIT(22)
+#define CR4_CET BIT(23)
 
+#define RFLAGS_FIXED BIT(1) /* reads as 1 */
 #define RFLAGS_IF BIT(9)
+
+/* Page-table entry bits (4-level paging). */
+#define PTE_P BIT(0)
+#define PTE_RW BIT(1)
+#define PTE_PS BIT(7) /* a large page, in a PDPT or directory entry */
+#define PTE_NX BIT(63)
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;

@@ -10,8 +10,8 @@
 	.balign 8
 boot_gdt:
 	.quad 0
-	.quad 0x00af9a000000ffff	/* GDT_SEL_CODE: 64-bit code */
-	.quad 0x00cf92000000ffff	/* GDT_SEL_DATA: data */
+	.quad GDT_CODE64		/* GDT_SEL_CODE */
+	.quad GDT_DATA			/* GDT_SEL_DATA */
 boot_gdt_end:
 /* lgdt takes a 32-bit base in 32-bit code, all 64 bits in long mode. */
 	.globl boot_gdt_ptr

@@ -16,12 +16,17 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
 	-I. -MMD -MP
-HV_ASFLAGS := -I. -D__ASSEMBLY__ -MMD -MP -fno-pic -fno-pie
+HV_ASFLAGS := -I. -I$(BUILD)/include -D__ASSEMBLY__ -MMD -MP -fno-pic -fno-pie
 HV_LDFLAGS := -n -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	-T linker/hv.ld
 
-HV_SRCS := $(wildcard boot/*.c boot/*.S lib/*.c hv/*.c arch/x86/*.c arch/x86/*.S \
-	arch/x86/svm/*.c arch/x86/svm/*.S arch/x86/vmx/*.c arch/x86/vmx/*.S drivers/*.c)
+# The constants and struct offsets of the assembly, generated from the C
+# headers (see the file); built, never linked.
+ASM_OFFSETS_SRC := arch/x86/asm_offsets.c
+ASM_OFFSETS := $(BUILD)/include/asm_offsets.h
+HV_SRCS := $(filter-out $(ASM_OFFSETS_SRC),$(wildcard boot/*.c boot/*.S lib/*.c hv/*.c \
+	arch/x86/*.c arch/x86/*.S arch/x86/svm/*.c arch/x86/svm/*.S arch/x86/vmx/*.c \
+	arch/x86/vmx/*.S drivers/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 # Guests link two archives (guests/lib/README.md says how an outside guest
@@ -140,10 +145,20 @@ $(BUILD)/hv/%.c.o: %.c
 	@echo "  CC    $<"
 	@$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(BUILD)/hv/%.S.o: %.S
+$(BUILD)/hv/%.S.o: %.S $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
 	@echo "  AS    $<"
 	@$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(ASM_OFFSETS): $(ASM_OFFSETS_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  GEN   $@"
+	@$(CC) $(HV_CFLAGS) -MF $(@:.h=.d) -MT $@ -S $< -o $(@:.h=.s)
+	@{ echo "/* Generated from $<: do not edit. */"; \
+	  echo "#ifndef ASM_OFFSETS_H"; echo "#define ASM_OFFSETS_H"; \
+	  sed -n 's/^.*"@asm_offsets \([A-Z0-9_]*\) \$$\(-\{0,1\}[0-9]*\)"$$/#define \1 \2/p' \
+		$(@:.h=.s); echo "#endif"; } >$@.tmp && mv $@.tmp $@
+-include $(ASM_OFFSETS:.h=.d)
 
 # Two links: the first with an empty symbol table, the second with the
 # table generated from the first. .ksyms is placed last, so no function

@@ -4,6 +4,8 @@
 
 #include "lib/types.h"
 
+#define COM1_PORT 0x3f8
+
 struct uart16550 {
 	u16 port;
 	bool present; /* false when the scratch register test failed */

@@ -3,7 +3,6 @@
 #include "drivers/uart16550.h"
 #include "hv/console_line.h"
 
-#define CONSOLE_UART_PORT 0x3f8
 #define CONSOLE_BAUD 115200
 
 static struct uart16550 console_uart;
@@ -12,7 +11,7 @@ static struct console_line line;
 
 void console_init(void)
 {
-	uart16550_init(&console_uart, CONSOLE_UART_PORT, CONSOLE_BAUD);
+	uart16550_init(&console_uart, COM1_PORT, CONSOLE_BAUD);
 }
 
 void console_set_debugcon(bool on)

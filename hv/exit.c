@@ -5,21 +5,18 @@
  * exit record, like KVM_RUN. */
 #include "hv/exit.h"
 #include "hv/arch.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
+#include "arch/x86/trap.h"
 #include "hv/cpuid.h"
+#include "hv/event.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
 #include "hv/io.h"
 #include "hv/log.h"
 #include "lib/string.h"
 
-#define RFLAGS_IF BIT(9)
-
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
-#define VEC_UD 6
-#define VEC_GP 13
-#define CR0_PE BIT(0)
-#define CR4_OSXSAVE BIT(18)
 
 static const char *const exit_names[] = {
 	[EXIT_NONE] = "none", [EXIT_CPUID] = "cpuid", [EXIT_IO] = "io",
@@ -31,26 +28,6 @@ static const char *const exit_names[] = {
 	[EXIT_ENTRY_FAILED] = "entry failed",
 	[EXIT_UNKNOWN] = "unknown",
 };
-
-/* Outside protected mode exceptions push no error code (and VMX refuses
- * to inject one there). */
-void vcpu_inject_event(struct vcpu *v, const struct event *e)
-{
-	struct event ev = *e;
-
-	if (ev.has_error && !(virt->guest_cr0(v) & CR0_PE))
-		ev.has_error = false;
-	virt->inject_event(v, &ev);
-	v->event_queued = true;
-}
-
-static void inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
-{
-	struct event e = { .vector = vector, .type = EVENT_EXCEPTION,
-			   .has_error = has_error, .error = error };
-
-	vcpu_inject_event(v, &e);
-}
 
 /* One entry into the guest. An event whose delivery the previous exit
  * cut short is delivered again, unless the core queued an exception of
@@ -67,15 +44,6 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 		v->interrupted = exit->interrupted;
 		v->reinject = true;
 	}
-}
-
-bool exit_skip_insn(struct vcpu *v, const struct vm_exit *exit)
-{
-	if (insn_skip(v, exit))
-		return true;
-	vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
-		(unsigned long long)v->regs.rip);
-	return false;
 }
 
 static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit);
@@ -101,7 +69,7 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;
 	r->rdx = c.edx;
-	return exit_skip_insn(v, exit);
+	return insn_skip(v, exit);
 }
 
 /* Every MSR is denied by default: the guest gets #GP, as for an MSR the
@@ -110,7 +78,7 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 {
 	log_debug("vm %s: %s 0x%x refused", v->vm->name,
 		  exit->reason == EXIT_MSR_WRITE ? "wrmsr" : "rdmsr", exit->msr);
-	inject_exception(v, VEC_GP, true, 0);
+	vcpu_inject_exception(v, VEC_GP, true, 0);
 	return true;
 }
 
@@ -120,7 +88,7 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
 	if (v->vmm_exit) {
-		if (!exit_skip_insn(v, exit))
+		if (!insn_skip(v, exit))
 			return false;
 		return to_vmm(v, HV_EXIT_HLT);
 	}
@@ -129,7 +97,7 @@ static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 			(unsigned long long)v->regs.rip);
 		return false;
 	}
-	return exit_skip_insn(v, exit);
+	return insn_skip(v, exit);
 }
 
 /* A child's hypercall the hypervisor does not implement goes to its VMM
@@ -159,7 +127,7 @@ static bool handle_hypercall(struct vcpu *v, const struct vm_exit *exit)
 {
 	u64 rip = v->regs.rip, next;
 
-	if (!exit_skip_insn(v, exit))
+	if (!insn_skip(v, exit))
 		return false;
 	next = v->regs.rip;
 	v->regs.rip = rip;
@@ -175,7 +143,7 @@ static bool is_hypercall_insn(const u8 *b, int len)
  * Any other #UD goes back to the guest. */
 static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 {
-	u8 bytes[INSN_MAX];
+	u8 bytes[INSN_MAX_LEN];
 	int len;
 
 	if (exit->exception.vector == VEC_UD) {
@@ -195,15 +163,15 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 	u64 value = (u32)r->rax | (r->rdx << 32);
 
 	if (!(virt->guest_cr4(v) & CR4_OSXSAVE)) {
-		inject_exception(v, VEC_UD, false, 0);
+		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return true;
 	}
 	if (virt->guest_cpl(v) || (u32)r->rcx ||
 	    !guest_state_set_xcr0(v, value, cpuid_guest_xcr0_mask())) {
-		inject_exception(v, VEC_GP, true, 0);
+		vcpu_inject_exception(v, VEC_GP, true, 0);
 		return true;
 	}
-	return exit_skip_insn(v, exit);
+	return insn_skip(v, exit);
 }
 
 /* The guest register a MOV CR names, in instruction encoding order. */
@@ -226,14 +194,14 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
 		return handle_fatal(v, exit);
 	if (exit->cr.write) {
 		if (*reg >> 4) {
-			inject_exception(v, VEC_GP, true, 0); /* reserved bits */
+			vcpu_inject_exception(v, VEC_GP, true, 0); /* reserved bits */
 			return true;
 		}
 		v->tpr = *reg & 15;
 	} else {
 		*reg = v->tpr;
 	}
-	return exit_skip_insn(v, exit);
+	return insn_skip(v, exit);
 }
 
 static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
@@ -291,7 +259,7 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	case EXIT_CR_ACCESS:
 		return handle_cr_access(v, exit);
 	case EXIT_INVALID_OPCODE:
-		inject_exception(v, VEC_UD, false, 0);
+		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return true;
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);

@@ -20,12 +20,4 @@ void vcpu_run_until_stopped(struct vcpu *v);
  * run returned (HV_RUN_COMPLETE). */
 void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit *out);
 
-/* Queues an event for the next entry (instead of an event the last exit
- * interrupted); drops the error code where the guest's mode has none. */
-void vcpu_inject_event(struct vcpu *v, const struct event *e);
-
-/* Steps over the exiting instruction, or stops the VM when it cannot be
- * decoded. */
-bool exit_skip_insn(struct vcpu *v, const struct vm_exit *exit);
-
 #endif

@@ -64,16 +64,8 @@ static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
 	c->gpa_page = gpa_page;
 }
 
-static void paging_view(struct vcpu *v, const struct guest_sregs *given,
-			struct paging_view *pv)
+static void paging_view(const struct guest_sregs *s, struct paging_view *pv)
 {
-	struct guest_sregs own;
-	const struct guest_sregs *s = given;
-
-	if (!s) {
-		virt->get_sregs(v, &own);
-		s = &own;
-	}
 	pv->p = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
 	pv->user = ((s->ss.attr >> 5) & 3) == 3;
 }
@@ -151,7 +143,7 @@ static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_s
 {
 	struct paging_view pv;
 
-	paging_view(v, s, &pv);
+	paging_view(s, &pv);
 	if (access == WALK_WRITE) {
 		enum guest_access_result r = check_range(v, &pv, gva, len, access, fault);
 
@@ -186,20 +178,6 @@ enum guest_access_result guest_read_linear_state(struct vcpu *v,
 						 bool fetch, struct guest_fault *fault)
 {
 	return copy_linear(v, s, gva, dst, len, fetch ? WALK_FETCH : WALK_READ, fault);
-}
-
-enum guest_access_result guest_read_linear(struct vcpu *v, u64 gva, void *dst,
-					   u64 len, bool fetch,
-					   struct guest_fault *fault)
-{
-	return guest_read_linear_state(v, NULL, gva, dst, len, fetch, fault);
-}
-
-enum guest_access_result guest_write_linear(struct vcpu *v, u64 gva,
-					    const void *src, u64 len,
-					    struct guest_fault *fault)
-{
-	return guest_write_linear_state(v, NULL, gva, src, len, fault);
 }
 
 enum guest_access_result guest_write_linear_state(struct vcpu *v,

@@ -19,8 +19,8 @@ struct guest_fault {
 	u32 error;   /* #PF error code for PAGE_FAULT */
 };
 
-/* Copies len bytes from/to the guest linear address gva. `s`, when not
- * NULL, is the vCPU's current state (saves reading it again). A write is
+/* Copies len bytes from/to the guest linear address gva; `s` is the
+ * vCPU's current state (its paging registers and CPL). A write is
  * all or nothing: every page is translated before the first byte is
  * stored, so a fault leaves guest memory as it was. */
 enum guest_access_result guest_read_linear_state(struct vcpu *v,
@@ -32,13 +32,5 @@ enum guest_access_result guest_write_linear_state(struct vcpu *v,
 						  const struct guest_sregs *s,
 						  u64 gva, const void *src, u64 len,
 						  struct guest_fault *fault);
-
-/* Copies len bytes from/to the guest linear address gva. */
-enum guest_access_result guest_read_linear(struct vcpu *v, u64 gva, void *dst,
-					   u64 len, bool fetch,
-					   struct guest_fault *fault);
-enum guest_access_result guest_write_linear(struct vcpu *v, u64 gva,
-					    const void *src, u64 len,
-					    struct guest_fault *fault);
 
 #endif

@@ -1,18 +1,17 @@
 #include "hv/insn.h"
-#include "arch/x86/insn_len.h"
 #include "arch/x86/seg_addr.h"
 #include "lib/errno.h"
 #include "hv/guest_mem.h"
 
-/* Reads as many of the 15 bytes as are readable, page by page. */
+/* Reads as many of the INSN_MAX_LEN bytes as are readable, page by page. */
 static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, u8 *bytes)
 {
 	struct guest_fault fault;
 	int got = 0;
 
-	while (got < INSN_MAX) {
+	while (got < INSN_MAX_LEN) {
 		u64 addr = linear + got;
-		int chunk = MIN(INSN_MAX - got, (int)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
+		int chunk = MIN(INSN_MAX_LEN - got, (int)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
 
 		if (guest_read_linear_state(v, s, addr, bytes + got, chunk, true, &fault) != GUEST_OK)
 			break;
@@ -21,7 +20,7 @@ static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, 
 	return got;
 }
 
-int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX], int *len)
+int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
 {
 	struct guest_sregs s;
 	enum cpu_mode mode;
@@ -38,7 +37,7 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX], int *len)
 
 bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
 {
-	u8 bytes[INSN_MAX];
+	u8 bytes[INSN_MAX_LEN];
 	int len;
 
 	if (exit->next_rip_valid) {
@@ -46,8 +45,11 @@ bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
 		return true;
 	}
 	insn_fetch(v, bytes, &len);
-	if (len <= 0)
+	if (len <= 0) {
+		vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
+			(unsigned long long)v->regs.rip);
 		return false;
+	}
 	v->regs.rip += len;
 	return true;
 }

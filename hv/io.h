@@ -10,7 +10,4 @@ bool io_handle(struct vcpu *v, const struct vm_exit *exit);
 /* Finishes an IN whose value the VMM supplied: RAX and RIP. */
 bool io_complete_in(struct vcpu *v, const struct vm_exit *exit, u64 value);
 
-/* Resets the per-boot I/O devices of a VM (the scratch registers). */
-void io_reset(struct vm *vm);
-
 #endif

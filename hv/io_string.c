@@ -13,7 +13,7 @@
 #include "arch/x86/seg_addr.h"
 #include "arch/x86/string_insn.h"
 #include "arch/x86/trap.h"
-#include "hv/exit.h"
+#include "hv/event.h"
 #include "hv/guest_mem.h"
 #include "hv/insn.h"
 #include "hv/io_port.h"
@@ -29,20 +29,12 @@ struct string_op {
 	u64 mask;         /* the address size, for rSI/rDI/rCX */
 };
 
-static void inject(struct vcpu *v, u8 vector, u32 error)
-{
-	struct event e = { .vector = vector, .type = EVENT_EXCEPTION,
-			   .has_error = true, .error = error };
-
-	vcpu_inject_event(v, &e);
-}
-
 static void inject_page_fault(struct vcpu *v, struct guest_sregs *s,
 			      const struct guest_fault *f)
 {
 	s->cr2 = f->address;
 	virt->set_sregs(v, s); /* the state it already runs in: cannot fail */
-	inject(v, VEC_PF, f->error);
+	vcpu_inject_exception(v, VEC_PF, true, f->error);
 }
 
 /* Address size and OUTS segment from the instruction bytes, for what the
@@ -51,7 +43,7 @@ static bool decode_prefixes(struct vcpu *v, const struct guest_sregs *s,
 			    struct string_insn *insn)
 {
 	struct string_insn dec;
-	u8 bytes[INSN_MAX];
+	u8 bytes[INSN_MAX_LEN];
 	int len, got = insn_fetch(v, bytes, &len);
 
 	if (string_insn_decode(bytes, got, seg_code_mode(s), &dec)) {
@@ -104,7 +96,7 @@ static void access_failed(struct vcpu *v, struct string_op *op, enum guest_acces
 	if (r == GUEST_PAGE_FAULT)
 		inject_page_fault(v, &op->s, f);
 	else if (r == GUEST_NOT_CANONICAL)
-		inject(v, op->seg == SEG_SS ? VEC_SS : VEC_GP, 0);
+		vcpu_inject_exception(v, op->seg == SEG_SS ? VEC_SS : VEC_GP, true, 0);
 	else
 		vm_stop(v->vm, HV_EXIT_FAILED, "string I/O at port 0x%x touched "
 			"guest-physical 0x%llx, which is not RAM", op->io->port,
@@ -122,7 +114,7 @@ static bool string_step(struct vcpu *v, struct string_op *op, u64 offset)
 
 	sf = seg_linear(&op->s, v->regs.rflags, &a, &linear);
 	if (sf != SEG_FAULT_NONE) {
-		inject(v, sf == SEG_FAULT_SS ? VEC_SS : VEC_GP, 0);
+		vcpu_inject_exception(v, sf == SEG_FAULT_SS ? VEC_SS : VEC_GP, true, 0);
 		return false;
 	}
 	r = move_element(v, op, linear, &f);
@@ -157,5 +149,5 @@ bool io_string(struct vcpu *v, const struct vm_exit *exit)
 		if (io->rep)
 			set_address_reg(&r->rcx, count, op.mask);
 	}
-	return (count && io->rep) ? true : exit_skip_insn(v, exit);
+	return (count && io->rep) ? true : insn_skip(v, exit);
 }

@@ -7,10 +7,13 @@
  *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB */
 #include "hv/vm0.h"
 #include "abi/hv_boot.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/stage2.h"
+#include "drivers/uart16550.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
-#include "hv/io.h"
+#include "hv/io_port.h"
 #include "hv/log.h"
 #include "lib/string.h"
 
@@ -31,17 +34,8 @@
 #define ATTR_DATA 0xc93   /* P, DPL0, data read/write accessed, B, G */
 #define ATTR_TSS64_BUSY 0x08b
 
-#define CR0_PE BIT(0)
-#define CR0_ET BIT(4)
-#define CR0_NE BIT(5)
-#define CR0_WP BIT(16)
-#define CR0_PG BIT(31)
-#define CR4_PAE BIT(5)
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
-#define EFER_NXE BIT(11)
-#define PTE_P_RW 0x3ULL
-#define PDE_2M_P_RW 0x83ULL
+#define PTE_P_RW (PTE_P | PTE_RW)
+#define PDE_2M_P_RW (PTE_P | PTE_RW | PTE_PS)
 
 static const u64 guest_gdt[] = {
 	0,
@@ -147,7 +141,7 @@ static void entry_state(const struct elf_info *elf, struct guest_sregs *s,
 	memset(r, 0, sizeof(*r));
 	r->rip = elf->entry;
 	r->rsp = GUEST_STACK_TOP;
-	r->rflags = 0x2;
+	r->rflags = RFLAGS_FIXED;
 	if (lm)
 		r->rdi = GUEST_BOOT_INFO;
 	else
@@ -198,7 +192,7 @@ int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 		return err;
 	}
 	io_reset(vm);
-	stage2_io_allow(vm, 0x3f8, 8); /* VM 0 drives the serial port itself */
+	stage2_io_allow(vm, COM1_PORT, 8); /* VM 0 drives the serial port itself */
 	log_info("vm0: '%s' loaded, %u-bit entry at 0x%llx, %llu MiB",
 		 bi->modules[0].string, elf.bits, (unsigned long long)elf.entry,
 		 (unsigned long long)(mem_size / MIB));

@@ -7,14 +7,28 @@
 #include "lib/types.h"
 
 #define CR0_PE BIT(0)
+#define CR0_ET BIT(4)
 #define CR0_NE BIT(5)
 #define CR0_WP BIT(16)
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
 #define CR4_VMXE BIT(13)
+#define CR4_PCIDE BIT(17)
+#define CR4_OSXSAVE BIT(18)
+#define CR4_SMEP BIT(20)
+#define CR4_SMAP BIT(21)
+#define CR4_PKE BIT(22)
+#define CR4_CET BIT(23)
 
+#define RFLAGS_FIXED BIT(1) /* reads as 1 */
 #define RFLAGS_IF BIT(9)
+
+/* Page-table entry bits (4-level paging). */
+#define PTE_P BIT(0)
+#define PTE_RW BIT(1)
+#define PTE_PS BIT(7) /* a large page, in a PDPT or directory entry */
+#define PTE_NX BIT(63)
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
@@ -84,24 +98,6 @@ static inline void write_cr3(u64 v)
 static inline void write_cr4(u64 v)
 {
 	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
-
-static inline u64 read_rflags(void)
-{
-	u64 v;
-
-	asm volatile("pushfq; popq %0" : "=r"(v));
-	return v;
-}
-
-static inline u64 read_rbp(void)
-{
-	return (u64)__builtin_frame_address(0);
-}
-
-static inline void cpu_relax(void)
-{
-	asm volatile("pause");
 }
 
 static inline __noreturn void cpu_halt_forever(void)

@@ -4,8 +4,6 @@
 #include "arch/x86/percpu.h"
 #include "lib/string.h"
 
-#define GDT_CODE64 0x00af9a000000ffffULL
-#define GDT_DATA 0x00cf92000000ffffULL
 #define TSS_TYPE_AVAILABLE_64 0x89ULL
 
 struct gdt_ptr {

@@ -140,7 +140,7 @@ struct insn_dec {
 /* 0 when n more bytes can be read; -EINVAL when they would make the
  * instruction longer than 15 bytes; -EAGAIN when the caller has not
  * fetched them. */
-static int insn_need(const struct insn_dec *d, size_t n)
+static int dec_need(const struct insn_dec *d, size_t n)
 {
 	if (d->pos + n > INSN_MAX_LEN)
 		return -EINVAL;
@@ -149,27 +149,27 @@ static int insn_need(const struct insn_dec *d, size_t n)
 	return 0;
 }
 
-static int insn_skip(struct insn_dec *d, size_t n)
+static int dec_skip(struct insn_dec *d, size_t n)
 {
-	int err = insn_need(d, n);
+	int err = dec_need(d, n);
 
 	if (!err)
 		d->pos += n;
 	return err;
 }
 
-static int insn_peek(const struct insn_dec *d, u8 *b)
+static int dec_peek(const struct insn_dec *d, u8 *b)
 {
-	int err = insn_need(d, 1);
+	int err = dec_need(d, 1);
 
 	if (!err)
 		*b = d->bytes[d->pos];
 	return err;
 }
 
-static int insn_fetch(struct insn_dec *d, u8 *b)
+static int dec_next(struct insn_dec *d, u8 *b)
 {
-	int err = insn_peek(d, b);
+	int err = dec_peek(d, b);
 
 	if (!err)
 		d->pos++;
@@ -202,7 +202,7 @@ static int decode_prefixes(struct insn_dec *d, u8 *op)
 	int err;
 
 	for (;;) {
-		err = insn_fetch(d, &b);
+		err = dec_next(d, &b);
 		if (err)
 			return err;
 		if (note_legacy_prefix(d, b)) {
@@ -253,14 +253,14 @@ static int skip_sib_disp32(struct insn_dec *d, u8 mod, u8 rm)
 	int err;
 
 	if (rm == 4) {
-		err = insn_fetch(d, &sib);
+		err = dec_next(d, &sib);
 		if (err)
 			return err;
 	}
 	if (mod == 1)
-		return insn_skip(d, 1);
+		return dec_skip(d, 1);
 	if (mod == 2 || rm == 5 || (rm == 4 && (sib & 7) == 5))
-		return insn_skip(d, 4);
+		return dec_skip(d, 4);
 	return 0;
 }
 
@@ -268,7 +268,7 @@ static int skip_sib_disp32(struct insn_dec *d, u8 mod, u8 rm)
 static int skip_modrm(struct insn_dec *d, u8 *modrm_out)
 {
 	u8 modrm, mod, rm;
-	int err = insn_fetch(d, &modrm);
+	int err = dec_next(d, &modrm);
 
 	if (err)
 		return err;
@@ -279,7 +279,7 @@ static int skip_modrm(struct insn_dec *d, u8 *modrm_out)
 	if (mod == 3)
 		return 0;
 	if (d->addrsize == 2)
-		return insn_skip(d, modrm16_disp_size(mod, rm));
+		return dec_skip(d, modrm16_disp_size(mod, rm));
 	return skip_sib_disp32(d, mod, rm);
 }
 
@@ -310,18 +310,18 @@ static int decode_operands(struct insn_dec *d, u8 entry)
 		if (err)
 			return err;
 	}
-	return insn_skip(d, imm_size(d, entry & OP_IMM_MASK));
+	return dec_skip(d, imm_size(d, entry & OP_IMM_MASK));
 }
 
 /* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
 static int decode_three_byte(struct insn_dec *d, bool imm8)
 {
-	int err = insn_skip(d, 1);
+	int err = dec_skip(d, 1);
 
 	if (!err)
 		err = skip_modrm(d, NULL);
 	if (!err)
-		err = insn_skip(d, imm8 ? 1 : 0);
+		err = dec_skip(d, imm8 ? 1 : 0);
 	return err;
 }
 
@@ -333,7 +333,7 @@ static int decode_vmread_extrq(struct insn_dec *d)
 
 	if (err)
 		return err;
-	return insn_skip(d, (d->opsize_prefix || d->repne) ? 2 : 0);
+	return dec_skip(d, (d->opsize_prefix || d->repne) ? 2 : 0);
 }
 
 static int decode_two_byte_special(struct insn_dec *d, u8 op)
@@ -341,7 +341,7 @@ static int decode_two_byte_special(struct insn_dec *d, u8 op)
 	switch (op) {
 	case 0x20 ... 0x23:
 		/* MOV CR/DR: ModRM is always a register pair, mod ignored */
-		return insn_skip(d, 1);
+		return dec_skip(d, 1);
 	case 0x38:
 		return decode_three_byte(d, false);
 	case 0x3a:
@@ -355,7 +355,7 @@ static int decode_two_byte_special(struct insn_dec *d, u8 op)
 static int decode_two_byte(struct insn_dec *d)
 {
 	u8 op, entry;
-	int err = insn_fetch(d, &op);
+	int err = dec_next(d, &op);
 
 	if (err)
 		return err;
@@ -383,7 +383,7 @@ static int decode_vex_map1(struct insn_dec *d, u8 op)
 static int decode_vex_opcode(struct insn_dec *d, u8 map)
 {
 	u8 op;
-	int err = insn_fetch(d, &op);
+	int err = dec_next(d, &op);
 
 	if (err)
 		return err;
@@ -394,7 +394,7 @@ static int decode_vex_opcode(struct insn_dec *d, u8 map)
 		return skip_modrm(d, NULL);
 	case 3:
 		err = skip_modrm(d, NULL);
-		return err ? err : insn_skip(d, 1);
+		return err ? err : dec_skip(d, 1);
 	}
 	return -EINVAL;
 }
@@ -408,12 +408,12 @@ static int decode_vex(struct insn_dec *d, u8 op)
 
 	if (d->rex || d->opsize_prefix || d->rep || d->repne || d->lock)
 		return -EINVAL;
-	err = insn_fetch(d, &payload);
+	err = dec_next(d, &payload);
 	if (err)
 		return err;
 	if (op == 0xc4) {
 		map = payload & 0x1f;
-		err = insn_skip(d, 1);
+		err = dec_skip(d, 1);
 		if (err)
 			return err;
 	}
@@ -425,7 +425,7 @@ static int decode_vex(struct insn_dec *d, u8 op)
 static int decode_vex_or_les(struct insn_dec *d, u8 op)
 {
 	u8 next;
-	int err = insn_peek(d, &next);
+	int err = dec_peek(d, &next);
 
 	if (err)
 		return err;
@@ -439,7 +439,7 @@ static int decode_vex_or_les(struct insn_dec *d, u8 op)
 static int decode_bound(struct insn_dec *d)
 {
 	u8 modrm;
-	int err = insn_peek(d, &modrm);
+	int err = dec_peek(d, &modrm);
 
 	if (err)
 		return err;
@@ -452,7 +452,7 @@ static int decode_bound(struct insn_dec *d)
 static int decode_pop_ev(struct insn_dec *d)
 {
 	u8 modrm;
-	int err = insn_peek(d, &modrm);
+	int err = dec_peek(d, &modrm);
 
 	if (err)
 		return err;
@@ -472,7 +472,7 @@ static int decode_group3(struct insn_dec *d, u8 op)
 		return err;
 	if (((modrm >> 3) & 7) >= 2)
 		return 0;
-	return insn_skip(d, imm_size(d, op == 0xf6 ? IMM_B : IMM_Z));
+	return dec_skip(d, imm_size(d, op == 0xf6 ? IMM_B : IMM_Z));
 }
 
 static int decode_one_byte_special(struct insn_dec *d, u8 op)

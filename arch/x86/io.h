@@ -4,6 +4,11 @@
 
 #include "lib/types.h"
 
+/* Where a run ends in an emulator (arch/x86/power.c): QEMU's
+ * isa-debug-exit device and the Bochs shutdown port. */
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+#define BOCHS_SHUTDOWN_PORT 0x8900
+
 static inline void outb(u16 port, u8 v)
 {
 	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));

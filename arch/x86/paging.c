@@ -11,10 +11,6 @@
 #include "hv/panic.h"
 #include "lib/string.h"
 
-#define PTE_P BIT(0)
-#define PTE_RW BIT(1)
-#define PTE_PS BIT(7)
-#define PTE_NX BIT(63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PT_ENTRIES 512
 #define SIZE_2M (2 * MIB)

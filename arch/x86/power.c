@@ -5,9 +5,6 @@
 #include "arch/x86/io.h"
 #include "hv/arch.h"
 
-#define QEMU_DEBUG_EXIT_PORT 0xf4
-#define BOCHS_SHUTDOWN_PORT 0x8900
-
 static void bochs_shutdown(void)
 {
 	for (const char *s = "Shutdown"; *s; s++)

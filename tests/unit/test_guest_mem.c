@@ -25,7 +25,6 @@
 #define LIN_RW_E 0x16000ULL    /* -> 0xd000 */
 #define LIN_NOT_RAM 0x17000ULL /* -> beyond the VM's RAM */
 
-const struct virt_ops *virt;
 static u8 ram[RAM_SIZE];
 static struct vm vm;
 static struct vcpu vcpu = { .vm = &vm };

@@ -1,0 +1,42 @@
+/* What both boot entries (multiboot2.S in 32-bit code, efi_entry.S in
+ * 64-bit code) do the same way: the GDT and the identity map they run on
+ * are in boot_tables.S, the steps below are assembler macros written to
+ * assemble in either mode. */
+#ifndef BOOT_BOOT_ENTRY_H
+#define BOOT_BOOT_ENTRY_H
+
+#ifdef __ASSEMBLY__
+#include "asm_offsets.h"
+
+/* EFER.NXE where the CPU has NX (CPUID 0x80000001 EDX bit 20): the
+ * hypervisor's page tables use it. Clobbers EAX, EBX, ECX and EDX. */
+.macro ENABLE_NX_IF_PRESENT
+	movl $0x80000000, %eax
+	cpuid
+	cmpl $0x80000001, %eax
+	jb .Lno_nx\@
+	movl $0x80000001, %eax
+	cpuid
+	btl $20, %edx
+	jnc .Lno_nx\@
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $EFER_NXE, %eax
+	wrmsr
+.Lno_nx\@:
+.endm
+
+/* Right after the far jump to the boot GDT's 64-bit code segment: its
+ * data segment, FS and GS null. */
+.macro LOAD_BOOT_DATA_SEGMENTS
+	movw $GDT_SEL_DATA, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	xorw %ax, %ax
+	movw %ax, %fs
+	movw %ax, %gs
+.endm
+#endif
+
+#endif

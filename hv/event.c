@@ -1,0 +1,22 @@
+#include "hv/event.h"
+#include "arch/x86/cpu.h"
+
+/* Outside protected mode exceptions push no error code (and VMX refuses
+ * to inject one there). */
+void vcpu_inject_event(struct vcpu *v, const struct event *e)
+{
+	struct event ev = *e;
+
+	if (ev.has_error && !(virt->guest_cr0(v) & CR0_PE))
+		ev.has_error = false;
+	virt->inject_event(v, &ev);
+	v->event_queued = true;
+}
+
+void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
+{
+	struct event e = { .vector = vector, .type = EVENT_EXCEPTION,
+			   .has_error = has_error, .error = error };
+
+	vcpu_inject_event(v, &e);
+}

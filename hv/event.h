@@ -1,0 +1,15 @@
+/* Events the core queues for a vCPU's next entry: exceptions raised by
+ * the instructions it emulates, and events handed back to the guest. */
+#ifndef HV_EVENT_H
+#define HV_EVENT_H
+
+#include "hv/vm.h"
+
+/* Queues an event for the next entry (instead of an event the last exit
+ * interrupted); drops the error code where the guest's mode has none. */
+void vcpu_inject_event(struct vcpu *v, const struct event *e);
+
+/* Queues the exception `vector`, with `error` when has_error. */
+void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);
+
+#endif

@@ -1,0 +1,44 @@
+#include "hv/io_port.h"
+#include "abi/hv_boot.h"
+#include "lib/string.h"
+
+static u8 scratch[VM_MAX][HV_PORT_SCRATCH_SIZE];
+
+void io_reset(struct vm *vm)
+{
+	memset(scratch[vm_slot(vm)], 0, HV_PORT_SCRATCH_SIZE);
+}
+
+static bool is_scratch(u16 port, u8 size)
+{
+	return port >= HV_PORT_SCRATCH &&
+	       port + size <= HV_PORT_SCRATCH + HV_PORT_SCRATCH_SIZE;
+}
+
+u32 io_port_read(struct vm *vm, u16 port, u8 size)
+{
+	u32 v = 0;
+
+	if (is_scratch(port, size)) {
+		memcpy(&v, &scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], size);
+		return v;
+	}
+	vm->stats.io_unclaimed_reads++;
+	return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+}
+
+bool io_port_write(struct vm *vm, u16 port, u8 size, u32 v)
+{
+	if (port == HV_PORT_EXIT && vm->privileged) {
+		vm->exit_code = v;
+		vm->exit_code_set = true;
+		vm_stop(vm, HV_EXIT_FAILED, "exit(%u) through port 0x%x", v, port);
+		return false;
+	}
+	if (is_scratch(port, size)) {
+		memcpy(&scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], &v, size);
+		return true;
+	}
+	vm->stats.io_ignored_writes++;
+	return true;
+}

@@ -34,6 +34,7 @@ struct loader {
 	char cfg_path[EFI_CFG_PATH_MAX + 16];
 	char path[EFI_CFG_PATH_MAX * 2];      /* a resolved module path */
 	char err[200];
+	u8 cfg_file[EFI_CFG_FILE_MAX];
 };
 
 static u64 read_cr4(void)
@@ -84,7 +85,6 @@ static EFI_STATUS read_config(struct loader *L)
 	EFI_STATUS s;
 	bool is_dir = false;
 	u64 size;
-	u8 *buf;
 
 	hv_snprintf(L->cfg_path, sizeof(L->cfg_path), "%s\\%s", L->dir, EFI_CFG_FILE_NAME);
 	s = file_open(L->cfg_path, &f);
@@ -102,22 +102,19 @@ static EFI_STATUS read_config(struct loader *L)
 	if (s == EFI_SUCCESS && is_dir)
 		s = EFI_INVALID_PARAMETER;
 	if (s == EFI_SUCCESS && size > EFI_CFG_FILE_MAX) {
-		file_close(f);
+		f->Close(f);
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
 			    "%s is %llu bytes; a configuration file of at most %u "
 			    "bytes was expected", L->cfg_path,
 			    (unsigned long long)size, EFI_CFG_FILE_MAX);
 	}
-	buf = s == EFI_SUCCESS ? pool_alloc(size + 1) : NULL;
-	if (s == EFI_SUCCESS && !buf)
-		s = EFI_OUT_OF_RESOURCES;
 	if (s == EFI_SUCCESS)
-		s = file_read(f, buf, size);
-	file_close(f);
+		s = file_read(f, L->cfg_file, size);
+	f->Close(f);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read the configuration file", "cannot read %s: %s%s",
 			    L->cfg_path, efi_status_name(s), is_dir ? " (a directory)" : "");
-	st = efi_cfg_parse(buf, size, cfg, L->err, sizeof(L->err));
+	st = efi_cfg_parse(L->cfg_file, size, cfg, L->err, sizeof(L->err));
 	if (st != EFI_CFG_OK)
 		return fail(EFI_LOAD_ERROR, "bad configuration file", "%s: %s",
 			    L->cfg_path, L->err);
@@ -154,7 +151,7 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 			    i, L->path, efi_status_name(s), L->dir[0] ? L->dir : "\\");
 	s = file_size(f, &size, &is_dir);
 	if (s == EFI_SUCCESS && (is_dir || !size || size >= 2 * GIB)) {
-		file_close(f);
+		f->Close(f);
 		return fail(EFI_LOAD_ERROR, "bad module",
 			    "%s line %u: module %u, %s, is %s; expected a kernel "
 			    "or data file", L->cfg_path, m->line, i, L->path,
@@ -163,7 +160,7 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 	pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	if (s == EFI_SUCCESS &&
 	    (s = pages_alloc(AllocateMaxAddress, EfiLoaderData, pages, &addr)) != EFI_SUCCESS) {
-		file_close(f);
+		f->Close(f);
 		return fail(s, "out of memory",
 			    "no room below 4 GiB for module %u, %s (%llu KiB): %s",
 			    i, L->path, (unsigned long long)(size / 1024),
@@ -171,7 +168,7 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 	}
 	if (s == EFI_SUCCESS)
 		s = file_read(f, (void *)(uintptr_t)addr, size);
-	file_close(f);
+	f->Close(f);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read a module", "cannot read module %u, %s: %s",
 			    i, L->path, efi_status_name(s));
@@ -227,12 +224,9 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 		if (s != EFI_INVALID_PARAMETER) /* not a stale map key */
 			break;
 	}
-	/* Boot services may be half gone: no waiting, no freeing; the
-	 * console is best effort. */
-	con_printf("hv.efi: error: ExitBootServices failed: %s\n"
-		   "HV-RESULT: FAIL hv.efi: ExitBootServices failed\n", efi_status_name(s));
-	announce_failure("ExitBootServices failed");
-	return EFI_ERROR(s) ? s : EFI_LOAD_ERROR;
+	efi_boot_services_gone = true;
+	return fail(s, "ExitBootServices failed", "ExitBootServices failed: %s",
+		    efi_status_name(s));
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)

@@ -141,11 +141,6 @@ static void trim(char **s, char **e)
 		(*e)--;
 }
 
-static bool key_is(const char *k, size_t n, const char *want)
-{
-	return n == strlen(want) && !strncmp(k, want, n);
-}
-
 /* [v, e) as a string in dst[size]; `what` names the value if it is too
  * long. */
 static enum efi_cfg_status copy_value(struct parse *ps, const char *what,
@@ -237,18 +232,18 @@ static enum efi_cfg_status parse_line(struct parse *ps, size_t n)
 	k = s;
 	ke = eq;
 	trim(&k, &ke);
+	*ke = '\0'; /* the key as a string: its end is the '=' or a blank */
 	s = eq + 1;
 	trim(&s, &e);
-	if (key_is(k, (size_t)(ke - k), "cmdline"))
+	if (!strcmp(k, "cmdline"))
 		return set_cmdline(ps, s, e);
-	if (key_is(k, (size_t)(ke - k), "module"))
+	if (!strcmp(k, "module"))
 		return add_module(ps, s, e);
-	if (k == ke)
+	if (!*k)
 		return fail(ps, EFI_CFG_UNKNOWN_KEY,
 			    "nothing before '=': expected cmdline= or module=");
-	return fail(ps, EFI_CFG_UNKNOWN_KEY,
-		    "unknown key '%.*s%s': expected cmdline or module",
-		    (int)MIN(ke - k, 32), k, ke - k > 32 ? "..." : "");
+	return fail(ps, EFI_CFG_UNKNOWN_KEY, "unknown key '%.32s%s': expected cmdline or module",
+		    k, ke - k > 32 ? "..." : "");
 }
 
 enum efi_cfg_status efi_cfg_parse(const void *buf, size_t len,
@@ -312,29 +307,17 @@ bool efi_cfg_dirname(const char *path, char *dir, size_t dirlen)
 	return true;
 }
 
-/* Appends s to out (n characters so far), '/' as '\\', leaving room for
- * the NUL; false if it does not fit. */
-static bool append_path(char *out, size_t *n, size_t outlen, const char *s)
-{
-	for (; *s; s++) {
-		if (*n + 1 >= outlen)
-			return false;
-		out[(*n)++] = *s == '/' ? '\\' : *s;
-	}
-	return true;
-}
-
 bool efi_cfg_resolve(const char *dir, const char *path, char *out,
 		     size_t outlen)
 {
-	size_t n = 0;
 	bool absolute = path[0] == '\\' || path[0] == '/';
+	int n = absolute ? hv_snprintf(out, outlen, "%s", path) :
+			   hv_snprintf(out, outlen, "%s\\%s", dir, path);
 
-	if (!absolute && !(append_path(out, &n, outlen, dir) &&
-			   append_path(out, &n, outlen, "\\")))
+	if (n < 0 || (size_t)n >= outlen)
 		return false;
-	if (!append_path(out, &n, outlen, path))
-		return false;
-	out[n] = '\0'; /* n < outlen: at least one character was appended */
+	for (; *out; out++)
+		if (*out == '/')
+			*out = '\\';
 	return true;
 }

@@ -26,7 +26,7 @@ static bool take_rsdp(struct boot_info *bi, const u8 *p, bool from_v2)
 {
 	u32 len = RSDP_V1_LEN, rev = 1;
 
-	if (!p || memcmp(p, "RSD PTR ", 8) || !rsdp_checksum_ok(p, RSDP_V1_LEN)) {
+	if (memcmp(p, "RSD PTR ", 8) || !rsdp_checksum_ok(p, RSDP_V1_LEN)) {
 		con_printf("hv.efi: warning: the ACPI %s table entry is not a valid "
 			   "RSDP, ignored\n", from_v2 ? "2.0" : "1.0");
 		return false;
@@ -50,32 +50,19 @@ static bool take_rsdp(struct boot_info *bi, const u8 *p, bool from_v2)
 /* The ACPI 2.0+ table is preferred; the 1.0 one is the fallback. */
 void fw_find_rsdp(struct boot_info *bi)
 {
-	EFI_GUID v2 = ACPI_20_TABLE_GUID, v1 = ACPI_TABLE_GUID;
+	EFI_GUID guids[] = { ACPI_20_TABLE_GUID, ACPI_TABLE_GUID };
 	const EFI_CONFIGURATION_TABLE *t = efi_st->ConfigurationTable;
-	const u8 *p1 = NULL, *p2 = NULL;
 
-	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
-		if (!p2 && !memcmp(&t[i].VendorGuid, &v2, sizeof(v2)))
-			p2 = t[i].VendorTable;
-		else if (!p1 && !memcmp(&t[i].VendorGuid, &v1, sizeof(v1)))
-			p1 = t[i].VendorTable;
+	for (u32 k = 0; k < ARRAY_SIZE(guids); k++) {
+		const u8 *p = NULL;
+
+		for (UINTN i = 0; !p && i < efi_st->NumberOfTableEntries; i++)
+			if (!memcmp(&t[i].VendorGuid, &guids[k], sizeof(guids[k])))
+				p = t[i].VendorTable;
+		if (p && take_rsdp(bi, p, k == 0))
+			return;
 	}
-	if (p2 && take_rsdp(bi, p2, true))
-		return;
-	if (p1 && take_rsdp(bi, p1, false))
-		return;
 	con_printf("hv.efi: warning: the firmware lists no ACPI RSDP\n");
-}
-
-static u8 mask_top_bit(u32 m)
-{
-	u8 n = 0;
-
-	while (m) {
-		n++;
-		m >>= 1;
-	}
-	return n;
 }
 
 /* The current GOP mode, if there is a linear framebuffer. */
@@ -85,6 +72,7 @@ void fw_find_framebuffer(struct boot_info *bi)
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
 	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
 	const EFI_PIXEL_BITMASK *pm;
+	u32 mask;
 	u8 bpp;
 
 	if (efi_bs->LocateProtocol(&gop_guid, NULL, (void **)&gop) != EFI_SUCCESS ||
@@ -97,10 +85,9 @@ void fw_find_framebuffer(struct boot_info *bi)
 	case PixelBlueGreenRedReserved8BitPerColor:
 		bpp = 32;
 		break;
-	case PixelBitMask:
-		bpp = mask_top_bit(pm->RedMask | pm->GreenMask | pm->BlueMask |
-				   pm->ReservedMask);
-		bpp = (u8)ALIGN_UP(bpp, 8);
+	case PixelBitMask: /* whole bytes up to the highest bit used */
+		mask = pm->RedMask | pm->GreenMask | pm->BlueMask | pm->ReservedMask;
+		bpp = mask ? (u8)ALIGN_UP(32 - __builtin_clz(mask), 8) : 0;
 		break;
 	default: /* PixelBltOnly: no framebuffer to hand over */
 		return;

@@ -43,12 +43,9 @@ $(EFI_BUILD)/%.o: %.c
 	@$(CC) $(EFI_CFLAGS) -c $< -o $@
 
 # The image hv.efi carries: what GRUB would load, minus debug sections.
-$(EFI_BUILD)/hv-image.elf: $(BUILD)/hv.elf
+$(EFI_BUILD)/hv_image.o: boot/efi/hv_image.S $(BUILD)/hv.elf
 	@mkdir -p $(dir $@)
-	objcopy --strip-debug $< $@
-
-$(EFI_BUILD)/hv_image.o: boot/efi/hv_image.S $(EFI_BUILD)/hv-image.elf
-	@mkdir -p $(dir $@)
+	objcopy --strip-debug $(BUILD)/hv.elf $(EFI_BUILD)/hv-image.elf
 	@$(CC) $(EFI_CFLAGS) -D__ASSEMBLY__ -DHV_IMAGE_PATH='"$(EFI_BUILD)/hv-image.elf"' \
 		-c $< -o $@
 

@@ -172,10 +172,17 @@ EFI_STATUS fs_init(EFI_HANDLE device)
 	return sfs->OpenVolume(sfs, &fs_root);
 }
 
-EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f)
+/* Opens the file and tells its size and whether it is a directory; on
+ * failure nothing is left open. */
+EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f, u64 *size, bool *is_dir)
 {
+	EFI_GUID info_guid = EFI_FILE_INFO_ID;
+	u64 buf[(SIZE_OF_EFI_FILE_INFO + 2 * 1024) / 8 + 1];
+	EFI_FILE_INFO *info = (EFI_FILE_INFO *)buf;
+	UINTN len = sizeof(buf);
 	CHAR16 wpath[EFI_CFG_PATH_MAX * 2];
 	size_t n = 0;
+	EFI_STATUS s;
 
 	for (; *path; path++) {
 		if (n + 1 >= ARRAY_SIZE(wpath))
@@ -183,19 +190,14 @@ EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f)
 		wpath[n++] = (CHAR16)(u8)*path;
 	}
 	wpath[n] = 0;
-	return fs_root->Open(fs_root, f, wpath, EFI_FILE_MODE_READ, 0);
-}
-
-EFI_STATUS file_size(EFI_FILE_HANDLE f, u64 *size, bool *is_dir)
-{
-	EFI_GUID info_guid = EFI_FILE_INFO_ID;
-	u64 buf[(SIZE_OF_EFI_FILE_INFO + 2 * 1024) / 8 + 1];
-	EFI_FILE_INFO *info = (EFI_FILE_INFO *)buf;
-	UINTN len = sizeof(buf);
-	EFI_STATUS s = f->GetInfo(f, &info_guid, &len, info);
-
+	s = fs_root->Open(fs_root, f, wpath, EFI_FILE_MODE_READ, 0);
 	if (s != EFI_SUCCESS)
 		return s;
+	s = (*f)->GetInfo(*f, &info_guid, &len, info);
+	if (s != EFI_SUCCESS) {
+		(*f)->Close(*f);
+		return s;
+	}
 	*size = info->FileSize;
 	*is_dir = info->Attribute & EFI_FILE_DIRECTORY;
 	return EFI_SUCCESS;
@@ -204,18 +206,18 @@ EFI_STATUS file_size(EFI_FILE_HANDLE f, u64 *size, bool *is_dir)
 /* In chunks: some firmware fails reads of many megabytes at once. */
 EFI_STATUS file_read(EFI_FILE_HANDLE f, void *buf, u64 size)
 {
+	EFI_STATUS s = EFI_SUCCESS;
 	u8 *p = buf;
 
-	while (size) {
+	while (size && s == EFI_SUCCESS) {
 		UINTN n = MIN(size, (u64)READ_CHUNK);
-		EFI_STATUS s = f->Read(f, &n, p);
 
-		if (s != EFI_SUCCESS)
-			return s;
-		if (n == 0)
-			return EFI_END_OF_FILE; /* shorter than its size said */
+		s = f->Read(f, &n, p);
+		if (s == EFI_SUCCESS && n == 0)
+			s = EFI_END_OF_FILE; /* shorter than its size said */
 		p += n;
 		size -= n;
 	}
-	return EFI_SUCCESS;
+	f->Close(f);
+	return s;
 }

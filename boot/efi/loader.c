@@ -83,11 +83,11 @@ static EFI_STATUS read_config(struct loader *L)
 	EFI_FILE_HANDLE f;
 	enum efi_cfg_status st;
 	EFI_STATUS s;
-	bool is_dir = false;
+	bool is_dir;
 	u64 size;
 
 	hv_snprintf(L->cfg_path, sizeof(L->cfg_path), "%s\\%s", L->dir, EFI_CFG_FILE_NAME);
-	s = file_open(L->cfg_path, &f);
+	s = file_open(L->cfg_path, &f, &size, &is_dir);
 	if (s == EFI_NOT_FOUND)
 		return fail(s, "no configuration file",
 			    "no configuration file %s. hv.efi reads it from its own "
@@ -98,22 +98,17 @@ static EFI_STATUS read_config(struct loader *L)
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read the configuration file",
 			    "cannot open %s: %s", L->cfg_path, efi_status_name(s));
-	s = file_size(f, &size, &is_dir);
-	if (s == EFI_SUCCESS && is_dir)
-		s = EFI_INVALID_PARAMETER;
-	if (s == EFI_SUCCESS && size > EFI_CFG_FILE_MAX) {
+	if (is_dir || size > EFI_CFG_FILE_MAX) {
 		f->Close(f);
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
-			    "%s is %llu bytes; a configuration file of at most %u "
-			    "bytes was expected", L->cfg_path,
-			    (unsigned long long)size, EFI_CFG_FILE_MAX);
+			    "%s is %s; a configuration file of at most %u bytes was "
+			    "expected", L->cfg_path, is_dir ? "a directory" : "too large",
+			    EFI_CFG_FILE_MAX);
 	}
-	if (s == EFI_SUCCESS)
-		s = file_read(f, L->cfg_file, size);
-	f->Close(f);
+	s = file_read(f, L->cfg_file, size);
 	if (s != EFI_SUCCESS)
-		return fail(s, "cannot read the configuration file", "cannot read %s: %s%s",
-			    L->cfg_path, efi_status_name(s), is_dir ? " (a directory)" : "");
+		return fail(s, "cannot read the configuration file", "cannot read %s: %s",
+			    L->cfg_path, efi_status_name(s));
 	st = efi_cfg_parse(L->cfg_file, size, cfg, L->err, sizeof(L->err));
 	if (st != EFI_CFG_OK)
 		return fail(EFI_LOAD_ERROR, "bad configuration file", "%s: %s",
@@ -135,22 +130,21 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 	struct boot_module *bm = &L->bi.modules[i];
 	EFI_FILE_HANDLE f;
 	EFI_STATUS s;
-	bool is_dir = false;
+	bool is_dir;
 	u64 size, addr = BELOW_4G, pages;
 
 	if (!efi_cfg_resolve(L->dir, m->path, L->path, EFI_CFG_PATH_MAX))
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
 			    "%s line %u: module path %s is too long under %s",
 			    L->cfg_path, m->line, m->path, L->dir);
-	s = file_open(L->path, &f);
+	s = file_open(L->path, &f, &size, &is_dir);
 	if (s != EFI_SUCCESS)
 		return fail(s, s == EFI_NOT_FOUND ? "module not found" : "cannot read a module",
 			    "%s line %u: cannot open module %u, %s: %s. Expected a "
 			    "file on this partition (a path starting with '\\' is "
 			    "from its root, others from %s)", L->cfg_path, m->line,
 			    i, L->path, efi_status_name(s), L->dir[0] ? L->dir : "\\");
-	s = file_size(f, &size, &is_dir);
-	if (s == EFI_SUCCESS && (is_dir || !size || size >= 2 * GIB)) {
+	if (is_dir || !size || size >= 2 * GIB) {
 		f->Close(f);
 		return fail(EFI_LOAD_ERROR, "bad module",
 			    "%s line %u: module %u, %s, is %s; expected a kernel "
@@ -158,17 +152,15 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 			    is_dir ? "a directory" : !size ? "empty" : "2 GiB or larger");
 	}
 	pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	if (s == EFI_SUCCESS &&
-	    (s = pages_alloc(AllocateMaxAddress, EfiLoaderData, pages, &addr)) != EFI_SUCCESS) {
+	s = pages_alloc(AllocateMaxAddress, EfiLoaderData, pages, &addr);
+	if (s != EFI_SUCCESS) {
 		f->Close(f);
 		return fail(s, "out of memory",
 			    "no room below 4 GiB for module %u, %s (%llu KiB): %s",
 			    i, L->path, (unsigned long long)(size / 1024),
 			    efi_status_name(s));
 	}
-	if (s == EFI_SUCCESS)
-		s = file_read(f, (void *)(uintptr_t)addr, size);
-	f->Close(f);
+	s = file_read(f, (void *)(uintptr_t)addr, size);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read a module", "cannot read module %u, %s: %s",
 			    i, L->path, efi_status_name(s));

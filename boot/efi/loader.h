@@ -40,8 +40,9 @@ EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, u64 pages,
 /* Files on the partition hv.efi was loaded from; paths are ASCII,
  * '\'-separated, from the partition's root. */
 EFI_STATUS fs_init(EFI_HANDLE device);
-EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f);
-EFI_STATUS file_size(EFI_FILE_HANDLE f, u64 *size, bool *is_dir);
+EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f, u64 *size,
+		     bool *is_dir);
+/* Reads `size` bytes and closes f. */
 EFI_STATUS file_read(EFI_FILE_HANDLE f, void *buf, u64 size);
 
 /* --- image.c ----------------------------------------------------------- */

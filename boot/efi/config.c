@@ -58,13 +58,12 @@ static bool peek(const struct parse *ps, u32 *c)
 	return true;
 }
 
-/* Byte-order marks: decides the width and skips the mark. */
+/* Byte-order marks: decides the width and skips the mark (ASCII, one
+ * byte wide, without one). */
 static enum efi_cfg_status detect_encoding(struct parse *ps)
 {
 	const u8 *p = ps->p;
 
-	ps->width = 1;
-	ps->out->encoding = EFI_CFG_ASCII;
 	if (ps->len > EFI_CFG_FILE_MAX)
 		return fail(ps, EFI_CFG_TOO_LARGE, "the file is %zu bytes, at most %u are accepted",
 			    ps->len, EFI_CFG_FILE_MAX);
@@ -108,13 +107,12 @@ static enum efi_cfg_status bad_char(struct parse *ps, u32 c, u32 col)
 }
 
 /* Reads one line into ps->buf (terminated, line end dropped) and sets
- * *n to its length; *more is false when the file ended before it. */
-static enum efi_cfg_status read_line(struct parse *ps, size_t *n, bool *more)
+ * *n to its length. */
+static enum efi_cfg_status read_line(struct parse *ps, size_t *n)
 {
 	u32 c, next;
 
 	*n = 0;
-	*more = peek(ps, &c);
 	while (peek(ps, &c)) {
 		ps->pos += ps->width;
 		if (c == '\n')
@@ -251,22 +249,21 @@ enum efi_cfg_status efi_cfg_parse(const void *buf, size_t len,
 				  size_t errlen)
 {
 	/* 1.6 KiB on the stack; UEFI gives at least 128 KiB */
-	struct parse ps = { .p = buf, .len = len, .out = out,
+	struct parse ps = { .p = buf, .len = len, .width = 1, .out = out,
 			    .err = err, .errlen = errlen };
 	enum efi_cfg_status st;
 	size_t n;
-	bool more;
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, sizeof(*out)); /* encoding EFI_CFG_ASCII */
 	if (err && errlen)
 		err[0] = '\0';
 	st = detect_encoding(&ps);
-	while (st == EFI_CFG_OK) {
+	/* A UTF-16LE file has an even length: no half character is left. */
+	while (st == EFI_CFG_OK && ps.pos < ps.len) {
 		ps.line++;
-		st = read_line(&ps, &n, &more);
-		if (st != EFI_CFG_OK || !more)
-			break;
-		st = parse_line(&ps, n);
+		st = read_line(&ps, &n);
+		if (st == EFI_CFG_OK)
+			st = parse_line(&ps, n);
 	}
 	return st;
 }

@@ -43,6 +43,20 @@ EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, u64 pages,
 	return s;
 }
 
+EFI_STATUS pages_below_4g(u64 bytes, const char *what, u64 *addr)
+{
+	u64 pages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+	EFI_STATUS s;
+
+	*addr = 4 * GIB - 1;
+	s = pages_alloc(AllocateMaxAddress, EfiLoaderData, pages, addr);
+	if (s != EFI_SUCCESS)
+		return fail(s, "out of memory", "no room below 4 GiB for %s (%llu KiB): %s",
+			    what, (unsigned long long)(bytes / 1024), efi_status_name(s));
+	memset((void *)(uintptr_t)*addr, 0, pages * PAGE_SIZE);
+	return EFI_SUCCESS;
+}
+
 static void pages_free_all(void)
 {
 	while (nallocs) {
@@ -132,15 +146,6 @@ static void wait_for_reader(void)
 		efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key);
 }
 
-/* "HV-VERDICT: FAIL hv.efi: <what>" on port 0xE9, the channel test
- * runners take the verdict from (hv/verdict.h). */
-static void announce_failure(const char *what)
-{
-	debugcon_puts("\n" VERDICT_DEBUGCON_MARK "FAIL hv.efi: ");
-	debugcon_puts(what);
-	debugcon_putc('\n');
-}
-
 EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 {
 	va_list ap;
@@ -150,7 +155,11 @@ EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 	con_vprintf(fmt, ap);
 	va_end(ap);
 	con_printf("\nHV-RESULT: FAIL hv.efi: %s\n", what);
-	announce_failure(what);
+	/* "HV-VERDICT: FAIL hv.efi: <what>" on port 0xE9, the channel test
+	 * runners take the verdict from (hv/verdict.h). */
+	debugcon_puts("\n" VERDICT_DEBUGCON_MARK "FAIL hv.efi: ");
+	debugcon_puts(what);
+	debugcon_putc('\n');
 	if (!efi_boot_services_gone) {
 		wait_for_reader();
 		pages_free_all();
@@ -160,16 +169,18 @@ EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 
 /* --- files --------------------------------------------------------------- */
 
-EFI_STATUS fs_init(EFI_HANDLE device)
+EFI_STATUS fs_init(EFI_LOADED_IMAGE **li)
 {
+	EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 	EFI_GUID sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *sfs;
-	EFI_STATUS s;
+	EFI_STATUS s = efi_bs->HandleProtocol(efi_image, &li_guid, (void **)li);
 
-	s = efi_bs->HandleProtocol(device, &sfs_guid, (void **)&sfs);
-	if (s != EFI_SUCCESS)
-		return s;
-	return sfs->OpenVolume(sfs, &fs_root);
+	if (s == EFI_SUCCESS)
+		s = efi_bs->HandleProtocol((*li)->DeviceHandle, &sfs_guid, (void **)&sfs);
+	if (s == EFI_SUCCESS)
+		s = sfs->OpenVolume(sfs, &fs_root);
+	return s;
 }
 
 /* Opens the file and tells its size and whether it is a directory; on

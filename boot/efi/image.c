@@ -12,12 +12,13 @@ extern const u8 hv_elf_image[], hv_elf_image_end[];
 
 #define BOOT_MAP_LIMIT (4 * GIB) /* what the entry's page tables cover */
 
+/* The rest up to memsz (.bss) is zero already: the whole range is. */
 static int copy_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz,
 			u64 memsz)
 {
 	(void)ctx;
+	(void)memsz;
 	memcpy((void *)(uintptr_t)paddr, src, filesz);
-	memset((void *)(uintptr_t)(paddr + filesz), 0, memsz - filesz);
 	return 0;
 }
 
@@ -70,17 +71,13 @@ EFI_STATUS hv_image_load(struct hv_image *img)
 		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
 			    "the embedded hypervisor image (%llu bytes) is not "
 			    "loadable: %s", (unsigned long long)size, why);
-	if (info.bits != 64)
-		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
-			    "the embedded hypervisor image is a %u-bit ELF, "
-			    "expected x86-64", info.bits);
 	img->lo = ALIGN_DOWN(info.lowest_paddr, PAGE_SIZE);
 	img->hi = ALIGN_UP(info.highest_paddr, PAGE_SIZE);
-	if (img->hi > BOOT_MAP_LIMIT || img->hi <= img->lo)
+	if (info.bits != 64 || img->hi > BOOT_MAP_LIMIT || img->hi <= img->lo)
 		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
-			    "the hypervisor image spans 0x%llx-0x%llx; it must "
-			    "lie below 4 GiB", (unsigned long long)img->lo,
-			    (unsigned long long)img->hi);
+			    "the hypervisor image is a %u-bit ELF spanning "
+			    "0x%llx-0x%llx; expected x86-64 below 4 GiB", info.bits,
+			    (unsigned long long)img->lo, (unsigned long long)img->hi);
 	/* Loader code, not data: firmware that maps loader data
 	 * non-executable must still let the entry run. */
 	addr = img->lo;

@@ -19,7 +19,6 @@
 #define CR4_LA57 BIT(12)
 #define EXIT_ATTEMPTS 8
 #define MEMMAP_SLACK_DESCS 32 /* room for the map to grow before the exit */
-#define BELOW_4G (4 * GIB - 1)
 
 typedef __noreturn void (*hv_entry_fn)(u64 magic, u64 info, u64 size);
 
@@ -122,8 +121,8 @@ static EFI_STATUS read_config(struct loader *L)
 	return EFI_SUCCESS;
 }
 
-/* Module i: the file into pages below 4 GiB (the hypervisor reaches
- * them through its boot identity map), the tail of the last page zeroed. */
+/* Module i: the file into zeroed pages below 4 GiB (the hypervisor
+ * reaches them through its boot identity map). */
 static EFI_STATUS load_module(struct loader *L, u32 i)
 {
 	const struct efi_cfg_module *m = &L->cfg.modules[i];
@@ -131,7 +130,7 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 	EFI_FILE_HANDLE f;
 	EFI_STATUS s;
 	bool is_dir;
-	u64 size, addr = BELOW_4G, pages;
+	u64 size, addr;
 
 	if (!efi_cfg_resolve(L->dir, m->path, L->path, EFI_CFG_PATH_MAX))
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
@@ -151,20 +150,15 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
 			    "or data file", L->cfg_path, m->line, i, L->path,
 			    is_dir ? "a directory" : !size ? "empty" : "2 GiB or larger");
 	}
-	pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	s = pages_alloc(AllocateMaxAddress, EfiLoaderData, pages, &addr);
+	s = pages_below_4g(size, L->path, &addr);
 	if (s != EFI_SUCCESS) {
 		f->Close(f);
-		return fail(s, "out of memory",
-			    "no room below 4 GiB for module %u, %s (%llu KiB): %s",
-			    i, L->path, (unsigned long long)(size / 1024),
-			    efi_status_name(s));
+		return s;
 	}
 	s = file_read(f, (void *)(uintptr_t)addr, size);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read a module", "cannot read module %u, %s: %s",
 			    i, L->path, efi_status_name(s));
-	memset((void *)(uintptr_t)(addr + size), 0, pages * PAGE_SIZE - size);
 	bm->start = addr;
 	bm->end = addr + size;
 	memcpy(bm->string, m->string, sizeof(bm->string));
@@ -181,7 +175,7 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 {
 	UINTN size = 0, key, dsize = 0;
 	UINT32 dver;
-	u64 buf_size, addr = BELOW_4G;
+	u64 buf_size, addr;
 	EFI_STATUS s;
 	u8 *map;
 
@@ -192,10 +186,9 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 			    "(at least %u expected)", efi_status_name(s),
 			    (unsigned long long)dsize, EFI_MEMDESC_MIN_SIZE);
 	buf_size = ALIGN_UP(size + MEMMAP_SLACK_DESCS * dsize, PAGE_SIZE);
-	s = pages_alloc(AllocateMaxAddress, EfiLoaderData, buf_size / PAGE_SIZE, &addr);
+	s = pages_below_4g(buf_size, "the memory map", &addr);
 	if (s != EFI_SUCCESS)
-		return fail(s, "out of memory", "no room for the memory map (%llu bytes): %s",
-			    (unsigned long long)buf_size, efi_status_name(s));
+		return s;
 	map = (u8 *)(uintptr_t)addr;
 	con_printf("hv.efi: exiting boot services, entering the hypervisor at 0x%llx\n",
 		   (unsigned long long)img->entry);
@@ -208,7 +201,6 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 		if (s == EFI_SUCCESS) {
 			asm volatile("cli" ::: "memory");
 			fw_convert_memmap(&L->bi, map, size, dsize);
-			L->bi.efi_boot_services_active = false;
 			((hv_entry_fn)(uintptr_t)img->entry)(EFI_HANDOFF_BOOT_MAGIC,
 							  (u64)(uintptr_t)&L->bi,
 							  sizeof(L->bi));
@@ -223,11 +215,10 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 	EFI_LOADED_IMAGE *li;
 	struct hv_image img;
 	struct loader *L;
-	u64 state = BELOW_4G;
+	u64 state;
 	EFI_STATUS s;
 
 	efi_st = systab;
@@ -240,17 +231,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			    "the hypervisor needs 4-level paging");
 	/* Below 4 GiB: the boot_info in it is read by the hypervisor's entry
 	 * through its boot identity map, which covers only that much. */
-	s = pages_alloc(AllocateMaxAddress, EfiLoaderData,
-			ALIGN_UP(sizeof(*L), PAGE_SIZE) / PAGE_SIZE, &state);
+	s = pages_below_4g(sizeof(*L), "the loader's state", &state);
 	if (s != EFI_SUCCESS)
-		return fail(s, "out of memory", "no memory below 4 GiB for the "
-			    "loader's %zu bytes of state: %s", sizeof(*L),
-			    efi_status_name(s));
+		return s;
 	L = (struct loader *)(uintptr_t)state;
-	memset(L, 0, sizeof(*L));
-	s = efi_bs->HandleProtocol(image, &li_guid, (void **)&li);
-	if (s == EFI_SUCCESS)
-		s = fs_init(li->DeviceHandle);
+	s = fs_init(&li);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read the boot partition",
 			    "cannot open the file system hv.efi was loaded from: %s",

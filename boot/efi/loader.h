@@ -37,9 +37,14 @@ EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, u64 pages,
 		       u64 *addr);
 
+/* Zeroed pages for `bytes` below 4 GiB, where the hypervisor's boot
+ * identity map reaches; a failure is reported (through fail()) as no room
+ * for `what`. */
+EFI_STATUS pages_below_4g(u64 bytes, const char *what, u64 *addr);
+
 /* Files on the partition hv.efi was loaded from; paths are ASCII,
  * '\'-separated, from the partition's root. */
-EFI_STATUS fs_init(EFI_HANDLE device);
+EFI_STATUS fs_init(EFI_LOADED_IMAGE **li); /* also hv.efi's loaded image */
 EFI_STATUS file_open(const char *path, EFI_FILE_HANDLE *f, u64 *size,
 		     bool *is_dir);
 /* Reads `size` bytes and closes f. */

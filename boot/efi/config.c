@@ -297,11 +297,7 @@ bool efi_cfg_dirname(const char *path, char *dir, size_t dirlen)
 	for (size_t i = 0; path[i]; i++)
 		if (path[i] == '\\')
 			last = i;
-	if (last >= dirlen)
-		return false;
-	memcpy(dir, path, last);
-	dir[last] = '\0';
-	return true;
+	return (size_t)hv_snprintf(dir, dirlen, "%.*s", (int)last, path) < dirlen;
 }
 
 bool efi_cfg_resolve(const char *dir, const char *path, char *out,

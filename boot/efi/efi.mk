@@ -30,8 +30,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 EFI_LDFLAGS := -nostdlib -znocombreloc -z noexecstack -shared -Bsymbolic \
 	--no-undefined -T $(EFI_LDS) -L$(EFI_LIBDIR)
 
-EFI_SRCS := boot/efi/loader.c boot/efi/efiutil.c boot/efi/image.c \
-	boot/efi/firmware.c boot/efi/config.c lib/elf.c lib/printf.c lib/string.c
+EFI_SRCS := $(wildcard boot/efi/*.c) lib/elf.c lib/printf.c lib/string.c
 EFI_OBJS := $(patsubst %.c,$(EFI_BUILD)/%.o,$(EFI_SRCS)) $(EFI_BUILD)/hv_image.o
 
 .PHONY: efi run-efi

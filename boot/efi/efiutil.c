@@ -116,11 +116,9 @@ const char *efi_status_name(EFI_STATUS s)
 	};
 	u64 code = s & ~EFI_ERROR_MASK;
 
-	if (s == EFI_SUCCESS)
-		return "Success";
-	if (EFI_ERROR(s) && code < ARRAY_SIZE(names) && names[code])
-		return names[code];
-	return EFI_ERROR(s) ? "Unknown Error" : "Warning";
+	if (!EFI_ERROR(s))
+		return s == EFI_SUCCESS ? "Success" : "Warning";
+	return code < ARRAY_SIZE(names) && names[code] ? names[code] : "Unknown Error";
 }
 
 /* Gives a human time to read an error before the firmware moves on (it

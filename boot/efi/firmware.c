@@ -24,26 +24,22 @@ static bool rsdp_checksum_ok(const u8 *p, u32 len)
  * GUID: it is taken as the 1.0 structure it is. */
 static bool take_rsdp(struct boot_info *bi, const u8 *p, bool from_v2)
 {
-	u32 len = RSDP_V1_LEN, rev = 1;
+	u32 len = from_v2 && p[15] >= 2 ? RSDP_V2_LEN : RSDP_V1_LEN; /* revision */
 
 	if (memcmp(p, "RSD PTR ", 8) || !rsdp_checksum_ok(p, RSDP_V1_LEN)) {
 		con_printf("hv.efi: warning: the ACPI %s table entry is not a valid "
 			   "RSDP, ignored\n", from_v2 ? "2.0" : "1.0");
 		return false;
 	}
-	if (from_v2 && p[15] >= 2) {
-		len = RSDP_V2_LEN;
-		rev = 2;
-		if (!rsdp_checksum_ok(p, RSDP_V2_LEN)) {
-			con_printf("hv.efi: warning: the ACPI 2.0 RSDP's extended "
-				   "checksum is wrong, ignored\n");
-			return false;
-		}
+	if (!rsdp_checksum_ok(p, len)) {
+		con_printf("hv.efi: warning: the ACPI 2.0 RSDP's extended "
+			   "checksum is wrong, ignored\n");
+		return false;
 	}
 	memset(bi->rsdp, 0, sizeof(bi->rsdp));
 	memcpy(bi->rsdp, p, len);
 	bi->rsdp_length = len;
-	bi->rsdp_revision = rev;
+	bi->rsdp_revision = len == RSDP_V2_LEN ? 2 : 1;
 	return true;
 }
 
@@ -80,18 +76,11 @@ void fw_find_framebuffer(struct boot_info *bi)
 		return;
 	mi = gop->Mode->Info;
 	pm = &mi->PixelInformation;
-	switch (mi->PixelFormat) {
-	case PixelRedGreenBlueReserved8BitPerColor:
-	case PixelBlueGreenRedReserved8BitPerColor:
-		bpp = 32;
-		break;
-	case PixelBitMask: /* whole bytes up to the highest bit used */
-		mask = pm->RedMask | pm->GreenMask | pm->BlueMask | pm->ReservedMask;
+	mask = pm->RedMask | pm->GreenMask | pm->BlueMask | pm->ReservedMask;
+	if (mi->PixelFormat == PixelBitMask) /* whole bytes up to the highest bit used */
 		bpp = mask ? (u8)ALIGN_UP(32 - __builtin_clz(mask), 8) : 0;
-		break;
-	default: /* PixelBltOnly: no framebuffer to hand over */
-		return;
-	}
+	else /* RGB or BGR with 8 bits per colour; PixelBltOnly has no framebuffer */
+		bpp = mi->PixelFormat < PixelBitMask ? 32 : 0;
 	if (!bpp || !gop->Mode->FrameBufferBase)
 		return;
 	bi->fb.addr = gop->Mode->FrameBufferBase;
@@ -162,9 +151,7 @@ void fw_describe_range(u64 lo, u64 hi)
 void fw_convert_memmap(struct boot_info *bi, const u8 *map, u64 map_size,
 		       u64 desc_size)
 {
-	bi->memmap_source = MEMMAP_EFI;
-	bi->memmap_count = 0;
-	bi->memmap_dropped = 0;
+	bi->memmap_source = MEMMAP_EFI; /* the map is empty so far */
 	for (u64 off = 0; desc_size <= map_size - off; off += desc_size) {
 		const u8 *d = map + off;
 		u32 type = efi_mem_type(*(const u32 *)(d + EFI_MEMDESC_TYPE_OFF));

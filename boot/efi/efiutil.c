@@ -32,14 +32,10 @@ static u32 nallocs;
 EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, u64 pages,
 		       u64 *addr)
 {
-	EFI_PHYSICAL_ADDRESS a = *addr;
-	EFI_STATUS s = efi_bs->AllocatePages(how, type, pages, &a);
+	EFI_STATUS s = efi_bs->AllocatePages(how, type, pages, (EFI_PHYSICAL_ADDRESS *)addr);
 
-	if (s == EFI_SUCCESS) {
-		*addr = a;
-		if (nallocs < MAX_ALLOCS)
-			allocs[nallocs++] = (struct alloc){ a, pages };
-	}
+	if (s == EFI_SUCCESS && nallocs < MAX_ALLOCS)
+		allocs[nallocs++] = (struct alloc){ *addr, pages };
 	return s;
 }
 
@@ -59,10 +55,8 @@ EFI_STATUS pages_below_4g(u64 bytes, const char *what, u64 *addr)
 
 static void pages_free_all(void)
 {
-	while (nallocs) {
-		nallocs--;
-		efi_bs->FreePages(allocs[nallocs].addr, allocs[nallocs].pages);
-	}
+	for (; nallocs; nallocs--)
+		efi_bs->FreePages(allocs[nallocs - 1].addr, allocs[nallocs - 1].pages);
 }
 
 /* --- console ------------------------------------------------------------ */
@@ -125,23 +119,16 @@ const char *efi_status_name(EFI_STATUS s)
  * may clear the screen): a key press or FAIL_WAIT_SECONDS. */
 static void wait_for_reader(void)
 {
-	EFI_EVENT ev[2];
-	UINTN idx;
 	EFI_INPUT_KEY key;
 
-	if (!efi_st->ConIn ||
-	    efi_bs->CreateEvent(EVT_TIMER, 0, NULL, NULL, &ev[1]) != EFI_SUCCESS) {
-		efi_bs->Stall(FAIL_WAIT_SECONDS * 1000000ULL);
-		return;
-	}
-	ev[0] = efi_st->ConIn->WaitForKey;
-	efi_bs->SetTimer(ev[1], TimerRelative, FAIL_WAIT_SECONDS * 10000000ULL);
 	con_printf("hv.efi: press a key to return to the firmware "
 		   "(it continues by itself in %u seconds)\n", FAIL_WAIT_SECONDS);
-	efi_bs->WaitForEvent(2, ev, &idx);
-	efi_bs->CloseEvent(ev[1]);
-	if (idx == 0)
-		efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key);
+	for (u32 tenths = 0; tenths < FAIL_WAIT_SECONDS * 10; tenths++) {
+		if (efi_st->ConIn &&
+		    efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key) == EFI_SUCCESS)
+			return;
+		efi_bs->Stall(100 * 1000); /* a tenth of a second, in microseconds */
+	}
 }
 
 EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)

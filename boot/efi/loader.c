@@ -87,16 +87,15 @@ static EFI_STATUS read_config(struct loader *L)
 
 	hv_snprintf(L->cfg_path, sizeof(L->cfg_path), "%s\\%s", L->dir, EFI_CFG_FILE_NAME);
 	s = file_open(L->cfg_path, &f, &size, &is_dir);
-	if (s == EFI_NOT_FOUND)
-		return fail(s, "no configuration file",
-			    "no configuration file %s. hv.efi reads it from its own "
+	if (s != EFI_SUCCESS)
+		return fail(s, s == EFI_NOT_FOUND ? "no configuration file" :
+			    "cannot read the configuration file",
+			    "cannot open %s: %s. hv.efi reads it from its own "
 			    "directory; expected ASCII lines like\n"
 			    "  cmdline=loglevel=info\n"
 			    "  module=\\EFI\\hv\\vm0.elf VM 0's command line\n"
-			    "(the first module is VM 0's kernel)", L->cfg_path);
-	if (s != EFI_SUCCESS)
-		return fail(s, "cannot read the configuration file",
-			    "cannot open %s: %s", L->cfg_path, efi_status_name(s));
+			    "(the first module is VM 0's kernel)", L->cfg_path,
+			    efi_status_name(s));
 	if (is_dir || size > EFI_CFG_FILE_MAX) {
 		f->Close(f);
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
@@ -171,7 +170,7 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
  * goes stale), then the jump. From the first ExitBootServices call on,
  * only GetMemoryMap and ExitBootServices may be used, so the map's buffer
  * is sized with slack before. */
-static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
+static EFI_STATUS exit_and_enter(struct loader *L, u64 entry)
 {
 	UINTN size = 0, key, dsize = 0;
 	UINT32 dver;
@@ -191,7 +190,7 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 		return s;
 	map = (u8 *)(uintptr_t)addr;
 	con_printf("hv.efi: exiting boot services, entering the hypervisor at 0x%llx\n",
-		   (unsigned long long)img->entry);
+		   (unsigned long long)entry);
 	for (u32 attempt = 1; attempt <= EXIT_ATTEMPTS; attempt++) {
 		size = buf_size;
 		s = efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key,
@@ -201,7 +200,7 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 		if (s == EFI_SUCCESS) {
 			asm volatile("cli" ::: "memory");
 			fw_convert_memmap(&L->bi, map, size, dsize);
-			((hv_entry_fn)(uintptr_t)img->entry)(EFI_HANDOFF_BOOT_MAGIC,
+			((hv_entry_fn)(uintptr_t)entry)(EFI_HANDOFF_BOOT_MAGIC,
 							  (u64)(uintptr_t)&L->bi,
 							  sizeof(L->bi));
 		}
@@ -216,7 +215,7 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	EFI_LOADED_IMAGE *li;
-	struct hv_image img;
+	u64 entry;
 	struct loader *L;
 	u64 state;
 	EFI_STATUS s;
@@ -248,10 +247,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	if ((s = read_config(L)) != EFI_SUCCESS)
 		return s;
-	if ((s = hv_image_load(&img)) != EFI_SUCCESS)
+	if ((s = hv_image_load(&entry)) != EFI_SUCCESS)
 		return s;
-	con_printf("hv.efi: hypervisor image at 0x%llx-0x%llx\n",
-		   (unsigned long long)img.lo, (unsigned long long)img.hi);
 	for (u32 i = 0; i < L->cfg.module_count; i++)
 		if ((s = load_module(L, i)) != EFI_SUCCESS)
 			return s;
@@ -264,5 +261,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	L->bi.efi_system_table = (u64)(uintptr_t)systab;
 	L->bi.efi_image_handle = (u64)(uintptr_t)image;
 	con_printf("hv.efi: command line '%s'\n", L->bi.cmdline);
-	return exit_and_enter(L, &img);
+	return exit_and_enter(L, entry);
 }

@@ -52,15 +52,10 @@ EFI_STATUS file_read(EFI_FILE_HANDLE f, void *buf, u64 size);
 
 /* --- image.c ----------------------------------------------------------- */
 
-struct hv_image {
-	u64 lo, hi;  /* the page range it occupies */
-	u64 entry;   /* efi_entry64 */
-};
-
 /* Validates the embedded hypervisor ELF, loads it at its fixed
  * addresses and finds its UEFI entry. Returns EFI_SUCCESS or the result
  * of fail(). */
-EFI_STATUS hv_image_load(struct hv_image *img);
+EFI_STATUS hv_image_load(u64 *entry);
 
 /* --- firmware.c -------------------------------------------------------- */
 

@@ -107,47 +107,6 @@ void fw_loader_name(struct boot_info *bi)
 		    n ? ", " : "", vendor);
 }
 
-static const char *efi_type_name(u32 t)
-{
-	static const char *const names[] = {
-		"reserved", "loader code", "loader data",
-		"boot services code", "boot services data",
-		"runtime services code", "runtime services data",
-		"conventional", "unusable", "ACPI reclaim", "ACPI NVS",
-		"MMIO", "MMIO port space", "PAL code", "persistent",
-	};
-
-	return t < ARRAY_SIZE(names) ? names[t] : "other";
-}
-
-/* The map is fetched into pool memory of the right size; failures only
- * shorten the diagnosis. */
-void fw_describe_range(u64 lo, u64 hi)
-{
-	UINTN size = 0, key, dsize;
-	UINT32 dver;
-	u8 *map;
-
-	if (efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver) != EFI_BUFFER_TOO_SMALL)
-		return;
-	size += 8 * dsize;
-	if (efi_bs->AllocatePool(EfiLoaderData, size, (void **)&map) != EFI_SUCCESS)
-		return;
-	if (efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key,
-				 &dsize, &dver) == EFI_SUCCESS) {
-		for (u8 *d = map; d + dsize <= map + size; d += dsize) {
-			const EFI_MEMORY_DESCRIPTOR *m = (const void *)d;
-			u64 s = m->PhysicalStart;
-			u64 e = s + efi_pages_to_bytes(m->NumberOfPages);
-
-			if (e > lo && s < hi)
-				con_printf("  0x%llx-0x%llx %s\n", (unsigned long long)s,
-					   (unsigned long long)e, efi_type_name(m->Type));
-		}
-	}
-	efi_bs->FreePool(map);
-}
-
 void fw_convert_memmap(struct boot_info *bi, const u8 *map, u64 map_size,
 		       u64 desc_size)
 {

@@ -83,16 +83,13 @@ EFI_STATUS hv_image_load(u64 *entry)
 	 * non-executable must still let the entry run. */
 	addr = lo;
 	s = pages_alloc(AllocateAddress, EfiLoaderCode, (hi - lo) / PAGE_SIZE, &addr);
-	if (s != EFI_SUCCESS) {
-		con_printf("hv.efi: the firmware's memory map around the "
-			   "hypervisor's fixed range:\n");
-		fw_describe_range(lo, hi);
+	if (s != EFI_SUCCESS)
 		return fail(s, "hypervisor's memory is not free",
 			    "cannot take 0x%llx-0x%llx for the hypervisor image, "
-			    "which is linked to run there (AllocatePages: %s)",
+			    "which is linked to run there (AllocatePages: %s); the "
+			    "UEFI shell's memmap command shows what holds it",
 			    (unsigned long long)lo, (unsigned long long)hi,
 			    efi_status_name(s));
-	}
 	memset((void *)(uintptr_t)lo, 0, hi - lo);
 	elf_load(hv_elf_image, size, copy_segment, NULL, &info, why, sizeof(why));
 	con_printf("hv.efi: hypervisor image at 0x%llx-0x%llx\n",

@@ -63,10 +63,6 @@ void fw_find_rsdp(struct boot_info *bi);
 void fw_find_framebuffer(struct boot_info *bi);
 void fw_loader_name(struct boot_info *bi);
 
-/* Lists on the console the memory-map entries overlapping [lo, hi):
- * why a fixed allocation failed. */
-void fw_describe_range(u64 lo, u64 hi);
-
 /* Converts a GetMemoryMap() result into bi->memmap (MEMMAP_EFI).
  * Called after ExitBootServices: pure computation. */
 void fw_convert_memmap(struct boot_info *bi, const u8 *map, u64 map_size,

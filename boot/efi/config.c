@@ -216,7 +216,7 @@ static enum efi_cfg_status add_module(struct parse *ps, const char *v, const cha
 
 static enum efi_cfg_status parse_line(struct parse *ps, size_t n)
 {
-	char *s = ps->buf, *e = ps->buf + n, *eq, *k, *ke;
+	char *s = ps->buf, *e = ps->buf + n, *eq, *ke, *v;
 
 	trim(&s, &e);
 	if (s == e || *s == '#')
@@ -227,21 +227,20 @@ static enum efi_cfg_status parse_line(struct parse *ps, size_t n)
 		return fail(ps, EFI_CFG_NO_EQUALS,
 			    "no '=' in \"%.40s%s\": expected cmdline=COMMAND LINE or "
 			    "module=PATH [STRING]", s, e - s > 40 ? "..." : "");
-	k = s;
 	ke = eq;
-	trim(&k, &ke);
-	*ke = '\0'; /* the key as a string: its end is the '=' or a blank */
-	s = eq + 1;
-	trim(&s, &e);
-	if (!strcmp(k, "cmdline"))
-		return set_cmdline(ps, s, e);
-	if (!strcmp(k, "module"))
-		return add_module(ps, s, e);
-	if (!*k)
+	trim(&s, &ke);
+	*ke = '\0'; /* the key s as a string: its end is the '=' or a blank */
+	v = eq + 1;
+	trim(&v, &e);
+	if (!strcmp(s, "cmdline"))
+		return set_cmdline(ps, v, e);
+	if (!strcmp(s, "module"))
+		return add_module(ps, v, e);
+	if (!*s)
 		return fail(ps, EFI_CFG_UNKNOWN_KEY,
 			    "nothing before '=': expected cmdline= or module=");
 	return fail(ps, EFI_CFG_UNKNOWN_KEY, "unknown key '%.32s%s': expected cmdline or module",
-		    k, ke - k > 32 ? "..." : "");
+		    s, ke - s > 32 ? "..." : "");
 }
 
 enum efi_cfg_status efi_cfg_parse(const void *buf, size_t len,

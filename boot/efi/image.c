@@ -12,13 +12,12 @@ extern const u8 hv_elf_image[], hv_elf_image_end[];
 
 #define BOOT_MAP_LIMIT (4 * GIB) /* what the entry's page tables cover */
 
-/* The rest up to memsz (.bss) is zero already: the whole range is. */
 static int copy_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz,
 			u64 memsz)
 {
 	(void)ctx;
-	(void)memsz;
 	memcpy((void *)(uintptr_t)paddr, src, filesz);
+	memset((void *)(uintptr_t)(paddr + filesz), 0, memsz - filesz);
 	return 0;
 }
 

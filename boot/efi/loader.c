@@ -201,8 +201,8 @@ static EFI_STATUS exit_and_enter(struct loader *L, u64 entry)
 			asm volatile("cli" ::: "memory");
 			fw_convert_memmap(&L->bi, map, size, dsize);
 			((hv_entry_fn)(uintptr_t)entry)(EFI_HANDOFF_BOOT_MAGIC,
-							  (u64)(uintptr_t)&L->bi,
-							  sizeof(L->bi));
+							(u64)(uintptr_t)&L->bi,
+							sizeof(L->bi));
 		}
 		if (s != EFI_INVALID_PARAMETER) /* not a stale map key */
 			break;

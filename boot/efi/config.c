@@ -29,15 +29,13 @@ fail(struct parse *ps, enum efi_cfg_status st, const char *fmt, ...)
 {
 	va_list ap;
 	size_t n = 0;
-	int r;
 
 	ps->out->error_line = ps->line;
 	if (!ps->err || !ps->errlen)
 		return st;
-	if (ps->line) {
-		r = hv_snprintf(ps->err, ps->errlen, "line %u: ", ps->line);
-		n = r < 0 ? 0 : MIN((size_t)r, ps->errlen - 1);
-	}
+	if (ps->line) /* a prefix this short cannot fail */
+		n = MIN((size_t)hv_snprintf(ps->err, ps->errlen, "line %u: ", ps->line),
+			ps->errlen - 1);
 	va_start(ap, fmt);
 	hv_vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
 	va_end(ap);
@@ -60,13 +58,12 @@ static bool peek(const struct parse *ps, u32 *c)
 	return true;
 }
 
-/* Byte-order marks: decides the width and skips the mark. */
+/* Byte-order marks: decides the width and skips the mark (ASCII, one
+ * byte wide, without one). */
 static enum efi_cfg_status detect_encoding(struct parse *ps)
 {
 	const u8 *p = ps->p;
 
-	ps->width = 1;
-	ps->out->encoding = EFI_CFG_ASCII;
 	if (ps->len > EFI_CFG_FILE_MAX)
 		return fail(ps, EFI_CFG_TOO_LARGE, "the file is %zu bytes, at most %u are accepted",
 			    ps->len, EFI_CFG_FILE_MAX);
@@ -100,12 +97,9 @@ static enum efi_cfg_status bad_char(struct parse *ps, u32 c, u32 col)
 	if (c == '\r')
 		return fail(ps, EFI_CFG_BAD_CHAR,
 			    "carriage return not followed by a line feed at column %u", col);
-	if (c >= 0x80 && ps->width == 2)
-		return fail(ps, EFI_CFG_BAD_CHAR,
-			    "non-ASCII character U+%04X at column %u: only ASCII is accepted",
-			    c, col);
 	if (c >= 0x80)
-		return fail(ps, EFI_CFG_BAD_CHAR,
+		return fail(ps, EFI_CFG_BAD_CHAR, ps->width == 2 ?
+			    "non-ASCII character U+%04X at column %u: only ASCII is accepted" :
 			    "non-ASCII byte 0x%02x at column %u: only ASCII is accepted",
 			    c, col);
 	return fail(ps, EFI_CFG_BAD_CHAR, "control character 0x%02x at column %u",
@@ -113,13 +107,12 @@ static enum efi_cfg_status bad_char(struct parse *ps, u32 c, u32 col)
 }
 
 /* Reads one line into ps->buf (terminated, line end dropped) and sets
- * *n to its length; *more is false when the file ended before it. */
-static enum efi_cfg_status read_line(struct parse *ps, size_t *n, bool *more)
+ * *n to its length. */
+static enum efi_cfg_status read_line(struct parse *ps, size_t *n)
 {
 	u32 c, next;
 
 	*n = 0;
-	*more = peek(ps, &c);
 	while (peek(ps, &c)) {
 		ps->pos += ps->width;
 		if (c == '\n')
@@ -146,26 +139,31 @@ static void trim(char **s, char **e)
 		(*e)--;
 }
 
-static bool key_is(const char *k, size_t n, const char *want)
+/* [v, e) as a string in dst[size]; `what` names the value if it is too
+ * long. */
+static enum efi_cfg_status copy_value(struct parse *ps, const char *what,
+				      char *dst, size_t size, const char *v,
+				      const char *e)
 {
-	return n == strlen(want) && !strncmp(k, want, n);
+	size_t n = (size_t)(e - v);
+
+	if (n >= size)
+		return fail(ps, EFI_CFG_VALUE_TOO_LONG,
+			    "%s is %zu characters long, at most %zu fit", what, n, size - 1);
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return EFI_CFG_OK;
 }
 
-static enum efi_cfg_status set_cmdline(struct parse *ps, const char *v, size_t n)
+static enum efi_cfg_status set_cmdline(struct parse *ps, const char *v, const char *e)
 {
 	struct efi_cfg *out = ps->out;
 
 	if (out->cmdline_line)
 		return fail(ps, EFI_CFG_DUPLICATE, "cmdline given again (first on line %u)",
 			    out->cmdline_line);
-	if (n >= sizeof(out->cmdline))
-		return fail(ps, EFI_CFG_VALUE_TOO_LONG,
-			    "cmdline is %zu characters long, at most %zu fit",
-			    n, sizeof(out->cmdline) - 1);
-	memcpy(out->cmdline, v, n);
-	out->cmdline[n] = '\0';
 	out->cmdline_line = ps->line;
-	return EFI_CFG_OK;
+	return copy_value(ps, "cmdline", out->cmdline, sizeof(out->cmdline), v, e);
 }
 
 /* Characters FAT file names cannot hold (besides controls, already gone). */
@@ -180,58 +178,45 @@ static bool path_char_ok(char c)
 static enum efi_cfg_status add_module(struct parse *ps, const char *v, const char *e)
 {
 	struct efi_cfg *out = ps->out;
-	struct efi_cfg_module *m;
-	const char *path = v, *pend, *s;
+	struct efi_cfg_module *m = &out->modules[out->module_count];
+	bool quoted = v < e && *v == '"';
+	const char *path = v + quoted, *pend;
+	enum efi_cfg_status st;
 
 	if (out->module_count >= BOOT_MODULES_MAX)
 		return fail(ps, EFI_CFG_TOO_MANY_MODULES,
 			    "more than %u module lines: at most %u modules are taken",
 			    BOOT_MODULES_MAX, BOOT_MODULES_MAX);
-	if (v < e && *v == '"') {
-		path = ++v;
-		while (v < e && *v != '"')
-			v++;
-		if (v == e)
-			return fail(ps, EFI_CFG_BAD_PATH,
-				    "module path has no closing '\"'");
-		pend = v++;
-		if (v < e && !is_blank(*v))
-			return fail(ps, EFI_CFG_BAD_PATH,
-				    "expected a blank after the quoted module path, got '%c'", *v);
-	} else {
-		while (v < e && !is_blank(*v))
-			v++;
-		pend = v;
-	}
+	for (v = path; v < e && (quoted ? *v != '"' : !is_blank(*v)); v++)
+		;
+	pend = v;
+	if (quoted && v == e)
+		return fail(ps, EFI_CFG_BAD_PATH, "module path has no closing '\"'");
+	if (quoted && ++v < e && !is_blank(*v))
+		return fail(ps, EFI_CFG_BAD_PATH,
+			    "expected a blank after the quoted module path, got '%c'", *v);
 	if (pend == path)
 		return fail(ps, EFI_CFG_EMPTY_PATH,
 			    "module= without a file path: expected module=PATH [STRING]");
-	for (s = path; s < pend; s++)
+	for (const char *s = path; s < pend; s++)
 		if (!path_char_ok(*s))
 			return fail(ps, EFI_CFG_BAD_PATH,
 				    "module path has a '%c', which file names cannot hold", *s);
-	if ((size_t)(pend - path) >= EFI_CFG_PATH_MAX)
-		return fail(ps, EFI_CFG_VALUE_TOO_LONG,
-			    "module path is %zu characters long, at most %u fit",
-			    (size_t)(pend - path), EFI_CFG_PATH_MAX - 1);
 	while (v < e && is_blank(*v))
 		v++;
-	if ((size_t)(e - v) >= BOOT_MODULE_STRING_MAX)
-		return fail(ps, EFI_CFG_VALUE_TOO_LONG,
-			    "module string is %zu characters long, at most %u fit",
-			    (size_t)(e - v), BOOT_MODULE_STRING_MAX - 1);
-	m = &out->modules[out->module_count++];
-	memcpy(m->path, path, (size_t)(pend - path));
-	m->path[pend - path] = '\0';
-	memcpy(m->string, v, (size_t)(e - v));
-	m->string[e - v] = '\0';
-	m->line = ps->line;
-	return EFI_CFG_OK;
+	st = copy_value(ps, "module path", m->path, sizeof(m->path), path, pend);
+	if (st == EFI_CFG_OK)
+		st = copy_value(ps, "module string", m->string, sizeof(m->string), v, e);
+	if (st == EFI_CFG_OK) {
+		m->line = ps->line;
+		out->module_count++;
+	}
+	return st;
 }
 
 static enum efi_cfg_status parse_line(struct parse *ps, size_t n)
 {
-	char *s = ps->buf, *e = ps->buf + n, *eq, *k, *ke;
+	char *s = ps->buf, *e = ps->buf + n, *eq, *ke, *v;
 
 	trim(&s, &e);
 	if (s == e || *s == '#')
@@ -242,52 +227,43 @@ static enum efi_cfg_status parse_line(struct parse *ps, size_t n)
 		return fail(ps, EFI_CFG_NO_EQUALS,
 			    "no '=' in \"%.40s%s\": expected cmdline=COMMAND LINE or "
 			    "module=PATH [STRING]", s, e - s > 40 ? "..." : "");
-	k = s;
 	ke = eq;
-	trim(&k, &ke);
-	s = eq + 1;
-	trim(&s, &e);
-	if (key_is(k, (size_t)(ke - k), "cmdline"))
-		return set_cmdline(ps, s, (size_t)(e - s));
-	if (key_is(k, (size_t)(ke - k), "module"))
-		return add_module(ps, s, e);
-	if (k == ke)
+	trim(&s, &ke);
+	*ke = '\0'; /* the key s as a string: its end is the '=' or a blank */
+	v = eq + 1;
+	trim(&v, &e);
+	if (!strcmp(s, "cmdline"))
+		return set_cmdline(ps, v, e);
+	if (!strcmp(s, "module"))
+		return add_module(ps, v, e);
+	if (!*s)
 		return fail(ps, EFI_CFG_UNKNOWN_KEY,
 			    "nothing before '=': expected cmdline= or module=");
-	return fail(ps, EFI_CFG_UNKNOWN_KEY,
-		    "unknown key '%.*s%s': expected cmdline or module",
-		    (int)MIN(ke - k, 32), k, ke - k > 32 ? "..." : "");
+	return fail(ps, EFI_CFG_UNKNOWN_KEY, "unknown key '%.32s%s': expected cmdline or module",
+		    s, ke - s > 32 ? "..." : "");
 }
 
 enum efi_cfg_status efi_cfg_parse(const void *buf, size_t len,
 				  struct efi_cfg *out, char *err,
 				  size_t errlen)
 {
-	struct parse ps_storage; /* 1.6 KiB; UEFI gives at least 128 KiB */
-	struct parse *ps = &ps_storage;
+	/* 1.6 KiB on the stack; UEFI gives at least 128 KiB */
+	struct parse ps = { .p = buf, .len = len, .width = 1, .out = out,
+			    .err = err, .errlen = errlen };
 	enum efi_cfg_status st;
 	size_t n;
-	bool more;
 
-	memset(out, 0, sizeof(*out));
-	memset(ps, 0, sizeof(*ps));
-	ps->p = buf;
-	ps->len = len;
-	ps->out = out;
-	ps->err = err;
-	ps->errlen = errlen;
+	memset(out, 0, sizeof(*out)); /* encoding EFI_CFG_ASCII */
 	if (err && errlen)
 		err[0] = '\0';
-	st = detect_encoding(ps);
-	while (st == EFI_CFG_OK) {
-		ps->line++;
-		st = read_line(ps, &n, &more);
-		if (st != EFI_CFG_OK || !more)
-			break;
-		st = parse_line(ps, n);
+	st = detect_encoding(&ps);
+	/* A UTF-16LE file has an even length: no half character is left. */
+	while (st == EFI_CFG_OK && ps.pos < ps.len) {
+		ps.line++;
+		st = read_line(&ps, &n);
+		if (st == EFI_CFG_OK)
+			st = parse_line(&ps, n);
 	}
-	if (st == EFI_CFG_OK)
-		out->error_line = 0;
 	return st;
 }
 
@@ -320,36 +296,20 @@ bool efi_cfg_dirname(const char *path, char *dir, size_t dirlen)
 	for (size_t i = 0; path[i]; i++)
 		if (path[i] == '\\')
 			last = i;
-	if (last >= dirlen)
-		return false;
-	memcpy(dir, path, last);
-	dir[last] = '\0';
-	return true;
+	return (size_t)hv_snprintf(dir, dirlen, "%.*s", (int)last, path) < dirlen;
 }
 
 bool efi_cfg_resolve(const char *dir, const char *path, char *out,
 		     size_t outlen)
 {
-	size_t n = 0;
 	bool absolute = path[0] == '\\' || path[0] == '/';
+	int n = absolute ? hv_snprintf(out, outlen, "%s", path) :
+			   hv_snprintf(out, outlen, "%s\\%s", dir, path);
 
-	if (!absolute) {
-		for (; *dir; dir++) {
-			if (n + 1 >= outlen)
-				return false;
-			out[n++] = *dir == '/' ? '\\' : *dir;
-		}
-		if (n + 1 >= outlen)
-			return false;
-		out[n++] = '\\';
-	}
-	for (; *path; path++) {
-		if (n + 1 >= outlen)
-			return false;
-		out[n++] = *path == '/' ? '\\' : *path;
-	}
-	if (!outlen)
+	if (n < 0 || (size_t)n >= outlen)
 		return false;
-	out[n] = '\0';
+	for (; *out; out++)
+		if (*out == '/')
+			*out = '\\';
 	return true;
 }

@@ -30,8 +30,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 EFI_LDFLAGS := -nostdlib -znocombreloc -z noexecstack -shared -Bsymbolic \
 	--no-undefined -T $(EFI_LDS) -L$(EFI_LIBDIR)
 
-EFI_SRCS := boot/efi/loader.c boot/efi/efiutil.c boot/efi/image.c \
-	boot/efi/firmware.c boot/efi/config.c lib/elf.c lib/printf.c lib/string.c
+EFI_SRCS := $(wildcard boot/efi/*.c) lib/elf.c lib/printf.c lib/string.c
 EFI_OBJS := $(patsubst %.c,$(EFI_BUILD)/%.o,$(EFI_SRCS)) $(EFI_BUILD)/hv_image.o
 
 .PHONY: efi run-efi
@@ -43,12 +42,9 @@ $(EFI_BUILD)/%.o: %.c
 	@$(CC) $(EFI_CFLAGS) -c $< -o $@
 
 # The image hv.efi carries: what GRUB would load, minus debug sections.
-$(EFI_BUILD)/hv-image.elf: $(BUILD)/hv.elf
+$(EFI_BUILD)/hv_image.o: boot/efi/hv_image.S $(BUILD)/hv.elf
 	@mkdir -p $(dir $@)
-	objcopy --strip-debug $< $@
-
-$(EFI_BUILD)/hv_image.o: boot/efi/hv_image.S $(EFI_BUILD)/hv-image.elf
-	@mkdir -p $(dir $@)
+	objcopy --strip-debug $(BUILD)/hv.elf $(EFI_BUILD)/hv-image.elf
 	@$(CC) $(EFI_CFLAGS) -D__ASSEMBLY__ -DHV_IMAGE_PATH='"$(EFI_BUILD)/hv-image.elf"' \
 		-c $< -o $@
 

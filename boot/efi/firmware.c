@@ -24,58 +24,41 @@ static bool rsdp_checksum_ok(const u8 *p, u32 len)
  * GUID: it is taken as the 1.0 structure it is. */
 static bool take_rsdp(struct boot_info *bi, const u8 *p, bool from_v2)
 {
-	u32 len = RSDP_V1_LEN, rev = 1;
+	u32 len = from_v2 && p[15] >= 2 ? RSDP_V2_LEN : RSDP_V1_LEN; /* revision */
 
-	if (!p || memcmp(p, "RSD PTR ", 8) || !rsdp_checksum_ok(p, RSDP_V1_LEN)) {
+	if (memcmp(p, "RSD PTR ", 8) || !rsdp_checksum_ok(p, RSDP_V1_LEN)) {
 		con_printf("hv.efi: warning: the ACPI %s table entry is not a valid "
 			   "RSDP, ignored\n", from_v2 ? "2.0" : "1.0");
 		return false;
 	}
-	if (from_v2 && p[15] >= 2) {
-		len = RSDP_V2_LEN;
-		rev = 2;
-		if (!rsdp_checksum_ok(p, RSDP_V2_LEN)) {
-			con_printf("hv.efi: warning: the ACPI 2.0 RSDP's extended "
-				   "checksum is wrong, ignored\n");
-			return false;
-		}
+	if (!rsdp_checksum_ok(p, len)) {
+		con_printf("hv.efi: warning: the ACPI 2.0 RSDP's extended "
+			   "checksum is wrong, ignored\n");
+		return false;
 	}
 	memset(bi->rsdp, 0, sizeof(bi->rsdp));
 	memcpy(bi->rsdp, p, len);
 	bi->rsdp_length = len;
-	bi->rsdp_revision = rev;
+	bi->rsdp_revision = len == RSDP_V2_LEN ? 2 : 1;
 	return true;
 }
 
 /* The ACPI 2.0+ table is preferred; the 1.0 one is the fallback. */
 void fw_find_rsdp(struct boot_info *bi)
 {
-	EFI_GUID v2 = ACPI_20_TABLE_GUID, v1 = ACPI_TABLE_GUID;
+	EFI_GUID guids[] = { ACPI_20_TABLE_GUID, ACPI_TABLE_GUID };
 	const EFI_CONFIGURATION_TABLE *t = efi_st->ConfigurationTable;
-	const u8 *p1 = NULL, *p2 = NULL;
 
-	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
-		if (!p2 && !memcmp(&t[i].VendorGuid, &v2, sizeof(v2)))
-			p2 = t[i].VendorTable;
-		else if (!p1 && !memcmp(&t[i].VendorGuid, &v1, sizeof(v1)))
-			p1 = t[i].VendorTable;
+	for (u32 k = 0; k < ARRAY_SIZE(guids); k++) {
+		const u8 *p = NULL;
+
+		for (UINTN i = 0; !p && i < efi_st->NumberOfTableEntries; i++)
+			if (!memcmp(&t[i].VendorGuid, &guids[k], sizeof(guids[k])))
+				p = t[i].VendorTable;
+		if (p && take_rsdp(bi, p, k == 0))
+			return;
 	}
-	if (p2 && take_rsdp(bi, p2, true))
-		return;
-	if (p1 && take_rsdp(bi, p1, false))
-		return;
 	con_printf("hv.efi: warning: the firmware lists no ACPI RSDP\n");
-}
-
-static u8 mask_top_bit(u32 m)
-{
-	u8 n = 0;
-
-	while (m) {
-		n++;
-		m >>= 1;
-	}
-	return n;
 }
 
 /* The current GOP mode, if there is a linear framebuffer. */
@@ -85,6 +68,7 @@ void fw_find_framebuffer(struct boot_info *bi)
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
 	const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
 	const EFI_PIXEL_BITMASK *pm;
+	u32 mask;
 	u8 bpp;
 
 	if (efi_bs->LocateProtocol(&gop_guid, NULL, (void **)&gop) != EFI_SUCCESS ||
@@ -92,19 +76,11 @@ void fw_find_framebuffer(struct boot_info *bi)
 		return;
 	mi = gop->Mode->Info;
 	pm = &mi->PixelInformation;
-	switch (mi->PixelFormat) {
-	case PixelRedGreenBlueReserved8BitPerColor:
-	case PixelBlueGreenRedReserved8BitPerColor:
-		bpp = 32;
-		break;
-	case PixelBitMask:
-		bpp = mask_top_bit(pm->RedMask | pm->GreenMask | pm->BlueMask |
-				   pm->ReservedMask);
-		bpp = (u8)ALIGN_UP(bpp, 8);
-		break;
-	default: /* PixelBltOnly: no framebuffer to hand over */
-		return;
-	}
+	mask = pm->RedMask | pm->GreenMask | pm->BlueMask | pm->ReservedMask;
+	if (mi->PixelFormat == PixelBitMask) /* whole bytes up to the highest bit used */
+		bpp = mask ? (u8)ALIGN_UP(32 - __builtin_clz(mask), 8) : 0;
+	else /* RGB or BGR with 8 bits per colour; PixelBltOnly has no framebuffer */
+		bpp = mi->PixelFormat < PixelBitMask ? 32 : 0;
 	if (!bpp || !gop->Mode->FrameBufferBase)
 		return;
 	bi->fb.addr = gop->Mode->FrameBufferBase;
@@ -131,53 +107,10 @@ void fw_loader_name(struct boot_info *bi)
 		    n ? ", " : "", vendor);
 }
 
-static const char *efi_type_name(u32 t)
-{
-	static const char *const names[] = {
-		"reserved", "loader code", "loader data",
-		"boot services code", "boot services data",
-		"runtime services code", "runtime services data",
-		"conventional", "unusable", "ACPI reclaim", "ACPI NVS",
-		"MMIO", "MMIO port space", "PAL code", "persistent",
-	};
-
-	return t < ARRAY_SIZE(names) ? names[t] : "other";
-}
-
-/* The map is fetched into pool memory of the right size; failures only
- * shorten the diagnosis. */
-void fw_describe_range(u64 lo, u64 hi)
-{
-	UINTN size = 0, key, dsize;
-	UINT32 dver;
-	u8 *map;
-
-	if (efi_bs->GetMemoryMap(&size, NULL, &key, &dsize, &dver) != EFI_BUFFER_TOO_SMALL)
-		return;
-	size += 8 * dsize;
-	if (efi_bs->AllocatePool(EfiLoaderData, size, (void **)&map) != EFI_SUCCESS)
-		return;
-	if (efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key,
-				 &dsize, &dver) == EFI_SUCCESS) {
-		for (u8 *d = map; d + dsize <= map + size; d += dsize) {
-			const EFI_MEMORY_DESCRIPTOR *m = (const void *)d;
-			u64 s = m->PhysicalStart;
-			u64 e = s + efi_pages_to_bytes(m->NumberOfPages);
-
-			if (e > lo && s < hi)
-				con_printf("  0x%llx-0x%llx %s\n", (unsigned long long)s,
-					   (unsigned long long)e, efi_type_name(m->Type));
-		}
-	}
-	efi_bs->FreePool(map);
-}
-
 void fw_convert_memmap(struct boot_info *bi, const u8 *map, u64 map_size,
 		       u64 desc_size)
 {
-	bi->memmap_source = MEMMAP_EFI;
-	bi->memmap_count = 0;
-	bi->memmap_dropped = 0;
+	bi->memmap_source = MEMMAP_EFI; /* the map is empty so far */
 	for (u64 off = 0; desc_size <= map_size - off; off += desc_size) {
 		const u8 *d = map + off;
 		u32 type = efi_mem_type(*(const u32 *)(d + EFI_MEMDESC_TYPE_OFF));

@@ -18,7 +18,7 @@
 #include "lib/types.h"
 
 #define EFI_HANDOFF_MAGIC "HV-UEFI-HANDOFF" /* 15 characters + NUL = 16 */
-#define EFI_HANDOFF_MAGIC_LEN 16
+#define EFI_HANDOFF_MAGIC_LEN sizeof(EFI_HANDOFF_MAGIC)
 #define EFI_HANDOFF_VERSION 1
 #define EFI_HANDOFF_BOOT_MAGIC 0x4f464e4946454856ULL /* "HVEFINFO" */
 
@@ -29,8 +29,5 @@ struct efi_handoff {
 	u32 version;
 	u32 boot_info_size; /* sizeof(struct boot_info) in the image */
 };
-
-_Static_assert(sizeof(EFI_HANDOFF_MAGIC) == EFI_HANDOFF_MAGIC_LEN,
-	       "handoff magic is 16 bytes with its NUL");
 
 #endif

@@ -35,7 +35,8 @@ static const struct efi_handoff *find_handoff(u64 lo, u64 hi)
 	return NULL;
 }
 
-static EFI_STATUS check_handoff(const struct efi_handoff *h, struct hv_image *img)
+static EFI_STATUS check_handoff(const struct efi_handoff *h, u64 lo, u64 hi,
+				u64 *entry)
 {
 	if (!h)
 		return fail(EFI_UNSUPPORTED, "hypervisor image has no UEFI entry",
@@ -50,18 +51,18 @@ static EFI_STATUS check_handoff(const struct efi_handoff *h, struct hv_image *im
 			    "rebuild both together (make efi)",
 			    h->version, h->boot_info_size, EFI_HANDOFF_VERSION,
 			    sizeof(struct boot_info));
-	if (h->entry < img->lo || h->entry >= img->hi)
+	if (h->entry < lo || h->entry >= hi)
 		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
 			    "the hypervisor's UEFI entry 0x%llx lies outside its "
 			    "image 0x%llx-0x%llx", (unsigned long long)h->entry,
-			    (unsigned long long)img->lo, (unsigned long long)img->hi);
-	img->entry = h->entry;
+			    (unsigned long long)lo, (unsigned long long)hi);
+	*entry = h->entry;
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS hv_image_load(struct hv_image *img)
+EFI_STATUS hv_image_load(u64 *entry)
 {
-	u64 size = (u64)(hv_elf_image_end - hv_elf_image), addr;
+	u64 size = (u64)(hv_elf_image_end - hv_elf_image), lo, hi, addr;
 	struct elf_info info;
 	char why[96];
 	EFI_STATUS s;
@@ -70,33 +71,27 @@ EFI_STATUS hv_image_load(struct hv_image *img)
 		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
 			    "the embedded hypervisor image (%llu bytes) is not "
 			    "loadable: %s", (unsigned long long)size, why);
-	if (info.bits != 64)
+	lo = ALIGN_DOWN(info.lowest_paddr, PAGE_SIZE);
+	hi = ALIGN_UP(info.highest_paddr, PAGE_SIZE);
+	if (info.bits != 64 || hi > BOOT_MAP_LIMIT || hi <= lo)
 		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
-			    "the embedded hypervisor image is a %u-bit ELF, "
-			    "expected x86-64", info.bits);
-	img->lo = ALIGN_DOWN(info.lowest_paddr, PAGE_SIZE);
-	img->hi = ALIGN_UP(info.highest_paddr, PAGE_SIZE);
-	if (img->hi > BOOT_MAP_LIMIT || img->hi <= img->lo)
-		return fail(EFI_LOAD_ERROR, "hypervisor image is corrupt",
-			    "the hypervisor image spans 0x%llx-0x%llx; it must "
-			    "lie below 4 GiB", (unsigned long long)img->lo,
-			    (unsigned long long)img->hi);
+			    "the hypervisor image is a %u-bit ELF spanning "
+			    "0x%llx-0x%llx; expected x86-64 below 4 GiB", info.bits,
+			    (unsigned long long)lo, (unsigned long long)hi);
 	/* Loader code, not data: firmware that maps loader data
 	 * non-executable must still let the entry run. */
-	addr = img->lo;
-	s = pages_alloc(AllocateAddress, EfiLoaderCode,
-			(img->hi - img->lo) / PAGE_SIZE, &addr);
-	if (s != EFI_SUCCESS) {
-		con_printf("hv.efi: the firmware's memory map around the "
-			   "hypervisor's fixed range:\n");
-		fw_describe_range(img->lo, img->hi);
+	addr = lo;
+	s = pages_alloc(AllocateAddress, EfiLoaderCode, (hi - lo) / PAGE_SIZE, &addr);
+	if (s != EFI_SUCCESS)
 		return fail(s, "hypervisor's memory is not free",
 			    "cannot take 0x%llx-0x%llx for the hypervisor image, "
-			    "which is linked to run there (AllocatePages: %s)",
-			    (unsigned long long)img->lo, (unsigned long long)img->hi,
+			    "which is linked to run there (AllocatePages: %s); the "
+			    "UEFI shell's memmap command shows what holds it",
+			    (unsigned long long)lo, (unsigned long long)hi,
 			    efi_status_name(s));
-	}
-	memset((void *)(uintptr_t)img->lo, 0, img->hi - img->lo);
+	memset((void *)(uintptr_t)lo, 0, hi - lo);
 	elf_load(hv_elf_image, size, copy_segment, NULL, &info, why, sizeof(why));
-	return check_handoff(find_handoff(img->lo, img->hi), img);
+	con_printf("hv.efi: hypervisor image at 0x%llx-0x%llx\n",
+		   (unsigned long long)lo, (unsigned long long)hi);
+	return check_handoff(find_handoff(lo, hi), lo, hi, entry);
 }

@@ -19,7 +19,6 @@
 #define CR4_LA57 BIT(12)
 #define EXIT_ATTEMPTS 8
 #define MEMMAP_SLACK_DESCS 32 /* room for the map to grow before the exit */
-#define BELOW_4G (4 * GIB - 1)
 
 typedef __noreturn void (*hv_entry_fn)(u64 magic, u64 info, u64 size);
 
@@ -34,6 +33,7 @@ struct loader {
 	char cfg_path[EFI_CFG_PATH_MAX + 16];
 	char path[EFI_CFG_PATH_MAX * 2];      /* a resolved module path */
 	char err[200];
+	u8 cfg_file[EFI_CFG_FILE_MAX];
 };
 
 static u64 read_cr4(void)
@@ -82,42 +82,32 @@ static EFI_STATUS read_config(struct loader *L)
 	EFI_FILE_HANDLE f;
 	enum efi_cfg_status st;
 	EFI_STATUS s;
-	bool is_dir = false;
+	bool is_dir;
 	u64 size;
-	u8 *buf;
 
 	hv_snprintf(L->cfg_path, sizeof(L->cfg_path), "%s\\%s", L->dir, EFI_CFG_FILE_NAME);
-	s = file_open(L->cfg_path, &f);
-	if (s == EFI_NOT_FOUND)
-		return fail(s, "no configuration file",
-			    "no configuration file %s. hv.efi reads it from its own "
+	s = file_open(L->cfg_path, &f, &size, &is_dir);
+	if (s != EFI_SUCCESS)
+		return fail(s, s == EFI_NOT_FOUND ? "no configuration file" :
+			    "cannot read the configuration file",
+			    "cannot open %s: %s. hv.efi reads it from its own "
 			    "directory; expected ASCII lines like\n"
 			    "  cmdline=loglevel=info\n"
 			    "  module=\\EFI\\hv\\vm0.elf VM 0's command line\n"
-			    "(the first module is VM 0's kernel)", L->cfg_path);
-	if (s != EFI_SUCCESS)
-		return fail(s, "cannot read the configuration file",
-			    "cannot open %s: %s", L->cfg_path, efi_status_name(s));
-	s = file_size(f, &size, &is_dir);
-	if (s == EFI_SUCCESS && is_dir)
-		s = EFI_INVALID_PARAMETER;
-	if (s == EFI_SUCCESS && size > EFI_CFG_FILE_MAX) {
-		file_close(f);
+			    "(the first module is VM 0's kernel)", L->cfg_path,
+			    efi_status_name(s));
+	if (is_dir || size > EFI_CFG_FILE_MAX) {
+		f->Close(f);
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
-			    "%s is %llu bytes; a configuration file of at most %u "
-			    "bytes was expected", L->cfg_path,
-			    (unsigned long long)size, EFI_CFG_FILE_MAX);
+			    "%s is %s; a configuration file of at most %u bytes was "
+			    "expected", L->cfg_path, is_dir ? "a directory" : "too large",
+			    EFI_CFG_FILE_MAX);
 	}
-	buf = s == EFI_SUCCESS ? pool_alloc(size + 1) : NULL;
-	if (s == EFI_SUCCESS && !buf)
-		s = EFI_OUT_OF_RESOURCES;
-	if (s == EFI_SUCCESS)
-		s = file_read(f, buf, size);
-	file_close(f);
+	s = file_read(f, L->cfg_file, size);
 	if (s != EFI_SUCCESS)
-		return fail(s, "cannot read the configuration file", "cannot read %s: %s%s",
-			    L->cfg_path, efi_status_name(s), is_dir ? " (a directory)" : "");
-	st = efi_cfg_parse(buf, size, cfg, L->err, sizeof(L->err));
+		return fail(s, "cannot read the configuration file", "cannot read %s: %s",
+			    L->cfg_path, efi_status_name(s));
+	st = efi_cfg_parse(L->cfg_file, size, cfg, L->err, sizeof(L->err));
 	if (st != EFI_CFG_OK)
 		return fail(EFI_LOAD_ERROR, "bad configuration file", "%s: %s",
 			    L->cfg_path, L->err);
@@ -130,52 +120,44 @@ static EFI_STATUS read_config(struct loader *L)
 	return EFI_SUCCESS;
 }
 
-/* Module i: the file into pages below 4 GiB (the hypervisor reaches
- * them through its boot identity map), the tail of the last page zeroed. */
+/* Module i: the file into zeroed pages below 4 GiB (the hypervisor
+ * reaches them through its boot identity map). */
 static EFI_STATUS load_module(struct loader *L, u32 i)
 {
 	const struct efi_cfg_module *m = &L->cfg.modules[i];
 	struct boot_module *bm = &L->bi.modules[i];
 	EFI_FILE_HANDLE f;
 	EFI_STATUS s;
-	bool is_dir = false;
-	u64 size, addr = BELOW_4G, pages;
+	bool is_dir;
+	u64 size, addr;
 
 	if (!efi_cfg_resolve(L->dir, m->path, L->path, EFI_CFG_PATH_MAX))
 		return fail(EFI_BAD_BUFFER_SIZE, "bad configuration file",
 			    "%s line %u: module path %s is too long under %s",
 			    L->cfg_path, m->line, m->path, L->dir);
-	s = file_open(L->path, &f);
+	s = file_open(L->path, &f, &size, &is_dir);
 	if (s != EFI_SUCCESS)
 		return fail(s, s == EFI_NOT_FOUND ? "module not found" : "cannot read a module",
 			    "%s line %u: cannot open module %u, %s: %s. Expected a "
 			    "file on this partition (a path starting with '\\' is "
 			    "from its root, others from %s)", L->cfg_path, m->line,
 			    i, L->path, efi_status_name(s), L->dir[0] ? L->dir : "\\");
-	s = file_size(f, &size, &is_dir);
-	if (s == EFI_SUCCESS && (is_dir || !size || size >= 2 * GIB)) {
-		file_close(f);
+	if (is_dir || !size || size >= 2 * GIB) {
+		f->Close(f);
 		return fail(EFI_LOAD_ERROR, "bad module",
 			    "%s line %u: module %u, %s, is %s; expected a kernel "
 			    "or data file", L->cfg_path, m->line, i, L->path,
 			    is_dir ? "a directory" : !size ? "empty" : "2 GiB or larger");
 	}
-	pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-	if (s == EFI_SUCCESS &&
-	    (s = pages_alloc(AllocateMaxAddress, EfiLoaderData, pages, &addr)) != EFI_SUCCESS) {
-		file_close(f);
-		return fail(s, "out of memory",
-			    "no room below 4 GiB for module %u, %s (%llu KiB): %s",
-			    i, L->path, (unsigned long long)(size / 1024),
-			    efi_status_name(s));
+	s = pages_below_4g(size, L->path, &addr);
+	if (s != EFI_SUCCESS) {
+		f->Close(f);
+		return s;
 	}
-	if (s == EFI_SUCCESS)
-		s = file_read(f, (void *)(uintptr_t)addr, size);
-	file_close(f);
+	s = file_read(f, (void *)(uintptr_t)addr, size);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read a module", "cannot read module %u, %s: %s",
 			    i, L->path, efi_status_name(s));
-	memset((void *)(uintptr_t)(addr + size), 0, pages * PAGE_SIZE - size);
 	bm->start = addr;
 	bm->end = addr + size;
 	memcpy(bm->string, m->string, sizeof(bm->string));
@@ -188,11 +170,11 @@ static EFI_STATUS load_module(struct loader *L, u32 i)
  * goes stale), then the jump. From the first ExitBootServices call on,
  * only GetMemoryMap and ExitBootServices may be used, so the map's buffer
  * is sized with slack before. */
-static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
+static EFI_STATUS exit_and_enter(struct loader *L, u64 entry)
 {
 	UINTN size = 0, key, dsize = 0;
 	UINT32 dver;
-	u64 buf_size, addr = BELOW_4G;
+	u64 buf_size, addr;
 	EFI_STATUS s;
 	u8 *map;
 
@@ -203,13 +185,12 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 			    "(at least %u expected)", efi_status_name(s),
 			    (unsigned long long)dsize, EFI_MEMDESC_MIN_SIZE);
 	buf_size = ALIGN_UP(size + MEMMAP_SLACK_DESCS * dsize, PAGE_SIZE);
-	s = pages_alloc(AllocateMaxAddress, EfiLoaderData, buf_size / PAGE_SIZE, &addr);
+	s = pages_below_4g(buf_size, "the memory map", &addr);
 	if (s != EFI_SUCCESS)
-		return fail(s, "out of memory", "no room for the memory map (%llu bytes): %s",
-			    (unsigned long long)buf_size, efi_status_name(s));
+		return s;
 	map = (u8 *)(uintptr_t)addr;
 	con_printf("hv.efi: exiting boot services, entering the hypervisor at 0x%llx\n",
-		   (unsigned long long)img->entry);
+		   (unsigned long long)entry);
 	for (u32 attempt = 1; attempt <= EXIT_ATTEMPTS; attempt++) {
 		size = buf_size;
 		s = efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key,
@@ -219,29 +200,24 @@ static EFI_STATUS exit_and_enter(struct loader *L, const struct hv_image *img)
 		if (s == EFI_SUCCESS) {
 			asm volatile("cli" ::: "memory");
 			fw_convert_memmap(&L->bi, map, size, dsize);
-			L->bi.efi_boot_services_active = false;
-			((hv_entry_fn)(uintptr_t)img->entry)(EFI_HANDOFF_BOOT_MAGIC,
-							  (u64)(uintptr_t)&L->bi,
-							  sizeof(L->bi));
+			((hv_entry_fn)(uintptr_t)entry)(EFI_HANDOFF_BOOT_MAGIC,
+							(u64)(uintptr_t)&L->bi,
+							sizeof(L->bi));
 		}
 		if (s != EFI_INVALID_PARAMETER) /* not a stale map key */
 			break;
 	}
-	/* Boot services may be half gone: no waiting, no freeing; the
-	 * console is best effort. */
-	con_printf("hv.efi: error: ExitBootServices failed: %s\n"
-		   "HV-RESULT: FAIL hv.efi: ExitBootServices failed\n", efi_status_name(s));
-	announce_failure("ExitBootServices failed");
-	return EFI_ERROR(s) ? s : EFI_LOAD_ERROR;
+	efi_boot_services_gone = true;
+	return fail(s, "ExitBootServices failed", "ExitBootServices failed: %s",
+		    efi_status_name(s));
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 	EFI_LOADED_IMAGE *li;
-	struct hv_image img;
+	u64 entry;
 	struct loader *L;
-	u64 state = BELOW_4G;
+	u64 state;
 	EFI_STATUS s;
 
 	efi_st = systab;
@@ -254,17 +230,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			    "the hypervisor needs 4-level paging");
 	/* Below 4 GiB: the boot_info in it is read by the hypervisor's entry
 	 * through its boot identity map, which covers only that much. */
-	s = pages_alloc(AllocateMaxAddress, EfiLoaderData,
-			ALIGN_UP(sizeof(*L), PAGE_SIZE) / PAGE_SIZE, &state);
+	s = pages_below_4g(sizeof(*L), "the loader's state", &state);
 	if (s != EFI_SUCCESS)
-		return fail(s, "out of memory", "no memory below 4 GiB for the "
-			    "loader's %zu bytes of state: %s", sizeof(*L),
-			    efi_status_name(s));
+		return s;
 	L = (struct loader *)(uintptr_t)state;
-	memset(L, 0, sizeof(*L));
-	s = efi_bs->HandleProtocol(image, &li_guid, (void **)&li);
-	if (s == EFI_SUCCESS)
-		s = fs_init(li->DeviceHandle);
+	s = fs_init(&li);
 	if (s != EFI_SUCCESS)
 		return fail(s, "cannot read the boot partition",
 			    "cannot open the file system hv.efi was loaded from: %s",
@@ -277,10 +247,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	if ((s = read_config(L)) != EFI_SUCCESS)
 		return s;
-	if ((s = hv_image_load(&img)) != EFI_SUCCESS)
+	if ((s = hv_image_load(&entry)) != EFI_SUCCESS)
 		return s;
-	con_printf("hv.efi: hypervisor image at 0x%llx-0x%llx\n",
-		   (unsigned long long)img.lo, (unsigned long long)img.hi);
 	for (u32 i = 0; i < L->cfg.module_count; i++)
 		if ((s = load_module(L, i)) != EFI_SUCCESS)
 			return s;
@@ -293,5 +261,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	L->bi.efi_system_table = (u64)(uintptr_t)systab;
 	L->bi.efi_image_handle = (u64)(uintptr_t)image;
 	con_printf("hv.efi: command line '%s'\n", L->bi.cmdline);
-	return exit_and_enter(L, &img);
+	return exit_and_enter(L, entry);
 }

@@ -6,7 +6,7 @@
 #ifndef BOOT_EFI_MEMTYPE_H
 #define BOOT_EFI_MEMTYPE_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 
 /* The UEFI type numbers (UEFI 2.10, 7.2 EFI_MEMORY_TYPE). */
 enum {

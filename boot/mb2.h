@@ -4,7 +4,7 @@
 #ifndef BOOT_MB2_H
 #define BOOT_MB2_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define MB2_INFO_MAX_SIZE (1u << 20) /* refuse absurd total_size values */

@@ -7,7 +7,7 @@
 #ifndef HV_FRAME_H
 #define HV_FRAME_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 
 struct frame_alloc {
 	u64 base;        /* physical address of frame 0 of the bitmap */

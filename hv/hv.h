@@ -1,7 +1,7 @@
 #ifndef HV_HV_H
 #define HV_HV_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 
 /* The vendor- and firmware-neutral core, entered once per boot by boot/
  * with everything firmware handed over. Never returns. */

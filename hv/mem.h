@@ -1,7 +1,7 @@
 #ifndef HV_MEM_H
 #define HV_MEM_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 #include "hv/frame.h"
 
 /* All RAM the hypervisor may hand out. */

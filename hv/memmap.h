@@ -5,7 +5,7 @@
 #ifndef HV_MEMMAP_H
 #define HV_MEMMAP_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 
 /* Sorts and merges `in` into `out` (capacity out_max). Where ranges of
  * different types overlap, the more restrictive type wins (anything

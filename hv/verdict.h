@@ -11,20 +11,7 @@
 #define HV_VERDICT_H
 
 #include "lib/types.h"
-
-enum verdict {
-	VERDICT_PASS,
-	VERDICT_FAIL,
-	VERDICT_UNSUPPORTED,
-};
-
-/* Exit codes written to QEMU's isa-debug-exit port; QEMU then exits with
- * (code << 1) | 1, i.e. 33, 35 and 37. */
-#define VERDICT_CODE_PASS 0x10
-#define VERDICT_CODE_FAIL 0x11
-#define VERDICT_CODE_UNSUPPORTED 0x12
-
-#define VERDICT_DEBUGCON_MARK "HV-VERDICT: "
+#include "lib/verdict.h"
 
 __noreturn void hv_finish(enum verdict v, const char *fmt, ...) __printf(2, 3);
 

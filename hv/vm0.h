@@ -1,7 +1,7 @@
 #ifndef HV_VM0_H
 #define HV_VM0_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 #include "hv/vm.h"
 
 /* Builds VM 0 from the first boot module (an ELF64 kernel entered in long

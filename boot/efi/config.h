@@ -19,7 +19,7 @@
 #ifndef BOOT_EFI_CONFIG_H
 #define BOOT_EFI_CONFIG_H
 
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 
 #define EFI_CFG_FILE_NAME "hv.cfg"
 #define EFI_CFG_FILE_MAX (64 * 1024) /* bytes */

@@ -6,7 +6,7 @@
 #include "drivers/debugcon.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "hv/verdict.h"
+#include "lib/verdict.h"
 
 EFI_SYSTEM_TABLE *efi_st;
 EFI_BOOT_SERVICES *efi_bs;
@@ -141,7 +141,7 @@ EFI_STATUS fail(EFI_STATUS status, const char *what, const char *fmt, ...)
 	va_end(ap);
 	con_printf("\nHV-RESULT: FAIL hv.efi: %s\n", what);
 	/* "HV-VERDICT: FAIL hv.efi: <what>" on port 0xE9, the channel test
-	 * runners take the verdict from (hv/verdict.h). */
+	 * runners take the verdict from (lib/verdict.h). */
 	debugcon_puts("\n" VERDICT_DEBUGCON_MARK "FAIL hv.efi: ");
 	debugcon_puts(what);
 	debugcon_putc('\n');

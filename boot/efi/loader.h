@@ -8,7 +8,7 @@
 #include <efi.h>
 
 #include "boot/efi/config.h"
-#include "hv/boot_info.h"
+#include "boot/boot_info.h"
 #include "lib/types.h"
 
 extern EFI_SYSTEM_TABLE *efi_st;

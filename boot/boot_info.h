@@ -2,8 +2,8 @@
  * boot/ (multiboot2 today, the UEFI application later); nothing past
  * boot/ knows which firmware ran. Fixed-size so it can live in .bss
  * before any allocator exists. */
-#ifndef HV_BOOT_INFO_H
-#define HV_BOOT_INFO_H
+#ifndef BOOT_BOOT_INFO_H
+#define BOOT_BOOT_INFO_H
 
 #include "lib/types.h"
 

@@ -124,16 +124,16 @@ port_puts32:
 
 /* ESI = NUL-terminated string; polls the UART, no interrupts. */
 serial_puts32:
-	movw $(COM1_PORT + 3), %dx	/* line control: 8N1 */
-	movb $0x03, %al
+	movw $(COM1_PORT + UART_REG_LCR), %dx
+	movb $UART_LCR_8N1, %al
 	outb %al, %dx
 1:	lodsb
 	testb %al, %al
 	jz 3f
 	movb %al, %ah
-	movw $(COM1_PORT + 5), %dx	/* line status: transmitter empty? */
+	movw $(COM1_PORT + UART_REG_LSR), %dx
 2:	inb %dx, %al
-	testb $0x20, %al
+	testb $UART_LSR_THR_EMPTY, %al
 	jz 2b
 	movw $COM1_PORT, %dx
 	movb %ah, %al

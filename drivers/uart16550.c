@@ -7,16 +7,12 @@
 #define REG_DLL 0
 #define REG_DLM 1
 #define REG_FCR 2
-#define REG_LCR 3
 #define REG_MCR 4
-#define REG_LSR 5
 #define REG_SCR 7
 
-#define LCR_8N1 0x03
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0xc7
 #define MCR_DTR_RTS_OUT2 0x0b
-#define LSR_THR_EMPTY 0x20
 #define LSR_TX_IDLE 0x40
 
 /* Polls at most this often per character: a UART that never drains (or is
@@ -41,10 +37,10 @@ void uart16550_init(struct uart16550 *u, u16 port, u32 baud)
 	if (!u->present)
 		return;
 	outb(port + REG_IER, 0);
-	outb(port + REG_LCR, LCR_DLAB);
+	outb(port + UART_REG_LCR, LCR_DLAB);
 	outb(port + REG_DLL, divisor & 0xff);
 	outb(port + REG_DLM, divisor >> 8);
-	outb(port + REG_LCR, LCR_8N1);
+	outb(port + UART_REG_LCR, UART_LCR_8N1);
 	outb(port + REG_FCR, FCR_ENABLE_CLEAR);
 	outb(port + REG_MCR, MCR_DTR_RTS_OUT2);
 }
@@ -52,7 +48,7 @@ void uart16550_init(struct uart16550 *u, u16 port, u32 baud)
 static void uart_wait_lsr(struct uart16550 *u, u8 bit)
 {
 	for (int i = 0; i < UART_TX_SPINS; i++)
-		if (inb(u->port + REG_LSR) & bit)
+		if (inb(u->port + UART_REG_LSR) & bit)
 			return;
 }
 
@@ -60,7 +56,7 @@ void uart16550_putc(struct uart16550 *u, char c)
 {
 	if (!u->present)
 		return;
-	uart_wait_lsr(u, LSR_THR_EMPTY);
+	uart_wait_lsr(u, UART_LSR_THR_EMPTY);
 	outb(u->port + REG_DATA, (u8)c);
 }
 

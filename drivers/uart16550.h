@@ -5,6 +5,11 @@
 #include "lib/types.h"
 
 #define COM1_PORT 0x3f8
+/* The registers and bits the 32-bit boot path's early messages use too. */
+#define UART_REG_LCR 3
+#define UART_REG_LSR 5
+#define UART_LCR_8N1 0x03
+#define UART_LSR_THR_EMPTY 0x20
 
 struct uart16550 {
 	u16 port;

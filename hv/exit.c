@@ -272,18 +272,6 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	}
 }
 
-void vcpu_run_until_stopped(struct vcpu *v)
-{
-	struct vm_exit exit;
-
-	v->vm->state = VM_RUNNING;
-	while (v->vm->state == VM_RUNNING) {
-		vcpu_enter(v, &exit);
-		if (!exit_handle(v, &exit))
-			break;
-	}
-}
-
 /* Applies the VMM's answer to what the last exit left pending. */
 static bool complete_pending(struct vcpu *v, bool have_value, u64 value)
 {
@@ -315,7 +303,11 @@ static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
 	return over;
 }
 
-void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit *out)
+/* Runs a child's vCPU until its VMM must act or the VM stops, and
+ * describes why in *out. have_value/value answer the exit the previous
+ * run returned (HV_RUN_COMPLETE). */
+static void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value,
+			     struct hv_exit *out)
 {
 	struct vm_exit exit;
 
@@ -335,5 +327,29 @@ void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit
 		out->rip = v->regs.rip;
 		if (out->reason == HV_EXIT_FAILED)
 			hv_strlcpy(out->u.text, v->vm->stop_reason, sizeof(out->u.text));
+	}
+}
+
+/* VM 0's VCPU_RUN call, which its hypercall left to the loop below: the
+ * child runs here, then the call completes. */
+static void run_vmm_call(struct vcpu *vmm)
+{
+	const struct vmm_run_call *r = &vmm->run_call;
+
+	vcpu_run_for_vmm(r->child, r->have_value, r->value, r->exit);
+	hypercall_complete_run(vmm);
+}
+
+void vcpu_run_until_stopped(struct vcpu *v)
+{
+	struct vm_exit exit;
+
+	v->vm->state = VM_RUNNING;
+	while (v->vm->state == VM_RUNNING) {
+		vcpu_enter(v, &exit);
+		if (!exit_handle(v, &exit))
+			break;
+		if (v->run_call.child)
+			run_vmm_call(v);
 	}
 }

@@ -12,12 +12,8 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit);
 #define VM_TIMESLICE_DEFAULT 2000000
 extern u32 vm_timeslice_ticks;
 
-/* Runs the vCPU until its VM stops. */
+/* Runs the vCPU until its VM stops. A VCPU_RUN call it makes runs the
+ * child from here, after the hypercall has returned. */
 void vcpu_run_until_stopped(struct vcpu *v);
-
-/* Runs a child's vCPU until its VMM must act or the VM stops, and
- * describes why in *out. have_value/value answer the exit the previous
- * run returned (HV_RUN_COMPLETE). */
-void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value, struct hv_exit *out);
 
 #endif

@@ -66,4 +66,9 @@ int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);
 	s64 hc_##name##_invoke(struct hc_ctx *c);
 #include "abi/hv_abi.def"
 
+/* VCPU_RUN's second half, once the child has run: writes the exit record
+ * back, points the tracer at the call's struct and returns the call's
+ * value (the exit reason). */
+s64 hc_vcpu_run_complete(struct hc_ctx *c);
+
 #endif

@@ -2,7 +2,6 @@
  * the VMM of its children. */
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
-#include "hv/exit.h"
 #include "hv/log.h"
 #include "lib/string.h"
 
@@ -136,7 +135,8 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
-/* The exit record: filled by the run, written by invoke. */
+/* The exit record: filled by the run, written back when the call
+ * completes. */
 static struct hv_exit exit_record;
 
 int hc_vcpu_run_decode(struct hc_ctx *c)
@@ -156,13 +156,32 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 				HV_EXIT_MIN_SIZE, &c->len);
 }
 
+/* Records the call only: VM 0's run loop runs the child once this
+ * hypercall has returned, then completes it (hc_vcpu_run_complete). */
 s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 
-	vcpu_run_for_vmm(c->target_vcpu, a->flags & HV_RUN_COMPLETE, a->complete_value,
-			 &exit_record);
+	c->vcpu->run_call = (struct vmm_run_call){
+		.child = c->target_vcpu,
+		.have_value = a->flags & HV_RUN_COMPLETE,
+		.value = a->complete_value,
+		.exit = &exit_record,
+		.args = *a,
+		.args_len = c->trace_len,
+		.exit_len = c->len,
+	};
+	return 0;
+}
+
+s64 hc_vcpu_run_complete(struct hc_ctx *c)
+{
+	struct vmm_run_call *r = &c->vcpu->run_call;
+
+	r->child = NULL;
 	exit_record.argsz = sizeof(exit_record);
-	gmem_write(&c->mem, a->exit, &exit_record, c->len); /* checked by decode */
+	gmem_write(&c->mem, r->args.exit, &exit_record, r->exit_len); /* checked by decode */
+	c->trace = &r->args;
+	c->trace_len = r->args_len;
 	return exit_record.reason;
 }

@@ -102,22 +102,43 @@ static s64 dispatch(struct hc_ctx *c, u64 nr, bool user)
 	return call(c, &hypercalls[nr]);
 }
 
+static void ctx_init(struct hc_ctx *c, struct vcpu *v)
+{
+	c->vcpu = v;
+	c->vm = v->vm;
+	c->arg = v->regs.rdi;
+	c->target = NULL;
+	c->trace = &c->in;
+	c->trace_len = 0; /* the tracer shows `name()` until a struct is read */
+	hc_ctx_init_mem(c);
+}
+
+/* The call's value to RAX, traced first. */
+static void finish(const struct hc_ctx *c, u64 nr, s64 ret)
+{
+	if (hypercall_trace_flags() & HV_TRACE_HYPERCALLS)
+		trace_call(c, nr, ret);
+	c->vcpu->regs.rax = (u64)ret;
+}
+
 void hypercall_dispatch(struct vcpu *v, bool user)
 {
 	struct hc_ctx c; /* not zeroed: c.in is read in first */
 	u64 nr = v->regs.rax;
 	s64 ret;
 
-	c.vcpu = v;
-	c.vm = v->vm;
-	c.arg = v->regs.rdi;
-	c.target = NULL;
-	c.trace = &c.in;
-	c.trace_len = 0; /* the tracer shows `name()` until a struct is read */
-	hc_ctx_init_mem(&c);
+	ctx_init(&c, v);
 	v->vm->stats.hypercalls++;
 	ret = dispatch(&c, nr, user);
-	if (hypercall_trace_flags() & HV_TRACE_HYPERCALLS)
-		trace_call(&c, nr, ret);
-	v->regs.rax = (u64)ret;
+	if (v->run_call.child)
+		return; /* a VCPU_RUN call: hypercall_complete_run finishes it */
+	finish(&c, nr, ret);
+}
+
+void hypercall_complete_run(struct vcpu *v)
+{
+	struct hc_ctx c;
+
+	ctx_init(&c, v);
+	finish(&c, HV_CALL_VCPU_RUN, hc_vcpu_run_complete(&c));
 }

@@ -13,6 +13,12 @@
  * guest's kernel, not its applications, speaks to the hypervisor). */
 void hypercall_dispatch(struct vcpu *v, bool user);
 
+/* A VCPU_RUN call returns from hypercall_dispatch with only its request
+ * recorded (v->run_call). The caller's run loop runs the child, then
+ * completes the call here: the exit record, RAX and the trace line, as
+ * any other call gets them from hypercall_dispatch. */
+void hypercall_complete_run(struct vcpu *v);
+
 /* Whether the hypervisor implements this call number. */
 bool hypercall_known(u64 nr);
 

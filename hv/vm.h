@@ -58,6 +58,19 @@ enum vmm_pending {
 	VMM_PENDING_HYPERCALL, /* RAX gets the VMM's return value */
 };
 
+/* A VCPU_RUN call of VM 0. Its hypercall only records it (hv/hc_vcpu.c);
+ * VM 0's run loop runs the child once the hypercall has returned, then
+ * completes the call (hypercall_complete_run). */
+struct vmm_run_call {
+	struct vcpu *child;       /* NULL: no call pending */
+	bool have_value;          /* HV_RUN_COMPLETE: answers the last exit */
+	u64 value;
+	struct hv_exit *exit;     /* the run describes its end here */
+	struct hv_vcpu_run args;  /* the call's struct as read (for the tracer) */
+	u32 args_len;
+	u32 exit_len;             /* bytes of the record VM 0 gets at args.exit */
+};
+
 struct vcpu {
 	struct guest_regs regs; /* the typed register view, see virt.h */
 	struct vm *vm;
@@ -73,6 +86,7 @@ struct vcpu {
 	bool reinject;           /* `interrupted` is delivered again on entry */
 	struct event interrupted;
 	struct vcpu_lazy lazy;   /* see arch/x86/guest_state.h */
+	struct vmm_run_call run_call;
 };
 
 struct vm {

@@ -1,4 +1,5 @@
-/* AMD SVM: turning it on for this CPU, and the ops table the core uses. */
+/* AMD SVM: turning it on for this CPU, and what this CPU's SVM offers
+ * (svm_cpu, read by the backend's other files). */
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
@@ -12,7 +13,7 @@
 
 struct svm_cpu svm_cpu;
 
-static int svm_cpu_enable(void)
+int svm_cpu_enable(void)
 {
 	struct cpuid_regs leaf = cpuid(0x8000000a, 0);
 	u64 vm_cr;
@@ -38,26 +39,8 @@ static int svm_cpu_enable(void)
 	return 0;
 }
 
-static u32 svm_features(void)
+u32 svm_features(void)
 {
 	return HV_BACKEND_NPT_OR_EPT | HV_BACKEND_UNRESTRICTED |
 	       (svm_cpu.nrips ? HV_BACKEND_NEXT_RIP : 0);
 }
-
-const struct virt_ops svm_ops = {
-	.features = svm_features,
-	.name = "svm",
-	.cpu_enable = svm_cpu_enable,
-	.vm_init = svm_vm_init,
-	.vm_destroy = svm_vm_destroy,
-	.vcpu_create = svm_vcpu_create,
-	.vcpu_destroy = svm_vcpu_destroy,
-	.vcpu_run = svm_vcpu_run,
-	.get_sregs = svm_get_sregs,
-	.set_sregs = svm_set_sregs,
-	.guest_cpl = svm_guest_cpl,
-	.guest_cr0 = svm_guest_cr0,
-	.guest_cr4 = svm_guest_cr4,
-	.inject_event = svm_inject_event,
-	.dump = svm_dump,
-};

@@ -43,6 +43,10 @@ static inline struct svm_vcpu *svm_vcpu(struct vcpu *v)
 
 void svm_enter_guest(u64 guest_vmcb, u64 host_vmcb, struct guest_regs *regs);
 
+/* svm.c */
+int svm_cpu_enable(void);
+u32 svm_features(void);
+
 /* svm_vm.c */
 int svm_vm_init(struct vm *vm);
 void svm_vm_destroy(struct vm *vm);

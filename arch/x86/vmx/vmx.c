@@ -1,5 +1,5 @@
-/* Intel VMX: firmware lock, capability checks, control computation,
- * VMXON, and the ops table the core uses. */
+/* Intel VMX: firmware lock, capability checks, control computation and
+ * VMXON for this CPU; vmx_cpu keeps what the backend's other files read. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
@@ -121,7 +121,7 @@ static int vmxon(void)
 	return 0;
 }
 
-static int vmx_cpu_enable(void)
+int vmx_cpu_enable(void)
 {
 	u64 basic = rdmsr(MSR_VMX_BASIC);
 	int err;
@@ -144,26 +144,8 @@ static int vmx_cpu_enable(void)
 	return 0;
 }
 
-static u32 vmx_features(void)
+u32 vmx_features(void)
 {
 	return HV_BACKEND_NPT_OR_EPT | HV_BACKEND_NEXT_RIP |
 	       (vmx_cpu.unrestricted ? HV_BACKEND_UNRESTRICTED : 0);
 }
-
-const struct virt_ops vmx_ops = {
-	.features = vmx_features,
-	.name = "vmx",
-	.cpu_enable = vmx_cpu_enable,
-	.vm_init = vmx_vm_init,
-	.vm_destroy = vmx_vm_destroy,
-	.vcpu_create = vmx_vcpu_create,
-	.vcpu_destroy = vmx_vcpu_destroy,
-	.vcpu_run = vmx_vcpu_run,
-	.get_sregs = vmx_get_sregs,
-	.set_sregs = vmx_set_sregs,
-	.guest_cpl = vmx_guest_cpl,
-	.guest_cr0 = vmx_guest_cr0,
-	.guest_cr4 = vmx_guest_cr4,
-	.inject_event = vmx_inject_event,
-	.dump = vmx_dump,
-};

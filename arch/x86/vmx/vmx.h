@@ -65,6 +65,10 @@ static inline u64 vmread(u64 field)
 /* Returns 0 on a VM exit, 1 when VMLAUNCH/VMRESUME itself failed. */
 int vmx_enter_guest(struct guest_regs *regs, int launched);
 
+/* vmx.c */
+int vmx_cpu_enable(void);
+u32 vmx_features(void);
+
 /* vmx_vm.c */
 int vmx_vm_init(struct vm *vm);
 void vmx_vm_destroy(struct vm *vm);

@@ -1,7 +1,7 @@
-/* The GDT and page tables both boot entries (multiboot2.S, efi_entry.S)
- * run on until the hypervisor has built its own: a 64-bit code and a data
- * segment, and the first 4 GiB identity-mapped with 2 MiB pages, the
- * entries filled in by the assembler. */
+/* What both boot entries (multiboot2.S, efi_entry.S) run on until the
+ * hypervisor has built its own: a GDT with a 64-bit code and a data
+ * segment, the first 4 GiB identity-mapped with 2 MiB pages (the entries
+ * filled in by the assembler), and the boot CPU's stack. */
 #include "asm_offsets.h"
 
 #define BOOT_PDS 4 /* page directories, one per GiB */
@@ -39,3 +39,12 @@ boot_pd:
 	.quad page * LARGE_PAGE_SIZE + PTE_P + PTE_RW + PTE_PS
 	.set page, page + 1
 	.endr
+
+/* The boot CPU's stack from either entry on (arch/x86/percpu.c records
+ * its bounds for the backtracer). */
+	.section .bss
+	.globl bsp_stack_bottom, bsp_stack_top
+	.balign PAGE_SIZE
+bsp_stack_bottom:
+	.skip 32768
+bsp_stack_top:

@@ -10,18 +10,7 @@
 #include "lib/string.h"
 #include "hv/verdict.h"
 
-void efi_entry64(void);
 void efi_hv_main(u64 magic, u64 info_phys, u64 info_size);
-
-/* What the loader looks for in the image; see boot/efi/handoff.h. */
-__attribute__((used, aligned(16)))
-const struct efi_handoff efi_handoff = {
-	.magic = EFI_HANDOFF_MAGIC,
-	.self = (u64)&efi_handoff,
-	.entry = (u64)efi_entry64,
-	.version = EFI_HANDOFF_VERSION,
-	.boot_info_size = sizeof(struct boot_info),
-};
 
 static struct boot_info boot_info;
 

@@ -170,8 +170,3 @@ mb2_saved_info: .long 0
 	.balign 16
 	.skip 1024
 boot_stack_top:
-	.globl bsp_stack_bottom, bsp_stack_top
-	.balign 4096
-bsp_stack_bottom:
-	.skip 32768
-bsp_stack_top:

@@ -67,20 +67,6 @@ long stage2_unmap(struct vm *vm, u64 gpa, u64 size)
 	return n;
 }
 
-long stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
-{
-	struct stage2 *s2 = vm_stage2(vm);
-	long n = pt_protect(&s2->pt, gpa, size, perms);
-
-	s2->flush(s2);
-	return n;
-}
-
-bool stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
-{
-	return pt_lookup(&vm_stage2(vm)->pt, gpa, hpa, perms, NULL);
-}
-
 void stage2_io_allow(struct vm *vm, u16 port, u16 count)
 {
 	u8 *bitmap = vm_stage2(vm)->io_bitmap;

@@ -44,9 +44,11 @@ static u64 chunk_end(u64 gpa, int level, u64 end)
 	return MIN(next, end);
 }
 
-static u64 *table_at(const struct pt *pt, u64 pa)
+/* Table pages are identity-mapped in the hypervisor and are their own
+ * addresses in the unit tests. */
+static u64 *table_at(u64 pa)
 {
-	return pt->mem.to_virt(pt->mem.ctx, pa);
+	return (u64 *)(uintptr_t)pa;
 }
 
 static bool perms_valid(u32 perms)
@@ -107,35 +109,35 @@ static u32 leaf_perms(const struct pt_format *f, u64 e)
 
 /* --- table page pool ------------------------------------------------- */
 
-static void pool_put(struct pt *pt, struct pt_pool *pool, u64 pa)
+static void pool_put(struct pt_pool *pool, u64 pa)
 {
-	*table_at(pt, pa) = pool->head;
+	*table_at(pa) = pool->head;
 	pool->head = pa;
 	pool->count++;
 }
 
-static void pool_drain(struct pt *pt, struct pt_pool *pool)
+static void pool_drain(struct pt_pool *pool)
 {
 	while (pool->count) {
 		u64 pa = pool->head;
 
-		pool->head = *table_at(pt, pa);
+		pool->head = *table_at(pa);
 		pool->count--;
-		pt->mem.free_page(pt->mem.ctx, pa);
+		pt_page_free(pa);
 	}
 }
 
 /* Allocates n pages into the pool; all or nothing. */
-static int pool_fill(struct pt *pt, struct pt_pool *pool, u64 n)
+static int pool_fill(struct pt_pool *pool, u64 n)
 {
 	while (pool->count < n) {
-		u64 pa = pt->mem.alloc_page(pt->mem.ctx);
+		u64 pa = pt_page_alloc();
 
 		if (!pa) {
-			pool_drain(pt, pool);
+			pool_drain(pool);
 			return -ENOMEM;
 		}
-		pool_put(pt, pool, pa);
+		pool_put(pool, pa);
 	}
 	return 0;
 }
@@ -145,16 +147,16 @@ static u64 pool_take_table(struct pt *pt, struct pt_pool *pool)
 {
 	u64 pa = pool->head;
 
-	pool->head = *table_at(pt, pa);
+	pool->head = *table_at(pa);
 	pool->count--;
-	memset(table_at(pt, pa), 0, PAGE_SIZE);
+	memset(table_at(pa), 0, PAGE_SIZE);
 	pt->table_pages++;
 	return pa;
 }
 
 static void table_free(struct pt *pt, u64 pa)
 {
-	pt->mem.free_page(pt->mem.ctx, pa);
+	pt_page_free(pa);
 	pt->table_pages--;
 }
 
@@ -171,7 +173,7 @@ static bool table_is_empty(const struct pt *pt, const u64 *table)
 /* The leaf entry mapping gpa and its level, or NULL when unmapped. */
 static u64 *leaf_for(const struct pt *pt, u64 gpa, int *level)
 {
-	u64 *table = table_at(pt, pt->root);
+	u64 *table = table_at(pt->root);
 
 	for (int l = PT_TOP_LEVEL; l >= 0; l--) {
 		u64 *e = &table[level_index(gpa, l)];
@@ -182,7 +184,7 @@ static u64 *leaf_for(const struct pt *pt, u64 gpa, int *level)
 			*level = l;
 			return e;
 		}
-		table = table_at(pt, entry_addr(pt->fmt, *e));
+		table = table_at(entry_addr(pt->fmt, *e));
 	}
 	return NULL;
 }
@@ -219,7 +221,7 @@ static bool range_mapped(const struct pt *pt, u64 table_pa, int level,
 			 u64 gpa, u64 end)
 {
 	const struct pt_format *fmt = pt->fmt;
-	const u64 *table = table_at(pt, table_pa);
+	const u64 *table = table_at(table_pa);
 
 	for (u64 next; gpa < end; gpa = next) {
 		u64 e = table[level_index(gpa, level)];
@@ -250,7 +252,7 @@ static u64 tables_needed(const struct pt *pt, u64 table_pa, int level,
 		if (fits_large(level, gpa, hpa, next))
 			continue;
 		if (table_pa) {
-			u64 e = table_at(pt, table_pa)[level_index(gpa, level)];
+			u64 e = table_at(table_pa)[level_index(gpa, level)];
 
 			if (present(pt->fmt, e))
 				child = entry_addr(pt->fmt, e);
@@ -265,7 +267,7 @@ static void map_level(struct pt *pt, struct pt_pool *pool, u64 table_pa,
 		      int level, u64 gpa, u64 hpa, u64 end, u32 perms)
 {
 	const struct pt_format *fmt = pt->fmt;
-	u64 *table = table_at(pt, table_pa);
+	u64 *table = table_at(table_pa);
 
 	for (u64 next; gpa < end; hpa += next - gpa, gpa = next) {
 		u64 *e = &table[level_index(gpa, level)];
@@ -295,11 +297,11 @@ int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms)
 	if (range_mapped(pt, pt->root, PT_TOP_LEVEL, gpa, end))
 		return -EEXIST;
 	tables = tables_needed(pt, pt->root, PT_TOP_LEVEL, gpa, hpa, end);
-	ret = pool_fill(pt, &pool, tables);
+	ret = pool_fill(&pool, tables);
 	if (ret)
 		return ret;
 	map_level(pt, &pool, pt->root, PT_TOP_LEVEL, gpa, hpa, end, perms);
-	pool_drain(pt, &pool);
+	pool_drain(&pool);
 	return 0;
 }
 
@@ -310,7 +312,7 @@ static void split_large(struct pt *pt, struct pt_pool *pool, u64 *e)
 {
 	const struct pt_format *fmt = pt->fmt;
 	u64 table_pa = pool_take_table(pt, pool);
-	u64 *table = table_at(pt, table_pa);
+	u64 *table = table_at(table_pa);
 	u64 base = entry_addr(fmt, *e);
 	u32 perms = leaf_perms(fmt, *e);
 
@@ -386,7 +388,7 @@ static void range_op_entry(struct pt_range_op *op, u64 *e, int level,
 		split_large(pt, &op->pool, e);
 	child = entry_addr(pt->fmt, *e);
 	range_op_level(op, child, level - 1, gpa, next);
-	if (!op->perms && table_is_empty(pt, table_at(pt, child))) {
+	if (!op->perms && table_is_empty(pt, table_at(child))) {
 		*e = 0;
 		table_free(pt, child);
 	}
@@ -395,7 +397,7 @@ static void range_op_entry(struct pt_range_op *op, u64 *e, int level,
 static void range_op_level(struct pt_range_op *op, u64 table_pa, int level,
 			   u64 gpa, u64 end)
 {
-	u64 *table = table_at(op->pt, table_pa);
+	u64 *table = table_at(table_pa);
 
 	for (u64 next; gpa < end; gpa = next) {
 		next = chunk_end(gpa, level, end);
@@ -414,11 +416,11 @@ static long range_op(struct pt *pt, u64 gpa, u64 size, u32 perms)
 
 	if (!range_valid(gpa, size))
 		return -EINVAL;
-	ret = pool_fill(pt, &op.pool, splits_needed(&op, gpa));
+	ret = pool_fill(&op.pool, splits_needed(&op, gpa));
 	if (ret)
 		return ret;
 	range_op_level(&op, pt->root, PT_TOP_LEVEL, gpa, op.end);
-	pool_drain(pt, &op.pool);
+	pool_drain(&op.pool);
 	return op.pages;
 }
 
@@ -436,20 +438,15 @@ long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms)
 
 /* --- setup and teardown ---------------------------------------------- */
 
-int pt_init(struct pt *pt, const struct pt_format *fmt,
-	    const struct pt_mem *mem)
+int pt_init(struct pt *pt, const struct pt_format *fmt)
 {
 	struct pt_pool pool = { 0, 0 };
 	int ret;
 
 	pt->root = 0;
 	pt->table_pages = 0;
-	if (!fmt || !mem || !mem->alloc_page || !mem->free_page ||
-	    !mem->to_virt)
-		return -EINVAL;
 	pt->fmt = fmt;
-	pt->mem = *mem;
-	ret = pool_fill(pt, &pool, 1);
+	ret = pool_fill(&pool, 1);
 	if (ret)
 		return ret;
 	pt->root = pool_take_table(pt, &pool);
@@ -459,7 +456,7 @@ int pt_init(struct pt *pt, const struct pt_format *fmt,
 /* Frees the table at `table_pa` and every table below it. */
 static void free_tables(struct pt *pt, u64 table_pa, int level)
 {
-	const u64 *table = table_at(pt, table_pa);
+	const u64 *table = table_at(table_pa);
 
 	for (unsigned i = 0; level > 0 && i < PT_ENTRIES; i++) {
 		u64 e = table[i];

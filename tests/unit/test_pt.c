@@ -1,6 +1,6 @@
 /* Unit tests for arch/x86/pt.c with both entry formats (svm/npt.c,
  * vmx/ept.c). Table pages come from aligned_alloc() through a tracking
- * allocator that fills them with junk (pt.c must zero them), catches
+ * allocator (pt_page_alloc/pt_page_free) that fills them with junk (pt.c must zero them), catches
  * foreign frees, counts live pages for leak checks and can be told to fail
  * after N allocations. Every PT_TEST runs once per format. */
 #include "check.h"
@@ -22,9 +22,9 @@ struct test_mem {
 
 static struct test_mem tm;
 
-static u64 tm_alloc(void *ctx)
+u64 pt_page_alloc(void)
 {
-	struct test_mem *m = ctx;
+	struct test_mem *m = &tm;
 	void *p;
 
 	if (m->fail_after == 0)
@@ -46,9 +46,9 @@ static u64 tm_alloc(void *ctx)
 	return 0;
 }
 
-static void tm_free(void *ctx, u64 pa)
+void pt_page_free(u64 pa)
 {
-	struct test_mem *m = ctx;
+	struct test_mem *m = &tm;
 
 	for (int i = 0; i < MAX_TRACKED; i++) {
 		if (m->page[i] == (void *)(uintptr_t)pa) {
@@ -61,26 +61,13 @@ static void tm_free(void *ctx, u64 pa)
 	m->bad_frees++;
 }
 
-static void *tm_to_virt(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)pa;
-}
-
-static const struct pt_mem test_pt_mem = {
-	.alloc_page = tm_alloc,
-	.free_page = tm_free,
-	.to_virt = tm_to_virt,
-	.ctx = &tm,
-};
-
 /* Fresh tracker and table; every test starts from here. */
 static void setup(struct pt *pt, const struct pt_format *f)
 {
 	CHECK_EQ(tm.live, 0);
 	memset(&tm, 0, sizeof(tm));
 	tm.fail_after = -1;
-	CHECK_EQ(pt_init(pt, f, &test_pt_mem), 0);
+	CHECK_EQ(pt_init(pt, f), 0);
 	CHECK_EQ(pt->table_pages, 1);
 	CHECK_EQ(tm.live, 1);
 }
@@ -351,19 +338,17 @@ PT_TEST(einval)
 	teardown(&pt);
 }
 
-PT_TEST(init_enomem_and_einval)
+PT_TEST(init_enomem)
 {
 	struct pt pt;
 
 	memset(&tm, 0, sizeof(tm));
 	tm.fail_after = 0;
-	CHECK_EQ(pt_init(&pt, f, &test_pt_mem), -ENOMEM);
+	CHECK_EQ(pt_init(&pt, f), -ENOMEM);
 	CHECK_EQ(tm.live, 0);
 	CHECK_EQ(pt.root, 0);
 	pt_destroy(&pt); /* harmless after a failed init */
 	CHECK_EQ(tm.live, 0);
-	CHECK_EQ(pt_init(&pt, NULL, &test_pt_mem), -EINVAL);
-	CHECK_EQ(pt_init(&pt, f, NULL), -EINVAL);
 	tm.fail_after = -1;
 	setup(&pt, f);
 	CHECK_EQ(pt.fmt, f);
@@ -875,7 +860,7 @@ TEST(random_vs_shadow)
 RUN_TESTS("pt",
 	  TT(map_4k_lookup), TT(map_2m_leaves), TT(map_misaligned_hpa_uses_4k),
 	  TT(map_mixed_head_middle_tail), TT(map_across_pml4_entries),
-	  TT(map_eexist_changes_nothing), TT(einval), TT(init_enomem_and_einval),
+	  TT(map_eexist_changes_nothing), TT(einval), TT(init_enomem),
 	  TT(unmap_splits_2m_leaf), TT(unmap_splits_both_ends),
 	  TT(unmap_holes_and_counts), TT(unmap_everything_frees_tables),
 	  TT(protect_readonly_splits), TT(protect_noexec_whole_leaves),

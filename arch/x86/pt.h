@@ -5,7 +5,7 @@
  * the hypervisor and in host unit tests. Every operation either completes
  * or returns an error having changed nothing. Callers serialize access to
  * one table, and invalidate stale translations (INVEPT, ASID flush) after
- * pt_unmap/pt_protect. */
+ * pt_unmap. */
 #ifndef ARCH_X86_PT_H
 #define ARCH_X86_PT_H
 
@@ -71,13 +71,6 @@ int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms);
  * and freeing tables left empty. Returns the number of 4 KiB pages
  * unmapped or a negative errno (-EINVAL as for pt_map). */
 long pt_unmap(struct pt *pt, u64 gpa, u64 size);
-
-/* Sets the permissions of every mapped page in the range (holes skipped),
- * splitting 2 MiB leaves the range covers only partly unless they already
- * have `perms`. Returns the number of mapped 4 KiB pages in the range
- * (all of which now have `perms`) or a negative errno; perms rules as for
- * pt_map. */
-long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms);
 
 /* Translates one address: true with *hpa (offset included), *perms and
  * *page_size (4 KiB or 2 MiB) when mapped. Any output may be NULL. */

@@ -1,8 +1,9 @@
 /* Generic 4-level stage-2 page tables (see pt.h). Errors never leave a
- * half-done change behind: every operation first checks its arguments
- * and the existing mappings, then counts the table pages it will need and
- * allocates all of them into a private pool, and only then modifies the
- * tables, drawing from the pool, which cannot fail. */
+ * half-done change behind: map and unmap walk their range twice with the
+ * same code. The first walk is a dry run that changes nothing: it counts
+ * the mapped pages in the range and the table pages the change will
+ * need. Those are allocated up front, and the second walk makes the
+ * change, drawing tables from that pool, which cannot fail. */
 #include "arch/x86/pt.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -11,19 +12,17 @@
 #define PT_TOP_LEVEL 3
 #define PT_SIZE_2M (2 * MIB)
 
-/* Pre-allocated table pages, linked through their first word. */
-struct pt_pool {
-	u64 head;
-	u64 count;
-};
-
-/* An unmap (perms == 0) or protect over [.., end). */
-struct pt_range_op {
+/* One map, unmap or re-protection of a range. Re-protection (perms
+ * without map) serves the unit tests: the hypervisor only maps and unmaps. */
+struct pt_op {
 	struct pt *pt;
-	struct pt_pool pool;
-	u64 end;
-	u32 perms;
-	long pages;
+	bool map;
+	u32 perms;    /* map, re-protect: the new permissions; unmap: 0 */
+	u64 offset;   /* map: hpa - gpa */
+	bool apply;   /* false in the dry run */
+	long pages;   /* dry run: mapped 4 KiB pages found in the range */
+	u64 tables;   /* dry run: table pages the change needs */
+	u64 pool;     /* the pre-allocated tables, linked by their first word */
 };
 
 static u64 level_size(int level)
@@ -44,9 +43,11 @@ static u64 chunk_end(u64 gpa, int level, u64 end)
 	return MIN(next, end);
 }
 
-static u64 *table_at(const struct pt *pt, u64 pa)
+/* Table pages are identity-mapped in the hypervisor and are their own
+ * addresses in the unit tests. */
+static u64 *table_at(u64 pa)
 {
-	return pt->mem.to_virt(pt->mem.ctx, pa);
+	return (u64 *)(uintptr_t)pa;
 }
 
 static bool perms_valid(u32 perms)
@@ -105,63 +106,55 @@ static u32 leaf_perms(const struct pt_format *f, u64 e)
 	return perms;
 }
 
-/* --- table page pool ------------------------------------------------- */
+/* --- table pages ----------------------------------------------------- */
 
-static void pool_put(struct pt *pt, struct pt_pool *pool, u64 pa)
+static void pool_drain(u64 *pool)
 {
-	*table_at(pt, pa) = pool->head;
-	pool->head = pa;
-	pool->count++;
-}
+	while (*pool) {
+		u64 pa = *pool;
 
-static void pool_drain(struct pt *pt, struct pt_pool *pool)
-{
-	while (pool->count) {
-		u64 pa = pool->head;
-
-		pool->head = *table_at(pt, pa);
-		pool->count--;
-		pt->mem.free_page(pt->mem.ctx, pa);
+		*pool = *table_at(pa);
+		pt_page_free(pa);
 	}
 }
 
-/* Allocates n pages into the pool; all or nothing. */
-static int pool_fill(struct pt *pt, struct pt_pool *pool, u64 n)
+/* Allocates n pages onto the pool; all or nothing. */
+static int pool_fill(u64 *pool, u64 n)
 {
-	while (pool->count < n) {
-		u64 pa = pt->mem.alloc_page(pt->mem.ctx);
+	for (; n; n--) {
+		u64 pa = pt_page_alloc();
 
 		if (!pa) {
-			pool_drain(pt, pool);
+			pool_drain(pool);
 			return -ENOMEM;
 		}
-		pool_put(pt, pool, pa);
+		*table_at(pa) = *pool;
+		*pool = pa;
 	}
 	return 0;
 }
 
 /* A zeroed table from the pool, which the caller sized beforehand. */
-static u64 pool_take_table(struct pt *pt, struct pt_pool *pool)
+static u64 table_take(struct pt *pt, u64 *pool)
 {
-	u64 pa = pool->head;
+	u64 pa = *pool;
 
-	pool->head = *table_at(pt, pa);
-	pool->count--;
-	memset(table_at(pt, pa), 0, PAGE_SIZE);
+	*pool = *table_at(pa);
+	memset(table_at(pa), 0, PAGE_SIZE);
 	pt->table_pages++;
 	return pa;
 }
 
 static void table_free(struct pt *pt, u64 pa)
 {
-	pt->mem.free_page(pt->mem.ctx, pa);
+	pt_page_free(pa);
 	pt->table_pages--;
 }
 
-static bool table_is_empty(const struct pt *pt, const u64 *table)
+static bool table_is_empty(const struct pt_format *f, const u64 *table)
 {
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		if (present(pt->fmt, table[i]))
+		if (present(f, table[i]))
 			return false;
 	return true;
 }
@@ -171,7 +164,7 @@ static bool table_is_empty(const struct pt *pt, const u64 *table)
 /* The leaf entry mapping gpa and its level, or NULL when unmapped. */
 static u64 *leaf_for(const struct pt *pt, u64 gpa, int *level)
 {
-	u64 *table = table_at(pt, pt->root);
+	u64 *table = table_at(pt->root);
 
 	for (int l = PT_TOP_LEVEL; l >= 0; l--) {
 		u64 *e = &table[level_index(gpa, l)];
@@ -182,7 +175,7 @@ static u64 *leaf_for(const struct pt *pt, u64 gpa, int *level)
 			*level = l;
 			return e;
 		}
-		table = table_at(pt, entry_addr(pt->fmt, *e));
+		table = table_at(entry_addr(pt->fmt, *e));
 	}
 	return NULL;
 }
@@ -205,7 +198,7 @@ bool pt_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms,
 	return true;
 }
 
-/* --- map ------------------------------------------------------------- */
+/* --- map, unmap, re-protect ------------------------------------------ */
 
 /* A 2 MiB leaf fits [gpa, next) at level 1 mapped to hpa. */
 static bool fits_large(int level, u64 gpa, u64 hpa, u64 next)
@@ -214,266 +207,162 @@ static bool fits_large(int level, u64 gpa, u64 hpa, u64 next)
 	       next - gpa == PT_SIZE_2M;
 }
 
-/* Whether any page of [gpa, end) is mapped below `table` (at `level`). */
-static bool range_mapped(const struct pt *pt, u64 table_pa, int level,
-			 u64 gpa, u64 end)
+/* Replaces the 2 MiB leaf *e by a table of 512 equivalent 4 KiB leaves. */
+static void split_large(struct pt_op *op, u64 *e)
 {
-	const struct pt_format *fmt = pt->fmt;
-	const u64 *table = table_at(pt, table_pa);
+	const struct pt_format *f = op->pt->fmt;
+	u64 table_pa = table_take(op->pt, &op->pool);
+	u64 *table = table_at(table_pa);
 
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		table[i] = leaf_entry(f, entry_addr(f, *e) + i * PAGE_SIZE,
+				      leaf_perms(f, *e), false);
+	*e = table_entry(f, table_pa);
+}
+
+/* A map meets the empty entry *e: puts a leaf there when one fits, else
+ * a new table (returns true: the walk goes on below). */
+static bool visit_hole(struct pt_op *op, u64 *e, int level, u64 gpa,
+		       u64 next)
+{
+	const struct pt_format *f = op->pt->fmt;
+	u64 hpa = gpa + op->offset;
+
+	if (level == 0 || fits_large(level, gpa, hpa, next)) {
+		if (op->apply)
+			*e = leaf_entry(f, hpa, op->perms, level == 1);
+		return false;
+	}
+	if (op->apply)
+		*e = table_entry(f, table_take(op->pt, &op->pool));
+	else
+		op->tables++;
+	return true;
+}
+
+/* The existing leaf *e meets [gpa, next): a conflict for a map; an unmap
+ * or re-protection changes it when the range covers all of it, leaves it
+ * alone when it already has the permissions, and otherwise splits it
+ * (returns true: the walk goes on below, the dry run stops here). */
+static bool visit_leaf(struct pt_op *op, u64 *e, int level, u64 gpa,
+		       u64 next)
+{
+	const struct pt_format *f = op->pt->fmt;
+
+	if (!op->apply)
+		op->pages += (next - gpa) >> PAGE_SHIFT;
+	if (op->map || (op->perms && leaf_perms(f, *e) == op->perms))
+		return false;
+	if (next - gpa == level_size(level)) {
+		if (op->apply)
+			*e = op->perms ? leaf_entry(f, entry_addr(f, *e), op->perms,
+						    level == 1) : 0;
+		return false;
+	}
+	if (op->apply)
+		split_large(op, e);
+	else
+		op->tables++;
+	return op->apply;
+}
+
+static void walk_level(struct pt_op *op, u64 *table, int level, u64 gpa,
+		       u64 end);
+
+/* Applies the operation to [gpa, next), all of it under entry *e at
+ * `level`; an unmap frees the table below when it leaves it empty. */
+static void walk_entry(struct pt_op *op, u64 *e, int level, u64 gpa,
+		       u64 next)
+{
+	const struct pt_format *f = op->pt->fmt;
+	u64 *child;
+
+	if (!present(f, *e)) {
+		if (!op->map || !visit_hole(op, e, level, gpa, next))
+			return;
+	} else if (is_leaf(f, *e, level) &&
+		   !visit_leaf(op, e, level, gpa, next)) {
+		return;
+	}
+	child = present(f, *e) ? table_at(entry_addr(f, *e)) : NULL;
+	walk_level(op, child, level - 1, gpa, next);
+	if (op->apply && !op->perms && table_is_empty(f, child)) {
+		table_free(op->pt, entry_addr(f, *e));
+		*e = 0;
+	}
+}
+
+/* The dry run walks tables that do not exist yet as empty (NULL). */
+static void walk_level(struct pt_op *op, u64 *table, int level, u64 gpa,
+		       u64 end)
+{
 	for (u64 next; gpa < end; gpa = next) {
-		u64 e = table[level_index(gpa, level)];
+		u64 none = 0;
 
 		next = chunk_end(gpa, level, end);
-		if (!present(fmt, e))
-			continue;
-		if (is_leaf(fmt, e, level) ||
-		    range_mapped(pt, entry_addr(fmt, e), level - 1, gpa, next))
-			return true;
+		walk_entry(op, table ? &table[level_index(gpa, level)] : &none,
+			   level, gpa, next);
 	}
-	return false;
 }
 
-/* New tables that mapping [gpa, end) below the table at `table_pa` (0:
- * not allocated yet) will need. The range must be unmapped. */
-static u64 tables_needed(const struct pt *pt, u64 table_pa, int level,
-			 u64 gpa, u64 hpa, u64 end)
+/* The dry run, the allocation of what it counted, the change. Returns
+ * the number of mapped pages the range held, -EEXIST when a map finds
+ * any, -EINVAL or -ENOMEM. */
+static long walk_twice(struct pt_op *op, u64 gpa, u64 size)
 {
-	u64 n = 0;
+	u64 *root = table_at(op->pt->root);
 
-	if (level == 0)
-		return 0;
-	for (u64 next; gpa < end; hpa += next - gpa, gpa = next) {
-		u64 child = 0;
-
-		next = chunk_end(gpa, level, end);
-		if (fits_large(level, gpa, hpa, next))
-			continue;
-		if (table_pa) {
-			u64 e = table_at(pt, table_pa)[level_index(gpa, level)];
-
-			if (present(pt->fmt, e))
-				child = entry_addr(pt->fmt, e);
-		}
-		n += !child;
-		n += tables_needed(pt, child, level - 1, gpa, hpa, next);
-	}
-	return n;
-}
-
-static void map_level(struct pt *pt, struct pt_pool *pool, u64 table_pa,
-		      int level, u64 gpa, u64 hpa, u64 end, u32 perms)
-{
-	const struct pt_format *fmt = pt->fmt;
-	u64 *table = table_at(pt, table_pa);
-
-	for (u64 next; gpa < end; hpa += next - gpa, gpa = next) {
-		u64 *e = &table[level_index(gpa, level)];
-
-		next = chunk_end(gpa, level, end);
-		if (level == 0 || fits_large(level, gpa, hpa, next)) {
-			*e = leaf_entry(fmt, hpa, perms, level == 1);
-			continue;
-		}
-		if (!present(fmt, *e))
-			*e = table_entry(fmt, pool_take_table(pt, pool));
-		map_level(pt, pool, entry_addr(fmt, *e), level - 1, gpa, hpa,
-			  next, perms);
-	}
+	if (!range_valid(gpa, size))
+		return -EINVAL;
+	walk_level(op, root, PT_TOP_LEVEL, gpa, gpa + size);
+	if (op->map && op->pages)
+		return -EEXIST;
+	if (pool_fill(&op->pool, op->tables))
+		return -ENOMEM;
+	op->apply = true;
+	walk_level(op, root, PT_TOP_LEVEL, gpa, gpa + size);
+	return op->pages;
 }
 
 int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms)
 {
-	struct pt_pool pool = { 0, 0 };
-	u64 end = gpa + size;
-	u64 tables;
-	int ret;
-
-	if (!range_valid(gpa, size) || !range_valid(hpa, size) ||
-	    !perms_valid(perms))
-		return -EINVAL;
-	if (range_mapped(pt, pt->root, PT_TOP_LEVEL, gpa, end))
-		return -EEXIST;
-	tables = tables_needed(pt, pt->root, PT_TOP_LEVEL, gpa, hpa, end);
-	ret = pool_fill(pt, &pool, tables);
-	if (ret)
-		return ret;
-	map_level(pt, &pool, pt->root, PT_TOP_LEVEL, gpa, hpa, end, perms);
-	pool_drain(pt, &pool);
-	return 0;
-}
-
-/* --- unmap and protect ----------------------------------------------- */
-
-/* Replaces the 2 MiB leaf *e by a table of 512 equivalent 4 KiB leaves. */
-static void split_large(struct pt *pt, struct pt_pool *pool, u64 *e)
-{
-	const struct pt_format *fmt = pt->fmt;
-	u64 table_pa = pool_take_table(pt, pool);
-	u64 *table = table_at(pt, table_pa);
-	u64 base = entry_addr(fmt, *e);
-	u32 perms = leaf_perms(fmt, *e);
-
-	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		table[i] = leaf_entry(fmt, base + i * PAGE_SIZE, perms, false);
-	*e = table_entry(fmt, table_pa);
-}
-
-/* Leaf e at `level` covers [gpa, next) of the range only partly and the
- * operation would treat the two parts differently. */
-static bool split_needed(const struct pt_range_op *op, u64 e, int level,
-			 u64 gpa, u64 next)
-{
-	if (level != 1 || !is_leaf(op->pt->fmt, e, 1))
-		return false;
-	if (next - gpa == PT_SIZE_2M)
-		return false;
-	return !op->perms || leaf_perms(op->pt->fmt, e) != op->perms;
-}
-
-/* Splits needed by [gpa, end): only the 2 MiB regions holding its two
- * ends can be partly covered. */
-static u64 splits_needed(const struct pt_range_op *op, u64 gpa)
-{
-	u64 ends[2] = { gpa, op->end - 1 };
-	u64 n = 0;
-
-	for (int i = 0; i < 2; i++) {
-		u64 region = ALIGN_DOWN(ends[i], PT_SIZE_2M);
-		u64 *e;
-		int level;
-
-		if (i == 1 && region == ALIGN_DOWN(gpa, PT_SIZE_2M))
-			break;
-		e = leaf_for(op->pt, ends[i], &level);
-		if (e && split_needed(op, *e, level, MAX(region, gpa),
-				      MIN(region + PT_SIZE_2M, op->end)))
-			n++;
-	}
-	return n;
-}
-
-/* Unmaps or re-protects the whole leaf *e. */
-static void apply_leaf(struct pt_range_op *op, u64 *e, int level)
-{
-	const struct pt_format *fmt = op->pt->fmt;
-	u64 pa = entry_addr(fmt, *e);
-
-	*e = op->perms ? leaf_entry(fmt, pa, op->perms, level == 1) : 0;
-}
-
-static void range_op_level(struct pt_range_op *op, u64 table_pa, int level,
-			   u64 gpa, u64 end);
-
-/* Applies the operation to [gpa, next), all of it under entry *e. */
-static void range_op_entry(struct pt_range_op *op, u64 *e, int level,
-			   u64 gpa, u64 next)
-{
-	struct pt *pt = op->pt;
-	u64 child;
-
-	if (!present(pt->fmt, *e))
-		return;
-	if (is_leaf(pt->fmt, *e, level) &&
-	    !split_needed(op, *e, level, gpa, next)) {
-		/* A partly covered leaf is left alone: it has op->perms. */
-		if (next - gpa == level_size(level))
-			apply_leaf(op, e, level);
-		op->pages += (next - gpa) >> PAGE_SHIFT;
-		return;
-	}
-	if (is_leaf(pt->fmt, *e, level))
-		split_large(pt, &op->pool, e);
-	child = entry_addr(pt->fmt, *e);
-	range_op_level(op, child, level - 1, gpa, next);
-	if (!op->perms && table_is_empty(pt, table_at(pt, child))) {
-		*e = 0;
-		table_free(pt, child);
-	}
-}
-
-static void range_op_level(struct pt_range_op *op, u64 table_pa, int level,
-			   u64 gpa, u64 end)
-{
-	u64 *table = table_at(op->pt, table_pa);
-
-	for (u64 next; gpa < end; gpa = next) {
-		next = chunk_end(gpa, level, end);
-		range_op_entry(op, &table[level_index(gpa, level)], level, gpa,
-			       next);
-	}
-}
-
-/* Shared body of pt_unmap (perms == 0) and pt_protect. */
-static long range_op(struct pt *pt, u64 gpa, u64 size, u32 perms)
-{
-	struct pt_range_op op = {
-		.pt = pt, .end = gpa + size, .perms = perms, .pages = 0,
+	struct pt_op op = {
+		.pt = pt, .map = true, .perms = perms, .offset = hpa - gpa,
 	};
-	int ret;
 
-	if (!range_valid(gpa, size))
+	if (!range_valid(hpa, size) || !perms_valid(perms))
 		return -EINVAL;
-	ret = pool_fill(pt, &op.pool, splits_needed(&op, gpa));
-	if (ret)
-		return ret;
-	range_op_level(&op, pt->root, PT_TOP_LEVEL, gpa, op.end);
-	pool_drain(pt, &op.pool);
-	return op.pages;
+	return (int)walk_twice(&op, gpa, size);
 }
 
 long pt_unmap(struct pt *pt, u64 gpa, u64 size)
 {
-	return range_op(pt, gpa, size, 0);
-}
+	struct pt_op op = { .pt = pt };
 
-long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms)
-{
-	if (!perms_valid(perms))
-		return -EINVAL;
-	return range_op(pt, gpa, size, perms);
+	return walk_twice(&op, gpa, size);
 }
 
 /* --- setup and teardown ---------------------------------------------- */
 
-int pt_init(struct pt *pt, const struct pt_format *fmt,
-	    const struct pt_mem *mem)
+int pt_init(struct pt *pt, const struct pt_format *fmt)
 {
-	struct pt_pool pool = { 0, 0 };
-	int ret;
+	u64 pool = 0;
 
+	pt->fmt = fmt;
 	pt->root = 0;
 	pt->table_pages = 0;
-	if (!fmt || !mem || !mem->alloc_page || !mem->free_page ||
-	    !mem->to_virt)
-		return -EINVAL;
-	pt->fmt = fmt;
-	pt->mem = *mem;
-	ret = pool_fill(pt, &pool, 1);
-	if (ret)
-		return ret;
-	pt->root = pool_take_table(pt, &pool);
+	if (pool_fill(&pool, 1))
+		return -ENOMEM;
+	pt->root = table_take(pt, &pool);
 	return 0;
 }
 
-/* Frees the table at `table_pa` and every table below it. */
-static void free_tables(struct pt *pt, u64 table_pa, int level)
-{
-	const u64 *table = table_at(pt, table_pa);
-
-	for (unsigned i = 0; level > 0 && i < PT_ENTRIES; i++) {
-		u64 e = table[i];
-
-		if (present(pt->fmt, e) && !is_leaf(pt->fmt, e, level))
-			free_tables(pt, entry_addr(pt->fmt, e), level - 1);
-	}
-	table_free(pt, table_pa);
-}
-
+/* Unmapping everything frees every table but the root. */
 void pt_destroy(struct pt *pt)
 {
 	if (!pt->root)
 		return;
-	free_tables(pt, pt->root, PT_TOP_LEVEL);
+	pt_unmap(pt, 0, PT_ADDR_LIMIT);
+	table_free(pt, pt->root);
 	pt->root = 0;
 }

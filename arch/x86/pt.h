@@ -1,11 +1,11 @@
 /* Generic 4-level radix page tables for stage-2 translation (AMD NPT,
  * Intel EPT): guest-physical to host-physical, 4 KiB and 2 MiB pages,
  * R/W/X permissions. The entry encoding comes from a struct pt_format,
- * table frames from a struct pt_mem, so the same code runs in the
- * hypervisor and in host unit tests. Every operation either completes or
- * returns an error having changed nothing. Callers serialize access to
+ * table frames from pt_page_alloc/pt_page_free, so the same code runs in
+ * the hypervisor and in host unit tests. Every operation either completes
+ * or returns an error having changed nothing. Callers serialize access to
  * one table, and invalidate stale translations (INVEPT, ASID flush) after
- * pt_unmap/pt_protect. */
+ * pt_unmap. */
 #ifndef ARCH_X86_PT_H
 #define ARCH_X86_PT_H
 
@@ -41,27 +41,22 @@ struct pt_format {
 	u64 grant[PT_PERM_COUNT], deny[PT_PERM_COUNT];
 };
 
-/* Where table frames come from: the hypervisor passes its frame
- * allocator, tests pass aligned_alloc. Table memory is reached through
- * to_virt (identity in the hypervisor). */
-struct pt_mem {
-	u64 (*alloc_page)(void *ctx); /* need not be zeroed; 0 = failure */
-	void (*free_page)(void *ctx, u64 pa);
-	void *(*to_virt)(void *ctx, u64 pa);
-	void *ctx;
-};
+/* Table frames, provided by the user of pt.c (stage2.c: the frame
+ * allocator; the unit tests: a tracking allocator). A frame need not be
+ * zeroed; 0 = failure. Tables are reached at their physical address:
+ * the hypervisor identity-maps RAM. */
+u64 pt_page_alloc(void);
+void pt_page_free(u64 pa);
 
 struct pt {
 	const struct pt_format *fmt;
-	struct pt_mem mem;
 	u64 root;        /* physical address of the level-3 table */
 	u64 table_pages; /* tables currently allocated, root included */
 };
 
-/* Allocates the root table. 0, -EINVAL (missing format or callbacks) or
- * -ENOMEM; after a failure pt->root is 0 and pt_destroy() does nothing. */
-int pt_init(struct pt *pt, const struct pt_format *fmt,
-	    const struct pt_mem *mem);
+/* Allocates the root table. 0 or -ENOMEM; after a failure pt->root is 0
+ * and pt_destroy() does nothing. */
+int pt_init(struct pt *pt, const struct pt_format *fmt);
 
 /* Maps [gpa, gpa+size) to [hpa, hpa+size). gpa, hpa and size must be
  * 4 KiB aligned, size > 0 and both ranges below 2^48 (-EINVAL); perms must
@@ -76,13 +71,6 @@ int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms);
  * and freeing tables left empty. Returns the number of 4 KiB pages
  * unmapped or a negative errno (-EINVAL as for pt_map). */
 long pt_unmap(struct pt *pt, u64 gpa, u64 size);
-
-/* Sets the permissions of every mapped page in the range (holes skipped),
- * splitting 2 MiB leaves the range covers only partly unless they already
- * have `perms`. Returns the number of mapped 4 KiB pages in the range
- * (all of which now have `perms`) or a negative errno; perms rules as for
- * pt_map. */
-long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms);
 
 /* Translates one address: true with *hpa (offset included), *perms and
  * *page_size (4 KiB or 2 MiB) when mapped. Any output may be NULL. */

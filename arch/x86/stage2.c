@@ -3,29 +3,15 @@
 #include "hv/vm.h"
 #include "lib/errno.h"
 
-static u64 stage2_alloc_page(void *ctx)
+u64 pt_page_alloc(void)
 {
-	(void)ctx;
 	return frame_alloc(&hv_frames);
 }
 
-static void stage2_free_page(void *ctx, u64 pa)
+void pt_page_free(u64 pa)
 {
-	(void)ctx;
 	frame_free(&hv_frames, pa, 1);
 }
-
-static void *stage2_to_virt(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return (void *)pa; /* the hypervisor identity-maps RAM */
-}
-
-static const struct pt_mem stage2_pt_mem = {
-	.alloc_page = stage2_alloc_page,
-	.free_page = stage2_free_page,
-	.to_virt = stage2_to_virt,
-};
 
 static struct stage2 *vm_stage2(struct vm *vm)
 {
@@ -38,7 +24,7 @@ int stage2_init(struct stage2 *s2, const struct pt_format *fmt, u32 io_pages,
 	s2->flush = flush;
 	s2->io_pages = io_pages;
 	s2->io_bitmap = pages_alloc(io_pages);
-	if (pt_init(&s2->pt, fmt, &stage2_pt_mem) || !s2->io_bitmap)
+	if (pt_init(&s2->pt, fmt) || !s2->io_bitmap)
 		return -ENOMEM;
 	memset(s2->io_bitmap, 0xff, io_pages * PAGE_SIZE);
 	return 0;
@@ -65,20 +51,6 @@ long stage2_unmap(struct vm *vm, u64 gpa, u64 size)
 
 	s2->flush(s2);
 	return n;
-}
-
-long stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms)
-{
-	struct stage2 *s2 = vm_stage2(vm);
-	long n = pt_protect(&s2->pt, gpa, size, perms);
-
-	s2->flush(s2);
-	return n;
-}
-
-bool stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms)
-{
-	return pt_lookup(&vm_stage2(vm)->pt, gpa, hpa, perms, NULL);
 }
 
 void stage2_io_allow(struct vm *vm, u16 port, u16 count)

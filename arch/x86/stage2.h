@@ -16,7 +16,7 @@ struct stage2 {
 	/* One bit per port, 1 = exit: SVM's IOPM, VMX's bitmaps A then B. */
 	u8 *io_bitmap;
 	u32 io_pages;
-	/* Drops translations that an unmap or protect made stale. */
+	/* Drops translations that an unmap made stale. */
 	void (*flush)(struct stage2 *s2);
 };
 
@@ -26,13 +26,10 @@ int stage2_init(struct stage2 *s2, const struct pt_format *fmt, u32 io_pages,
 		void (*flush)(struct stage2 *s2));
 void stage2_destroy(struct stage2 *s2);
 
-/* pt_map, pt_unmap, pt_protect and pt_lookup (PT_* permissions) on vm's
- * tables; unmap and protect flush stale translations. */
+/* pt_map and pt_unmap (PT_* permissions) on vm's tables; unmap flushes
+ * stale translations. */
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
 long stage2_unmap(struct vm *vm, u64 gpa, u64 size);
-long stage2_protect(struct vm *vm, u64 gpa, u64 size, u32 perms);
-/* Host address backing gpa and the permissions, or false. */
-bool stage2_lookup(struct vm *vm, u64 gpa, u64 *hpa, u32 *perms);
 
 /* Lets the VM reach ports [port, port+count) without exits. */
 void stage2_io_allow(struct vm *vm, u16 port, u16 count);

@@ -1,5 +1,6 @@
 /* Turns an SVM #VMEXIT into the core's normalized struct vm_exit. */
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/vendor_common.h"
 #include "lib/string.h"
 
 #define IOIO_IN BIT(0)
@@ -45,32 +46,20 @@ static void decode_npf(u64 info1, u64 info2, struct exit_stage2 *f)
 	f->read = !f->write && !f->fetch;
 }
 
-static enum exit_reason simple_reason(u64 code)
-{
-	switch (code) {
-	case SVM_EXIT_CPUID:
-		return EXIT_CPUID;
-	case SVM_EXIT_HLT:
-		return EXIT_HLT;
-	case SVM_EXIT_VMMCALL:
-		return EXIT_HYPERCALL;
-	case SVM_EXIT_SHUTDOWN:
-		return EXIT_SHUTDOWN;
-	case SVM_EXIT_XSETBV:
-		return EXIT_XSETBV;
-	case SVM_EXIT_RDTSCP: /* hidden from CPUID: TSC_AUX is not switched */
-	case SVM_EXIT_MONITOR:
-	case SVM_EXIT_MWAIT:
-	case SVM_EXIT_MWAIT_ARMED:
-		return EXIT_INVALID_OPCODE;
-	case SVM_EXIT_INTR:
-		return EXIT_INTR;
-	case SVM_EXIT_NMI:
-		return EXIT_NMI;
-	default:
-		return EXIT_UNKNOWN;
-	}
-}
+/* Exits that need nothing decoded beyond their code. */
+static const struct exit_code_map simple_exits[] = {
+	{ SVM_EXIT_CPUID, EXIT_CPUID },
+	{ SVM_EXIT_HLT, EXIT_HLT },
+	{ SVM_EXIT_VMMCALL, EXIT_HYPERCALL },
+	{ SVM_EXIT_SHUTDOWN, EXIT_SHUTDOWN },
+	{ SVM_EXIT_XSETBV, EXIT_XSETBV },
+	{ SVM_EXIT_RDTSCP, EXIT_INVALID_OPCODE }, /* hidden from CPUID: TSC_AUX is not switched */
+	{ SVM_EXIT_MONITOR, EXIT_INVALID_OPCODE },
+	{ SVM_EXIT_MWAIT, EXIT_INVALID_OPCODE },
+	{ SVM_EXIT_MWAIT_ARMED, EXIT_INVALID_OPCODE },
+	{ SVM_EXIT_INTR, EXIT_INTR },
+	{ SVM_EXIT_NMI, EXIT_NMI },
+};
 
 /* #DF, #TS, #NP, #SS, #GP, #PF and #AC push an error code. */
 #define ERROR_CODE_VECTORS (BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | \
@@ -87,7 +76,6 @@ static void decode_exception(const struct vmcb_control *c, struct vm_exit *exit)
 	exit->exception.error = exit->exception.has_error ? (u32)c->exit_info1 : 0;
 }
 
-#define INTINFO_TYPE(i) (((i) >> 8) & 7)
 #define INTINFO_VECTOR_BP 3
 #define INTINFO_VECTOR_OF 4
 
@@ -98,15 +86,13 @@ static void decode_interrupted(u64 info, struct vm_exit *exit)
 {
 	struct event *e = &exit->interrupted;
 
-	if (!(info & SVM_EVENT_VALID))
+	if (!(info & EVENT_INFO_VALID))
 		return;
-	e->vector = info & 0xff;
-	e->type = INTINFO_TYPE(info);
+	event_info_decode(info, e);
 	if (e->type == EVENT_SOFTWARE_INT ||
 	    (e->type == EVENT_EXCEPTION &&
 	     (e->vector == INTINFO_VECTOR_BP || e->vector == INTINFO_VECTOR_OF)))
 		return;
-	e->has_error = info & SVM_EVENT_ERROR_VALID;
 	e->error = info >> 32;
 	exit->interrupted_valid = true;
 }
@@ -138,7 +124,8 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	} else if ((u32)code == (u32)SVM_EXIT_INVALID) {
 		exit->reason = EXIT_ENTRY_FAILED; /* QEMU stores only 32 bits of -1 */
 	} else {
-		exit->reason = simple_reason(code);
+		exit->reason = exit_code_lookup(simple_exits, ARRAY_SIZE(simple_exits), code,
+						EXIT_UNKNOWN);
 	}
 	decode_interrupted(c->exit_int_info, exit);
 }

@@ -4,33 +4,13 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/vendor_common.h"
 #include "lib/errno.h"
 #include "hv/log.h"
 
 #define ASID_MAX 4096
-#define DEFAULT_PAT 0x0007040600070406ULL
-#define EXCEPTION_DB BIT(1)
-#define EXCEPTION_UD BIT(6)
-#define EXCEPTION_AC BIT(17)
 
 static u8 asid_used[ASID_MAX / 8];
-
-/* ASID 0 belongs to the host; guests get 1 .. nasids-1. */
-static u32 asid_alloc(void)
-{
-	for (u32 a = 1; a < MIN(svm_cpu.nasids, (u32)ASID_MAX); a++) {
-		if (!(asid_used[a / 8] & (1u << (a % 8)))) {
-			asid_used[a / 8] |= 1u << (a % 8);
-			return a;
-		}
-	}
-	return 0;
-}
-
-static void asid_free(u32 a)
-{
-	asid_used[a / 8] &= ~(1u << (a % 8));
-}
 
 static void vmcb_set_intercepts(struct vmcb_control *c)
 {
@@ -44,10 +24,7 @@ static void vmcb_set_intercepts(struct vmcb_control *c)
 			 SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV |
 			 SVM_INTERCEPT_RDTSCP | SVM_INTERCEPT_MONITOR |
 			 SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
-	/* #UD: VMCALL arrives as #UD on AMD. #DB and #AC: a guest can make
-	 * their delivery fault again forever inside the CPU (XSA-156), so
-	 * each goes through an exit and is reflected. */
-	c->exceptions = EXCEPTION_UD | EXCEPTION_DB | EXCEPTION_AC;
+	c->exceptions = GUEST_EXCEPTION_EXITS;
 }
 
 static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
@@ -62,7 +39,7 @@ static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
 	c->int_control = SVM_INT_CONTROL_V_INTR_MASKING;
 	c->np_enable = 1;
 	c->n_cr3 = svm_vm(vm)->s2.pt.root;
-	vmcb->save.g_pat = DEFAULT_PAT;
+	vmcb->save.g_pat = GUEST_DEFAULT_PAT;
 	vmcb->save.dr6 = 0xffff0ff0;
 	vmcb->save.dr7 = 0x400;
 	vmcb->save.efer = EFER_SVME; /* must stay set while in guest mode */
@@ -74,20 +51,17 @@ int svm_vcpu_create(struct vcpu *v)
 
 	if (!s)
 		return -ENOMEM;
+	v->arch = s;
 	s->vmcb = pages_alloc(1);
-	s->asid = asid_alloc();
+	s->asid = tag_alloc(asid_used, MIN(svm_cpu.nasids, (u32)ASID_MAX));
 	if (!s->vmcb || !s->asid) {
 		int err = s->asid ? -ENOMEM : -EBUSY;
 
-		pages_free(s->vmcb, 1);
-		if (s->asid)
-			asid_free(s->asid);
-		pages_free(s, 1);
+		svm_vcpu_destroy(v);
 		return err;
 	}
 	vmcb_init(s->vmcb, v->vm, s->asid);
 	s->tlb_gen_seen = svm_vm(v->vm)->tlb_gen;
-	v->arch = s;
 	return 0;
 }
 
@@ -97,7 +71,7 @@ void svm_vcpu_destroy(struct vcpu *v)
 
 	if (!s)
 		return;
-	asid_free(s->asid);
+	tag_free(asid_used, s->asid);
 	pages_free(s->vmcb, 1);
 	pages_free(s, 1);
 	v->arch = NULL;
@@ -157,6 +131,15 @@ void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	svm_decode_exit(v, exit);
 }
 
+/* The VMCB's segment in slot `slot` (order of guest_sregs_slot()). */
+static struct vmcb_seg *vmcb_segment(struct vmcb_save *save, u32 slot)
+{
+	struct vmcb_seg *order[GUEST_SEG_SLOTS] = { &save->es, &save->cs, &save->ss,
+						    &save->ds, &save->fs, &save->gs,
+						    &save->ldtr, &save->tr };
+	return order[slot];
+}
+
 static void seg_to_vmcb(struct vmcb_seg *d, const struct segment *s)
 {
 	d->selector = s->selector;
@@ -177,14 +160,8 @@ int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
-	seg_to_vmcb(&save->cs, &s->cs);
-	seg_to_vmcb(&save->ds, &s->ds);
-	seg_to_vmcb(&save->es, &s->es);
-	seg_to_vmcb(&save->fs, &s->fs);
-	seg_to_vmcb(&save->gs, &s->gs);
-	seg_to_vmcb(&save->ss, &s->ss);
-	seg_to_vmcb(&save->tr, &s->tr);
-	seg_to_vmcb(&save->ldtr, &s->ldtr);
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
+		seg_to_vmcb(vmcb_segment(save, i), guest_sregs_slot((struct guest_sregs *)s, i));
 	save->gdtr = (struct vmcb_seg){ .base = s->gdt_base, .limit = s->gdt_limit };
 	save->idtr = (struct vmcb_seg){ .base = s->idt_base, .limit = s->idt_limit };
 	save->cpl = (s->ss.attr >> 5) & 3;
@@ -198,16 +175,10 @@ int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 
 void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
-	const struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
-	seg_from_vmcb(&s->cs, &save->cs);
-	seg_from_vmcb(&s->ds, &save->ds);
-	seg_from_vmcb(&s->es, &save->es);
-	seg_from_vmcb(&s->fs, &save->fs);
-	seg_from_vmcb(&s->gs, &save->gs);
-	seg_from_vmcb(&s->ss, &save->ss);
-	seg_from_vmcb(&s->tr, &save->tr);
-	seg_from_vmcb(&s->ldtr, &save->ldtr);
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
+		seg_from_vmcb(guest_sregs_slot(s, i), vmcb_segment(save, i));
 	s->gdt_base = save->gdtr.base;
 	s->gdt_limit = save->gdtr.limit;
 	s->idt_base = save->idtr.base;
@@ -237,11 +208,8 @@ u64 svm_guest_cr4(struct vcpu *v)
 
 void svm_inject_event(struct vcpu *v, const struct event *e)
 {
-	u64 ev = e->vector | ((u64)e->type << 8) | SVM_EVENT_VALID;
-
-	if (e->has_error)
-		ev |= SVM_EVENT_ERROR_VALID | ((u64)e->error << 32);
-	svm_vcpu(v)->vmcb->control.event_inject = ev;
+	svm_vcpu(v)->vmcb->control.event_inject = event_info_encode(e) |
+						  (e->has_error ? (u64)e->error << 32 : 0);
 }
 
 void svm_dump(struct vcpu *v)

@@ -44,14 +44,10 @@ static inline struct vmx_vcpu *vmx_vcpu(struct vcpu *v)
 	return v->arch;
 }
 
-/* VMX instructions. vmwrite/vmread report VMfail as false. */
-static inline bool vmwrite(u64 field, u64 value)
+/* VMX instructions on the current VMCS. */
+static inline void vmwrite(u64 field, u64 value)
 {
-	bool fail;
-
-	asm volatile("vmwrite %2, %1; setna %0"
-		     : "=qm"(fail) : "r"(field), "rm"(value) : "cc", "memory");
-	return !fail;
+	asm volatile("vmwrite %1, %0" : : "r"(field), "rm"(value) : "cc", "memory");
 }
 
 static inline u64 vmread(u64 field)
@@ -88,7 +84,6 @@ void vmx_inject_event(struct vcpu *v, const struct event *e);
 void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit);
 
 /* vmx_diag.c */
-const char *vmx_insn_error_name(u32 err);
 void vmx_dump(struct vcpu *v);
 
 #endif

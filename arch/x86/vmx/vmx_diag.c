@@ -31,7 +31,7 @@ static const char *const insn_errors[] = {
 	[28] = "invalid operand to INVEPT/INVVPID",
 };
 
-const char *vmx_insn_error_name(u32 err)
+static const char *insn_error_name(u32 err)
 {
 	if (err < ARRAY_SIZE(insn_errors) && insn_errors[err])
 		return insn_errors[err];
@@ -89,7 +89,7 @@ void vmx_dump(struct vcpu *v)
 
 	if (x->insn_error) {
 		log_err("vmx: VM entry failed: VM-instruction error %u: %s", x->insn_error,
-			vmx_insn_error_name(x->insn_error));
+			insn_error_name(x->insn_error));
 		x->insn_error = 0;
 	} else if (reason & VMX_EXIT_ENTRY_FAILURE) {
 		log_err("vmx: VM entry failed: exit reason %u (%s), qualification 0x%llx",

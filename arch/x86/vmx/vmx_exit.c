@@ -1,5 +1,6 @@
 /* Turns a VMX exit into the core's normalized struct vm_exit. */
 #include "arch/x86/guest_state.h"
+#include "arch/x86/vendor_common.h"
 #include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
 #include "lib/string.h"
@@ -55,9 +56,7 @@ static void decode_ept_violation(u64 qual, struct exit_stage2 *f)
 /* An event from the exit's interruption or IDT-vectoring information. */
 static void event_from_info(u32 info, u64 error_field, struct event *e)
 {
-	e->vector = info & 0xff;
-	e->type = INTR_TYPE(info);
-	e->has_error = info & INTR_INFO_ERROR_VALID;
+	event_info_decode(info, e);
 	if (e->has_error)
 		e->error = vmread(error_field);
 	if (e->type >= INTR_TYPE_SOFT_INT)
@@ -99,32 +98,18 @@ static void decode_exception(struct vcpu *v, struct vm_exit *exit)
 }
 
 /* Exits caused by one instruction: the CPU reports its length. */
-static enum exit_reason instruction_reason(u32 basic)
-{
-	switch (basic) {
-	case VMX_EXIT_CPUID:
-		return EXIT_CPUID;
-	case VMX_EXIT_HLT:
-		return EXIT_HLT;
-	case VMX_EXIT_VMCALL:
-		return EXIT_HYPERCALL;
-	case VMX_EXIT_IO:
-		return EXIT_IO;
-	case VMX_EXIT_RDMSR:
-		return EXIT_MSR_READ;
-	case VMX_EXIT_WRMSR:
-		return EXIT_MSR_WRITE;
-	case VMX_EXIT_XSETBV:
-		return EXIT_XSETBV;
-	case VMX_EXIT_CR_ACCESS:
-		return EXIT_CR_ACCESS;
-	case VMX_EXIT_MWAIT:
-	case VMX_EXIT_MONITOR:
-		return EXIT_INVALID_OPCODE;
-	default:
-		return EXIT_NONE;
-	}
-}
+static const struct exit_code_map instruction_exits[] = {
+	{ VMX_EXIT_CPUID, EXIT_CPUID },
+	{ VMX_EXIT_HLT, EXIT_HLT },
+	{ VMX_EXIT_VMCALL, EXIT_HYPERCALL },
+	{ VMX_EXIT_IO, EXIT_IO },
+	{ VMX_EXIT_RDMSR, EXIT_MSR_READ },
+	{ VMX_EXIT_WRMSR, EXIT_MSR_WRITE },
+	{ VMX_EXIT_XSETBV, EXIT_XSETBV },
+	{ VMX_EXIT_CR_ACCESS, EXIT_CR_ACCESS },
+	{ VMX_EXIT_MWAIT, EXIT_INVALID_OPCODE },
+	{ VMX_EXIT_MONITOR, EXIT_INVALID_OPCODE },
+};
 
 static void decode_other(struct vcpu *v, u32 basic, struct vm_exit *exit)
 {
@@ -181,7 +166,8 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		exit->reason = EXIT_ENTRY_FAILED;
 		return;
 	}
-	exit->reason = instruction_reason(basic);
+	exit->reason = exit_code_lookup(instruction_exits, ARRAY_SIZE(instruction_exits),
+					basic, EXIT_NONE);
 	if (exit->reason != EXIT_NONE) {
 		exit->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
 		exit->next_rip_valid = true;

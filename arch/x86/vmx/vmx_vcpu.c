@@ -6,6 +6,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/vendor_common.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
 #include "lib/errno.h"
@@ -13,11 +14,7 @@
 #include "lib/string.h"
 
 #define VPID_MAX 4096
-#define DEFAULT_PAT 0x0007040600070406ULL
 #define MSR_PAT 0x277
-#define EXCEPTION_DB BIT(1)
-#define EXCEPTION_UD BIT(6)
-#define EXCEPTION_AC BIT(17)
 #define AR_UNUSABLE BIT(16)
 #define INTERRUPTIBILITY_STI_MOVSS 3
 #define SEG_ATTR_P BIT(7)
@@ -26,18 +23,6 @@ extern const u8 vmx_exit_stub[];
 
 static u8 vpid_used[VPID_MAX / 8];
 static void *current_vmcs;
-
-/* VPID 0 is the host's. */
-static u16 vpid_alloc(void)
-{
-	for (u32 id = 1; id < VPID_MAX; id++) {
-		if (!(vpid_used[id / 8] & (1u << (id % 8)))) {
-			vpid_used[id / 8] |= 1u << (id % 8);
-			return id;
-		}
-	}
-	return 0;
-}
 
 #define INVVPID_SINGLE 1
 #define INVVPID_ALL 2
@@ -52,7 +37,7 @@ static void vpid_free(u16 id)
 
 	if (vmx_cpu.invvpid_single || vmx_cpu.invvpid_all)
 		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
-	vpid_used[id / 8] &= ~(1u << (id % 8));
+	tag_free(vpid_used, id);
 }
 
 /* Makes the vCPU's VMCS the current one for VMREAD/VMWRITE. */
@@ -75,6 +60,18 @@ static void vmcs_clear(void *vmcs)
 		current_vmcs = NULL;
 }
 
+/* Fields that start at zero: no MSR lists, CR3 targets or pending event,
+ * an active guest with nothing blocked, no SYSENTER on either side and
+ * the host's FS and GS selectors null. */
+static const u32 zeroed_fields[] = {
+	VMCS_CR3_TARGET_COUNT, VMCS_EXIT_MSR_STORE_COUNT, VMCS_EXIT_MSR_LOAD_COUNT,
+	VMCS_ENTRY_MSR_LOAD_COUNT, VMCS_ENTRY_INTR_INFO, VMCS_GUEST_DEBUGCTL,
+	VMCS_GUEST_ACTIVITY, VMCS_GUEST_INTERRUPTIBILITY, VMCS_GUEST_PENDING_DBG,
+	VMCS_GUEST_SYSENTER_CS, VMCS_GUEST_SYSENTER_ESP, VMCS_GUEST_SYSENTER_EIP,
+	VMCS_HOST_FS_SEL, VMCS_HOST_GS_SEL, VMCS_HOST_SYSENTER_CS,
+	VMCS_HOST_SYSENTER_ESP, VMCS_HOST_SYSENTER_EIP,
+};
+
 struct desc_ptr {
 	u16 limit;
 	u64 base;
@@ -93,17 +90,12 @@ static void setup_host_state(void)
 	vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
 	vmwrite(VMCS_HOST_DS_SEL, GDT_SEL_DATA);
 	vmwrite(VMCS_HOST_ES_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_FS_SEL, 0);
-	vmwrite(VMCS_HOST_GS_SEL, 0);
 	vmwrite(VMCS_HOST_TR_SEL, GDT_SEL_TSS);
 	vmwrite(VMCS_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
 	vmwrite(VMCS_HOST_GS_BASE, (u64)pc);
 	vmwrite(VMCS_HOST_TR_BASE, (u64)&pc->tss);
 	vmwrite(VMCS_HOST_GDTR_BASE, (u64)pc->gdt);
 	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
-	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
-	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
-	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
 	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
 	if (vmx_cpu.exit & EXIT_LOAD_PAT)
 		vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
@@ -119,15 +111,7 @@ static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 	vmwrite(VMCS_PROC_CTLS2, vmx_cpu.proc2 & ~(x->vpid ? 0 : PROC2_VPID));
 	vmwrite(VMCS_EXIT_CTLS, vmx_cpu.exit);
 	vmwrite(VMCS_ENTRY_CTLS, vmx_cpu.entry);
-	/* #UD: VMMCALL is #UD on Intel. #DB and #AC: a guest can make their
-	 * delivery fault again forever inside the CPU (XSA-156), so each goes
-	 * through an exit and is reflected. */
-	vmwrite(VMCS_EXCEPTION_BITMAP, EXCEPTION_UD | EXCEPTION_DB | EXCEPTION_AC);
-	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
-	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
-	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
-	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
-	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_EXCEPTION_BITMAP, GUEST_EXCEPTION_EXITS);
 	vmwrite(VMCS_IO_BITMAP_A, (u64)xv->s2.io_bitmap);
 	vmwrite(VMCS_IO_BITMAP_B, (u64)xv->s2.io_bitmap + PAGE_SIZE);
 	vmwrite(VMCS_MSR_BITMAP, (u64)xv->msr_bitmap);
@@ -137,17 +121,12 @@ static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 	vmwrite(VMCS_LINK_POINTER, ~0ULL);
 }
 
-static void setup_guest_defaults(void)
+static void setup_fixed_values(void)
 {
+	for (u32 i = 0; i < ARRAY_SIZE(zeroed_fields); i++)
+		vmwrite(zeroed_fields[i], 0);
 	vmwrite(VMCS_GUEST_DR7, 0x400);
-	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
-	vmwrite(VMCS_GUEST_PAT, DEFAULT_PAT);
-	vmwrite(VMCS_GUEST_ACTIVITY, 0);
-	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
-	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
-	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
-	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
-	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_GUEST_PAT, GUEST_DEFAULT_PAT);
 }
 
 int vmx_vcpu_create(struct vcpu *v)
@@ -162,12 +141,12 @@ int vmx_vcpu_create(struct vcpu *v)
 		return -ENOMEM;
 	}
 	*(u32 *)x->vmcs = vmx_cpu.revision;
-	x->vpid = vmx_cpu.vpid ? vpid_alloc() : 0;
+	x->vpid = vmx_cpu.vpid ? tag_alloc(vpid_used, VPID_MAX) : 0;
 	vmcs_clear(x->vmcs);
 	vmcs_load(x);
 	setup_controls(v->vm, x);
 	setup_host_state();
-	setup_guest_defaults();
+	setup_fixed_values();
 	v->arch = x;
 	return 0;
 }
@@ -218,14 +197,6 @@ static void read_segment(enum vmcs_seg i, struct segment *s)
 	s->base = vmread(VMCS_GUEST_ES_BASE + 2 * i);
 }
 
-/* Pairs each VMCS segment slot with its field in struct guest_sregs. */
-static struct segment *sregs_segment(struct guest_sregs *s, enum vmcs_seg i)
-{
-	struct segment *order[] = { &s->es, &s->cs, &s->ss, &s->ds,
-				    &s->fs, &s->gs, &s->ldtr, &s->tr };
-	return order[i];
-}
-
 /* CR0 and CR4 as the CPU must run them (fixed bits), with the guest's own
  * values in the read shadows of the host-owned bits. */
 static void write_control_registers(const struct guest_sregs *s)
@@ -258,7 +229,7 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	}
 	vmcs_load(x);
 	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
-		write_segment(i, sregs_segment((struct guest_sregs *)s, i));
+		write_segment(i, guest_sregs_slot((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
 	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
 	vmwrite(VMCS_GUEST_IDTR_BASE, s->idt_base);
@@ -271,16 +242,22 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	return 0;
 }
 
-static u64 guest_view(u64 actual, u64 mask, u64 shadow)
+/* A control register as the guest sees it: the host-owned bits (mask)
+ * from the read shadow. */
+static u64 guest_view(struct vcpu *v, u64 actual, u64 mask, u64 shadow)
 {
-	return (actual & ~mask) | (shadow & mask);
+	u64 owned;
+
+	vmcs_load(vmx_vcpu(v));
+	owned = vmread(mask);
+	return (vmread(actual) & ~owned) | (vmread(shadow) & owned);
 }
 
 void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	vmcs_load(vmx_vcpu(v));
 	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
-		read_segment(i, sregs_segment(s, i));
+		read_segment(i, guest_sregs_slot(s, i));
 	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
 	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
 	s->idt_base = vmread(VMCS_GUEST_IDTR_BASE);
@@ -294,16 +271,12 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 
 u64 vmx_guest_cr0(struct vcpu *v)
 {
-	vmcs_load(vmx_vcpu(v));
-	return guest_view(vmread(VMCS_GUEST_CR0), vmread(VMCS_CR0_MASK),
-			  vmread(VMCS_CR0_SHADOW));
+	return guest_view(v, VMCS_GUEST_CR0, VMCS_CR0_MASK, VMCS_CR0_SHADOW);
 }
 
 u64 vmx_guest_cr4(struct vcpu *v)
 {
-	vmcs_load(vmx_vcpu(v));
-	return guest_view(vmread(VMCS_GUEST_CR4), vmread(VMCS_CR4_MASK),
-			  vmread(VMCS_CR4_SHADOW));
+	return guest_view(v, VMCS_GUEST_CR4, VMCS_CR4_MASK, VMCS_CR4_SHADOW);
 }
 
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
@@ -318,8 +291,7 @@ u8 vmx_guest_cpl(struct vcpu *v)
 void vmx_inject_event(struct vcpu *v, const struct event *e)
 {
 	vmcs_load(vmx_vcpu(v));
-	vmwrite(VMCS_ENTRY_INTR_INFO, e->vector | ((u32)e->type << 8) | INTR_INFO_VALID |
-				      (e->has_error ? INTR_INFO_ERROR_VALID : 0));
+	vmwrite(VMCS_ENTRY_INTR_INFO, event_info_encode(e));
 	if (e->has_error)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, e->error);
 	if (e->type >= EVENT_SOFTWARE_INT)

@@ -1,0 +1,48 @@
+/* Pieces the VMX and SVM backends share (see vendor_common.h). */
+#include "arch/x86/vendor_common.h"
+
+struct segment *guest_sregs_slot(struct guest_sregs *s, u32 slot)
+{
+	struct segment *order[GUEST_SEG_SLOTS] = { &s->es, &s->cs, &s->ss, &s->ds,
+						   &s->fs, &s->gs, &s->ldtr, &s->tr };
+	return order[slot];
+}
+
+u32 event_info_encode(const struct event *e)
+{
+	return e->vector | ((u32)e->type << 8) | EVENT_INFO_VALID |
+	       (e->has_error ? EVENT_INFO_ERROR_VALID : 0);
+}
+
+void event_info_decode(u32 info, struct event *e)
+{
+	e->vector = info & 0xff;
+	e->type = (info >> 8) & 7;
+	e->has_error = info & EVENT_INFO_ERROR_VALID;
+}
+
+enum exit_reason exit_code_lookup(const struct exit_code_map *map, u32 n, u64 code,
+				  enum exit_reason otherwise)
+{
+	for (u32 i = 0; i < n; i++) {
+		if (map[i].code == code)
+			return map[i].reason;
+	}
+	return otherwise;
+}
+
+u32 tag_alloc(u8 *used, u32 limit)
+{
+	for (u32 t = 1; t < limit; t++) {
+		if (!(used[t / 8] & (1u << (t % 8)))) {
+			used[t / 8] |= 1u << (t % 8);
+			return t;
+		}
+	}
+	return 0;
+}
+
+void tag_free(u8 *used, u32 tag)
+{
+	used[tag / 8] &= ~(1u << (tag % 8));
+}

@@ -14,7 +14,8 @@
  * (XSA-156), so each goes through an exit and is reflected. */
 #define GUEST_EXCEPTION_EXITS (BIT(1) | BIT(6) | BIT(17))
 
-/* Segment slots in the order both VMCS and VMCB keep them. */
+/* Segment slots ES, CS, SS, DS, FS, GS, LDTR, TR: the order of the
+ * VMCS segment fields, which the SVM backend follows for the VMCB. */
 enum { GUEST_SEG_SLOTS = 8 };
 struct segment *guest_sregs_slot(struct guest_sregs *s, u32 slot);
 

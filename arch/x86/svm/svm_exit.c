@@ -1,7 +1,6 @@
 /* Turns an SVM #VMEXIT into the core's normalized struct vm_exit. */
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/vendor_common.h"
-#include "lib/string.h"
 
 #define IOIO_IN BIT(0)
 #define IOIO_STR BIT(2)

@@ -3,7 +3,6 @@
 #include "arch/x86/vendor_common.h"
 #include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
-#include "lib/string.h"
 
 #define IO_SIZE_MASK 7
 #define IO_IN BIT(3)

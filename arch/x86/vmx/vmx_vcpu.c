@@ -11,7 +11,6 @@
 #include "arch/x86/vmx/vmx_ctls.h"
 #include "lib/errno.h"
 #include "hv/log.h"
-#include "lib/string.h"
 
 #define VPID_MAX 4096
 #define MSR_PAT 0x277
@@ -325,9 +324,7 @@ void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	x->cr2 = read_cr2();
 	if (failed) {
 		x->insn_error = vmread(VMCS_INSN_ERROR);
-		memset(exit, 0, sizeof(*exit));
-		exit->reason = EXIT_ENTRY_FAILED;
-		exit->hw_code = x->insn_error;
+		*exit = (struct vm_exit){ .reason = EXIT_ENTRY_FAILED, .hw_code = x->insn_error };
 		return;
 	}
 	x->launched = true;

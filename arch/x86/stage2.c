@@ -3,16 +3,6 @@
 #include "hv/vm.h"
 #include "lib/errno.h"
 
-u64 pt_page_alloc(void)
-{
-	return frame_alloc(&hv_frames);
-}
-
-void pt_page_free(u64 pa)
-{
-	frame_free(&hv_frames, pa, 1);
-}
-
 static struct stage2 *vm_stage2(struct vm *vm)
 {
 	return vm->arch;

@@ -300,40 +300,28 @@ static size_t imm_size(const struct insn_dec *d, unsigned int kind)
 	return 0;
 }
 
-/* The operand bytes a plain map entry describes. */
-static int decode_operands(struct insn_dec *d, u8 entry)
-{
-	int err;
-
-	if (entry & OP_MODRM) {
-		err = skip_modrm(d, NULL);
-		if (err)
-			return err;
-	}
-	return dec_skip(d, imm_size(d, entry & OP_IMM_MASK));
-}
-
-/* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
-static int decode_three_byte(struct insn_dec *d, bool imm8)
-{
-	int err = dec_skip(d, 1);
-
-	if (!err)
-		err = skip_modrm(d, NULL);
-	if (!err)
-		err = dec_skip(d, imm8 ? 1 : 0);
-	return err;
-}
-
-/* 0F 78: VMREAD Ey,Gy; with 66 (EXTRQ) or F2 (INSERTQ) it is AMD SSE4a
- * with two imm8. */
-static int decode_vmread_extrq(struct insn_dec *d)
+/* A ModRM byte with its SIB and displacement, then imm immediate bytes. */
+static int skip_modrm_imm(struct insn_dec *d, size_t imm)
 {
 	int err = skip_modrm(d, NULL);
 
-	if (err)
-		return err;
-	return dec_skip(d, (d->opsize_prefix || d->repne) ? 2 : 0);
+	return err ? err : dec_skip(d, imm);
+}
+
+/* The operand bytes a plain map entry describes. */
+static int decode_operands(struct insn_dec *d, u8 entry)
+{
+	size_t imm = imm_size(d, entry & OP_IMM_MASK);
+
+	return (entry & OP_MODRM) ? skip_modrm_imm(d, imm) : dec_skip(d, imm);
+}
+
+/* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
+static int decode_three_byte(struct insn_dec *d, size_t imm)
+{
+	int err = dec_skip(d, 1);
+
+	return err ? err : skip_modrm_imm(d, imm);
 }
 
 static int decode_two_byte_special(struct insn_dec *d, u8 op)
@@ -343,11 +331,13 @@ static int decode_two_byte_special(struct insn_dec *d, u8 op)
 		/* MOV CR/DR: ModRM is always a register pair, mod ignored */
 		return dec_skip(d, 1);
 	case 0x38:
-		return decode_three_byte(d, false);
+		return decode_three_byte(d, 0);
 	case 0x3a:
-		return decode_three_byte(d, true);
+		return decode_three_byte(d, 1);
 	case 0x78:
-		return decode_vmread_extrq(d);
+		/* VMREAD Ey,Gy; with 66 (EXTRQ) or F2 (INSERTQ) it is AMD
+		 * SSE4a with two imm8 */
+		return skip_modrm_imm(d, (d->opsize_prefix || d->repne) ? 2 : 0);
 	}
 	return -EINVAL;
 }
@@ -391,10 +381,9 @@ static int decode_vex_opcode(struct insn_dec *d, u8 map)
 	case 1:
 		return decode_vex_map1(d, op);
 	case 2:
-		return skip_modrm(d, NULL);
+		return skip_modrm_imm(d, 0);
 	case 3:
-		err = skip_modrm(d, NULL);
-		return err ? err : dec_skip(d, 1);
+		return skip_modrm_imm(d, 1);
 	}
 	return -EINVAL;
 }
@@ -434,29 +423,18 @@ static int decode_vex_or_les(struct insn_dec *d, u8 op)
 	return decode_vex(d, op);
 }
 
-/* 62 outside 64-bit mode: BOUND Gv,Ma; mod=11 makes it EVEX, which we do
- * not decode (nor in 64-bit mode, where 62 is always EVEX). */
-static int decode_bound(struct insn_dec *d)
+/* Opcodes whose next byte tells an instruction with a ModRM from a prefix
+ * we do not decode. 62 outside 64-bit mode: BOUND Gv,Ma; mod=11 makes it
+ * EVEX (so is 62 in 64-bit mode, always). 8F /0 is POP Ev; any other reg
+ * field is an AMD XOP prefix. */
+static int decode_bound_or_pop_ev(struct insn_dec *d, u8 op)
 {
 	u8 modrm;
 	int err = dec_peek(d, &modrm);
 
 	if (err)
 		return err;
-	if ((modrm >> 6) == 3)
-		return -EINVAL;
-	return skip_modrm(d, NULL);
-}
-
-/* 8F /0 is POP Ev; any other reg field is an AMD XOP prefix (not decoded). */
-static int decode_pop_ev(struct insn_dec *d)
-{
-	u8 modrm;
-	int err = dec_peek(d, &modrm);
-
-	if (err)
-		return err;
-	if ((modrm >> 3) & 7)
+	if (op == 0x62 ? (modrm >> 6) == 3 : ((modrm >> 3) & 7) != 0)
 		return -EINVAL;
 	return skip_modrm(d, NULL);
 }
@@ -480,10 +458,8 @@ static int decode_one_byte_special(struct insn_dec *d, u8 op)
 	switch (op) {
 	case 0x0f:
 		return decode_two_byte(d);
-	case 0x62:
-		return decode_bound(d);
-	case 0x8f:
-		return decode_pop_ev(d);
+	case 0x62: case 0x8f:
+		return decode_bound_or_pop_ev(d, op);
 	case 0xc4: case 0xc5:
 		return decode_vex_or_les(d, op);
 	case 0xf6: case 0xf7:

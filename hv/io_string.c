@@ -11,7 +11,6 @@
  * faults after reading its port loses nothing. */
 #include "hv/io_string.h"
 #include "arch/x86/seg_addr.h"
-#include "arch/x86/string_insn.h"
 #include "arch/x86/trap.h"
 #include "hv/event.h"
 #include "hv/guest_mem.h"

@@ -2,7 +2,8 @@
  * Intel SDM (vol. 2, appendix A) and the AMD APM (vol. 3, appendix A).
  *
  * Only the length is decoded: prefixes, opcode, ModRM/SIB, displacement,
- * immediate. Opcodes that are #UD whatever follows them are rejected, and
+ * immediate; and, for INS/OUTS, what their prefixes say (Intel SDM vol. 2,
+ * 2.1.1 and 2.2.1; AMD APM vol. 3, 1.2). Opcodes that are #UD whatever follows them are rejected, and
  * so are prefixes we do not decode (EVEX, XOP, APX REX2); members of an
  * opcode group that are #UD (e.g. C7 /1) still get their length. */
 #include "arch/x86/insn_len.h"
@@ -135,6 +136,7 @@ struct insn_dec {
 	bool opsize_prefix;	/* 66 */
 	bool addrsize_prefix;	/* 67 */
 	bool lock, repne, rep;	/* F0, F2, F3 */
+	enum seg_reg seg;	/* the segment override in effect, else DS */
 };
 
 /* 0 when n more bytes can be read; -EINVAL when they would make the
@@ -180,7 +182,13 @@ static int dec_next(struct insn_dec *d, u8 *b)
 static bool note_legacy_prefix(struct insn_dec *d, u8 b)
 {
 	switch (b) {
-	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x26: case 0x2e: case 0x36: case 0x3e:
+		/* 001 sreg 110: ES, CS, SS or DS, ignored in 64-bit mode */
+		if (d->mode != CPU_MODE_64)
+			d->seg = (b >> 3) & 3;
+		break;
+	case 0x64: case 0x65:
+		d->seg = b == 0x64 ? SEG_FS : SEG_GS;
 		break;
 	case 0x66: d->opsize_prefix = true; break;
 	case 0x67: d->addrsize_prefix = true; break;
@@ -195,7 +203,7 @@ static bool note_legacy_prefix(struct insn_dec *d, u8 b)
 
 /* Consumes legacy and REX prefixes and the opcode byte. A REX prefix only
  * counts when it is right before the opcode; the 15-byte limit ends any
- * run of prefixes. */
+ * run of prefixes. When a segment override repeats, the last one counts. */
 static int decode_prefixes(struct insn_dec *d, u8 *op)
 {
 	u8 b;
@@ -479,26 +487,47 @@ static int decode_one_byte(struct insn_dec *d, u8 op)
 	return decode_operands(d, entry);
 }
 
-int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode)
+/* Starts a decode: the prefixes, the opcode byte and the sizes they give. */
+static int decode_start(struct insn_dec *d, const u8 *bytes, size_t avail,
+			enum cpu_mode mode, u8 *op)
 {
-	struct insn_dec d = {
-		.bytes = bytes,
-		.avail = MIN(avail, (size_t)INSN_MAX_LEN),
-		.mode = mode,
-	};
-	u8 op;
 	int err;
 
+	*d = (struct insn_dec){
+		.bytes = bytes,
+		.avail = bytes ? MIN(avail, (size_t)INSN_MAX_LEN) : 0,
+		.mode = mode,
+		.seg = SEG_DS,
+	};
 	if (mode != CPU_MODE_16 && mode != CPU_MODE_32 && mode != CPU_MODE_64)
 		return -EINVAL;
-	if (!bytes)
-		d.avail = 0;
-	err = decode_prefixes(&d, &op);
-	if (err)
-		return err;
-	set_operand_sizes(&d);
-	err = decode_one_byte(&d, op);
-	if (err)
-		return err;
-	return (int)d.pos;
+	err = decode_prefixes(d, op);
+	if (!err)
+		set_operand_sizes(d);
+	return err;
+}
+
+int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode)
+{
+	struct insn_dec d;
+	u8 op;
+	int err = decode_start(&d, bytes, avail, mode, &op);
+
+	if (!err)
+		err = decode_one_byte(&d, op);
+	return err ? err : (int)d.pos;
+}
+
+/* REX changes nothing for INS/OUTS. */
+int string_insn_decode(const u8 *bytes, size_t avail, enum cpu_mode mode,
+		       struct string_insn *out)
+{
+	struct insn_dec d;
+	u8 op;
+
+	if (decode_start(&d, bytes, avail, mode, &op) || op < 0x6c || op > 0x6f)
+		return -EINVAL;
+	out->addr_size = d.addrsize;
+	out->seg = d.seg;
+	return 0;
 }

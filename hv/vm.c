@@ -167,15 +167,6 @@ void vm_destroy(struct vm *vm)
 	vm_slot_used[vm_slot(vm)] = false;
 }
 
-u32 vm_count(void)
-{
-	u32 n = 0;
-
-	for (u32 i = 0; i < VM_MAX; i++)
-		n += vm_slot_used[i];
-	return n;
-}
-
 struct vcpu *vm_vcpu_create(struct vm *vm)
 {
 	struct vcpu *v;

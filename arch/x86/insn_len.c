@@ -224,23 +224,18 @@ static int decode_prefixes(struct insn_dec *d, u8 *op)
 	}
 }
 
+/* 66 and 67 switch between 2 and 4 bytes from the code segment's default
+ * (4 in 32- and 64-bit mode); REX.W wins over 66, and 64-bit mode
+ * addresses with 8 bytes, or 4 with 67. */
 static void set_operand_sizes(struct insn_dec *d)
 {
-	switch (d->mode) {
-	case CPU_MODE_16:
-		d->opsize = d->opsize_prefix ? 4 : 2;
-		d->addrsize = d->addrsize_prefix ? 4 : 2;
-		break;
-	case CPU_MODE_32:
-		d->opsize = d->opsize_prefix ? 2 : 4;
-		d->addrsize = d->addrsize_prefix ? 2 : 4;
-		break;
-	case CPU_MODE_64:
-		/* REX.W wins over 66 */
-		d->opsize = (d->rex & 8) ? 8 : d->opsize_prefix ? 2 : 4;
+	bool def32 = d->mode != CPU_MODE_16;
+
+	d->opsize = (d->rex & 8) ? 8 : def32 != d->opsize_prefix ? 4 : 2;
+	if (d->mode == CPU_MODE_64)
 		d->addrsize = d->addrsize_prefix ? 4 : 8;
-		break;
-	}
+	else
+		d->addrsize = def32 != d->addrsize_prefix ? 4 : 2;
 }
 
 /* 16-bit addressing has no SIB; mod=00 rm=110 is a bare disp16. */

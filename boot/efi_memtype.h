@@ -8,15 +8,13 @@
 
 #include "boot/boot_info.h"
 
-/* The UEFI type numbers (UEFI 2.10, 7.2 EFI_MEMORY_TYPE). */
+/* The UEFI type numbers (UEFI 2.10, 7.2 EFI_MEMORY_TYPE) that efi_mem_type
+ * tells apart; every other type is reserved. */
 enum {
-	EFI_MT_RESERVED = 0,
 	EFI_MT_LOADER_CODE = 1,
 	EFI_MT_LOADER_DATA = 2,
 	EFI_MT_BOOT_SERVICES_CODE = 3,
 	EFI_MT_BOOT_SERVICES_DATA = 4,
-	EFI_MT_RUNTIME_SERVICES_CODE = 5,
-	EFI_MT_RUNTIME_SERVICES_DATA = 6,
 	EFI_MT_CONVENTIONAL = 7,
 	EFI_MT_UNUSABLE = 8,
 	EFI_MT_ACPI_RECLAIM = 9,

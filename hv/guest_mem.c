@@ -112,23 +112,31 @@ static u64 page_chunk(u64 gva, u64 len)
 	return MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
 }
 
-/* Translates every page of [gva, gva + len) and checks it is RAM,
- * touching none of it. */
-static enum guest_access_result check_range(struct vcpu *v, const struct paging_view *pv,
-					    u64 gva, u64 len, enum walk_access access,
-					    struct guest_fault *fault)
+/* Translates every page of [gva, gva + len) and checks it is RAM; with a
+ * buf, also moves each page's bytes (from buf for a write, else into it). */
+static enum guest_access_result each_page(struct vcpu *v, const struct paging_view *pv,
+					  u64 gva, u8 *buf, u64 len, enum walk_access access,
+					  struct guest_fault *fault)
 {
+	bool write = access == WALK_WRITE;
+
 	while (len) {
 		u64 chunk = page_chunk(gva, len);
 		enum guest_access_result r;
 		u64 gpa;
+		u8 *p;
 
 		r = translate(v, pv, gva, access, &gpa, fault);
 		if (r != GUEST_OK)
 			return r;
-		if (!vm_gpa_ptr(v->vm, gpa, chunk, access == WALK_WRITE)) {
+		p = vm_gpa_ptr(v->vm, gpa, chunk, write);
+		if (!p) {
 			fault->address = gpa;
 			return GUEST_NOT_RAM;
+		}
+		if (buf) {
+			memcpy(write ? p : buf, write ? buf : p, chunk);
+			buf += chunk;
 		}
 		gva += chunk;
 		len -= chunk;
@@ -136,40 +144,19 @@ static enum guest_access_result check_range(struct vcpu *v, const struct paging_
 	return GUEST_OK;
 }
 
+/* A write checks every page before it stores the first byte. */
 static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_sregs *s,
 					    u64 gva, u8 *buf, u64 len,
 					    enum walk_access access,
 					    struct guest_fault *fault)
 {
+	enum guest_access_result r = GUEST_OK;
 	struct paging_view pv;
 
 	paging_view(s, &pv);
-	if (access == WALK_WRITE) {
-		enum guest_access_result r = check_range(v, &pv, gva, len, access, fault);
-
-		if (r != GUEST_OK)
-			return r;
-	}
-	while (len) {
-		u64 chunk = page_chunk(gva, len);
-		enum guest_access_result r;
-		bool ok;
-		u64 gpa;
-
-		r = translate(v, &pv, gva, access, &gpa, fault);
-		if (r != GUEST_OK)
-			return r;
-		ok = access == WALK_WRITE ? vm_write(v->vm, gpa, buf, chunk) :
-					    vm_read(v->vm, gpa, buf, chunk);
-		if (!ok) {
-			fault->address = gpa;
-			return GUEST_NOT_RAM;
-		}
-		gva += chunk;
-		buf += chunk;
-		len -= chunk;
-	}
-	return GUEST_OK;
+	if (access == WALK_WRITE)
+		r = each_page(v, &pv, gva, NULL, len, access, fault);
+	return r == GUEST_OK ? each_page(v, &pv, gva, buf, len, access, fault) : r;
 }
 
 enum guest_access_result guest_read_linear_state(struct vcpu *v,

@@ -152,8 +152,8 @@ static void add_vm_stats(struct hv_stats *s, const struct vm *vm)
 	s->vmm_exits += st->vmm_exits;
 }
 
-/* The header is read in; the answer is built here so that decode can
- * check where it goes. */
+/* The header is read in (the rest of the struct zeroed); the answer is
+ * built here so that decode can check where it goes. */
 int hc_stats_decode(struct hc_ctx *c)
 {
 	struct hv_stats *s = &c->in.hv_stats;
@@ -165,14 +165,16 @@ int hc_stats_decode(struct hc_ctx *c)
 		vm = vm_get(s->vm);
 		if (!vm)
 			return -ENOENT;
-		add_vm_stats(s, vm);
 	} else if (s->vm) {
 		return -EINVAL;
 	}
-	for (u32 slot = 0; !vm && slot < VM_MAX; slot++)
-		if (vm_at_slot(slot))
-			add_vm_stats(s, vm_at_slot(slot));
-	s->vms = vm_count();
+	for (u32 slot = 0; slot < VM_MAX; slot++) {
+		struct vm *each = vm_at_slot(slot);
+
+		s->vms += each != NULL;
+		if (each && (!vm || each == vm))
+			add_vm_stats(s, each);
+	}
 	s->free_bytes = hv_frames.free_frames * PAGE_SIZE;
 	return hc_check_out(c, s, sizeof(*s), HC_HEADER_SIZE);
 }

@@ -1,7 +1,6 @@
 /* VM lifecycle for VM 0: create, destroy, add memory, copy data in and
  * out (how a VMM loads an image). */
 #include "hv/hc.h"
-#include "hv/log.h"
 #include "lib/string.h"
 
 static bool name_valid(const char *name)
@@ -110,14 +109,13 @@ s64 hc_vm_copy_invoke(struct hc_ctx *c)
 	struct vm *dst_vm = to_vm ? c->target : c->vm;
 	u64 done = 0;
 
+	/* page by page of the source; vm_write splits at the target's pages */
 	while (done < a->length) {
 		u64 src = (to_vm ? a->buf : a->vm_gpa) + done;
 		u64 dst = (to_vm ? a->vm_gpa : a->buf) + done;
-		u64 chunk = MIN(a->length - done, MIN(PAGE_SIZE - (src & (PAGE_SIZE - 1)),
-						     PAGE_SIZE - (dst & (PAGE_SIZE - 1))));
+		u64 chunk = MIN(a->length - done, PAGE_SIZE - (src & (PAGE_SIZE - 1)));
 
-		memcpy(vm_gpa_ptr(dst_vm, dst, chunk, true), vm_gpa_ptr(src_vm, src, chunk, false),
-		       chunk);
+		vm_write(dst_vm, dst, vm_gpa_ptr(src_vm, src, chunk, false), chunk);
 		done += chunk;
 	}
 	return 0;

@@ -1,5 +1,5 @@
-/* The guest instruction at CS:RIP: fetching it, and stepping over it
- * after an exit the hypervisor emulated. */
+/* The guest instruction at CS:RIP: fetching it, writing the registers it
+ * changes, and stepping over it after an exit the hypervisor emulated. */
 #ifndef HV_INSN_H
 #define HV_INSN_H
 
@@ -14,5 +14,19 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len);
  * next RIP when it has one, else the decoded length. When the instruction
  * cannot be read or decoded, stops the VM and returns false. */
 bool insn_skip(struct vcpu *v, const struct vm_exit *exit);
+
+/* The low `size` bytes (1, 2, 4 or 8) of a value. */
+static inline u64 size_mask(u8 size)
+{
+	return size == 8 ? ~0ULL : BIT(size * 8) - 1;
+}
+
+/* Writes the low `size` bytes of value to a register as an instruction
+ * does: 8- and 16-bit writes keep the bits above, a 32-bit write
+ * zero-extends. */
+static inline void set_reg_sized(u64 *reg, u64 value, u8 size)
+{
+	*reg = size == 4 ? (u32)value : (*reg & ~size_mask(size)) | (value & size_mask(size));
+}
 
 #endif

@@ -6,19 +6,9 @@
 #include "hv/io_port.h"
 #include "hv/io_string.h"
 
-static void set_rax_from_in(struct guest_regs *r, u8 size, u32 v)
-{
-	if (size == 4)
-		r->rax = v; /* a 32-bit destination zero-extends */
-	else if (size == 2)
-		r->rax = (r->rax & ~0xffffULL) | (v & 0xffff);
-	else
-		r->rax = (r->rax & ~0xffULL) | (v & 0xff);
-}
-
 bool io_complete_in(struct vcpu *v, const struct vm_exit *exit, u64 value)
 {
-	set_rax_from_in(&v->regs, exit->io.size, (u32)value);
+	set_reg_sized(&v->regs.rax, (u32)value, exit->io.size);
 	return insn_skip(v, exit);
 }
 
@@ -45,7 +35,7 @@ static bool io_to_vmm(struct vcpu *v, const struct vm_exit *exit)
 		v->pending_exit = *exit;
 		return false;
 	}
-	out->u.io.value = (u32)v->regs.rax & (io->size == 4 ? ~0u : (1u << (io->size * 8)) - 1);
+	out->u.io.value = (u32)(v->regs.rax & size_mask(io->size));
 	insn_skip(v, exit);
 	return false;
 }
@@ -59,7 +49,7 @@ bool io_handle(struct vcpu *v, const struct vm_exit *exit)
 	if (io->string)
 		return io_string(v, exit);
 	if (io->in)
-		set_rax_from_in(&v->regs, io->size, io_port_read(v->vm, io->port, io->size));
+		set_reg_sized(&v->regs.rax, io_port_read(v->vm, io->port, io->size), io->size);
 	else if (!io_port_write(v->vm, io->port, io->size, (u32)v->regs.rax))
 		return false;
 	return insn_skip(v, exit);

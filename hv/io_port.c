@@ -1,5 +1,6 @@
 #include "hv/io_port.h"
 #include "abi/hv_boot.h"
+#include "hv/insn.h"
 #include "lib/string.h"
 
 static u8 scratch[VM_MAX][HV_PORT_SCRATCH_SIZE];
@@ -24,7 +25,7 @@ u32 io_port_read(struct vm *vm, u16 port, u8 size)
 		return v;
 	}
 	vm->stats.io_unclaimed_reads++;
-	return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+	return (u32)size_mask(size);
 }
 
 bool io_port_write(struct vm *vm, u16 port, u8 size, u32 v)

@@ -11,7 +11,6 @@
  * faults after reading its port loses nothing. */
 #include "hv/io_string.h"
 #include "arch/x86/seg_addr.h"
-#include "arch/x86/string_insn.h"
 #include "arch/x86/trap.h"
 #include "hv/event.h"
 #include "hv/guest_mem.h"
@@ -26,7 +25,7 @@ struct string_op {
 	const struct exit_io *io;
 	struct guest_sregs s;
 	enum seg_reg seg; /* of the memory operand */
-	u64 mask;         /* the address size, for rSI/rDI/rCX */
+	u8 addr_size;     /* for rSI/rDI/rCX */
 };
 
 static void inject_page_fault(struct vcpu *v, struct guest_sregs *s,
@@ -67,7 +66,7 @@ static bool string_op_init(struct vcpu *v, const struct exit_io *io, struct stri
 	if ((!insn.addr_size || insn.seg == SEG_UNKNOWN) && !decode_prefixes(v, &op->s, &insn))
 		return false;
 	op->seg = insn.seg;
-	op->mask = insn.addr_size == 8 ? ~0ULL : (1ULL << (insn.addr_size * 8)) - 1;
+	op->addr_size = insn.addr_size;
 	return true;
 }
 
@@ -123,13 +122,6 @@ static bool string_step(struct vcpu *v, struct string_op *op, u64 offset)
 	return r == GUEST_OK && v->vm->state != VM_STOPPED;
 }
 
-/* Writes rSI, rDI or rCX at the address size: a 16-bit write keeps the
- * bits above, a 32-bit one zero-extends like any 32-bit register write. */
-static void set_address_reg(u64 *reg, u64 value, u64 mask)
-{
-	*reg = mask == 0xffffffffULL ? (u32)value : (*reg & ~mask) | (value & mask);
-}
-
 bool io_string(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_io *io = &exit->io;
@@ -140,14 +132,14 @@ bool io_string(struct vcpu *v, const struct vm_exit *exit)
 
 	if (!string_op_init(v, io, &op))
 		return false;
-	count = io->rep ? (r->rcx & op.mask) : 1;
+	count = io->rep ? (r->rcx & size_mask(op.addr_size)) : 1;
 	for (u32 done = 0; count && done < REP_BATCH; done++) {
-		if (!string_step(v, &op, *ptr & op.mask))
+		if (!string_step(v, &op, *ptr & size_mask(op.addr_size)))
 			return v->vm->state != VM_STOPPED;
-		set_address_reg(ptr, *ptr + step, op.mask);
+		set_reg_sized(ptr, *ptr + step, op.addr_size);
 		count--;
 		if (io->rep)
-			set_address_reg(&r->rcx, count, op.mask);
+			set_reg_sized(&r->rcx, count, op.addr_size);
 	}
 	return (count && io->rep) ? true : insn_skip(v, exit);
 }

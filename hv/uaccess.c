@@ -27,58 +27,47 @@ static bool range_wraps(u64 gpa, u64 len)
 	return len && gpa + (len - 1) < gpa;
 }
 
-bool gmem_read(const struct gmem *m, u64 gpa, void *buf, u64 len)
-{
-	u8 *p = buf;
+/* The page-by-page walk behind gmem_read, gmem_write and gmem_writable:
+ * buf is read into, written from, or (NULL) only checked. */
+enum gmem_op { GMEM_READ, GMEM_WRITE, GMEM_CHECK };
 
+static bool gmem_pages(const struct gmem *m, u64 gpa, u8 *buf, u64 len,
+		       enum gmem_op op)
+{
 	if (range_wraps(gpa, len))
 		return false;
 	while (len) {
 		u32 n = page_chunk(gpa, len);
+		bool ok = op == GMEM_READ  ? m->read(m->ctx, gpa, buf, n) :
+			  op == GMEM_WRITE ? m->write(m->ctx, gpa, buf, n) :
+					     m->writable(m->ctx, gpa, n);
 
-		if (!m->read(m->ctx, gpa, p, n))
+		if (!ok)
 			return false;
 		gpa += n;
-		p += n;
+		if (buf)
+			buf += n;
 		len -= n;
 	}
 	return true;
+}
+
+bool gmem_read(const struct gmem *m, u64 gpa, void *buf, u64 len)
+{
+	return gmem_pages(m, gpa, buf, len, GMEM_READ);
 }
 
 bool gmem_write(const struct gmem *m, u64 gpa, const void *buf, u64 len)
 {
-	const u8 *p = buf;
-
-	if (range_wraps(gpa, len))
-		return false;
-	while (len) {
-		u32 n = page_chunk(gpa, len);
-
-		if (!m->write(m->ctx, gpa, p, n))
-			return false;
-		gpa += n;
-		p += n;
-		len -= n;
-	}
-	return true;
+	return gmem_pages(m, gpa, (u8 *)buf, len, GMEM_WRITE);
 }
 
 bool gmem_writable(const struct gmem *m, u64 gpa, u64 len)
 {
-	if (range_wraps(gpa, len))
-		return false;
-	while (len) {
-		u32 n = page_chunk(gpa, len);
-
-		if (!m->writable(m->ctx, gpa, n))
-			return false;
-		gpa += n;
-		len -= n;
-	}
-	return true;
+	return gmem_pages(m, gpa, NULL, len, GMEM_CHECK);
 }
 
-bool all_zero(const void *p, size_t len)
+static bool all_zero(const void *p, size_t len)
 {
 	const u8 *b = p;
 
@@ -94,7 +83,8 @@ static void put_u32(void *p, u32 v)
 	memcpy(p, &v, sizeof(v));
 }
 
-int read_argsz(const struct gmem *m, u64 gpa, u32 *argsz)
+/* Reads only the caller's argsz; -EFAULT when unreadable. */
+static int read_argsz(const struct gmem *m, u64 gpa, u32 *argsz)
 {
 	return gmem_read(m, gpa, argsz, sizeof(*argsz)) ? 0 : -EFAULT;
 }
@@ -180,17 +170,6 @@ int check_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
 	put_u32(src, full_size);
 	*len = MIN(argsz, full_size);
 	return gmem_writable(m, gpa, *len) ? 0 : -EFAULT;
-}
-
-int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
-		    u32 min_size)
-{
-	u32 len;
-	int err = check_struct_out(m, gpa, src, full_size, min_size, &len);
-
-	if (err)
-		return err;
-	return gmem_write(m, gpa, src, len) ? 0 : -EFAULT;
 }
 
 void cap_chain_init(struct cap_chain *c, void *buf, u32 cap, u32 struct_size,

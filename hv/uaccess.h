@@ -1,6 +1,6 @@
 /* Moving hypercall structs between a guest and the hypervisor, with the
  * ABI's size rules (abi/hv_abi.h, docs/abi.md): copy_struct_in for input
- * structs (rule 2), copy_struct_out for output structs (rule 3), and a
+ * structs (rule 2), check_struct_out for output structs (rule 3), and a
  * builder for capability chains. Guest memory is reached only through
  * struct gmem, page by page, so the rules are unit-tested on the host. */
 #ifndef HV_UACCESS_H
@@ -44,35 +44,23 @@ bool gmem_writable(const struct gmem *m, u64 gpa, u64 len);
 int copy_struct_in(const struct gmem *m, u64 gpa, void *dst, u32 known_size,
 		   u32 first_size, u32 *caller_size);
 
-/* Rule 3. Reads the caller's u32 argsz at gpa (-EFAULT when unreadable;
- * -EINVAL when below min_size), sets src's argsz field to full_size and
- * writes min(argsz, full_size) bytes of src to gpa (-EFAULT, with
- * nothing written, when any of them is not writable). The caller
- * learns the size needed from argsz. src must hold full_size (>= 4)
- * bytes: for a cap_chain, pass its len only when it did not overflow.
- * An argsz below 4 is -EINVAL whatever min_size says. Returns 0 or a
- * negative errno. */
-int copy_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
-		    u32 min_size);
-
-/* copy_struct_out without the write, for a call that must know before
- * it acts that its answer can be written: the same checks and errors,
- * src's argsz set, and *len the bytes a gmem_write of src to gpa then
- * writes. */
+/* Rule 3, without the write, for a call that must know before it acts
+ * that its answer can be written: reads the caller's u32 argsz at gpa
+ * (-EFAULT when unreadable; -EINVAL when below min_size), sets src's
+ * argsz field to full_size and sets *len to min(argsz, full_size), the
+ * bytes a gmem_write of src to gpa then writes (-EFAULT when any of them
+ * is not writable). The caller learns the size needed from argsz. src
+ * must hold full_size (>= 4) bytes: for a cap_chain, pass its len only
+ * when it did not overflow. An argsz below 4 is -EINVAL whatever
+ * min_size says. Returns 0 or a negative errno. */
 int check_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
 		     u32 min_size, u32 *len);
-
-/* Reads only the caller's argsz (for calls that build their answer
- * first); -EFAULT when unreadable. */
-int read_argsz(const struct gmem *m, u64 gpa, u32 *argsz);
 
 /* Flag and reserved-field checks for decoders. */
 static inline bool flags_known(u32 flags, u32 known)
 {
 	return !(flags & ~known);
 }
-
-bool all_zero(const void *p, size_t len);
 
 /* Builds a capability chain behind a fixed struct in `buf` (a buffer of
  * `cap` bytes that starts with the struct). Each added capability's

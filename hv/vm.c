@@ -167,15 +167,6 @@ void vm_destroy(struct vm *vm)
 	vm_slot_used[vm_slot(vm)] = false;
 }
 
-u32 vm_count(void)
-{
-	u32 n = 0;
-
-	for (u32 i = 0; i < VM_MAX; i++)
-		n += vm_slot_used[i];
-	return n;
-}
-
 struct vcpu *vm_vcpu_create(struct vm *vm)
 {
 	struct vcpu *v;
@@ -235,31 +226,20 @@ void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write)
 	return (void *)(r->hpa + (gpa - r->gpa));
 }
 
-static bool vm_copy(struct vm *vm, u64 gpa, void *buf, u64 len, bool write)
+bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
 {
+	const u8 *s = src;
+
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-		u8 *p = vm_gpa_ptr(vm, gpa, chunk, write);
+		u8 *p = vm_gpa_ptr(vm, gpa, chunk, true);
 
 		if (!p)
 			return false;
-		if (write)
-			memcpy(p, buf, chunk);
-		else
-			memcpy(buf, p, chunk);
+		memcpy(p, s, chunk);
 		gpa += chunk;
-		buf = (u8 *)buf + chunk;
+		s += chunk;
 		len -= chunk;
 	}
 	return true;
-}
-
-bool vm_read(struct vm *vm, u64 gpa, void *dst, u64 len)
-{
-	return vm_copy(vm, gpa, dst, len, false);
-}
-
-bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
-{
-	return vm_copy(vm, gpa, (void *)src, len, true);
 }

@@ -44,13 +44,10 @@ static const u64 guest_gdt[] = {
 	0x00cf9b000000ffffULL, /* 0x18: 32-bit code */
 };
 
-struct load_ctx {
-	struct vm *vm;
-};
-
+/* elf_load's callback; ctx is the VM. */
 static int load_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz, u64 memsz)
 {
-	struct vm *vm = ((struct load_ctx *)ctx)->vm;
+	struct vm *vm = ctx;
 
 	if (paddr < GUEST_KERNEL_MIN || paddr > vm->mem_size ||
 	    memsz > vm->mem_size - paddr) {
@@ -151,10 +148,9 @@ static void entry_state(const struct elf_info *elf, struct guest_sregs *s,
 static bool load_kernel(struct vm *vm, const struct boot_info *bi, struct elf_info *elf)
 {
 	const struct boot_module *m = &bi->modules[0];
-	struct load_ctx ctx = { vm };
 	char err[96];
 
-	if (elf_load((const u8 *)m->start, m->end - m->start, load_segment, &ctx,
+	if (elf_load((const u8 *)m->start, m->end - m->start, load_segment, vm,
 		     elf, err, sizeof(err))) {
 		log_err("vm0: module 0 '%s' is not a loadable kernel: %s", m->string, err);
 		return false;

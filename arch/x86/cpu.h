@@ -12,8 +12,6 @@
 #define CR0_WP BIT(16)
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
-#define CR4_PGE BIT(7)
-#define CR4_VMXE BIT(13)
 #define CR4_PCIDE BIT(17)
 #define CR4_OSXSAVE BIT(18)
 #define CR4_SMEP BIT(20)

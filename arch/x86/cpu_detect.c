@@ -23,13 +23,13 @@ static void read_vmx_msrs(struct cpu_raw *r)
 	u32 procbased;
 
 	r->feature_control_ok = rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &r->feature_control);
-	r->vmx_basic_ok = rdmsr_safe(MSR_IA32_VMX_BASIC, &r->vmx_basic);
+	r->vmx_basic_ok = rdmsr_safe(MSR_VMX_BASIC, &r->vmx_basic);
 	procbased = (r->vmx_basic_ok && (r->vmx_basic & VMX_BASIC_TRUE_CTLS)) ?
-			    MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-			    MSR_IA32_VMX_PROCBASED_CTLS;
+			    MSR_VMX_TRUE_PROCBASED :
+			    MSR_VMX_PROCBASED;
 	r->vmx_procbased_ok = rdmsr_safe(procbased, &r->vmx_procbased);
-	r->vmx_procbased2_ok = rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &r->vmx_procbased2);
-	r->vmx_ept_vpid_ok = rdmsr_safe(MSR_IA32_VMX_EPT_VPID_CAP, &r->vmx_ept_vpid);
+	r->vmx_procbased2_ok = rdmsr_safe(MSR_VMX_PROCBASED2, &r->vmx_procbased2);
+	r->vmx_ept_vpid_ok = rdmsr_safe(MSR_VMX_EPT_VPID_CAP, &r->vmx_ept_vpid);
 }
 
 static void read_svm_leaves(struct cpu_raw *r)

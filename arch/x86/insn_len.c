@@ -2,7 +2,8 @@
  * Intel SDM (vol. 2, appendix A) and the AMD APM (vol. 3, appendix A).
  *
  * Only the length is decoded: prefixes, opcode, ModRM/SIB, displacement,
- * immediate. Opcodes that are #UD whatever follows them are rejected, and
+ * immediate; and, for INS/OUTS, what their prefixes say (Intel SDM vol. 2,
+ * 2.1.1 and 2.2.1; AMD APM vol. 3, 1.2). Opcodes that are #UD whatever follows them are rejected, and
  * so are prefixes we do not decode (EVEX, XOP, APX REX2); members of an
  * opcode group that are #UD (e.g. C7 /1) still get their length. */
 #include "arch/x86/insn_len.h"
@@ -135,6 +136,7 @@ struct insn_dec {
 	bool opsize_prefix;	/* 66 */
 	bool addrsize_prefix;	/* 67 */
 	bool lock, repne, rep;	/* F0, F2, F3 */
+	enum seg_reg seg;	/* the segment override in effect, else DS */
 };
 
 /* 0 when n more bytes can be read; -EINVAL when they would make the
@@ -180,7 +182,13 @@ static int dec_next(struct insn_dec *d, u8 *b)
 static bool note_legacy_prefix(struct insn_dec *d, u8 b)
 {
 	switch (b) {
-	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x26: case 0x2e: case 0x36: case 0x3e:
+		/* 001 sreg 110: ES, CS, SS or DS, ignored in 64-bit mode */
+		if (d->mode != CPU_MODE_64)
+			d->seg = (b >> 3) & 3;
+		break;
+	case 0x64: case 0x65:
+		d->seg = b == 0x64 ? SEG_FS : SEG_GS;
 		break;
 	case 0x66: d->opsize_prefix = true; break;
 	case 0x67: d->addrsize_prefix = true; break;
@@ -195,7 +203,7 @@ static bool note_legacy_prefix(struct insn_dec *d, u8 b)
 
 /* Consumes legacy and REX prefixes and the opcode byte. A REX prefix only
  * counts when it is right before the opcode; the 15-byte limit ends any
- * run of prefixes. */
+ * run of prefixes. When a segment override repeats, the last one counts. */
 static int decode_prefixes(struct insn_dec *d, u8 *op)
 {
 	u8 b;
@@ -216,23 +224,18 @@ static int decode_prefixes(struct insn_dec *d, u8 *op)
 	}
 }
 
+/* 66 and 67 switch between 2 and 4 bytes from the code segment's default
+ * (4 in 32- and 64-bit mode); REX.W wins over 66, and 64-bit mode
+ * addresses with 8 bytes, or 4 with 67. */
 static void set_operand_sizes(struct insn_dec *d)
 {
-	switch (d->mode) {
-	case CPU_MODE_16:
-		d->opsize = d->opsize_prefix ? 4 : 2;
-		d->addrsize = d->addrsize_prefix ? 4 : 2;
-		break;
-	case CPU_MODE_32:
-		d->opsize = d->opsize_prefix ? 2 : 4;
-		d->addrsize = d->addrsize_prefix ? 2 : 4;
-		break;
-	case CPU_MODE_64:
-		/* REX.W wins over 66 */
-		d->opsize = (d->rex & 8) ? 8 : d->opsize_prefix ? 2 : 4;
+	bool def32 = d->mode != CPU_MODE_16;
+
+	d->opsize = (d->rex & 8) ? 8 : def32 != d->opsize_prefix ? 4 : 2;
+	if (d->mode == CPU_MODE_64)
 		d->addrsize = d->addrsize_prefix ? 4 : 8;
-		break;
-	}
+	else
+		d->addrsize = def32 != d->addrsize_prefix ? 4 : 2;
 }
 
 /* 16-bit addressing has no SIB; mod=00 rm=110 is a bare disp16. */
@@ -300,40 +303,28 @@ static size_t imm_size(const struct insn_dec *d, unsigned int kind)
 	return 0;
 }
 
-/* The operand bytes a plain map entry describes. */
-static int decode_operands(struct insn_dec *d, u8 entry)
-{
-	int err;
-
-	if (entry & OP_MODRM) {
-		err = skip_modrm(d, NULL);
-		if (err)
-			return err;
-	}
-	return dec_skip(d, imm_size(d, entry & OP_IMM_MASK));
-}
-
-/* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
-static int decode_three_byte(struct insn_dec *d, bool imm8)
-{
-	int err = dec_skip(d, 1);
-
-	if (!err)
-		err = skip_modrm(d, NULL);
-	if (!err)
-		err = dec_skip(d, imm8 ? 1 : 0);
-	return err;
-}
-
-/* 0F 78: VMREAD Ey,Gy; with 66 (EXTRQ) or F2 (INSERTQ) it is AMD SSE4a
- * with two imm8. */
-static int decode_vmread_extrq(struct insn_dec *d)
+/* A ModRM byte with its SIB and displacement, then imm immediate bytes. */
+static int skip_modrm_imm(struct insn_dec *d, size_t imm)
 {
 	int err = skip_modrm(d, NULL);
 
-	if (err)
-		return err;
-	return dec_skip(d, (d->opsize_prefix || d->repne) ? 2 : 0);
+	return err ? err : dec_skip(d, imm);
+}
+
+/* The operand bytes a plain map entry describes. */
+static int decode_operands(struct insn_dec *d, u8 entry)
+{
+	size_t imm = imm_size(d, entry & OP_IMM_MASK);
+
+	return (entry & OP_MODRM) ? skip_modrm_imm(d, imm) : dec_skip(d, imm);
+}
+
+/* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
+static int decode_three_byte(struct insn_dec *d, size_t imm)
+{
+	int err = dec_skip(d, 1);
+
+	return err ? err : skip_modrm_imm(d, imm);
 }
 
 static int decode_two_byte_special(struct insn_dec *d, u8 op)
@@ -343,11 +334,13 @@ static int decode_two_byte_special(struct insn_dec *d, u8 op)
 		/* MOV CR/DR: ModRM is always a register pair, mod ignored */
 		return dec_skip(d, 1);
 	case 0x38:
-		return decode_three_byte(d, false);
+		return decode_three_byte(d, 0);
 	case 0x3a:
-		return decode_three_byte(d, true);
+		return decode_three_byte(d, 1);
 	case 0x78:
-		return decode_vmread_extrq(d);
+		/* VMREAD Ey,Gy; with 66 (EXTRQ) or F2 (INSERTQ) it is AMD
+		 * SSE4a with two imm8 */
+		return skip_modrm_imm(d, (d->opsize_prefix || d->repne) ? 2 : 0);
 	}
 	return -EINVAL;
 }
@@ -391,10 +384,9 @@ static int decode_vex_opcode(struct insn_dec *d, u8 map)
 	case 1:
 		return decode_vex_map1(d, op);
 	case 2:
-		return skip_modrm(d, NULL);
+		return skip_modrm_imm(d, 0);
 	case 3:
-		err = skip_modrm(d, NULL);
-		return err ? err : dec_skip(d, 1);
+		return skip_modrm_imm(d, 1);
 	}
 	return -EINVAL;
 }
@@ -434,29 +426,18 @@ static int decode_vex_or_les(struct insn_dec *d, u8 op)
 	return decode_vex(d, op);
 }
 
-/* 62 outside 64-bit mode: BOUND Gv,Ma; mod=11 makes it EVEX, which we do
- * not decode (nor in 64-bit mode, where 62 is always EVEX). */
-static int decode_bound(struct insn_dec *d)
+/* Opcodes whose next byte tells an instruction with a ModRM from a prefix
+ * we do not decode. 62 outside 64-bit mode: BOUND Gv,Ma; mod=11 makes it
+ * EVEX (so is 62 in 64-bit mode, always). 8F /0 is POP Ev; any other reg
+ * field is an AMD XOP prefix. */
+static int decode_bound_or_pop_ev(struct insn_dec *d, u8 op)
 {
 	u8 modrm;
 	int err = dec_peek(d, &modrm);
 
 	if (err)
 		return err;
-	if ((modrm >> 6) == 3)
-		return -EINVAL;
-	return skip_modrm(d, NULL);
-}
-
-/* 8F /0 is POP Ev; any other reg field is an AMD XOP prefix (not decoded). */
-static int decode_pop_ev(struct insn_dec *d)
-{
-	u8 modrm;
-	int err = dec_peek(d, &modrm);
-
-	if (err)
-		return err;
-	if ((modrm >> 3) & 7)
+	if (op == 0x62 ? (modrm >> 6) == 3 : ((modrm >> 3) & 7) != 0)
 		return -EINVAL;
 	return skip_modrm(d, NULL);
 }
@@ -480,10 +461,8 @@ static int decode_one_byte_special(struct insn_dec *d, u8 op)
 	switch (op) {
 	case 0x0f:
 		return decode_two_byte(d);
-	case 0x62:
-		return decode_bound(d);
-	case 0x8f:
-		return decode_pop_ev(d);
+	case 0x62: case 0x8f:
+		return decode_bound_or_pop_ev(d, op);
 	case 0xc4: case 0xc5:
 		return decode_vex_or_les(d, op);
 	case 0xf6: case 0xf7:
@@ -503,26 +482,47 @@ static int decode_one_byte(struct insn_dec *d, u8 op)
 	return decode_operands(d, entry);
 }
 
-int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode)
+/* Starts a decode: the prefixes, the opcode byte and the sizes they give. */
+static int decode_start(struct insn_dec *d, const u8 *bytes, size_t avail,
+			enum cpu_mode mode, u8 *op)
 {
-	struct insn_dec d = {
-		.bytes = bytes,
-		.avail = MIN(avail, (size_t)INSN_MAX_LEN),
-		.mode = mode,
-	};
-	u8 op;
 	int err;
 
+	*d = (struct insn_dec){
+		.bytes = bytes,
+		.avail = bytes ? MIN(avail, (size_t)INSN_MAX_LEN) : 0,
+		.mode = mode,
+		.seg = SEG_DS,
+	};
 	if (mode != CPU_MODE_16 && mode != CPU_MODE_32 && mode != CPU_MODE_64)
 		return -EINVAL;
-	if (!bytes)
-		d.avail = 0;
-	err = decode_prefixes(&d, &op);
-	if (err)
-		return err;
-	set_operand_sizes(&d);
-	err = decode_one_byte(&d, op);
-	if (err)
-		return err;
-	return (int)d.pos;
+	err = decode_prefixes(d, op);
+	if (!err)
+		set_operand_sizes(d);
+	return err;
+}
+
+int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode)
+{
+	struct insn_dec d;
+	u8 op;
+	int err = decode_start(&d, bytes, avail, mode, &op);
+
+	if (!err)
+		err = decode_one_byte(&d, op);
+	return err ? err : (int)d.pos;
+}
+
+/* REX changes nothing for INS/OUTS. */
+int string_insn_decode(const u8 *bytes, size_t avail, enum cpu_mode mode,
+		       struct string_insn *out)
+{
+	struct insn_dec d;
+	u8 op;
+
+	if (decode_start(&d, bytes, avail, mode, &op) || op < 0x6c || op > 0x6f)
+		return -EINVAL;
+	out->addr_size = d.addrsize;
+	out->seg = d.seg;
+	return 0;
 }

@@ -1,11 +1,12 @@
 /* x86 instruction-length decoder. Without NRIP save (QEMU's emulated SVM)
  * an intercept does not report where the next instruction starts, so the
- * length is decoded from the instruction bytes fetched from guest memory.
- * Pure code, unit-tested on the host. */
+ * length is decoded from the instruction bytes fetched from guest memory;
+ * so are the INS/OUTS prefixes an exit may leave out. Pure code,
+ * unit-tested on the host. */
 #ifndef ARCH_X86_INSN_LEN_H
 #define ARCH_X86_INSN_LEN_H
 
-#include "lib/types.h"
+#include "hv/virt.h"
 
 /* The architectural limit: longer encodings raise #GP. */
 #define INSN_MAX_LEN 15
@@ -19,5 +20,19 @@ enum cpu_mode { CPU_MODE_16 = 16, CPU_MODE_32 = 32, CPU_MODE_64 = 64 };
  * a page end, and may fetch more). Never reads past bytes[avail-1] nor
  * past 15 bytes. */
 int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode);
+
+/* The prefixes of an INS/OUTS instruction: its address size (0x67) and
+ * the segment OUTS reads from (a segment-override prefix, else DS; in
+ * 64-bit mode only FS and GS count). What the CPU does not report at an
+ * exit is read from the instruction bytes. */
+struct string_insn {
+	u8 addr_size;     /* 2, 4 or 8 */
+	enum seg_reg seg; /* OUTS source; INS always writes through ES */
+};
+
+/* Decodes bytes[0..avail) as insn_length does. Returns 0, or -EINVAL when
+ * they are not INS/OUTS (opcodes 6C-6F) within 15 bytes. */
+int string_insn_decode(const u8 *bytes, size_t avail, enum cpu_mode mode,
+		       struct string_insn *out);
 
 #endif

@@ -13,7 +13,6 @@
 #define XCR0_OPMASK BIT(5)
 #define XCR0_ZMM_HI256 BIT(6)
 #define XCR0_HI16_ZMM BIT(7)
-#define XCR0_PKRU BIT(9)
 #define XCR0_TILECFG BIT(17)
 #define XCR0_TILEDATA BIT(18)
 

@@ -1,6 +1,7 @@
 /* libFuzzer target for the hypercall decode layer: the fuzzer controls a
  * caller's memory (contents and which pages exist), the struct address
- * and the hypervisor's known/first sizes; copy_struct_in/out must only
+ * and the hypervisor's known/first sizes; copy_struct_in and
+ * check_struct_out (with the write that follows it) must only
  * ever touch mapped pages, read each byte once, and return a defined
  * result. The same bytes then go through the tracer's decoder for every
  * call number, and the trace-line parser of tools/hvdump. Built with
@@ -71,6 +72,19 @@ static int check_copy_in(const struct gmem *g, u64 gpa, u32 known, u32 first)
 	return rc;
 }
 
+/* An answer goes back as the hypervisor sends it: checked, then written;
+ * the write must not fail once the checks passed. */
+static void check_answer_out(const struct gmem *g, u64 gpa, u8 *out, u32 known)
+{
+	u32 len;
+	int rc = check_struct_out(g, gpa, out, known, 8, &len);
+
+	if (rc != 0 && rc != -EINVAL && rc != -EFAULT)
+		abort();
+	if (rc == 0 && (len > known || !gmem_write(g, gpa, out, len)))
+		abort();
+}
+
 static void trace_every_call(const u8 *data, size_t size)
 {
 	char line[1024];
@@ -114,7 +128,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memcpy(mem.bytes, data + 6, MIN(size - 6, sizeof(mem.bytes)));
 	check_copy_in(&g, gpa, known, first);
 	memcpy(out, data, MIN(size, sizeof(out)));
-	copy_struct_out(&g, gpa, out, known, 8);
+	check_answer_out(&g, gpa, out, known);
 	trace_every_call(data + 6, size - 6);
 	parse_as_trace_line(data + 6, size - 6);
 	return 0;

@@ -44,24 +44,6 @@ void *vm_gpa_ptr(struct vm *m, u64 gpa, u64 len, bool write)
 	return ram + gpa;
 }
 
-bool vm_read(struct vm *m, u64 gpa, void *dst, u64 len)
-{
-	void *p = vm_gpa_ptr(m, gpa, len, false);
-
-	if (p)
-		memcpy(dst, p, len);
-	return p;
-}
-
-bool vm_write(struct vm *m, u64 gpa, const void *src, u64 len)
-{
-	void *p = vm_gpa_ptr(m, gpa, len, true);
-
-	if (p)
-		memcpy(p, src, len);
-	return p;
-}
-
 static void put_entry(u64 gpa, u64 entry)
 {
 	memcpy(ram + gpa, &entry, sizeof(entry));

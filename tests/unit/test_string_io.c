@@ -1,10 +1,10 @@
 /* The addressing of INS/OUTS operands: the segment rules of
  * arch/x86/seg_addr.c (bases, limits, expand-down, types, canonical
  * addresses, #GP versus #SS) and the prefix decoding of
- * arch/x86/string_insn.c (address size, segment overrides). */
+ * arch/x86/insn_len.c (address size, segment overrides). */
 #include "check.h"
 #include "../../arch/x86/seg_addr.c"
-#include "../../arch/x86/string_insn.c"
+#include "../../arch/x86/insn_len.c"
 
 #define CR0_PE_PG (BIT(0) | BIT(31))
 #define EFER_LME_LMA (BIT(8) | BIT(10))

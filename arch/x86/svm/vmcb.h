@@ -126,12 +126,10 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_CPUID 0x72
-#define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
 #define SVM_EXIT_IOIO 0x7b
 #define SVM_EXIT_MSR 0x7c
 #define SVM_EXIT_SHUTDOWN 0x7f
-#define SVM_EXIT_VMRUN 0x80
 #define SVM_EXIT_VMMCALL 0x81
 #define SVM_EXIT_RDTSCP 0x87
 #define SVM_EXIT_MONITOR 0x8a

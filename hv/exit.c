@@ -303,17 +303,19 @@ static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
 	return over;
 }
 
-/* Runs a child's vCPU until its VMM must act or the VM stops, and
- * describes why in *out. have_value/value answer the exit the previous
- * run returned (HV_RUN_COMPLETE). */
-static void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value,
-			     struct hv_exit *out)
+/* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the
+ * VM stops, and describes why in the call's exit record. HV_RUN_COMPLETE
+ * answers the exit the previous run returned. */
+static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
+	struct vcpu *v = call->child;
+	struct hv_exit *out = &call->exit;
 	struct vm_exit exit;
 
 	memset(out, 0, sizeof(*out));
 	v->vmm_exit = out;
-	if (complete_pending(v, have_value, value)) {
+	if (complete_pending(v, call->args.flags & HV_RUN_COMPLETE,
+			     call->args.complete_value)) {
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do
@@ -330,16 +332,6 @@ static void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value,
 	}
 }
 
-/* VM 0's VCPU_RUN call, which its hypercall left to the loop below: the
- * child runs here, then the call completes. */
-static void run_vmm_call(struct vcpu *vmm)
-{
-	const struct vmm_run_call *r = &vmm->run_call;
-
-	vcpu_run_for_vmm(r->child, r->have_value, r->value, r->exit);
-	hypercall_complete_run(vmm);
-}
-
 void vcpu_run_until_stopped(struct vcpu *v)
 {
 	struct vm_exit exit;
@@ -349,7 +341,9 @@ void vcpu_run_until_stopped(struct vcpu *v)
 		vcpu_enter(v, &exit);
 		if (!exit_handle(v, &exit))
 			break;
-		if (v->run_call.child)
-			run_vmm_call(v);
+		if (v->run_call.child) {
+			vcpu_run_for_vmm(&v->run_call);
+			hypercall_complete_run(v);
+		}
 	}
 }

@@ -135,10 +135,6 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
-/* The exit record: filled by the run, written back when the call
- * completes. */
-static struct hv_exit exit_record;
-
 int hc_vcpu_run_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
@@ -152,25 +148,20 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 		return -ESRCH;
 	/* All of the record that will be written, before the child runs:
 	 * an exit must never be lost to a bad buffer. */
-	return check_struct_out(&c->mem, a->exit, &exit_record, sizeof(exit_record),
-				HV_EXIT_MIN_SIZE, &c->len);
+	return check_struct_out(&c->mem, a->exit, &c->vcpu->run_call.exit,
+				sizeof(struct hv_exit), HV_EXIT_MIN_SIZE, &c->len);
 }
 
 /* Records the call only: VM 0's run loop runs the child once this
  * hypercall has returned, then completes it (hc_vcpu_run_complete). */
 s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 {
-	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
+	struct vmm_run_call *r = &c->vcpu->run_call;
 
-	c->vcpu->run_call = (struct vmm_run_call){
-		.child = c->target_vcpu,
-		.have_value = a->flags & HV_RUN_COMPLETE,
-		.value = a->complete_value,
-		.exit = &exit_record,
-		.args = *a,
-		.args_len = c->trace_len,
-		.exit_len = c->len,
-	};
+	r->child = c->target_vcpu;
+	r->args = c->in.hv_vcpu_run;
+	r->args_len = c->trace_len;
+	r->exit_len = c->len;
 	return 0;
 }
 
@@ -179,9 +170,9 @@ s64 hc_vcpu_run_complete(struct hc_ctx *c)
 	struct vmm_run_call *r = &c->vcpu->run_call;
 
 	r->child = NULL;
-	exit_record.argsz = sizeof(exit_record);
-	gmem_write(&c->mem, r->args.exit, &exit_record, r->exit_len); /* checked by decode */
+	r->exit.argsz = sizeof(r->exit);
+	gmem_write(&c->mem, r->args.exit, &r->exit, r->exit_len); /* checked by decode */
 	c->trace = &r->args;
 	c->trace_len = r->args_len;
-	return exit_record.reason;
+	return r->exit.reason;
 }

@@ -264,7 +264,6 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
 	case EXIT_INTR: /* handled; a child's slice end is seen below */
-		return true;
 	case EXIT_NMI:
 		return true;
 	default:
@@ -272,10 +271,13 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	}
 }
 
-/* Applies the VMM's answer to what the last exit left pending. */
-static bool complete_pending(struct vcpu *v, bool have_value, u64 value)
+/* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left
+ * pending. */
+static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 {
 	enum vmm_pending p = v->pending;
+	bool have_value = a->flags & HV_RUN_COMPLETE;
+	u64 value = a->complete_value;
 
 	v->pending = VMM_PENDING_NONE;
 	if (p == VMM_PENDING_IN)
@@ -304,8 +306,7 @@ static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
 }
 
 /* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the
- * VM stops, and describes why in the call's exit record. HV_RUN_COMPLETE
- * answers the exit the previous run returned. */
+ * VM stops, and describes why in the call's exit record. */
 static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
 	struct vcpu *v = call->child;
@@ -314,8 +315,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 
 	memset(out, 0, sizeof(*out));
 	v->vmm_exit = out;
-	if (complete_pending(v, call->args.flags & HV_RUN_COMPLETE,
-			     call->args.complete_value)) {
+	if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do

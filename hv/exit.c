@@ -46,8 +46,6 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 	}
 }
 
-static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit);
-
 /* Hands the exit to the VMM: the run loop returns with *v->vmm_exit. */
 static bool to_vmm(struct vcpu *v, u32 reason)
 {
@@ -174,6 +172,20 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
+static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
+{
+	if (exit->reason == EXIT_SHUTDOWN) {
+		vm_stop(v->vm, HV_EXIT_SHUTDOWN, "triple fault (shutdown) at rip 0x%llx",
+			(unsigned long long)v->regs.rip);
+		return false;
+	}
+	virt->dump(v);
+	vm_stop(v->vm, HV_EXIT_FAILED, "%s exit (hardware code 0x%llx) at rip 0x%llx",
+		exit_names[exit->reason], (unsigned long long)exit->hw_code,
+		(unsigned long long)v->regs.rip);
+	return false;
+}
+
 /* The guest register a MOV CR names, in instruction encoding order. */
 static u64 *gpr_by_number(struct guest_regs *r, u8 n)
 {
@@ -219,20 +231,6 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 		v->vmm_exit->u.fault.rip = v->regs.rip;
 		v->vmm_exit->u.fault.access = f->fetch ? 4 : f->write ? 2 : 1;
 	}
-	return false;
-}
-
-static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
-{
-	if (exit->reason == EXIT_SHUTDOWN) {
-		vm_stop(v->vm, HV_EXIT_SHUTDOWN, "triple fault (shutdown) at rip 0x%llx",
-			(unsigned long long)v->regs.rip);
-		return false;
-	}
-	virt->dump(v);
-	vm_stop(v->vm, HV_EXIT_FAILED, "%s exit (hardware code 0x%llx) at rip 0x%llx",
-		exit_names[exit->reason], (unsigned long long)exit->hw_code,
-		(unsigned long long)v->regs.rip);
 	return false;
 }
 

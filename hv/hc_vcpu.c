@@ -21,18 +21,20 @@ s64 hc_vcpu_create_invoke(struct hc_ctx *c)
 	return v ? (s64)v->id : -ENOMEM;
 }
 
-static void segment_to_abi(struct hv_segment *d, const struct segment *s)
-{
-	*d = (struct hv_segment){ s->base, s->limit, s->selector, s->attr };
-}
+#define SEGMENTS_SIZE (8 * sizeof(struct segment)) /* cs to ldtr */
+#define SEGMENT_FIELD_MATCHES(f) \
+	(__builtin_offsetof(struct segment, f) == __builtin_offsetof(struct hv_segment, f))
 
-static void segment_from_abi(struct segment *d, const struct hv_segment *s)
-{
-	*d = (struct segment){ s->selector, s->attr, s->limit, s->base };
-}
-
-/* The segment registers of both layouts, in the same order. */
-#define FOR_EACH_SEGMENT(X) X(cs) X(ds) X(es) X(fs) X(gs) X(ss) X(tr) X(ldtr)
+_Static_assert(sizeof(struct segment) == sizeof(struct hv_segment) &&
+	       SEGMENT_FIELD_MATCHES(base) && SEGMENT_FIELD_MATCHES(limit) &&
+	       SEGMENT_FIELD_MATCHES(selector) && SEGMENT_FIELD_MATCHES(attr),
+	       "segment layout");
+_Static_assert(__builtin_offsetof(struct guest_sregs, gdt_base) == SEGMENTS_SIZE &&
+	       __builtin_offsetof(struct hv_vcpu_regs, gdt_base) -
+	       __builtin_offsetof(struct hv_vcpu_regs, cs) == SEGMENTS_SIZE,
+	       "eight segments, cs first");
+_Static_assert(sizeof(((struct hv_vcpu_regs *)0)->gprs) ==
+	       __builtin_offsetof(struct guest_regs, rip), "gprs order");
 
 static void regs_to_abi(struct hv_vcpu_regs *r, struct vcpu *v)
 {
@@ -42,9 +44,7 @@ static void regs_to_abi(struct hv_vcpu_regs *r, struct vcpu *v)
 	memcpy(r->gprs, &v->regs, sizeof(r->gprs));
 	r->rip = v->regs.rip;
 	r->rflags = v->regs.rflags;
-#define TO_ABI(seg) segment_to_abi(&r->seg, &s.seg);
-	FOR_EACH_SEGMENT(TO_ABI)
-#undef TO_ABI
+	memcpy(&r->cs, &s.cs, SEGMENTS_SIZE);
 	r->gdt_base = s.gdt_base;
 	r->gdt_limit = s.gdt_limit;
 	r->idt_base = s.idt_base;
@@ -54,18 +54,13 @@ static void regs_to_abi(struct hv_vcpu_regs *r, struct vcpu *v)
 
 static void sregs_from_abi(struct guest_sregs *s, const struct hv_vcpu_regs *r)
 {
-#define FROM_ABI(seg) segment_from_abi(&s->seg, &r->seg);
-	FOR_EACH_SEGMENT(FROM_ABI)
-#undef FROM_ABI
+	memcpy(&s->cs, &r->cs, SEGMENTS_SIZE);
 	s->gdt_base = r->gdt_base;
 	s->gdt_limit = r->gdt_limit;
 	s->idt_base = r->idt_base;
 	s->idt_limit = r->idt_limit;
 	s->cr0 = r->cr0, s->cr2 = r->cr2, s->cr3 = r->cr3, s->cr4 = r->cr4, s->efer = r->efer;
 }
-
-_Static_assert(sizeof(((struct hv_vcpu_regs *)0)->gprs) ==
-	       __builtin_offsetof(struct guest_regs, rip), "gprs order");
 
 /* The header is read in; the registers are read here so that decode
  * can check where they go. */

@@ -98,11 +98,13 @@ struct guest_regs {
 	u64 rip, rflags;
 };
 
+/* In the layout of the ABI's struct hv_segment, cs to ldtr in its order:
+ * hv/hc_vcpu.c copies them whole. */
 struct segment {
+	u64 base;
+	u32 limit;
 	u16 selector;
 	u16 attr; /* access byte in bits 0-7, AVL/L/DB/G in bits 8-11 */
-	u32 limit;
-	u64 base;
 };
 
 struct guest_sregs {

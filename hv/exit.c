@@ -18,15 +18,10 @@
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
 
-static const char *const exit_names[] = {
-	[EXIT_NONE] = "none", [EXIT_CPUID] = "cpuid", [EXIT_IO] = "io",
-	[EXIT_MSR_READ] = "rdmsr", [EXIT_MSR_WRITE] = "wrmsr", [EXIT_HLT] = "hlt",
-	[EXIT_HYPERCALL] = "hypercall", [EXIT_STAGE2_FAULT] = "stage-2 fault",
-	[EXIT_SHUTDOWN] = "shutdown", [EXIT_INTR] = "interrupt", [EXIT_NMI] = "nmi",
-	[EXIT_EXCEPTION] = "exception", [EXIT_XSETBV] = "xsetbv",
-	[EXIT_CR_ACCESS] = "cr access", [EXIT_INVALID_OPCODE] = "invalid opcode",
-	[EXIT_ENTRY_FAILED] = "entry failed",
-	[EXIT_UNKNOWN] = "unknown",
+/* The exits handle_fatal reports: the ones nothing else handles. */
+static const char *const fatal_exit_names[] = {
+	[EXIT_NONE] = "none", [EXIT_CR_ACCESS] = "cr access",
+	[EXIT_ENTRY_FAILED] = "entry failed", [EXIT_UNKNOWN] = "unknown",
 };
 
 /* One entry into the guest. An event whose delivery the previous exit
@@ -181,7 +176,7 @@ static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 	}
 	virt->dump(v);
 	vm_stop(v->vm, HV_EXIT_FAILED, "%s exit (hardware code 0x%llx) at rip 0x%llx",
-		exit_names[exit->reason], (unsigned long long)exit->hw_code,
+		fatal_exit_names[exit->reason], (unsigned long long)exit->hw_code,
 		(unsigned long long)v->regs.rip);
 	return false;
 }

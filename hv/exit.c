@@ -306,7 +306,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct hv_exit *out = &call->exit;
 	struct vm_exit exit;
 
-	memset(out, 0, sizeof(*out));
+	*out = (struct hv_exit){ .argsz = sizeof(*out) };
 	v->vmm_exit = out;
 	if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;

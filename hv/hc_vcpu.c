@@ -165,7 +165,6 @@ s64 hc_vcpu_run_complete(struct hc_ctx *c)
 	struct vmm_run_call *r = &c->vcpu->run_call;
 
 	r->child = NULL;
-	r->exit.argsz = sizeof(r->exit);
 	gmem_write(&c->mem, r->args.exit, &r->exit, r->exit_len); /* checked by decode */
 	c->trace = &r->args;
 	c->trace_len = r->args_len;

@@ -21,18 +21,22 @@ s64 hc_vcpu_create_invoke(struct hc_ctx *c)
 	return v ? (s64)v->id : -ENOMEM;
 }
 
-#define SEGMENTS_SIZE (8 * sizeof(struct segment)) /* cs to ldtr */
 #define SEGMENT_FIELD_MATCHES(f) \
 	(__builtin_offsetof(struct segment, f) == __builtin_offsetof(struct hv_segment, f))
+#define SREGS_FIELD_MATCHES(f)                        \
+	(__builtin_offsetof(struct guest_sregs, f) == \
+	 __builtin_offsetof(struct hv_vcpu_regs, f) - __builtin_offsetof(struct hv_vcpu_regs, cs))
 
 _Static_assert(sizeof(struct segment) == sizeof(struct hv_segment) &&
 	       SEGMENT_FIELD_MATCHES(base) && SEGMENT_FIELD_MATCHES(limit) &&
 	       SEGMENT_FIELD_MATCHES(selector) && SEGMENT_FIELD_MATCHES(attr),
 	       "segment layout");
-_Static_assert(__builtin_offsetof(struct guest_sregs, gdt_base) == SEGMENTS_SIZE &&
-	       __builtin_offsetof(struct hv_vcpu_regs, gdt_base) -
-	       __builtin_offsetof(struct hv_vcpu_regs, cs) == SEGMENTS_SIZE,
-	       "eight segments, cs first");
+_Static_assert(SREGS_FIELD_MATCHES(ldtr) && SREGS_FIELD_MATCHES(gdt_base) &&
+	       SREGS_FIELD_MATCHES(idt_base) && SREGS_FIELD_MATCHES(gdt_limit) &&
+	       SREGS_FIELD_MATCHES(idt_limit) && SREGS_FIELD_MATCHES(cr0) &&
+	       SREGS_FIELD_MATCHES(efer) && sizeof(struct hv_vcpu_regs) ==
+	       __builtin_offsetof(struct hv_vcpu_regs, cs) + sizeof(struct guest_sregs),
+	       "guest_sregs layout");
 _Static_assert(sizeof(((struct hv_vcpu_regs *)0)->gprs) ==
 	       __builtin_offsetof(struct guest_regs, rip), "gprs order");
 
@@ -44,22 +48,7 @@ static void regs_to_abi(struct hv_vcpu_regs *r, struct vcpu *v)
 	memcpy(r->gprs, &v->regs, sizeof(r->gprs));
 	r->rip = v->regs.rip;
 	r->rflags = v->regs.rflags;
-	memcpy(&r->cs, &s.cs, SEGMENTS_SIZE);
-	r->gdt_base = s.gdt_base;
-	r->gdt_limit = s.gdt_limit;
-	r->idt_base = s.idt_base;
-	r->idt_limit = s.idt_limit;
-	r->cr0 = s.cr0, r->cr2 = s.cr2, r->cr3 = s.cr3, r->cr4 = s.cr4, r->efer = s.efer;
-}
-
-static void sregs_from_abi(struct guest_sregs *s, const struct hv_vcpu_regs *r)
-{
-	memcpy(&s->cs, &r->cs, SEGMENTS_SIZE);
-	s->gdt_base = r->gdt_base;
-	s->gdt_limit = r->gdt_limit;
-	s->idt_base = r->idt_base;
-	s->idt_limit = r->idt_limit;
-	s->cr0 = r->cr0, s->cr2 = r->cr2, s->cr3 = r->cr3, s->cr4 = r->cr4, s->efer = r->efer;
+	memcpy(&r->cs, &s, sizeof(s));
 }
 
 /* The header is read in; the registers are read here so that decode
@@ -115,7 +104,9 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	struct guest_sregs s;
 
 	if (r->flags & HV_REGS_SREGS) {
-		sregs_from_abi(&s, r);
+		memcpy(&s, &r->cs, sizeof(s));
+		s.gdt_limit &= 0xffff; /* 16-bit registers */
+		s.idt_limit &= 0xffff;
 		virt->set_sregs(v, &s); /* cannot fail: decode checked the state */
 	}
 	if (r->flags & HV_REGS_GPRS) {

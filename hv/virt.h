@@ -98,8 +98,7 @@ struct guest_regs {
 	u64 rip, rflags;
 };
 
-/* In the layout of the ABI's struct hv_segment, cs to ldtr in its order:
- * hv/hc_vcpu.c copies them whole. */
+/* In the layout of the ABI's struct hv_segment. */
 struct segment {
 	u64 base;
 	u32 limit;
@@ -107,10 +106,12 @@ struct segment {
 	u16 attr; /* access byte in bits 0-7, AVL/L/DB/G in bits 8-11 */
 };
 
+/* In the layout of struct hv_vcpu_regs from cs to efer: hv/hc_vcpu.c
+ * copies it whole. */
 struct guest_sregs {
 	struct segment cs, ds, es, fs, gs, ss, tr, ldtr;
 	u64 gdt_base, idt_base;
-	u16 gdt_limit, idt_limit;
+	u32 gdt_limit, idt_limit; /* 16-bit registers */
 	u64 cr0, cr2, cr3, cr4, efer;
 };
 

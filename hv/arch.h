@@ -48,8 +48,7 @@ void arch_irq(u8 vector);
 struct virt_ops;
 
 struct virt_report {
-	bool supported;
-	const struct virt_ops *ops; /* the backend, NULL when none is built */
+	const struct virt_ops *ops; /* the backend, NULL when none fits */
 	char summary[256]; /* the one-line "cpu:" report */
 	char missing[160]; /* why not, when !supported */
 };

@@ -18,15 +18,10 @@
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
 
-static const char *const exit_names[] = {
-	[EXIT_NONE] = "none", [EXIT_CPUID] = "cpuid", [EXIT_IO] = "io",
-	[EXIT_MSR_READ] = "rdmsr", [EXIT_MSR_WRITE] = "wrmsr", [EXIT_HLT] = "hlt",
-	[EXIT_HYPERCALL] = "hypercall", [EXIT_STAGE2_FAULT] = "stage-2 fault",
-	[EXIT_SHUTDOWN] = "shutdown", [EXIT_INTR] = "interrupt", [EXIT_NMI] = "nmi",
-	[EXIT_EXCEPTION] = "exception", [EXIT_XSETBV] = "xsetbv",
-	[EXIT_CR_ACCESS] = "cr access", [EXIT_INVALID_OPCODE] = "invalid opcode",
-	[EXIT_ENTRY_FAILED] = "entry failed",
-	[EXIT_UNKNOWN] = "unknown",
+/* The exits handle_fatal reports: the ones nothing else handles. */
+static const char *const fatal_exit_names[] = {
+	[EXIT_NONE] = "none", [EXIT_CR_ACCESS] = "cr access",
+	[EXIT_ENTRY_FAILED] = "entry failed", [EXIT_UNKNOWN] = "unknown",
 };
 
 /* One entry into the guest. An event whose delivery the previous exit
@@ -45,8 +40,6 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 		v->reinject = true;
 	}
 }
-
-static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit);
 
 /* Hands the exit to the VMM: the run loop returns with *v->vmm_exit. */
 static bool to_vmm(struct vcpu *v, u32 reason)
@@ -174,6 +167,20 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
+static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
+{
+	if (exit->reason == EXIT_SHUTDOWN) {
+		vm_stop(v->vm, HV_EXIT_SHUTDOWN, "triple fault (shutdown) at rip 0x%llx",
+			(unsigned long long)v->regs.rip);
+		return false;
+	}
+	virt->dump(v);
+	vm_stop(v->vm, HV_EXIT_FAILED, "%s exit (hardware code 0x%llx) at rip 0x%llx",
+		fatal_exit_names[exit->reason], (unsigned long long)exit->hw_code,
+		(unsigned long long)v->regs.rip);
+	return false;
+}
+
 /* The guest register a MOV CR names, in instruction encoding order. */
 static u64 *gpr_by_number(struct guest_regs *r, u8 n)
 {
@@ -222,20 +229,6 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
-static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
-{
-	if (exit->reason == EXIT_SHUTDOWN) {
-		vm_stop(v->vm, HV_EXIT_SHUTDOWN, "triple fault (shutdown) at rip 0x%llx",
-			(unsigned long long)v->regs.rip);
-		return false;
-	}
-	virt->dump(v);
-	vm_stop(v->vm, HV_EXIT_FAILED, "%s exit (hardware code 0x%llx) at rip 0x%llx",
-		exit_names[exit->reason], (unsigned long long)exit->hw_code,
-		(unsigned long long)v->regs.rip);
-	return false;
-}
-
 bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 {
 	v->vm->stats.exits++;
@@ -264,7 +257,6 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
 	case EXIT_INTR: /* handled; a child's slice end is seen below */
-		return true;
 	case EXIT_NMI:
 		return true;
 	default:
@@ -272,10 +264,13 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	}
 }
 
-/* Applies the VMM's answer to what the last exit left pending. */
-static bool complete_pending(struct vcpu *v, bool have_value, u64 value)
+/* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left
+ * pending. */
+static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 {
 	enum vmm_pending p = v->pending;
+	bool have_value = a->flags & HV_RUN_COMPLETE;
+	u64 value = a->complete_value;
 
 	v->pending = VMM_PENDING_NONE;
 	if (p == VMM_PENDING_IN)
@@ -303,17 +298,17 @@ static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
 	return over;
 }
 
-/* Runs a child's vCPU until its VMM must act or the VM stops, and
- * describes why in *out. have_value/value answer the exit the previous
- * run returned (HV_RUN_COMPLETE). */
-static void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value,
-			     struct hv_exit *out)
+/* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the
+ * VM stops, and describes why in the call's exit record. */
+static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
+	struct vcpu *v = call->child;
+	struct hv_exit *out = &call->exit;
 	struct vm_exit exit;
 
-	memset(out, 0, sizeof(*out));
+	*out = (struct hv_exit){ .argsz = sizeof(*out) };
 	v->vmm_exit = out;
-	if (complete_pending(v, have_value, value)) {
+	if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do
@@ -330,16 +325,6 @@ static void vcpu_run_for_vmm(struct vcpu *v, bool have_value, u64 value,
 	}
 }
 
-/* VM 0's VCPU_RUN call, which its hypercall left to the loop below: the
- * child runs here, then the call completes. */
-static void run_vmm_call(struct vcpu *vmm)
-{
-	const struct vmm_run_call *r = &vmm->run_call;
-
-	vcpu_run_for_vmm(r->child, r->have_value, r->value, r->exit);
-	hypercall_complete_run(vmm);
-}
-
 void vcpu_run_until_stopped(struct vcpu *v)
 {
 	struct vm_exit exit;
@@ -349,7 +334,9 @@ void vcpu_run_until_stopped(struct vcpu *v)
 		vcpu_enter(v, &exit);
 		if (!exit_handle(v, &exit))
 			break;
-		if (v->run_call.child)
-			run_vmm_call(v);
+		if (v->run_call.child) {
+			vcpu_run_for_vmm(&v->run_call);
+			hypercall_complete_run(v);
+		}
 	}
 }

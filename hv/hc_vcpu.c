@@ -21,18 +21,24 @@ s64 hc_vcpu_create_invoke(struct hc_ctx *c)
 	return v ? (s64)v->id : -ENOMEM;
 }
 
-static void segment_to_abi(struct hv_segment *d, const struct segment *s)
-{
-	*d = (struct hv_segment){ s->base, s->limit, s->selector, s->attr };
-}
+#define SEGMENT_FIELD_MATCHES(f) \
+	(__builtin_offsetof(struct segment, f) == __builtin_offsetof(struct hv_segment, f))
+#define SREGS_FIELD_MATCHES(f)                        \
+	(__builtin_offsetof(struct guest_sregs, f) == \
+	 __builtin_offsetof(struct hv_vcpu_regs, f) - __builtin_offsetof(struct hv_vcpu_regs, cs))
 
-static void segment_from_abi(struct segment *d, const struct hv_segment *s)
-{
-	*d = (struct segment){ s->selector, s->attr, s->limit, s->base };
-}
-
-/* The segment registers of both layouts, in the same order. */
-#define FOR_EACH_SEGMENT(X) X(cs) X(ds) X(es) X(fs) X(gs) X(ss) X(tr) X(ldtr)
+_Static_assert(sizeof(struct segment) == sizeof(struct hv_segment) &&
+	       SEGMENT_FIELD_MATCHES(base) && SEGMENT_FIELD_MATCHES(limit) &&
+	       SEGMENT_FIELD_MATCHES(selector) && SEGMENT_FIELD_MATCHES(attr),
+	       "segment layout");
+_Static_assert(SREGS_FIELD_MATCHES(ldtr) && SREGS_FIELD_MATCHES(gdt_base) &&
+	       SREGS_FIELD_MATCHES(idt_base) && SREGS_FIELD_MATCHES(gdt_limit) &&
+	       SREGS_FIELD_MATCHES(idt_limit) && SREGS_FIELD_MATCHES(cr0) &&
+	       SREGS_FIELD_MATCHES(efer) && sizeof(struct hv_vcpu_regs) ==
+	       __builtin_offsetof(struct hv_vcpu_regs, cs) + sizeof(struct guest_sregs),
+	       "guest_sregs layout");
+_Static_assert(sizeof(((struct hv_vcpu_regs *)0)->gprs) ==
+	       __builtin_offsetof(struct guest_regs, rip), "gprs order");
 
 static void regs_to_abi(struct hv_vcpu_regs *r, struct vcpu *v)
 {
@@ -42,30 +48,8 @@ static void regs_to_abi(struct hv_vcpu_regs *r, struct vcpu *v)
 	memcpy(r->gprs, &v->regs, sizeof(r->gprs));
 	r->rip = v->regs.rip;
 	r->rflags = v->regs.rflags;
-#define TO_ABI(seg) segment_to_abi(&r->seg, &s.seg);
-	FOR_EACH_SEGMENT(TO_ABI)
-#undef TO_ABI
-	r->gdt_base = s.gdt_base;
-	r->gdt_limit = s.gdt_limit;
-	r->idt_base = s.idt_base;
-	r->idt_limit = s.idt_limit;
-	r->cr0 = s.cr0, r->cr2 = s.cr2, r->cr3 = s.cr3, r->cr4 = s.cr4, r->efer = s.efer;
+	memcpy(&r->cs, &s, sizeof(s));
 }
-
-static void sregs_from_abi(struct guest_sregs *s, const struct hv_vcpu_regs *r)
-{
-#define FROM_ABI(seg) segment_from_abi(&s->seg, &r->seg);
-	FOR_EACH_SEGMENT(FROM_ABI)
-#undef FROM_ABI
-	s->gdt_base = r->gdt_base;
-	s->gdt_limit = r->gdt_limit;
-	s->idt_base = r->idt_base;
-	s->idt_limit = r->idt_limit;
-	s->cr0 = r->cr0, s->cr2 = r->cr2, s->cr3 = r->cr3, s->cr4 = r->cr4, s->efer = r->efer;
-}
-
-_Static_assert(sizeof(((struct hv_vcpu_regs *)0)->gprs) ==
-	       __builtin_offsetof(struct guest_regs, rip), "gprs order");
 
 /* The header is read in; the registers are read here so that decode
  * can check where they go. */
@@ -120,7 +104,9 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	struct guest_sregs s;
 
 	if (r->flags & HV_REGS_SREGS) {
-		sregs_from_abi(&s, r);
+		memcpy(&s, &r->cs, sizeof(s));
+		s.gdt_limit &= 0xffff; /* 16-bit registers */
+		s.idt_limit &= 0xffff;
 		virt->set_sregs(v, &s); /* cannot fail: decode checked the state */
 	}
 	if (r->flags & HV_REGS_GPRS) {
@@ -135,10 +121,6 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
-/* The exit record: filled by the run, written back when the call
- * completes. */
-static struct hv_exit exit_record;
-
 int hc_vcpu_run_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
@@ -152,25 +134,20 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 		return -ESRCH;
 	/* All of the record that will be written, before the child runs:
 	 * an exit must never be lost to a bad buffer. */
-	return check_struct_out(&c->mem, a->exit, &exit_record, sizeof(exit_record),
-				HV_EXIT_MIN_SIZE, &c->len);
+	return check_struct_out(&c->mem, a->exit, &c->vcpu->run_call.exit,
+				sizeof(struct hv_exit), HV_EXIT_MIN_SIZE, &c->len);
 }
 
 /* Records the call only: VM 0's run loop runs the child once this
  * hypercall has returned, then completes it (hc_vcpu_run_complete). */
 s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 {
-	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
+	struct vmm_run_call *r = &c->vcpu->run_call;
 
-	c->vcpu->run_call = (struct vmm_run_call){
-		.child = c->target_vcpu,
-		.have_value = a->flags & HV_RUN_COMPLETE,
-		.value = a->complete_value,
-		.exit = &exit_record,
-		.args = *a,
-		.args_len = c->trace_len,
-		.exit_len = c->len,
-	};
+	r->child = c->target_vcpu;
+	r->args = c->in.hv_vcpu_run;
+	r->args_len = c->trace_len;
+	r->exit_len = c->len;
 	return 0;
 }
 
@@ -179,9 +156,8 @@ s64 hc_vcpu_run_complete(struct hc_ctx *c)
 	struct vmm_run_call *r = &c->vcpu->run_call;
 
 	r->child = NULL;
-	exit_record.argsz = sizeof(exit_record);
-	gmem_write(&c->mem, r->args.exit, &exit_record, r->exit_len); /* checked by decode */
+	gmem_write(&c->mem, r->args.exit, &r->exit, r->exit_len); /* checked by decode */
 	c->trace = &r->args;
 	c->trace_len = r->args_len;
-	return exit_record.reason;
+	return r->exit.reason;
 }

@@ -140,7 +140,7 @@ static const struct virt_ops *check_virtualization(void)
 
 	arch_virt_detect(&rep);
 	log_info("%s", rep.summary);
-	if (!rep.supported) {
+	if (!rep.ops) {
 		log_err("hv: cannot run guests: %s", rep.missing);
 		hv_finish(VERDICT_UNSUPPORTED, "%s", rep.missing);
 	}
@@ -149,12 +149,8 @@ static const struct virt_ops *check_virtualization(void)
 
 static void enable_virtualization(const struct virt_ops *ops)
 {
-	int err;
+	int err = ops->cpu_enable();
 
-	if (!ops)
-		hv_finish(VERDICT_UNSUPPORTED, "no backend for this CPU's "
-			  "virtualization extensions is built yet");
-	err = ops->cpu_enable();
 	if (err)
 		hv_finish(VERDICT_UNSUPPORTED, "%s: cannot enable virtualization (%d)",
 			  ops->name, err);

@@ -98,17 +98,20 @@ struct guest_regs {
 	u64 rip, rflags;
 };
 
+/* In the layout of the ABI's struct hv_segment. */
 struct segment {
+	u64 base;
+	u32 limit;
 	u16 selector;
 	u16 attr; /* access byte in bits 0-7, AVL/L/DB/G in bits 8-11 */
-	u32 limit;
-	u64 base;
 };
 
+/* In the layout of struct hv_vcpu_regs from cs to efer: hv/hc_vcpu.c
+ * copies it whole. */
 struct guest_sregs {
 	struct segment cs, ds, es, fs, gs, ss, tr, ldtr;
 	u64 gdt_base, idt_base;
-	u16 gdt_limit, idt_limit;
+	u32 gdt_limit, idt_limit; /* 16-bit registers */
 	u64 cr0, cr2, cr3, cr4, efer;
 };
 

@@ -63,12 +63,10 @@ enum vmm_pending {
  * completes the call (hypercall_complete_run). */
 struct vmm_run_call {
 	struct vcpu *child;       /* NULL: no call pending */
-	bool have_value;          /* HV_RUN_COMPLETE: answers the last exit */
-	u64 value;
-	struct hv_exit *exit;     /* the run describes its end here */
-	struct hv_vcpu_run args;  /* the call's struct as read (for the tracer) */
-	u32 args_len;
+	struct hv_vcpu_run args;  /* the call's struct as read */
+	u32 args_len;             /* bytes of it the caller passed (tracer) */
 	u32 exit_len;             /* bytes of the record VM 0 gets at args.exit */
+	struct hv_exit exit;      /* the run describes its end here */
 };
 
 struct vcpu {

@@ -66,7 +66,6 @@ void arch_virt_detect(struct virt_report *rep)
 	read_cpu_raw(&raw);
 	cpu_caps_evaluate(&raw, &caps);
 	cpu_caps_format(&caps, rep->summary, sizeof(rep->summary));
-	rep->supported = caps.backend != BACKEND_NONE;
 	rep->ops = caps.backend == BACKEND_SVM ? &svm_ops :
 		   caps.backend == BACKEND_VMX ? &vmx_ops : NULL;
 	hv_strlcpy(rep->missing, caps.missing, sizeof(rep->missing));

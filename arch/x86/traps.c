@@ -68,11 +68,8 @@ static void print_registers(const struct trap_frame *f)
 			  (i % 3 == 2 || i == n - 1) ? "\n" : "");
 }
 
-static void dump_exception(const struct trap_frame *f)
+static void dump_exception(const struct trap_frame *f, const char *sym)
 {
-	char sym[96];
-
-	symbol_format(f->rip, sym, sizeof(sym));
 	hv_printf("\nEXCEPTION %s (vector %llu, error code 0x%llx) on CPU %u\n",
 		  vector_name(f->vector), (unsigned long long)f->vector,
 		  (unsigned long long)f->error, this_cpu()->cpu_id);
@@ -94,8 +91,8 @@ static __noreturn void trap_fatal(const struct trap_frame *f)
 		console_flush();
 		arch_poweroff(VERDICT_CODE_FAIL);
 	}
-	dump_exception(f);
 	symbol_format(f->rip, sym, sizeof(sym));
+	dump_exception(f, sym);
 	hv_finish(VERDICT_FAIL, "exception %s at %s", vector_name(f->vector), sym);
 }
 

@@ -121,7 +121,6 @@ struct vm *vm_get(u32 id);
  * arrays), vm_at_slot the live VM in a slot or NULL (to visit them all). */
 u32 vm_slot(const struct vm *vm);
 struct vm *vm_at_slot(u32 slot);
-u32 vm_count(void);
 
 /* Whether RAM can go at [gpa, gpa+len): 0, -EINVAL (not 2 MiB aligned,
  * empty or wrapping) or -EEXIST (overlaps RAM the VM has). */
@@ -139,9 +138,8 @@ void vm_stop(struct vm *vm, u32 kind, const char *fmt, ...) __printf(3, 4);
  * RAM of this VM in one region with the access allowed; NULL otherwise. */
 void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write);
 
-/* Copies between host memory and guest-physical memory, page by page;
- * false when any part is not this VM's RAM. */
-bool vm_read(struct vm *vm, u64 gpa, void *dst, u64 len);
+/* Copies host memory to guest-physical memory, page by page; false when
+ * any part is not this VM's RAM. */
 bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len);
 
 #endif

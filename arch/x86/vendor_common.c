@@ -1,13 +1,6 @@
 /* Pieces the VMX and SVM backends share (see vendor_common.h). */
 #include "arch/x86/vendor_common.h"
 
-struct segment *guest_sregs_slot(struct guest_sregs *s, u32 slot)
-{
-	struct segment *order[GUEST_SEG_SLOTS] = { &s->es, &s->cs, &s->ss, &s->ds,
-						   &s->fs, &s->gs, &s->ldtr, &s->tr };
-	return order[slot];
-}
-
 u32 event_info_encode(const struct event *e)
 {
 	return e->vector | ((u32)e->type << 8) | EVENT_INFO_VALID |

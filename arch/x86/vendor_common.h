@@ -17,7 +17,20 @@
 /* Segment slots ES, CS, SS, DS, FS, GS, LDTR, TR: the order of the
  * VMCS segment fields, which the SVM backend follows for the VMCB. */
 enum { GUEST_SEG_SLOTS = 8 };
-struct segment *guest_sregs_slot(struct guest_sregs *s, u32 slot);
+
+/* Offsets, not pointers: a constant table, nothing built per call (the
+ * segments are read on every exit that decodes an instruction). */
+static inline struct segment *guest_sregs_slot(struct guest_sregs *s, u32 slot)
+{
+	static const u16 offsets[GUEST_SEG_SLOTS] = {
+		offsetof(struct guest_sregs, es), offsetof(struct guest_sregs, cs),
+		offsetof(struct guest_sregs, ss), offsetof(struct guest_sregs, ds),
+		offsetof(struct guest_sregs, fs), offsetof(struct guest_sregs, gs),
+		offsetof(struct guest_sregs, ldtr), offsetof(struct guest_sregs, tr),
+	};
+
+	return (struct segment *)((u8 *)s + offsets[slot]);
+}
 
 /* The event-information word of VMX (entry/exit interruption and
  * IDT-vectoring information) and SVM (EVENTINJ, EXITINTINFO bits 31:0):

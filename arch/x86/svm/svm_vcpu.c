@@ -132,12 +132,16 @@ void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 }
 
 /* The VMCB's segment in slot `slot` (order of guest_sregs_slot()). */
+static const u16 vmcb_seg_offsets[GUEST_SEG_SLOTS] = {
+	offsetof(struct vmcb_save, es), offsetof(struct vmcb_save, cs),
+	offsetof(struct vmcb_save, ss), offsetof(struct vmcb_save, ds),
+	offsetof(struct vmcb_save, fs), offsetof(struct vmcb_save, gs),
+	offsetof(struct vmcb_save, ldtr), offsetof(struct vmcb_save, tr),
+};
+
 static struct vmcb_seg *vmcb_segment(struct vmcb_save *save, u32 slot)
 {
-	struct vmcb_seg *order[GUEST_SEG_SLOTS] = { &save->es, &save->cs, &save->ss,
-						    &save->ds, &save->fs, &save->gs,
-						    &save->ldtr, &save->tr };
-	return order[slot];
+	return (struct vmcb_seg *)((u8 *)save + vmcb_seg_offsets[slot]);
 }
 
 static void seg_to_vmcb(struct vmcb_seg *d, const struct segment *s)

@@ -16,6 +16,7 @@
 #include "hv/io_port.h"
 #include "hv/log.h"
 #include "lib/string.h"
+#include "lib/x86_desc.h"
 
 #define GUEST_GDT 0x1000
 #define GUEST_PML4 0x2000
@@ -39,9 +40,9 @@
 
 static const u64 guest_gdt[] = {
 	0,
-	0x00af9b000000ffffULL, /* 0x08: 64-bit code */
-	0x00cf93000000ffffULL, /* 0x10: data */
-	0x00cf9b000000ffffULL, /* 0x18: 32-bit code */
+	X86_DESC_CODE64, /* 0x08 */
+	X86_DESC_DATA,   /* 0x10 */
+	X86_DESC_CODE32, /* 0x18 */
 };
 
 /* elf_load's callback; ctx is the VM. */

@@ -4,6 +4,7 @@
 #define ARCH_X86_PERCPU_H
 
 #include "lib/types.h"
+#include "lib/x86_desc.h"
 
 #define IST_STACK_SIZE 8192
 #define GDT_ENTRIES 5
@@ -14,18 +15,6 @@ enum ist_slot {
 	IST_MACHINE_CHECK = 3,
 	IST_COUNT = 3,
 };
-
-struct tss64 {
-	u32 reserved0;
-	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[7];
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base;
-} __packed;
-
-_Static_assert(sizeof(struct tss64) == 104, "TSS layout");
 
 struct vcpu;
 

@@ -1,5 +1,6 @@
 #include "guests/lib/hv.h"
 #include "lib/string.h"
+#include "lib/x86_desc.h"
 
 long hv_abi_version(void)
 {
@@ -144,7 +145,7 @@ static long copy_to_child(u32 vm, u64 gpa, void *buf, u64 len)
 static long boot_tables(u32 vm)
 {
 	static u64 page[512] __attribute__((aligned(4096)));
-	static const u64 gdt[] = { 0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL };
+	static const u64 gdt[] = { 0, X86_DESC_CODE64, X86_DESC_DATA };
 	long err;
 
 	if ((err = copy_to_child(vm, CHILD_GDT, (void *)gdt, sizeof(gdt))))

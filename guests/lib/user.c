@@ -2,6 +2,7 @@
  * User bits that run_user() (user_entry.S) needs. */
 #include "guests/lib/user.h"
 #include "guests/lib/guest.h"
+#include "lib/x86_desc.h"
 
 #define PTE_P BIT(0)
 #define PTE_U BIT(2)
@@ -9,24 +10,7 @@
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PT_LEVELS 4
 
-#define DESC_CODE64 0x00af9b000000ffffULL   /* P, DPL 0, exec/read, L, G */
-#define DESC_DATA 0x00cf93000000ffffULL     /* P, DPL 0, read/write, B, G */
-#define DESC_CODE32 0x00cf9b000000ffffULL   /* P, DPL 0, exec/read, D, G */
-#define DESC_USER_DATA 0x00cff3000000ffffULL /* as DATA with DPL 3 */
-#define DESC_USER_CODE64 0x00affb000000ffffULL /* as CODE64 with DPL 3 */
 #define TSS_TYPE_AVAILABLE 0x89ULL          /* P, 64-bit TSS, not busy */
-
-struct tss64 {
-	u32 reserved0;
-	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[7];
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base;
-} __packed;
-
-_Static_assert(sizeof(struct tss64) == 104, "64-bit TSS");
 
 #define STACK_SIZE 16384
 
@@ -76,11 +60,11 @@ static void load_gdt(void)
 
 static void setup_descriptors(void)
 {
-	gdt[KERNEL_CS / 8] = DESC_CODE64;
-	gdt[KERNEL_DS / 8] = DESC_DATA;
-	gdt[3] = DESC_CODE32;
-	gdt[USER_DS / 8] = DESC_USER_DATA;
-	gdt[USER_CS / 8] = DESC_USER_CODE64;
+	gdt[KERNEL_CS / 8] = X86_DESC_CODE64;
+	gdt[KERNEL_DS / 8] = X86_DESC_DATA;
+	gdt[3] = X86_DESC_CODE32;
+	gdt[USER_DS / 8] = X86_DESC_DATA | X86_DESC_DPL3;
+	gdt[USER_CS / 8] = X86_DESC_CODE64 | X86_DESC_DPL3;
 	tss.rsp[0] = (u64)(kernel_stack + STACK_SIZE);
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: ring 3 gets no ports */
 	tss_descriptor(&gdt[TSS_SEL / 8], &tss);

@@ -5,6 +5,7 @@
  * vCPU 0: the values of hv_child_boot_long_mode, or flat 32-bit
  * protected mode with paging off. */
 #include "guests/mgmt/mgmt.h"
+#include "lib/x86_desc.h"
 
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10
@@ -16,9 +17,9 @@
 
 static const u64 gdt[] = {
 	0,
-	0x00af9b000000ffffULL, /* 0x08: 64-bit code */
-	0x00cf93000000ffffULL, /* 0x10: flat data */
-	0x00cf9b000000ffffULL, /* 0x18: flat 32-bit code */
+	X86_DESC_CODE64, /* 0x08 */
+	X86_DESC_DATA,   /* 0x10 */
+	X86_DESC_CODE32, /* 0x18 */
 };
 
 /* One page directory: GiB number `gib` in 2 MiB pages. */

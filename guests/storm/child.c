@@ -19,6 +19,7 @@
  * memory. */
 #include "guests/storm/storm.h"
 #include "lib/string.h"
+#include "lib/x86_desc.h"
 
 #define CHILD_GDT 0x1000
 #define CHILD_PML4 0x2000
@@ -42,7 +43,7 @@ static void put64(u8 *p, u64 v)
 
 static void build_tables(void)
 {
-	static const u64 gdt[] = { 0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL };
+	static const u64 gdt[] = { 0, X86_DESC_CODE64, X86_DESC_DATA };
 
 	memcpy(image + CHILD_GDT, gdt, sizeof(gdt));
 	put64(image + CHILD_PML4, CHILD_PDPT | 3);

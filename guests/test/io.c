@@ -7,6 +7,7 @@
  * #PF that leaves the element undone and the iterations before it done. */
 #include "guests/lib/test.h"
 #include "lib/string.h"
+#include "lib/x86_desc.h"
 
 const char test_title[] = "Port I/O: sizes 1/2/4, string and REP forms";
 
@@ -94,7 +95,7 @@ static u64 gdt[GDT_KEEP + 1] __attribute__((aligned(16)));
 
 static u64 data_descriptor(u32 base)
 {
-	return 0x00cf93000000ffffULL | ((u64)(base & 0xffffff) << 16) |
+	return X86_DESC_DATA | ((u64)(base & 0xffffff) << 16) |
 	       ((u64)(base >> 24) << 56);
 }
 

@@ -7,6 +7,7 @@
  * appendix E). */
 #include "hv/cpuid.h"
 #include "abi/hv_boot.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/xcr0.h"
 #include "lib/string.h"
 
@@ -18,7 +19,6 @@
 #define EXT_LEAF_CAP 0x80000008u
 #define HV_LEAF_LAST HV_CPUID_VERSION
 
-#define CR4_OSXSAVE BIT(18)
 
 /* Leaf 1 EBX: brand index, CLFLUSH size, logical count, APIC id. */
 #define L1_EBX_CLFLUSH_SIZE 0x0000ff00u
@@ -143,7 +143,6 @@
 	 L7_EDX_AVX512_VP2INTERSECT | L7_EDX_SERIALIZE)
 
 /* Leaf 0xD: XSAVE state components and instructions. */
-#define XCR0_AVX512 (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 #define XSAVE_LEGACY_AND_HEADER 576u
 #define XSAVE_COMPONENTS 64u
 #define XSAVE_1_EAX_KEEP (B(0) | B(1) | B(2)) /* XSAVEOPT, XSAVEC, XGETBV ECX=1 */

@@ -12,6 +12,7 @@
 #define CR0_WP BIT(16)
 #define CR0_PG BIT(31)
 #define CR4_PAE BIT(5)
+#define CR4_LA57 BIT(12)
 #define CR4_PCIDE BIT(17)
 #define CR4_OSXSAVE BIT(18)
 #define CR4_SMEP BIT(20)
@@ -21,6 +22,10 @@
 
 #define RFLAGS_FIXED BIT(1) /* reads as 1 */
 #define RFLAGS_IF BIT(9)
+
+/* DR6 and DR7 at reset. */
+#define DR6_RESET 0xffff0ff0ULL
+#define DR7_RESET 0x400ULL
 
 /* Page-table entry bits (4-level paging). */
 #define PTE_P BIT(0)

@@ -16,13 +16,11 @@
 
 #define CR4_OSFXSR BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
-#define CR4_OSXSAVE BIT(18)
 #define CPUID1_ECX_XSAVE BIT(26)
 #define FXSAVE_SIZE 512
 #define FXSAVE_FCW_INIT 0x37f
 #define FXSAVE_MXCSR_OFFSET 24
 #define MXCSR_INIT 0x1f80
-#define DR6_INIT 0xffff0ff0ULL
 #define MSR_PRED_CMD 0x49
 #define PRED_CMD_IBPB BIT(0)
 #define CPUID7_EDX_IBRS_IBPB BIT(26)
@@ -103,7 +101,7 @@ int guest_state_alloc(struct vcpu *v)
 	if (!v->lazy.xsave)
 		return -ENOMEM;
 	init_image(v->lazy.xsave);
-	v->lazy.dr6 = DR6_INIT;
+	v->lazy.dr6 = DR6_RESET;
 	v->xcr0 = XCR0_X87;
 	return 0;
 }

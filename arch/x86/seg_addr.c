@@ -14,10 +14,9 @@
  * segment register is loaded. */
 #include "arch/x86/seg_addr.h"
 #include "arch/x86/guest_walk.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 
-#define CR0_PE BIT(0)
-#define CR4_LA57 BIT(12)
-#define EFER_LMA BIT(10)
 #define RFLAGS_VM BIT(17)
 
 #define ATTR_WRITABLE BIT(1)    /* data; readable for code */

@@ -10,7 +10,7 @@ u32 event_info_encode(const struct event *e)
 void event_info_decode(u32 info, struct event *e)
 {
 	e->vector = info & 0xff;
-	e->type = (info >> 8) & 7;
+	e->type = event_info_type(info);
 	e->has_error = info & EVENT_INFO_ERROR_VALID;
 }
 

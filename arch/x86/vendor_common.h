@@ -38,6 +38,10 @@ static inline struct segment *guest_sregs_slot(struct guest_sregs *s, u32 slot)
  * valid in 31. */
 #define EVENT_INFO_ERROR_VALID BIT(11)
 #define EVENT_INFO_VALID BIT(31)
+static inline u32 event_info_type(u32 info)
+{
+	return (info >> 8) & 7;
+}
 u32 event_info_encode(const struct event *e);
 void event_info_decode(u32 info, struct event *e);
 

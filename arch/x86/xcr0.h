@@ -15,6 +15,7 @@
 #define XCR0_HI16_ZMM BIT(7)
 #define XCR0_TILECFG BIT(17)
 #define XCR0_TILEDATA BIT(18)
+#define XCR0_AVX512 (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
 /* Whether XSETBV may load `value` into XCR0 when the components in
  * `allowed` are the ones offered: x87 always on, AVX needs SSE, the three

@@ -40,8 +40,8 @@ static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
 	c->np_enable = 1;
 	c->n_cr3 = svm_vm(vm)->s2.pt.root;
 	vmcb->save.g_pat = GUEST_DEFAULT_PAT;
-	vmcb->save.dr6 = 0xffff0ff0;
-	vmcb->save.dr7 = 0x400;
+	vmcb->save.dr6 = DR6_RESET;
+	vmcb->save.dr7 = DR7_RESET;
 	vmcb->save.efer = EFER_SVME; /* must stay set while in guest mode */
 }
 

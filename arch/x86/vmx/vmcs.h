@@ -176,10 +176,5 @@ enum vmcs_seg {
 #define VMX_EXIT_ENTRY_FAILURE BIT(31)
 
 /* interruption information (entry, exit, IDT vectoring) */
-#define INTR_INFO_VALID BIT(31)
-#define INTR_INFO_ERROR_VALID BIT(11)
-#define INTR_TYPE_NMI 2
-#define INTR_TYPE_HW_EXCEPTION 3
-#define INTR_TYPE_SOFT_INT 4
 
 #endif

@@ -1,5 +1,6 @@
 /* Turns a VMX exit into the core's normalized struct vm_exit. */
 #include "arch/x86/guest_state.h"
+#include "arch/x86/trap.h"
 #include "arch/x86/vendor_common.h"
 #include "arch/x86/vmx/vmx.h"
 #include "hv/arch.h"
@@ -12,7 +13,6 @@
 #define EPT_WRITE BIT(1)
 #define EPT_FETCH BIT(2)
 #define EPT_PERMS_PRESENT (BIT(3) | BIT(4) | BIT(5))
-#define INTR_TYPE(info) (((info) >> 8) & 7)
 
 /* Address size and OUTS segment from the exit instruction information,
  * when the CPU describes INS/OUTS there (IA32_VMX_BASIC bit 54). */
@@ -48,7 +48,6 @@ static void decode_ept_violation(u64 qual, struct exit_stage2 *f)
 	f->present = qual & EPT_PERMS_PRESENT;
 }
 
-#define VEC_DB 1
 #define DR7_GD BIT(13)
 #define DR6_BD BIT(13)
 
@@ -58,7 +57,7 @@ static void event_from_info(u32 info, u64 error_field, struct event *e)
 	event_info_decode(info, e);
 	if (e->has_error)
 		e->error = vmread(error_field);
-	if (e->type >= INTR_TYPE_SOFT_INT)
+	if (e->type >= EVENT_SOFTWARE_INT)
 		e->insn_len = vmread(VMCS_EXIT_INSN_LEN);
 }
 
@@ -85,14 +84,14 @@ static void decode_exception(struct vcpu *v, struct vm_exit *exit)
 {
 	u32 info = vmread(VMCS_EXIT_INTR_INFO);
 
-	if (INTR_TYPE(info) == INTR_TYPE_NMI) {
+	if (event_info_type(info) == EVENT_NMI) {
 		exit->reason = EXIT_NMI;
 		forward_host_nmi();
 		return;
 	}
 	exit->reason = EXIT_EXCEPTION;
 	event_from_info(info, VMCS_EXIT_INTR_ERROR, &exit->exception);
-	if (exit->exception.vector == VEC_DB && exit->exception.type == INTR_TYPE_HW_EXCEPTION)
+	if (exit->exception.vector == VEC_DB && exit->exception.type == EVENT_EXCEPTION)
 		complete_debug_exception(v);
 }
 
@@ -139,7 +138,7 @@ static void decode_interrupted(struct vm_exit *exit)
 {
 	u32 info = vmread(VMCS_IDT_VECTORING_INFO);
 
-	if (!(info & INTR_INFO_VALID))
+	if (!(info & EVENT_INFO_VALID))
 		return;
 	event_from_info(info, VMCS_IDT_VECTORING_ERROR, &exit->interrupted);
 	exit->interrupted_valid = true;

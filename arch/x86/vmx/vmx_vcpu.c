@@ -124,7 +124,7 @@ static void setup_fixed_values(void)
 {
 	for (u32 i = 0; i < ARRAY_SIZE(zeroed_fields); i++)
 		vmwrite(zeroed_fields[i], 0);
-	vmwrite(VMCS_GUEST_DR7, 0x400);
+	vmwrite(VMCS_GUEST_DR7, DR7_RESET);
 	vmwrite(VMCS_GUEST_PAT, GUEST_DEFAULT_PAT);
 }
 

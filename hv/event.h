@@ -1,5 +1,6 @@
-/* Events the core queues for a vCPU's next entry: exceptions raised by
- * the instructions it emulates, and events handed back to the guest. */
+/* Events the core queues for a vCPU's next entry (exceptions raised by
+ * the instructions it emulates, events handed back to the guest), and
+ * exits it hands to the vCPU's VMM. */
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
 
@@ -11,5 +12,15 @@ void vcpu_inject_event(struct vcpu *v, const struct event *e);
 
 /* Queues the exception `vector`, with `error` when has_error. */
 void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);
+
+/* Starts the exit record for the VMM (reason, RIP, the VM's count of
+ * VMM exits); returns false, as an exit handler that stops the run. */
+static inline bool vcpu_exit_to_vmm(struct vcpu *v, u32 reason)
+{
+	v->vmm_exit->reason = reason;
+	v->vmm_exit->rip = v->regs.rip;
+	v->vm->stats.vmm_exits++;
+	return false;
+}
 
 #endif

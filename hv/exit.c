@@ -41,23 +41,17 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 	}
 }
 
-/* Hands the exit to the VMM: the run loop returns with *v->vmm_exit. */
-static bool to_vmm(struct vcpu *v, u32 reason)
-{
-	v->vmm_exit->reason = reason;
-	v->vmm_exit->rip = v->regs.rip;
-	v->vm->stats.vmm_exits++;
-	return false;
-}
-
 static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
-	struct cpuid_vcpu_state st = { .vcpu_id = v->id, .cr4 = virt->guest_cr4(v),
+	u32 leaf = (u32)r->rax;
+	/* CR4 matters to leaf 1 only (OSXSAVE); reading it costs VMREADs */
+	struct cpuid_vcpu_state st = { .vcpu_id = v->id,
+				       .cr4 = leaf == 1 ? virt->guest_cr4(v) : 0,
 				       .xcr0 = v->xcr0 };
 	struct cpuid_result c;
 
-	guest_cpuid(&st, (u32)r->rax, (u32)r->rcx, &c);
+	guest_cpuid(&st, leaf, (u32)r->rcx, &c);
 	r->rax = c.eax;
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;
@@ -83,7 +77,7 @@ static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 	if (v->vmm_exit) {
 		if (!insn_skip(v, exit))
 			return false;
-		return to_vmm(v, HV_EXIT_HLT);
+		return vcpu_exit_to_vmm(v, HV_EXIT_HLT);
 	}
 	if (!(v->regs.rflags & RFLAGS_IF)) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "HLT with interrupts disabled at rip 0x%llx",
@@ -112,7 +106,7 @@ static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_r
 	v->pending_exit.next_rip = next_rip;
 	v->vmm_exit->u.hypercall.nr = v->regs.rax;
 	v->vmm_exit->u.hypercall.arg = v->regs.rdi;
-	return to_vmm(v, HV_EXIT_HYPERCALL);
+	return vcpu_exit_to_vmm(v, HV_EXIT_HYPERCALL);
 }
 
 /* VMMCALL on AMD, VMCALL on Intel. */
@@ -184,10 +178,13 @@ static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 /* The guest register a MOV CR names, in instruction encoding order. */
 static u64 *gpr_by_number(struct guest_regs *r, u8 n)
 {
-	u64 *order[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
-			   &r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
-			   &r->r12, &r->r13, &r->r14, &r->r15 };
-	return order[n & 15];
+#define GPR(reg) offsetof(struct guest_regs, reg)
+	static const u8 offsets[16] = { GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx),
+					GPR(rsp), GPR(rbp), GPR(rsi), GPR(rdi),
+					GPR(r8),  GPR(r9),  GPR(r10), GPR(r11),
+					GPR(r12), GPR(r13), GPR(r14), GPR(r15) };
+#undef GPR
+	return (u64 *)((u8 *)r + offsets[n & 15]);
 }
 
 /* CR8 (the task priority) where the backend intercepts it: the guest's
@@ -294,7 +291,7 @@ static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
 		    (exit->reason == EXIT_EXCEPTION && arch_timer_expired());
 
 	if (over)
-		to_vmm(v, HV_EXIT_TIMESLICE);
+		vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);
 	return over;
 }
 

@@ -20,19 +20,23 @@ static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, 
 	return got;
 }
 
+int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
+		     int *len)
+{
+	enum cpu_mode mode = seg_code_mode(s);
+	u64 linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s->cs.base + v->regs.rip);
+	int got = fetch_bytes(v, s, linear, bytes);
+
+	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
+	return got;
+}
+
 int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
 {
 	struct guest_sregs s;
-	enum cpu_mode mode;
-	u64 linear;
-	int got;
 
 	virt->get_sregs(v, &s);
-	mode = seg_code_mode(&s);
-	linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s.cs.base + v->regs.rip);
-	got = fetch_bytes(v, &s, linear, bytes);
-	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
-	return got;
+	return insn_fetch_state(v, &s, bytes, len);
 }
 
 bool insn_skip(struct vcpu *v, const struct vm_exit *exit)

@@ -9,6 +9,9 @@
 /* Fetches the bytes at CS:RIP; returns how many (0 when none could be
  * read) and the length the decoder found, or a negative errno. */
 int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len);
+/* The same with segment and control registers the caller already read. */
+int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
+		     int *len);
 
 /* Advances RIP past the instruction that caused `exit`: the CPU's saved
  * next RIP when it has one, else the decoded length. When the instruction

@@ -2,6 +2,7 @@
  * on the hypervisor's own ports (io_port.c); the string forms are in
  * io_string.c. */
 #include "hv/io.h"
+#include "hv/event.h"
 #include "hv/insn.h"
 #include "hv/io_port.h"
 #include "hv/io_string.h"
@@ -24,12 +25,10 @@ static bool io_to_vmm(struct vcpu *v, const struct vm_exit *exit)
 			"supported for VMM-emulated ports", io->port);
 		return false;
 	}
-	out->reason = HV_EXIT_IO;
-	out->rip = v->regs.rip;
+	vcpu_exit_to_vmm(v, HV_EXIT_IO);
 	out->u.io.port = io->port;
 	out->u.io.size = io->size;
 	out->u.io.direction = io->in;
-	v->vm->stats.vmm_exits++;
 	if (io->in) {
 		v->pending = VMM_PENDING_IN;
 		v->pending_exit = *exit;

@@ -43,7 +43,7 @@ static bool decode_prefixes(struct vcpu *v, const struct guest_sregs *s,
 {
 	struct string_insn dec;
 	u8 bytes[INSN_MAX_LEN];
-	int len, got = insn_fetch(v, bytes, &len);
+	int len, got = insn_fetch_state(v, s, bytes, &len);
 
 	if (string_insn_decode(bytes, got, seg_code_mode(s), &dec)) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "string I/O exit, but no INS/OUTS "

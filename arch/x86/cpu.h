@@ -93,6 +93,13 @@ static inline void write_cr2(u64 v)
 	asm volatile("mov %0, %%cr2" : : "r"(v));
 }
 
+/* Loads CR2 only when it differs: a MOV to CR2 is not cheap. */
+static inline void load_cr2(u64 value)
+{
+	if (read_cr2() != value)
+		write_cr2(value);
+}
+
 static inline void write_cr3(u64 v)
 {
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");

@@ -107,12 +107,6 @@ static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm)
  * guest keeps the host's CR2 (a #PF injected with its address set would
  * show a stale one). Holding the register at the VMCB's value serves both;
  * after an exit they already agree, so this is usually one read. */
-static void sync_cr2(const struct vmcb_save *save)
-{
-	if (read_cr2() != save->cr2)
-		write_cr2(save->cr2);
-}
-
 void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct svm_vcpu *s = svm_vcpu(v);
@@ -120,7 +114,7 @@ void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	sync_tlb(s, svm_vm(v->vm));
 	guest_state_load(v);
 	regs_to_vmcb(&v->regs, &s->vmcb->save);
-	sync_cr2(&s->vmcb->save);
+	load_cr2(s->vmcb->save.cr2);
 	/* IF=1 with GIF=0: a host interrupt during the guest exits (INTR)
 	 * and is taken right after STGI. */
 	asm volatile("clgi; sti" ::: "memory");

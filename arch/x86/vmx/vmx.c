@@ -101,6 +101,11 @@ static void apply_host_fixed_bits(void)
 	asm volatile("mov %0, %%cr0" : : "r"(vmx_apply_fixed(read_cr0(), vmx_cpu.cr0_fixed0,
 							     vmx_cpu.cr0_fixed1)));
 	write_cr4(vmx_apply_fixed(read_cr4(), vmx_cpu.cr4_fixed0, vmx_cpu.cr4_fixed1));
+	vmx_cpu.guest_cr0_fixed0 = vmx_cpu.cr0_fixed0;
+	if (vmx_cpu.unrestricted)
+		vmx_cpu.guest_cr0_fixed0 &= ~(u64)(CR0_PE | CR0_PG);
+	vmx_cpu.cr0_owned = vmx_cpu.guest_cr0_fixed0 | ~vmx_cpu.cr0_fixed1;
+	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
 }
 
 static int vmxon(void)

@@ -13,6 +13,10 @@ struct vmx_cpu {
 	bool invept_single, invvpid_single, invvpid_all;
 	u32 pin, proc, proc2, exit, entry; /* computed control values */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	/* A guest's CR0 must-be-one bits (PE and PG free with unrestricted
+	 * guest), and the CR0/CR4 bits the host owns: the guest reads them
+	 * from the read shadows. */
+	u64 guest_cr0_fixed0, cr0_owned, cr4_owned;
 	void *vmxon_region;
 };
 

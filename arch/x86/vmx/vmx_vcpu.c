@@ -200,18 +200,12 @@ static void read_segment(enum vmcs_seg i, struct segment *s)
  * values in the read shadows of the host-owned bits. */
 static void write_control_registers(const struct guest_sregs *s)
 {
-	u64 cr0_fixed0 = vmx_cpu.cr0_fixed0;
-	u64 cr0_owned, cr4_owned;
-
-	if (vmx_cpu.unrestricted)
-		cr0_fixed0 &= ~(u64)(CR0_PE | CR0_PG);
-	cr0_owned = cr0_fixed0 | ~vmx_cpu.cr0_fixed1;
-	cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
-	vmwrite(VMCS_GUEST_CR0, vmx_apply_fixed(s->cr0, cr0_fixed0, vmx_cpu.cr0_fixed1));
-	vmwrite(VMCS_CR0_MASK, cr0_owned);
+	vmwrite(VMCS_GUEST_CR0, vmx_apply_fixed(s->cr0, vmx_cpu.guest_cr0_fixed0,
+						vmx_cpu.cr0_fixed1));
+	vmwrite(VMCS_CR0_MASK, vmx_cpu.cr0_owned);
 	vmwrite(VMCS_CR0_SHADOW, s->cr0);
 	vmwrite(VMCS_GUEST_CR4, vmx_apply_fixed(s->cr4, vmx_cpu.cr4_fixed0, vmx_cpu.cr4_fixed1));
-	vmwrite(VMCS_CR4_MASK, cr4_owned);
+	vmwrite(VMCS_CR4_MASK, vmx_cpu.cr4_owned);
 	vmwrite(VMCS_CR4_SHADOW, s->cr4);
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
 }
@@ -241,14 +235,11 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	return 0;
 }
 
-/* A control register as the guest sees it: the host-owned bits (mask)
- * from the read shadow. */
-static u64 guest_view(struct vcpu *v, u64 actual, u64 mask, u64 shadow)
+/* A control register as the guest sees it: the host-owned bits from the
+ * read shadow. */
+static u64 guest_view(struct vcpu *v, u64 actual, u64 owned, u64 shadow)
 {
-	u64 owned;
-
 	vmcs_load(vmx_vcpu(v));
-	owned = vmread(mask);
 	return (vmread(actual) & ~owned) | (vmread(shadow) & owned);
 }
 
@@ -270,12 +261,12 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 
 u64 vmx_guest_cr0(struct vcpu *v)
 {
-	return guest_view(v, VMCS_GUEST_CR0, VMCS_CR0_MASK, VMCS_CR0_SHADOW);
+	return guest_view(v, VMCS_GUEST_CR0, vmx_cpu.cr0_owned, VMCS_CR0_SHADOW);
 }
 
 u64 vmx_guest_cr4(struct vcpu *v)
 {
-	return guest_view(v, VMCS_GUEST_CR4, VMCS_CR4_MASK, VMCS_CR4_SHADOW);
+	return guest_view(v, VMCS_GUEST_CR4, vmx_cpu.cr4_owned, VMCS_CR4_SHADOW);
 }
 
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
@@ -319,7 +310,7 @@ void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmwrite(VMCS_GUEST_RSP, v->regs.rsp);
 	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
-	write_cr2(x->cr2);
+	load_cr2(x->cr2);
 	failed = vmx_enter_guest(&v->regs, x->launched);
 	x->cr2 = read_cr2();
 	if (failed) {

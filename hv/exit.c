@@ -112,13 +112,9 @@ static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_r
 /* VMMCALL on AMD, VMCALL on Intel. */
 static bool handle_hypercall(struct vcpu *v, const struct vm_exit *exit)
 {
-	u64 rip = v->regs.rip, next;
+	u64 next;
 
-	if (!insn_skip(v, exit))
-		return false;
-	next = v->regs.rip;
-	v->regs.rip = rip;
-	return run_hypercall(v, exit, next);
+	return insn_next_rip(v, exit, &next) && run_hypercall(v, exit, next);
 }
 
 static bool is_hypercall_insn(const u8 *b, int len)

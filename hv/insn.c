@@ -39,13 +39,13 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
 	return insn_fetch_state(v, &s, bytes, len);
 }
 
-bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
+bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
 {
 	u8 bytes[INSN_MAX_LEN];
 	int len;
 
 	if (exit->next_rip_valid) {
-		v->regs.rip = exit->next_rip;
+		*next = exit->next_rip;
 		return true;
 	}
 	insn_fetch(v, bytes, &len);
@@ -54,6 +54,11 @@ bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
 			(unsigned long long)v->regs.rip);
 		return false;
 	}
-	v->regs.rip += len;
+	*next = v->regs.rip + len;
 	return true;
+}
+
+bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
+{
+	return insn_next_rip(v, exit, &v->regs.rip);
 }

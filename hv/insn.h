@@ -17,6 +17,8 @@ int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_
  * next RIP when it has one, else the decoded length. When the instruction
  * cannot be read or decoded, stops the VM and returns false. */
 bool insn_skip(struct vcpu *v, const struct vm_exit *exit);
+/* The RIP insn_skip would set, left in *next with RIP unchanged. */
+bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next);
 
 /* The low `size` bytes (1, 2, 4 or 8) of a value. */
 static inline u64 size_mask(u8 size)

@@ -33,9 +33,9 @@ struct hc_ctx {
 	/* what decode found, for invoke */
 	struct vm *target;      /* the child VM the call names */
 	struct vcpu *target_vcpu;
-	const void *out;        /* the answer to write back at RDI */
 	u32 len;                /* bytes invoke writes (at RDI, or the exit record) */
-	/* the struct for the tracer: as read in, or as written back */
+	/* the struct for the tracer: as read in, or as written back (an
+	 * answer hc_write_out writes at RDI is the one traced) */
 	const void *trace;
 	u32 trace_len;
 };

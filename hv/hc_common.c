@@ -49,7 +49,6 @@ void hc_ctx_init_mem(struct hc_ctx *c)
 /* The tracer shows the answer whether or not it could be written. */
 int hc_check_out(struct hc_ctx *c, void *src, u32 full_size, u32 min_size)
 {
-	c->out = src;
 	c->trace = src;
 	c->trace_len = full_size;
 	return check_struct_out(&c->mem, c->arg, src, full_size, min_size, &c->len);
@@ -57,7 +56,7 @@ int hc_check_out(struct hc_ctx *c, void *src, u32 full_size, u32 min_size)
 
 s64 hc_write_out(struct hc_ctx *c)
 {
-	gmem_write(&c->mem, c->arg, c->out, c->len); /* checked by hc_check_out */
+	gmem_write(&c->mem, c->arg, c->trace, c->len); /* checked by hc_check_out */
 	return 0;
 }
 

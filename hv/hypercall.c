@@ -65,6 +65,9 @@ static int read_struct(struct hc_ctx *c, const struct hc_entry *e)
 		err = copy_struct_in(&c->mem, c->arg, &c->in, e->s->size,
 				     e->s->first_size, &caller_size);
 		if (!err) {
+			/* ctx_init set this already; stored again because
+			 * without it GCC keeps &c->in in a saved register and
+			 * every hypercall pays a push and pop (make bench) */
 			c->trace = &c->in;
 			c->trace_len = MIN(caller_size, e->s->size);
 		}

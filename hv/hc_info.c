@@ -192,7 +192,7 @@ static u32 feature_id(const struct hv_feature *a)
 	return a->flags & HV_FEATURE_MASK;
 }
 
-/* Only GET answers, in `value` (offset 16). */
+/* Only GET answers, in `value`. */
 static bool feature_answers(const struct hv_feature *a)
 {
 	return (a->flags & FEATURE_OPS) == HV_FEATURE_GET;
@@ -226,7 +226,9 @@ int hc_feature_decode(struct hc_ctx *c)
 		return -EINVAL;
 	if ((err = decode_feature_target(c, a)))
 		return err;
-	if (feature_answers(a) && !gmem_writable(&c->mem, c->arg + 16, sizeof(a->value)))
+	if (feature_answers(a) &&
+	    !gmem_writable(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
+			   sizeof(a->value)))
 		return -EFAULT;
 	return 0;
 }
@@ -252,7 +254,8 @@ s64 hc_feature_invoke(struct hc_ctx *c)
 
 	if (feature_answers(a)) {
 		value = feature_get(c, a);
-		gmem_write(&c->mem, c->arg + 16, &value, sizeof(value)); /* checked */
+		gmem_write(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
+			   &value, sizeof(value)); /* checked */
 	} else if (!(a->flags & HV_FEATURE_PROBE)) {
 		feature_set(c, a);
 	}

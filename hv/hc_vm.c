@@ -31,8 +31,7 @@ int hc_vm_create_decode(struct hc_ctx *c)
 	const struct hv_vm_create *a = &c->in.hv_vm_create;
 
 	if (a->flags || a->reserved || a->reserved1 || !name_valid(a->name) ||
-	    !a->mem_size || a->mem_size % VM_CHUNK ||
-	    a->mem_size / VM_CHUNK > VM_MAX_REGIONS ||
+	    !vm_mem_size_valid(a->mem_size) ||
 	    !a->vcpus || a->vcpus > VM_MAX_VCPUS ||
 	    (a->exit_reasons & ~HV_EXIT_OPTIONAL_MASK))
 		return -EINVAL;

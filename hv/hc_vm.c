@@ -86,6 +86,7 @@ int hc_vm_copy_decode(struct hc_ctx *c)
 {
 	const struct hv_vm_copy *a = &c->in.hv_vm_copy;
 	bool to_vm = a->flags == HV_COPY_TO_VM;
+	struct gmem target;
 	int err;
 
 	if ((!to_vm && a->flags != HV_COPY_FROM_VM) || a->reserved ||
@@ -93,9 +94,11 @@ int hc_vm_copy_decode(struct hc_ctx *c)
 		return -EINVAL;
 	if ((err = hc_child_vm(a->vm, &c->target)))
 		return err;
-	/* both ranges are checked before any byte moves */
-	if (!hc_range_is_ram(c->target, a->vm_gpa, a->length, to_vm) ||
-	    !hc_range_is_ram(c->vm, a->buf, a->length, !to_vm))
+	/* both ranges are checked before any byte moves; the source is
+	 * checked as writable too, which RAM always is (vm_gpa_ptr) */
+	hc_vm_mem(&target, c->target);
+	if (!gmem_writable(&target, a->vm_gpa, a->length) ||
+	    !gmem_writable(&c->mem, a->buf, a->length))
 		return -EFAULT;
 	return 0;
 }

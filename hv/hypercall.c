@@ -108,7 +108,7 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 	c->target = NULL;
 	c->trace = &c->in;
 	c->trace_len = 0; /* the tracer shows `name()` until a struct is read */
-	hc_ctx_init_mem(c);
+	hc_vm_mem(&c->mem, c->vm);
 }
 
 /* The call's value to RAX, traced first. */

@@ -33,14 +33,16 @@ struct hc_ctx {
 	/* what decode found, for invoke */
 	struct vm *target;      /* the child VM the call names */
 	struct vcpu *target_vcpu;
-	const void *out;        /* the answer to write back at RDI */
 	u32 len;                /* bytes invoke writes (at RDI, or the exit record) */
-	/* the struct for the tracer: as read in, or as written back */
+	/* the struct for the tracer: as read in, or as written back (an
+	 * answer hc_write_out writes at RDI is the one traced) */
 	const void *trace;
 	u32 trace_len;
 };
 
-void hc_ctx_init_mem(struct hc_ctx *c);
+/* Sets m to a VM's memory (c->mem is the caller's); filled in place, as
+ * every hypercall does this for its caller. */
+void hc_vm_mem(struct gmem *m, struct vm *vm);
 
 /* Decode's last step for a call that answers in its struct: checks that
  * src (full_size bytes, argsz first) can go back to RDI under the argsz
@@ -52,9 +54,6 @@ s64 hc_write_out(struct hc_ctx *c);
  * defined): the checks, and c->target is the child VM it names. */
 int hc_decode_vm_target(struct hc_ctx *c);
 
-/* Whether [gpa, gpa+len) is all RAM of vm (page by page), for checks a
- * decoder makes before anything happens. */
-bool hc_range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write);
 
 /* The child VM (never VM 0) or vCPU a management call names. */
 int hc_child_vm(u32 id, struct vm **out);

@@ -40,16 +40,15 @@ static bool caller_writable(void *ctx, u64 gpa, u32 len)
 	return vm_gpa_ptr(ctx, gpa, len, true);
 }
 
-void hc_ctx_init_mem(struct hc_ctx *c)
+void hc_vm_mem(struct gmem *m, struct vm *vm)
 {
-	c->mem = (struct gmem){ .read = caller_read, .write = caller_write,
-				.writable = caller_writable, .ctx = c->vm };
+	*m = (struct gmem){ .read = caller_read, .write = caller_write,
+			    .writable = caller_writable, .ctx = vm };
 }
 
 /* The tracer shows the answer whether or not it could be written. */
 int hc_check_out(struct hc_ctx *c, void *src, u32 full_size, u32 min_size)
 {
-	c->out = src;
 	c->trace = src;
 	c->trace_len = full_size;
 	return check_struct_out(&c->mem, c->arg, src, full_size, min_size, &c->len);
@@ -57,21 +56,8 @@ int hc_check_out(struct hc_ctx *c, void *src, u32 full_size, u32 min_size)
 
 s64 hc_write_out(struct hc_ctx *c)
 {
-	gmem_write(&c->mem, c->arg, c->out, c->len); /* checked by hc_check_out */
+	gmem_write(&c->mem, c->arg, c->trace, c->len); /* checked by hc_check_out */
 	return 0;
-}
-
-bool hc_range_is_ram(struct vm *vm, u64 gpa, u64 len, bool write)
-{
-	while (len) {
-		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-
-		if (!vm_gpa_ptr(vm, gpa, chunk, write))
-			return false;
-		gpa += chunk;
-		len -= chunk;
-	}
-	return true;
 }
 
 int hc_child_vm(u32 id, struct vm **out)

@@ -46,6 +46,12 @@ static void fill_limits_cap(struct hv_cap_limits *l)
 	l->max_name_len = HV_NAME_MAX - 1;
 }
 
+/* The most INFO's answer can take: the host's chain (add_host_caps, keep
+ * in step), each entry 8-byte aligned. A child's chain is shorter. */
+#define CAP_ROOM(type) ALIGN_UP(sizeof(struct type), 8)
+#define INFO_MAX (CAP_ROOM(hv_info) + CAP_ROOM(hv_cap_backend) + \
+		  CAP_ROOM(hv_cap_memory) + CAP_ROOM(hv_cap_limits))
+
 /* VM 0 manages the machine: it sees the host's figures. */
 static void add_host_caps(struct cap_chain *chain)
 {
@@ -69,7 +75,11 @@ int hc_info_decode(struct hc_ctx *c)
 	struct hv_info *info = (struct hv_info *)buf;
 	struct cap_chain chain;
 
-	memset(buf, 0, sizeof(buf));
+	/* The chain never overflows, so chain.len is the answer's size. */
+	_Static_assert(INFO_MAX <= sizeof(buf), "INFO's capability chain overflows buf");
+	/* cap_chain_add zero-fills each entry and the gap before it; argsz
+	 * stays zero for the tracer when the caller's cannot be read. */
+	memset(info, 0, sizeof(*info));
 	info->abi_version = HV_ABI_VERSION;
 	info->flags = HV_INFO_FLAG_CAPS;
 	cap_chain_init(&chain, buf, sizeof(buf), sizeof(*info), &info->cap_offset);
@@ -192,7 +202,7 @@ static u32 feature_id(const struct hv_feature *a)
 	return a->flags & HV_FEATURE_MASK;
 }
 
-/* Only GET answers, in `value` (offset 16). */
+/* Only GET answers, in `value`. */
 static bool feature_answers(const struct hv_feature *a)
 {
 	return (a->flags & FEATURE_OPS) == HV_FEATURE_GET;
@@ -226,7 +236,9 @@ int hc_feature_decode(struct hc_ctx *c)
 		return -EINVAL;
 	if ((err = decode_feature_target(c, a)))
 		return err;
-	if (feature_answers(a) && !gmem_writable(&c->mem, c->arg + 16, sizeof(a->value)))
+	if (feature_answers(a) &&
+	    !gmem_writable(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
+			   sizeof(a->value)))
 		return -EFAULT;
 	return 0;
 }
@@ -252,7 +264,8 @@ s64 hc_feature_invoke(struct hc_ctx *c)
 
 	if (feature_answers(a)) {
 		value = feature_get(c, a);
-		gmem_write(&c->mem, c->arg + 16, &value, sizeof(value)); /* checked */
+		gmem_write(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
+			   &value, sizeof(value)); /* checked */
 	} else if (!(a->flags & HV_FEATURE_PROBE)) {
 		feature_set(c, a);
 	}

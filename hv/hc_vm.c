@@ -31,8 +31,7 @@ int hc_vm_create_decode(struct hc_ctx *c)
 	const struct hv_vm_create *a = &c->in.hv_vm_create;
 
 	if (a->flags || a->reserved || a->reserved1 || !name_valid(a->name) ||
-	    !a->mem_size || a->mem_size % VM_CHUNK ||
-	    a->mem_size / VM_CHUNK > VM_MAX_REGIONS ||
+	    !vm_mem_size_valid(a->mem_size) ||
 	    !a->vcpus || a->vcpus > VM_MAX_VCPUS ||
 	    (a->exit_reasons & ~HV_EXIT_OPTIONAL_MASK))
 		return -EINVAL;
@@ -87,6 +86,7 @@ int hc_vm_copy_decode(struct hc_ctx *c)
 {
 	const struct hv_vm_copy *a = &c->in.hv_vm_copy;
 	bool to_vm = a->flags == HV_COPY_TO_VM;
+	struct gmem target;
 	int err;
 
 	if ((!to_vm && a->flags != HV_COPY_FROM_VM) || a->reserved ||
@@ -94,9 +94,11 @@ int hc_vm_copy_decode(struct hc_ctx *c)
 		return -EINVAL;
 	if ((err = hc_child_vm(a->vm, &c->target)))
 		return err;
-	/* both ranges are checked before any byte moves */
-	if (!hc_range_is_ram(c->target, a->vm_gpa, a->length, to_vm) ||
-	    !hc_range_is_ram(c->vm, a->buf, a->length, !to_vm))
+	/* both ranges are checked before any byte moves; the source is
+	 * checked as writable too, which RAM always is (vm_gpa_ptr) */
+	hc_vm_mem(&target, c->target);
+	if (!gmem_writable(&target, a->vm_gpa, a->length) ||
+	    !gmem_writable(&c->mem, a->buf, a->length))
 		return -EFAULT;
 	return 0;
 }

@@ -2,21 +2,16 @@
 #include "hv/trace_format.h"
 #include "hv/hc.h"
 #include "hv/log.h"
+#include "lib/abi_text.h"
 #include "lib/string.h"
 
 enum hc_caller { HC_CALLER_ANY, HC_CALLER_VM0 };
 enum hc_input { HC_INPUT_NONE, HC_INPUT_STRUCT, HC_INPUT_HEADER };
 
-/* Each struct's first published size (HV_*_SIZE_VER0). */
-enum hc_first_size {
-#define ABI_STRUCT(type, first_size) HC_FIRST_##type = first_size,
-#include "abi/hv_abi.def"
-};
-
 struct hc_entry {
 	int (*decode)(struct hc_ctx *c);
 	s64 (*invoke)(struct hc_ctx *c);
-	u32 size, first_size; /* the struct the hypervisor knows, its VER0 */
+	const struct abi_struct *s; /* its size and VER0 size; NULL without one */
 	enum hc_caller caller;
 	enum hc_input input;
 };
@@ -25,7 +20,7 @@ struct hc_entry {
  * rest of the entry. */
 static const struct hc_entry hypercalls[HV_CALL_COUNT] = {
 #define ABI_CALL(nr, name, type, dir) \
-	[nr].size = sizeof(struct type), [nr].first_size = HC_FIRST_##type,
+	[nr].s = &abi_struct_##type,
 #define ABI_HANDLER(nr, name, who, in) \
 	[nr].decode = hc_##name##_decode, [nr].invoke = hc_##name##_invoke, \
 	[nr].caller = HC_CALLER_##who, [nr].input = HC_INPUT_##in,
@@ -67,15 +62,18 @@ static int read_struct(struct hc_ctx *c, const struct hc_entry *e)
 
 	switch (e->input) {
 	case HC_INPUT_STRUCT:
-		err = copy_struct_in(&c->mem, c->arg, &c->in, e->size, e->first_size,
-				     &caller_size);
+		err = copy_struct_in(&c->mem, c->arg, &c->in, e->s->size,
+				     e->s->first_size, &caller_size);
 		if (!err) {
+			/* ctx_init set this already; stored again because
+			 * without it GCC keeps &c->in in a saved register and
+			 * every hypercall pays a push and pop (make bench) */
 			c->trace = &c->in;
-			c->trace_len = MIN(caller_size, e->size);
+			c->trace_len = MIN(caller_size, e->s->size);
 		}
 		return err;
 	case HC_INPUT_HEADER:
-		memset(&c->in, 0, e->size);
+		memset(&c->in, 0, e->s->size);
 		return gmem_read(&c->mem, c->arg, &c->in, HC_HEADER_SIZE) ? 0 : -EFAULT;
 	default:
 		return 0;
@@ -110,7 +108,7 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 	c->target = NULL;
 	c->trace = &c->in;
 	c->trace_len = 0; /* the tracer shows `name()` until a struct is read */
-	hc_ctx_init_mem(c);
+	hc_vm_mem(&c->mem, c->vm);
 }
 
 /* The call's value to RAX, traced first. */

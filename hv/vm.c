@@ -107,13 +107,17 @@ int vm_check_memory(const struct vm *vm, u64 gpa, u64 len)
 	return vm_overlaps_ram(vm, gpa, len) ? -EEXIST : 0;
 }
 
+bool vm_mem_size_valid(u64 mem_size)
+{
+	return mem_size && mem_size % VM_CHUNK == 0 &&
+	       mem_size / VM_CHUNK <= VM_MAX_REGIONS;
+}
+
 int vm_add_memory(struct vm *vm, u64 gpa, u64 len)
 {
 	u32 keep = vm->region_count;
-	int err = vm_check_memory(vm, gpa, len);
+	int err;
 
-	if (err)
-		return err;
 	for (u64 off = 0; off < len; off += VM_CHUNK) {
 		err = vm_add_chunk(vm, gpa + off);
 		if (err) {
@@ -130,7 +134,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	struct vm *vm;
 	int err;
 
-	if (!mem_size || mem_size % VM_CHUNK || mem_size / VM_CHUNK > VM_MAX_REGIONS) {
+	if (!vm_mem_size_valid(mem_size)) {
 		log_err("vm %s: memory size 0x%llx is not a multiple of 2 MiB up to %u MiB",
 			name, (unsigned long long)mem_size, VM_MAX_REGIONS * 2);
 		return NULL;

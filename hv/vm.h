@@ -108,6 +108,9 @@ struct vm {
 	u32 exit_reasons; /* optional HV_EXIT_* its VMM enabled */
 };
 
+/* Whether a VM may be created with mem_size bytes: a non-zero multiple
+ * of VM_CHUNK that the region table can hold. */
+bool vm_mem_size_valid(u64 mem_size);
 /* Creates a VM with mem_size bytes (a multiple of 2 MiB) of zeroed RAM
  * at guest-physical 0. Returns NULL and logs why on failure, with nothing
  * left allocated. */
@@ -125,8 +128,9 @@ struct vm *vm_at_slot(u32 slot);
 /* Whether RAM can go at [gpa, gpa+len): 0, -EINVAL (not 2 MiB aligned,
  * empty or wrapping) or -EEXIST (overlaps RAM the VM has). */
 int vm_check_memory(const struct vm *vm, u64 gpa, u64 len);
-/* Adds zeroed RAM at [gpa, gpa+len) after vm_check_memory. Returns 0 or
- * a negative errno with nothing added. */
+/* Adds zeroed RAM at [gpa, gpa+len), a range vm_check_memory accepted
+ * (the caller checks; vm_create's range is its checked size at 0 of an
+ * empty VM). Returns 0 or a negative errno with nothing added. */
 int vm_add_memory(struct vm *vm, u64 gpa, u64 len);
 
 /* Ends the VM: state STOPPED with a kind (HV_EXIT_SHUTDOWN,

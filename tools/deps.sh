@@ -9,7 +9,8 @@
 #   run-efi  efi + QEMU and OVMF (make run-efi)
 #   fuzz     clang's libFuzzer and Zydis (the fuzz targets, make fuzz)
 #   bochs    the Bochs emulator with its BIOS images (make storm)
-#   test     everything make test uses, with the static analysers
+#   test     everything make test uses, with the static analysers and g++
+#            (the ABI headers must compile as C++)
 #
 # Idempotent. Without root it names the missing packages and fails.
 set -eu
@@ -25,7 +26,7 @@ group_packages() {
 	bochs) echo "bochs bochsbios vgabios" ;;
 	test)
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"
-		echo "$(group_packages bochs) cppcheck shellcheck"
+		echo "$(group_packages bochs) cppcheck shellcheck g++"
 		;;
 	*)
 		echo "deps: unknown package group '$1'" >&2

@@ -25,168 +25,70 @@
 #define L1_EBX_ONE_LOGICAL_CPU (1u << 16)
 #define L1_EBX_APIC_ID_SHIFT 24
 
-/* Leaf 1 ECX: the plain instruction-set bits. */
-#define L1_ECX_SSE3 B(0)
-#define L1_ECX_PCLMULQDQ B(1)
-#define L1_ECX_SSSE3 B(9)
-#define L1_ECX_FMA B(12)
-#define L1_ECX_CX16 B(13)
-#define L1_ECX_PCID B(17)
-#define L1_ECX_SSE4_1 B(19)
-#define L1_ECX_SSE4_2 B(20)
-#define L1_ECX_MOVBE B(22)
-#define L1_ECX_POPCNT B(23)
-#define L1_ECX_AES B(25)
+/* Leaf 1 ECX: the plain instruction-set bits SSE3 0, PCLMULQDQ 1,
+ * SSSE3 9, FMA 12, CX16 13, PCID 17, SSE4_1 19, SSE4_2 20, MOVBE 22,
+ * POPCNT 23, AES 25, XSAVE 26, AVX 28, F16C 29, RDRAND 30. OSXSAVE and
+ * HYPERVISOR are the hypervisor's own, set by leaf1_vcpu_facts. */
+#define L1_ECX_KEEP 0x76da3203u
 #define L1_ECX_XSAVE B(26)
 #define L1_ECX_OSXSAVE B(27)
 #define L1_ECX_AVX B(28)
-#define L1_ECX_F16C B(29)
-#define L1_ECX_RDRAND B(30)
 #define L1_ECX_HYPERVISOR B(31)
-#define L1_ECX_KEEP                                                          \
-	(L1_ECX_SSE3 | L1_ECX_PCLMULQDQ | L1_ECX_SSSE3 | L1_ECX_FMA |        \
-	 L1_ECX_CX16 | L1_ECX_PCID | L1_ECX_SSE4_1 | L1_ECX_SSE4_2 |         \
-	 L1_ECX_MOVBE | L1_ECX_POPCNT | L1_ECX_AES | L1_ECX_XSAVE |          \
-	 L1_ECX_AVX | L1_ECX_F16C | L1_ECX_RDRAND)
 
-/* Leaf 1 EDX, also mirrored in 0x80000001 EDX on AMD. Not kept: MCE 7,
- * APIC 9, MTRR 12, MCA 14, PAT 16, PSN 18, DS 21, ACPI 22, HTT 28, TM 29,
- * PBE 31 (their MSRs #GP and the local APIC is not virtualized). */
-#define L1_EDX_FPU B(0)
-#define L1_EDX_VME B(1)
-#define L1_EDX_DE B(2)
-#define L1_EDX_PSE B(3)
-#define L1_EDX_TSC B(4)
-#define L1_EDX_MSR B(5)
-#define L1_EDX_PAE B(6)
-#define L1_EDX_CX8 B(8)
-#define L1_EDX_SEP B(11)
-#define L1_EDX_PGE B(13)
-#define L1_EDX_CMOV B(15)
-#define L1_EDX_PSE36 B(17)
-#define L1_EDX_CLFSH B(19)
-#define L1_EDX_MMX B(23)
-#define L1_EDX_FXSR B(24)
-#define L1_EDX_SSE B(25)
-#define L1_EDX_SSE2 B(26)
-#define L1_EDX_SS B(27)
-#define L1_EDX_KEEP                                                          \
-	(L1_EDX_FPU | L1_EDX_VME | L1_EDX_DE | L1_EDX_PSE | L1_EDX_TSC |     \
-	 L1_EDX_MSR | L1_EDX_PAE | L1_EDX_CX8 | L1_EDX_SEP | L1_EDX_PGE |    \
-	 L1_EDX_CMOV | L1_EDX_PSE36 | L1_EDX_CLFSH | L1_EDX_MMX |            \
-	 L1_EDX_FXSR | L1_EDX_SSE | L1_EDX_SSE2 | L1_EDX_SS)
+/* Leaf 1 EDX: FPU 0, VME 1, DE 2, PSE 3, TSC 4, MSR 5, PAE 6, CX8 8,
+ * SEP 11, PGE 13, CMOV 15, PSE36 17, CLFSH 19, MMX 23, FXSR 24, SSE 25,
+ * SSE2 26, SS 27. Not kept: MCE 7, APIC 9, MTRR 12, MCA 14, PAT 16,
+ * PSN 18, DS 21, ACPI 22, HTT 28, TM 29, PBE 31 (their MSRs #GP and the
+ * local APIC is not virtualized). */
+#define L1_EDX_KEEP 0x0f8aa97fu
 
 /* Leaf 4: cache type, level, self-initializing, fully associative; not
  * the counts of cores (31:26) and threads (25:14) sharing the cache. */
 #define L4_EAX_KEEP 0x000003ffu
-#define L4_EDX_KEEP (B(0) | B(1) | B(2)) /* WBINVD scope, inclusive, complex */
+#define L4_EDX_KEEP 0x00000007u /* WBINVD scope 0, inclusive 1, complex 2 */
 
-/* Leaf 7 subleaf 0. */
-#define L7_EBX_FSGSBASE B(0)
-#define L7_EBX_BMI1 B(3)
-#define L7_EBX_AVX2 B(5)
-#define L7_EBX_FDP_EXCPTN_ONLY B(6)
-#define L7_EBX_SMEP B(7)
-#define L7_EBX_BMI2 B(8)
-#define L7_EBX_ERMS B(9)
-#define L7_EBX_FCS_FDS_DEPRECATED B(13)
+/* Leaf 7 subleaf 0 EBX: FSGSBASE 0, BMI1 3, AVX2 5, FDP_EXCPTN_ONLY 6,
+ * SMEP 7, BMI2 8, ERMS 9, FCS_FDS_DEPRECATED 13, AVX512F 16, AVX512DQ 17,
+ * RDSEED 18, ADX 19, SMAP 20, AVX512_IFMA 21, CLFLUSHOPT 23, CLWB 24,
+ * AVX512PF 26, AVX512ER 27, AVX512CD 28, SHA 29, AVX512BW 30,
+ * AVX512VL 31. */
+#define L7_EBX_KEEP 0xfdbf23e9u
 #define L7_EBX_AVX512F B(16)
-#define L7_EBX_AVX512DQ B(17)
-#define L7_EBX_RDSEED B(18)
-#define L7_EBX_ADX B(19)
-#define L7_EBX_SMAP B(20)
-#define L7_EBX_AVX512_IFMA B(21)
-#define L7_EBX_CLFLUSHOPT B(23)
-#define L7_EBX_CLWB B(24)
-#define L7_EBX_AVX512PF B(26)
-#define L7_EBX_AVX512ER B(27)
-#define L7_EBX_AVX512CD B(28)
-#define L7_EBX_SHA B(29)
-#define L7_EBX_AVX512BW B(30)
-#define L7_EBX_AVX512VL B(31)
-#define L7_EBX_KEEP                                                          \
-	(L7_EBX_FSGSBASE | L7_EBX_BMI1 | L7_EBX_AVX2 |                       \
-	 L7_EBX_FDP_EXCPTN_ONLY | L7_EBX_SMEP | L7_EBX_BMI2 | L7_EBX_ERMS |  \
-	 L7_EBX_FCS_FDS_DEPRECATED | L7_EBX_AVX512F | L7_EBX_AVX512DQ |      \
-	 L7_EBX_RDSEED | L7_EBX_ADX | L7_EBX_SMAP | L7_EBX_AVX512_IFMA |     \
-	 L7_EBX_CLFLUSHOPT | L7_EBX_CLWB | L7_EBX_AVX512PF |                 \
-	 L7_EBX_AVX512ER | L7_EBX_AVX512CD | L7_EBX_SHA | L7_EBX_AVX512BW |  \
-	 L7_EBX_AVX512VL)
 
-#define L7_ECX_PREFETCHWT1 B(0)
-#define L7_ECX_AVX512_VBMI B(1)
-#define L7_ECX_UMIP B(2)
-#define L7_ECX_AVX512_VBMI2 B(6)
-#define L7_ECX_GFNI B(8)
-#define L7_ECX_VAES B(9)
-#define L7_ECX_VPCLMULQDQ B(10)
-#define L7_ECX_AVX512_VNNI B(11)
-#define L7_ECX_AVX512_BITALG B(12)
-#define L7_ECX_AVX512_VPOPCNTDQ B(14)
-#define L7_ECX_MOVDIRI B(27)
-#define L7_ECX_MOVDIR64B B(28)
-#define L7_ECX_KEEP                                                          \
-	(L7_ECX_PREFETCHWT1 | L7_ECX_AVX512_VBMI | L7_ECX_UMIP |             \
-	 L7_ECX_AVX512_VBMI2 | L7_ECX_GFNI | L7_ECX_VAES |                   \
-	 L7_ECX_VPCLMULQDQ | L7_ECX_AVX512_VNNI | L7_ECX_AVX512_BITALG |     \
-	 L7_ECX_AVX512_VPOPCNTDQ | L7_ECX_MOVDIRI | L7_ECX_MOVDIR64B)
+/* Leaf 7 subleaf 0 ECX: PREFETCHWT1 0, AVX512_VBMI 1, UMIP 2,
+ * AVX512_VBMI2 6, GFNI 8, VAES 9, VPCLMULQDQ 10, AVX512_VNNI 11,
+ * AVX512_BITALG 12, AVX512_VPOPCNTDQ 14, MOVDIRI 27, MOVDIR64B 28. */
+#define L7_ECX_KEEP 0x18005f47u
 
-/* Not kept in EDX: MD_CLEAR 10 and the SPEC_CTRL family 26-31, since
- * IA32_SPEC_CTRL, PRED_CMD, FLUSH_CMD and the capability MSRs #GP. */
-#define L7_EDX_AVX512_4VNNIW B(2)
-#define L7_EDX_AVX512_4FMAPS B(3)
-#define L7_EDX_FSRM B(4)
-#define L7_EDX_AVX512_VP2INTERSECT B(8)
-#define L7_EDX_SERIALIZE B(14)
-#define L7_EDX_KEEP                                                          \
-	(L7_EDX_AVX512_4VNNIW | L7_EDX_AVX512_4FMAPS | L7_EDX_FSRM |         \
-	 L7_EDX_AVX512_VP2INTERSECT | L7_EDX_SERIALIZE)
+/* Leaf 7 subleaf 0 EDX: AVX512_4VNNIW 2, AVX512_4FMAPS 3, FSRM 4,
+ * AVX512_VP2INTERSECT 8, SERIALIZE 14. Not kept: MD_CLEAR 10 and the
+ * SPEC_CTRL family 26-31, since IA32_SPEC_CTRL, PRED_CMD, FLUSH_CMD and
+ * the capability MSRs #GP. */
+#define L7_EDX_KEEP 0x0000411cu
 
 /* Leaf 0xD: XSAVE state components and instructions. */
 #define XSAVE_LEGACY_AND_HEADER 576u
 #define XSAVE_COMPONENTS 64u
-#define XSAVE_1_EAX_KEEP (B(0) | B(1) | B(2)) /* XSAVEOPT, XSAVEC, XGETBV ECX=1 */
+#define XSAVE_1_EAX_KEEP 0x00000007u /* XSAVEOPT 0, XSAVEC 1, XGETBV ECX=1 2 */
 #define XSAVE_COMPONENT_ECX_ALIGNED B(1)
 
-/* 0x80000001 ECX (AMD names). */
-#define X1_ECX_LAHF_SAHF B(0)
-#define X1_ECX_ABM B(5)
-#define X1_ECX_SSE4A B(6)
-#define X1_ECX_MISALIGN_SSE B(7)
-#define X1_ECX_3DNOW_PREFETCH B(8)
-#define X1_ECX_XOP B(11)
-#define X1_ECX_FMA4 B(16)
-#define X1_ECX_TBM B(21)
-#define X1_ECX_KEEP                                                          \
-	(X1_ECX_LAHF_SAHF | X1_ECX_ABM | X1_ECX_SSE4A | X1_ECX_MISALIGN_SSE | \
-	 X1_ECX_3DNOW_PREFETCH | X1_ECX_XOP | X1_ECX_FMA4 | X1_ECX_TBM)
+/* 0x80000001 ECX (AMD names): LahfSahf 0, ABM 5, SSE4A 6, MisAlignSse 7,
+ * 3DNowPrefetch 8, XOP 11, FMA4 16, TBM 21. */
+#define X1_ECX_KEEP 0x002109e1u
 
-/* 0x80000001 EDX: the leaf 1 mirror bits (without the MSR-backed ones)
- * and the extended ones; not RDTSCP 27 (IA32_TSC_AUX is not switched
- * between vCPUs, so the instruction raises #UD). */
-#define X1_EDX_SYSCALL B(11)
-#define X1_EDX_NX B(20)
-#define X1_EDX_MMXEXT B(22)
-#define X1_EDX_FFXSR B(25)
-#define X1_EDX_PAGE1GB B(26)
-#define X1_EDX_LM B(29)
-#define X1_EDX_3DNOWEXT B(30)
-#define X1_EDX_3DNOW B(31)
-#define X1_EDX_KEEP                                                          \
-	(L1_EDX_FPU | L1_EDX_VME | L1_EDX_DE | L1_EDX_PSE | L1_EDX_TSC |     \
-	 L1_EDX_MSR | L1_EDX_PAE | L1_EDX_CX8 | L1_EDX_PGE | L1_EDX_CMOV |   \
-	 L1_EDX_PSE36 | L1_EDX_MMX | L1_EDX_FXSR | X1_EDX_SYSCALL |          \
-	 X1_EDX_NX | X1_EDX_MMXEXT | X1_EDX_FFXSR | X1_EDX_PAGE1GB |         \
-	 X1_EDX_LM | X1_EDX_3DNOWEXT | X1_EDX_3DNOW)
+/* 0x80000001 EDX: the leaf 1 mirror bits without the MSR-backed ones
+ * (FPU 0, VME 1, DE 2, PSE 3, TSC 4, MSR 5, PAE 6, CX8 8, PGE 13,
+ * CMOV 15, PSE36 17, MMX 23, FXSR 24) and the extended ones (SYSCALL 11,
+ * NX 20, MmxExt 22, FFXSR 25, Page1GB 26, LM 29, 3DNowExt 30, 3DNow 31);
+ * not RDTSCP 27 (IA32_TSC_AUX is not switched between vCPUs, so the
+ * instruction raises #UD). */
+#define X1_EDX_KEEP 0xe7d2a97fu
 
 #define X7_EDX_INVARIANT_TSC B(8)
 
-/* 0x80000008 EBX; not IBPB 12, IBRS 14, STIBP 15, SSBD 24, VIRT_SSBD 25
- * and the rest. */
-#define X8_EBX_CLZERO B(0)
-#define X8_EBX_XSAVEERPTR B(2)
-#define X8_EBX_WBNOINVD B(9)
-#define X8_EBX_KEEP (X8_EBX_CLZERO | X8_EBX_XSAVEERPTR | X8_EBX_WBNOINVD)
+/* 0x80000008 EBX: CLZERO 0, XSAVEERPTR 2, WBNOINVD 9; not IBPB 12,
+ * IBRS 14, STIBP 15, SSBD 24, VIRT_SSBD 25 and the rest. */
+#define X8_EBX_KEEP 0x00000205u
 
 struct view {
 	const struct cpuid_host *host;

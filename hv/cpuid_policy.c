@@ -155,35 +155,32 @@ static u64 host_xcr0_supported(const struct cpuid_host *h)
 	return d.eax | (u64)d.edx << 32;
 }
 
-/* Drops the components XSETBV would refuse for a missing prerequisite:
- * x87 is always on, AVX needs SSE, and the three AVX-512 components come
- * together and need AVX. */
-static u64 xcr0_consistent(u64 m)
+/* m with `group` added if XSETBV would accept the result: the
+ * prerequisites of xcr0_valid are met and the host has the components. */
+static u64 add_if_valid(u64 m, u64 group, u64 host)
 {
-	if (!(m & XCR0_X87))
-		return 0;
-	if (!(m & XCR0_SSE))
-		m &= ~XCR0_AVX;
-	if (!(m & XCR0_AVX) || (m & XCR0_AVX512) != XCR0_AVX512)
-		m &= ~XCR0_AVX512;
-	return m;
+	return xcr0_valid(m | group, host) ? m | group : m;
 }
 
+/* x87, then SSE, AVX and AVX-512 state in prerequisite order, each only
+ * when the guest sees the feature and XSETBV would take it. */
 u64 cpuid_offered_xcr0(const struct cpuid_host *h)
 {
 	static const struct cpuid_vcpu_state any_vcpu;
 	struct cpuid_result l1, l7;
-	u64 want = XCR0_X87 | XCR0_SSE;
+	u64 host = host_xcr0_supported(h);
+	u64 m;
 
 	cpuid_guest_view(h, &any_vcpu, 1, 0, &l1);
-	if (!(l1.ecx & L1_ECX_XSAVE))
+	if (!(l1.ecx & L1_ECX_XSAVE) || !xcr0_valid(XCR0_X87, host))
 		return 0;
 	cpuid_guest_view(h, &any_vcpu, 7, 0, &l7);
+	m = add_if_valid(XCR0_X87, XCR0_SSE, host);
 	if (l1.ecx & L1_ECX_AVX)
-		want |= XCR0_AVX;
+		m = add_if_valid(m, XCR0_AVX, host);
 	if (l7.ebx & L7_EBX_AVX512F)
-		want |= XCR0_AVX512;
-	return xcr0_consistent(want & host_xcr0_supported(h));
+		m = add_if_valid(m, XCR0_AVX512, host);
+	return m;
 }
 
 /* Bytes of a standard-format XSAVE area holding the components in xcr0:

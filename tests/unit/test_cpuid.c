@@ -5,6 +5,7 @@
  * the masks of the code under test. */
 #include "check.h"
 #include "../../hv/cpuid_policy.c"
+#include "../../arch/x86/xcr0.c"
 
 #define ANY 0xffffffffu /* a leaf that ignores the subleaf */
 #define MAX_ENTRIES 64

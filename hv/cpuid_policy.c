@@ -109,15 +109,11 @@ static struct cpuid_result host_read(const struct cpuid_host *h, u32 leaf, u32 s
 }
 
 /* Whether the host answers the leaf itself: a CPU asked beyond its
- * maximum returns another leaf's data (Intel) or zeros. */
+ * maximum returns another leaf's data (Intel) or zeros. A range the host
+ * lacks reports a maximum below its base, which every leaf of it exceeds. */
 static bool host_has_leaf(const struct cpuid_host *h, u32 leaf)
 {
-	u32 base = leaf & EXT_LEAF_BASE;
-	u32 max = host_read(h, base, 0).eax;
-
-	if (max < base)
-		return false;
-	return leaf <= max;
+	return leaf <= host_read(h, leaf & EXT_LEAF_BASE, 0).eax;
 }
 
 /* Leaves 0 and 0x80000000: the highest leaf of the range, capped. */

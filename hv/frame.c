@@ -99,7 +99,7 @@ void frame_init(struct frame_alloc *fa, const struct mem_range *free, u32 n,
 	fa->nframes = page_span(lo, hi, &fa->base);
 	nwords = words_for(fa->nframes);
 	fa->bitmap = bitmap;
-	fa->allocated = nwords ? bitmap + nwords : bitmap;
+	fa->allocated = bitmap + nwords;
 	fa->hint = 0;
 	for (u64 w = 0; w < nwords; w++) {
 		fa->bitmap[w] = UINT64_MAX;
@@ -146,29 +146,22 @@ void frame_reserve(struct frame_alloc *fa, u64 start, u64 end)
 	}
 }
 
-/* First free frame in [from, to), or `to`; skips fully used words. */
-static u64 next_free(const struct frame_alloc *fa, u64 from, u64 to)
+/* First index in [from, to) whose bit in map is `set`, or `to`; words
+ * holding no such bit are skipped whole. */
+static u64 find_bit(const u64 *map, u64 from, u64 to, bool set)
 {
+	u64 other = set ? 0 : UINT64_MAX;
 	u64 i = from;
 
 	while (i < to) {
-		if (!(i & 63) && fa->bitmap[i >> 6] == UINT64_MAX)
+		if (!(i & 63) && map[i >> 6] == other)
 			i += 64;
-		else if (bit_test(fa->bitmap, i))
-			i++;
-		else
+		else if (bit_test(map, i) == set)
 			return i;
+		else
+			i++;
 	}
 	return to;
-}
-
-/* First used frame in [i, i+count), or i+count when all are free. */
-static u64 first_used(const struct frame_alloc *fa, u64 i, u64 count)
-{
-	for (u64 end = i + count; i < end; i++)
-		if (bit_test(fa->bitmap, i))
-			return i;
-	return i;
 }
 
 /* Smallest index >= i whose physical frame number is a multiple of
@@ -189,11 +182,11 @@ static u64 find_run(const struct frame_alloc *fa, u64 from, u64 last_start,
 	u64 i = from, used;
 
 	for (;;) {
-		i = next_free(fa, i, fa->nframes);
+		i = find_bit(fa->bitmap, i, fa->nframes, false);
 		i = align_index(fa, i, align_frames);
 		if (i > last_start)
 			return NO_FRAME;
-		used = first_used(fa, i, count);
+		used = find_bit(fa->bitmap, i, i + count, true);
 		if (used == i + count)
 			return i;
 		i = used + 1;
@@ -240,9 +233,8 @@ bool frame_free(struct frame_alloc *fa, u64 pa, u64 count)
 	if ((pa & ~PAGE_MASK) || !count || i == NO_FRAME ||
 	    count > fa->nframes - i)
 		return false;
-	for (u64 k = i; k < i + count; k++)
-		if (!bit_test(fa->allocated, k))
-			return false;
+	if (find_bit(fa->allocated, i, i + count, false) != i + count)
+		return false;
 	bits_assign(fa->allocated, i, count, false);
 	bits_assign(fa->bitmap, i, count, false);
 	fa->free_frames += count;

@@ -118,19 +118,15 @@ static bool memmap_take_source(struct boot_info *out, u32 source)
 
 static void memmap_add(struct boot_info *out, u64 base, u64 length, u32 type)
 {
-	struct mem_range *r;
-
 	if (!length)
 		return;
 	if (out->memmap_count >= BOOT_MEMMAP_MAX) {
 		out->memmap_dropped++;
 		return;
 	}
-	r = &out->memmap[out->memmap_count++];
-	r->base = base;
-	r->length = length;
-	r->type = type;
-	r->pad = 0;
+	out->memmap[out->memmap_count++] = (struct mem_range){
+		.base = base, .length = length, .type = type,
+	};
 }
 
 /* The e820 type numbers that name a mem_type; others are reserved. */

@@ -40,26 +40,22 @@ static u32 type_at(const struct mem_range *in, u32 n, u64 pos)
 	return best;
 }
 
-/* The smallest range start or end strictly above pos; false if none. */
+/* The smallest range start or end strictly above pos; false if none.
+ * Of a range that ends above pos, that is its start if the start is
+ * above pos too (start < end), else its end. */
 static bool next_boundary(const struct mem_range *in, u32 n, u64 pos,
 			  u64 *next)
 {
 	bool found = false;
-	u64 best = UINT64_MAX, s, e;
+	u64 s, e;
 
+	*next = UINT64_MAX;
 	for (u32 i = 0; i < n; i++) {
-		if (!range_span(&in[i], &s, &e))
+		if (!range_span(&in[i], &s, &e) || e <= pos)
 			continue;
-		if (s > pos && s <= best) {
-			best = s;
-			found = true;
-		}
-		if (e > pos && e <= best) {
-			best = e;
-			found = true;
-		}
+		*next = MIN(*next, s > pos ? s : e);
+		found = true;
 	}
-	*next = best;
 	return found;
 }
 

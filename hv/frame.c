@@ -31,14 +31,6 @@ static void bits_assign(u64 *map, u64 first, u64 count, bool set)
 	}
 }
 
-static u64 popcount64(u64 x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (x * 0x0101010101010101ULL) >> 56;
-}
-
 static u64 words_for(u64 nframes)
 {
 	return (nframes + 63) / 64;
@@ -63,56 +55,43 @@ size_t frame_bitmap_bytes(u64 lo, u64 hi)
 	return (size_t)(2 * 8 * words_for(page_span(lo, hi, &base)));
 }
 
-/* Lowest start and highest end over the non-empty ranges. */
-static void ranges_extent(const struct mem_range *r, u32 n, u64 *lo, u64 *hi)
-{
-	*lo = UINT64_MAX;
-	*hi = 0;
-	for (u32 i = 0; i < n; i++) {
-		if (!r[i].length)
-			continue;
-		*lo = MIN(*lo, r[i].base);
-		*hi = MAX(*hi, mem_range_end(&r[i]));
-	}
-	if (*lo > *hi)
-		*lo = *hi = 0;
-}
-
-/* Clears the bits of the whole pages inside r (rounded inward). */
-static void mark_range_free(struct frame_alloc *fa, const struct mem_range *r)
+/* Clears the bits of the whole pages inside r (rounded inward) and
+ * returns how many there are. */
+static u64 mark_range_free(struct frame_alloc *fa, const struct mem_range *r)
 {
 	u64 s = ALIGN_UP(r->base, PAGE_SIZE);
 	u64 e = ALIGN_DOWN(mem_range_end(r), PAGE_SIZE);
 
 	if (!r->length || s < r->base || s >= e)
-		return;
+		return 0;
 	bits_assign(fa->bitmap, (s - fa->base) >> PAGE_SHIFT,
 		    (e - s) >> PAGE_SHIFT, false);
+	return (e - s) >> PAGE_SHIFT;
 }
 
+/* The span runs from the first range's start to the last one's end, as
+ * the caller sized the bitmap; the ranges being disjoint, the frames
+ * they free add up to free_frames. */
 void frame_init(struct frame_alloc *fa, const struct mem_range *free, u32 n,
 		u64 *bitmap)
 {
-	u64 lo, hi, nwords, used = 0;
+	u64 lo = n ? free[0].base : 0;
+	u64 hi = n ? mem_range_end(&free[n - 1]) : 0;
+	u64 nwords;
 
-	ranges_extent(free, n, &lo, &hi);
 	fa->nframes = page_span(lo, hi, &fa->base);
 	nwords = words_for(fa->nframes);
 	fa->bitmap = bitmap;
 	fa->allocated = bitmap + nwords;
 	fa->hint = 0;
+	fa->free_frames = 0;
 	for (u64 w = 0; w < nwords; w++) {
 		fa->bitmap[w] = UINT64_MAX;
 		fa->allocated[w] = 0;
 	}
 	for (u32 i = 0; i < n; i++)
-		mark_range_free(fa, &free[i]);
-	/* Physical address 0 is never handed out. */
-	if (fa->nframes && fa->base == 0)
-		bits_assign(fa->bitmap, 0, 1, true);
-	for (u64 w = 0; w < nwords; w++)
-		used += popcount64(fa->bitmap[w]);
-	fa->free_frames = nwords * 64 - used;
+		fa->free_frames += mark_range_free(fa, &free[i]);
+	frame_reserve(fa, 0, 1); /* physical address 0 is never handed out */
 	fa->total_frames = fa->free_frames;
 }
 

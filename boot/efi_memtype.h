@@ -34,22 +34,18 @@ enum {
  * MMIO, persistent and unknown types stay reserved. */
 static inline u32 efi_mem_type(u32 t)
 {
-	switch (t) {
-	case EFI_MT_LOADER_CODE:
-	case EFI_MT_LOADER_DATA:
-	case EFI_MT_BOOT_SERVICES_CODE:
-	case EFI_MT_BOOT_SERVICES_DATA:
-	case EFI_MT_CONVENTIONAL:
-		return MEM_USABLE;
-	case EFI_MT_UNUSABLE:
-		return MEM_BAD;
-	case EFI_MT_ACPI_RECLAIM:
-		return MEM_ACPI_RECLAIM;
-	case EFI_MT_ACPI_NVS:
-		return MEM_ACPI_NVS;
-	default:
-		return MEM_RESERVED;
-	}
+	static const u8 types[] = {
+		[EFI_MT_LOADER_CODE] = MEM_USABLE,
+		[EFI_MT_LOADER_DATA] = MEM_USABLE,
+		[EFI_MT_BOOT_SERVICES_CODE] = MEM_USABLE,
+		[EFI_MT_BOOT_SERVICES_DATA] = MEM_USABLE,
+		[EFI_MT_CONVENTIONAL] = MEM_USABLE,
+		[EFI_MT_UNUSABLE] = MEM_BAD,
+		[EFI_MT_ACPI_RECLAIM] = MEM_ACPI_RECLAIM,
+		[EFI_MT_ACPI_NVS] = MEM_ACPI_NVS,
+	};
+
+	return t < ARRAY_SIZE(types) && types[t] ? types[t] : MEM_RESERVED;
 }
 
 /* EFI lengths come in 4 KiB pages; saturate instead of wrapping. */

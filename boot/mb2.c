@@ -31,7 +31,8 @@ enum {
 #define RSDP_V2_LEN 36u
 
 /* Everything a tag handler needs: the validated byte range, the output
- * and where to report. `off`/`size` describe the tag being handled. */
+ * and where to report. `off`/`size`/`kind` describe the tag being
+ * handled. */
 struct mb2_ctx {
 	const u8 *p;
 	u32 total;
@@ -41,6 +42,17 @@ struct mb2_ctx {
 	u32 off;
 	u32 type;
 	u32 size;
+	const struct tag_kind *kind;
+};
+
+/* What each known tag type must hold and who reads it: min_size is the
+ * header plus the spec's fixed fields, min_entry (memory maps only) the
+ * least value of the u32 at +8 that sizes their entries. Types not
+ * listed only need their header and are skipped. */
+struct tag_kind {
+	u8 min_size;
+	u8 min_entry;
+	void (*parse)(struct mb2_ctx *c);
 };
 
 /* Little-endian loads assembled from bytes: no alignment assumptions,
@@ -84,27 +96,6 @@ static void copy_tag_string(const struct mb2_ctx *c, u32 off, u32 end,
 	dst[n] = '\0';
 }
 
-/* Bytes a tag of each type must have before its variable part (the
- * spec's fixed fields); types not listed only need their header. */
-static const u8 tag_fixed_sizes[] = {
-	[TAG_MODULE] = 16,
-	[TAG_BASIC_MEMINFO] = 16,
-	[TAG_MMAP] = 16,
-	[TAG_FRAMEBUFFER] = 31, /* ... bpp u8, type u8, reserved u8 */
-	[TAG_EFI64] = 16,
-	[TAG_ACPI_OLD] = MB2_TAG_HDR + RSDP_V1_LEN,
-	[TAG_ACPI_NEW] = MB2_TAG_HDR + RSDP_V1_LEN,
-	[TAG_EFI_MMAP] = 16,
-	[TAG_EFI64_IH] = 16,
-};
-
-static u32 tag_min_size(u32 type)
-{
-	if (type < ARRAY_SIZE(tag_fixed_sizes) && tag_fixed_sizes[type])
-		return tag_fixed_sizes[type];
-	return MB2_TAG_HDR;
-}
-
 /* Higher rank wins: EFI map > e820-style map > basic meminfo. */
 static const u8 memmap_rank[] = {
 	[MEMMAP_EFI] = 3,
@@ -127,19 +118,15 @@ static bool memmap_take_source(struct boot_info *out, u32 source)
 
 static void memmap_add(struct boot_info *out, u64 base, u64 length, u32 type)
 {
-	struct mem_range *r;
-
 	if (!length)
 		return;
 	if (out->memmap_count >= BOOT_MEMMAP_MAX) {
 		out->memmap_dropped++;
 		return;
 	}
-	r = &out->memmap[out->memmap_count++];
-	r->base = base;
-	r->length = length;
-	r->type = type;
-	r->pad = 0;
+	out->memmap[out->memmap_count++] = (struct mem_range){
+		.base = base, .length = length, .type = type,
+	};
 }
 
 /* The e820 type numbers that name a mem_type; others are reserved. */
@@ -155,45 +142,28 @@ static u32 e820_type(u32 t)
 	return t < ARRAY_SIZE(types) && types[t] ? types[t] : MEM_RESERVED;
 }
 
-/* Tag 6: u32 entry_size, u32 entry_version, then entries of entry_size
- * bytes ({u64 base, u64 length, u32 type, u32 reserved}). A trailing
- * partial entry is ignored. */
-static enum mb2_status parse_mmap(struct mb2_ctx *c)
+/* Tags 6 and 17: u32 entry size, u32 version, then entries stepped by
+ * the entry size, which check_tag() has checked; a trailing partial
+ * entry is ignored. Tag 6 entries are {u64 base, u64 length, u32 type,
+ * u32 reserved}; tag 17 holds UEFI memory descriptors {u32 Type; u32 pad;
+ * u64 PhysicalStart; u64 VirtualStart; u64 NumberOfPages; u64 Attribute}. */
+static void parse_mmap(struct mb2_ctx *c)
 {
+	bool efi = c->type == TAG_EFI_MMAP;
 	u32 esize = rd32(c, c->off + 8);
 	u32 end = c->off + c->size;
 
-	if (esize < MB2_MMAP_ENTRY_MIN)
-		return mb2_fail(c, MB2_BAD_TAG_SIZE,
-				"mmap tag at offset 0x%x: entry_size %u < %u",
-				c->off, esize, MB2_MMAP_ENTRY_MIN);
-	if (!memmap_take_source(c->out, MEMMAP_E820))
-		return MB2_OK;
-	for (u32 e = c->off + 16; esize <= end - e; e += esize)
-		memmap_add(c->out, rd64(c, e), rd64(c, e + 8),
-			   e820_type(rd32(c, e + 16)));
-	return MB2_OK;
-}
-
-/* Tag 17: u32 descriptor_size, u32 descriptor_version, then UEFI memory
- * descriptors {u32 Type; u32 pad; u64 PhysicalStart; u64 VirtualStart;
- * u64 NumberOfPages; u64 Attribute} stepped by descriptor_size. */
-static enum mb2_status parse_efi_mmap(struct mb2_ctx *c)
-{
-	u32 dsize = rd32(c, c->off + 8);
-	u32 end = c->off + c->size;
-
-	if (dsize < MB2_EFI_DESC_MIN)
-		return mb2_fail(c, MB2_BAD_TAG_SIZE,
-				"EFI mmap tag at offset 0x%x: descriptor_size %u < %u",
-				c->off, dsize, MB2_EFI_DESC_MIN);
-	if (!memmap_take_source(c->out, MEMMAP_EFI))
-		return MB2_OK;
-	for (u32 d = c->off + 16; dsize <= end - d; d += dsize)
-		memmap_add(c->out, rd64(c, d + EFI_MEMDESC_PHYS_OFF),
-			   efi_pages_to_bytes(rd64(c, d + EFI_MEMDESC_PAGES_OFF)),
-			   efi_mem_type(rd32(c, d + EFI_MEMDESC_TYPE_OFF)));
-	return MB2_OK;
+	if (!memmap_take_source(c->out, efi ? MEMMAP_EFI : MEMMAP_E820))
+		return;
+	for (u32 e = c->off + 16; esize <= end - e; e += esize) {
+		if (efi)
+			memmap_add(c->out, rd64(c, e + EFI_MEMDESC_PHYS_OFF),
+				   efi_pages_to_bytes(rd64(c, e + EFI_MEMDESC_PAGES_OFF)),
+				   efi_mem_type(rd32(c, e + EFI_MEMDESC_TYPE_OFF)));
+		else
+			memmap_add(c->out, rd64(c, e), rd64(c, e + 8),
+				   e820_type(rd32(c, e + 16)));
+	}
 }
 
 /* Tag 4: mem_lower/mem_upper in KiB, used only without a real map. */
@@ -244,9 +214,10 @@ static void parse_framebuffer(struct mb2_ctx *c)
 
 /* Tags 14/15: a copy of the RSDP. The ACPI 2.0+ XSDP beats the 1.0 RSDP
  * in either order; of several of one kind the first is kept. */
-static void parse_rsdp(struct mb2_ctx *c, u32 revision)
+static void parse_rsdp(struct mb2_ctx *c)
 {
 	struct boot_info *out = c->out;
+	u32 revision = c->type == TAG_ACPI_NEW ? 2 : 1;
 	u32 len = MIN(c->size - MB2_TAG_HDR,
 		      revision == 2 ? RSDP_V2_LEN : RSDP_V1_LEN);
 
@@ -258,54 +229,54 @@ static void parse_rsdp(struct mb2_ctx *c, u32 revision)
 	out->rsdp_revision = revision;
 }
 
-/* Dispatches one tag whose header and fixed part are known to lie
- * inside the block. Unknown types are skipped. */
-static enum mb2_status parse_tag(struct mb2_ctx *c)
+/* Tags 1 and 2: strings filling the tag. */
+static void parse_cmdline(struct mb2_ctx *c)
 {
-	struct boot_info *out = c->out;
-	u32 str = c->off + MB2_TAG_HDR, end = c->off + c->size;
-
-	switch (c->type) {
-	case TAG_CMDLINE:
-		copy_tag_string(c, str, end, out->cmdline,
-				sizeof(out->cmdline));
-		break;
-	case TAG_LOADER_NAME:
-		copy_tag_string(c, str, end, out->loader_name,
-				sizeof(out->loader_name));
-		break;
-	case TAG_MODULE:
-		parse_module(c);
-		break;
-	case TAG_BASIC_MEMINFO:
-		parse_basic_meminfo(c);
-		break;
-	case TAG_MMAP:
-		return parse_mmap(c);
-	case TAG_FRAMEBUFFER:
-		parse_framebuffer(c);
-		break;
-	case TAG_EFI64:
-		out->efi_system_table = rd64(c, str);
-		break;
-	case TAG_ACPI_OLD:
-	case TAG_ACPI_NEW:
-		parse_rsdp(c, c->type == TAG_ACPI_NEW ? 2 : 1);
-		break;
-	case TAG_EFI_MMAP:
-		return parse_efi_mmap(c);
-	case TAG_EFI_BS:
-		out->efi_boot_services_active = true;
-		break;
-	case TAG_EFI64_IH:
-		out->efi_image_handle = rd64(c, str);
-		break;
-	}
-	return MB2_OK;
+	copy_tag_string(c, c->off + MB2_TAG_HDR, c->off + c->size,
+			c->out->cmdline, sizeof(c->out->cmdline));
 }
 
+static void parse_loader_name(struct mb2_ctx *c)
+{
+	copy_tag_string(c, c->off + MB2_TAG_HDR, c->off + c->size,
+			c->out->loader_name, sizeof(c->out->loader_name));
+}
+
+/* Tags 12 and 20: a u64 after the header. */
+static void parse_efi64(struct mb2_ctx *c)
+{
+	c->out->efi_system_table = rd64(c, c->off + MB2_TAG_HDR);
+}
+
+static void parse_efi64_ih(struct mb2_ctx *c)
+{
+	c->out->efi_image_handle = rd64(c, c->off + MB2_TAG_HDR);
+}
+
+/* Tag 18: boot services were not exited. */
+static void parse_efi_bs(struct mb2_ctx *c)
+{
+	c->out->efi_boot_services_active = true;
+}
+
+static const struct tag_kind tag_kinds[] = {
+	[TAG_CMDLINE] = { MB2_TAG_HDR, 0, parse_cmdline },
+	[TAG_LOADER_NAME] = { MB2_TAG_HDR, 0, parse_loader_name },
+	[TAG_MODULE] = { 16, 0, parse_module },
+	[TAG_BASIC_MEMINFO] = { 16, 0, parse_basic_meminfo },
+	[TAG_MMAP] = { 16, MB2_MMAP_ENTRY_MIN, parse_mmap },
+	[TAG_FRAMEBUFFER] = { 31, 0, parse_framebuffer }, /* to bpp, type, reserved */
+	[TAG_EFI64] = { 16, 0, parse_efi64 },
+	[TAG_ACPI_OLD] = { MB2_TAG_HDR + RSDP_V1_LEN, 0, parse_rsdp },
+	[TAG_ACPI_NEW] = { MB2_TAG_HDR + RSDP_V1_LEN, 0, parse_rsdp },
+	[TAG_EFI_MMAP] = { 16, MB2_EFI_DESC_MIN, parse_mmap },
+	[TAG_EFI_BS] = { MB2_TAG_HDR, 0, parse_efi_bs },
+	[TAG_EFI64_IH] = { 16, 0, parse_efi64_ih },
+};
+
 /* Reads the tag header at c->off and checks its size against the block
- * and against the fixed part of its type. */
+ * and against the fixed part of its type, then a memory map's entry
+ * size against the least its entries need. */
 static enum mb2_status check_tag(struct mb2_ctx *c)
 {
 	u32 min;
@@ -316,7 +287,8 @@ static enum mb2_status check_tag(struct mb2_ctx *c)
 				c->off, c->total);
 	c->type = rd32(c, c->off);
 	c->size = rd32(c, c->off + 4);
-	min = tag_min_size(c->type);
+	c->kind = &tag_kinds[c->type < ARRAY_SIZE(tag_kinds) ? c->type : TAG_END];
+	min = MAX(c->kind->min_size, MB2_TAG_HDR);
 	if (c->size < min)
 		return mb2_fail(c, MB2_BAD_TAG_SIZE,
 				"tag type %u at offset 0x%x: size %u < %u",
@@ -325,6 +297,12 @@ static enum mb2_status check_tag(struct mb2_ctx *c)
 		return mb2_fail(c, MB2_TAG_OVERRUN,
 				"tag type %u at offset 0x%x: size %u runs past total_size %u",
 				c->type, c->off, c->size, c->total);
+	if (c->kind->min_entry && rd32(c, c->off + 8) < c->kind->min_entry)
+		return mb2_fail(c, MB2_BAD_TAG_SIZE,
+				"tag type %u at offset 0x%x: %s %u < %u",
+				c->type, c->off, c->type == TAG_EFI_MMAP ?
+				"descriptor_size" : "entry_size",
+				rd32(c, c->off + 8), c->kind->min_entry);
 	return MB2_OK;
 }
 
@@ -341,9 +319,8 @@ static enum mb2_status walk_tags(struct mb2_ctx *c)
 			return st;
 		if (c->type == TAG_END)
 			return MB2_OK;
-		st = parse_tag(c);
-		if (st != MB2_OK)
-			return st;
+		if (c->kind->parse)
+			c->kind->parse(c);
 	}
 	return mb2_fail(c, MB2_NO_END_TAG, "no end tag within total_size %u",
 			c->total);

@@ -31,14 +31,6 @@ static void bits_assign(u64 *map, u64 first, u64 count, bool set)
 	}
 }
 
-static u64 popcount64(u64 x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (x * 0x0101010101010101ULL) >> 56;
-}
-
 static u64 words_for(u64 nframes)
 {
 	return (nframes + 63) / 64;
@@ -63,56 +55,43 @@ size_t frame_bitmap_bytes(u64 lo, u64 hi)
 	return (size_t)(2 * 8 * words_for(page_span(lo, hi, &base)));
 }
 
-/* Lowest start and highest end over the non-empty ranges. */
-static void ranges_extent(const struct mem_range *r, u32 n, u64 *lo, u64 *hi)
-{
-	*lo = UINT64_MAX;
-	*hi = 0;
-	for (u32 i = 0; i < n; i++) {
-		if (!r[i].length)
-			continue;
-		*lo = MIN(*lo, r[i].base);
-		*hi = MAX(*hi, mem_range_end(&r[i]));
-	}
-	if (*lo > *hi)
-		*lo = *hi = 0;
-}
-
-/* Clears the bits of the whole pages inside r (rounded inward). */
-static void mark_range_free(struct frame_alloc *fa, const struct mem_range *r)
+/* Clears the bits of the whole pages inside r (rounded inward) and
+ * returns how many there are. */
+static u64 mark_range_free(struct frame_alloc *fa, const struct mem_range *r)
 {
 	u64 s = ALIGN_UP(r->base, PAGE_SIZE);
 	u64 e = ALIGN_DOWN(mem_range_end(r), PAGE_SIZE);
 
 	if (!r->length || s < r->base || s >= e)
-		return;
+		return 0;
 	bits_assign(fa->bitmap, (s - fa->base) >> PAGE_SHIFT,
 		    (e - s) >> PAGE_SHIFT, false);
+	return (e - s) >> PAGE_SHIFT;
 }
 
+/* The span runs from the first range's start to the last one's end, as
+ * the caller sized the bitmap; the ranges being disjoint, the frames
+ * they free add up to free_frames. */
 void frame_init(struct frame_alloc *fa, const struct mem_range *free, u32 n,
 		u64 *bitmap)
 {
-	u64 lo, hi, nwords, used = 0;
+	u64 lo = n ? free[0].base : 0;
+	u64 hi = n ? mem_range_end(&free[n - 1]) : 0;
+	u64 nwords;
 
-	ranges_extent(free, n, &lo, &hi);
 	fa->nframes = page_span(lo, hi, &fa->base);
 	nwords = words_for(fa->nframes);
 	fa->bitmap = bitmap;
-	fa->allocated = nwords ? bitmap + nwords : bitmap;
+	fa->allocated = bitmap + nwords;
 	fa->hint = 0;
+	fa->free_frames = 0;
 	for (u64 w = 0; w < nwords; w++) {
 		fa->bitmap[w] = UINT64_MAX;
 		fa->allocated[w] = 0;
 	}
 	for (u32 i = 0; i < n; i++)
-		mark_range_free(fa, &free[i]);
-	/* Physical address 0 is never handed out. */
-	if (fa->nframes && fa->base == 0)
-		bits_assign(fa->bitmap, 0, 1, true);
-	for (u64 w = 0; w < nwords; w++)
-		used += popcount64(fa->bitmap[w]);
-	fa->free_frames = nwords * 64 - used;
+		fa->free_frames += mark_range_free(fa, &free[i]);
+	frame_reserve(fa, 0, 1); /* physical address 0 is never handed out */
 	fa->total_frames = fa->free_frames;
 }
 
@@ -146,29 +125,22 @@ void frame_reserve(struct frame_alloc *fa, u64 start, u64 end)
 	}
 }
 
-/* First free frame in [from, to), or `to`; skips fully used words. */
-static u64 next_free(const struct frame_alloc *fa, u64 from, u64 to)
+/* First index in [from, to) whose bit in map is `set`, or `to`; words
+ * holding no such bit are skipped whole. */
+static u64 find_bit(const u64 *map, u64 from, u64 to, bool set)
 {
+	u64 other = set ? 0 : UINT64_MAX;
 	u64 i = from;
 
 	while (i < to) {
-		if (!(i & 63) && fa->bitmap[i >> 6] == UINT64_MAX)
+		if (!(i & 63) && map[i >> 6] == other)
 			i += 64;
-		else if (bit_test(fa->bitmap, i))
-			i++;
-		else
+		else if (bit_test(map, i) == set)
 			return i;
+		else
+			i++;
 	}
 	return to;
-}
-
-/* First used frame in [i, i+count), or i+count when all are free. */
-static u64 first_used(const struct frame_alloc *fa, u64 i, u64 count)
-{
-	for (u64 end = i + count; i < end; i++)
-		if (bit_test(fa->bitmap, i))
-			return i;
-	return i;
 }
 
 /* Smallest index >= i whose physical frame number is a multiple of
@@ -189,11 +161,11 @@ static u64 find_run(const struct frame_alloc *fa, u64 from, u64 last_start,
 	u64 i = from, used;
 
 	for (;;) {
-		i = next_free(fa, i, fa->nframes);
+		i = find_bit(fa->bitmap, i, fa->nframes, false);
 		i = align_index(fa, i, align_frames);
 		if (i > last_start)
 			return NO_FRAME;
-		used = first_used(fa, i, count);
+		used = find_bit(fa->bitmap, i, i + count, true);
 		if (used == i + count)
 			return i;
 		i = used + 1;
@@ -240,9 +212,8 @@ bool frame_free(struct frame_alloc *fa, u64 pa, u64 count)
 	if ((pa & ~PAGE_MASK) || !count || i == NO_FRAME ||
 	    count > fa->nframes - i)
 		return false;
-	for (u64 k = i; k < i + count; k++)
-		if (!bit_test(fa->allocated, k))
-			return false;
+	if (find_bit(fa->allocated, i, i + count, false) != i + count)
+		return false;
 	bits_assign(fa->allocated, i, count, false);
 	bits_assign(fa->bitmap, i, count, false);
 	fa->free_frames += count;

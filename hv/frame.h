@@ -25,8 +25,9 @@ size_t frame_bitmap_bytes(u64 lo, u64 hi);
 
 /* Initializes `fa` to cover the span of `free` (sorted, disjoint,
  * page-aligned ranges of allocatable memory, e.g. from
- * memmap_usable_minus) using `bitmap` (frame_bitmap_bytes() of the
- * span). Frames outside `free` start as used. */
+ * memmap_usable_minus), from free[0].base to the end of free[n-1], using
+ * `bitmap` (frame_bitmap_bytes() of that span). Frames outside `free`
+ * start as used. */
 void frame_init(struct frame_alloc *fa, const struct mem_range *free, u32 n,
 		u64 *bitmap);
 

@@ -26,51 +26,36 @@ static u32 clean_type(u32 type)
 	return type;
 }
 
-/* True when type a must win over type b where both cover a byte. */
-static bool type_beats(u32 a, u32 b)
-{
-	if (b == 0)
-		return true;
-	if (a == MEM_USABLE)
-		return false;
-	return b == MEM_USABLE || a > b;
-}
-
-/* The winning type of the ranges that cover pos, 0 when none does. */
+/* The winning type of the ranges that cover pos, 0 when none does.
+ * MEM_USABLE is the smallest mem_type, so "anything beats usable, else
+ * the larger value wins" is simply the largest clean type. */
 static u32 type_at(const struct mem_range *in, u32 n, u64 pos)
 {
 	u32 best = 0;
 	u64 s, e;
 
-	for (u32 i = 0; i < n; i++) {
-		if (!range_span(&in[i], &s, &e) || pos < s || pos >= e)
-			continue;
-		if (type_beats(clean_type(in[i].type), best))
-			best = clean_type(in[i].type);
-	}
+	for (u32 i = 0; i < n; i++)
+		if (range_span(&in[i], &s, &e) && pos >= s && pos < e)
+			best = MAX(best, clean_type(in[i].type));
 	return best;
 }
 
-/* The smallest range start or end strictly above pos; false if none. */
+/* The smallest range start or end strictly above pos; false if none.
+ * Of a range that ends above pos, that is its start if the start is
+ * above pos too (start < end), else its end. */
 static bool next_boundary(const struct mem_range *in, u32 n, u64 pos,
 			  u64 *next)
 {
 	bool found = false;
-	u64 best = UINT64_MAX, s, e;
+	u64 s, e;
 
+	*next = UINT64_MAX;
 	for (u32 i = 0; i < n; i++) {
-		if (!range_span(&in[i], &s, &e))
+		if (!range_span(&in[i], &s, &e) || e <= pos)
 			continue;
-		if (s > pos && s <= best) {
-			best = s;
-			found = true;
-		}
-		if (e > pos && e <= best) {
-			best = e;
-			found = true;
-		}
+		*next = MIN(*next, s > pos ? s : e);
+		found = true;
 	}
-	*next = best;
 	return found;
 }
 
@@ -166,51 +151,25 @@ static bool hole_span(const struct mem_hole *h, u64 *s, u64 *e)
 	return true;
 }
 
-/* Moves pos past every hole that covers it (holes may chain). */
-static u64 skip_holes(const struct mem_hole *holes, u32 nholes, u64 pos)
-{
-	bool moved = true;
-	u64 s, e;
-
-	while (moved) {
-		moved = false;
-		for (u32 i = 0; i < nholes; i++) {
-			if (hole_span(&holes[i], &s, &e) && s <= pos &&
-			    pos < e) {
-				pos = e;
-				moved = true;
-			}
-		}
-	}
-	return pos;
-}
-
-/* Where the next hole above pos starts, or `limit` if that is lower. */
-static u64 next_hole_start(const struct mem_hole *holes, u32 nholes,
-			   u64 pos, u64 limit)
-{
-	u64 s, e;
-
-	for (u32 i = 0; i < nholes; i++)
-		if (hole_span(&holes[i], &s, &e) && s > pos && s < limit)
-			limit = s;
-	return limit;
-}
-
-/* Writes the parts of the page range [s, e) that no hole touches. */
+/* Writes the parts of the page range [s, e) that no hole touches, in
+ * order: the first hole that cuts the range splits it, and the pieces on
+ * either side are checked against the holes after it only. */
 static void subtract_holes(struct range_out *o, u64 s, u64 e,
 			   const struct mem_hole *holes, u32 nholes)
 {
-	u64 pos = s, stop;
+	u64 hs, he;
 
-	while (pos < e) {
-		pos = skip_holes(holes, nholes, pos);
-		if (pos >= e)
+	for (; nholes; holes++, nholes--)
+		if (hole_span(holes, &hs, &he) && hs < e && s < he)
 			break;
-		stop = next_hole_start(holes, nholes, pos, e);
-		out_push(o, pos, stop, MEM_USABLE);
-		pos = stop;
+	if (!nholes) {
+		out_push(o, s, e, MEM_USABLE);
+		return;
 	}
+	if (s < hs)
+		subtract_holes(o, s, hs, holes + 1, nholes - 1);
+	if (he < e)
+		subtract_holes(o, he, e, holes + 1, nholes - 1);
 }
 
 int memmap_usable_minus(const struct mem_range *map, u32 n,

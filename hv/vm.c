@@ -31,13 +31,11 @@ struct vm *vm_get(u32 id)
 	return NULL;
 }
 
-/* VM 0 is 0. A child gets the id after the last one given, in
- * 1..VM_ID_MAX, so an id stays dead once its VM is destroyed; after the
- * wrap, ids still in use are skipped (there are fewer VMs than ids). */
-static u32 vm_id_next(bool privileged)
+/* A child gets the id after the last one given, in 1..VM_ID_MAX, so an
+ * id stays dead once its VM is destroyed; after the wrap, ids still in
+ * use are skipped (there are fewer VMs than ids). */
+static u32 vm_child_id_next(void)
 {
-	if (privileged)
-		return 0;
 	do
 		last_vm_id = last_vm_id >= VM_ID_MAX ? 1 : last_vm_id + 1;
 	while (vm_get(last_vm_id));
@@ -49,7 +47,7 @@ static struct vm *vm_slot_take(bool privileged)
 	for (u32 i = 0; i < VM_MAX; i++) {
 		if (!vm_slot_used[i]) {
 			memset(&vms[i], 0, sizeof(vms[i]));
-			vms[i].id = vm_id_next(privileged);
+			vms[i].id = privileged ? 0 : vm_child_id_next(); /* VM 0 is 0 */
 			vm_slot_used[i] = true;
 			return &vms[i];
 		}
@@ -151,9 +149,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 		err = vm_add_memory(vm, 0, mem_size);
 	if (err) {
 		log_err("vm %s: cannot create: error %d", name, err);
-		if (vm->arch)
-			virt->vm_destroy(vm);
-		vm_slot_used[vm_slot(vm)] = false;
+		vm_destroy(vm);
 		return NULL;
 	}
 	return vm;

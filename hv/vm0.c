@@ -78,7 +78,7 @@ static bool build_guest_page_tables(struct vm *vm)
 	return ok;
 }
 
-static u64 copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
+static void copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
 			struct hv_boot_info *info)
 {
 	for (u32 i = 1; i < bi->module_count && info->module_count < HV_BOOT_MODULES_MAX; i++) {
@@ -97,7 +97,6 @@ static u64 copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
 		info->module_count++;
 		gpa += size;
 	}
-	return gpa;
 }
 
 static bool write_boot_info(struct vm *vm, const struct boot_info *bi, u64 kernel_end)
@@ -129,7 +128,7 @@ static void entry_state(const struct elf_info *elf, struct guest_sregs *s,
 	s->cs = lm ? seg(SEL_CODE64, ATTR_CODE64) : seg(SEL_CODE32, ATTR_CODE32);
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->tr = (struct segment){ .attr = ATTR_TSS64_BUSY, .limit = 0x67 };
-	s->ldtr = (struct segment){ 0 }; /* null: no LDT */
+	/* ldtr stays null: no LDT */
 	s->gdt_base = GUEST_GDT;
 	s->gdt_limit = sizeof(guest_gdt) - 1;
 	s->cr0 = lm ? CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG : CR0_PE | CR0_ET | CR0_NE;

@@ -60,22 +60,24 @@ static int load_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz, u64 mem
 	return vm_write(vm, paddr, src, filesz) ? 0 : -EFAULT;
 }
 
-static bool write_u64(struct vm *vm, u64 gpa, u64 v)
-{
-	return vm_write(vm, gpa, &v, sizeof(v));
-}
-
-/* Identity map of the first 4 GiB for a guest entering in long mode. */
+/* Identity map of the first 4 GiB for a guest entering in long mode. The
+ * tables lie back to back in VM 0's first chunk up to the boot
+ * information, so one host pointer reaches them all. */
 static bool build_guest_page_tables(struct vm *vm)
 {
-	bool ok = write_u64(vm, GUEST_PML4, GUEST_PDPT | PTE_P_RW);
+	u64 *pml4 = vm_gpa_ptr(vm, GUEST_PML4, GUEST_BOOT_INFO - GUEST_PML4, true);
+	u64 *pdpt, *pd;
 
+	if (!pml4)
+		return false;
+	pdpt = pml4 + (GUEST_PDPT - GUEST_PML4) / 8;
+	pd = pml4 + (GUEST_PD - GUEST_PML4) / 8;
+	pml4[0] = GUEST_PDPT | PTE_P_RW;
 	for (u64 i = 0; i < GUEST_PD_COUNT; i++)
-		ok = ok && write_u64(vm, GUEST_PDPT + 8 * i,
-				     (GUEST_PD + i * PAGE_SIZE) | PTE_P_RW);
+		pdpt[i] = (GUEST_PD + i * PAGE_SIZE) | PTE_P_RW;
 	for (u64 i = 0; i < GUEST_PD_COUNT * 512; i++)
-		ok = ok && write_u64(vm, GUEST_PD + 8 * i, (i << 21) | PDE_2M_P_RW);
-	return ok;
+		pd[i] = (i << 21) | PDE_2M_P_RW;
+	return true;
 }
 
 static void copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,

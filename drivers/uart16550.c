@@ -1,7 +1,6 @@
 #include "drivers/uart16550.h"
 #include "arch/x86/io.h"
 
-#define UART_CLOCK 115200
 #define REG_DATA 0
 #define REG_IER 1
 #define REG_DLL 0
@@ -10,6 +9,7 @@
 #define REG_MCR 4
 #define REG_SCR 7
 
+#define DIVISOR_115200 1 /* of the 115200 Hz UART clock */
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0xc7
 #define MCR_DTR_RTS_OUT2 0x0b
@@ -19,49 +19,48 @@
  * absent) must not hang the hypervisor. */
 #define UART_TX_SPINS 100000
 
-static bool uart_scratch_works(u16 port)
+static bool present; /* false when the scratch register test failed */
+
+static bool uart_scratch_works(void)
 {
-	outb(port + REG_SCR, 0x5a);
-	if (inb(port + REG_SCR) != 0x5a)
+	outb(COM1_PORT + REG_SCR, 0x5a);
+	if (inb(COM1_PORT + REG_SCR) != 0x5a)
 		return false;
-	outb(port + REG_SCR, 0xa5);
-	return inb(port + REG_SCR) == 0xa5;
+	outb(COM1_PORT + REG_SCR, 0xa5);
+	return inb(COM1_PORT + REG_SCR) == 0xa5;
 }
 
-void uart16550_init(struct uart16550 *u, u16 port, u32 baud)
+void uart16550_init(void)
 {
-	u16 divisor = UART_CLOCK / baud;
-
-	u->port = port;
-	u->present = uart_scratch_works(port);
-	if (!u->present)
+	present = uart_scratch_works();
+	if (!present)
 		return;
-	outb(port + REG_IER, 0);
-	outb(port + UART_REG_LCR, LCR_DLAB);
-	outb(port + REG_DLL, divisor & 0xff);
-	outb(port + REG_DLM, divisor >> 8);
-	outb(port + UART_REG_LCR, UART_LCR_8N1);
-	outb(port + REG_FCR, FCR_ENABLE_CLEAR);
-	outb(port + REG_MCR, MCR_DTR_RTS_OUT2);
+	outb(COM1_PORT + REG_IER, 0);
+	outb(COM1_PORT + UART_REG_LCR, LCR_DLAB);
+	outb(COM1_PORT + REG_DLL, DIVISOR_115200);
+	outb(COM1_PORT + REG_DLM, 0);
+	outb(COM1_PORT + UART_REG_LCR, UART_LCR_8N1);
+	outb(COM1_PORT + REG_FCR, FCR_ENABLE_CLEAR);
+	outb(COM1_PORT + REG_MCR, MCR_DTR_RTS_OUT2);
 }
 
-static void uart_wait_lsr(struct uart16550 *u, u8 bit)
+static void uart_wait_lsr(u8 bit)
 {
 	for (int i = 0; i < UART_TX_SPINS; i++)
-		if (inb(u->port + UART_REG_LSR) & bit)
+		if (inb(COM1_PORT + UART_REG_LSR) & bit)
 			return;
 }
 
-void uart16550_putc(struct uart16550 *u, char c)
+void uart16550_putc(char c)
 {
-	if (!u->present)
+	if (!present)
 		return;
-	uart_wait_lsr(u, UART_LSR_THR_EMPTY);
-	outb(u->port + REG_DATA, (u8)c);
+	uart_wait_lsr(UART_LSR_THR_EMPTY);
+	outb(COM1_PORT + REG_DATA, (u8)c);
 }
 
-void uart16550_flush(struct uart16550 *u)
+void uart16550_flush(void)
 {
-	if (u->present)
-		uart_wait_lsr(u, LSR_TX_IDLE);
+	if (present)
+		uart_wait_lsr(LSR_TX_IDLE);
 }

@@ -1,4 +1,5 @@
-/* 16550-compatible UART, polled, 8N1. */
+/* The 16550-compatible UART on COM1, polled, 8N1 at 115200 baud: the
+ * hypervisor's console. */
 #ifndef DRIVERS_UART16550_H
 #define DRIVERS_UART16550_H
 
@@ -11,14 +12,11 @@
 #define UART_LCR_8N1 0x03
 #define UART_LSR_THR_EMPTY 0x20
 
-struct uart16550 {
-	u16 port;
-	bool present; /* false when the scratch register test failed */
-};
-
-void uart16550_init(struct uart16550 *u, u16 port, u32 baud);
-void uart16550_putc(struct uart16550 *u, char c);
+/* Programs the UART; without one (the scratch register test fails) the
+ * other calls do nothing. */
+void uart16550_init(void);
+void uart16550_putc(char c);
 /* Waits until the last character has left the shift register. */
-void uart16550_flush(struct uart16550 *u);
+void uart16550_flush(void);
 
 #endif

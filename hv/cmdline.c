@@ -21,18 +21,15 @@ static char *skip_blanks(char *p)
 	return p;
 }
 
-/* Copies s into cl->buf, cutting it to fit and noting the cut. */
+/* Copies s into the zeroed cl->buf, cutting it to fit (the last byte
+ * stays the terminator) and noting the cut. */
 static void copy_input(struct cmdline *cl, const char *s)
 {
-	size_t n = s ? strnlen(s, CMDLINE_BUF) : 0;
+	size_t n = s ? strnlen(s, CMDLINE_BUF - 1) : 0;
 
-	if (n == CMDLINE_BUF) {
-		cl->truncated = true;
-		n = CMDLINE_BUF - 1;
-	}
+	cl->truncated = s && s[n];
 	if (n)
 		memcpy(cl->buf, s, n);
-	cl->buf[n] = '\0';
 }
 
 /* Splits the word at *pos in place into arg->key and arg->value (""
@@ -138,15 +135,20 @@ static bool parse_digits(const char **p, unsigned base, u64 *out)
 	return true;
 }
 
+static char to_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 /* The shift a K/M/G size suffix stands for, or 0 for any other byte. */
 static unsigned suffix_shift(char c)
 {
-	switch (c) {
-	case 'k': case 'K': return 10;
-	case 'm': case 'M': return 20;
-	case 'g': case 'G': return 30;
-	default: return 0;
-	}
+	static const char suffixes[] = { 'k', 'm', 'g' }; /* 2^10, 2^20, 2^30 */
+
+	for (unsigned i = 0; i < ARRAY_SIZE(suffixes); i++)
+		if (to_lower(c) == suffixes[i])
+			return 10 * (i + 1);
+	return 0;
 }
 
 /* Accepts: decimal or 0x/0X hex digits, then at most one K/M/G suffix,
@@ -176,11 +178,6 @@ bool cmdline_parse_u64(const char *s, u64 *out)
 		return false;
 	*out = v;
 	return true;
-}
-
-static char to_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
 static bool equal_nocase(const char *a, const char *b)

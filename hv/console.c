@@ -3,15 +3,12 @@
 #include "drivers/uart16550.h"
 #include "hv/console_line.h"
 
-#define CONSOLE_BAUD 115200
-
-static struct uart16550 console_uart;
 static bool debugcon_enabled;
 static struct console_line line;
 
 void console_init(void)
 {
-	uart16550_init(&console_uart, COM1_PORT, CONSOLE_BAUD);
+	uart16550_init();
 }
 
 void console_set_debugcon(bool on)
@@ -22,8 +19,8 @@ void console_set_debugcon(bool on)
 static void console_putc(char c)
 {
 	if (c == '\n')
-		uart16550_putc(&console_uart, '\r');
-	uart16550_putc(&console_uart, c);
+		uart16550_putc('\r');
+	uart16550_putc(c);
 	if (debugcon_enabled)
 		debugcon_putc(c);
 }
@@ -45,5 +42,5 @@ void console_begin_line(void)
 
 void console_flush(void)
 {
-	uart16550_flush(&console_uart);
+	uart16550_flush();
 }

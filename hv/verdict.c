@@ -23,23 +23,20 @@ static void flatten_line(char *s)
 			*s = ' ';
 }
 
-/* The verdict again, on a channel no guest reaches: port 0xE9 exits for
- * every VM (only VM 0's COM1 is passed through), and guest text mirrored
- * there by debugcon=1 never starts a line (hv/console_line.h). */
-static void announce_on_debug_port(enum verdict v, const char *reason)
+/* The verdict line again, on a channel no guest reaches: port 0xE9
+ * exits for every VM (only VM 0's COM1 is passed through), and guest text
+ * mirrored there by debugcon=1 never starts a line (hv/console_line.h). */
+static void announce_on_debug_port(const char *result)
 {
 	debugcon_puts("\n" VERDICT_DEBUGCON_MARK);
-	debugcon_puts(verdicts[v].word);
-	if (reason[0]) {
-		debugcon_putc(' ');
-		debugcon_puts(reason);
-	}
+	debugcon_puts(result);
 	debugcon_putc('\n');
 }
 
 void hv_finish(enum verdict v, const char *fmt, ...)
 {
 	char reason[160] = "";
+	char result[176]; /* the verdict word, a blank and the reason */
 	va_list ap;
 
 	if (fmt) {
@@ -48,10 +45,11 @@ void hv_finish(enum verdict v, const char *fmt, ...)
 		va_end(ap);
 		flatten_line(reason);
 	}
+	hv_snprintf(result, sizeof(result), "%s%s%s", verdicts[v].word,
+		    reason[0] ? " " : "", reason);
 	console_begin_line();
-	hv_printf("HV-RESULT: %s%s%s\n", verdicts[v].word, reason[0] ? " " : "",
-		  reason);
+	hv_printf("HV-RESULT: %s\n", result);
 	console_flush();
-	announce_on_debug_port(v, reason);
+	announce_on_debug_port(result);
 	arch_poweroff(verdicts[v].code);
 }

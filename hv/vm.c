@@ -31,13 +31,11 @@ struct vm *vm_get(u32 id)
 	return NULL;
 }
 
-/* VM 0 is 0. A child gets the id after the last one given, in
- * 1..VM_ID_MAX, so an id stays dead once its VM is destroyed; after the
- * wrap, ids still in use are skipped (there are fewer VMs than ids). */
-static u32 vm_id_next(bool privileged)
+/* A child gets the id after the last one given, in 1..VM_ID_MAX, so an
+ * id stays dead once its VM is destroyed; after the wrap, ids still in
+ * use are skipped (there are fewer VMs than ids). */
+static u32 vm_child_id_next(void)
 {
-	if (privileged)
-		return 0;
 	do
 		last_vm_id = last_vm_id >= VM_ID_MAX ? 1 : last_vm_id + 1;
 	while (vm_get(last_vm_id));
@@ -49,7 +47,7 @@ static struct vm *vm_slot_take(bool privileged)
 	for (u32 i = 0; i < VM_MAX; i++) {
 		if (!vm_slot_used[i]) {
 			memset(&vms[i], 0, sizeof(vms[i]));
-			vms[i].id = vm_id_next(privileged);
+			vms[i].id = privileged ? 0 : vm_child_id_next(); /* VM 0 is 0 */
 			vm_slot_used[i] = true;
 			return &vms[i];
 		}
@@ -74,7 +72,7 @@ static int vm_add_chunk(struct vm *vm, u64 gpa)
 		frame_free(&hv_frames, hpa, VM_CHUNK / PAGE_SIZE);
 		return err;
 	}
-	vm->regions[vm->region_count++] = (struct vm_region){ gpa, hpa, VM_CHUNK };
+	vm->regions[vm->region_count++] = (struct vm_region){ gpa, hpa };
 	return 0;
 }
 
@@ -84,27 +82,20 @@ static void vm_trim_regions(struct vm *vm, u32 keep)
 	while (vm->region_count > keep) {
 		struct vm_region *r = &vm->regions[--vm->region_count];
 
-		stage2_unmap(vm, r->gpa, r->size);
-		frame_free(&hv_frames, r->hpa, r->size / PAGE_SIZE);
+		stage2_unmap(vm, r->gpa, VM_CHUNK);
+		frame_free(&hv_frames, r->hpa, VM_CHUNK / PAGE_SIZE);
 	}
-}
-
-static bool vm_overlaps_ram(const struct vm *vm, u64 gpa, u64 len)
-{
-	for (u32 i = 0; i < vm->region_count; i++) {
-		const struct vm_region *r = &vm->regions[i];
-
-		if (gpa < r->gpa + r->size && r->gpa < gpa + len)
-			return true;
-	}
-	return false;
 }
 
 int vm_check_memory(const struct vm *vm, u64 gpa, u64 len)
 {
 	if (!len || gpa % VM_CHUNK || len % VM_CHUNK || gpa + len < gpa)
 		return -EINVAL;
-	return vm_overlaps_ram(vm, gpa, len) ? -EEXIST : 0;
+	/* both sides are whole chunks: overlap means a chunk starts inside */
+	for (u32 i = 0; i < vm->region_count; i++)
+		if (vm->regions[i].gpa >= gpa && vm->regions[i].gpa - gpa < len)
+			return -EEXIST;
+	return 0;
 }
 
 bool vm_mem_size_valid(u64 mem_size)
@@ -151,9 +142,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 		err = vm_add_memory(vm, 0, mem_size);
 	if (err) {
 		log_err("vm %s: cannot create: error %d", name, err);
-		if (vm->arch)
-			virt->vm_destroy(vm);
-		vm_slot_used[vm_slot(vm)] = false;
+		vm_destroy(vm);
 		return NULL;
 	}
 	return vm;
@@ -212,7 +201,7 @@ static const struct vm_region *vm_region_of(const struct vm *vm, u64 gpa)
 	if (idx < vm->region_count && vm->regions[idx].gpa == idx * VM_CHUNK)
 		return &vm->regions[idx];
 	for (u32 i = 0; i < vm->region_count; i++)
-		if (gpa >= vm->regions[i].gpa && gpa - vm->regions[i].gpa < vm->regions[i].size)
+		if (gpa >= vm->regions[i].gpa && gpa - vm->regions[i].gpa < VM_CHUNK)
 			return &vm->regions[i];
 	return NULL;
 }
@@ -225,7 +214,7 @@ void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write)
 	 * table answers for stage-2 as well; a core that starts narrowing
 	 * permissions must check `write` against them here. */
 	(void)write;
-	if (!r || len > r->size - (gpa - r->gpa))
+	if (!r || len > VM_CHUNK - (gpa - r->gpa))
 		return NULL;
 	return (void *)(r->hpa + (gpa - r->gpa));
 }

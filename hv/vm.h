@@ -14,10 +14,10 @@
 #define VM_CHUNK (2 * MIB) /* guest memory is allocated in 2 MiB chunks */
 #define VM_ID_MAX 0x7fffffffu /* child ids run 1..VM_ID_MAX, then wrap */
 
+/* One VM_CHUNK of RAM: guest-physical gpa is host-physical hpa. */
 struct vm_region {
 	u64 gpa;
 	u64 hpa;
-	u64 size;
 };
 
 struct vm_stats {

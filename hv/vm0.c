@@ -60,25 +60,27 @@ static int load_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz, u64 mem
 	return vm_write(vm, paddr, src, filesz) ? 0 : -EFAULT;
 }
 
-static bool write_u64(struct vm *vm, u64 gpa, u64 v)
-{
-	return vm_write(vm, gpa, &v, sizeof(v));
-}
-
-/* Identity map of the first 4 GiB for a guest entering in long mode. */
+/* Identity map of the first 4 GiB for a guest entering in long mode. The
+ * tables lie back to back in VM 0's first chunk up to the boot
+ * information, so one host pointer reaches them all. */
 static bool build_guest_page_tables(struct vm *vm)
 {
-	bool ok = write_u64(vm, GUEST_PML4, GUEST_PDPT | PTE_P_RW);
+	u64 *pml4 = vm_gpa_ptr(vm, GUEST_PML4, GUEST_BOOT_INFO - GUEST_PML4, true);
+	u64 *pdpt, *pd;
 
+	if (!pml4)
+		return false;
+	pdpt = pml4 + (GUEST_PDPT - GUEST_PML4) / 8;
+	pd = pml4 + (GUEST_PD - GUEST_PML4) / 8;
+	pml4[0] = GUEST_PDPT | PTE_P_RW;
 	for (u64 i = 0; i < GUEST_PD_COUNT; i++)
-		ok = ok && write_u64(vm, GUEST_PDPT + 8 * i,
-				     (GUEST_PD + i * PAGE_SIZE) | PTE_P_RW);
+		pdpt[i] = (GUEST_PD + i * PAGE_SIZE) | PTE_P_RW;
 	for (u64 i = 0; i < GUEST_PD_COUNT * 512; i++)
-		ok = ok && write_u64(vm, GUEST_PD + 8 * i, (i << 21) | PDE_2M_P_RW);
-	return ok;
+		pd[i] = (i << 21) | PDE_2M_P_RW;
+	return true;
 }
 
-static u64 copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
+static void copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
 			struct hv_boot_info *info)
 {
 	for (u32 i = 1; i < bi->module_count && info->module_count < HV_BOOT_MODULES_MAX; i++) {
@@ -97,7 +99,6 @@ static u64 copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
 		info->module_count++;
 		gpa += size;
 	}
-	return gpa;
 }
 
 static bool write_boot_info(struct vm *vm, const struct boot_info *bi, u64 kernel_end)
@@ -129,7 +130,7 @@ static void entry_state(const struct elf_info *elf, struct guest_sregs *s,
 	s->cs = lm ? seg(SEL_CODE64, ATTR_CODE64) : seg(SEL_CODE32, ATTR_CODE32);
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->tr = (struct segment){ .attr = ATTR_TSS64_BUSY, .limit = 0x67 };
-	s->ldtr = (struct segment){ 0 }; /* null: no LDT */
+	/* ldtr stays null: no LDT */
 	s->gdt_base = GUEST_GDT;
 	s->gdt_limit = sizeof(guest_gdt) - 1;
 	s->cr0 = lm ? CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG : CR0_PE | CR0_ET | CR0_NE;

@@ -90,11 +90,6 @@ int hc_info_decode(struct hc_ctx *c)
 	return hc_check_out(c, buf, chain.len, 8);
 }
 
-s64 hc_info_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
-}
-
 /* A child has only INFO's chains: the other extensions describe the
  * management calls and the host's limits, which are VM 0's business. */
 static s64 extension_value(u32 ext, bool privileged)
@@ -187,11 +182,6 @@ int hc_stats_decode(struct hc_ctx *c)
 	}
 	s->free_bytes = hv_frames.free_frames * PAGE_SIZE;
 	return hc_check_out(c, s, sizeof(*s), HC_HEADER_SIZE);
-}
-
-s64 hc_stats_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
 }
 
 /* FEATURE, with VFIO's semantics: flags = feature id | GET/SET/PROBE. */

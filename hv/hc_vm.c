@@ -50,11 +50,6 @@ s64 hc_vm_create_invoke(struct hc_ctx *c)
 	return vm->id;
 }
 
-int hc_vm_destroy_decode(struct hc_ctx *c)
-{
-	return hc_decode_vm_target(c);
-}
-
 s64 hc_vm_destroy_invoke(struct hc_ctx *c)
 {
 	vm_destroy(c->target);

@@ -1,5 +1,6 @@
 #include "hv/guest_mem.h"
 #include "arch/x86/guest_walk.h"
+#include "hv/uaccess.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -106,12 +107,6 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 	return GUEST_OK;
 }
 
-/* Bytes from gva to the end of its page, at most len. */
-static u64 page_chunk(u64 gva, u64 len)
-{
-	return MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-}
-
 /* Translates every page of [gva, gva + len) and checks it is RAM; with a
  * buf, also moves each page's bytes (from buf for a write, else into it). */
 static enum guest_access_result each_page(struct vcpu *v, const struct paging_view *pv,
@@ -121,7 +116,7 @@ static enum guest_access_result each_page(struct vcpu *v, const struct paging_vi
 	bool write = access == WALK_WRITE;
 
 	while (len) {
-		u64 chunk = page_chunk(gva, len);
+		u32 chunk = page_chunk(gva, len);
 		enum guest_access_result r;
 		u64 gpa;
 		u8 *p;

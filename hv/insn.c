@@ -2,6 +2,7 @@
 #include "arch/x86/seg_addr.h"
 #include "lib/errno.h"
 #include "hv/guest_mem.h"
+#include "hv/uaccess.h"
 
 /* Reads as many of the INSN_MAX_LEN bytes as are readable, page by page. */
 static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, u8 *bytes)
@@ -11,7 +12,7 @@ static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, 
 
 	while (got < INSN_MAX_LEN) {
 		u64 addr = linear + got;
-		int chunk = MIN(INSN_MAX_LEN - got, (int)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
+		int chunk = page_chunk(addr, INSN_MAX_LEN - got);
 
 		if (guest_read_linear_state(v, s, addr, bytes + got, chunk, true, &fault) != GUEST_OK)
 			break;

@@ -13,14 +13,6 @@
 
 #define TAIL_CHUNK 256 /* stack buffer for the zero-tail scan */
 
-/* Bytes from gpa to the end of its page, at most len. */
-static u32 page_chunk(u64 gpa, u64 len)
-{
-	u64 room = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
-
-	return (u32)MIN(room, len);
-}
-
 /* A range running past the top of the address space is never RAM. */
 static bool range_wraps(u64 gpa, u64 len)
 {

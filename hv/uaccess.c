@@ -75,12 +75,6 @@ static void put_u32(void *p, u32 v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* Reads only the caller's argsz; -EFAULT when unreadable. */
-static int read_argsz(const struct gmem *m, u64 gpa, u32 *argsz)
-{
-	return gmem_read(m, gpa, argsz, sizeof(*argsz)) ? 0 : -EFAULT;
-}
-
 /* 0 when [gpa, gpa + len) is all zero, else -E2BIG or -EFAULT for the
  * first non-zero byte or unreadable page, whichever comes first by
  * address (each chunk stays within one page so that order is exact). */
@@ -127,7 +121,7 @@ int copy_struct_in(const struct gmem *m, u64 gpa, void *dst, u32 known_size,
 
 	if (first_size < sizeof(u32) || known_size < first_size)
 		return -EINVAL; /* a hypervisor bug, not the guest's */
-	if (read_argsz(m, gpa, &size))
+	if (!gmem_read(m, gpa, &size, sizeof(size)))
 		return -EFAULT;
 	if (size < first_size)
 		return -EINVAL;
@@ -154,7 +148,7 @@ int check_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
 
 	if (full_size < sizeof(u32))
 		return -EINVAL; /* a hypervisor bug: no room for argsz */
-	if (read_argsz(m, gpa, &argsz))
+	if (!gmem_read(m, gpa, &argsz, sizeof(argsz)))
 		return -EFAULT;
 	/* argsz must at least cover itself, or the answer could not fit. */
 	if (argsz < MAX(min_size, (u32)sizeof(u32)))

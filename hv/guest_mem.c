@@ -89,18 +89,11 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 	c->valid = false;
 	c->n = 0;
 	rc = guest_walk(&pv->p, gva, access, pv->user, read_gpa, &w, &res);
-	if (rc == -EIO) {
-		fault->address = res.fault_gpa;
-		return GUEST_NOT_RAM;
-	}
-	if (rc == -ERANGE) {
-		fault->address = gva;
-		return GUEST_NOT_CANONICAL;
-	}
-	if (rc) {
-		fault->address = gva;
+	if (rc) { /* -EIO: a table entry outside RAM; pf_error is 0 unless a #PF */
+		fault->address = rc == -EIO ? res.fault_gpa : gva;
 		fault->error = res.pf_error;
-		return GUEST_PAGE_FAULT;
+		return rc == -EIO    ? GUEST_NOT_RAM :
+		       rc == -ERANGE ? GUEST_NOT_CANONICAL : GUEST_PAGE_FAULT;
 	}
 	*gpa = res.gpa;
 	walk_cache_fill(c, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));

@@ -99,9 +99,10 @@ static int check_zero_tail(const struct gmem *m, u64 gpa, u64 len)
 
 /* The caller's struct is larger than ours: accepted only when the extra
  * bytes are zero. On -E2BIG the caller learns our size through its size
- * field; that write is best effort, the answer is -E2BIG either way. */
-static int accept_larger(const struct gmem *m, u64 gpa, u32 size,
-			 u32 known_size)
+ * field; that write is best effort, the answer is -E2BIG either way.
+ * Never inlined: its scan buffer would grow every copy-in's frame. */
+static __attribute__((noinline)) int accept_larger(const struct gmem *m, u64 gpa,
+						   u32 size, u32 known_size)
 {
 	int err = -E2BIG;
 

@@ -73,11 +73,8 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
  * disabled it would sleep forever, so VM 0 is stopped. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
-	if (v->vmm_exit) {
-		if (!insn_skip(v, exit))
-			return false;
-		return vcpu_exit_to_vmm(v, HV_EXIT_HLT);
-	}
+	if (v->vmm_exit)
+		return insn_skip(v, exit) && vcpu_exit_to_vmm(v, HV_EXIT_HLT);
 	if (!(v->regs.rflags & RFLAGS_IF)) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "HLT with interrupts disabled at rip 0x%llx",
 			(unsigned long long)v->regs.rip);

@@ -12,7 +12,9 @@
  * access of a page-by-page walk over guest memory moves. */
 static inline u32 page_chunk(u64 addr, u64 len)
 {
-	return (u32)MIN(len, PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+	u64 room = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+
+	return (u32)MIN(room, len);
 }
 
 /* Access to one guest's physical memory. read/write/writable handle at

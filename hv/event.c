@@ -3,7 +3,7 @@
 
 /* Outside protected mode exceptions push no error code (and VMX refuses
  * to inject one there). */
-void vcpu_inject_event(struct vcpu *v, const struct event *e)
+bool vcpu_inject_event(struct vcpu *v, const struct event *e)
 {
 	struct event ev = *e;
 
@@ -11,12 +11,13 @@ void vcpu_inject_event(struct vcpu *v, const struct event *e)
 		ev.has_error = false;
 	virt->inject_event(v, &ev);
 	v->event_queued = true;
+	return true;
 }
 
-void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
+bool vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 {
 	struct event e = { .vector = vector, .type = EVENT_EXCEPTION,
 			   .has_error = has_error, .error = error };
 
-	vcpu_inject_event(v, &e);
+	return vcpu_inject_event(v, &e);
 }

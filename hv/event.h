@@ -7,11 +7,13 @@
 #include "hv/vm.h"
 
 /* Queues an event for the next entry (instead of an event the last exit
- * interrupted); drops the error code where the guest's mode has none. */
-void vcpu_inject_event(struct vcpu *v, const struct event *e);
+ * interrupted); drops the error code where the guest's mode has none.
+ * Returns true, as an exit handler that goes on running the guest. */
+bool vcpu_inject_event(struct vcpu *v, const struct event *e);
 
-/* Queues the exception `vector`, with `error` when has_error. */
-void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);
+/* Queues the exception `vector`, with `error` when has_error; returns
+ * true as vcpu_inject_event does. */
+bool vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);
 
 /* Starts the exit record for the VMM (reason, RIP, the VM's count of
  * VMM exits); returns false, as an exit handler that stops the run. */

@@ -65,8 +65,7 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 {
 	log_debug("vm %s: %s 0x%x refused", v->vm->name,
 		  exit->reason == EXIT_MSR_WRITE ? "wrmsr" : "rdmsr", exit->msr);
-	vcpu_inject_exception(v, VEC_GP, true, 0);
-	return true;
+	return vcpu_inject_exception(v, VEC_GP, true, 0);
 }
 
 /* Nothing can wake a vCPU yet. A child's HLT goes to its VMM. VM 0's HLT
@@ -74,11 +73,8 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
  * disabled it would sleep forever, so VM 0 is stopped. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
-	if (v->vmm_exit) {
-		if (!insn_skip(v, exit))
-			return false;
-		return vcpu_exit_to_vmm(v, HV_EXIT_HLT);
-	}
+	if (v->vmm_exit)
+		return insn_skip(v, exit) && vcpu_exit_to_vmm(v, HV_EXIT_HLT);
 	if (!(v->regs.rflags & RFLAGS_IF)) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "HLT with interrupts disabled at rip 0x%llx",
 			(unsigned long long)v->regs.rip);
@@ -134,8 +130,7 @@ static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 		if (is_hypercall_insn(bytes, len))
 			return run_hypercall(v, exit, v->regs.rip + len);
 	}
-	vcpu_inject_event(v, &exit->exception);
-	return true;
+	return vcpu_inject_event(v, &exit->exception);
 }
 
 /* XSETBV: only XCR0, only from CPL 0, only values the SDM allows for the
@@ -145,15 +140,11 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 	struct guest_regs *r = &v->regs;
 	u64 value = (u32)r->rax | (r->rdx << 32);
 
-	if (!(virt->guest_cr4(v) & CR4_OSXSAVE)) {
-		vcpu_inject_exception(v, VEC_UD, false, 0);
-		return true;
-	}
+	if (!(virt->guest_cr4(v) & CR4_OSXSAVE))
+		return vcpu_inject_exception(v, VEC_UD, false, 0);
 	if (virt->guest_cpl(v) || (u32)r->rcx ||
-	    !guest_state_set_xcr0(v, value, cpuid_guest_xcr0_mask())) {
-		vcpu_inject_exception(v, VEC_GP, true, 0);
-		return true;
-	}
+	    !guest_state_set_xcr0(v, value, cpuid_guest_xcr0_mask()))
+		return vcpu_inject_exception(v, VEC_GP, true, 0);
 	return insn_skip(v, exit);
 }
 
@@ -193,10 +184,8 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
 	if (exit->cr.cr != 8)
 		return handle_fatal(v, exit);
 	if (exit->cr.write) {
-		if (*reg >> 4) {
-			vcpu_inject_exception(v, VEC_GP, true, 0); /* reserved bits */
-			return true;
-		}
+		if (*reg >> 4) /* reserved bits */
+			return vcpu_inject_exception(v, VEC_GP, true, 0);
 		v->tpr = *reg & 15;
 	} else {
 		*reg = v->tpr;
@@ -245,8 +234,7 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	case EXIT_CR_ACCESS:
 		return handle_cr_access(v, exit);
 	case EXIT_INVALID_OPCODE:
-		vcpu_inject_exception(v, VEC_UD, false, 0);
-		return true;
+		return vcpu_inject_exception(v, VEC_UD, false, 0);
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
 	case EXIT_INTR: /* handled; a child's slice end is seen below */

@@ -1,5 +1,6 @@
 #include "hv/guest_mem.h"
 #include "arch/x86/guest_walk.h"
+#include "hv/uaccess.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -8,17 +9,13 @@ struct paging_view {
 	bool user;
 };
 
-/* The walker's reads, recorded so the walk can be re-validated later. */
-struct walk_reads {
-	struct vm *vm;
-	struct walk_cache *cache;
-};
-
+/* The walker's reads of the vCPU's tables (ctx), recorded in its walk
+ * cache so the walk can be re-validated later. */
 static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
 {
-	struct walk_reads *w = ctx;
-	struct walk_cache *c = w->cache;
-	const void *p = vm_gpa_ptr(w->vm, gpa, len, false);
+	struct vcpu *v = ctx;
+	struct walk_cache *c = &v->walk;
+	const void *p = vm_gpa_ptr(v->vm, gpa, len, false);
 
 	if (!p || len > sizeof(u64))
 		return false;
@@ -64,19 +61,12 @@ static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
 	c->gpa_page = gpa_page;
 }
 
-static void paging_view(const struct guest_sregs *s, struct paging_view *pv)
-{
-	pv->p = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
-	pv->user = ((s->ss.attr >> 5) & 3) == 3;
-}
-
 /* Translates one page's worth; *gpa is the guest-physical address. */
 static enum guest_access_result translate(struct vcpu *v, const struct paging_view *pv,
 					  u64 gva, enum walk_access access, u64 *gpa,
 					  struct guest_fault *fault)
 {
 	struct walk_cache *c = &v->walk;
-	struct walk_reads w = { v->vm, c };
 	u64 page = gva & ~(PAGE_SIZE - 1);
 	struct walk_result res;
 	int rc;
@@ -87,29 +77,16 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 	}
 	c->valid = false;
 	c->n = 0;
-	rc = guest_walk(&pv->p, gva, access, pv->user, read_gpa, &w, &res);
-	if (rc == -EIO) {
-		fault->address = res.fault_gpa;
-		return GUEST_NOT_RAM;
-	}
-	if (rc == -ERANGE) {
-		fault->address = gva;
-		return GUEST_NOT_CANONICAL;
-	}
-	if (rc) {
-		fault->address = gva;
+	rc = guest_walk(&pv->p, gva, access, pv->user, read_gpa, v, &res);
+	if (rc) { /* -EIO: a table entry outside RAM; pf_error is 0 unless a #PF */
+		fault->address = rc == -EIO ? res.fault_gpa : gva;
 		fault->error = res.pf_error;
-		return GUEST_PAGE_FAULT;
+		return rc == -EIO    ? GUEST_NOT_RAM :
+		       rc == -ERANGE ? GUEST_NOT_CANONICAL : GUEST_PAGE_FAULT;
 	}
 	*gpa = res.gpa;
 	walk_cache_fill(c, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
 	return GUEST_OK;
-}
-
-/* Bytes from gva to the end of its page, at most len. */
-static u64 page_chunk(u64 gva, u64 len)
-{
-	return MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
 }
 
 /* Translates every page of [gva, gva + len) and checks it is RAM; with a
@@ -121,7 +98,7 @@ static enum guest_access_result each_page(struct vcpu *v, const struct paging_vi
 	bool write = access == WALK_WRITE;
 
 	while (len) {
-		u64 chunk = page_chunk(gva, len);
+		u32 chunk = page_chunk(gva, len);
 		enum guest_access_result r;
 		u64 gpa;
 		u8 *p;
@@ -151,9 +128,9 @@ static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_s
 					    struct guest_fault *fault)
 {
 	enum guest_access_result r = GUEST_OK;
-	struct paging_view pv;
+	struct paging_view pv = { .p = { s->cr0, s->cr3, s->cr4, s->efer },
+				  .user = ((s->ss.attr >> 5) & 3) == 3 }; /* CPL 3 */
 
-	paging_view(s, &pv);
 	if (access == WALK_WRITE)
 		r = each_page(v, &pv, gva, NULL, len, access, fault);
 	return r == GUEST_OK ? each_page(v, &pv, gva, buf, len, access, fault) : r;

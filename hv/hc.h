@@ -59,7 +59,8 @@ int hc_decode_vm_target(struct hc_ctx *c);
 int hc_child_vm(u32 id, struct vm **out);
 int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);
 
-/* The handlers, hv/hc_info.c, hv/hc_vm.c and hv/hc_vcpu.c. */
+/* The handlers, hv/hc_info.c, hv/hc_vm.c and hv/hc_vcpu.c; those that
+ * are one of the helpers above are its aliases (hv/hc_common.c). */
 #define ABI_HANDLER(nr, name, caller, input)      \
 	int hc_##name##_decode(struct hc_ctx *c); \
 	s64 hc_##name##_invoke(struct hc_ctx *c);

@@ -60,6 +60,11 @@ s64 hc_write_out(struct hc_ctx *c)
 	return 0;
 }
 
+/* The calls whose invoke only writes back the answer their decode built. */
+s64 hc_info_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
+s64 hc_stats_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
+s64 hc_vcpu_get_regs_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
+
 int hc_child_vm(u32 id, struct vm **out)
 {
 	struct vm *vm = vm_get(id);
@@ -105,3 +110,6 @@ int hc_decode_vm_target(struct hc_ctx *c)
 		return -EINVAL;
 	return hc_child_vm(h->vm, &c->target);
 }
+
+/* VM_DESTROY checks only the VM it names. */
+int hc_vm_destroy_decode(struct hc_ctx *c) __attribute__((alias("hc_decode_vm_target")));

@@ -31,13 +31,6 @@ static void fill_backend_cap(struct hv_cap_backend *b)
 	b->features = virt->features();
 }
 
-static void fill_memory_cap(struct hv_cap_memory *m, u64 total, u64 free)
-{
-	m->page_sizes = (1ULL << 12) | (1ULL << 21);
-	m->total_bytes = total;
-	m->free_bytes = free;
-}
-
 static void fill_limits_cap(struct hv_cap_limits *l)
 {
 	l->max_vms = VM_MAX;
@@ -46,26 +39,29 @@ static void fill_limits_cap(struct hv_cap_limits *l)
 	l->max_name_len = HV_NAME_MAX - 1;
 }
 
-/* The most INFO's answer can take: the host's chain (add_host_caps, keep
- * in step), each entry 8-byte aligned. A child's chain is shorter. */
+/* The most INFO's answer can take: VM 0's chain (add_caps, keep in
+ * step), each entry 8-byte aligned. A child's chain is shorter. */
 #define CAP_ROOM(type) ALIGN_UP(sizeof(struct type), 8)
 #define INFO_MAX (CAP_ROOM(hv_info) + CAP_ROOM(hv_cap_backend) + \
 		  CAP_ROOM(hv_cap_memory) + CAP_ROOM(hv_cap_limits))
 
-/* VM 0 manages the machine: it sees the host's figures. */
-static void add_host_caps(struct cap_chain *chain)
+/* VM 0 manages the machine: it sees the host's figures. A child sees
+ * its own RAM and nothing about the host or other VMs. */
+static void add_caps(struct cap_chain *chain, const struct vm *vm)
 {
-	fill_backend_cap(cap_chain_add(chain, HV_CAP_BACKEND, 1, sizeof(struct hv_cap_backend)));
-	fill_memory_cap(cap_chain_add(chain, HV_CAP_MEMORY, 1, sizeof(struct hv_cap_memory)),
-			hv_frames.total_frames * PAGE_SIZE, hv_frames.free_frames * PAGE_SIZE);
-	fill_limits_cap(cap_chain_add(chain, HV_CAP_LIMITS, 1, sizeof(struct hv_cap_limits)));
-}
+	bool host = vm->privileged;
+	struct hv_cap_memory *m;
 
-/* A child sees its own RAM and nothing about the host or other VMs. */
-static void add_own_caps(struct cap_chain *chain, const struct vm *vm)
-{
-	fill_memory_cap(cap_chain_add(chain, HV_CAP_MEMORY, 1, sizeof(struct hv_cap_memory)),
-			vm->mem_size, 0);
+	if (host)
+		fill_backend_cap(cap_chain_add(chain, HV_CAP_BACKEND, 1,
+					       sizeof(struct hv_cap_backend)));
+	m = cap_chain_add(chain, HV_CAP_MEMORY, 1, sizeof(*m));
+	m->page_sizes = (1ULL << 12) | (1ULL << 21);
+	m->total_bytes = host ? hv_frames.total_frames * PAGE_SIZE : vm->mem_size;
+	m->free_bytes = host ? hv_frames.free_frames * PAGE_SIZE : 0;
+	if (host)
+		fill_limits_cap(cap_chain_add(chain, HV_CAP_LIMITS, 1,
+					      sizeof(struct hv_cap_limits)));
 }
 
 /* The answer is built here so that decode can check where it goes. */
@@ -83,17 +79,16 @@ int hc_info_decode(struct hc_ctx *c)
 	info->abi_version = HV_ABI_VERSION;
 	info->flags = HV_INFO_FLAG_CAPS;
 	cap_chain_init(&chain, buf, sizeof(buf), sizeof(*info), &info->cap_offset);
-	if (c->vm->privileged)
-		add_host_caps(&chain);
-	else
-		add_own_caps(&chain, c->vm);
+	add_caps(&chain, c->vm);
 	return hc_check_out(c, buf, chain.len, 8);
 }
 
-s64 hc_info_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
-}
+/* What CHECK_EXTENSION answers VM 0; 0 for extensions not listed. */
+static const s64 host_extensions[] = {
+	[HV_EXT_INFO_CAPS] = 1, [HV_EXT_FEATURE] = 1,
+	[HV_EXT_MAX_VMS] = VM_MAX, [HV_EXT_MAX_VCPUS] = VM_MAX_VCPUS,
+	[HV_EXT_EXIT_HYPERCALL] = 1, [HV_EXT_TRACE] = 1,
+};
 
 /* A child has only INFO's chains: the other extensions describe the
  * management calls and the host's limits, which are VM 0's business. */
@@ -101,19 +96,7 @@ static s64 extension_value(u32 ext, bool privileged)
 {
 	if (!privileged)
 		return ext == HV_EXT_INFO_CAPS;
-	switch (ext) {
-	case HV_EXT_INFO_CAPS:
-	case HV_EXT_FEATURE:
-	case HV_EXT_EXIT_HYPERCALL:
-	case HV_EXT_TRACE:
-		return 1;
-	case HV_EXT_MAX_VMS:
-		return VM_MAX;
-	case HV_EXT_MAX_VCPUS:
-		return VM_MAX_VCPUS;
-	default:
-		return 0;
-	}
+	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
 }
 
 int hc_check_extension_decode(struct hc_ctx *c)
@@ -189,85 +172,53 @@ int hc_stats_decode(struct hc_ctx *c)
 	return hc_check_out(c, s, sizeof(*s), HC_HEADER_SIZE);
 }
 
-s64 hc_stats_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
-}
-
 /* FEATURE, with VFIO's semantics: flags = feature id | GET/SET/PROBE. */
 #define FEATURE_OPS (HV_FEATURE_GET | HV_FEATURE_SET | HV_FEATURE_PROBE)
 
-static u32 feature_id(const struct hv_feature *a)
+/* The values a feature takes; 0 for an id that is no feature. */
+static u64 feature_values(u32 id)
 {
-	return a->flags & HV_FEATURE_MASK;
+	return id == HV_FEATURE_TRACE	     ? HV_TRACE_HYPERCALLS :
+	       id == HV_FEATURE_EXIT_REASONS ? HV_EXIT_OPTIONAL_MASK : 0;
 }
 
-/* Only GET answers, in `value`. */
-static bool feature_answers(const struct hv_feature *a)
-{
-	return (a->flags & FEATURE_OPS) == HV_FEATURE_GET;
-}
-
-static int decode_feature_target(struct hc_ctx *c, const struct hv_feature *a)
-{
-	bool set = a->flags & HV_FEATURE_SET;
-
-	if (feature_id(a) == HV_FEATURE_TRACE) {
-		if (a->vm || (set && (a->value & ~(u64)HV_TRACE_HYPERCALLS)))
-			return -EINVAL;
-		return 0;
-	}
-	if (feature_id(a) != HV_FEATURE_EXIT_REASONS)
-		return -ENOTTY;
-	if (set && (a->value & ~(u64)HV_EXIT_OPTIONAL_MASK))
-		return -EINVAL;
-	return hc_child_vm(a->vm, &c->target);
-}
-
+/* EXIT_REASONS is a child VM's (c->target); TRACE is hypervisor-wide
+ * and takes vm 0. Only GET answers, in `value`. */
 int hc_feature_decode(struct hc_ctx *c)
 {
 	const struct hv_feature *a = &c->in.hv_feature;
-	u32 ops = a->flags & FEATURE_OPS;
+	u32 id = a->flags & HV_FEATURE_MASK, ops = a->flags & FEATURE_OPS;
 	int err;
 
-	if (!flags_known(a->flags, HV_FEATURE_MASK | FEATURE_OPS) || a->reserved || !ops)
+	if (!flags_known(a->flags, HV_FEATURE_MASK | FEATURE_OPS) || a->reserved || !ops ||
+	    ops == (HV_FEATURE_GET | HV_FEATURE_SET))
 		return -EINVAL;
-	if ((ops & HV_FEATURE_GET) && (ops & HV_FEATURE_SET) && !(ops & HV_FEATURE_PROBE))
+	if (!feature_values(id))
+		return -ENOTTY;
+	if ((ops & HV_FEATURE_SET) && (a->value & ~feature_values(id)))
 		return -EINVAL;
-	if ((err = decode_feature_target(c, a)))
-		return err;
-	if (feature_answers(a) &&
+	err = id == HV_FEATURE_TRACE ? (a->vm ? -EINVAL : 0) : hc_child_vm(a->vm, &c->target);
+	if (!err && ops == HV_FEATURE_GET &&
 	    !gmem_writable(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
 			   sizeof(a->value)))
 		return -EFAULT;
-	return 0;
-}
-
-static u64 feature_get(const struct hc_ctx *c, const struct hv_feature *a)
-{
-	return feature_id(a) == HV_FEATURE_TRACE ? hypercall_trace_flags() :
-						    c->target->exit_reasons;
-}
-
-static void feature_set(const struct hc_ctx *c, const struct hv_feature *a)
-{
-	if (feature_id(a) == HV_FEATURE_TRACE)
-		hypercall_set_trace(a->value);
-	else
-		c->target->exit_reasons = a->value;
+	return err;
 }
 
 s64 hc_feature_invoke(struct hc_ctx *c)
 {
 	const struct hv_feature *a = &c->in.hv_feature;
+	u32 ops = a->flags & FEATURE_OPS;
 	u64 value;
 
-	if (feature_answers(a)) {
-		value = feature_get(c, a);
+	if (ops == HV_FEATURE_GET) {
+		value = c->target ? c->target->exit_reasons : hypercall_trace_flags();
 		gmem_write(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
 			   &value, sizeof(value)); /* checked */
-	} else if (!(a->flags & HV_FEATURE_PROBE)) {
-		feature_set(c, a);
+	} else if (ops == HV_FEATURE_SET && c->target) {
+		c->target->exit_reasons = a->value;
+	} else if (ops == HV_FEATURE_SET) {
+		hypercall_set_trace(a->value);
 	}
 	return 0;
 }

@@ -67,11 +67,6 @@ int hc_vcpu_get_regs_decode(struct hc_ctx *c)
 	return hc_check_out(c, r, sizeof(*r), HC_HEADER_SIZE);
 }
 
-s64 hc_vcpu_get_regs_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
-}
-
 /* Paging off needs a CPU that runs such guests (VMX's unrestricted
  * guest; SVM always can). */
 static bool sregs_runnable(const struct hv_vcpu_regs *r)

@@ -50,11 +50,6 @@ s64 hc_vm_create_invoke(struct hc_ctx *c)
 	return vm->id;
 }
 
-int hc_vm_destroy_decode(struct hc_ctx *c)
-{
-	return hc_decode_vm_target(c);
-}
-
 s64 hc_vm_destroy_invoke(struct hc_ctx *c)
 {
 	vm_destroy(c->target);
@@ -115,7 +110,7 @@ s64 hc_vm_copy_invoke(struct hc_ctx *c)
 	while (done < a->length) {
 		u64 src = (to_vm ? a->buf : a->vm_gpa) + done;
 		u64 dst = (to_vm ? a->vm_gpa : a->buf) + done;
-		u64 chunk = MIN(a->length - done, PAGE_SIZE - (src & (PAGE_SIZE - 1)));
+		u32 chunk = page_chunk(src, a->length - done);
 
 		vm_write(dst_vm, dst, vm_gpa_ptr(src_vm, src, chunk, false), chunk);
 		done += chunk;

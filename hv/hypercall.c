@@ -80,24 +80,22 @@ static int read_struct(struct hc_ctx *c, const struct hc_entry *e)
 	}
 }
 
-static s64 call(struct hc_ctx *c, const struct hc_entry *e)
-{
-	int err = read_struct(c, e);
-
-	if (!err)
-		err = e->decode(c);
-	return err ? err : e->invoke(c);
-}
-
 static s64 dispatch(struct hc_ctx *c, u64 nr, bool user)
 {
+	const struct hc_entry *e;
+	int err;
+
 	if (user)
 		return -EPERM; /* decided before any guest memory is read */
 	if (!hypercall_known(nr))
 		return -ENOSYS;
-	if (hypercalls[nr].caller == HC_CALLER_VM0 && !c->vm->privileged)
+	e = &hypercalls[nr];
+	if (e->caller == HC_CALLER_VM0 && !c->vm->privileged)
 		return -EPERM;
-	return call(c, &hypercalls[nr]);
+	err = read_struct(c, e);
+	if (!err)
+		err = e->decode(c);
+	return err ? err : e->invoke(c);
 }
 
 static void ctx_init(struct hc_ctx *c, struct vcpu *v)

@@ -2,31 +2,23 @@
 #include "arch/x86/seg_addr.h"
 #include "lib/errno.h"
 #include "hv/guest_mem.h"
+#include "hv/uaccess.h"
 
 /* Reads as many of the INSN_MAX_LEN bytes as are readable, page by page. */
-static int fetch_bytes(struct vcpu *v, const struct guest_sregs *s, u64 linear, u8 *bytes)
-{
-	struct guest_fault fault;
-	int got = 0;
-
-	while (got < INSN_MAX_LEN) {
-		u64 addr = linear + got;
-		int chunk = MIN(INSN_MAX_LEN - got, (int)(PAGE_SIZE - (addr & (PAGE_SIZE - 1))));
-
-		if (guest_read_linear_state(v, s, addr, bytes + got, chunk, true, &fault) != GUEST_OK)
-			break;
-		got += chunk;
-	}
-	return got;
-}
-
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len)
 {
 	enum cpu_mode mode = seg_code_mode(s);
 	u64 linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s->cs.base + v->regs.rip);
-	int got = fetch_bytes(v, s, linear, bytes);
+	struct guest_fault fault;
+	int got, chunk;
 
+	for (got = 0; got < INSN_MAX_LEN; got += chunk) {
+		chunk = page_chunk(linear + got, INSN_MAX_LEN - got);
+		if (guest_read_linear_state(v, s, linear + got, bytes + got, chunk, true,
+					    &fault) != GUEST_OK)
+			break;
+	}
 	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
 	return got;
 }

@@ -5,7 +5,6 @@
 #include "hv/event.h"
 #include "hv/insn.h"
 #include "hv/io_port.h"
-#include "hv/io_string.h"
 
 bool io_complete_in(struct vcpu *v, const struct vm_exit *exit, u64 value)
 {

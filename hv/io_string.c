@@ -9,7 +9,7 @@
  * forms run in bounded batches: the guest re-executes the instruction for
  * the rest. Port reads change no device state, so an INS element that
  * faults after reading its port loses nothing. */
-#include "hv/io_string.h"
+#include "hv/io.h"
 #include "arch/x86/seg_addr.h"
 #include "arch/x86/trap.h"
 #include "hv/event.h"
@@ -28,45 +28,31 @@ struct string_op {
 	u8 addr_size;     /* for rSI/rDI/rCX */
 };
 
-static void inject_page_fault(struct vcpu *v, struct guest_sregs *s,
-			      const struct guest_fault *f)
-{
-	s->cr2 = f->address;
-	virt->set_sregs(v, s); /* the state it already runs in: cannot fail */
-	vcpu_inject_exception(v, VEC_PF, true, f->error);
-}
-
-/* Address size and OUTS segment from the instruction bytes, for what the
- * exit left out. False when the VM had to be stopped. */
-static bool decode_prefixes(struct vcpu *v, const struct guest_sregs *s,
-			    struct string_insn *insn)
+/* Reads the guest state once per exit, not once per element; what the
+ * exit left out (address size, OUTS segment) comes from the instruction
+ * bytes. False when the VM had to be stopped. */
+static bool string_op_init(struct vcpu *v, const struct exit_io *io, struct string_op *op)
 {
 	struct string_insn dec;
 	u8 bytes[INSN_MAX_LEN];
-	int len, got = insn_fetch_state(v, s, bytes, &len);
+	int len, got;
 
-	if (string_insn_decode(bytes, got, seg_code_mode(s), &dec)) {
+	op->io = io;
+	op->seg = io->in ? SEG_ES : io->seg;
+	op->addr_size = io->addr_size;
+	virt->get_sregs(v, &op->s);
+	if (op->addr_size && op->seg != SEG_UNKNOWN)
+		return true;
+	got = insn_fetch_state(v, &op->s, bytes, &len);
+	if (string_insn_decode(bytes, got, seg_code_mode(&op->s), &dec)) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "string I/O exit, but no INS/OUTS "
 			"at rip 0x%llx", (unsigned long long)v->regs.rip);
 		return false;
 	}
-	if (!insn->addr_size)
-		insn->addr_size = dec.addr_size;
-	if (insn->seg == SEG_UNKNOWN)
-		insn->seg = dec.seg;
-	return true;
-}
-
-static bool string_op_init(struct vcpu *v, const struct exit_io *io, struct string_op *op)
-{
-	struct string_insn insn = { io->addr_size, io->in ? SEG_ES : io->seg };
-
-	op->io = io;
-	virt->get_sregs(v, &op->s); /* once per exit, not once per element */
-	if ((!insn.addr_size || insn.seg == SEG_UNKNOWN) && !decode_prefixes(v, &op->s, &insn))
-		return false;
-	op->seg = insn.seg;
-	op->addr_size = insn.addr_size;
+	if (!op->addr_size)
+		op->addr_size = dec.addr_size;
+	if (op->seg == SEG_UNKNOWN)
+		op->seg = dec.seg;
 	return true;
 }
 
@@ -92,9 +78,13 @@ static enum guest_access_result move_element(struct vcpu *v, const struct string
 static void access_failed(struct vcpu *v, struct string_op *op, enum guest_access_result r,
 			  const struct guest_fault *f)
 {
-	if (r == GUEST_PAGE_FAULT)
-		inject_page_fault(v, &op->s, f);
-	else if (r == GUEST_NOT_CANONICAL)
+	if (r == GUEST_PAGE_FAULT) {
+		op->s.cr2 = f->address;
+		virt->set_sregs(v, &op->s); /* the state it already runs in: cannot fail */
+		vcpu_inject_exception(v, VEC_PF, true, f->error);
+		return;
+	}
+	if (r == GUEST_NOT_CANONICAL)
 		vcpu_inject_exception(v, op->seg == SEG_SS ? VEC_SS : VEC_GP, true, 0);
 	else
 		vm_stop(v->vm, HV_EXIT_FAILED, "string I/O at port 0x%x touched "

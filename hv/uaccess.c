@@ -13,14 +13,6 @@
 
 #define TAIL_CHUNK 256 /* stack buffer for the zero-tail scan */
 
-/* Bytes from gpa to the end of its page, at most len. */
-static u32 page_chunk(u64 gpa, u64 len)
-{
-	u64 room = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
-
-	return (u32)MIN(room, len);
-}
-
 /* A range running past the top of the address space is never RAM. */
 static bool range_wraps(u64 gpa, u64 len)
 {
@@ -83,12 +75,6 @@ static void put_u32(void *p, u32 v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* Reads only the caller's argsz; -EFAULT when unreadable. */
-static int read_argsz(const struct gmem *m, u64 gpa, u32 *argsz)
-{
-	return gmem_read(m, gpa, argsz, sizeof(*argsz)) ? 0 : -EFAULT;
-}
-
 /* 0 when [gpa, gpa + len) is all zero, else -E2BIG or -EFAULT for the
  * first non-zero byte or unreadable page, whichever comes first by
  * address (each chunk stays within one page so that order is exact). */
@@ -113,9 +99,10 @@ static int check_zero_tail(const struct gmem *m, u64 gpa, u64 len)
 
 /* The caller's struct is larger than ours: accepted only when the extra
  * bytes are zero. On -E2BIG the caller learns our size through its size
- * field; that write is best effort, the answer is -E2BIG either way. */
-static int accept_larger(const struct gmem *m, u64 gpa, u32 size,
-			 u32 known_size)
+ * field; that write is best effort, the answer is -E2BIG either way.
+ * Never inlined: its scan buffer would grow every copy-in's frame. */
+static __attribute__((noinline)) int accept_larger(const struct gmem *m, u64 gpa,
+						   u32 size, u32 known_size)
 {
 	int err = -E2BIG;
 
@@ -135,7 +122,7 @@ int copy_struct_in(const struct gmem *m, u64 gpa, void *dst, u32 known_size,
 
 	if (first_size < sizeof(u32) || known_size < first_size)
 		return -EINVAL; /* a hypervisor bug, not the guest's */
-	if (read_argsz(m, gpa, &size))
+	if (!gmem_read(m, gpa, &size, sizeof(size)))
 		return -EFAULT;
 	if (size < first_size)
 		return -EINVAL;
@@ -162,7 +149,7 @@ int check_struct_out(const struct gmem *m, u64 gpa, void *src, u32 full_size,
 
 	if (full_size < sizeof(u32))
 		return -EINVAL; /* a hypervisor bug: no room for argsz */
-	if (read_argsz(m, gpa, &argsz))
+	if (!gmem_read(m, gpa, &argsz, sizeof(argsz)))
 		return -EFAULT;
 	/* argsz must at least cover itself, or the answer could not fit. */
 	if (argsz < MAX(min_size, (u32)sizeof(u32)))

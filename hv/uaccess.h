@@ -8,6 +8,15 @@
 
 #include "lib/types.h"
 
+/* Bytes from addr to the end of its 4 KiB page, at most len: what one
+ * access of a page-by-page walk over guest memory moves. */
+static inline u32 page_chunk(u64 addr, u64 len)
+{
+	u64 room = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+
+	return (u32)MIN(room, len);
+}
+
 /* Access to one guest's physical memory. read/write/writable handle at
  * most one page (never cross a 4 KiB boundary) and return false when the
  * page is not the guest's RAM (writable: RAM the guest may write);

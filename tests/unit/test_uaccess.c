@@ -579,11 +579,11 @@ TEST(read_argsz_only)
 	reset();
 	put32(BASE + 4094, 0x12345678);
 	start();
-	CHECK_EQ(read_argsz(&gm, BASE + 4094, &v), 0);
+	CHECK_EQ(gmem_read(&gm, BASE + 4094, &v, sizeof(v)) ? 0 : -EFAULT, 0);
 	CHECK_EQ(v, 0x12345678);
 	CHECK(read_once(BASE + 4094, 4));
 	unmap(BASE + 4096);
-	CHECK_EQ(read_argsz(&gm, BASE + 4094, &v), -EFAULT);
+	CHECK_EQ(gmem_read(&gm, BASE + 4094, &v, sizeof(v)) ? 0 : -EFAULT, -EFAULT);
 }
 
 /* ---- gmem_read / gmem_write, all_zero, flags_known ---------------------- */

@@ -141,10 +141,10 @@ enum vmcs_seg {
 #define MSR_VMX_CR4_FIXED1 0x489
 #define MSR_VMX_PROCBASED2 0x48b
 #define MSR_VMX_EPT_VPID_CAP 0x48c
-#define MSR_VMX_TRUE_PINBASED 0x48d
 #define MSR_VMX_TRUE_PROCBASED 0x48e
-#define MSR_VMX_TRUE_EXIT 0x48f
-#define MSR_VMX_TRUE_ENTRY 0x490
+/* each TRUE capability MSR sits this far above the pin-based, primary
+ * processor-based, exit or entry one */
+#define MSR_VMX_TRUE_OFFSET (MSR_VMX_TRUE_PROCBASED - MSR_VMX_PROCBASED)
 #define VMX_BASIC_INSOUTS_INFO BIT(54)
 #define EPT_CAP_WALK4 BIT(6)
 #define EPT_CAP_WB BIT(14)

@@ -29,15 +29,11 @@ static int feature_control_enable(void)
 	return 0;
 }
 
-static u64 cap_msr(u32 legacy, u32 true_msr, bool use_true)
+/* One control word from its capability MSR; logs and fails when a
+ * required bit is unavailable. */
+static int adjust(const char *what, u32 cap_msr, u32 required, u32 optional, u32 *out)
 {
-	return rdmsr(use_true ? true_msr : legacy);
-}
-
-/* One control word; logs and fails when a required bit is unavailable. */
-static int adjust(const char *what, u64 cap, u32 required, u32 optional, u32 *out)
-{
-	u32 missing = vmx_adjust_controls(cap, required | optional, out);
+	u32 missing = vmx_adjust_controls(rdmsr(cap_msr), required | optional, out);
 
 	if (missing & required) {
 		log_err("vmx: %s controls 0x%x not supported by this CPU", what,
@@ -49,23 +45,22 @@ static int adjust(const char *what, u64 cap, u32 required, u32 optional, u32 *ou
 
 static int compute_controls(u64 basic)
 {
-	bool t = basic & VMX_BASIC_TRUE_CTLS;
-	u64 proc2_cap = rdmsr(MSR_VMX_PROCBASED2);
+	u32 t = (basic & VMX_BASIC_TRUE_CTLS) ? MSR_VMX_TRUE_OFFSET : 0;
 	int err = 0;
 
-	err |= adjust("pin-based", cap_msr(MSR_VMX_PINBASED, MSR_VMX_TRUE_PINBASED, t),
+	err |= adjust("pin-based", MSR_VMX_PINBASED + t,
 		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &vmx_cpu.pin);
-	err |= adjust("processor-based", cap_msr(MSR_VMX_PROCBASED, MSR_VMX_TRUE_PROCBASED, t),
+	err |= adjust("processor-based", MSR_VMX_PROCBASED + t,
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING, 0, &vmx_cpu.proc);
-	err |= adjust("secondary", proc2_cap, PROC2_EPT,
+	err |= adjust("secondary", MSR_VMX_PROCBASED2, PROC2_EPT,
 		      PROC2_VPID | PROC2_UNRESTRICTED, &vmx_cpu.proc2);
-	err |= adjust("VM-exit", cap_msr(MSR_VMX_EXIT, MSR_VMX_TRUE_EXIT, t),
+	err |= adjust("VM-exit", MSR_VMX_EXIT + t,
 		      EXIT_HOST_64BIT | EXIT_ACK_INTERRUPT | EXIT_SAVE_EFER |
 		      EXIT_LOAD_EFER | EXIT_SAVE_DEBUG, EXIT_SAVE_PAT | EXIT_LOAD_PAT,
 		      &vmx_cpu.exit);
-	err |= adjust("VM-entry", cap_msr(MSR_VMX_ENTRY, MSR_VMX_TRUE_ENTRY, t),
+	err |= adjust("VM-entry", MSR_VMX_ENTRY + t,
 		      ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, ENTRY_LOAD_PAT, &vmx_cpu.entry);
 	vmx_cpu.vpid = vmx_cpu.proc2 & PROC2_VPID;
 	vmx_cpu.unrestricted = vmx_cpu.proc2 & PROC2_UNRESTRICTED;

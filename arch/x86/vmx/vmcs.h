@@ -9,13 +9,7 @@
 /* 16-bit fields */
 #define VMCS_VPID 0x0000
 #define VMCS_GUEST_ES_SEL 0x0800 /* ES CS SS DS FS GS LDTR TR, step 2 */
-#define VMCS_HOST_ES_SEL 0x0c00
-#define VMCS_HOST_CS_SEL 0x0c02
-#define VMCS_HOST_SS_SEL 0x0c04
-#define VMCS_HOST_DS_SEL 0x0c06
-#define VMCS_HOST_FS_SEL 0x0c08
-#define VMCS_HOST_GS_SEL 0x0c0a
-#define VMCS_HOST_TR_SEL 0x0c0c
+#define VMCS_HOST_ES_SEL 0x0c00 /* ES CS SS DS FS GS TR, step 2 */
 
 /* 64-bit fields */
 #define VMCS_IO_BITMAP_A 0x2000

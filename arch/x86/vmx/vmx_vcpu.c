@@ -60,15 +60,19 @@ static void vmcs_clear(void *vmcs)
 }
 
 /* Fields that start at zero: no MSR lists, CR3 targets or pending event,
- * an active guest with nothing blocked, no SYSENTER on either side and
- * the host's FS and GS selectors null. */
+ * an active guest with nothing blocked and no SYSENTER on either side. */
 static const u32 zeroed_fields[] = {
 	VMCS_CR3_TARGET_COUNT, VMCS_EXIT_MSR_STORE_COUNT, VMCS_EXIT_MSR_LOAD_COUNT,
 	VMCS_ENTRY_MSR_LOAD_COUNT, VMCS_ENTRY_INTR_INFO, VMCS_GUEST_DEBUGCTL,
 	VMCS_GUEST_ACTIVITY, VMCS_GUEST_INTERRUPTIBILITY, VMCS_GUEST_PENDING_DBG,
 	VMCS_GUEST_SYSENTER_CS, VMCS_GUEST_SYSENTER_ESP, VMCS_GUEST_SYSENTER_EIP,
-	VMCS_HOST_FS_SEL, VMCS_HOST_GS_SEL, VMCS_HOST_SYSENTER_CS,
-	VMCS_HOST_SYSENTER_ESP, VMCS_HOST_SYSENTER_EIP,
+	VMCS_HOST_SYSENTER_CS, VMCS_HOST_SYSENTER_ESP, VMCS_HOST_SYSENTER_EIP,
+};
+
+/* The host selector fields in their VMCS order ES, CS, SS, DS, FS, GS,
+ * TR: FS and GS null, their bases come from the MSRs. */
+static const u16 host_selectors[] = {
+	GDT_SEL_DATA, GDT_SEL_CODE, GDT_SEL_DATA, GDT_SEL_DATA, 0, 0, GDT_SEL_TSS,
 };
 
 struct desc_ptr {
@@ -85,11 +89,8 @@ static void setup_host_state(void)
 	vmwrite(VMCS_HOST_CR0, read_cr0());
 	vmwrite(VMCS_HOST_CR3, read_cr3());
 	vmwrite(VMCS_HOST_CR4, read_cr4());
-	vmwrite(VMCS_HOST_CS_SEL, GDT_SEL_CODE);
-	vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_DS_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_ES_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_TR_SEL, GDT_SEL_TSS);
+	for (u32 i = 0; i < ARRAY_SIZE(host_selectors); i++)
+		vmwrite(VMCS_HOST_ES_SEL + 2 * i, host_selectors[i]);
 	vmwrite(VMCS_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
 	vmwrite(VMCS_HOST_GS_BASE, (u64)pc);
 	vmwrite(VMCS_HOST_TR_BASE, (u64)&pc->tss);

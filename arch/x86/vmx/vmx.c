@@ -78,9 +78,9 @@ static int check_ept_vpid_caps(void)
 			!(cap & EPT_CAP_WB) ? "write-back memory type" : "INVEPT");
 		return -ENODEV;
 	}
-	vmx_cpu.invept_single = cap & EPT_CAP_INVEPT_SINGLE;
-	vmx_cpu.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE;
-	vmx_cpu.invvpid_all = cap & VPID_CAP_INVVPID_ALL;
+	vmx_cpu.invept_type = (cap & EPT_CAP_INVEPT_SINGLE) ? INV_SINGLE_CONTEXT : INV_ALL_CONTEXTS;
+	vmx_cpu.invvpid_type = (cap & VPID_CAP_INVVPID_SINGLE) ? INV_SINGLE_CONTEXT :
+			       (cap & VPID_CAP_INVVPID_ALL) ? INV_ALL_CONTEXTS : 0;
 	if (vmx_cpu.vpid && !(cap & VPID_CAP_INVVPID))
 		vmx_cpu.vpid = false; /* VPIDs we could never flush: do without */
 	return 0;

@@ -10,7 +10,9 @@ struct vmx_cpu {
 	u32 revision;        /* VMCS revision id from IA32_VMX_BASIC */
 	bool insouts_info;   /* exit instruction info describes INS/OUTS */
 	bool vpid, unrestricted;
-	bool invept_single, invvpid_single, invvpid_all;
+	/* INVEPT and INVVPID types: single context when the CPU has it, else
+	 * all contexts (0: no INVVPID) */
+	u64 invept_type, invvpid_type;
 	u32 pin, proc, proc2, exit, entry; /* computed control values */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	/* A guest's CR0 must-be-one bits (PE and PG free with unrestricted
@@ -34,6 +36,9 @@ struct vmx_vcpu {
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */
 };
+
+#define INV_SINGLE_CONTEXT 1
+#define INV_ALL_CONTEXTS 2
 
 extern struct vmx_cpu vmx_cpu;
 extern const struct virt_ops vmx_ops;

@@ -23,19 +23,16 @@ extern const u8 vmx_exit_stub[];
 static u8 vpid_used[VPID_MAX / 8];
 static void *current_vmcs;
 
-#define INVVPID_SINGLE 1
-#define INVVPID_ALL 2
-
 /* Drops every translation tagged with the VPID before it is reused. */
 static void vpid_free(u16 id)
 {
 	struct {
 		u64 vpid, linear;
 	} desc = { id, 0 };
-	u64 type = vmx_cpu.invvpid_single ? INVVPID_SINGLE : INVVPID_ALL;
 
-	if (vmx_cpu.invvpid_single || vmx_cpu.invvpid_all)
-		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
+	if (vmx_cpu.invvpid_type)
+		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(vmx_cpu.invvpid_type)
+			     : "cc", "memory");
 	tag_free(vpid_used, id);
 }
 

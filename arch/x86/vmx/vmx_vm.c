@@ -8,8 +8,6 @@
 #include "arch/x86/vmx/vmx.h"
 #include "lib/errno.h"
 
-#define INVEPT_SINGLE 1
-#define INVEPT_ALL 2
 #define IO_BITMAP_PAGES 2
 
 _Static_assert(offsetof(struct vmx_vm, s2) == 0, "vm->arch is a struct stage2");
@@ -19,9 +17,8 @@ static void invept(struct stage2 *s2)
 	struct {
 		u64 eptp, reserved;
 	} desc = { ((struct vmx_vm *)s2)->eptp, 0 };
-	u64 type = vmx_cpu.invept_single ? INVEPT_SINGLE : INVEPT_ALL;
 
-	asm volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
+	asm volatile("invept %0, %1" : : "m"(desc), "r"(vmx_cpu.invept_type) : "cc", "memory");
 }
 
 /* The MSR bitmap (SDM 25.6.9): read bitmaps for 0-0x1fff and

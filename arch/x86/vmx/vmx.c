@@ -103,16 +103,16 @@ static void apply_host_fixed_bits(void)
 	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
 }
 
+/* The VMXON region stays in use until VMXOFF, which never comes. */
 static int vmxon(void)
 {
-	u64 pa;
+	u32 *region = pages_alloc(1);
+	u64 pa = (u64)region;
 	bool fail;
 
-	vmx_cpu.vmxon_region = pages_alloc(1);
-	if (!vmx_cpu.vmxon_region)
+	if (!region)
 		return -ENOMEM;
-	*(u32 *)vmx_cpu.vmxon_region = vmx_cpu.revision;
-	pa = (u64)vmx_cpu.vmxon_region;
+	*region = vmx_cpu.revision;
 	asm volatile("vmxon %1; setna %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
 	if (fail) {
 		log_err("vmx: VMXON failed");

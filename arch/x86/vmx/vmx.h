@@ -19,7 +19,6 @@ struct vmx_cpu {
 	 * guest), and the CR0/CR4 bits the host owns: the guest reads them
 	 * from the read shadows. */
 	u64 guest_cr0_fixed0, cr0_owned, cr4_owned;
-	void *vmxon_region;
 };
 
 struct vmx_vm {

@@ -126,17 +126,18 @@ static void setup_fixed_values(void)
 	vmwrite(VMCS_GUEST_PAT, GUEST_DEFAULT_PAT);
 }
 
+/* One allocation: the vCPU's state in the first page, its VMCS in the
+ * second. */
+#define VCPU_PAGES 2
+
 int vmx_vcpu_create(struct vcpu *v)
 {
-	struct vmx_vcpu *x = pages_alloc(1);
+	struct vmx_vcpu *x = pages_alloc(VCPU_PAGES);
 
+	_Static_assert(sizeof(*x) <= PAGE_SIZE, "vmx_vcpu fits a page");
 	if (!x)
 		return -ENOMEM;
-	x->vmcs = pages_alloc(1);
-	if (!x->vmcs) {
-		pages_free(x, 1);
-		return -ENOMEM;
-	}
+	x->vmcs = (u8 *)x + PAGE_SIZE;
 	*(u32 *)x->vmcs = vmx_cpu.revision;
 	x->vpid = vmx_cpu.vpid ? tag_alloc(vpid_used, VPID_MAX) : 0;
 	vmcs_clear(x->vmcs);
@@ -157,8 +158,7 @@ void vmx_vcpu_destroy(struct vcpu *v)
 	vmcs_clear(x->vmcs);
 	if (x->vpid)
 		vpid_free(x->vpid);
-	pages_free(x->vmcs, 1);
-	pages_free(x, 1);
+	pages_free(x, VCPU_PAGES);
 	v->arch = NULL;
 }
 

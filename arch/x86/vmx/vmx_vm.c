@@ -34,19 +34,23 @@ static void msr_bitmap_allow(u8 *bitmap, u32 msr)
 	bitmap[2048 + high + index / 8] &= ~(1u << (index % 8));
 }
 
+/* One allocation: the VM's state in the first page, its MSR bitmap in
+ * the second. */
+#define VM_PAGES 2
+
 int vmx_vm_init(struct vm *vm)
 {
-	struct vmx_vm *x = pages_alloc(1);
+	struct vmx_vm *x = pages_alloc(VM_PAGES);
 	int err;
 
 	_Static_assert(sizeof(*x) <= PAGE_SIZE, "vmx_vm fits a page");
 	if (!x)
 		return -ENOMEM;
 	vm->arch = x;
-	x->msr_bitmap = pages_alloc(1);
+	x->msr_bitmap = (u8 *)x + PAGE_SIZE;
 	err = stage2_init(&x->s2, &ept_format, IO_BITMAP_PAGES, invept);
 	x->eptp = ept_pointer(x->s2.pt.root);
-	if (err || !x->msr_bitmap) {
+	if (err) {
 		vmx_vm_destroy(vm);
 		return -ENOMEM;
 	}
@@ -63,7 +67,6 @@ void vmx_vm_destroy(struct vm *vm)
 	if (!x)
 		return;
 	stage2_destroy(&x->s2);
-	pages_free(x->msr_bitmap, 1);
-	pages_free(x, 1);
+	pages_free(x, VM_PAGES);
 	vm->arch = NULL;
 }

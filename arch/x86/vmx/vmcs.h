@@ -141,8 +141,6 @@ enum vmcs_seg {
 #define MSR_VMX_TRUE_OFFSET (MSR_VMX_TRUE_PROCBASED - MSR_VMX_PROCBASED)
 #define VMX_BASIC_INSOUTS_INFO BIT(54)
 #define EPT_CAP_WALK4 BIT(6)
-#define EPT_CAP_WB BIT(14)
-#define EPT_CAP_2M BIT(16)
 #define EPT_CAP_INVEPT BIT(20)
 #define EPT_CAP_INVEPT_SINGLE BIT(25)
 #define EPT_CAP_INVEPT_ALL BIT(26)
@@ -169,6 +167,5 @@ enum vmcs_seg {
 #define VMX_EXIT_XSETBV 55
 #define VMX_EXIT_ENTRY_FAILURE BIT(31)
 
-/* interruption information (entry, exit, IDT vectoring) */
 
 #endif

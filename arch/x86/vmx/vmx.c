@@ -11,9 +11,10 @@
 
 struct vmx_cpu vmx_cpu;
 
-/* Sets and locks IA32_FEATURE_CONTROL when firmware left it unlocked;
- * refuses when it is locked with VMX off. */
-static int feature_control_enable(void)
+/* Sets and locks IA32_FEATURE_CONTROL when firmware left it unlocked.
+ * Locked with VMX off never gets here: the backend is not chosen then
+ * (vmx_missing() in arch/x86/cpu_caps.c). */
+static void feature_control_enable(void)
 {
 	u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 
@@ -22,11 +23,6 @@ static int feature_control_enable(void)
 		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
 		log_info("vmx: IA32_FEATURE_CONTROL was unlocked; enabled VMX and locked it");
 	}
-	if (!(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
-		log_err("vmx: disabled by firmware (IA32_FEATURE_CONTROL locked with VMX off)");
-		return -ENODEV;
-	}
-	return 0;
 }
 
 /* One control word from its capability MSR; logs and fails when a
@@ -67,15 +63,15 @@ static int compute_controls(u64 basic)
 	return err ? -ENODEV : 0;
 }
 
-/* EPT needs a 4-level walk, write-back tables and INVEPT. */
+/* EPT needs a 4-level walk and INVEPT (write-back tables: checked before
+ * the backend was chosen, vmx_missing() in arch/x86/cpu_caps.c). */
 static int check_ept_vpid_caps(void)
 {
 	u64 cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
 
-	if (!(cap & EPT_CAP_WALK4) || !(cap & EPT_CAP_WB) || !(cap & EPT_CAP_INVEPT) ||
+	if (!(cap & EPT_CAP_WALK4) || !(cap & EPT_CAP_INVEPT) ||
 	    !(cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL))) {
-		log_err("vmx: EPT lacks %s", !(cap & EPT_CAP_WALK4) ? "4-level walks" :
-			!(cap & EPT_CAP_WB) ? "write-back memory type" : "INVEPT");
+		log_err("vmx: EPT lacks %s", !(cap & EPT_CAP_WALK4) ? "4-level walks" : "INVEPT");
 		return -ENODEV;
 	}
 	vmx_cpu.invept_type = (cap & EPT_CAP_INVEPT_SINGLE) ? INV_SINGLE_CONTEXT : INV_ALL_CONTEXTS;
@@ -128,8 +124,8 @@ int vmx_cpu_enable(void)
 
 	vmx_cpu.revision = basic & 0x7fffffff;
 	vmx_cpu.insouts_info = basic & VMX_BASIC_INSOUTS_INFO;
-	if ((err = feature_control_enable()) || (err = compute_controls(basic)) ||
-	    (err = check_ept_vpid_caps()))
+	feature_control_enable();
+	if ((err = compute_controls(basic)) || (err = check_ept_vpid_caps()))
 		return err;
 	/* VM entry and exit switch DR7 and the SYSENTER MSRs only. */
 	guest_state_cpu_init(&(struct guest_state_policy){ .dr6 = true,

@@ -167,5 +167,4 @@ enum vmcs_seg {
 #define VMX_EXIT_XSETBV 55
 #define VMX_EXIT_ENTRY_FAILURE BIT(31)
 
-
 #endif

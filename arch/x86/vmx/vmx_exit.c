@@ -33,8 +33,7 @@ static void decode_io(u64 qual, struct exit_io *io)
 	io->string = qual & IO_STRING;
 	io->rep = qual & IO_REP;
 	io->port = qual >> 16;
-	io->addr_size = 0;
-	io->seg = SEG_UNKNOWN;
+	io->seg = SEG_UNKNOWN; /* addr_size stays 0 from vmx_decode_exit() */
 	if (io->string && vmx_cpu.insouts_info)
 		decode_string_info(io);
 }

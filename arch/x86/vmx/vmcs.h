@@ -87,12 +87,6 @@
 #define VMCS_HOST_RSP 0x6c14
 #define VMCS_HOST_RIP 0x6c16
 
-/* segment order of the guest segment field groups */
-enum vmcs_seg {
-	VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS,
-	VMCS_SEG_FS, VMCS_SEG_GS, VMCS_SEG_LDTR, VMCS_SEG_TR
-};
-
 /* pin-based controls */
 #define PIN_EXT_INTR_EXITING BIT(0)
 #define PIN_NMI_EXITING BIT(3)

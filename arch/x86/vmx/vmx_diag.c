@@ -48,7 +48,7 @@ static const char *const seg_names[] = { "es", "cs", "ss", "ds", "fs", "gs", "ld
 
 static void dump_segments(void)
 {
-	for (u32 i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
+	for (u32 i = 0; i < ARRAY_SIZE(seg_names); i++)
 		log_err("vmx:   %-4s sel 0x%04llx base 0x%llx limit 0x%llx ar 0x%llx",
 			seg_names[i], field(VMCS_GUEST_ES_SEL + 2 * i),
 			field(VMCS_GUEST_ES_BASE + 2 * i), field(VMCS_GUEST_ES_LIMIT + 2 * i),

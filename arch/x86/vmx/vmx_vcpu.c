@@ -178,7 +178,7 @@ static u16 ar_to_attr(u32 ar)
 	return (ar & 0xff) | ((ar >> 4) & 0xf00);
 }
 
-static void write_segment(enum vmcs_seg i, const struct segment *s)
+static void write_segment(u32 i, const struct segment *s)
 {
 	vmwrite(VMCS_GUEST_ES_SEL + 2 * i, s->selector);
 	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * i, s->limit);
@@ -186,7 +186,7 @@ static void write_segment(enum vmcs_seg i, const struct segment *s)
 	vmwrite(VMCS_GUEST_ES_BASE + 2 * i, s->base);
 }
 
-static void read_segment(enum vmcs_seg i, struct segment *s)
+static void read_segment(u32 i, struct segment *s)
 {
 	s->selector = vmread(VMCS_GUEST_ES_SEL + 2 * i);
 	s->limit = vmread(VMCS_GUEST_ES_LIMIT + 2 * i);
@@ -219,7 +219,7 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 		return -EOPNOTSUPP;
 	}
 	vmcs_load(x);
-	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		write_segment(i, guest_sregs_slot((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
 	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
@@ -244,7 +244,7 @@ static u64 guest_view(struct vcpu *v, u64 actual, u64 owned, u64 shadow)
 void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	vmcs_load(vmx_vcpu(v));
-	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		read_segment(i, guest_sregs_slot(s, i));
 	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
 	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
@@ -271,7 +271,7 @@ u64 vmx_guest_cr4(struct vcpu *v)
 u8 vmx_guest_cpl(struct vcpu *v)
 {
 	vmcs_load(vmx_vcpu(v));
-	return (vmread(VMCS_GUEST_ES_AR + 2 * VMCS_SEG_SS) >> 5) & 3;
+	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
 }
 
 /* Software events need the instruction length: the CPU pushes the RIP

@@ -42,16 +42,6 @@ struct vmx_vcpu {
 extern struct vmx_cpu vmx_cpu;
 extern const struct virt_ops vmx_ops;
 
-static inline struct vmx_vm *vmx_vm(struct vm *vm)
-{
-	return vm->arch;
-}
-
-static inline struct vmx_vcpu *vmx_vcpu(struct vcpu *v)
-{
-	return v->arch;
-}
-
 /* VMX instructions on the current VMCS. */
 static inline void vmwrite(u64 field, u64 value)
 {

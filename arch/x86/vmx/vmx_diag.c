@@ -79,7 +79,7 @@ static void dump_guest_state(void)
  * state): why, then the state the CPU looked at. */
 void vmx_dump(struct vcpu *v)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 	u32 reason = vmread(VMCS_EXIT_REASON), basic = reason & 0xffff;
 
 	if (x->insn_error) {

@@ -101,7 +101,7 @@ static void setup_host_state(void)
 
 static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 {
-	struct vmx_vm *xv = vmx_vm(vm);
+	struct vmx_vm *xv = vm->arch;
 
 	vmwrite(VMCS_PIN_CTLS, vmx_cpu.pin);
 	vmwrite(VMCS_PROC_CTLS, vmx_cpu.proc);
@@ -151,7 +151,7 @@ int vmx_vcpu_create(struct vcpu *v)
 
 void vmx_vcpu_destroy(struct vcpu *v)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 
 	if (!x)
 		return;
@@ -210,7 +210,7 @@ static void write_control_registers(const struct guest_sregs *s)
 
 int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 	bool long_mode = s->efer & EFER_LMA;
 
 	if (!vmx_cpu.unrestricted && (s->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG)) {
@@ -237,13 +237,15 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
  * read shadow. */
 static u64 guest_view(struct vcpu *v, u64 actual, u64 owned, u64 shadow)
 {
-	vmcs_load(vmx_vcpu(v));
+	vmcs_load(v->arch);
 	return (vmread(actual) & ~owned) | (vmread(shadow) & owned);
 }
 
 void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
-	vmcs_load(vmx_vcpu(v));
+	struct vmx_vcpu *x = v->arch;
+
+	vmcs_load(x);
 	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		read_segment(i, guest_sregs_slot(s, i));
 	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
@@ -253,7 +255,7 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->cr0 = vmx_guest_cr0(v);
 	s->cr4 = vmx_guest_cr4(v);
 	s->cr3 = vmread(VMCS_GUEST_CR3);
-	s->cr2 = vmx_vcpu(v)->cr2;
+	s->cr2 = x->cr2;
 	s->efer = vmread(VMCS_GUEST_EFER);
 }
 
@@ -270,7 +272,7 @@ u64 vmx_guest_cr4(struct vcpu *v)
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
 u8 vmx_guest_cpl(struct vcpu *v)
 {
-	vmcs_load(vmx_vcpu(v));
+	vmcs_load(v->arch);
 	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
 }
 
@@ -278,7 +280,7 @@ u8 vmx_guest_cpl(struct vcpu *v)
  * after the instruction. */
 void vmx_inject_event(struct vcpu *v, const struct event *e)
 {
-	vmcs_load(vmx_vcpu(v));
+	vmcs_load(v->arch);
 	vmwrite(VMCS_ENTRY_INTR_INFO, event_info_encode(e));
 	if (e->has_error)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, e->error);
@@ -299,7 +301,7 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 
 void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 	int failed;
 
 	vmcs_load(x);

@@ -62,7 +62,7 @@ int vmx_vm_init(struct vm *vm)
 
 void vmx_vm_destroy(struct vm *vm)
 {
-	struct vmx_vm *x = vmx_vm(vm);
+	struct vmx_vm *x = vm->arch;
 
 	if (!x)
 		return;

@@ -40,7 +40,6 @@ struct vmx_vcpu {
 #define INV_ALL_CONTEXTS 2
 
 extern struct vmx_cpu vmx_cpu;
-extern const struct virt_ops vmx_ops;
 
 /* VMX instructions on the current VMCS. */
 static inline void vmwrite(u64 field, u64 value)
@@ -67,16 +66,8 @@ u32 vmx_features(void);
 int vmx_vm_init(struct vm *vm);
 void vmx_vm_destroy(struct vm *vm);
 
-/* vmx_vcpu.c */
-int vmx_vcpu_create(struct vcpu *v);
-void vmx_vcpu_destroy(struct vcpu *v);
-void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit);
-void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s);
-int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s);
-u8 vmx_guest_cpl(struct vcpu *v);
-u64 vmx_guest_cr0(struct vcpu *v);
-u64 vmx_guest_cr4(struct vcpu *v);
-void vmx_inject_event(struct vcpu *v, const struct event *e);
+/* vmx_vcpu.c: the backend's ops table */
+extern const struct virt_ops vmx_ops;
 
 /* vmx_exit.c */
 void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit);

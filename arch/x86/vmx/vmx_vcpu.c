@@ -1,5 +1,7 @@
 /* vCPUs under VMX: one VMCS each (controls from the capability MSRs,
- * host state of this CPU), a VPID each, entry and exit. */
+ * host state of this CPU), a VPID each, entry and exit. At the end, the
+ * ops table the core uses: these vCPU operations and the other files'
+ * entry points, none of which comes back here. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/guest_state.h"
@@ -130,7 +132,7 @@ static void setup_fixed_values(void)
  * second. */
 #define VCPU_PAGES 2
 
-int vmx_vcpu_create(struct vcpu *v)
+static int vmx_vcpu_create(struct vcpu *v)
 {
 	struct vmx_vcpu *x = pages_alloc(VCPU_PAGES);
 
@@ -149,7 +151,7 @@ int vmx_vcpu_create(struct vcpu *v)
 	return 0;
 }
 
-void vmx_vcpu_destroy(struct vcpu *v)
+static void vmx_vcpu_destroy(struct vcpu *v)
 {
 	struct vmx_vcpu *x = v->arch;
 
@@ -208,7 +210,7 @@ static void write_control_registers(const struct guest_sregs *s)
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
 }
 
-int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
+static int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmx_vcpu *x = v->arch;
 	bool long_mode = s->efer & EFER_LMA;
@@ -241,7 +243,17 @@ static u64 guest_view(struct vcpu *v, u64 actual, u64 owned, u64 shadow)
 	return (vmread(actual) & ~owned) | (vmread(shadow) & owned);
 }
 
-void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
+static u64 vmx_guest_cr0(struct vcpu *v)
+{
+	return guest_view(v, VMCS_GUEST_CR0, vmx_cpu.cr0_owned, VMCS_CR0_SHADOW);
+}
+
+static u64 vmx_guest_cr4(struct vcpu *v)
+{
+	return guest_view(v, VMCS_GUEST_CR4, vmx_cpu.cr4_owned, VMCS_CR4_SHADOW);
+}
+
+static void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	struct vmx_vcpu *x = v->arch;
 
@@ -259,18 +271,8 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = vmread(VMCS_GUEST_EFER);
 }
 
-u64 vmx_guest_cr0(struct vcpu *v)
-{
-	return guest_view(v, VMCS_GUEST_CR0, vmx_cpu.cr0_owned, VMCS_CR0_SHADOW);
-}
-
-u64 vmx_guest_cr4(struct vcpu *v)
-{
-	return guest_view(v, VMCS_GUEST_CR4, vmx_cpu.cr4_owned, VMCS_CR4_SHADOW);
-}
-
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
-u8 vmx_guest_cpl(struct vcpu *v)
+static u8 vmx_guest_cpl(struct vcpu *v)
 {
 	vmcs_load(v->arch);
 	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
@@ -278,7 +280,7 @@ u8 vmx_guest_cpl(struct vcpu *v)
 
 /* Software events need the instruction length: the CPU pushes the RIP
  * after the instruction. */
-void vmx_inject_event(struct vcpu *v, const struct event *e)
+static void vmx_inject_event(struct vcpu *v, const struct event *e)
 {
 	vmcs_load(v->arch);
 	vmwrite(VMCS_ENTRY_INTR_INFO, event_info_encode(e));
@@ -299,7 +301,7 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 	}
 }
 
-void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct vmx_vcpu *x = v->arch;
 	int failed;
@@ -325,3 +327,22 @@ void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	x->exit_rip = v->regs.rip;
 	vmx_decode_exit(v, exit);
 }
+
+/* The backend as the core sees it. */
+const struct virt_ops vmx_ops = {
+	.features = vmx_features,
+	.name = "vmx",
+	.cpu_enable = vmx_cpu_enable,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_run = vmx_vcpu_run,
+	.get_sregs = vmx_get_sregs,
+	.set_sregs = vmx_set_sregs,
+	.guest_cpl = vmx_guest_cpl,
+	.guest_cr0 = vmx_guest_cr0,
+	.guest_cr4 = vmx_guest_cr4,
+	.inject_event = vmx_inject_event,
+	.dump = vmx_dump,
+};

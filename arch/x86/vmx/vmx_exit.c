@@ -72,21 +72,17 @@ static void complete_debug_exception(struct vcpu *v)
 		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~DR7_GD);
 }
 
-/* An NMI that arrives while the guest runs ends in this exit instead of
- * the host's handler: hand it to the handler as the host would see it. */
-static void forward_host_nmi(void)
-{
-	asm volatile("int $2" ::: "memory");
-}
-
 /* The table made it EXIT_EXCEPTION; an NMI is the host's instead. */
 static void decode_exception(struct vcpu *v, struct vm_exit *exit)
 {
 	u32 info = vmread(VMCS_EXIT_INTR_INFO);
 
 	if (event_info_type(info) == EVENT_NMI) {
+		/* It arrived while the guest ran and ends in this exit instead of
+		 * the host's handler: hand it to the handler as the host would
+		 * see it. */
 		exit->reason = EXIT_NMI;
-		forward_host_nmi();
+		asm volatile("int $2" ::: "memory");
 		return;
 	}
 	event_from_info(info, VMCS_EXIT_INTR_ERROR, &exit->exception);

@@ -1,7 +1,7 @@
 /* VMX control computation: (wanted | must-be-one) & may-be-one, and the
  * report of wanted bits the CPU cannot set. */
 #include "check.h"
-#include "../../arch/x86/vmx/vmx_ctls.c"
+#include "../../arch/x86/vmx/vmx_ctls.h"
 
 #define CAP(must, may) (((u64)(may) << 32) | (u32)(must))
 

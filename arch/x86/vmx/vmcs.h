@@ -9,13 +9,7 @@
 /* 16-bit fields */
 #define VMCS_VPID 0x0000
 #define VMCS_GUEST_ES_SEL 0x0800 /* ES CS SS DS FS GS LDTR TR, step 2 */
-#define VMCS_HOST_ES_SEL 0x0c00
-#define VMCS_HOST_CS_SEL 0x0c02
-#define VMCS_HOST_SS_SEL 0x0c04
-#define VMCS_HOST_DS_SEL 0x0c06
-#define VMCS_HOST_FS_SEL 0x0c08
-#define VMCS_HOST_GS_SEL 0x0c0a
-#define VMCS_HOST_TR_SEL 0x0c0c
+#define VMCS_HOST_ES_SEL 0x0c00 /* ES CS SS DS FS GS TR, step 2 */
 
 /* 64-bit fields */
 #define VMCS_IO_BITMAP_A 0x2000
@@ -93,12 +87,6 @@
 #define VMCS_HOST_RSP 0x6c14
 #define VMCS_HOST_RIP 0x6c16
 
-/* segment order of the guest segment field groups */
-enum vmcs_seg {
-	VMCS_SEG_ES, VMCS_SEG_CS, VMCS_SEG_SS, VMCS_SEG_DS,
-	VMCS_SEG_FS, VMCS_SEG_GS, VMCS_SEG_LDTR, VMCS_SEG_TR
-};
-
 /* pin-based controls */
 #define PIN_EXT_INTR_EXITING BIT(0)
 #define PIN_NMI_EXITING BIT(3)
@@ -141,14 +129,12 @@ enum vmcs_seg {
 #define MSR_VMX_CR4_FIXED1 0x489
 #define MSR_VMX_PROCBASED2 0x48b
 #define MSR_VMX_EPT_VPID_CAP 0x48c
-#define MSR_VMX_TRUE_PINBASED 0x48d
 #define MSR_VMX_TRUE_PROCBASED 0x48e
-#define MSR_VMX_TRUE_EXIT 0x48f
-#define MSR_VMX_TRUE_ENTRY 0x490
+/* each TRUE capability MSR sits this far above the pin-based, primary
+ * processor-based, exit or entry one */
+#define MSR_VMX_TRUE_OFFSET (MSR_VMX_TRUE_PROCBASED - MSR_VMX_PROCBASED)
 #define VMX_BASIC_INSOUTS_INFO BIT(54)
 #define EPT_CAP_WALK4 BIT(6)
-#define EPT_CAP_WB BIT(14)
-#define EPT_CAP_2M BIT(16)
 #define EPT_CAP_INVEPT BIT(20)
 #define EPT_CAP_INVEPT_SINGLE BIT(25)
 #define EPT_CAP_INVEPT_ALL BIT(26)
@@ -174,7 +160,5 @@ enum vmcs_seg {
 #define VMX_EXIT_EPT_VIOLATION 48
 #define VMX_EXIT_XSETBV 55
 #define VMX_EXIT_ENTRY_FAILURE BIT(31)
-
-/* interruption information (entry, exit, IDT vectoring) */
 
 #endif

@@ -11,9 +11,10 @@
 
 struct vmx_cpu vmx_cpu;
 
-/* Sets and locks IA32_FEATURE_CONTROL when firmware left it unlocked;
- * refuses when it is locked with VMX off. */
-static int feature_control_enable(void)
+/* Sets and locks IA32_FEATURE_CONTROL when firmware left it unlocked.
+ * Locked with VMX off never gets here: the backend is not chosen then
+ * (vmx_missing() in arch/x86/cpu_caps.c). */
+static void feature_control_enable(void)
 {
 	u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 
@@ -22,22 +23,13 @@ static int feature_control_enable(void)
 		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
 		log_info("vmx: IA32_FEATURE_CONTROL was unlocked; enabled VMX and locked it");
 	}
-	if (!(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
-		log_err("vmx: disabled by firmware (IA32_FEATURE_CONTROL locked with VMX off)");
-		return -ENODEV;
-	}
-	return 0;
 }
 
-static u64 cap_msr(u32 legacy, u32 true_msr, bool use_true)
+/* One control word from its capability MSR; logs and fails when a
+ * required bit is unavailable. */
+static int adjust(const char *what, u32 cap_msr, u32 required, u32 optional, u32 *out)
 {
-	return rdmsr(use_true ? true_msr : legacy);
-}
-
-/* One control word; logs and fails when a required bit is unavailable. */
-static int adjust(const char *what, u64 cap, u32 required, u32 optional, u32 *out)
-{
-	u32 missing = vmx_adjust_controls(cap, required | optional, out);
+	u32 missing = vmx_adjust_controls(rdmsr(cap_msr), required | optional, out);
 
 	if (missing & required) {
 		log_err("vmx: %s controls 0x%x not supported by this CPU", what,
@@ -49,43 +41,42 @@ static int adjust(const char *what, u64 cap, u32 required, u32 optional, u32 *ou
 
 static int compute_controls(u64 basic)
 {
-	bool t = basic & VMX_BASIC_TRUE_CTLS;
-	u64 proc2_cap = rdmsr(MSR_VMX_PROCBASED2);
+	u32 t = (basic & VMX_BASIC_TRUE_CTLS) ? MSR_VMX_TRUE_OFFSET : 0;
 	int err = 0;
 
-	err |= adjust("pin-based", cap_msr(MSR_VMX_PINBASED, MSR_VMX_TRUE_PINBASED, t),
+	err |= adjust("pin-based", MSR_VMX_PINBASED + t,
 		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &vmx_cpu.pin);
-	err |= adjust("processor-based", cap_msr(MSR_VMX_PROCBASED, MSR_VMX_TRUE_PROCBASED, t),
+	err |= adjust("processor-based", MSR_VMX_PROCBASED + t,
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING, 0, &vmx_cpu.proc);
-	err |= adjust("secondary", proc2_cap, PROC2_EPT,
+	err |= adjust("secondary", MSR_VMX_PROCBASED2, PROC2_EPT,
 		      PROC2_VPID | PROC2_UNRESTRICTED, &vmx_cpu.proc2);
-	err |= adjust("VM-exit", cap_msr(MSR_VMX_EXIT, MSR_VMX_TRUE_EXIT, t),
+	err |= adjust("VM-exit", MSR_VMX_EXIT + t,
 		      EXIT_HOST_64BIT | EXIT_ACK_INTERRUPT | EXIT_SAVE_EFER |
 		      EXIT_LOAD_EFER | EXIT_SAVE_DEBUG, EXIT_SAVE_PAT | EXIT_LOAD_PAT,
 		      &vmx_cpu.exit);
-	err |= adjust("VM-entry", cap_msr(MSR_VMX_ENTRY, MSR_VMX_TRUE_ENTRY, t),
+	err |= adjust("VM-entry", MSR_VMX_ENTRY + t,
 		      ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, ENTRY_LOAD_PAT, &vmx_cpu.entry);
 	vmx_cpu.vpid = vmx_cpu.proc2 & PROC2_VPID;
 	vmx_cpu.unrestricted = vmx_cpu.proc2 & PROC2_UNRESTRICTED;
 	return err ? -ENODEV : 0;
 }
 
-/* EPT needs a 4-level walk, write-back tables and INVEPT. */
+/* EPT needs a 4-level walk and INVEPT (write-back tables: checked before
+ * the backend was chosen, vmx_missing() in arch/x86/cpu_caps.c). */
 static int check_ept_vpid_caps(void)
 {
 	u64 cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
 
-	if (!(cap & EPT_CAP_WALK4) || !(cap & EPT_CAP_WB) || !(cap & EPT_CAP_INVEPT) ||
+	if (!(cap & EPT_CAP_WALK4) || !(cap & EPT_CAP_INVEPT) ||
 	    !(cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL))) {
-		log_err("vmx: EPT lacks %s", !(cap & EPT_CAP_WALK4) ? "4-level walks" :
-			!(cap & EPT_CAP_WB) ? "write-back memory type" : "INVEPT");
+		log_err("vmx: EPT lacks %s", !(cap & EPT_CAP_WALK4) ? "4-level walks" : "INVEPT");
 		return -ENODEV;
 	}
-	vmx_cpu.invept_single = cap & EPT_CAP_INVEPT_SINGLE;
-	vmx_cpu.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE;
-	vmx_cpu.invvpid_all = cap & VPID_CAP_INVVPID_ALL;
+	vmx_cpu.invept_type = (cap & EPT_CAP_INVEPT_SINGLE) ? INV_SINGLE_CONTEXT : INV_ALL_CONTEXTS;
+	vmx_cpu.invvpid_type = (cap & VPID_CAP_INVVPID_SINGLE) ? INV_SINGLE_CONTEXT :
+			       (cap & VPID_CAP_INVVPID_ALL) ? INV_ALL_CONTEXTS : 0;
 	if (vmx_cpu.vpid && !(cap & VPID_CAP_INVVPID))
 		vmx_cpu.vpid = false; /* VPIDs we could never flush: do without */
 	return 0;
@@ -108,16 +99,16 @@ static void apply_host_fixed_bits(void)
 	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
 }
 
+/* The VMXON region stays in use until VMXOFF, which never comes. */
 static int vmxon(void)
 {
-	u64 pa;
+	u32 *region = pages_alloc(1);
+	u64 pa = (u64)region;
 	bool fail;
 
-	vmx_cpu.vmxon_region = pages_alloc(1);
-	if (!vmx_cpu.vmxon_region)
+	if (!region)
 		return -ENOMEM;
-	*(u32 *)vmx_cpu.vmxon_region = vmx_cpu.revision;
-	pa = (u64)vmx_cpu.vmxon_region;
+	*region = vmx_cpu.revision;
 	asm volatile("vmxon %1; setna %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
 	if (fail) {
 		log_err("vmx: VMXON failed");
@@ -133,8 +124,8 @@ int vmx_cpu_enable(void)
 
 	vmx_cpu.revision = basic & 0x7fffffff;
 	vmx_cpu.insouts_info = basic & VMX_BASIC_INSOUTS_INFO;
-	if ((err = feature_control_enable()) || (err = compute_controls(basic)) ||
-	    (err = check_ept_vpid_caps()))
+	feature_control_enable();
+	if ((err = compute_controls(basic)) || (err = check_ept_vpid_caps()))
 		return err;
 	/* VM entry and exit switch DR7 and the SYSENTER MSRs only. */
 	guest_state_cpu_init(&(struct guest_state_policy){ .dr6 = true,

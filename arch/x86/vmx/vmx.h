@@ -10,14 +10,15 @@ struct vmx_cpu {
 	u32 revision;        /* VMCS revision id from IA32_VMX_BASIC */
 	bool insouts_info;   /* exit instruction info describes INS/OUTS */
 	bool vpid, unrestricted;
-	bool invept_single, invvpid_single, invvpid_all;
+	/* INVEPT and INVVPID types: single context when the CPU has it, else
+	 * all contexts (0: no INVVPID) */
+	u64 invept_type, invvpid_type;
 	u32 pin, proc, proc2, exit, entry; /* computed control values */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	/* A guest's CR0 must-be-one bits (PE and PG free with unrestricted
 	 * guest), and the CR0/CR4 bits the host owns: the guest reads them
 	 * from the read shadows. */
 	u64 guest_cr0_fixed0, cr0_owned, cr4_owned;
-	void *vmxon_region;
 };
 
 struct vmx_vm {
@@ -35,18 +36,10 @@ struct vmx_vcpu {
 	u32 insn_error;        /* VM-instruction error of a failed entry */
 };
 
+#define INV_SINGLE_CONTEXT 1
+#define INV_ALL_CONTEXTS 2
+
 extern struct vmx_cpu vmx_cpu;
-extern const struct virt_ops vmx_ops;
-
-static inline struct vmx_vm *vmx_vm(struct vm *vm)
-{
-	return vm->arch;
-}
-
-static inline struct vmx_vcpu *vmx_vcpu(struct vcpu *v)
-{
-	return v->arch;
-}
 
 /* VMX instructions on the current VMCS. */
 static inline void vmwrite(u64 field, u64 value)
@@ -73,16 +66,8 @@ u32 vmx_features(void);
 int vmx_vm_init(struct vm *vm);
 void vmx_vm_destroy(struct vm *vm);
 
-/* vmx_vcpu.c */
-int vmx_vcpu_create(struct vcpu *v);
-void vmx_vcpu_destroy(struct vcpu *v);
-void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit);
-void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s);
-int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s);
-u8 vmx_guest_cpl(struct vcpu *v);
-u64 vmx_guest_cr0(struct vcpu *v);
-u64 vmx_guest_cr4(struct vcpu *v);
-void vmx_inject_event(struct vcpu *v, const struct event *e);
+/* vmx_vcpu.c: the backend's ops table */
+extern const struct virt_ops vmx_ops;
 
 /* vmx_exit.c */
 void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit);

@@ -38,68 +38,62 @@ static const char *insn_error_name(u32 err)
 	return "unknown VM-instruction error";
 }
 
+/* A VMCS field as printf's %llx and %llu take it. */
+static unsigned long long field(u32 encoding)
+{
+	return vmread(encoding);
+}
+
 static const char *const seg_names[] = { "es", "cs", "ss", "ds", "fs", "gs", "ldtr", "tr" };
 
 static void dump_segments(void)
 {
-	for (u32 i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
+	for (u32 i = 0; i < ARRAY_SIZE(seg_names); i++)
 		log_err("vmx:   %-4s sel 0x%04llx base 0x%llx limit 0x%llx ar 0x%llx",
-			seg_names[i], (unsigned long long)vmread(VMCS_GUEST_ES_SEL + 2 * i),
-			(unsigned long long)vmread(VMCS_GUEST_ES_BASE + 2 * i),
-			(unsigned long long)vmread(VMCS_GUEST_ES_LIMIT + 2 * i),
-			(unsigned long long)vmread(VMCS_GUEST_ES_AR + 2 * i));
+			seg_names[i], field(VMCS_GUEST_ES_SEL + 2 * i),
+			field(VMCS_GUEST_ES_BASE + 2 * i), field(VMCS_GUEST_ES_LIMIT + 2 * i),
+			field(VMCS_GUEST_ES_AR + 2 * i));
 }
 
 static void dump_guest_state(void)
 {
 	log_err("vmx: guest cr0 0x%llx cr3 0x%llx cr4 0x%llx efer 0x%llx",
-		(unsigned long long)vmread(VMCS_GUEST_CR0),
-		(unsigned long long)vmread(VMCS_GUEST_CR3),
-		(unsigned long long)vmread(VMCS_GUEST_CR4),
-		(unsigned long long)vmread(VMCS_GUEST_EFER));
+		field(VMCS_GUEST_CR0), field(VMCS_GUEST_CR3), field(VMCS_GUEST_CR4),
+		field(VMCS_GUEST_EFER));
 	log_err("vmx: guest rip 0x%llx rsp 0x%llx rflags 0x%llx dr7 0x%llx",
-		(unsigned long long)vmread(VMCS_GUEST_RIP),
-		(unsigned long long)vmread(VMCS_GUEST_RSP),
-		(unsigned long long)vmread(VMCS_GUEST_RFLAGS),
-		(unsigned long long)vmread(VMCS_GUEST_DR7));
+		field(VMCS_GUEST_RIP), field(VMCS_GUEST_RSP), field(VMCS_GUEST_RFLAGS),
+		field(VMCS_GUEST_DR7));
 	dump_segments();
 	log_err("vmx:   gdtr base 0x%llx limit 0x%llx, idtr base 0x%llx limit 0x%llx",
-		(unsigned long long)vmread(VMCS_GUEST_GDTR_BASE),
-		(unsigned long long)vmread(VMCS_GUEST_GDTR_LIMIT),
-		(unsigned long long)vmread(VMCS_GUEST_IDTR_BASE),
-		(unsigned long long)vmread(VMCS_GUEST_IDTR_LIMIT));
+		field(VMCS_GUEST_GDTR_BASE), field(VMCS_GUEST_GDTR_LIMIT),
+		field(VMCS_GUEST_IDTR_BASE), field(VMCS_GUEST_IDTR_LIMIT));
 	log_err("vmx: interruptibility 0x%llx activity %llu link 0x%llx",
-		(unsigned long long)vmread(VMCS_GUEST_INTERRUPTIBILITY),
-		(unsigned long long)vmread(VMCS_GUEST_ACTIVITY),
-		(unsigned long long)vmread(VMCS_LINK_POINTER));
+		field(VMCS_GUEST_INTERRUPTIBILITY), field(VMCS_GUEST_ACTIVITY),
+		field(VMCS_LINK_POINTER));
 	log_err("vmx: controls pin 0x%llx proc 0x%llx proc2 0x%llx exit 0x%llx entry 0x%llx",
-		(unsigned long long)vmread(VMCS_PIN_CTLS),
-		(unsigned long long)vmread(VMCS_PROC_CTLS),
-		(unsigned long long)vmread(VMCS_PROC_CTLS2),
-		(unsigned long long)vmread(VMCS_EXIT_CTLS),
-		(unsigned long long)vmread(VMCS_ENTRY_CTLS));
+		field(VMCS_PIN_CTLS), field(VMCS_PROC_CTLS), field(VMCS_PROC_CTLS2),
+		field(VMCS_EXIT_CTLS), field(VMCS_ENTRY_CTLS));
 }
 
 /* After a failed entry (VMfail) or an entry-failure exit (invalid guest
  * state): why, then the state the CPU looked at. */
 void vmx_dump(struct vcpu *v)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
-	u32 reason = vmread(VMCS_EXIT_REASON);
+	struct vmx_vcpu *x = v->arch;
+	u32 reason = vmread(VMCS_EXIT_REASON), basic = reason & 0xffff;
 
 	if (x->insn_error) {
 		log_err("vmx: VM entry failed: VM-instruction error %u: %s", x->insn_error,
 			insn_error_name(x->insn_error));
 		x->insn_error = 0;
 	} else if (reason & VMX_EXIT_ENTRY_FAILURE) {
-		log_err("vmx: VM entry failed: exit reason %u (%s), qualification 0x%llx",
-			reason & 0xffff,
-			(reason & 0xffff) == VMX_EXIT_INVALID_GUEST_STATE ? "invalid guest state" :
-			(reason & 0xffff) == VMX_EXIT_MSR_LOADING ? "MSR loading" : "machine check",
-			(unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+		log_err("vmx: VM entry failed: exit reason %u (%s), qualification 0x%llx", basic,
+			basic == VMX_EXIT_INVALID_GUEST_STATE ? "invalid guest state" :
+			basic == VMX_EXIT_MSR_LOADING ? "MSR loading" : "machine check",
+			field(VMCS_EXIT_QUALIFICATION));
 	} else {
-		log_err("vmx: exit reason %u qualification 0x%llx", reason & 0xffff,
-			(unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+		log_err("vmx: exit reason %u qualification 0x%llx", basic,
+			field(VMCS_EXIT_QUALIFICATION));
 	}
 	dump_guest_state();
 }

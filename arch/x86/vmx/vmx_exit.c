@@ -33,8 +33,7 @@ static void decode_io(u64 qual, struct exit_io *io)
 	io->string = qual & IO_STRING;
 	io->rep = qual & IO_REP;
 	io->port = qual >> 16;
-	io->addr_size = 0;
-	io->seg = SEG_UNKNOWN;
+	io->seg = SEG_UNKNOWN; /* addr_size stays 0 from vmx_decode_exit() */
 	if (io->string && vmx_cpu.insouts_info)
 		decode_string_info(io);
 }
@@ -73,30 +72,26 @@ static void complete_debug_exception(struct vcpu *v)
 		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~DR7_GD);
 }
 
-/* An NMI that arrives while the guest runs ends in this exit instead of
- * the host's handler: hand it to the handler as the host would see it. */
-static void forward_host_nmi(void)
-{
-	asm volatile("int $2" ::: "memory");
-}
-
+/* The table made it EXIT_EXCEPTION; an NMI is the host's instead. */
 static void decode_exception(struct vcpu *v, struct vm_exit *exit)
 {
 	u32 info = vmread(VMCS_EXIT_INTR_INFO);
 
 	if (event_info_type(info) == EVENT_NMI) {
+		/* It arrived while the guest ran and ends in this exit instead of
+		 * the host's handler: hand it to the handler as the host would
+		 * see it. */
 		exit->reason = EXIT_NMI;
-		forward_host_nmi();
+		asm volatile("int $2" ::: "memory");
 		return;
 	}
-	exit->reason = EXIT_EXCEPTION;
 	event_from_info(info, VMCS_EXIT_INTR_ERROR, &exit->exception);
 	if (exit->exception.vector == VEC_DB && exit->exception.type == EVENT_EXCEPTION)
 		complete_debug_exception(v);
 }
 
-/* Exits caused by one instruction: the CPU reports its length. */
-static const struct exit_code_map instruction_exits[] = {
+/* Every exit but the last four is caused by one instruction. */
+static const struct exit_code_map exits[] = {
 	{ VMX_EXIT_CPUID, EXIT_CPUID },
 	{ VMX_EXIT_HLT, EXIT_HLT },
 	{ VMX_EXIT_VMCALL, EXIT_HYPERCALL },
@@ -107,30 +102,11 @@ static const struct exit_code_map instruction_exits[] = {
 	{ VMX_EXIT_CR_ACCESS, EXIT_CR_ACCESS },
 	{ VMX_EXIT_MWAIT, EXIT_INVALID_OPCODE },
 	{ VMX_EXIT_MONITOR, EXIT_INVALID_OPCODE },
+	{ VMX_EXIT_EXCEPTION_NMI, EXIT_EXCEPTION },
+	{ VMX_EXIT_EXTERNAL_INTR, EXIT_INTR },
+	{ VMX_EXIT_TRIPLE_FAULT, EXIT_SHUTDOWN },
+	{ VMX_EXIT_EPT_VIOLATION, EXIT_STAGE2_FAULT },
 };
-
-static void decode_other(struct vcpu *v, u32 basic, struct vm_exit *exit)
-{
-	switch (basic) {
-	case VMX_EXIT_EXCEPTION_NMI:
-		decode_exception(v, exit);
-		break;
-	case VMX_EXIT_EXTERNAL_INTR:
-		/* acknowledged on exit: the vector is ours to handle */
-		exit->reason = EXIT_INTR;
-		arch_irq(vmread(VMCS_EXIT_INTR_INFO) & 0xff);
-		break;
-	case VMX_EXIT_TRIPLE_FAULT:
-		exit->reason = EXIT_SHUTDOWN;
-		break;
-	case VMX_EXIT_EPT_VIOLATION:
-		exit->reason = EXIT_STAGE2_FAULT;
-		decode_ept_violation(vmread(VMCS_EXIT_QUALIFICATION), &exit->stage2);
-		break;
-	default:
-		exit->reason = EXIT_UNKNOWN;
-	}
-}
 
 /* An event whose delivery the exit cut short, for the core to deliver
  * again. */
@@ -153,10 +129,23 @@ static void decode_cr_access(u64 qual, struct exit_cr *cr)
 	cr->gpr = (qual >> 8) & 15;
 }
 
+/* Exits caused by one instruction (whatever vmx_decode_exit() does not
+ * name): the CPU reports its length. */
+static void decode_instruction(struct vcpu *v, struct vm_exit *exit)
+{
+	exit->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
+	exit->next_rip_valid = true;
+	if (exit->reason == EXIT_IO)
+		decode_io(vmread(VMCS_EXIT_QUALIFICATION), &exit->io);
+	else if (exit->reason == EXIT_CR_ACCESS)
+		decode_cr_access(vmread(VMCS_EXIT_QUALIFICATION), &exit->cr);
+	else if (exit->reason == EXIT_MSR_READ || exit->reason == EXIT_MSR_WRITE)
+		exit->msr = (u32)v->regs.rcx;
+}
+
 void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 {
 	u32 reason = vmread(VMCS_EXIT_REASON);
-	u32 basic = reason & 0xffff;
 
 	*exit = (struct vm_exit){ 0 };
 	exit->hw_code = reason;
@@ -164,19 +153,24 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		exit->reason = EXIT_ENTRY_FAILED;
 		return;
 	}
-	exit->reason = exit_code_lookup(instruction_exits, ARRAY_SIZE(instruction_exits),
-					basic, EXIT_NONE);
-	if (exit->reason != EXIT_NONE) {
-		exit->next_rip = v->regs.rip + vmread(VMCS_EXIT_INSN_LEN);
-		exit->next_rip_valid = true;
-		if (exit->reason == EXIT_IO)
-			decode_io(vmread(VMCS_EXIT_QUALIFICATION), &exit->io);
-		else if (exit->reason == EXIT_CR_ACCESS)
-			decode_cr_access(vmread(VMCS_EXIT_QUALIFICATION), &exit->cr);
-		else if (exit->reason == EXIT_MSR_READ || exit->reason == EXIT_MSR_WRITE)
-			exit->msr = (u32)v->regs.rcx;
-	} else {
-		decode_other(v, basic, exit);
+	exit->reason = exit_code_lookup(exits, ARRAY_SIZE(exits), reason & 0xffff,
+					EXIT_UNKNOWN);
+	switch (exit->reason) {
+	case EXIT_EXCEPTION:
+		decode_exception(v, exit);
+		break;
+	case EXIT_INTR:
+		/* acknowledged on exit: the vector is ours to handle */
+		arch_irq(vmread(VMCS_EXIT_INTR_INFO) & 0xff);
+		break;
+	case EXIT_STAGE2_FAULT:
+		decode_ept_violation(vmread(VMCS_EXIT_QUALIFICATION), &exit->stage2);
+		break;
+	case EXIT_SHUTDOWN:
+	case EXIT_UNKNOWN:
+		break;
+	default:
+		decode_instruction(v, exit);
 	}
 	decode_interrupted(exit);
 }

@@ -1,5 +1,7 @@
 /* vCPUs under VMX: one VMCS each (controls from the capability MSRs,
- * host state of this CPU), a VPID each, entry and exit. */
+ * host state of this CPU), a VPID each, entry and exit. At the end, the
+ * ops table the core uses: these vCPU operations and the other files'
+ * entry points, none of which comes back here. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/guest_state.h"
@@ -23,19 +25,16 @@ extern const u8 vmx_exit_stub[];
 static u8 vpid_used[VPID_MAX / 8];
 static void *current_vmcs;
 
-#define INVVPID_SINGLE 1
-#define INVVPID_ALL 2
-
 /* Drops every translation tagged with the VPID before it is reused. */
 static void vpid_free(u16 id)
 {
 	struct {
 		u64 vpid, linear;
 	} desc = { id, 0 };
-	u64 type = vmx_cpu.invvpid_single ? INVVPID_SINGLE : INVVPID_ALL;
 
-	if (vmx_cpu.invvpid_single || vmx_cpu.invvpid_all)
-		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
+	if (vmx_cpu.invvpid_type)
+		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(vmx_cpu.invvpid_type)
+			     : "cc", "memory");
 	tag_free(vpid_used, id);
 }
 
@@ -60,15 +59,19 @@ static void vmcs_clear(void *vmcs)
 }
 
 /* Fields that start at zero: no MSR lists, CR3 targets or pending event,
- * an active guest with nothing blocked, no SYSENTER on either side and
- * the host's FS and GS selectors null. */
+ * an active guest with nothing blocked and no SYSENTER on either side. */
 static const u32 zeroed_fields[] = {
 	VMCS_CR3_TARGET_COUNT, VMCS_EXIT_MSR_STORE_COUNT, VMCS_EXIT_MSR_LOAD_COUNT,
 	VMCS_ENTRY_MSR_LOAD_COUNT, VMCS_ENTRY_INTR_INFO, VMCS_GUEST_DEBUGCTL,
 	VMCS_GUEST_ACTIVITY, VMCS_GUEST_INTERRUPTIBILITY, VMCS_GUEST_PENDING_DBG,
 	VMCS_GUEST_SYSENTER_CS, VMCS_GUEST_SYSENTER_ESP, VMCS_GUEST_SYSENTER_EIP,
-	VMCS_HOST_FS_SEL, VMCS_HOST_GS_SEL, VMCS_HOST_SYSENTER_CS,
-	VMCS_HOST_SYSENTER_ESP, VMCS_HOST_SYSENTER_EIP,
+	VMCS_HOST_SYSENTER_CS, VMCS_HOST_SYSENTER_ESP, VMCS_HOST_SYSENTER_EIP,
+};
+
+/* The host selector fields in their VMCS order ES, CS, SS, DS, FS, GS,
+ * TR: FS and GS null, their bases come from the MSRs. */
+static const u16 host_selectors[] = {
+	GDT_SEL_DATA, GDT_SEL_CODE, GDT_SEL_DATA, GDT_SEL_DATA, 0, 0, GDT_SEL_TSS,
 };
 
 struct desc_ptr {
@@ -85,11 +88,8 @@ static void setup_host_state(void)
 	vmwrite(VMCS_HOST_CR0, read_cr0());
 	vmwrite(VMCS_HOST_CR3, read_cr3());
 	vmwrite(VMCS_HOST_CR4, read_cr4());
-	vmwrite(VMCS_HOST_CS_SEL, GDT_SEL_CODE);
-	vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_DS_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_ES_SEL, GDT_SEL_DATA);
-	vmwrite(VMCS_HOST_TR_SEL, GDT_SEL_TSS);
+	for (u32 i = 0; i < ARRAY_SIZE(host_selectors); i++)
+		vmwrite(VMCS_HOST_ES_SEL + 2 * i, host_selectors[i]);
 	vmwrite(VMCS_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
 	vmwrite(VMCS_HOST_GS_BASE, (u64)pc);
 	vmwrite(VMCS_HOST_TR_BASE, (u64)&pc->tss);
@@ -103,7 +103,7 @@ static void setup_host_state(void)
 
 static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 {
-	struct vmx_vm *xv = vmx_vm(vm);
+	struct vmx_vm *xv = vm->arch;
 
 	vmwrite(VMCS_PIN_CTLS, vmx_cpu.pin);
 	vmwrite(VMCS_PROC_CTLS, vmx_cpu.proc);
@@ -128,17 +128,18 @@ static void setup_fixed_values(void)
 	vmwrite(VMCS_GUEST_PAT, GUEST_DEFAULT_PAT);
 }
 
-int vmx_vcpu_create(struct vcpu *v)
-{
-	struct vmx_vcpu *x = pages_alloc(1);
+/* One allocation: the vCPU's state in the first page, its VMCS in the
+ * second. */
+#define VCPU_PAGES 2
 
+static int vmx_vcpu_create(struct vcpu *v)
+{
+	struct vmx_vcpu *x = pages_alloc(VCPU_PAGES);
+
+	_Static_assert(sizeof(*x) <= PAGE_SIZE, "vmx_vcpu fits a page");
 	if (!x)
 		return -ENOMEM;
-	x->vmcs = pages_alloc(1);
-	if (!x->vmcs) {
-		pages_free(x, 1);
-		return -ENOMEM;
-	}
+	x->vmcs = (u8 *)x + PAGE_SIZE;
 	*(u32 *)x->vmcs = vmx_cpu.revision;
 	x->vpid = vmx_cpu.vpid ? tag_alloc(vpid_used, VPID_MAX) : 0;
 	vmcs_clear(x->vmcs);
@@ -150,17 +151,16 @@ int vmx_vcpu_create(struct vcpu *v)
 	return 0;
 }
 
-void vmx_vcpu_destroy(struct vcpu *v)
+static void vmx_vcpu_destroy(struct vcpu *v)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 
 	if (!x)
 		return;
 	vmcs_clear(x->vmcs);
 	if (x->vpid)
 		vpid_free(x->vpid);
-	pages_free(x->vmcs, 1);
-	pages_free(x, 1);
+	pages_free(x, VCPU_PAGES);
 	v->arch = NULL;
 }
 
@@ -180,7 +180,7 @@ static u16 ar_to_attr(u32 ar)
 	return (ar & 0xff) | ((ar >> 4) & 0xf00);
 }
 
-static void write_segment(enum vmcs_seg i, const struct segment *s)
+static void write_segment(u32 i, const struct segment *s)
 {
 	vmwrite(VMCS_GUEST_ES_SEL + 2 * i, s->selector);
 	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * i, s->limit);
@@ -188,7 +188,7 @@ static void write_segment(enum vmcs_seg i, const struct segment *s)
 	vmwrite(VMCS_GUEST_ES_BASE + 2 * i, s->base);
 }
 
-static void read_segment(enum vmcs_seg i, struct segment *s)
+static void read_segment(u32 i, struct segment *s)
 {
 	s->selector = vmread(VMCS_GUEST_ES_SEL + 2 * i);
 	s->limit = vmread(VMCS_GUEST_ES_LIMIT + 2 * i);
@@ -210,9 +210,9 @@ static void write_control_registers(const struct guest_sregs *s)
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
 }
 
-int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
+static int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 	bool long_mode = s->efer & EFER_LMA;
 
 	if (!vmx_cpu.unrestricted && (s->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG)) {
@@ -221,7 +221,7 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 		return -EOPNOTSUPP;
 	}
 	vmcs_load(x);
-	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		write_segment(i, guest_sregs_slot((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
 	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
@@ -239,14 +239,26 @@ int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
  * read shadow. */
 static u64 guest_view(struct vcpu *v, u64 actual, u64 owned, u64 shadow)
 {
-	vmcs_load(vmx_vcpu(v));
+	vmcs_load(v->arch);
 	return (vmread(actual) & ~owned) | (vmread(shadow) & owned);
 }
 
-void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
+static u64 vmx_guest_cr0(struct vcpu *v)
 {
-	vmcs_load(vmx_vcpu(v));
-	for (enum vmcs_seg i = VMCS_SEG_ES; i <= VMCS_SEG_TR; i++)
+	return guest_view(v, VMCS_GUEST_CR0, vmx_cpu.cr0_owned, VMCS_CR0_SHADOW);
+}
+
+static u64 vmx_guest_cr4(struct vcpu *v)
+{
+	return guest_view(v, VMCS_GUEST_CR4, vmx_cpu.cr4_owned, VMCS_CR4_SHADOW);
+}
+
+static void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	vmcs_load(x);
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		read_segment(i, guest_sregs_slot(s, i));
 	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
 	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
@@ -255,32 +267,22 @@ void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->cr0 = vmx_guest_cr0(v);
 	s->cr4 = vmx_guest_cr4(v);
 	s->cr3 = vmread(VMCS_GUEST_CR3);
-	s->cr2 = vmx_vcpu(v)->cr2;
+	s->cr2 = x->cr2;
 	s->efer = vmread(VMCS_GUEST_EFER);
 }
 
-u64 vmx_guest_cr0(struct vcpu *v)
-{
-	return guest_view(v, VMCS_GUEST_CR0, vmx_cpu.cr0_owned, VMCS_CR0_SHADOW);
-}
-
-u64 vmx_guest_cr4(struct vcpu *v)
-{
-	return guest_view(v, VMCS_GUEST_CR4, vmx_cpu.cr4_owned, VMCS_CR4_SHADOW);
-}
-
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
-u8 vmx_guest_cpl(struct vcpu *v)
+static u8 vmx_guest_cpl(struct vcpu *v)
 {
-	vmcs_load(vmx_vcpu(v));
-	return (vmread(VMCS_GUEST_ES_AR + 2 * VMCS_SEG_SS) >> 5) & 3;
+	vmcs_load(v->arch);
+	return (vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
 }
 
 /* Software events need the instruction length: the CPU pushes the RIP
  * after the instruction. */
-void vmx_inject_event(struct vcpu *v, const struct event *e)
+static void vmx_inject_event(struct vcpu *v, const struct event *e)
 {
-	vmcs_load(vmx_vcpu(v));
+	vmcs_load(v->arch);
 	vmwrite(VMCS_ENTRY_INTR_INFO, event_info_encode(e));
 	if (e->has_error)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, e->error);
@@ -299,9 +301,9 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 	}
 }
 
-void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
-	struct vmx_vcpu *x = vmx_vcpu(v);
+	struct vmx_vcpu *x = v->arch;
 	int failed;
 
 	vmcs_load(x);
@@ -325,3 +327,22 @@ void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	x->exit_rip = v->regs.rip;
 	vmx_decode_exit(v, exit);
 }
+
+/* The backend as the core sees it. */
+const struct virt_ops vmx_ops = {
+	.features = vmx_features,
+	.name = "vmx",
+	.cpu_enable = vmx_cpu_enable,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_run = vmx_vcpu_run,
+	.get_sregs = vmx_get_sregs,
+	.set_sregs = vmx_set_sregs,
+	.guest_cpl = vmx_guest_cpl,
+	.guest_cr0 = vmx_guest_cr0,
+	.guest_cr4 = vmx_guest_cr4,
+	.inject_event = vmx_inject_event,
+	.dump = vmx_dump,
+};

@@ -8,8 +8,6 @@
 #include "arch/x86/vmx/vmx.h"
 #include "lib/errno.h"
 
-#define INVEPT_SINGLE 1
-#define INVEPT_ALL 2
 #define IO_BITMAP_PAGES 2
 
 _Static_assert(offsetof(struct vmx_vm, s2) == 0, "vm->arch is a struct stage2");
@@ -19,9 +17,8 @@ static void invept(struct stage2 *s2)
 	struct {
 		u64 eptp, reserved;
 	} desc = { ((struct vmx_vm *)s2)->eptp, 0 };
-	u64 type = vmx_cpu.invept_single ? INVEPT_SINGLE : INVEPT_ALL;
 
-	asm volatile("invept %0, %1" : : "m"(desc), "r"(type) : "cc", "memory");
+	asm volatile("invept %0, %1" : : "m"(desc), "r"(vmx_cpu.invept_type) : "cc", "memory");
 }
 
 /* The MSR bitmap (SDM 25.6.9): read bitmaps for 0-0x1fff and
@@ -37,19 +34,23 @@ static void msr_bitmap_allow(u8 *bitmap, u32 msr)
 	bitmap[2048 + high + index / 8] &= ~(1u << (index % 8));
 }
 
+/* One allocation: the VM's state in the first page, its MSR bitmap in
+ * the second. */
+#define VM_PAGES 2
+
 int vmx_vm_init(struct vm *vm)
 {
-	struct vmx_vm *x = pages_alloc(1);
+	struct vmx_vm *x = pages_alloc(VM_PAGES);
 	int err;
 
 	_Static_assert(sizeof(*x) <= PAGE_SIZE, "vmx_vm fits a page");
 	if (!x)
 		return -ENOMEM;
 	vm->arch = x;
-	x->msr_bitmap = pages_alloc(1);
+	x->msr_bitmap = (u8 *)x + PAGE_SIZE;
 	err = stage2_init(&x->s2, &ept_format, IO_BITMAP_PAGES, invept);
 	x->eptp = ept_pointer(x->s2.pt.root);
-	if (err || !x->msr_bitmap) {
+	if (err) {
 		vmx_vm_destroy(vm);
 		return -ENOMEM;
 	}
@@ -61,12 +62,11 @@ int vmx_vm_init(struct vm *vm)
 
 void vmx_vm_destroy(struct vm *vm)
 {
-	struct vmx_vm *x = vmx_vm(vm);
+	struct vmx_vm *x = vm->arch;
 
 	if (!x)
 		return;
 	stage2_destroy(&x->s2);
-	pages_free(x->msr_bitmap, 1);
-	pages_free(x, 1);
+	pages_free(x, VM_PAGES);
 	vm->arch = NULL;
 }

@@ -19,11 +19,6 @@ struct idt_entry {
 	u32 reserved;
 } __packed;
 
-struct idt_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 extern const u8 trap_stubs[], trap_stubs_end[];
 
 static struct idt_entry idt[IDT_VECTORS] __attribute__((aligned(16)));
@@ -61,7 +56,7 @@ static void idt_fill(void)
 
 void idt_init_this_cpu(void)
 {
-	struct idt_ptr p = { sizeof(idt) - 1, (u64)idt };
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
 
 	if (!idt[0].type_attr)
 		idt_fill();

@@ -142,7 +142,4 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 #define SVM_INT_CONTROL_V_INTR_MASKING BIT(24)
 #define SVM_TLB_FLUSH_ALL 1
 
-#define SVM_EVENT_VALID BIT(31)
-#define SVM_EVENT_ERROR_VALID BIT(11)
-
 #endif

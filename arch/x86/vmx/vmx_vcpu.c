@@ -71,11 +71,6 @@ static const u32 zeroed_fields[] = {
 	VMCS_HOST_SYSENTER_ESP, VMCS_HOST_SYSENTER_EIP,
 };
 
-struct desc_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 static void setup_host_state(void)
 {
 	struct percpu *pc = this_cpu();

@@ -5,11 +5,11 @@
  * catch NULL dereferences. No mapping is ever both writable and
  * executable, and arch_paging_selftest() proves it on every boot. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/pt.h"
 #include "hv/arch.h"
 #include "hv/frame.h"
 #include "hv/log.h"
 #include "hv/panic.h"
-#include "lib/string.h"
 
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PT_ENTRIES 512
@@ -21,54 +21,39 @@ extern u8 _text_start[], _text_end[];
 extern u8 _rodata_start[], _rodata_end[];
 extern u8 _data_start[], _data_end[];
 
-static struct frame_alloc *pt_frames;
-static u64 *pml4;
+/* The generic tables of pt.c in the 4-level paging entry format. */
+static const struct pt_format host_format = {
+	.name = "host",
+	.addr = PTE_ADDR,
+	.present = PTE_P,
+	.table = PTE_P | PTE_RW,
+	.leaf = PTE_P,
+	.large = PTE_PS,
+	.grant = { [PT_W_BIT] = PTE_RW },
+	.deny = { [PT_X_BIT] = PTE_NX },
+};
 
-static u64 *table_alloc(void)
-{
-	u64 pa = frame_alloc(pt_frames);
-
-	if (!pa)
-		panic("paging: out of memory for page tables");
-	if (pa >= 4 * GIB)
-		panic("paging: page table frame 0x%llx above the boot map",
-		      (unsigned long long)pa);
-	memset((void *)pa, 0, PAGE_SIZE);
-	return (u64 *)pa;
-}
-
-/* The table the entry points to, created on first use. */
-static u64 *table_next(u64 *table, unsigned idx)
-{
-	if (!(table[idx] & PTE_P))
-		table[idx] = (u64)table_alloc() | PTE_P | PTE_RW;
-	return (u64 *)(table[idx] & PTE_ADDR);
-}
-
-static unsigned idx(u64 va, int level)
-{
-	return (va >> (12 + 9 * level)) & (PT_ENTRIES - 1);
-}
+static struct pt host_pt;
 
 static bool in_section(u64 pa, const u8 *start, const u8 *end)
 {
 	return pa >= (u64)start && pa < ALIGN_UP((u64)end, PAGE_SIZE);
 }
 
-/* Leaf flags for one 4 KiB page of the first 2 MiB regions. */
-static u64 page_flags(u64 pa)
+/* Permissions of one 4 KiB page of the first 2 MiB regions; 0: unmapped. */
+static u32 page_perms(u64 pa)
 {
 	if (pa == 0)
 		return 0;
 	if (in_section(pa, _text_start, _text_end))
-		return PTE_P;
+		return PT_R | PT_X;
 	if (in_section(pa, _rodata_start, _rodata_end))
-		return PTE_P | PTE_NX;
+		return PT_R;
 	if (in_section(pa, _data_start, _data_end))
-		return PTE_P | PTE_RW | PTE_NX;
+		return PT_R | PT_W;
 	if (in_section(pa, _image_start, _image_end))
-		return PTE_P | PTE_NX; /* .ksyms */
-	return PTE_P | PTE_RW | PTE_NX;
+		return PT_R; /* .ksyms */
+	return PT_R | PT_W;
 }
 
 static bool needs_4k_pages(u64 base)
@@ -79,46 +64,44 @@ static bool needs_4k_pages(u64 base)
 	return base == 0 || (base >= img_lo && base < img_hi);
 }
 
-/* The page directory for the 1 GiB around base, created on first use. */
-static u64 *pd_for(u64 base)
+/* Identity-maps [pa, pa + size); before CR3 is loaded, table frames are
+ * reached through the boot map, so they must come from below 4 GiB (the
+ * frame allocator hands out the lowest free frames first). */
+static void identity_map(u64 pa, u64 size, u32 perms)
 {
-	return table_next(table_next(pml4, idx(base, 3)), idx(base, 2));
+	if (pt_map(&host_pt, pa, pa, size, perms))
+		panic("paging: out of memory for page tables");
 }
 
 static void map_region_4k(u64 base)
 {
-	u64 *pt = table_next(pd_for(base), idx(base, 1));
+	for (u64 pa = base; pa < base + SIZE_2M; pa += PAGE_SIZE) {
+		u32 perms = page_perms(pa);
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		u64 pa = base + i * PAGE_SIZE;
-		u64 flags = page_flags(pa);
-
-		pt[i] = flags ? pa | flags : 0;
+		if (perms)
+			identity_map(pa, PAGE_SIZE, perms);
 	}
 }
 
-static void map_region_2m(u64 base)
-{
-	pd_for(base)[idx(base, 1)] = base | PTE_P | PTE_RW | PTE_NX | PTE_PS;
-}
-
+/* pt_page_alloc draws the table frames from hv_frames, which is fa. */
 void arch_paging_init(struct frame_alloc *fa, u64 top)
 {
-	pt_frames = fa;
+	(void)fa;
 	top = ALIGN_UP(MAX(top, 4 * GIB), SIZE_2M);
 	if (top > IDENTITY_MAP_MAX) {
 		log_warn("paging: memory above %llu GiB is not mapped",
 			 (unsigned long long)(IDENTITY_MAP_MAX / GIB));
 		top = IDENTITY_MAP_MAX;
 	}
-	pml4 = table_alloc();
+	if (pt_init(&host_pt, &host_format))
+		panic("paging: out of memory for page tables");
 	for (u64 base = 0; base < top; base += SIZE_2M) {
 		if (needs_4k_pages(base))
 			map_region_4k(base);
 		else
-			map_region_2m(base);
+			identity_map(base, SIZE_2M, PT_R | PT_W);
 	}
-	write_cr3((u64)pml4);
+	write_cr3(host_pt.root);
 	log_info("paging: identity map 0-%llu MiB, image text %llu KiB R+X, "
 		 "rodata %llu KiB R, data %llu KiB R+W",
 		 (unsigned long long)(top / MIB),
@@ -185,7 +168,7 @@ static bool data_executes(void)
 
 bool arch_paging_selftest(void)
 {
-	u64 wx = count_wx_in(pml4, 3);
+	u64 wx = count_wx_in((const u64 *)host_pt.root, 3);
 	bool text_ro = !write_succeeds((volatile u8 *)_text_start);
 	bool rodata_ro = !write_succeeds((volatile u8 *)_rodata_start);
 	bool data_nx = !data_executes();

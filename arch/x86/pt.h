@@ -1,5 +1,6 @@
 /* Generic 4-level radix page tables for stage-2 translation (AMD NPT,
- * Intel EPT): guest-physical to host-physical, 4 KiB and 2 MiB pages,
+ * Intel EPT) and the hypervisor's own identity map (arch/x86/paging.c):
+ * guest-physical (or virtual) to host-physical, 4 KiB and 2 MiB pages,
  * R/W/X permissions. The entry encoding comes from a struct pt_format,
  * table frames from pt_page_alloc/pt_page_free, so the same code runs in
  * the hypervisor and in host unit tests. Every operation either completes

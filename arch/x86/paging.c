@@ -1,8 +1,8 @@
 /* The hypervisor's own page tables. Physical memory is identity-mapped
- * read/write and non-executable with 2 MiB pages; the 2 MiB regions that
- * hold the image are split into 4 KiB pages so each section gets exactly
- * its permissions (text R+X, rodata R, data R+W); page 0 stays unmapped to
- * catch NULL dereferences. No mapping is ever both writable and
+ * read/write and non-executable with 2 MiB pages (pt.c's tables); those
+ * that hold the image are split into 4 KiB pages so each section gets
+ * exactly its permissions (text R+X, rodata R, data R+W); page 0 stays
+ * unmapped to catch NULL dereferences. No mapping is ever both writable and
  * executable, and arch_paging_selftest() proves it on every boot. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/pt.h"
@@ -35,52 +35,13 @@ static const struct pt_format host_format = {
 
 static struct pt host_pt;
 
-static bool in_section(u64 pa, const u8 *start, const u8 *end)
+/* Gives the pages of [start, end) perms, splitting 2 MiB pages. */
+static void protect(const u8 *start, const u8 *end, u32 perms)
 {
-	return pa >= (u64)start && pa < ALIGN_UP((u64)end, PAGE_SIZE);
-}
+	u64 lo = ALIGN_DOWN((u64)start, PAGE_SIZE);
 
-/* Permissions of one 4 KiB page of the first 2 MiB regions; 0: unmapped. */
-static u32 page_perms(u64 pa)
-{
-	if (pa == 0)
-		return 0;
-	if (in_section(pa, _text_start, _text_end))
-		return PT_R | PT_X;
-	if (in_section(pa, _rodata_start, _rodata_end))
-		return PT_R;
-	if (in_section(pa, _data_start, _data_end))
-		return PT_R | PT_W;
-	if (in_section(pa, _image_start, _image_end))
-		return PT_R; /* .ksyms */
-	return PT_R | PT_W;
-}
-
-static bool needs_4k_pages(u64 base)
-{
-	u64 img_lo = ALIGN_DOWN((u64)_image_start, SIZE_2M);
-	u64 img_hi = ALIGN_UP((u64)_image_end, SIZE_2M);
-
-	return base == 0 || (base >= img_lo && base < img_hi);
-}
-
-/* Identity-maps [pa, pa + size); before CR3 is loaded, table frames are
- * reached through the boot map, so they must come from below 4 GiB (the
- * frame allocator hands out the lowest free frames first). */
-static void identity_map(u64 pa, u64 size, u32 perms)
-{
-	if (pt_map(&host_pt, pa, pa, size, perms))
+	if (pt_protect(&host_pt, lo, ALIGN_UP((u64)end, PAGE_SIZE) - lo, perms) < 0)
 		panic("paging: out of memory for page tables");
-}
-
-static void map_region_4k(u64 base)
-{
-	for (u64 pa = base; pa < base + SIZE_2M; pa += PAGE_SIZE) {
-		u32 perms = page_perms(pa);
-
-		if (perms)
-			identity_map(pa, PAGE_SIZE, perms);
-	}
 }
 
 /* pt_page_alloc draws the table frames from hv_frames, which is fa. */
@@ -93,14 +54,14 @@ void arch_paging_init(struct frame_alloc *fa, u64 top)
 			 (unsigned long long)(IDENTITY_MAP_MAX / GIB));
 		top = IDENTITY_MAP_MAX;
 	}
-	if (pt_init(&host_pt, &host_format))
+	/* Before CR3 is loaded, table frames are reached through the boot
+	 * map (4 GiB); the frame allocator hands out the lowest first. */
+	if (pt_init(&host_pt, &host_format) ||
+	    pt_map(&host_pt, PAGE_SIZE, PAGE_SIZE, top - PAGE_SIZE, PT_R | PT_W))
 		panic("paging: out of memory for page tables");
-	for (u64 base = 0; base < top; base += SIZE_2M) {
-		if (needs_4k_pages(base))
-			map_region_4k(base);
-		else
-			identity_map(base, SIZE_2M, PT_R | PT_W);
-	}
+	protect(_image_start, _image_end, PT_R); /* rodata, .ksyms */
+	protect(_text_start, _text_end, PT_R | PT_X);
+	protect(_data_start, _data_end, PT_R | PT_W);
 	write_cr3(host_pt.root);
 	log_info("paging: identity map 0-%llu MiB, image text %llu KiB R+X, "
 		 "rodata %llu KiB R, data %llu KiB R+W",

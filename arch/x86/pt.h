@@ -73,6 +73,12 @@ int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms);
  * unmapped or a negative errno (-EINVAL as for pt_map). */
 long pt_unmap(struct pt *pt, u64 gpa, u64 size);
 
+/* Gives every mapped page in the range perms (rules as for pt_map),
+ * splitting 2 MiB leaves it covers only partly; holes stay holes. Returns
+ * the number of 4 KiB pages found mapped, -EINVAL or -ENOMEM (nothing
+ * changed). */
+long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms);
+
 /* Translates one address: true with *hpa (offset included), *perms and
  * *page_size (4 KiB or 2 MiB) when mapped. Any output may be NULL. */
 bool pt_lookup(const struct pt *pt, u64 gpa, u64 *hpa, u32 *perms,

@@ -185,7 +185,7 @@ static int walk_32bit(struct walker *w)
 	return translated(w, pte & GW_ADDR32, PAGE_SIZE);
 }
 
-/* ---- 8-byte entries: PAE below the PDPT, 4-level and 5-level ---- */
+/* ---- 8-byte entries: PAE (its PDPT as level 3), 4-level and 5-level ---- */
 
 /* Level 1 is the PT, 2 the PD, 3 the PDPT, 4 the PML4, 5 the PML5. */
 static unsigned int level_shift(int level)
@@ -210,11 +210,16 @@ static u64 reserved_bits(const struct walker *w, int level, bool large)
 	return mask;
 }
 
+/* PAE PDPTEs carry no R/W, U/S or XD; those bits are reserved. */
+#define PAE_PDPTE_RESERVED (bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1))
+
 /* Checks one present entry; returns 0 when the walk may use it. */
 static int check_entry(struct walker *w, u64 entry, int level, bool large)
 {
+	if (w->mode == MODE_PAE && level == 3) /* a PDPTE, PS included */
+		return (entry & PAE_PDPTE_RESERVED) ? reserved_bit_fault(w) : 0;
 	if (large && !large_page_allowed(w, level))
-		return reserved_bit_fault(w); /* PS in a PML4E/PML5E (or PAE PDPTE) */
+		return reserved_bit_fault(w); /* PS in a PML4E or PML5E */
 	if (entry & reserved_bits(w, level, large))
 		return reserved_bit_fault(w);
 	note_permissions(w, entry);
@@ -242,23 +247,6 @@ static int walk_levels(struct walker *w, u64 table_gpa, int level)
 			return translated(w, entry & GW_ADDR & ~(size - 1), size);
 		table_gpa = entry & GW_ADDR;
 	}
-}
-
-/* PAE PDPTEs carry no R/W, U/S or XD; those bits are reserved. */
-#define PAE_PDPTE_RESERVED (bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1))
-
-static int walk_pae(struct walker *w)
-{
-	u64 pdpte;
-	int rc;
-
-	rc = read_present_entry(w, (w->p->cr3 & GW_PAE_CR3) + (w->gva >> 30) * 8,
-				8, &pdpte);
-	if (rc)
-		return rc;
-	if (pdpte & PAE_PDPTE_RESERVED)
-		return reserved_bit_fault(w);
-	return walk_levels(w, pdpte & GW_ADDR, 2);
 }
 
 static int walk_long(struct walker *w)
@@ -296,8 +284,8 @@ int guest_walk(const struct guest_paging *p, u64 gva, enum walk_access access,
 		return 0;
 	case MODE_32BIT:
 		return walk_32bit(&w);
-	case MODE_PAE:
-		return walk_pae(&w);
+	case MODE_PAE: /* the PDPT's 4 entries are level 3 */
+		return walk_levels(&w, p->cr3 & GW_PAE_CR3, 3);
 	default:
 		return walk_long(&w);
 	}

@@ -163,18 +163,17 @@ static void switch_extended(struct vcpu *old, struct vcpu *v)
 #define READ_DR(n, x) asm volatile("mov %%dr" #n ", %0" : "=r"(x))
 #define WRITE_DR(n, x) asm volatile("mov %0, %%dr" #n : : "r"(x))
 
-static void save_debug(struct vcpu *v)
+/* As switch_extended, for DR0-DR3 (and DR6 where the backend leaves it). */
+static void switch_debug(struct vcpu *old, struct vcpu *v)
 {
-	READ_DR(0, v->lazy.dr[0]);
-	READ_DR(1, v->lazy.dr[1]);
-	READ_DR(2, v->lazy.dr[2]);
-	READ_DR(3, v->lazy.dr[3]);
-	if (gs.policy.dr6)
-		READ_DR(6, v->lazy.dr6);
-}
-
-static void load_debug(struct vcpu *v)
-{
+	if (old) {
+		READ_DR(0, old->lazy.dr[0]);
+		READ_DR(1, old->lazy.dr[1]);
+		READ_DR(2, old->lazy.dr[2]);
+		READ_DR(3, old->lazy.dr[3]);
+		if (gs.policy.dr6)
+			READ_DR(6, old->lazy.dr6);
+	}
 	WRITE_DR(0, v->lazy.dr[0]);
 	WRITE_DR(1, v->lazy.dr[1]);
 	WRITE_DR(2, v->lazy.dr[2]);
@@ -183,16 +182,14 @@ static void load_debug(struct vcpu *v)
 		WRITE_DR(6, v->lazy.dr6);
 }
 
-static void save_msrs(struct vcpu *v)
+/* As switch_extended, for the SYSCALL MSRs where the backend leaves them. */
+static void switch_msrs(struct vcpu *old, struct vcpu *v)
 {
-	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++)
-		v->lazy.msr[i] = rdmsr(lazy_msrs[i]);
-}
-
-static void load_msrs(struct vcpu *v)
-{
-	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++)
+	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++) {
+		if (old)
+			old->lazy.msr[i] = rdmsr(lazy_msrs[i]);
 		wrmsr(lazy_msrs[i], v->lazy.msr[i]);
+	}
 }
 
 /* Branch predictions one VM trained must not steer another (Spectre v2):
@@ -215,12 +212,8 @@ void guest_state_load(struct vcpu *v)
 		return;
 	barrier_between_vms(pc, v->vm);
 	switch_extended(old, v);
-	if (old) {
-		save_debug(old);
-		save_msrs(old);
-	}
-	load_debug(v);
-	load_msrs(v);
+	switch_debug(old, v);
+	switch_msrs(old, v);
 	pc->lazy_owner = v;
 }
 

@@ -124,18 +124,6 @@ static u64 xgetbv(void)
 	return (u64)hi << 32 | lo;
 }
 
-static void xsave_all(void *image)
-{
-	asm volatile("xsave64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
-		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
-}
-
-static void xrstor_all(const void *image)
-{
-	asm volatile("xrstor64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
-		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
-}
-
 /* The old vCPU's x87/SSE/AVX state out, the new one's in, with XCR0
  * widened to every component once for both: components the new image
  * does not hold are initialized, so none of the old vCPU's values
@@ -144,6 +132,8 @@ static void xrstor_all(const void *image)
  * hypervisor's back. */
 static void switch_extended(struct vcpu *old, struct vcpu *v)
 {
+	u32 all_lo = (u32)gs.xcr0_all, all_hi = (u32)(gs.xcr0_all >> 32);
+
 	if (!gs.xsave) {
 		if (old)
 			asm volatile("fxsave64 (%0)" : : "r"(old->lazy.xsave) : "memory");
@@ -154,8 +144,10 @@ static void switch_extended(struct vcpu *old, struct vcpu *v)
 		old->xcr0 = xgetbv();
 	xsetbv(gs.xcr0_all);
 	if (old)
-		xsave_all(old->lazy.xsave);
-	xrstor_all(v->lazy.xsave);
+		asm volatile("xsave64 (%0)" : : "r"(old->lazy.xsave), "a"(all_lo),
+			     "d"(all_hi) : "memory");
+	asm volatile("xrstor64 (%0)" : : "r"(v->lazy.xsave), "a"(all_lo), "d"(all_hi)
+		     : "memory");
 	xsetbv(v->xcr0);
 }
 

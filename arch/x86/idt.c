@@ -34,15 +34,14 @@ static const u8 ist_for_vector[IDT_VECTORS] = {
 
 static void idt_set_gate(unsigned vec, u64 handler, u8 ist)
 {
-	struct idt_entry *e = &idt[vec];
-
-	e->offset_lo = handler & 0xffff;
-	e->selector = GDT_SEL_CODE;
-	e->ist = ist;
-	e->type_attr = IDT_INTERRUPT_GATE;
-	e->offset_mid = (handler >> 16) & 0xffff;
-	e->offset_hi = handler >> 32;
-	e->reserved = 0;
+	idt[vec] = (struct idt_entry){
+		.offset_lo = handler & 0xffff,
+		.selector = GDT_SEL_CODE,
+		.ist = ist,
+		.type_attr = IDT_INTERRUPT_GATE,
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_hi = handler >> 32,
+	};
 }
 
 static void idt_fill(void)

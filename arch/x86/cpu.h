@@ -88,16 +88,11 @@ DEFINE_READ_CR(2)
 DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 
-static inline void write_cr2(u64 v)
-{
-	asm volatile("mov %0, %%cr2" : : "r"(v));
-}
-
 /* Loads CR2 only when it differs: a MOV to CR2 is not cheap. */
 static inline void load_cr2(u64 value)
 {
 	if (read_cr2() != value)
-		write_cr2(value);
+		asm volatile("mov %0, %%cr2" : : "r"(value));
 }
 
 static inline void write_cr3(u64 v)
@@ -108,17 +103,6 @@ static inline void write_cr3(u64 v)
 static inline void write_cr4(u64 v)
 {
 	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
-
-static inline __noreturn void cpu_halt_forever(void)
-{
-	for (;;)
-		asm volatile("cli; hlt");
-}
-
-static inline void cpu_idle(void)
-{
-	asm volatile("hlt");
 }
 
 #endif

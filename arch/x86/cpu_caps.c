@@ -138,26 +138,24 @@ static const char *backend_name(enum virt_backend b)
 	return b == BACKEND_VMX ? "vmx" : b == BACKEND_SVM ? "svm" : "none";
 }
 
+/* Each part is formatted on its own, then the line in one go, so only
+ * that last step has to respect len. */
 void cpu_caps_format(const struct virt_caps *c, char *buf, size_t len)
 {
-	size_t n = hv_snprintf(buf, len, "cpu: vendor=%s", c->vendor);
+	char vmx[128] = " vmx=no", svm[96] = " svm=no";
 
-	if (c->vmx && n < len)
-		n += hv_snprintf(buf + n, len - n,
-				 " vmx=yes ept=%s ept-wb=%s ept-2m=%s unrestricted=%s"
-				 " vpid=%s true-ctls=%s vmx-firmware=%s",
-				 yes_no(c->ept), yes_no(c->ept_wb), yes_no(c->ept_2m),
-				 yes_no(c->unrestricted), yes_no(c->vpid),
-				 yes_no(c->vmx_true_ctls), fw_name(c->vmx_fw));
-	else if (n < len)
-		n += hv_snprintf(buf + n, len - n, " vmx=no");
-	if (c->svm && n < len)
-		n += hv_snprintf(buf + n, len - n,
-				 " svm=yes npt=%s nrips=%s asids=%u svm-firmware=%s",
-				 yes_no(c->npt), yes_no(c->nrips), c->nasids,
-				 fw_name(c->svm_fw));
-	else if (n < len)
-		n += hv_snprintf(buf + n, len - n, " svm=no");
-	if (n < len)
-		hv_snprintf(buf + n, len - n, " backend=%s", backend_name(c->backend));
+	if (c->vmx)
+		hv_snprintf(vmx, sizeof(vmx),
+			    " vmx=yes ept=%s ept-wb=%s ept-2m=%s unrestricted=%s"
+			    " vpid=%s true-ctls=%s vmx-firmware=%s",
+			    yes_no(c->ept), yes_no(c->ept_wb), yes_no(c->ept_2m),
+			    yes_no(c->unrestricted), yes_no(c->vpid),
+			    yes_no(c->vmx_true_ctls), fw_name(c->vmx_fw));
+	if (c->svm)
+		hv_snprintf(svm, sizeof(svm),
+			    " svm=yes npt=%s nrips=%s asids=%u svm-firmware=%s",
+			    yes_no(c->npt), yes_no(c->nrips), c->nasids,
+			    fw_name(c->svm_fw));
+	hv_snprintf(buf, len, "cpu: vendor=%s%s%s backend=%s", c->vendor, vmx, svm,
+		    backend_name(c->backend));
 }

@@ -1,4 +1,3 @@
-#include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/io.h"
 #include "arch/x86/percpu.h"
@@ -26,5 +25,5 @@ void arch_early_init(void)
 
 void arch_halt(void)
 {
-	cpu_idle();
+	asm volatile("hlt");
 }

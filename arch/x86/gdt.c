@@ -6,11 +6,6 @@
 
 #define TSS_TYPE_AVAILABLE_64 0x89ULL
 
-struct gdt_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 static void tss_descriptor(u64 *slot, const struct tss64 *tss)
 {
 	u64 base = (u64)tss, limit = sizeof(*tss) - 1;
@@ -34,7 +29,7 @@ static void tss_setup(struct percpu *pc)
  * TR. FS/GS are left alone: reloading GS would clear the per-CPU base. */
 static void gdt_load(struct percpu *pc)
 {
-	struct gdt_ptr p = { sizeof(pc->gdt) - 1, (u64)pc->gdt };
+	struct desc_ptr p = { sizeof(pc->gdt) - 1, (u64)pc->gdt };
 
 	asm volatile("lgdt %0\n"
 		     "pushq %1\n"

@@ -124,18 +124,6 @@ static u64 xgetbv(void)
 	return (u64)hi << 32 | lo;
 }
 
-static void xsave_all(void *image)
-{
-	asm volatile("xsave64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
-		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
-}
-
-static void xrstor_all(const void *image)
-{
-	asm volatile("xrstor64 (%0)" : : "r"(image), "a"((u32)gs.xcr0_all),
-		     "d"((u32)(gs.xcr0_all >> 32)) : "memory");
-}
-
 /* The old vCPU's x87/SSE/AVX state out, the new one's in, with XCR0
  * widened to every component once for both: components the new image
  * does not hold are initialized, so none of the old vCPU's values
@@ -144,6 +132,8 @@ static void xrstor_all(const void *image)
  * hypervisor's back. */
 static void switch_extended(struct vcpu *old, struct vcpu *v)
 {
+	u32 all_lo = (u32)gs.xcr0_all, all_hi = (u32)(gs.xcr0_all >> 32);
+
 	if (!gs.xsave) {
 		if (old)
 			asm volatile("fxsave64 (%0)" : : "r"(old->lazy.xsave) : "memory");
@@ -154,8 +144,10 @@ static void switch_extended(struct vcpu *old, struct vcpu *v)
 		old->xcr0 = xgetbv();
 	xsetbv(gs.xcr0_all);
 	if (old)
-		xsave_all(old->lazy.xsave);
-	xrstor_all(v->lazy.xsave);
+		asm volatile("xsave64 (%0)" : : "r"(old->lazy.xsave), "a"(all_lo),
+			     "d"(all_hi) : "memory");
+	asm volatile("xrstor64 (%0)" : : "r"(v->lazy.xsave), "a"(all_lo), "d"(all_hi)
+		     : "memory");
 	xsetbv(v->xcr0);
 }
 
@@ -163,18 +155,17 @@ static void switch_extended(struct vcpu *old, struct vcpu *v)
 #define READ_DR(n, x) asm volatile("mov %%dr" #n ", %0" : "=r"(x))
 #define WRITE_DR(n, x) asm volatile("mov %0, %%dr" #n : : "r"(x))
 
-static void save_debug(struct vcpu *v)
+/* As switch_extended, for DR0-DR3 (and DR6 where the backend leaves it). */
+static void switch_debug(struct vcpu *old, struct vcpu *v)
 {
-	READ_DR(0, v->lazy.dr[0]);
-	READ_DR(1, v->lazy.dr[1]);
-	READ_DR(2, v->lazy.dr[2]);
-	READ_DR(3, v->lazy.dr[3]);
-	if (gs.policy.dr6)
-		READ_DR(6, v->lazy.dr6);
-}
-
-static void load_debug(struct vcpu *v)
-{
+	if (old) {
+		READ_DR(0, old->lazy.dr[0]);
+		READ_DR(1, old->lazy.dr[1]);
+		READ_DR(2, old->lazy.dr[2]);
+		READ_DR(3, old->lazy.dr[3]);
+		if (gs.policy.dr6)
+			READ_DR(6, old->lazy.dr6);
+	}
 	WRITE_DR(0, v->lazy.dr[0]);
 	WRITE_DR(1, v->lazy.dr[1]);
 	WRITE_DR(2, v->lazy.dr[2]);
@@ -183,16 +174,14 @@ static void load_debug(struct vcpu *v)
 		WRITE_DR(6, v->lazy.dr6);
 }
 
-static void save_msrs(struct vcpu *v)
+/* As switch_extended, for the SYSCALL MSRs where the backend leaves them. */
+static void switch_msrs(struct vcpu *old, struct vcpu *v)
 {
-	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++)
-		v->lazy.msr[i] = rdmsr(lazy_msrs[i]);
-}
-
-static void load_msrs(struct vcpu *v)
-{
-	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++)
+	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++) {
+		if (old)
+			old->lazy.msr[i] = rdmsr(lazy_msrs[i]);
 		wrmsr(lazy_msrs[i], v->lazy.msr[i]);
+	}
 }
 
 /* Branch predictions one VM trained must not steer another (Spectre v2):
@@ -215,12 +204,8 @@ void guest_state_load(struct vcpu *v)
 		return;
 	barrier_between_vms(pc, v->vm);
 	switch_extended(old, v);
-	if (old) {
-		save_debug(old);
-		save_msrs(old);
-	}
-	load_debug(v);
-	load_msrs(v);
+	switch_debug(old, v);
+	switch_msrs(old, v);
 	pc->lazy_owner = v;
 }
 

@@ -154,43 +154,21 @@ static int translated(struct walker *w, u64 frame, u64 size)
 	return 0;
 }
 
-/* ---- 32-bit paging: 4-byte entries, 10+10+12 bits ---- */
-
-static int map_4m_page(struct walker *w, u64 pde)
-{
-	u64 frame = (pde & GW_ADDR32_4M) | (((pde >> 13) & 0xff) << 32);
-
-	if (pde & GW_PSE36_RSVD)
-		return reserved_bit_fault(w);
-	return translated(w, frame, 4 * MIB);
-}
-
-static int walk_32bit(struct walker *w)
-{
-	u64 pde, pte;
-	int rc;
-
-	rc = read_present_entry(w, (w->p->cr3 & GW_ADDR32) + (w->gva >> 22) * 4,
-				4, &pde);
-	if (rc)
-		return rc;
-	note_permissions(w, pde);
-	if ((pde & GW_PS) && (w->p->cr4 & GW_CR4_PSE))
-		return map_4m_page(w, pde);
-	rc = read_present_entry(w, (pde & GW_ADDR32) + ((w->gva >> 12) & 0x3ff) * 4,
-				4, &pte);
-	if (rc)
-		return rc;
-	note_permissions(w, pte);
-	return translated(w, pte & GW_ADDR32, PAGE_SIZE);
-}
-
-/* ---- 8-byte entries: PAE below the PDPT, 4-level and 5-level ---- */
+/* ---- the levels: 32-bit (4-byte entries, 10 index bits each), PAE (its
+ * PDPT as level 3), 4-level and 5-level ---- */
 
 /* Level 1 is the PT, 2 the PD, 3 the PDPT, 4 the PML4, 5 the PML5. */
 static unsigned int level_shift(int level)
 {
 	return 12 + 9 * (level - 1);
+}
+
+/* Where the level's index starts in the address, in w's paging mode. */
+static unsigned int walk_shift(const struct walker *w, int level)
+{
+	if (w->mode == MODE_32BIT)
+		return 12 + 10 * (level - 1);
+	return level_shift(level);
 }
 
 static bool large_page_allowed(const struct walker *w, int level)
@@ -205,60 +183,64 @@ static u64 reserved_bits(const struct walker *w, int level, bool large)
 
 	if (w->mode == MODE_PAE)
 		mask |= bit_range(62, 52); /* ignored in long mode, not in PAE */
-	if (large)
+	if (large && w->mode == MODE_32BIT)
+		mask |= GW_PSE36_RSVD;
+	else if (large)
 		mask |= bit_range(level_shift(level) - 1, 13); /* bit 12 is PAT */
 	return mask;
 }
 
+/* PAE PDPTEs carry no R/W, U/S or XD; those bits are reserved. */
+#define PAE_PDPTE_RESERVED (bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1))
+
 /* Checks one present entry; returns 0 when the walk may use it. */
 static int check_entry(struct walker *w, u64 entry, int level, bool large)
 {
+	if (w->mode == MODE_PAE && level == 3) /* a PDPTE, PS included */
+		return (entry & PAE_PDPTE_RESERVED) ? reserved_bit_fault(w) : 0;
 	if (large && !large_page_allowed(w, level))
-		return reserved_bit_fault(w); /* PS in a PML4E/PML5E (or PAE PDPTE) */
+		return reserved_bit_fault(w); /* PS in a PML4E or PML5E */
 	if (entry & reserved_bits(w, level, large))
 		return reserved_bit_fault(w);
 	note_permissions(w, entry);
 	return 0;
 }
 
+/* The frame a large page or a PTE maps; a 4 MiB page of 32-bit paging
+ * has physical bits 39:32 in bits 20:13 of its PDE (PSE-36). */
+static u64 mapped_frame(const struct walker *w, u64 entry, u64 size)
+{
+	u64 frame = entry & GW_ADDR & ~(size - 1);
+
+	if (w->mode == MODE_32BIT && size > PAGE_SIZE)
+		frame |= ((entry >> 13) & 0xff) << 32;
+	return frame;
+}
+
 /* Walks from the table at table_gpa (of the given level) down to a page. */
 static int walk_levels(struct walker *w, u64 table_gpa, int level)
 {
+	bool pse = w->mode != MODE_32BIT || (w->p->cr4 & GW_CR4_PSE);
+	size_t len = w->mode == MODE_32BIT ? 4 : 8;
+
 	for (;; level--) {
-		u64 index = (w->gva >> level_shift(level)) & 0x1ff;
+		u64 index = (w->gva >> walk_shift(w, level)) & (PAGE_SIZE / len - 1);
 		u64 entry, size;
 		bool large;
 		int rc;
 
-		rc = read_present_entry(w, table_gpa + index * 8, 8, &entry);
+		rc = read_present_entry(w, table_gpa + index * len, len, &entry);
 		if (rc)
 			return rc;
-		large = level > 1 && (entry & GW_PS);
+		large = level > 1 && pse && (entry & GW_PS);
 		rc = check_entry(w, entry, level, large);
 		if (rc)
 			return rc;
-		size = 1ULL << level_shift(level);
+		size = 1ULL << walk_shift(w, level);
 		if (level == 1 || large)
-			return translated(w, entry & GW_ADDR & ~(size - 1), size);
+			return translated(w, mapped_frame(w, entry, size), size);
 		table_gpa = entry & GW_ADDR;
 	}
-}
-
-/* PAE PDPTEs carry no R/W, U/S or XD; those bits are reserved. */
-#define PAE_PDPTE_RESERVED (bit_range(63, 52) | bit_range(8, 5) | bit_range(2, 1))
-
-static int walk_pae(struct walker *w)
-{
-	u64 pdpte;
-	int rc;
-
-	rc = read_present_entry(w, (w->p->cr3 & GW_PAE_CR3) + (w->gva >> 30) * 8,
-				8, &pdpte);
-	if (rc)
-		return rc;
-	if (pdpte & PAE_PDPTE_RESERVED)
-		return reserved_bit_fault(w);
-	return walk_levels(w, pdpte & GW_ADDR, 2);
 }
 
 static int walk_long(struct walker *w)
@@ -295,9 +277,9 @@ int guest_walk(const struct guest_paging *p, u64 gva, enum walk_access access,
 		res->page_size = PAGE_SIZE;
 		return 0;
 	case MODE_32BIT:
-		return walk_32bit(&w);
-	case MODE_PAE:
-		return walk_pae(&w);
+		return walk_levels(&w, p->cr3 & GW_ADDR32, 2);
+	case MODE_PAE: /* the PDPT's 4 entries are level 3 */
+		return walk_levels(&w, p->cr3 & GW_PAE_CR3, 3);
 	default:
 		return walk_long(&w);
 	}

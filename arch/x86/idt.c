@@ -19,11 +19,6 @@ struct idt_entry {
 	u32 reserved;
 } __packed;
 
-struct idt_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 extern const u8 trap_stubs[], trap_stubs_end[];
 
 static struct idt_entry idt[IDT_VECTORS] __attribute__((aligned(16)));
@@ -39,15 +34,14 @@ static const u8 ist_for_vector[IDT_VECTORS] = {
 
 static void idt_set_gate(unsigned vec, u64 handler, u8 ist)
 {
-	struct idt_entry *e = &idt[vec];
-
-	e->offset_lo = handler & 0xffff;
-	e->selector = GDT_SEL_CODE;
-	e->ist = ist;
-	e->type_attr = IDT_INTERRUPT_GATE;
-	e->offset_mid = (handler >> 16) & 0xffff;
-	e->offset_hi = handler >> 32;
-	e->reserved = 0;
+	idt[vec] = (struct idt_entry){
+		.offset_lo = handler & 0xffff,
+		.selector = GDT_SEL_CODE,
+		.ist = ist,
+		.type_attr = IDT_INTERRUPT_GATE,
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_hi = handler >> 32,
+	};
 }
 
 static void idt_fill(void)
@@ -61,7 +55,7 @@ static void idt_fill(void)
 
 void idt_init_this_cpu(void)
 {
-	struct idt_ptr p = { sizeof(idt) - 1, (u64)idt };
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
 
 	if (!idt[0].type_attr)
 		idt_fill();

@@ -1,15 +1,15 @@
 /* The hypervisor's own page tables. Physical memory is identity-mapped
- * read/write and non-executable with 2 MiB pages; the 2 MiB regions that
- * hold the image are split into 4 KiB pages so each section gets exactly
- * its permissions (text R+X, rodata R, data R+W); page 0 stays unmapped to
- * catch NULL dereferences. No mapping is ever both writable and
+ * read/write and non-executable with 2 MiB pages (pt.c's tables); those
+ * that hold the image are split into 4 KiB pages so each section gets
+ * exactly its permissions (text R+X, rodata R, data R+W); page 0 stays
+ * unmapped to catch NULL dereferences. No mapping is ever both writable and
  * executable, and arch_paging_selftest() proves it on every boot. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/pt.h"
 #include "hv/arch.h"
 #include "hv/frame.h"
 #include "hv/log.h"
 #include "hv/panic.h"
-#include "lib/string.h"
 
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PT_ENTRIES 512
@@ -21,104 +21,48 @@ extern u8 _text_start[], _text_end[];
 extern u8 _rodata_start[], _rodata_end[];
 extern u8 _data_start[], _data_end[];
 
-static struct frame_alloc *pt_frames;
-static u64 *pml4;
+/* The generic tables of pt.c in the 4-level paging entry format. */
+static const struct pt_format host_format = {
+	.name = "host",
+	.addr = PTE_ADDR,
+	.present = PTE_P,
+	.table = PTE_P | PTE_RW,
+	.leaf = PTE_P,
+	.large = PTE_PS,
+	.grant = { [PT_W_BIT] = PTE_RW },
+	.deny = { [PT_X_BIT] = PTE_NX },
+};
 
-static u64 *table_alloc(void)
+static struct pt host_pt;
+
+/* Gives the pages of [start, end) perms, splitting 2 MiB pages. */
+static void protect(const u8 *start, const u8 *end, u32 perms)
 {
-	u64 pa = frame_alloc(pt_frames);
+	u64 lo = ALIGN_DOWN((u64)start, PAGE_SIZE);
 
-	if (!pa)
+	if (pt_protect(&host_pt, lo, ALIGN_UP((u64)end, PAGE_SIZE) - lo, perms) < 0)
 		panic("paging: out of memory for page tables");
-	if (pa >= 4 * GIB)
-		panic("paging: page table frame 0x%llx above the boot map",
-		      (unsigned long long)pa);
-	memset((void *)pa, 0, PAGE_SIZE);
-	return (u64 *)pa;
 }
 
-/* The table the entry points to, created on first use. */
-static u64 *table_next(u64 *table, unsigned idx)
-{
-	if (!(table[idx] & PTE_P))
-		table[idx] = (u64)table_alloc() | PTE_P | PTE_RW;
-	return (u64 *)(table[idx] & PTE_ADDR);
-}
-
-static unsigned idx(u64 va, int level)
-{
-	return (va >> (12 + 9 * level)) & (PT_ENTRIES - 1);
-}
-
-static bool in_section(u64 pa, const u8 *start, const u8 *end)
-{
-	return pa >= (u64)start && pa < ALIGN_UP((u64)end, PAGE_SIZE);
-}
-
-/* Leaf flags for one 4 KiB page of the first 2 MiB regions. */
-static u64 page_flags(u64 pa)
-{
-	if (pa == 0)
-		return 0;
-	if (in_section(pa, _text_start, _text_end))
-		return PTE_P;
-	if (in_section(pa, _rodata_start, _rodata_end))
-		return PTE_P | PTE_NX;
-	if (in_section(pa, _data_start, _data_end))
-		return PTE_P | PTE_RW | PTE_NX;
-	if (in_section(pa, _image_start, _image_end))
-		return PTE_P | PTE_NX; /* .ksyms */
-	return PTE_P | PTE_RW | PTE_NX;
-}
-
-static bool needs_4k_pages(u64 base)
-{
-	u64 img_lo = ALIGN_DOWN((u64)_image_start, SIZE_2M);
-	u64 img_hi = ALIGN_UP((u64)_image_end, SIZE_2M);
-
-	return base == 0 || (base >= img_lo && base < img_hi);
-}
-
-/* The page directory for the 1 GiB around base, created on first use. */
-static u64 *pd_for(u64 base)
-{
-	return table_next(table_next(pml4, idx(base, 3)), idx(base, 2));
-}
-
-static void map_region_4k(u64 base)
-{
-	u64 *pt = table_next(pd_for(base), idx(base, 1));
-
-	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		u64 pa = base + i * PAGE_SIZE;
-		u64 flags = page_flags(pa);
-
-		pt[i] = flags ? pa | flags : 0;
-	}
-}
-
-static void map_region_2m(u64 base)
-{
-	pd_for(base)[idx(base, 1)] = base | PTE_P | PTE_RW | PTE_NX | PTE_PS;
-}
-
+/* pt_page_alloc draws the table frames from hv_frames, which is fa. */
 void arch_paging_init(struct frame_alloc *fa, u64 top)
 {
-	pt_frames = fa;
+	(void)fa;
 	top = ALIGN_UP(MAX(top, 4 * GIB), SIZE_2M);
 	if (top > IDENTITY_MAP_MAX) {
 		log_warn("paging: memory above %llu GiB is not mapped",
 			 (unsigned long long)(IDENTITY_MAP_MAX / GIB));
 		top = IDENTITY_MAP_MAX;
 	}
-	pml4 = table_alloc();
-	for (u64 base = 0; base < top; base += SIZE_2M) {
-		if (needs_4k_pages(base))
-			map_region_4k(base);
-		else
-			map_region_2m(base);
-	}
-	write_cr3((u64)pml4);
+	/* Before CR3 is loaded, table frames are reached through the boot
+	 * map (4 GiB); the frame allocator hands out the lowest first. */
+	if (pt_init(&host_pt, &host_format) ||
+	    pt_map(&host_pt, PAGE_SIZE, PAGE_SIZE, top - PAGE_SIZE, PT_R | PT_W))
+		panic("paging: out of memory for page tables");
+	protect(_image_start, _image_end, PT_R); /* rodata, .ksyms */
+	protect(_text_start, _text_end, PT_R | PT_X);
+	protect(_data_start, _data_end, PT_R | PT_W);
+	write_cr3(host_pt.root);
 	log_info("paging: identity map 0-%llu MiB, image text %llu KiB R+X, "
 		 "rodata %llu KiB R, data %llu KiB R+W",
 		 (unsigned long long)(top / MIB),
@@ -185,7 +129,7 @@ static bool data_executes(void)
 
 bool arch_paging_selftest(void)
 {
-	u64 wx = count_wx_in(pml4, 3);
+	u64 wx = count_wx_in((const u64 *)host_pt.root, 3);
 	bool text_ro = !write_succeeds((volatile u8 *)_text_start);
 	bool rodata_ro = !write_succeeds((volatile u8 *)_rodata_start);
 	bool data_nx = !data_executes();

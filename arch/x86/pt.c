@@ -12,8 +12,7 @@
 #define PT_TOP_LEVEL 3
 #define PT_SIZE_2M (2 * MIB)
 
-/* One map, unmap or re-protection of a range. Re-protection (perms
- * without map) serves the unit tests: the hypervisor only maps and unmaps. */
+/* One map, unmap or re-protection (perms without map) of a range. */
 struct pt_op {
 	struct pt *pt;
 	bool map;
@@ -339,6 +338,15 @@ long pt_unmap(struct pt *pt, u64 gpa, u64 size)
 {
 	struct pt_op op = { .pt = pt };
 
+	return walk_twice(&op, gpa, size);
+}
+
+long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms)
+{
+	struct pt_op op = { .pt = pt, .perms = perms };
+
+	if (!perms_valid(perms))
+		return -EINVAL;
 	return walk_twice(&op, gpa, size);
 }
 

@@ -1,5 +1,6 @@
 /* Generic 4-level radix page tables for stage-2 translation (AMD NPT,
- * Intel EPT): guest-physical to host-physical, 4 KiB and 2 MiB pages,
+ * Intel EPT) and the hypervisor's own identity map (arch/x86/paging.c):
+ * guest-physical (or virtual) to host-physical, 4 KiB and 2 MiB pages,
  * R/W/X permissions. The entry encoding comes from a struct pt_format,
  * table frames from pt_page_alloc/pt_page_free, so the same code runs in
  * the hypervisor and in host unit tests. Every operation either completes
@@ -71,6 +72,12 @@ int pt_map(struct pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms);
  * and freeing tables left empty. Returns the number of 4 KiB pages
  * unmapped or a negative errno (-EINVAL as for pt_map). */
 long pt_unmap(struct pt *pt, u64 gpa, u64 size);
+
+/* Gives every mapped page in the range perms (rules as for pt_map),
+ * splitting 2 MiB leaves it covers only partly; holes stay holes. Returns
+ * the number of 4 KiB pages found mapped, -EINVAL or -ENOMEM (nothing
+ * changed). */
+long pt_protect(struct pt *pt, u64 gpa, u64 size, u32 perms);
 
 /* Translates one address: true with *hpa (offset included), *perms and
  * *page_size (4 KiB or 2 MiB) when mapped. Any output may be NULL. */

@@ -16,6 +16,7 @@
 #include "arch/x86/guest_walk.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/vendor_common.h"
 
 #define RFLAGS_VM BIT(17)
 
@@ -36,14 +37,8 @@ enum cpu_mode seg_code_mode(const struct guest_sregs *s)
 
 static const struct segment *segment_of(const struct guest_sregs *s, enum seg_reg r)
 {
-	switch (r) {
-	case SEG_ES: return &s->es;
-	case SEG_CS: return &s->cs;
-	case SEG_SS: return &s->ss;
-	case SEG_FS: return &s->fs;
-	case SEG_GS: return &s->gs;
-	default:     return &s->ds;
-	}
+	/* enum seg_reg numbers ES..GS in the order of the slots */
+	return guest_sregs_slot((struct guest_sregs *)s, r <= SEG_GS ? r : SEG_DS);
 }
 
 static enum seg_fault fault_of(enum seg_reg r)

@@ -13,37 +13,30 @@ struct vmcb_seg {
 } __packed;
 
 struct vmcb_control {
-	u16 cr_read, cr_write;          /* 0x000 */
-	u16 dr_read, dr_write;          /* 0x004 */
+	u8 reserved0[0x008];            /* CR and DR intercepts */
 	u32 exceptions;                 /* 0x008 */
 	u32 intercepts1;                /* 0x00c */
 	u32 intercepts2;                /* 0x010 */
-	u8 reserved0[0x03c - 0x014];
-	u16 pause_filter_threshold;     /* 0x03c */
-	u16 pause_filter_count;         /* 0x03e */
+	u8 reserved1[0x040 - 0x014];
 	u64 iopm_base_pa;               /* 0x040 */
 	u64 msrpm_base_pa;              /* 0x048 */
-	u64 tsc_offset;                 /* 0x050 */
+	u8 reserved2[0x058 - 0x050];    /* TSC offset */
 	u32 asid;                       /* 0x058 */
 	u8 tlb_control;                 /* 0x05c */
-	u8 reserved1[3];
+	u8 reserved3[3];
 	u64 int_control;                /* 0x060 */
-	u64 int_shadow;                 /* 0x068 */
+	u8 reserved4[0x070 - 0x068];    /* interrupt shadow */
 	u64 exit_code;                  /* 0x070 */
 	u64 exit_info1;                 /* 0x078 */
 	u64 exit_info2;                 /* 0x080 */
 	u64 exit_int_info;              /* 0x088 */
 	u64 np_enable;                  /* 0x090 */
-	u8 reserved2[0x0a8 - 0x098];
+	u8 reserved5[0x0a8 - 0x098];
 	u64 event_inject;               /* 0x0a8 */
 	u64 n_cr3;                      /* 0x0b0 */
-	u64 lbr_virt;                   /* 0x0b8 */
-	u32 clean_bits;                 /* 0x0c0 */
-	u32 reserved3;
+	u8 reserved6[0x0c8 - 0x0b8];    /* LBR virtualization, clean bits */
 	u64 next_rip;                   /* 0x0c8 */
-	u8 insn_bytes_fetched;          /* 0x0d0 */
-	u8 insn_bytes[15];              /* 0x0d1 */
-	u8 reserved4[0x400 - 0x0e0];
+	u8 reserved7[0x400 - 0x0d0];    /* the fetched instruction bytes */
 } __packed;
 
 struct vmcb_save {
@@ -65,11 +58,9 @@ struct vmcb_save {
 	u64 rsp;                                /* 0x5d8 */
 	u8 reserved4[0x5f8 - 0x5e0];
 	u64 rax;                                /* 0x5f8 */
-	u64 star, lstar, cstar, sfmask;         /* 0x600 */
-	u64 kernel_gs_base;                     /* 0x620 */
-	u64 sysenter_cs, sysenter_esp, sysenter_eip; /* 0x628 */
+	u8 reserved5[0x640 - 0x600];            /* SYSCALL, SYSENTER MSRs */
 	u64 cr2;                                /* 0x640 */
-	u8 reserved5[0x668 - 0x648];
+	u8 reserved6[0x668 - 0x648];
 	u64 g_pat;                              /* 0x668 */
 } __packed;
 
@@ -87,7 +78,6 @@ _Static_assert(VMCB_OFF(control.exit_code) == 0x070, "VMCB layout");
 _Static_assert(VMCB_OFF(control.np_enable) == 0x090, "VMCB layout");
 _Static_assert(VMCB_OFF(control.event_inject) == 0x0a8, "VMCB layout");
 _Static_assert(VMCB_OFF(control.next_rip) == 0x0c8, "VMCB layout");
-_Static_assert(VMCB_OFF(control.insn_bytes) == 0x0d1, "VMCB layout");
 _Static_assert(VMCB_OFF(save.es) == 0x400, "VMCB layout");
 _Static_assert(VMCB_OFF(save.tr) == 0x490, "VMCB layout");
 _Static_assert(VMCB_OFF(save.cpl) == 0x4cb, "VMCB layout");
@@ -141,8 +131,5 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 
 #define SVM_INT_CONTROL_V_INTR_MASKING BIT(24)
 #define SVM_TLB_FLUSH_ALL 1
-
-#define SVM_EVENT_VALID BIT(31)
-#define SVM_EVENT_ERROR_VALID BIT(11)
 
 #endif

@@ -74,11 +74,6 @@ static const u16 host_selectors[] = {
 	GDT_SEL_DATA, GDT_SEL_CODE, GDT_SEL_DATA, GDT_SEL_DATA, 0, 0, GDT_SEL_TSS,
 };
 
-struct desc_ptr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 static void setup_host_state(void)
 {
 	struct percpu *pc = this_cpu();

@@ -5,7 +5,6 @@
 
 #include "lib/types.h"
 
-struct frame_alloc;
 
 /* Per-CPU data, GDT/TSS and IDT of the boot CPU: right after the console,
  * so every later fault is reported. */
@@ -23,8 +22,9 @@ void arch_backtrace(u64 rip, u64 rbp);
 void arch_backtrace_here(void);
 
 /* Builds the hypervisor's final page tables (identity map up to `top`,
- * image sections with exact permissions) and switches to them. */
-void arch_paging_init(struct frame_alloc *fa, u64 top);
+ * image sections with exact permissions) and switches to them. The
+ * table frames come from hv_frames. */
+void arch_paging_init(u64 top);
 
 /* Boot-time checks of the page protections actually in force. Logs each
  * failure; returns false when any check failed. */

@@ -269,7 +269,7 @@ void hv_main(struct boot_info *bi)
 	parse_options(bi);
 	log_info("hv: command line '%s'", bi->cmdline);
 	report_boot_info(bi);
-	arch_paging_init(&hv_frames, mem_init(bi));
+	arch_paging_init(mem_init(bi));
 	run_boot_selftests();
 	ops = check_virtualization();
 	if ((fault = cmdline_get(&hv_cmdline, "test.fault")))

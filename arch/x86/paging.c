@@ -7,7 +7,6 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/pt.h"
 #include "hv/arch.h"
-#include "hv/frame.h"
 #include "hv/log.h"
 #include "hv/panic.h"
 
@@ -44,10 +43,8 @@ static void protect(const u8 *start, const u8 *end, u32 perms)
 		panic("paging: out of memory for page tables");
 }
 
-/* pt_page_alloc draws the table frames from hv_frames, which is fa. */
-void arch_paging_init(struct frame_alloc *fa, u64 top)
+void arch_paging_init(u64 top)
 {
-	(void)fa;
 	top = ALIGN_UP(MAX(top, 4 * GIB), SIZE_2M);
 	if (top > IDENTITY_MAP_MAX) {
 		log_warn("paging: memory above %llu GiB is not mapped",

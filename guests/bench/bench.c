@@ -1,12 +1,13 @@
-/* Benchmarks, run under QEMU with -icount shift=0,sleep=off: the TSC then
- * advances once per emulated instruction, so an RDTSC delta is an exact
+/* Benchmarks, run by make bench on testbeds where the TSC advances once
+ * per emulated instruction (QEMU -icount shift=0,sleep=off; Bochs with
+ * clock sync=none and a fixed ips), so an RDTSC delta is an exact
  * instruction count. Each figure is the median of many samples minus the
  * same RDTSC pair around a plain MOV. Prints "bench <name> <value> <unit>". */
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 #include "guests/lib/timing.h"
 
-const char test_title[] = "Benchmarks (instruction counts under QEMU -icount)";
+const char test_title[] = "Benchmarks (instruction counts)";
 
 #define SAMPLES 101
 
@@ -30,9 +31,32 @@ static void plain_mov(void)
 	asm volatile("mov %%rax, %%rax" : : : "rax");
 }
 
-static void null_hypercall(void)
+/* The bare instruction, as a VMM written without libhv would issue it. */
+static void null_vmmcall(void)
 {
-	hypercall(HV_CALL_ABI_VERSION, 0);
+	u64 nr = HV_CALL_ABI_VERSION;
+
+	asm volatile("vmmcall" : "+a"(nr) : "D"(0ULL) : "memory");
+}
+
+static void null_vmcall(void)
+{
+	u64 nr = HV_CALL_ABI_VERSION;
+
+	asm volatile("vmcall" : "+a"(nr) : "D"(0ULL) : "memory");
+}
+
+/* The instruction native to the CPU vendor, as libhv picks it. */
+static bench_fn vendor_null_hypercall(void)
+{
+	bool amd = guest_cpuid(0, 0).ebx == 0x68747541; /* "Auth" of AuthenticAMD */
+
+	return amd ? null_vmmcall : null_vmcall;
+}
+
+static void null_hypercall_libhv(void)
+{
+	hv_abi_version();
 }
 
 static void cpuid_exit(void)
@@ -57,7 +81,8 @@ void test_main(void)
 	u64 baseline = median_cycles(plain_mov);
 
 	gprintf("bench baseline_rdtsc_pair %llu instructions\n", (unsigned long long)baseline);
-	report("null_hypercall_round_trip", null_hypercall, baseline);
+	report("null_hypercall_inline", vendor_null_hypercall(), baseline);
+	report("null_hypercall_libhv", null_hypercall_libhv, baseline);
 	report("cpuid_exit", cpuid_exit, baseline);
 	report("port_io_exit", port_io_exit, baseline);
 }

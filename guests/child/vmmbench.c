@@ -1,8 +1,8 @@
 /* Benchmark child: the round trip of a port-I/O exit through the
  * management guest's VMM and back (child OUT -> hypervisor -> VM 0's run
- * call returns -> VM 0 handles it -> VM 0 runs the child again). Under
- * QEMU -icount shift=0 an RDTSC delta counts every instruction on the
- * way, the hypervisor's and VM 0's included. */
+ * call returns -> VM 0 handles it -> VM 0 runs the child again). On make
+ * bench's testbeds an RDTSC delta counts every instruction on the way,
+ * the hypervisor's and VM 0's included. */
 #include "guests/lib/test.h"
 #include "guests/lib/timing.h"
 

@@ -1,5 +1,5 @@
-/* `bench`: what one VM create + destroy costs, in instructions under
- * QEMU -icount (RDTSC then counts instructions; see make bench). */
+/* `bench`: what one VM create + destroy costs, in instructions on make
+ * bench's testbeds (where RDTSC counts instructions). */
 #include "guests/lib/timing.h"
 #include "guests/mgmt/mgmt.h"
 

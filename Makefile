@@ -289,11 +289,12 @@ unit: $(UNIT_BINS)
 test: | deps-test
 	@bash tests/run $(if $(CASE),-k '$(value CASE)')
 
-# Instruction counts: QEMU with -icount shift=0 makes RDTSC count
-# instructions exactly and deterministically.
+# Instruction counts on QEMU SVM, Bochs SVM and Bochs VMX, where RDTSC
+# counts instructions exactly and deterministically, against
+# tests/bench-baseline; BENCH_UPDATE=1 rewrites the baseline.
 bench: $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
-		$(BUILD)/guests/vmmbench.elf | deps-run
-	@bash tests/bench
+		$(BUILD)/guests/vmmbench.elf | deps-run deps-bochs
+	@BENCH_UPDATE='$(BENCH_UPDATE)' bash tests/bench
 
 # The hypercall storm on QEMU SVM, Bochs SVM and Bochs VMX with
 # STORM_CALLS random hypercalls each (make test runs 100000).

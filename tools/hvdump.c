@@ -36,6 +36,7 @@ static char text[TEXT_MAX];
 static const char *const dir_names[] = {
 	[ABI_DIR_NONE] = "no struct", [ABI_DIR_IN] = "in",
 	[ABI_DIR_OUT] = "out", [ABI_DIR_INOUT] = "in/out",
+	[ABI_DIR_REGS] = "registers",
 };
 
 static int usage(void)

@@ -182,6 +182,8 @@ int hc_vcpu_run_page_set_decode(struct hc_ctx *c)
 		return a->gpa ? -EINVAL : 0;
 	if (a->gpa & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/* VM 0's own RAM regions only: not a hole, and never a window onto
+	 * a child's memory, which must not outlive the child */
 	return vm_gpa_ptr(c->vm, a->gpa, PAGE_SIZE, true) ? 0 : -EFAULT;
 }
 

@@ -36,9 +36,14 @@ long hypercall(u64 nr, u64 arg)
 
 long hypercall3(u64 nr, u64 rdi, u64 rsi, u64 rdx)
 {
+	return hypercall3_insn(cpu_is_amd(), nr, rdi, rsi, rdx);
+}
+
+long hypercall3_insn(bool vmmcall, u64 nr, u64 rdi, u64 rsi, u64 rdx)
+{
 	long ret;
 
-	if (cpu_is_amd())
+	if (vmmcall)
 		asm volatile("vmmcall" : "=a"(ret) : "a"(nr), "D"(rdi), "S"(rsi), "d"(rdx) : "memory");
 	else
 		asm volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(rdi), "S"(rsi), "d"(rdx) : "memory");

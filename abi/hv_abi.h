@@ -51,6 +51,9 @@ enum hv_call {
 	HV_CALL_VCPU_SET_REGS = 11,  /* struct hv_vcpu_regs (size) */
 	HV_CALL_VCPU_RUN = 12,       /* struct hv_vcpu_run; fills struct hv_exit */
 	HV_CALL_STATS = 13,          /* struct hv_stats (output) */
+	HV_CALL_VCPU_RUN_PAGE_SET = 14, /* struct hv_vcpu_run_page_set */
+	HV_CALL_VCPU_RUN_PAGED = 15, /* registers (struct hv_vcpu_run_paged);
+				      * the exit goes to the run page */
 	HV_CALL_COUNT
 };
 
@@ -137,6 +140,8 @@ enum hv_extension {
 	HV_EXT_MAX_VCPUS = 4,       /* vCPUs per VM */
 	HV_EXT_EXIT_HYPERCALL = 5,  /* 1: HV_EXIT_HYPERCALL can be enabled */
 	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
+	HV_EXT_RUN_PAGE = 7,        /* the struct hv_run_page size the hypervisor
+				     * writes: run pages can be registered */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -336,6 +341,49 @@ struct hv_exit {
 #define HV_EXIT_SIZE_VER0 152
 #define HV_EXIT_MIN_SIZE 24 /* argsz below this: -EINVAL */
 
+/* ---- the run page (HV_EXT_RUN_PAGE) ------------------------------------ *
+ * VM 0 registers one page of its own RAM per child vCPU with
+ * HV_CALL_VCPU_RUN_PAGE_SET; HV_CALL_VCPU_RUN_PAGED then takes its
+ * arguments in registers and the hypervisor writes the exit into the page
+ * in place, like KVM's mmap'd kvm_run. */
+
+#define HV_RUN_PAGE_CLEAR 1u /* unregister the vCPU's page (gpa must be 0) */
+
+struct hv_vcpu_run_page_set {
+	uint32_t size;
+	uint32_t flags;  /* HV_RUN_PAGE_CLEAR */
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t gpa;    /* page-aligned, VM 0's RAM; 0 with HV_RUN_PAGE_CLEAR */
+};
+#define HV_VCPU_RUN_PAGE_SET_SIZE_VER0 24
+
+/* HV_CALL_VCPU_RUN_PAGED reads no memory at RDI: RDI = vm, RSI = vcpu,
+ * RDX = flags (HV_RUN_COMPLETE, the answer in hv_run_page.complete_value).
+ * Upper bits and unknown flags: -EINVAL. This struct is how the tracer
+ * and hvdump show those registers. */
+struct hv_vcpu_run_paged {
+	uint64_t vm;    /* RDI */
+	uint64_t vcpu;  /* RSI */
+	uint64_t flags; /* RDX */
+};
+#define HV_VCPU_RUN_PAGED_SIZE_VER0 24
+
+/* The layout of a registered page. The hypervisor fills it at
+ * registration (size, vm, vcpu, exit.argsz; the rest of the struct 0)
+ * and then writes only exit.reason, exit.rip and the union member the
+ * reason selects; other union bytes keep what an earlier exit left.
+ * Bytes past `size` up to the page end are room to grow: untouched. */
+struct hv_run_page {
+	uint32_t size;            /* the layout the hypervisor writes */
+	uint32_t flags;           /* none defined: 0 */
+	uint32_t vm;
+	uint32_t vcpu;
+	struct hv_exit exit;      /* as VCPU_RUN writes it; argsz 152 */
+	uint64_t complete_value;  /* VMM: read by a run with HV_RUN_COMPLETE */
+};
+#define HV_RUN_PAGE_SIZE_VER0 176
+
 /* ---- HV_CALL_STATS: argsz, flags and vm are inputs, the rest output ---- */
 
 #define HV_STATS_VM 1u /* in: statistics of `vm`; otherwise summed over all VMs */
@@ -384,5 +432,10 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_page_set) == HV_VCPU_RUN_PAGE_SET_SIZE_VER0, "hv_vcpu_run_page_set");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_paged) == HV_VCPU_RUN_PAGED_SIZE_VER0, "hv_vcpu_run_paged");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER0, "hv_run_page");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, exit) == 16, "hv_run_page.exit");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "hv_run_page.complete_value");
 
 #endif

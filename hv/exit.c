@@ -284,10 +284,9 @@ static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
 static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
 	struct vcpu *v = call->child;
-	struct hv_exit *out = &call->exit;
+	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
 	struct vm_exit exit;
 
-	*out = (struct hv_exit){ .argsz = sizeof(*out) };
 	v->vmm_exit = out;
 	if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;

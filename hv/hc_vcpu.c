@@ -140,9 +140,12 @@ s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 	struct vmm_run_call *r = &c->vcpu->run_call;
 
 	r->child = c->target_vcpu;
+	r->nr = HV_CALL_VCPU_RUN;
 	r->args = c->in.hv_vcpu_run;
 	r->args_len = c->trace_len;
 	r->exit_len = c->len;
+	r->exit = (struct hv_exit){ .argsz = sizeof(r->exit) };
+	r->out = &r->exit;
 	return 0;
 }
 
@@ -151,8 +154,91 @@ s64 hc_vcpu_run_complete(struct hc_ctx *c)
 	struct vmm_run_call *r = &c->vcpu->run_call;
 
 	r->child = NULL;
+	if (r->nr == HV_CALL_VCPU_RUN_PAGED) {
+		c->trace = &r->regs; /* the exit is in the page already */
+		c->trace_len = sizeof(r->regs);
+		return r->out->reason;
+	}
 	gmem_write(&c->mem, r->args.exit, &r->exit, r->exit_len); /* checked by decode */
 	c->trace = &r->args;
 	c->trace_len = r->args_len;
 	return r->exit.reason;
+}
+
+/* The run page (HV_EXT_RUN_PAGE): VM 0 registers a page of its own RAM
+ * for a child vCPU, or clears it. VM 0's RAM stays VM 0's for the
+ * hypervisor's lifetime, so the host pointer stays valid; it goes with
+ * the vCPU when the child is destroyed. */
+int hc_vcpu_run_page_set_decode(struct hc_ctx *c)
+{
+	const struct hv_vcpu_run_page_set *a = &c->in.hv_vcpu_run_page_set;
+	int err;
+
+	if (!flags_known(a->flags, HV_RUN_PAGE_CLEAR))
+		return -EINVAL;
+	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
+		return err;
+	if (a->flags & HV_RUN_PAGE_CLEAR)
+		return a->gpa ? -EINVAL : 0;
+	if (a->gpa & (PAGE_SIZE - 1))
+		return -EINVAL;
+	/* VM 0's own RAM regions only: not a hole, and never a window onto
+	 * a child's memory, which must not outlive the child */
+	return vm_gpa_ptr(c->vm, a->gpa, PAGE_SIZE, true) ? 0 : -EFAULT;
+}
+
+/* Registering fills the page's header and clears its exit record, so the
+ * VMM never reads what the page held before. */
+s64 hc_vcpu_run_page_set_invoke(struct hc_ctx *c)
+{
+	const struct hv_vcpu_run_page_set *a = &c->in.hv_vcpu_run_page_set;
+	struct hv_run_page *p = NULL;
+
+	if (!(a->flags & HV_RUN_PAGE_CLEAR)) {
+		p = vm_gpa_ptr(c->vm, a->gpa, PAGE_SIZE, true); /* checked by decode */
+		memset(p, 0, sizeof(*p));
+		p->size = sizeof(*p);
+		p->vm = a->vm;
+		p->vcpu = a->vcpu;
+		p->exit.argsz = sizeof(p->exit);
+	}
+	c->target_vcpu->run_page = p;
+	return 0;
+}
+
+/* VCPU_RUN with the run page: the arguments come in registers, so nothing
+ * is copied in; they are kept as a struct for the tracer. */
+int hc_vcpu_run_paged_decode(struct hc_ctx *c)
+{
+	struct hv_vcpu_run_paged *a = &c->in.hv_vcpu_run_paged;
+	const struct guest_regs *r = &c->vcpu->regs;
+	int err;
+
+	a->vm = r->rdi;
+	a->vcpu = r->rsi;
+	a->flags = r->rdx;
+	c->trace_len = sizeof(*a);
+	if ((a->vm | a->vcpu | a->flags) >> 32 || !flags_known((u32)a->flags, HV_RUN_COMPLETE))
+		return -EINVAL;
+	if ((err = hc_child_vcpu((u32)a->vm, (u32)a->vcpu, &c->target_vcpu)))
+		return err;
+	if (!c->target_vcpu->run_page)
+		return -EINVAL;
+	return c->target_vcpu->vm->state == VM_STOPPED ? -ESRCH : 0;
+}
+
+/* As hc_vcpu_run_invoke, with the page's record as the exit record and
+ * its completion value read once. */
+s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
+{
+	struct vmm_run_call *r = &c->vcpu->run_call;
+	struct hv_run_page *p = c->target_vcpu->run_page;
+
+	r->child = c->target_vcpu;
+	r->nr = HV_CALL_VCPU_RUN_PAGED;
+	r->regs = c->in.hv_vcpu_run_paged;
+	r->args.flags = (u32)r->regs.flags;
+	r->args.complete_value = *(volatile u64 *)&p->complete_value;
+	r->out = &p->exit;
+	return 0;
 }

@@ -134,7 +134,9 @@ void hypercall_dispatch(struct vcpu *v, bool user)
 void hypercall_complete_run(struct vcpu *v)
 {
 	struct hc_ctx c;
+	s64 ret;
 
 	ctx_init(&c, v);
-	finish(&c, HV_CALL_VCPU_RUN, hc_vcpu_run_complete(&c));
+	ret = hc_vcpu_run_complete(&c);
+	finish(&c, v->run_call.nr, ret); /* VCPU_RUN or VCPU_RUN_PAGED */
 }

@@ -67,6 +67,10 @@ struct vmm_run_call {
 	u32 args_len;             /* bytes of it the caller passed (tracer) */
 	u32 exit_len;             /* bytes of the record VM 0 gets at args.exit */
 	struct hv_exit exit;      /* the run describes its end here */
+	/* the run page (HV_CALL_VCPU_RUN_PAGED) */
+	u32 nr;                   /* the call: HV_CALL_VCPU_RUN or _RUN_PAGED */
+	struct hv_exit *out;      /* where the run writes: &exit, or the page's */
+	struct hv_vcpu_run_paged regs; /* the paged call's registers (tracer) */
 };
 
 struct vcpu {
@@ -85,6 +89,7 @@ struct vcpu {
 	struct event interrupted;
 	struct vcpu_lazy lazy;   /* see arch/x86/guest_state.h */
 	struct vmm_run_call run_call;
+	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 };
 
 struct vm {

@@ -30,8 +30,9 @@ enum abi_kind {
 };
 
 /* When the tracer should decode a call's struct: IN as copied in, OUT and
- * INOUT as written back after the call. */
-enum abi_dir { ABI_DIR_NONE, ABI_DIR_IN, ABI_DIR_OUT, ABI_DIR_INOUT };
+ * INOUT as written back after the call, REGS as read from the argument
+ * registers (the call reads no memory). */
+enum abi_dir { ABI_DIR_NONE, ABI_DIR_IN, ABI_DIR_OUT, ABI_DIR_INOUT, ABI_DIR_REGS };
 
 struct abi_field {
 	const char *name;	/* the C member path: "mem_size", "u.io.port" */

@@ -36,6 +36,7 @@ static char text[TEXT_MAX];
 static const char *const dir_names[] = {
 	[ABI_DIR_NONE] = "no struct", [ABI_DIR_IN] = "in",
 	[ABI_DIR_OUT] = "out", [ABI_DIR_INOUT] = "in/out",
+	[ABI_DIR_REGS] = "registers",
 };
 
 static int usage(void)
@@ -184,7 +185,7 @@ static int list(void)
 	for (u32 i = 0; i < abi_struct_count(); i++) {
 		const struct abi_struct *s = abi_struct_at(i);
 
-		printf("  %-20s %4u bytes", s->name, s->size);
+		printf("  %-22s %4u bytes", s->name, s->size);
 		if (s->first_size)
 			printf(", VER0 %u", s->first_size);
 		printf(", %u fields\n", s->nfields);
@@ -194,7 +195,7 @@ static int list(void)
 		const struct abi_call *c = abi_call_by_nr(nr);
 
 		if (c)
-			printf("  %2u  %-16s %-20s %s\n", nr, c->name,
+			printf("  %2u  %-18s %-22s %s\n", nr, c->name,
 			       c->s ? c->s->name : "-", dir_names[c->dir]);
 	}
 	return 0;

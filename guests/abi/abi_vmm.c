@@ -2,16 +2,29 @@
 #include "guests/abi/abi.h"
 #include "guests/abi/abi_child.h"
 #include "guests/lib/test.h"
+#include "lib/string.h"
 
 #ifndef ABI_CALLER
 #define ABI_CALLER 1
 #endif
 
-static struct hv_exit ex;
+/* Where exits land: the v1 call's record (old callers), or the run page
+ * (current and future callers, when the hypervisor offers one). */
+static struct hv_exit v1_exit;
+static struct hv_exit *ex = &v1_exit;
+static struct hv_run_page *page;
+static u8 page_store[4096] __attribute__((aligned(4096)));
 
 static long run(u32 vm, bool complete, u64 value)
 {
-	long r = hv_vcpu_run(vm, 0, &ex, complete, value);
+	long r;
+
+	if (page) {
+		page->complete_value = value;
+		r = hv_vcpu_run_paged(vm, 0, complete);
+	} else {
+		r = hv_vcpu_run(vm, 0, ex, complete, value);
+	}
 
 	if (r < 0)
 		test_fail("vcpu_run = %ld", r);
@@ -21,12 +34,12 @@ static long run(u32 vm, bool complete, u64 value)
 static bool expect_out(u32 vm, u16 port, u64 value, const char *what)
 {
 	run(vm, false, 0);
-	if (ex.reason != HV_EXIT_IO || ex.u.io.port != port || ex.u.io.direction) {
-		test_fail("%s: exit %u port 0x%x", what, ex.reason, ex.u.io.port);
+	if (ex->reason != HV_EXIT_IO || ex->u.io.port != port || ex->u.io.direction) {
+		test_fail("%s: exit %u port 0x%x", what, ex->reason, ex->u.io.port);
 		return false;
 	}
-	CHECK(ex.u.io.value == value, "%s: 0x%llx, want 0x%llx", what,
-	      (unsigned long long)ex.u.io.value, (unsigned long long)value);
+	CHECK(ex->u.io.value == value, "%s: 0x%llx, want 0x%llx", what,
+	      (unsigned long long)ex->u.io.value, (unsigned long long)value);
 	return true;
 }
 
@@ -96,12 +109,12 @@ static void check_exit_record_first(u32 vm)
 static void check_in(u32 vm)
 {
 	run(vm, false, 0);
-	CHECK(ex.reason == HV_EXIT_IO && ex.u.io.port == CHILD_PORT_IN && ex.u.io.direction == 1 &&
-	      ex.u.io.size == 4, "IN exit: reason %u port 0x%x", ex.reason, ex.u.io.port);
+	CHECK(ex->reason == HV_EXIT_IO && ex->u.io.port == CHILD_PORT_IN && ex->u.io.direction == 1 &&
+	      ex->u.io.size == 4, "IN exit: reason %u port 0x%x", ex->reason, ex->u.io.port);
 	run(vm, true, 0x5a5a1234);
-	CHECK(ex.reason == HV_EXIT_IO && ex.u.io.port == CHILD_PORT_ECHO &&
-	      ex.u.io.value == 0x5a5a1234, "echo 0x%llx", (unsigned long long)ex.u.io.value);
-	gprintf("child: IN completed by the VMM, echoed 0x%llx\n", (unsigned long long)ex.u.io.value);
+	CHECK(ex->reason == HV_EXIT_IO && ex->u.io.port == CHILD_PORT_ECHO &&
+	      ex->u.io.value == 0x5a5a1234, "echo 0x%llx", (unsigned long long)ex->u.io.value);
+	gprintf("child: IN completed by the VMM, echoed 0x%llx\n", (unsigned long long)ex->u.io.value);
 }
 
 /* The unknown hypercall reaches us only if we enabled HV_EXIT_HYPERCALL
@@ -110,31 +123,81 @@ static void check_forwarding(u32 vm)
 {
 	run(vm, false, 0);
 	if (ABI_CALLER == 0) {
-		CHECK(ex.reason == HV_EXIT_IO && ex.u.io.value == (u32)-HV_ENOSYS,
-		      "old caller: unknown hypercall gave reason %u value 0x%llx", ex.reason,
-		      (unsigned long long)ex.u.io.value);
+		CHECK(ex->reason == HV_EXIT_IO && ex->u.io.value == (u32)-HV_ENOSYS,
+		      "old caller: unknown hypercall gave reason %u value 0x%llx", ex->reason,
+		      (unsigned long long)ex->u.io.value);
 		gprintf("child: unknown hypercall -> -ENOSYS (no optional exits for old callers)\n");
 		return;
 	}
-	CHECK(ex.reason == HV_EXIT_HYPERCALL && ex.u.hypercall.nr == CHILD_UNKNOWN_CALL &&
-	      ex.u.hypercall.arg == CHILD_UNKNOWN_ARG, "forwarded hypercall: reason %u", ex.reason);
+	CHECK(ex->reason == HV_EXIT_HYPERCALL && ex->u.hypercall.nr == CHILD_UNKNOWN_CALL &&
+	      ex->u.hypercall.arg == CHILD_UNKNOWN_ARG, "forwarded hypercall: reason %u", ex->reason);
 	run(vm, true, 42);
-	CHECK(ex.reason == HV_EXIT_IO && ex.u.io.port == CHILD_PORT_FWD && ex.u.io.value == 42,
-	      "forwarded hypercall result 0x%llx", (unsigned long long)ex.u.io.value);
+	CHECK(ex->reason == HV_EXIT_IO && ex->u.io.port == CHILD_PORT_FWD && ex->u.io.value == 42,
+	      "forwarded hypercall result 0x%llx", (unsigned long long)ex->u.io.value);
 	gprintf("child: unknown hypercall forwarded to the VMM, answered 42\n");
 }
 
 static void check_end(u32 vm)
 {
 	run(vm, false, 0);
-	CHECK(ex.reason == HV_EXIT_HLT, "HLT exit: reason %u", ex.reason);
+	CHECK(ex->reason == HV_EXIT_HLT, "HLT exit: reason %u", ex->reason);
 	run(vm, false, 0);
-	CHECK(ex.reason == HV_EXIT_STAGE2_FAULT && ex.u.fault.gpa == CHILD_FAULT_GPA &&
-	      ex.u.fault.access == 1, "fault exit: reason %u gpa 0x%llx", ex.reason,
-	      (unsigned long long)ex.u.fault.gpa);
+	CHECK(ex->reason == HV_EXIT_STAGE2_FAULT && ex->u.fault.gpa == CHILD_FAULT_GPA &&
+	      ex->u.fault.access == 1, "fault exit: reason %u gpa 0x%llx", ex->reason,
+	      (unsigned long long)ex->u.fault.gpa);
 	gprintf("child: HLT, then stage-2 fault at 0x%llx reported to the VMM\n",
-		(unsigned long long)ex.u.fault.gpa);
-	CHECK(hv_vcpu_run(vm, 0, &ex, false, 0) == -HV_ESRCH, "run of a stopped VM");
+		(unsigned long long)ex->u.fault.gpa);
+	CHECK(hv_vcpu_run(vm, 0, &v1_exit, false, 0) == -HV_ESRCH, "run of a stopped VM");
+	if (page)
+		CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_ESRCH, "paged run of a stopped VM");
+}
+
+static long page_set(u32 size, u32 flags, u32 vm, u32 vcpu, u64 gpa)
+{
+	struct hv_vcpu_run_page_set a = { size, flags, vm, vcpu, gpa };
+
+	return hv_call(HV_CALL_VCPU_RUN_PAGE_SET, &a);
+}
+
+/* The run page's error cases (docs/abi.md), then the page the rest of the
+ * child's exits land in. */
+static void check_run_page(u32 vm)
+{
+	struct hv_run_page *p = (struct hv_run_page *)page_store;
+	u64 gpa = (u64)page_store;
+	u32 sz = sizeof(struct hv_vcpu_run_page_set);
+
+	CHECK(hv_check_extension(HV_EXT_RUN_PAGE) == HV_RUN_PAGE_SIZE_VER0,
+	      "HV_EXT_RUN_PAGE = %ld", hv_check_extension(HV_EXT_RUN_PAGE));
+	CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_EINVAL, "paged run without a page");
+	CHECK(page_set(sz - 1, 0, vm, 0, gpa) == -HV_EINVAL, "page set: size VER0-1");
+	CHECK(page_set(sz, 2, vm, 0, gpa) == -HV_EINVAL, "page set: unknown flag");
+	CHECK(page_set(sz, 0, vm, 0, gpa + 8) == -HV_EINVAL, "page set: unaligned");
+	CHECK(page_set(sz, HV_RUN_PAGE_CLEAR, vm, 0, gpa) == -HV_EINVAL, "clear with a gpa");
+	CHECK(page_set(sz, 0, vm, 0, VM0_RAM_END) == -HV_EFAULT, "page set: past RAM");
+	CHECK(page_set(sz, 0, vm, 0, 0xfee00000) == -HV_EFAULT, "page set: APIC hole");
+	CHECK(page_set(sz, 0, 0, 0, gpa) == -HV_EPERM, "page set: VM 0");
+	CHECK(page_set(sz, 0, 9999, 0, gpa) == -HV_ENOENT, "page set: no VM");
+	CHECK(page_set(sz, 0, vm, 1, gpa) == -HV_ENOENT, "page set: no vCPU");
+	CHECK(hypercall3(HV_CALL_VCPU_RUN_PAGED, vm | 1ULL << 32, 0, 0) == -HV_EINVAL,
+	      "paged run: upper bits of vm");
+	CHECK(hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, 0, 2) == -HV_EINVAL, "paged run: flag");
+	CHECK(hv_vcpu_run_paged(0, 0, false) == -HV_EPERM, "paged run: VM 0");
+	CHECK(hv_vcpu_run_paged(vm, 1, false) == -HV_ENOENT, "paged run: no vCPU");
+	memset(page_store, 0xa5, sizeof(page_store));
+	CHECK(page_set(sz, 0, vm, 0, gpa) == 0, "page set");
+	CHECK(p->size == HV_RUN_PAGE_SIZE_VER0 && p->flags == 0 && p->vm == vm && p->vcpu == 0 &&
+	      p->exit.argsz == HV_EXIT_SIZE_VER0 && p->exit.reason == 0 && p->complete_value == 0 &&
+	      page_store[HV_RUN_PAGE_SIZE_VER0] == 0xa5, "page header after registration");
+	CHECK(hv_vcpu_run_page_set(vm, 0, NULL) == 0 && hv_vcpu_run_page_set(vm, 0, NULL) == 0,
+	      "clear, twice");
+	CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_EINVAL, "paged run after clear");
+	CHECK(hv_vcpu_run_page_set(vm, 0, p) == 0 && hv_vcpu_run_page_set(vm, 0, p) == 0,
+	      "register, twice");
+	page = p;
+	ex = &p->exit;
+	gprintf("run page: errors checked, registered at 0x%llx (%u bytes), exits land there\n",
+		(unsigned long long)gpa, p->size);
 }
 
 void run_child(u32 vm)
@@ -147,6 +210,8 @@ void run_child(u32 vm)
 		return;
 	}
 	check_exit_record_first(vm);
+	if (ABI_CALLER >= 1)
+		check_run_page(vm);
 	check_eperm(vm);
 	check_child_info(vm);
 	check_in(vm);

@@ -61,6 +61,9 @@ static inline struct cpuid_out guest_cpuid(u32 leaf, u32 sub)
 long hypercall(u64 nr, u64 arg);
 long hypercall_vmcall(u64 nr, u64 arg);
 long hypercall_vmmcall(u64 nr, u64 arg);
+/* A call that takes its arguments in RDI, RSI and RDX (VCPU_RUN_PAGED). */
+long hypercall3(u64 nr, u64 rdi, u64 rsi, u64 rdx);
+long hypercall3_insn(bool vmmcall, u64 nr, u64 rdi, u64 rsi, u64 rdx);
 
 /* Exceptions: installs the IDT (_start does, before guest_entry); an
  * exception with no fixup goes to guest_panic(). */

@@ -16,8 +16,7 @@ long hypercall_vmmcall(u64 nr, u64 arg)
 	return ret;
 }
 
-/* VMMCALL on AMD, VMCALL elsewhere: no #UD round trip in the common case. */
-long hypercall(u64 nr, u64 arg)
+static bool cpu_is_amd(void)
 {
 	static int amd = -1;
 
@@ -26,5 +25,27 @@ long hypercall(u64 nr, u64 arg)
 
 		amd = v.ebx == 0x68747541; /* "Auth" of AuthenticAMD */
 	}
-	return amd ? hypercall_vmmcall(nr, arg) : hypercall_vmcall(nr, arg);
+	return amd;
+}
+
+/* VMMCALL on AMD, VMCALL elsewhere: no #UD round trip in the common case. */
+long hypercall(u64 nr, u64 arg)
+{
+	return cpu_is_amd() ? hypercall_vmmcall(nr, arg) : hypercall_vmcall(nr, arg);
+}
+
+long hypercall3(u64 nr, u64 rdi, u64 rsi, u64 rdx)
+{
+	return hypercall3_insn(cpu_is_amd(), nr, rdi, rsi, rdx);
+}
+
+long hypercall3_insn(bool vmmcall, u64 nr, u64 rdi, u64 rsi, u64 rdx)
+{
+	long ret;
+
+	if (vmmcall)
+		asm volatile("vmmcall" : "=a"(ret) : "a"(nr), "D"(rdi), "S"(rsi), "d"(rdx) : "memory");
+	else
+		asm volatile("vmcall" : "=a"(ret) : "a"(nr), "D"(rdi), "S"(rsi), "d"(rdx) : "memory");
+	return ret;
 }

@@ -24,6 +24,7 @@ struct child *child_alloc(void)
 		if (!children[i].used) {
 			memset(&children[i], 0, sizeof(children[i]));
 			children[i].used = true;
+			children[i].slot = i;
 			uart_reset(&children[i].uart);
 			return &children[i];
 		}

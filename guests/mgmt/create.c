@@ -82,6 +82,11 @@ static bool make_vm(struct child *c)
 			return false;
 		}
 	}
+	if ((r = vmm_attach_run_page(c)) < 0) {
+		gprintf("error: vm create %s: vcpu_run_page_set: %s\n", c->name, err_name(r));
+		hv_vm_destroy(c->id);
+		return false;
+	}
 	return true;
 }
 
@@ -92,6 +97,10 @@ static void report_created(const struct child *c, const char *cmdline)
 	gprintf("vm %s: created: id %u, module %s (%s, entry 0x%llx), %s RAM, %u vCPU(s), "
 		"cmdline '%s'\n", c->name, c->id, c->module, c->format,
 		(unsigned long long)c->entry, fmt_size(c->mem, s, sizeof(s)), c->vcpus, cmdline);
+	if (c->page)
+		gprintf("vm %s: exits through the run page at %p\n", c->name, (void *)c->page);
+	else
+		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
 
 static bool args_ok(const struct create_args *a, const struct hv_boot_module **m)

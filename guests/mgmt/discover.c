@@ -16,6 +16,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MAX_VCPUS] = "max-vcpus",
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
+		[HV_EXT_RUN_PAGE] = "run-page",
 	};
 
 	return ext < ARRAY_SIZE(names) && names[ext] ? names[ext] : "unknown";

@@ -18,7 +18,8 @@
  *   entry.c     GDT, page tables and the entry registers of a child
  *   childmem.c  bulk copies into a child, where an image may go
  *   uart.c      the emulated 16550 UART at 0x3f8
- *   vmm.c       one slice of a child: hv_vcpu_run and its exits; the
+ *   vmm.c       one slice of a child: its run call (through the run page
+ *               when offered, else VCPU_RUN v1) and its exits; the
  *               exit device and the scratch registers
  *   sched.c     round-robin over runnable children, bounds and keys
  *   cmd_vm.c    the `vm` commands
@@ -100,7 +101,7 @@ struct discovery {
 	struct hv_cap_memory memory;
 	struct hv_cap_limits limits;
 	bool have_backend, have_memory, have_limits;
-	long ext[HV_EXT_TRACE + 1]; /* CHECK_EXTENSION per enum hv_extension */
+	long ext[HV_EXT_RUN_PAGE + 1]; /* CHECK_EXTENSION per enum hv_extension */
 };
 
 extern struct discovery disc;
@@ -160,6 +161,7 @@ struct uart16550 {
 
 struct child {
 	bool used;
+	u32 slot;               /* its index in the table (its run page) */
 	u32 id;                 /* the hypervisor's VM id */
 	char name[HV_NAME_MAX];
 	char module[HV_BOOT_MODULE_NAME_MAX];
@@ -175,6 +177,7 @@ struct child {
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
 	struct uart16550 uart;
 	u8 scratch[HV_PORT_SCRATCH_SIZE];
+	struct hv_run_page *page; /* vCPU 0's run page; NULL: VCPU_RUN v1 */
 };
 
 /* While set, children's console lines and end reports are not printed
@@ -271,6 +274,9 @@ void uart_flush(struct child *c);
 #define SCRIPT_SLICES_DEFAULT 10000
 
 void vmm_slice(struct child *c);
+/* Gives a new child's vCPU 0 its run page when the hypervisor offers
+ * HV_EXT_RUN_PAGE and `runpage off` did not turn it off. 0 or -errno. */
+long vmm_attach_run_page(struct child *c);
 
 enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 
@@ -287,6 +293,7 @@ void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);
 void cmd_bench(struct words *ws);
+void cmd_runpage(struct words *ws);
 /* Hypervisor-wide free bytes from HV_CALL_STATS. 0 or -errno. */
 long stats_free_bytes(u64 *out);
 

@@ -41,16 +41,18 @@ static const char *const call_names[HV_CALL_COUNT] = {
 	"abi_version", "info", "check_extension", "feature", "console_write",
 	"vm_create", "vm_destroy", "vm_add_memory", "vm_copy", "vcpu_create",
 	"vcpu_get_regs", "vcpu_set_regs", "vcpu_run", "stats",
+	"vcpu_run_page_set", "vcpu_run_paged",
 };
 
-/* The struct itself at a bad address, for every call that takes one. */
+/* The struct itself at a bad address, for every call that takes one
+ * (VCPU_RUN_PAGED takes registers). */
 static void bad_structs(void)
 {
 	u64 bad[4];
 	u32 n = bad_addrs(bad);
 
 	for (u32 nr = HV_CALL_INFO; nr < HV_CALL_COUNT; nr++)
-		for (u32 i = 0; i < n; i++)
+		for (u32 i = 0; nr != HV_CALL_VCPU_RUN_PAGED && i < n; i++)
 			check(call_names[nr], bad[i], hypercall(nr, bad[i]));
 }
 
@@ -93,8 +95,16 @@ static void bad_run_exit(u32 vm, u64 exit)
 	check("vcpu_run exit", exit, hv_call(HV_CALL_VCPU_RUN, &a));
 }
 
+/* A run page VM 0 does not own (every bad address is page-aligned). */
+static void bad_run_page(u32 vm, u64 page)
+{
+	struct hv_vcpu_run_page_set a = { sizeof(a), 0, vm, 0, page };
+
+	check("vcpu_run_page_set gpa", page, hv_call(HV_CALL_VCPU_RUN_PAGE_SET, &a));
+}
+
 /* Embedded pointers: console text, VM_COPY's buffer and child range,
- * VCPU_RUN's exit record. */
+ * VCPU_RUN's exit record, the run page. */
 static void bad_buffers(u32 vm)
 {
 	static u8 good[64];
@@ -106,6 +116,7 @@ static void bad_buffers(u32 vm)
 		bad_copy(vm, HV_COPY_TO_VM, 0x100000, bad[i], 16, "vm_copy to_vm buf");
 		bad_copy(vm, HV_COPY_FROM_VM, 0x100000, bad[i], 16, "vm_copy from_vm buf");
 		bad_run_exit(vm, bad[i]);
+		bad_run_page(vm, bad[i]);
 	}
 	bad_console_buf(end - 4, 16);
 	bad_copy(vm, HV_COPY_TO_VM, 0x100000, end - 4, 16, "vm_copy to_vm buf");

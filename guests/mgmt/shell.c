@@ -110,6 +110,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
 	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics" },
 	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
+	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
 	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
 	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running" },

@@ -110,6 +110,8 @@ static s64 extension_value(u32 ext)
 		return max_vms;
 	case HV_EXT_MAX_VCPUS:
 		return max_vcpus;
+	case HV_EXT_RUN_PAGE:
+		return HV_RUN_PAGE_SIZE_VER0;
 	default:
 		return 0;
 	}
@@ -121,7 +123,7 @@ void storm_check_extension(void)
 	struct sized s;
 	struct hc c = { .nr = HV_CALL_CHECK_EXTENSION };
 
-	a.extension = chance(70) ? 1 + (u32)rnd_below(6) : chance(70) ? (u32)rnd_below(100) : (u32)rnd();
+	a.extension = chance(70) ? 1 + (u32)rnd_below(HV_EXT_RUN_PAGE) : chance(70) ? (u32)rnd_below(100) : (u32)rnd();
 	sized_put(&s, &a, sizeof(a), HV_CHECK_EXTENSION_SIZE_VER0);
 	c.rdi = s.gpa;
 	c.allow = sized_allow(&s, a.flags || a.reserved ? E(EINVAL) : OK);

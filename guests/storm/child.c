@@ -85,6 +85,7 @@ static const u32 management_calls[] = {
 	HV_CALL_FEATURE, HV_CALL_VM_CREATE, HV_CALL_VM_DESTROY, HV_CALL_VM_ADD_MEMORY,
 	HV_CALL_VM_COPY, HV_CALL_VCPU_CREATE, HV_CALL_VCPU_GET_REGS,
 	HV_CALL_VCPU_SET_REGS, HV_CALL_VCPU_RUN, HV_CALL_STATS,
+	HV_CALL_VCPU_RUN_PAGE_SET, HV_CALL_VCPU_RUN_PAGED,
 };
 
 static u64 child_call_nr(void)
@@ -130,7 +131,7 @@ static u32 info_argsz(void)
 static u32 any_extension(void)
 {
 	if (chance(70))
-		return 1 + (u32)rnd_below(6);
+		return 1 + (u32)rnd_below(HV_EXT_RUN_PAGE);
 	return chance(50) ? (u32)rnd_below(100) : (u32)rnd();
 }
 

@@ -12,7 +12,7 @@ u64 calls_issued, user_calls, unexpected_count;
 static u64 ok_count, other_count, errno_count[ERRNO_SLOTS];
 
 struct user_call {
-	u64 nr, rdi;
+	u64 nr, rdi, rsi, rdx;
 	bool vmmcall;
 };
 
@@ -20,8 +20,7 @@ static u64 hypercall_from(u64 p)
 {
 	const struct user_call *u = (const struct user_call *)p;
 
-	return (u64)(u->vmmcall ? hypercall_vmmcall(u->nr, u->rdi) :
-				  hypercall_vmcall(u->nr, u->rdi));
+	return (u64)hypercall3_insn(u->vmmcall, u->nr, u->rdi, u->rsi, u->rdx);
 }
 
 bool in_set(outcomes set, long ret)
@@ -87,7 +86,7 @@ void unexpected(const struct hc *c, const char *fmt, ...)
 
 long issue(struct hc *c)
 {
-	struct user_call u = { c->nr, c->rdi, rnd() & 1 };
+	struct user_call u = { c->nr, c->rdi, c->rsi, c->rdx, rnd() & 1 };
 
 	c->ret = c->user ? (long)run_user(hypercall_from, (u64)&u) : (long)hypercall_from((u64)&u);
 	calls_issued++;

@@ -33,7 +33,8 @@ static const struct generator generators[] = {
 	{ storm_console_write, 20 },   { storm_stats, 45 },       { storm_get_regs, 55 },
 	{ storm_vm_create, 40 },       { storm_vm_destroy, 2 },   { storm_vm_add_memory, 6 },
 	{ storm_vm_copy, 90 },         { storm_vcpu_create, 50 }, { storm_vcpu_set_regs, 65 },
-	{ storm_load_child, 40 },      { storm_vcpu_run, 277 },
+	{ storm_load_child, 40 },      { storm_vcpu_run, 200 },  { storm_run_page_set, 17 },
+	{ storm_vcpu_run_paged, 60 },
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -157,6 +158,8 @@ static void print_runs(void)
 			(unsigned long long)runs_by_reason[i]);
 	gprintf("storm: child hypercalls checked: %llu\n",
 		(unsigned long long)child_calls_checked);
+	gprintf("storm: run pages registered %llu, runs through them %llu\n",
+		(unsigned long long)run_pages_set, (unsigned long long)paged_runs);
 }
 
 /* Everything gone, the same free memory, and the hypervisor answers. */

@@ -17,13 +17,15 @@
  *   vm.c         VM_CREATE, VM_DESTROY, VM_ADD_MEMORY, VM_COPY on live,
  *                destroyed and never-existing ids; free-memory checks
  *   vcpu.c       VCPU_CREATE, VCPU_SET_REGS, loading a program, VCPU_RUN
+ *   runpage.c    VCPU_RUN_PAGE_SET and VCPU_RUN_PAGED
  *   child.c      what children run: page tables and tiny programs (spin,
  *                HLT, port I/O, a stage-2 fault, a triple fault, random
  *                bytes, a loop of random hypercalls) and the
  *                checks of what they did
  *
- * Only the scratch area is ever handed to the hypervisor to write; VM 0's
- * code, stack and page tables are passed only where nothing is written. */
+ * Only the scratch area and the run pages (runpage.c) are ever handed to
+ * the hypervisor to write; VM 0's code, stack and page tables are passed
+ * only where nothing is written. */
 #ifndef GUESTS_STORM_STORM_H
 #define GUESTS_STORM_STORM_H
 
@@ -79,6 +81,7 @@ typedef u64 outcomes;
 
 struct hc {
 	u64 nr, rdi;
+	u64 rsi, rdx; /* VCPU_RUN_PAGED's further arguments; 0 for the rest */
 	bool user;    /* from CPL 3 */
 	outcomes allow;
 	long ret;
@@ -191,6 +194,7 @@ struct mvcpu {
 	bool in_pending; /* its last exit was an IN */
 	bool expect_out; /* the program's next OUT sends out_value */
 	u8 out_value;
+	struct hv_run_page *page; /* its registered run page, or NULL */
 };
 
 struct range {
@@ -292,6 +296,21 @@ void storm_vcpu_set_regs(void);
 void storm_load_child(void);
 void storm_vcpu_run(void);
 extern u64 runs_by_reason[8];
+/* Shared with runpage.c: a vCPU to run, what a successful run returned,
+ * and the IN a run answers. */
+void pick_run_target(u32 *vm, u32 *vcpu);
+void run_done(const struct hc *c, struct mvm *m, u32 vcpu, const struct hv_exit *x,
+	      u32 argsz);
+void note_completion(struct mvcpu *v, const struct hv_vcpu_run *a);
+
+/* ---- runpage.c ---------------------------------------------------------- */
+
+/* VCPU_RUN_PAGE_SET with good and bad pages, and VCPU_RUN_PAGED with good
+ * and bad registers; the runs are checked as VCPU_RUN's are. */
+void storm_run_page_set(void);
+void storm_vcpu_run_paged(void);
+/* Successful registrations and successful paged runs. */
+extern u64 run_pages_set, paged_runs;
 
 /* ---- child.c ------------------------------------------------------------ */
 

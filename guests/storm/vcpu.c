@@ -117,7 +117,8 @@ void storm_vcpu_set_regs(void)
 	/* a full, unchanged state restarts the program; anything else leaves
 	 * the vCPU somewhere the model does not know */
 	m->vcpu[r.vcpu] = (struct mvcpu){
-		.fresh = !changed && r.flags == (HV_REGS_GPRS | HV_REGS_SREGS) && m->image_ok };
+		.fresh = !changed && r.flags == (HV_REGS_GPRS | HV_REGS_SREGS) && m->image_ok,
+		.page = m->vcpu[r.vcpu].page };
 }
 
 /* ---- loading a program -------------------------------------------------- */
@@ -171,13 +172,13 @@ void storm_load_child(void)
 	child_regs(&r, vm, vcpu);
 	if (plain_call(HV_CALL_VCPU_SET_REGS, &r, sizeof(r), OK, &c))
 		return;
-	m->vcpu[vcpu] = (struct mvcpu){ .fresh = true };
+	m->vcpu[vcpu] = (struct mvcpu){ .fresh = true, .page = m->vcpu[vcpu].page };
 }
 
 /* ---- VCPU_RUN ----------------------------------------------------------- */
 
 /* A vCPU the model knows how to run, or any ids. */
-static void pick_run_target(u32 *vm, u32 *vcpu)
+void pick_run_target(u32 *vm, u32 *vcpu)
 {
 	if (chance(75) && (*vm = pick_running())) {
 		*vcpu = (u32)rnd_below(vm_find(*vm)->vcpus);
@@ -224,8 +225,8 @@ static void check_io(const struct hc *c, struct mvcpu *v, const struct mvm *m,
 
 /* What a successful run returned: an allowed reason, a consistent exit
  * record, and for each program what it must have done. */
-static void run_done(const struct hc *c, struct mvm *m, u32 vcpu, const struct hv_exit *x,
-		     u32 argsz)
+void run_done(const struct hc *c, struct mvm *m, u32 vcpu, const struct hv_exit *x,
+	      u32 argsz)
 {
 	struct mvcpu *v = &m->vcpu[vcpu];
 	u32 reason = (u32)c->ret;
@@ -256,7 +257,7 @@ static void run_done(const struct hc *c, struct mvm *m, u32 vcpu, const struct h
 }
 
 /* An IN answered by this run: the program's OUT sends it back. */
-static void note_completion(struct mvcpu *v, const struct hv_vcpu_run *a)
+void note_completion(struct mvcpu *v, const struct hv_vcpu_run *a)
 {
 	if (!v->in_pending)
 		return;

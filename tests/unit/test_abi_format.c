@@ -129,6 +129,8 @@ static const struct {
 	EXPECT_STRUCT(hv_vm_copy),	EXPECT_STRUCT(hv_vcpu_create),
 	EXPECT_STRUCT(hv_vcpu_regs),	EXPECT_STRUCT(hv_vcpu_run),
 	EXPECT_STRUCT(hv_exit),		EXPECT_STRUCT(hv_stats),
+	EXPECT_STRUCT(hv_vcpu_run_page_set), EXPECT_STRUCT(hv_vcpu_run_paged),
+	EXPECT_STRUCT(hv_run_page),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */
@@ -239,24 +241,37 @@ static bool uncovered_range(const struct abi_struct *s, u32 *start, u32 *end)
 	return ranges <= 1;
 }
 
-TEST(fields_cover_every_byte_but_the_exit_room)
+/* The exit union's unused room, [*start, *end) in struct `name` (the
+ * exit record itself, or the run page that holds one); false for the
+ * structs without one. */
+static bool exit_room(const char *name, u32 *start, u32 *end)
 {
 	u32 room = offsetof(struct hv_exit, u) +
 		   sizeof(((struct hv_exit *)0)->u.text);
+	u32 base = strcmp(name, "hv_run_page") == 0 ?
+		   (u32)offsetof(struct hv_run_page, exit) : 0;
 
+	if (!base && strcmp(name, "hv_exit") != 0)
+		return false;
+	*start = base + room;
+	*end = base + sizeof(struct hv_exit);
+	return true;
+}
+
+TEST(fields_cover_every_byte_but_the_exit_room)
+{
 	for (u32 i = 0; i < abi_struct_count(); i++) {
 		const struct abi_struct *s = abi_struct_at(i);
-		bool is_exit = strcmp(s->name, "hv_exit") == 0;
-		u32 start, end;
+		u32 start, end, want_start = 0, want_end = 0;
 
+		exit_room(s->name, &want_start, &want_end);
 		CHECK(s->size <= BUF_MAX);
 		CHECK(uncovered_range(s, &start, &end));
-		if (start != (is_exit ? room : 0) ||
-		    end != (is_exit ? s->size : 0))
+		if (start != want_start || end != want_end)
 			printf("  %s: bytes %u..%u undescribed\n", s->name,
 			       start, end);
-		CHECK_EQ(start, is_exit ? room : 0);
-		CHECK_EQ(end, is_exit ? s->size : 0);
+		CHECK_EQ(start, want_start);
+		CHECK_EQ(end, want_end);
 	}
 }
 
@@ -296,6 +311,9 @@ TEST(every_call_number_is_described)
 	CHECK(abi_call_struct(HV_CALL_VCPU_GET_REGS) ==
 	      abi_call_struct(HV_CALL_VCPU_SET_REGS));
 	CHECK_EQ(abi_call_by_nr(HV_CALL_INFO)->dir, ABI_DIR_OUT);
+	CHECK_EQ(abi_call_by_nr(HV_CALL_VCPU_RUN_PAGED)->dir, ABI_DIR_REGS);
+	CHECK(abi_call_struct(HV_CALL_VCPU_RUN_PAGED) ==
+	      abi_struct_by_name("hv_vcpu_run_paged"));
 	CHECK(abi_call_by_nr(HV_CALL_COUNT) == NULL);
 	CHECK(abi_call_name(999) == NULL);
 	CHECK(abi_call_struct(0xffffffffu) == NULL);
@@ -367,7 +385,7 @@ TEST(unknown_call_number_is_not_decoded)
 	CHECK_STR(call_text(999, &d, sizeof(d), -HV_ENOSYS),
 		  "hypercall_999(...) = -38 (ENOSYS)");
 	CHECK_STR(call_text(HV_CALL_COUNT, NULL, 0, -HV_ENOSYS),
-		  "hypercall_14(...) = -38 (ENOSYS)");
+		  "hypercall_16(...) = -38 (ENOSYS)");
 	CHECK_STR(call_text(0xffffffffu, NULL, 0, -HV_ENOSYS),
 		  "hypercall_4294967295(...) = -38 (ENOSYS)");
 }
@@ -429,6 +447,33 @@ TEST(exit_record_shows_the_selected_member)
 	abi_format_struct(s, &e, sizeof(e), out, sizeof(out));
 	CHECK_STR(out, "argsz=152, flags=0, reason=5, rip=0x1000, "
 		       "u.text=\"bad cr0\"");
+}
+
+/* The run page: its exit record's member is selected by exit.reason,
+ * and the register call shows its registers. */
+TEST(run_page_and_register_call)
+{
+	const struct abi_struct *s = abi_struct_by_name("hv_run_page");
+	struct hv_run_page p = { .size = 176, .vm = 1, .exit.argsz = 152,
+				 .exit.reason = HV_EXIT_IO, .exit.rip = 0x1000,
+				 .complete_value = 0x5a };
+	struct hv_vcpu_run_paged r = { .vm = 1, .vcpu = 0, .flags = HV_RUN_COMPLETE };
+
+	p.exit.u.io.port = 0x3f8;
+	p.exit.u.io.size = 1;
+	abi_format_struct(s, &p, sizeof(p), out, sizeof(out));
+	CHECK_STR(out, "size=176, flags=0, vm=1, vcpu=0, exit.argsz=152, "
+		       "exit.flags=0, exit.reason=1, exit.rip=0x1000, "
+		       "exit.u.io.port=0x3f8, exit.u.io.size=1, "
+		       "exit.u.io.direction=0, exit.u.io.value=0, "
+		       "complete_value=0x5a");
+	p.exit.reason = HV_EXIT_TIMESLICE;
+	abi_format_struct(s, &p, sizeof(p), out, sizeof(out));
+	CHECK_STR(out, "size=176, flags=0, vm=1, vcpu=0, exit.argsz=152, "
+		       "exit.flags=0, exit.reason=6, exit.rip=0x1000, "
+		       "complete_value=0x5a");
+	CHECK_STR(call_text(HV_CALL_VCPU_RUN_PAGED, &r, sizeof(r), HV_EXIT_IO),
+		  "vcpu_run_paged(vm=1, vcpu=0, flags=0x1) = 1");
 }
 
 TEST(registers_show_arrays_and_segments)
@@ -699,6 +744,7 @@ RUN_TESTS("abi_format",
 	  T(reserved_fields_show_only_when_set),
 	  T(sizes_use_the_largest_whole_unit),
 	  T(exit_record_shows_the_selected_member),
+	  T(run_page_and_register_call),
 	  T(registers_show_arrays_and_segments),
 	  T(short_buffer_returns_the_full_length),
 	  T(table_lists_offsets_sizes_and_absent_fields),

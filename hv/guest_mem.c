@@ -9,6 +9,13 @@ struct paging_view {
 	bool user;
 };
 
+/* A table entry of len bytes (4 or 8, the walker reads no other
+ * sizes) as it is in memory now. */
+static u64 entry_now(const void *p, u8 len)
+{
+	return len == sizeof(u64) ? *(const u64 *)p : *(const u32 *)p;
+}
+
 /* The walker's reads of the vCPU's tables (ctx), recorded in its walk
  * cache so the walk can be re-validated later. */
 static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
@@ -23,8 +30,7 @@ static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
 	if (c->n < WALK_CACHE_ENTRIES) {
 		c->entry[c->n] = p;
 		c->len[c->n] = len;
-		c->value[c->n] = 0;
-		memcpy(&c->value[c->n], p, len);
+		c->value[c->n] = entry_now(p, len);
 	}
 	c->n++;
 	return true;
@@ -38,10 +44,7 @@ static bool walk_cache_hit(const struct walk_cache *c, const struct paging_view 
 	    c->efer != pv->p.efer)
 		return false;
 	for (u32 i = 0; i < c->n; i++) {
-		u64 now = 0;
-
-		memcpy(&now, c->entry[i], c->len[i]);
-		if (now != c->value[i])
+		if (entry_now(c->entry[i], c->len[i]) != c->value[i])
 			return false;
 	}
 	return true;

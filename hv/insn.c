@@ -4,12 +4,19 @@
 #include "hv/guest_mem.h"
 #include "hv/uaccess.h"
 
+/* The linear address of CS:RIP. */
+static u64 code_linear(const struct vcpu *v, const struct guest_sregs *s)
+{
+	if (seg_code_mode(s) == CPU_MODE_64)
+		return v->regs.rip;
+	return (u32)(s->cs.base + v->regs.rip);
+}
+
 /* Reads as many of the INSN_MAX_LEN bytes as are readable, page by page. */
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len)
 {
-	enum cpu_mode mode = seg_code_mode(s);
-	u64 linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s->cs.base + v->regs.rip);
+	u64 linear = code_linear(v, s);
 	struct guest_fault fault;
 	int got, chunk;
 
@@ -19,7 +26,7 @@ int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_
 					    &fault) != GUEST_OK)
 			break;
 	}
-	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
+	*len = got ? insn_length(bytes, got, seg_code_mode(s)) : -EFAULT;
 	return got;
 }
 
@@ -31,6 +38,56 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
 	return insn_fetch_state(v, &s, bytes, len);
 }
 
+/* The unprefixed encodings of the instructions whose exits carry no
+ * length without NRIPS, by exit reason: a length byte, then the bytes.
+ * A hypercall is VMMCALL (0F 01 D9) or VMCALL (0F 01 C1). */
+static const u8 fixed_insns[][1 + INSN_FIXED_MAX] = {
+	[EXIT_CPUID] = { 2, 0x0f, 0xa2 },
+	[EXIT_HLT] = { 1, 0xf4 },
+	[EXIT_HYPERCALL] = { 3, 0x0f, 0x01, 0xd9 },
+	[EXIT_XSETBV] = { 3, 0x0f, 0x01, 0xd1 },
+};
+
+int insn_fixed_length(enum exit_reason reason, const u8 *bytes)
+{
+	const u8 *want = fixed_insns[reason];
+	int len = want[0];
+
+	if (reason == EXIT_HYPERCALL)
+		return insn_is_hypercall(bytes) ? len : 0;
+	for (int i = 0; i < len; i++) {
+		if (bytes[i] != want[1 + i])
+			return 0;
+	}
+	return len;
+}
+
+bool insn_is_hypercall(const u8 *b)
+{
+	return b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
+}
+
+bool insn_fetch_fixed(struct vcpu *v, u8 bytes[INSN_FIXED_MAX])
+{
+	struct guest_sregs s;
+	struct guest_fault fault;
+
+	virt->get_fetch_sregs(v, &s);
+	return guest_read_linear_state(v, &s, code_linear(v, &s), bytes, INSN_FIXED_MAX, true,
+				       &fault) == GUEST_OK;
+}
+
+/* The length of the instruction at RIP when it is the unprefixed form
+ * `reason` implies (read as just its few bytes), else 0. */
+static int fixed_length(struct vcpu *v, enum exit_reason reason)
+{
+	u8 bytes[INSN_FIXED_MAX];
+
+	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !fixed_insns[reason][0])
+		return 0;
+	return insn_fetch_fixed(v, bytes) ? insn_fixed_length(reason, bytes) : 0;
+}
+
 bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
 {
 	u8 bytes[INSN_MAX_LEN];
@@ -40,7 +97,9 @@ bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
 		*next = exit->next_rip;
 		return true;
 	}
-	insn_fetch(v, bytes, &len);
+	len = fixed_length(v, exit->reason);
+	if (!len)
+		insn_fetch(v, bytes, &len);
 	if (len <= 0) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
 			(unsigned long long)v->regs.rip);

@@ -13,8 +13,21 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len);
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len);
 
-/* Advances RIP past the instruction that caused `exit`: the CPU's saved
- * next RIP when it has one, else the decoded length. When the instruction
+/* Reads the INSN_FIXED_MAX bytes at CS:RIP, the most any fixed-length
+ * form below has; false when not all of them are readable. */
+#define INSN_FIXED_MAX 3
+bool insn_fetch_fixed(struct vcpu *v, u8 bytes[INSN_FIXED_MAX]);
+/* VMMCALL (0F 01 D9) or VMCALL (0F 01 C1), unprefixed. */
+bool insn_is_hypercall(const u8 *bytes);
+/* The length of the unprefixed instruction an exit for `reason`
+ * implies (CPUID, HLT, a hypercall, XSETBV) when `bytes` are it, else 0:
+ * a prefixed form or another instruction needs the decoder. */
+int insn_fixed_length(enum exit_reason reason, const u8 *bytes);
+
+/* Advances RIP past the instruction that caused `exit`, the one place
+ * RIP moves after an exit: the CPU's saved next RIP when it has one,
+ * else the fixed length of the exit's instruction when the bytes at RIP
+ * are its unprefixed form, else the decoded length. When the instruction
  * cannot be read or decoded, stops the VM and returns false. */
 bool insn_skip(struct vcpu *v, const struct vm_exit *exit);
 /* The RIP insn_skip would set, left in *next with RIP unchanged. */

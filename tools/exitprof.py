@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Per-function instruction profile of one guest exit, from a QEMU trace.
+
+Run QEMU with -accel tcg -singlestep -d exec,nochain -D trace.log (one
+line per executed instruction), then:
+
+  tools/exitprof.py trace.log build/hv.elf GUEST_PC...
+
+Each GUEST_PC is the address of an exiting guest instruction. Its profile
+covers the hypervisor instructions from that PC up to the next guest
+instruction, for the middle one of its exits (the trace's first and last
+exits are often unlike the rest).
+"""
+import re
+import subprocess
+import sys
+from bisect import bisect_right
+from collections import Counter
+
+TRACE = re.compile(r'Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/')
+
+
+def symbols(elf):
+    out = subprocess.run(['nm', '-n', elf], capture_output=True, text=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in 'tTwW':
+            syms.append((int(parts[0], 16), parts[2]))
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
+def trace_pcs(path):
+    with open(path, errors='replace') as f:
+        for line in f:
+            m = TRACE.search(line)
+            if m:
+                yield int(m.group(1), 16)
+
+
+def exits(pcs, guest_pcs, lo, hi):
+    """Lists of hypervisor PCs per exit, by the guest PC that exited."""
+    runs = {pc: [] for pc in guest_pcs}
+    run = None
+    for pc in pcs:
+        if run is not None:
+            if lo <= pc < hi:
+                run.append(pc)
+                continue
+            if run:
+                runs[start].append(run)
+            run = None
+        if pc in runs:
+            start, run = pc, []
+    return runs
+
+
+def profile(addrs, names, guest_pc, runs):
+    if not runs:
+        print('no exit at 0x%x' % guest_pc)
+        return
+    run = runs[len(runs) // 2]
+    per_fn = Counter(names[bisect_right(addrs, pc) - 1] for pc in run)
+    print('0x%x: %d exits; the middle one ran %d hypervisor instructions' %
+          (guest_pc, len(runs), len(run)))
+    for name, n in per_fn.most_common():
+        print('%6d  %s' % (n, name))
+
+
+def main():
+    trace, elf = sys.argv[1], sys.argv[2]
+    guest_pcs = [int(a, 16) for a in sys.argv[3:]]
+    addrs, names = symbols(elf)
+    lo, hi = addrs[0], addrs[-1] + 0x10000
+    runs = exits(trace_pcs(trace), guest_pcs, lo, hi)
+    for pc in guest_pcs:
+        profile(addrs, names, pc, runs[pc])
+
+
+if __name__ == '__main__':
+    main()

@@ -117,10 +117,7 @@ static bool handle_hypercall(struct vcpu *v, const struct vm_exit *exit)
  * Any other #UD goes back to the guest. */
 static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 {
-	u8 bytes[INSN_FIXED_MAX];
-
-	if (exit->exception.vector == VEC_UD && insn_fetch_fixed(v, bytes) &&
-	    insn_is_hypercall(bytes))
+	if (exit->exception.vector == VEC_UD && insn_at_rip_is_hypercall(v))
 		return run_hypercall(v, exit, v->regs.rip + INSN_FIXED_MAX);
 	return vcpu_inject_event(v, &exit->exception);
 }

@@ -50,9 +50,11 @@ static bool walk_cache_hit(const struct walk_cache *c, const struct paging_view 
 	return true;
 }
 
-static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
+static void walk_cache_fill(struct vcpu *v, const struct paging_view *pv,
 			    u64 page, enum walk_access access, u64 gpa_page)
 {
+	struct walk_cache *c = &v->walk;
+
 	c->valid = c->n <= WALK_CACHE_ENTRIES;
 	c->page = page;
 	c->access = access;
@@ -62,6 +64,7 @@ static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
 	c->cr4 = pv->p.cr4;
 	c->efer = pv->p.efer;
 	c->gpa_page = gpa_page;
+	c->host_page = vm_gpa_ptr(v->vm, gpa_page, PAGE_SIZE, false);
 }
 
 /* Translates one page's worth; *gpa is the guest-physical address. */
@@ -88,7 +91,7 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 		       rc == -ERANGE ? GUEST_NOT_CANONICAL : GUEST_PAGE_FAULT;
 	}
 	*gpa = res.gpa;
-	walk_cache_fill(c, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
+	walk_cache_fill(v, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
 	return GUEST_OK;
 }
 
@@ -124,6 +127,12 @@ static enum guest_access_result each_page(struct vcpu *v, const struct paging_vi
 	return GUEST_OK;
 }
 
+static struct paging_view paging_view_of(const struct guest_sregs *s)
+{
+	return (struct paging_view){ .p = { s->cr0, s->cr3, s->cr4, s->efer },
+				     .user = ((s->ss.attr >> 5) & 3) == 3 }; /* CPL 3 */
+}
+
 /* A write checks every page before it stores the first byte. */
 static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_sregs *s,
 					    u64 gva, u8 *buf, u64 len,
@@ -131,8 +140,7 @@ static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_s
 					    struct guest_fault *fault)
 {
 	enum guest_access_result r = GUEST_OK;
-	struct paging_view pv = { .p = { s->cr0, s->cr3, s->cr4, s->efer },
-				  .user = ((s->ss.attr >> 5) & 3) == 3 }; /* CPL 3 */
+	struct paging_view pv = paging_view_of(s);
 
 	if (access == WALK_WRITE)
 		r = each_page(v, &pv, gva, NULL, len, access, fault);
@@ -153,4 +161,19 @@ enum guest_access_result guest_write_linear_state(struct vcpu *v,
 						  struct guest_fault *fault)
 {
 	return copy_linear(v, s, gva, (u8 *)src, len, WALK_WRITE, fault);
+}
+
+const u8 *guest_fetch_ptr(struct vcpu *v, const struct guest_sregs *s, u64 gva, u32 len)
+{
+	struct paging_view pv = paging_view_of(s);
+	u64 page = gva & ~(PAGE_SIZE - 1);
+	struct guest_fault fault;
+	u64 gpa;
+
+	if (page_chunk(gva, len) != len)
+		return NULL;
+	if (!walk_cache_hit(&v->walk, &pv, page, WALK_FETCH) &&
+	    translate(v, &pv, gva, WALK_FETCH, &gpa, &fault) != GUEST_OK)
+		return NULL;
+	return v->walk.host_page ? v->walk.host_page + (gva - page) : NULL;
 }

@@ -67,25 +67,38 @@ bool insn_is_hypercall(const u8 *b)
 	return b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
 }
 
-bool insn_fetch_fixed(struct vcpu *v, u8 bytes[INSN_FIXED_MAX])
+/* The INSN_FIXED_MAX bytes at CS:RIP in place, or NULL when they
+ * cross a page (the decoder's fetch reads across) or cannot be read. */
+const u8 *insn_fixed_bytes(struct vcpu *v)
 {
 	struct guest_sregs s;
-	struct guest_fault fault;
 
 	virt->get_fetch_sregs(v, &s);
-	return guest_read_linear_state(v, &s, code_linear(v, &s), bytes, INSN_FIXED_MAX, true,
-				       &fault) == GUEST_OK;
+	return guest_fetch_ptr(v, &s, code_linear(v, &s), INSN_FIXED_MAX);
+}
+
+bool insn_at_rip_is_hypercall(struct vcpu *v)
+{
+	const u8 *at = insn_fixed_bytes(v);
+	u8 bytes[INSN_MAX_LEN];
+	int len;
+
+	if (at)
+		return insn_is_hypercall(at);
+	insn_fetch(v, bytes, &len); /* across a page */
+	return len == INSN_FIXED_MAX && insn_is_hypercall(bytes);
 }
 
 /* The length of the instruction at RIP when it is the unprefixed form
- * `reason` implies (read as just its few bytes), else 0. */
+ * `reason` implies, else 0. */
 static int fixed_length(struct vcpu *v, enum exit_reason reason)
 {
-	u8 bytes[INSN_FIXED_MAX];
+	const u8 *bytes;
 
 	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !fixed_insns[reason][0])
 		return 0;
-	return insn_fetch_fixed(v, bytes) ? insn_fixed_length(reason, bytes) : 0;
+	bytes = insn_fixed_bytes(v);
+	return bytes ? insn_fixed_length(reason, bytes) : 0;
 }
 
 bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)

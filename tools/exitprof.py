@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Per-function instruction profile of one guest exit, from a QEMU trace.
 
-Run QEMU with -accel tcg -singlestep -d exec,nochain -D trace.log (one
-line per executed instruction), then:
+Run QEMU with -accel tcg -d in_asm,exec,nochain -D trace.log (each
+translated block once, then a line per block executed; add -dfilter with
+the guest's and the hypervisor's ranges to keep the log small), then:
 
   tools/exitprof.py trace.log build/hv.elf GUEST_PC...
 
@@ -18,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 
 TRACE = re.compile(r'Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/')
+INSN = re.compile(r'0x([0-9a-f]+):')
 
 
 def symbols(elf):
@@ -31,11 +33,27 @@ def symbols(elf):
 
 
 def trace_pcs(path):
+    """The PC of every instruction executed: each block's instructions as
+    its latest translation (in_asm) listed them."""
+    blocks = {}
+    block = None
     with open(path, errors='replace') as f:
         for line in f:
+            if line.startswith('IN:'):
+                block = []
+                continue
+            if block is not None:
+                m = INSN.match(line)
+                if m:
+                    block.append(int(m.group(1), 16))
+                    continue
+                if block:
+                    blocks[block[0]] = block
+                block = None
             m = TRACE.search(line)
             if m:
-                yield int(m.group(1), 16)
+                pc = int(m.group(1), 16)
+                yield from blocks.get(pc, [pc])
 
 
 def exits(pcs, guest_pcs, lo, hi):
@@ -47,8 +65,9 @@ def exits(pcs, guest_pcs, lo, hi):
             if lo <= pc < hi:
                 run.append(pc)
                 continue
-            if run:
-                runs[start].append(run)
+            if not run:
+                continue  # the rest of the block the exit cut short
+            runs[start].append(run)
             run = None
         if pc in runs:
             start, run = pc, []

@@ -18,7 +18,7 @@ import sys
 from bisect import bisect_right
 from collections import Counter
 
-TRACE = re.compile(r'Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/')
+TRACE = re.compile(r'Trace \d+: (\S+) \[[0-9a-f]+/([0-9a-f]+)/')
 INSN = re.compile(r'0x([0-9a-f]+):')
 
 
@@ -33,9 +33,12 @@ def symbols(elf):
 
 
 def trace_pcs(path):
-    """The PC of every instruction executed: each block's instructions as
-    its latest translation (in_asm) listed them."""
-    blocks = {}
+    """The PC of every instruction executed. A block's instructions are
+    those of the translation in_asm listed last for its PC before the
+    block first ran (a PC can have several translations of different
+    lengths, told apart by their host addresses)."""
+    fresh = {}
+    by_host = {}
     block = None
     with open(path, errors='replace') as f:
         for line in f:
@@ -48,12 +51,15 @@ def trace_pcs(path):
                     block.append(int(m.group(1), 16))
                     continue
                 if block:
-                    blocks[block[0]] = block
+                    fresh[block[0]] = block
                 block = None
             m = TRACE.search(line)
             if m:
-                pc = int(m.group(1), 16)
-                yield from blocks.get(pc, [pc])
+                host, pc = m.group(1), int(m.group(2), 16)
+                if pc in fresh:
+                    by_host[host] = fresh.pop(pc)
+                b = by_host.get(host)
+                yield from b if b and b[0] == pc else [pc]
 
 
 def exits(pcs, guest_pcs, lo, hi):

@@ -23,16 +23,17 @@ static u8 outs_segment(u64 info1)
 
 static void decode_io(u64 info1, struct exit_io *io)
 {
-	u32 size = (info1 >> IOIO_SIZE_SHIFT) & 7;  /* one-hot: 1, 2, 4 */
-	u32 addr = (info1 >> IOIO_ADDR_SHIFT) & 7;  /* one-hot: 16, 32, 64 */
+	/* one-hot bits: 1, 2 or 4 bytes; 16-, 32- or 64-bit addresses */
+	u32 size = (info1 >> IOIO_SIZE_SHIFT) & 7;
+	u32 addr = (info1 >> IOIO_ADDR_SHIFT) & 7;
 
 	io->port = info1 >> 16;
 	io->in = info1 & IOIO_IN;
 	io->string = info1 & IOIO_STR;
 	io->rep = info1 & IOIO_REP;
-	io->size = size == 4 ? 4 : size == 2 ? 2 : 1;
+	io->size = (size & 4) ? 4 : (size & 2) ? 2 : 1;
 	/* 0 when the CPU left the address size out (QEMU does) */
-	io->addr_size = addr == 4 ? 8 : addr == 2 ? 4 : addr == 1 ? 2 : 0;
+	io->addr_size = (addr & 4) ? 8 : addr * 2;
 	io->seg = (io->string && !io->in) ? outs_segment(info1) : SEG_UNKNOWN;
 }
 

@@ -141,7 +141,8 @@ struct virt_ops {
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*get_sregs)(struct vcpu *v, struct guest_sregs *s);
 	/* Fills only what a fetch at CS:RIP reads, cheaper than get_sregs:
-	 * CS, SS's attributes (the CPL), CR0, CR3, CR4 and EFER. */
+	 * the base and attributes of CS, those of SS (the CPL), CR0, CR3,
+	 * CR4 and EFER. */
 	void (*get_fetch_sregs)(struct vcpu *v, struct guest_sregs *s);
 	/* Negative errno when this CPU cannot run the guest in that state
 	 * (e.g. paging off without VMX unrestricted guest), logged. */

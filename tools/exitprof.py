@@ -7,10 +7,12 @@ the guest's and the hypervisor's ranges to keep the log small), then:
 
   tools/exitprof.py trace.log build/hv.elf GUEST_PC...
 
-Each GUEST_PC is the address of an exiting guest instruction. Its profile
-covers the hypervisor instructions from that PC up to the next guest
-instruction, for the middle one of its exits (the trace's first and last
-exits are often unlike the rest).
+Each GUEST_PC is the address of an exiting guest instruction, as QEMU's
+"vmexit(...)" line reports it (SVM). Its profile covers the hypervisor
+instructions from that exit up to the next guest instruction, for the
+middle one of its exits (the first and last are often unlike the rest).
+QEMU cannot disassemble the nested guest's code, so a guest block counts
+as its first instruction only; the hypervisor's blocks are listed.
 """
 import re
 import subprocess
@@ -20,6 +22,7 @@ from collections import Counter
 
 TRACE = re.compile(r'Trace \d+: (\S+) \[[0-9a-f]+/([0-9a-f]+)/')
 INSN = re.compile(r'0x([0-9a-f]+):')
+VMEXIT = re.compile(r'^vmexit\([0-9a-f]+, [0-9a-f]+, [0-9a-f]+, ([0-9a-f]+)\)')
 
 
 def symbols(elf):
@@ -33,7 +36,8 @@ def symbols(elf):
 
 
 def trace_pcs(path):
-    """The PC of every instruction executed. A block's instructions are
+    """('pc', address) for every instruction executed, ('exit', guest RIP)
+    for every exit to the hypervisor. A block's instructions are
     those of the translation in_asm listed last for its PC before the
     block first ran (a PC can have several translations of different
     lengths, told apart by their host addresses)."""
@@ -53,30 +57,33 @@ def trace_pcs(path):
                 if block:
                     fresh[block[0]] = block
                 block = None
+            m = VMEXIT.match(line)
+            if m:
+                yield 'exit', int(m.group(1), 16)
+                continue
             m = TRACE.search(line)
             if m:
                 host, pc = m.group(1), int(m.group(2), 16)
                 if pc in fresh:
                     by_host[host] = fresh.pop(pc)
                 b = by_host.get(host)
-                yield from b if b and b[0] == pc else [pc]
+                for insn in b if b and b[0] == pc else [pc]:
+                    yield 'pc', insn
 
 
-def exits(pcs, guest_pcs, lo, hi):
+def exits(events, guest_pcs, lo, hi):
     """Lists of hypervisor PCs per exit, by the guest PC that exited."""
     runs = {pc: [] for pc in guest_pcs}
     run = None
-    for pc in pcs:
-        if run is not None:
+    for kind, pc in events:
+        if kind == 'exit':
+            start, run = pc, ([] if pc in runs else None)
+        elif run is not None:
             if lo <= pc < hi:
                 run.append(pc)
-                continue
-            if not run:
-                continue  # the rest of the block the exit cut short
-            runs[start].append(run)
-            run = None
-        if pc in runs:
-            start, run = pc, []
+            else:
+                runs[start].append(run)
+                run = None
     return runs
 
 

@@ -192,7 +192,8 @@ void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
-	seg_from_vmcb(&s->cs, &save->cs);
+	s->cs.base = save->cs.base;
+	s->cs.attr = save->cs.attrib;
 	s->ss.attr = save->ss.attrib;
 	s->cr0 = save->cr0;
 	s->cr3 = save->cr3;

@@ -270,7 +270,8 @@ static void vmx_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	s->cr0 = vmx_guest_cr0(v); /* loads the VMCS */
 	s->cr4 = vmx_guest_cr4(v);
-	read_segment(SEG_CS, &s->cs);
+	s->cs.base = vmread(VMCS_GUEST_ES_BASE + 2 * SEG_CS);
+	s->cs.attr = ar_to_attr(vmread(VMCS_GUEST_ES_AR + 2 * SEG_CS));
 	s->ss.attr = ar_to_attr(vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS));
 	s->cr3 = vmread(VMCS_GUEST_CR3);
 	s->efer = vmread(VMCS_GUEST_EFER);

@@ -101,18 +101,22 @@ static int fixed_length(struct vcpu *v, enum exit_reason reason)
 	return bytes ? insn_fixed_length(reason, bytes) : 0;
 }
 
-bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
+/* The decoder's length of the instruction at RIP. */
+static __attribute__((noinline)) int decoded_length(struct vcpu *v)
 {
 	u8 bytes[INSN_MAX_LEN];
 	int len;
 
-	if (exit->next_rip_valid) {
-		*next = exit->next_rip;
-		return true;
-	}
-	len = fixed_length(v, exit->reason);
+	insn_fetch(v, bytes, &len);
+	return len;
+}
+
+bool insn_next_rip_decoded(struct vcpu *v, const struct vm_exit *exit, u64 *next)
+{
+	int len = fixed_length(v, exit->reason);
+
 	if (!len)
-		insn_fetch(v, bytes, &len);
+		len = decoded_length(v);
 	if (len <= 0) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
 			(unsigned long long)v->regs.rip);
@@ -122,7 +126,3 @@ bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
 	return true;
 }
 
-bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
-{
-	return insn_next_rip(v, exit, &v->regs.rip);
-}

@@ -269,14 +269,15 @@ void cpuid_guest_view(const struct cpuid_host *host,
 		      const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		      struct cpuid_result *r)
 {
-	const struct leaf_policy *p = find_policy(leaf);
 	const struct view v = { host, st, leaf };
+	const struct leaf_policy *p;
 	struct cpuid_result h;
 
 	if ((leaf & 0xffff0000) == HV_CPUID_BASE) {
 		hypervisor_leaf(leaf, r);
 		return;
 	}
+	p = find_policy(leaf);
 	*r = (struct cpuid_result){ 0 };
 	if (!p || !host_has_leaf(host, leaf))
 		return;

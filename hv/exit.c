@@ -118,7 +118,7 @@ static bool handle_hypercall(struct vcpu *v, const struct vm_exit *exit)
 static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 {
 	if (exit->exception.vector == VEC_UD && insn_at_rip_is_hypercall(v))
-		return run_hypercall(v, exit, v->regs.rip + INSN_FIXED_MAX);
+		return run_hypercall(v, exit, v->regs.rip + INSN_HYPERCALL_LEN);
 	return vcpu_inject_event(v, &exit->exception);
 }
 

@@ -40,7 +40,9 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
 
 /* The unprefixed encodings of the instructions whose exits carry no
  * length without NRIPS, by exit reason: a length byte, then the bytes.
- * A hypercall is VMMCALL (0F 01 D9) or VMCALL (0F 01 C1). */
+ * A hypercall is VMMCALL (0F 01 D9) or VMCALL (0F 01 C1). A prefixed
+ * form or another instruction at RIP needs the decoder. */
+#define INSN_FIXED_MAX 3
 static const u8 fixed_insns[][1 + INSN_FIXED_MAX] = {
 	[EXIT_CPUID] = { 2, 0x0f, 0xa2 },
 	[EXIT_HLT] = { 1, 0xf4 },
@@ -48,13 +50,19 @@ static const u8 fixed_insns[][1 + INSN_FIXED_MAX] = {
 	[EXIT_XSETBV] = { 3, 0x0f, 0x01, 0xd1 },
 };
 
-int insn_fixed_length(enum exit_reason reason, const u8 *bytes)
+static bool is_hypercall(const u8 *b)
+{
+	return b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
+}
+
+/* The length of `bytes` when they are the form `reason` implies, else 0. */
+static int fixed_length_of(enum exit_reason reason, const u8 *bytes)
 {
 	const u8 *want = fixed_insns[reason];
 	int len = want[0];
 
 	if (reason == EXIT_HYPERCALL)
-		return insn_is_hypercall(bytes) ? len : 0;
+		return is_hypercall(bytes) ? len : 0;
 	for (int i = 0; i < len; i++) {
 		if (bytes[i] != want[1 + i])
 			return 0;
@@ -62,14 +70,9 @@ int insn_fixed_length(enum exit_reason reason, const u8 *bytes)
 	return len;
 }
 
-bool insn_is_hypercall(const u8 *b)
-{
-	return b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
-}
-
 /* The INSN_FIXED_MAX bytes at CS:RIP in place, or NULL when they
  * cross a page (the decoder's fetch reads across) or cannot be read. */
-const u8 *insn_fixed_bytes(struct vcpu *v)
+static const u8 *fixed_bytes(struct vcpu *v)
 {
 	struct guest_sregs s;
 
@@ -79,14 +82,14 @@ const u8 *insn_fixed_bytes(struct vcpu *v)
 
 bool insn_at_rip_is_hypercall(struct vcpu *v)
 {
-	const u8 *at = insn_fixed_bytes(v);
+	const u8 *at = fixed_bytes(v);
 	u8 bytes[INSN_MAX_LEN];
 	int len;
 
 	if (at)
-		return insn_is_hypercall(at);
+		return is_hypercall(at);
 	insn_fetch(v, bytes, &len); /* across a page */
-	return len == INSN_FIXED_MAX && insn_is_hypercall(bytes);
+	return len == INSN_HYPERCALL_LEN && is_hypercall(bytes);
 }
 
 /* The length of the instruction at RIP when it is the unprefixed form
@@ -97,8 +100,8 @@ static int fixed_length(struct vcpu *v, enum exit_reason reason)
 
 	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !fixed_insns[reason][0])
 		return 0;
-	bytes = insn_fixed_bytes(v);
-	return bytes ? insn_fixed_length(reason, bytes) : 0;
+	bytes = fixed_bytes(v);
+	return bytes ? fixed_length_of(reason, bytes) : 0;
 }
 
 /* The decoder's length of the instruction at RIP. */

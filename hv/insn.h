@@ -13,19 +13,10 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len);
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len);
 
-/* The INSN_FIXED_MAX bytes at CS:RIP (the most any fixed-length form
- * below has) where the hypervisor reads them; NULL when they cross a
- * page or are not all readable: then only the decoder's fetch will do. */
-#define INSN_FIXED_MAX 3
-const u8 *insn_fixed_bytes(struct vcpu *v);
-/* VMMCALL (0F 01 D9) or VMCALL (0F 01 C1), unprefixed. */
-bool insn_is_hypercall(const u8 *bytes);
-/* Whether the instruction at CS:RIP is one of them. */
+/* Whether the instruction at CS:RIP is VMMCALL (0F 01 D9) or VMCALL
+ * (0F 01 C1), unprefixed: INSN_HYPERCALL_LEN bytes. */
+#define INSN_HYPERCALL_LEN 3
 bool insn_at_rip_is_hypercall(struct vcpu *v);
-/* The length of the unprefixed instruction an exit for `reason`
- * implies (CPUID, HLT, a hypercall, XSETBV) when `bytes` are it, else 0:
- * a prefixed form or another instruction needs the decoder. */
-int insn_fixed_length(enum exit_reason reason, const u8 *bytes);
 
 /* insn_next_rip for an exit without the CPU's next RIP. */
 bool insn_next_rip_decoded(struct vcpu *v, const struct vm_exit *exit, u64 *next);

@@ -3,12 +3,32 @@
 #include "hv/cpuid.h"
 #include "arch/x86/cpu.h"
 
+/* The CPU's answers, each read once: CPUID is slow, and an exit of its
+ * own under another hypervisor. Nothing the policy passes on changes
+ * while the hypervisor runs (the parts that do, the APIC id and the
+ * XSAVE sizes for the current XCR0, it replaces), and there is one CPU.
+ * Direct-mapped: a leaf that collides is read again. */
+#define HOST_CACHE_SLOTS 64
+
+struct host_leaf {
+	u32 leaf, subleaf;
+	bool valid;
+	struct cpuid_result r;
+};
+
+static struct host_leaf host_cache[HOST_CACHE_SLOTS];
+
 static struct cpuid_result this_cpu_read(const void *ctx, u32 leaf, u32 subleaf)
 {
-	struct cpuid_regs h = cpuid(leaf, subleaf);
+	struct host_leaf *c = &host_cache[(leaf + (leaf >> 26) + subleaf * 3) % HOST_CACHE_SLOTS];
 
 	(void)ctx;
-	return (struct cpuid_result){ h.eax, h.ebx, h.ecx, h.edx };
+	if (!c->valid || c->leaf != leaf || c->subleaf != subleaf) {
+		struct cpuid_regs h = cpuid(leaf, subleaf);
+
+		*c = (struct host_leaf){ leaf, subleaf, true, { h.eax, h.ebx, h.ecx, h.edx } };
+	}
+	return c->r;
 }
 
 static const struct cpuid_host this_cpu = { this_cpu_read, NULL };

@@ -218,16 +218,22 @@ static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r
 	}
 }
 
+/* Four characters of the signature as a register holds them. */
+static u32 signature_word(const char *s)
+{
+	return (u8)s[0] | (u8)s[1] << 8 | (u8)s[2] << 16 | (u32)(u8)s[3] << 24;
+}
+
 static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 {
 	const char *sig = HV_CPUID_SIGNATURE;
 
-	memset(r, 0, sizeof(*r));
+	*r = (struct cpuid_result){ 0 };
 	if (leaf == HV_CPUID_BASE) {
 		r->eax = HV_LEAF_LAST;
-		memcpy(&r->ebx, sig, 4);
-		memcpy(&r->ecx, sig + 4, 4);
-		memcpy(&r->edx, sig + 8, 4);
+		r->ebx = signature_word(sig);
+		r->ecx = signature_word(sig + 4);
+		r->edx = signature_word(sig + 8);
 	} else if (leaf == HV_CPUID_VERSION) {
 		r->eax = HV_ABI_VERSION;
 	}
@@ -263,15 +269,16 @@ void cpuid_guest_view(const struct cpuid_host *host,
 		      const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		      struct cpuid_result *r)
 {
-	const struct leaf_policy *p = find_policy(leaf);
 	const struct view v = { host, st, leaf };
+	const struct leaf_policy *p;
 	struct cpuid_result h;
 
 	if ((leaf & 0xffff0000) == HV_CPUID_BASE) {
 		hypervisor_leaf(leaf, r);
 		return;
 	}
-	memset(r, 0, sizeof(*r));
+	p = find_policy(leaf);
+	*r = (struct cpuid_result){ 0 };
 	if (!p || !host_has_leaf(host, leaf))
 		return;
 	h = host_read(host, leaf, subleaf);

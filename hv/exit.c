@@ -113,23 +113,12 @@ static bool handle_hypercall(struct vcpu *v, const struct vm_exit *exit)
 	return insn_next_rip(v, exit, &next) && run_hypercall(v, exit, next);
 }
 
-static bool is_hypercall_insn(const u8 *b, int len)
-{
-	return len == 3 && b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
-}
-
 /* #UD: VMCALL on AMD (VMMCALL on Intel) lands here; it is a hypercall.
  * Any other #UD goes back to the guest. */
 static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 {
-	u8 bytes[INSN_MAX_LEN];
-	int len;
-
-	if (exit->exception.vector == VEC_UD) {
-		insn_fetch(v, bytes, &len);
-		if (is_hypercall_insn(bytes, len))
-			return run_hypercall(v, exit, v->regs.rip + len);
-	}
+	if (exit->exception.vector == VEC_UD && insn_at_rip_is_hypercall(v))
+		return run_hypercall(v, exit, v->regs.rip + INSN_HYPERCALL_LEN);
 	return vcpu_inject_event(v, &exit->exception);
 }
 

@@ -9,6 +9,13 @@ struct paging_view {
 	bool user;
 };
 
+/* A table entry of len bytes (4 or 8, the walker reads no other
+ * sizes) as it is in memory now. */
+static u64 entry_now(const void *p, u8 len)
+{
+	return len == sizeof(u64) ? *(const u64 *)p : *(const u32 *)p;
+}
+
 /* The walker's reads of the vCPU's tables (ctx), recorded in its walk
  * cache so the walk can be re-validated later. */
 static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
@@ -23,8 +30,7 @@ static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
 	if (c->n < WALK_CACHE_ENTRIES) {
 		c->entry[c->n] = p;
 		c->len[c->n] = len;
-		c->value[c->n] = 0;
-		memcpy(&c->value[c->n], p, len);
+		c->value[c->n] = entry_now(p, len);
 	}
 	c->n++;
 	return true;
@@ -38,18 +44,17 @@ static bool walk_cache_hit(const struct walk_cache *c, const struct paging_view 
 	    c->efer != pv->p.efer)
 		return false;
 	for (u32 i = 0; i < c->n; i++) {
-		u64 now = 0;
-
-		memcpy(&now, c->entry[i], c->len[i]);
-		if (now != c->value[i])
+		if (entry_now(c->entry[i], c->len[i]) != c->value[i])
 			return false;
 	}
 	return true;
 }
 
-static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
+static void walk_cache_fill(struct vcpu *v, const struct paging_view *pv,
 			    u64 page, enum walk_access access, u64 gpa_page)
 {
+	struct walk_cache *c = &v->walk;
+
 	c->valid = c->n <= WALK_CACHE_ENTRIES;
 	c->page = page;
 	c->access = access;
@@ -59,6 +64,7 @@ static void walk_cache_fill(struct walk_cache *c, const struct paging_view *pv,
 	c->cr4 = pv->p.cr4;
 	c->efer = pv->p.efer;
 	c->gpa_page = gpa_page;
+	c->host_page = vm_gpa_ptr(v->vm, gpa_page, PAGE_SIZE, false);
 }
 
 /* Translates one page's worth; *gpa is the guest-physical address. */
@@ -85,7 +91,7 @@ static enum guest_access_result translate(struct vcpu *v, const struct paging_vi
 		       rc == -ERANGE ? GUEST_NOT_CANONICAL : GUEST_PAGE_FAULT;
 	}
 	*gpa = res.gpa;
-	walk_cache_fill(c, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
+	walk_cache_fill(v, pv, page, access, res.gpa & ~(PAGE_SIZE - 1));
 	return GUEST_OK;
 }
 
@@ -121,6 +127,12 @@ static enum guest_access_result each_page(struct vcpu *v, const struct paging_vi
 	return GUEST_OK;
 }
 
+static struct paging_view paging_view_of(const struct guest_sregs *s)
+{
+	return (struct paging_view){ .p = { s->cr0, s->cr3, s->cr4, s->efer },
+				     .user = ((s->ss.attr >> 5) & 3) == 3 }; /* CPL 3 */
+}
+
 /* A write checks every page before it stores the first byte. */
 static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_sregs *s,
 					    u64 gva, u8 *buf, u64 len,
@@ -128,8 +140,7 @@ static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_s
 					    struct guest_fault *fault)
 {
 	enum guest_access_result r = GUEST_OK;
-	struct paging_view pv = { .p = { s->cr0, s->cr3, s->cr4, s->efer },
-				  .user = ((s->ss.attr >> 5) & 3) == 3 }; /* CPL 3 */
+	struct paging_view pv = paging_view_of(s);
 
 	if (access == WALK_WRITE)
 		r = each_page(v, &pv, gva, NULL, len, access, fault);
@@ -150,4 +161,19 @@ enum guest_access_result guest_write_linear_state(struct vcpu *v,
 						  struct guest_fault *fault)
 {
 	return copy_linear(v, s, gva, (u8 *)src, len, WALK_WRITE, fault);
+}
+
+const u8 *guest_fetch_ptr(struct vcpu *v, const struct guest_sregs *s, u64 gva, u32 len)
+{
+	struct paging_view pv = paging_view_of(s);
+	u64 page = gva & ~(PAGE_SIZE - 1);
+	struct guest_fault fault;
+	u64 gpa;
+
+	if (page_chunk(gva, len) != len)
+		return NULL;
+	if (!walk_cache_hit(&v->walk, &pv, page, WALK_FETCH) &&
+	    translate(v, &pv, gva, WALK_FETCH, &gpa, &fault) != GUEST_OK)
+		return NULL;
+	return v->walk.host_page ? v->walk.host_page + (gva - page) : NULL;
 }

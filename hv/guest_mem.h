@@ -33,4 +33,11 @@ enum guest_access_result guest_write_linear_state(struct vcpu *v,
 						  u64 gva, const void *src, u64 len,
 						  struct guest_fault *fault);
 
+/* Where the hypervisor reads the len bytes an instruction fetch at gva
+ * reads, when they lie in one page of RAM: through the vCPU's cached
+ * walk while that still holds (the same paging registers and CPL, and
+ * every table entry it read unchanged), else after a fresh walk. NULL
+ * when they cross a page or cannot be fetched. */
+const u8 *guest_fetch_ptr(struct vcpu *v, const struct guest_sregs *s, u64 gva, u32 len);
+
 #endif

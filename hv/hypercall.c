@@ -92,6 +92,8 @@ static s64 dispatch(struct hc_ctx *c, u64 nr, bool user)
 	e = &hypercalls[nr];
 	if (e->caller == HC_CALLER_VM0 && !c->vm->privileged)
 		return -EPERM;
+	if (e->s) /* a call without a struct never reaches guest memory */
+		hc_vm_mem(&c->mem, c->vm);
 	err = read_struct(c, e);
 	if (!err)
 		err = e->decode(c);
@@ -106,7 +108,6 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 	c->target = NULL;
 	c->trace = &c->in;
 	c->trace_len = 0; /* the tracer shows `name()` until a struct is read */
-	hc_vm_mem(&c->mem, c->vm);
 }
 
 /* The call's value to RAX, traced first. */
@@ -137,6 +138,8 @@ void hypercall_complete_run(struct vcpu *v)
 	s64 ret;
 
 	ctx_init(&c, v);
+	if (v->run_call.nr == HV_CALL_VCPU_RUN)
+		hc_vm_mem(&c.mem, c.vm); /* v1: the record is copied out */
 	ret = hc_vcpu_run_complete(&c);
 	finish(&c, v->run_call.nr, ret); /* VCPU_RUN or VCPU_RUN_PAGED */
 }

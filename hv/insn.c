@@ -4,12 +4,19 @@
 #include "hv/guest_mem.h"
 #include "hv/uaccess.h"
 
+/* The linear address of CS:RIP. */
+static u64 code_linear(const struct vcpu *v, const struct guest_sregs *s)
+{
+	if (seg_code_mode(s) == CPU_MODE_64)
+		return v->regs.rip;
+	return (u32)(s->cs.base + v->regs.rip);
+}
+
 /* Reads as many of the INSN_MAX_LEN bytes as are readable, page by page. */
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len)
 {
-	enum cpu_mode mode = seg_code_mode(s);
-	u64 linear = mode == CPU_MODE_64 ? v->regs.rip : (u32)(s->cs.base + v->regs.rip);
+	u64 linear = code_linear(v, s);
 	struct guest_fault fault;
 	int got, chunk;
 
@@ -19,7 +26,7 @@ int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_
 					    &fault) != GUEST_OK)
 			break;
 	}
-	*len = got ? insn_length(bytes, got, mode) : -EFAULT;
+	*len = got ? insn_length(bytes, got, seg_code_mode(s)) : -EFAULT;
 	return got;
 }
 
@@ -31,16 +38,88 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
 	return insn_fetch_state(v, &s, bytes, len);
 }
 
-bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
+/* The unprefixed encodings of the instructions whose exits carry no
+ * length without NRIPS, by exit reason: a length byte, then the bytes.
+ * A hypercall is VMMCALL (0F 01 D9) or VMCALL (0F 01 C1). A prefixed
+ * form or another instruction at RIP needs the decoder. */
+#define INSN_FIXED_MAX 3
+static const u8 fixed_insns[][1 + INSN_FIXED_MAX] = {
+	[EXIT_CPUID] = { 2, 0x0f, 0xa2 },
+	[EXIT_HLT] = { 1, 0xf4 },
+	[EXIT_HYPERCALL] = { 3, 0x0f, 0x01, 0xd9 },
+	[EXIT_XSETBV] = { 3, 0x0f, 0x01, 0xd1 },
+};
+
+static bool is_hypercall(const u8 *b)
+{
+	return b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
+}
+
+/* The length of `bytes` when they are the form `reason` implies, else 0. */
+static int fixed_length_of(enum exit_reason reason, const u8 *bytes)
+{
+	const u8 *want = fixed_insns[reason];
+	int len = want[0];
+
+	if (reason == EXIT_HYPERCALL)
+		return is_hypercall(bytes) ? len : 0;
+	for (int i = 0; i < len; i++) {
+		if (bytes[i] != want[1 + i])
+			return 0;
+	}
+	return len;
+}
+
+/* The INSN_FIXED_MAX bytes at CS:RIP in place, or NULL when they
+ * cross a page (the decoder's fetch reads across) or cannot be read. */
+static const u8 *fixed_bytes(struct vcpu *v)
+{
+	struct guest_sregs s;
+
+	virt->get_fetch_sregs(v, &s);
+	return guest_fetch_ptr(v, &s, code_linear(v, &s), INSN_FIXED_MAX);
+}
+
+bool insn_at_rip_is_hypercall(struct vcpu *v)
+{
+	const u8 *at = fixed_bytes(v);
+	u8 bytes[INSN_MAX_LEN];
+	int len;
+
+	if (at)
+		return is_hypercall(at);
+	insn_fetch(v, bytes, &len); /* across a page */
+	return len == INSN_HYPERCALL_LEN && is_hypercall(bytes);
+}
+
+/* The length of the instruction at RIP when it is the unprefixed form
+ * `reason` implies, else 0. */
+static int fixed_length(struct vcpu *v, enum exit_reason reason)
+{
+	const u8 *bytes;
+
+	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !fixed_insns[reason][0])
+		return 0;
+	bytes = fixed_bytes(v);
+	return bytes ? fixed_length_of(reason, bytes) : 0;
+}
+
+/* The decoder's length of the instruction at RIP. */
+static __attribute__((noinline)) int decoded_length(struct vcpu *v)
 {
 	u8 bytes[INSN_MAX_LEN];
 	int len;
 
-	if (exit->next_rip_valid) {
-		*next = exit->next_rip;
-		return true;
-	}
 	insn_fetch(v, bytes, &len);
+	return len;
+}
+
+bool insn_next_rip_decoded(struct vcpu *v, const struct vm_exit *exit, u64 *next)
+{
+	int len = fixed_length(v, exit->reason);
+
+	if (!len)
+		len = decoded_length(v);
 	if (len <= 0) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
 			(unsigned long long)v->regs.rip);
@@ -50,7 +129,3 @@ bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
 	return true;
 }
 
-bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
-{
-	return insn_next_rip(v, exit, &v->regs.rip);
-}

@@ -13,12 +13,33 @@ int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len);
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len);
 
-/* Advances RIP past the instruction that caused `exit`: the CPU's saved
- * next RIP when it has one, else the decoded length. When the instruction
- * cannot be read or decoded, stops the VM and returns false. */
-bool insn_skip(struct vcpu *v, const struct vm_exit *exit);
-/* The RIP insn_skip would set, left in *next with RIP unchanged. */
-bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next);
+/* Whether the instruction at CS:RIP is VMMCALL (0F 01 D9) or VMCALL
+ * (0F 01 C1), unprefixed: INSN_HYPERCALL_LEN bytes. */
+#define INSN_HYPERCALL_LEN 3
+bool insn_at_rip_is_hypercall(struct vcpu *v);
+
+/* insn_next_rip for an exit without the CPU's next RIP. */
+bool insn_next_rip_decoded(struct vcpu *v, const struct vm_exit *exit, u64 *next);
+
+/* The RIP after the instruction that caused `exit`, RIP unchanged: the
+ * CPU's saved next RIP when it has one, else the fixed length of the
+ * exit's instruction when the bytes at RIP are its unprefixed form, else
+ * the decoded length. When the instruction cannot be read or decoded,
+ * stops the VM and returns false. */
+static inline bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64 *next)
+{
+	if (!exit->next_rip_valid)
+		return insn_next_rip_decoded(v, exit, next);
+	*next = exit->next_rip;
+	return true;
+}
+
+/* Advances RIP past that instruction: the one place RIP moves after an
+ * exit, for every vendor. */
+static inline bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
+{
+	return insn_next_rip(v, exit, &v->regs.rip);
+}
 
 /* The low `size` bytes (1, 2, 4 or 8) of a value. */
 static inline u64 size_mask(u8 size)

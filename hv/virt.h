@@ -140,6 +140,10 @@ struct virt_ops {
 	/* Runs the vCPU until the next exit, described in *exit. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*get_sregs)(struct vcpu *v, struct guest_sregs *s);
+	/* Fills only what a fetch at CS:RIP reads, cheaper than get_sregs:
+	 * the base and attributes of CS, those of SS (the CPL), CR0, CR3,
+	 * CR4 and EFER. */
+	void (*get_fetch_sregs)(struct vcpu *v, struct guest_sregs *s);
 	/* Negative errno when this CPU cannot run the guest in that state
 	 * (e.g. paging off without VMX unrestricted guest), logged. */
 	int (*set_sregs)(struct vcpu *v, const struct guest_sregs *s);

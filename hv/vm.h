@@ -46,6 +46,8 @@ struct walk_cache {
 	u64 cr0, cr3, cr4, efer;
 	u64 page;     /* linear page */
 	u64 gpa_page; /* its translation */
+	const u8 *host_page; /* where the hypervisor reaches it; NULL when
+			      * not RAM (VM memory is never taken away) */
 	const void *entry[WALK_CACHE_ENTRIES]; /* host addresses of the entries */
 	u64 value[WALK_CACHE_ENTRIES];
 	u8 len[WALK_CACHE_ENTRIES];

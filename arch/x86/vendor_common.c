@@ -12,6 +12,8 @@ void event_info_decode(u32 info, struct event *e)
 	e->vector = info & 0xff;
 	e->type = event_info_type(info);
 	e->has_error = info & EVENT_INFO_ERROR_VALID;
+	e->error = 0;
+	e->insn_len = 0;
 }
 
 enum exit_reason exit_code_lookup(const struct exit_code_map *map, u32 n, u64 code,

@@ -34,6 +34,9 @@ int svm_cpu_enable(void)
 							    .syscall_msrs = false });
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (u64)svm_cpu.host_save_area);
+	/* The host's FS, GS, TR, LDTR and SYSCALL MSRs are set up before
+	 * this and never change: saved once here, loaded after every exit. */
+	asm volatile("vmsave %%rax" : : "a"((u64)svm_cpu.host_vmcb) : "memory");
 	log_info("svm: enabled, %u ASIDs, next-RIP save %s", svm_cpu.nasids,
 		 svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)");
 	return 0;

@@ -56,6 +56,7 @@ int svm_vcpu_create(struct vcpu *v);
 void svm_vcpu_destroy(struct vcpu *v);
 void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit);
 void svm_get_sregs(struct vcpu *v, struct guest_sregs *s);
+void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s);
 int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s);
 u8 svm_guest_cpl(struct vcpu *v);
 u64 svm_guest_cr0(struct vcpu *v);

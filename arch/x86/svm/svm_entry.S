@@ -1,8 +1,8 @@
 /* svm_enter_guest(guest_vmcb_pa, host_vmcb_pa, struct guest_regs *regs)
- * Called with GIF clear. Saves the host's VMSAVE-state (FS, GS, TR, LDTR,
- * syscall MSRs) to the host VMCB, loads the guest's general registers
- * (RAX and RSP live in the VMCB), runs the guest, and on #VMEXIT stores
- * them back and restores the host state. */
+ * Called with GIF clear. Loads the guest's general registers (RAX and
+ * RSP live in the VMCB), runs the guest, and on #VMEXIT stores them back
+ * and restores the host's VMSAVE-state (FS, GS, TR, LDTR, syscall MSRs),
+ * which svm_cpu_enable saved to the host VMCB once. */
 #include "arch/x86/guest_gprs.h"
 #include "arch/x86/rsb.h"
 
@@ -19,8 +19,6 @@ svm_enter_guest:
 	pushq %rdx			/* regs */
 	pushq %rsi			/* host VMCB */
 
-	movq %rsi, %rax
-	vmsave %rax
 	movq %rdi, %rax			/* guest VMCB, also restored on exit */
 	movq %rdx, %rdi
 	GUEST_GPRS load

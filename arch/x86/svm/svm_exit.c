@@ -23,16 +23,17 @@ static u8 outs_segment(u64 info1)
 
 static void decode_io(u64 info1, struct exit_io *io)
 {
-	u32 size = (info1 >> IOIO_SIZE_SHIFT) & 7;  /* one-hot: 1, 2, 4 */
-	u32 addr = (info1 >> IOIO_ADDR_SHIFT) & 7;  /* one-hot: 16, 32, 64 */
+	/* one-hot bits: 1, 2 or 4 bytes; 16-, 32- or 64-bit addresses */
+	u32 size = (info1 >> IOIO_SIZE_SHIFT) & 7;
+	u32 addr = (info1 >> IOIO_ADDR_SHIFT) & 7;
 
 	io->port = info1 >> 16;
 	io->in = info1 & IOIO_IN;
 	io->string = info1 & IOIO_STR;
 	io->rep = info1 & IOIO_REP;
-	io->size = size == 4 ? 4 : size == 2 ? 2 : 1;
+	io->size = (size & 4) ? 4 : (size & 2) ? 2 : 1;
 	/* 0 when the CPU left the address size out (QEMU does) */
-	io->addr_size = addr == 4 ? 8 : addr == 2 ? 4 : addr == 1 ? 2 : 0;
+	io->addr_size = (addr & 4) ? 8 : addr * 2;
 	io->seg = (io->string && !io->in) ? outs_segment(info1) : SEG_UNKNOWN;
 }
 
@@ -45,18 +46,19 @@ static void decode_npf(u64 info1, u64 info2, struct exit_stage2 *f)
 	f->read = !f->write && !f->fetch;
 }
 
-/* Exits that need nothing decoded beyond their code. */
+/* Exits that need nothing decoded beyond their code, the frequent
+ * ones first. */
 static const struct exit_code_map simple_exits[] = {
-	{ SVM_EXIT_CPUID, EXIT_CPUID },
-	{ SVM_EXIT_HLT, EXIT_HLT },
 	{ SVM_EXIT_VMMCALL, EXIT_HYPERCALL },
+	{ SVM_EXIT_CPUID, EXIT_CPUID },
+	{ SVM_EXIT_INTR, EXIT_INTR },
+	{ SVM_EXIT_HLT, EXIT_HLT },
 	{ SVM_EXIT_SHUTDOWN, EXIT_SHUTDOWN },
 	{ SVM_EXIT_XSETBV, EXIT_XSETBV },
 	{ SVM_EXIT_RDTSCP, EXIT_INVALID_OPCODE }, /* hidden from CPUID: TSC_AUX is not switched */
 	{ SVM_EXIT_MONITOR, EXIT_INVALID_OPCODE },
 	{ SVM_EXIT_MWAIT, EXIT_INVALID_OPCODE },
 	{ SVM_EXIT_MWAIT_ARMED, EXIT_INVALID_OPCODE },
-	{ SVM_EXIT_INTR, EXIT_INTR },
 	{ SVM_EXIT_NMI, EXIT_NMI },
 };
 
@@ -73,6 +75,7 @@ static void decode_exception(const struct vmcb_control *c, struct vm_exit *exit)
 	exit->exception.type = EVENT_EXCEPTION;
 	exit->exception.has_error = ERROR_CODE_VECTORS & BIT(vector);
 	exit->exception.error = exit->exception.has_error ? (u32)c->exit_info1 : 0;
+	exit->exception.insn_len = 0;
 }
 
 #define INTINFO_VECTOR_BP 3
@@ -96,17 +99,17 @@ static void decode_interrupted(u64 info, struct vm_exit *exit)
 	exit->interrupted_valid = true;
 }
 
+/* Fills what the exit's reason needs, no more: the core reads no other
+ * part of the union. */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 {
 	const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
 	u64 code = c->exit_code;
 
-	*exit = (struct vm_exit){ 0 };
 	exit->hw_code = code;
-	if (svm_cpu.nrips && c->next_rip) {
-		exit->next_rip = c->next_rip;
-		exit->next_rip_valid = true;
-	}
+	exit->next_rip = c->next_rip;
+	exit->next_rip_valid = svm_cpu.nrips && c->next_rip;
+	exit->interrupted_valid = false;
 	if (code == SVM_EXIT_IOIO) {
 		exit->reason = EXIT_IO;
 		decode_io(c->exit_info1, &exit->io);

@@ -12,6 +12,7 @@ const struct virt_ops svm_ops = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_run = svm_vcpu_run,
 	.get_sregs = svm_get_sregs,
+	.get_fetch_sregs = svm_get_fetch_sregs,
 	.set_sregs = svm_set_sregs,
 	.guest_cpl = svm_guest_cpl,
 	.guest_cr0 = svm_guest_cr0,

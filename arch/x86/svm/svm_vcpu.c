@@ -188,6 +188,19 @@ void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = save->efer & ~EFER_SVME; /* the guest's own view */
 }
 
+void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	s->cs.base = save->cs.base;
+	s->cs.attr = save->cs.attrib;
+	s->ss.attr = save->ss.attrib;
+	s->cr0 = save->cr0;
+	s->cr3 = save->cr3;
+	s->cr4 = save->cr4;
+	s->efer = save->efer & ~EFER_SVME;
+}
+
 /* The VMCB keeps the CPL the guest runs at. */
 u8 svm_guest_cpl(struct vcpu *v)
 {

@@ -147,8 +147,10 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 {
 	u32 reason = vmread(VMCS_EXIT_REASON);
 
-	*exit = (struct vm_exit){ 0 };
+	/* what the reason needs is filled below, no more */
 	exit->hw_code = reason;
+	exit->next_rip_valid = false;
+	exit->interrupted_valid = false;
 	if (reason & VMX_EXIT_ENTRY_FAILURE) {
 		exit->reason = EXIT_ENTRY_FAILED;
 		return;

@@ -266,6 +266,17 @@ static void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = vmread(VMCS_GUEST_EFER);
 }
 
+static void vmx_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	s->cr0 = vmx_guest_cr0(v); /* loads the VMCS */
+	s->cr4 = vmx_guest_cr4(v);
+	s->cs.base = vmread(VMCS_GUEST_ES_BASE + 2 * SEG_CS);
+	s->cs.attr = ar_to_attr(vmread(VMCS_GUEST_ES_AR + 2 * SEG_CS));
+	s->ss.attr = ar_to_attr(vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS));
+	s->cr3 = vmread(VMCS_GUEST_CR3);
+	s->efer = vmread(VMCS_GUEST_EFER);
+}
+
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */
 static u8 vmx_guest_cpl(struct vcpu *v)
 {
@@ -334,6 +345,7 @@ const struct virt_ops vmx_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_run = vmx_vcpu_run,
 	.get_sregs = vmx_get_sregs,
+	.get_fetch_sregs = vmx_get_fetch_sregs,
 	.set_sregs = vmx_set_sregs,
 	.guest_cpl = vmx_guest_cpl,
 	.guest_cr0 = vmx_guest_cr0,

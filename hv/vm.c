@@ -155,8 +155,12 @@ void vm_destroy(struct vm *vm)
 		guest_state_free(&vm->vcpus[i]);
 	}
 	vm->vcpu_count = 0;
-	vm_trim_regions(vm, 0);
+	/* the tables go first, whole (their flush included), so the frames
+	 * need no unmapping one region at a time */
 	virt->vm_destroy(vm);
+	for (u32 i = 0; i < vm->region_count; i++)
+		frame_free(&hv_frames, vm->regions[i].hpa, VM_CHUNK / PAGE_SIZE);
+	vm->region_count = 0;
 	vm_slot_used[vm_slot(vm)] = false;
 }
 

@@ -365,12 +365,31 @@ int pt_init(struct pt *pt, const struct pt_format *fmt)
 	return 0;
 }
 
-/* Unmapping everything frees every table but the root. */
+/* Frees the tables below `table`, which sits at `level` at the end of
+ * a path of `path` tables from the root. The scan ends once the tables
+ * left are those on the path: there is nothing else to find, so a
+ * sparse address space costs a few entries, not every one. */
+static void free_tables_below(struct pt *pt, const u64 *table, int level,
+			      u64 path)
+{
+	const struct pt_format *f = pt->fmt;
+
+	for (unsigned i = 0; level && i < PT_ENTRIES && pt->table_pages > path; i++) {
+		u64 e = table[i];
+
+		if (!present(f, e) || is_leaf(f, e, level))
+			continue;
+		free_tables_below(pt, table_at(entry_addr(f, e)), level - 1, path + 1);
+		table_free(pt, entry_addr(f, e));
+	}
+}
+
+/* Tables only: the frames the leaves map belong to the caller. */
 void pt_destroy(struct pt *pt)
 {
 	if (!pt->root)
 		return;
-	pt_unmap(pt, 0, PT_ADDR_LIMIT);
+	free_tables_below(pt, table_at(pt->root), PT_TOP_LEVEL, 1);
 	table_free(pt, pt->root);
 	pt->root = 0;
 }

@@ -13,7 +13,8 @@ int stage2_init(struct stage2 *s2, const struct pt_format *fmt, u32 io_pages,
 {
 	s2->flush = flush;
 	s2->io_pages = io_pages;
-	s2->io_bitmap = pages_alloc(io_pages);
+	/* all ones, so not zeroed first as pages_alloc would */
+	s2->io_bitmap = (u8 *)frame_alloc_contig(&hv_frames, io_pages, PAGE_SIZE);
 	if (pt_init(&s2->pt, fmt) || !s2->io_bitmap)
 		return -ENOMEM;
 	memset(s2->io_bitmap, 0xff, io_pages * PAGE_SIZE);

@@ -618,6 +618,7 @@ PT_TEST(destroy_frees_everything)
 		CHECK_EQ(pt_map(&pt, i * 37 * GIB + i * K4, i * M2, M2 + K4,
 				PT_R | (u32)(i & 6)), 0);
 	CHECK_EQ(pt_unmap(&pt, 37 * GIB + K4 + 9 * K4, K4), 1);
+	CHECK_EQ(pt_map(&pt, PT_ADDR_LIMIT - K4, 0, K4, PT_R), 0); /* last entries */
 	CHECK(pt.table_pages > 16);
 	CHECK_EQ(pt.table_pages, (u64)tm.live);
 	teardown(&pt);

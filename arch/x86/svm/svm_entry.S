@@ -35,7 +35,7 @@ svm_enter_guest:
 
 	popq %rax			/* host VMCB */
 	vmload %rax
-	FILL_RETURN_STACK %ecx
+	FILL_RETURN_STACK
 	addq $8, %rsp			/* regs */
 	popq %r15
 	popq %r14

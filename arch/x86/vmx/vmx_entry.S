@@ -41,7 +41,7 @@ vmx_exit_stub:
 	movq %rax, GR_RAX(%rdi)
 	GUEST_GPRS store
 	popq GR_RDI(%rdi)
-	FILL_RETURN_STACK %ecx
+	FILL_RETURN_STACK
 	addq $8, %rsp			/* regs */
 	xorl %eax, %eax
 3:	popq %r15

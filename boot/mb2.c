@@ -57,23 +57,16 @@ struct tag_kind {
 
 /* Little-endian loads assembled from bytes: no alignment assumptions,
  * since entry_size/descriptor_size may step entries to odd offsets. */
-static u64 rd_le(const u8 *p, unsigned int n)
-{
-	u64 v = 0;
-
-	while (n--)
-		v = (v << 8) | p[n];
-	return v;
-}
-
 static u32 rd32(const struct mb2_ctx *c, u32 off)
 {
-	return (u32)rd_le(c->p + off, 4);
+	const u8 *p = c->p + off;
+
+	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
 }
 
 static u64 rd64(const struct mb2_ctx *c, u32 off)
 {
-	return rd_le(c->p + off, 8);
+	return rd32(c, off) | (u64)rd32(c, off + 4) << 32;
 }
 
 #define mb2_fail(c, st, ...)                                                 \

@@ -26,7 +26,6 @@ enum {
 #define MB2_HDR_SIZE 8u		/* total_size + reserved */
 #define MB2_TAG_HDR 8u		/* type + size */
 #define MB2_MMAP_ENTRY_MIN 24u
-#define MB2_EFI_DESC_MIN EFI_MEMDESC_MIN_SIZE
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
 
@@ -259,7 +258,7 @@ static const struct tag_kind tag_kinds[] = {
 	[TAG_EFI64] = { 16, 0, parse_efi_u64 },
 	[TAG_ACPI_OLD] = { MB2_TAG_HDR + RSDP_V1_LEN, 0, parse_rsdp },
 	[TAG_ACPI_NEW] = { MB2_TAG_HDR + RSDP_V1_LEN, 0, parse_rsdp },
-	[TAG_EFI_MMAP] = { 16, MB2_EFI_DESC_MIN, parse_mmap },
+	[TAG_EFI_MMAP] = { 16, EFI_MEMDESC_MIN_SIZE, parse_mmap },
 	[TAG_EFI_BS] = { MB2_TAG_HDR, 0, parse_efi_bs },
 	[TAG_EFI64_IH] = { 16, 0, parse_efi_u64 },
 };

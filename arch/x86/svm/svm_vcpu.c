@@ -1,4 +1,6 @@
-/* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. */
+/* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. At the
+ * end, the ops table the core uses: these vCPU operations and the other
+ * files' entry points, none of which comes back here. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"

@@ -26,7 +26,6 @@ enum {
 #define MB2_HDR_SIZE 8u		/* total_size + reserved */
 #define MB2_TAG_HDR 8u		/* type + size */
 #define MB2_MMAP_ENTRY_MIN 24u
-#define MB2_EFI_DESC_MIN EFI_MEMDESC_MIN_SIZE
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
 
@@ -57,23 +56,16 @@ struct tag_kind {
 
 /* Little-endian loads assembled from bytes: no alignment assumptions,
  * since entry_size/descriptor_size may step entries to odd offsets. */
-static u64 rd_le(const u8 *p, unsigned int n)
-{
-	u64 v = 0;
-
-	while (n--)
-		v = (v << 8) | p[n];
-	return v;
-}
-
 static u32 rd32(const struct mb2_ctx *c, u32 off)
 {
-	return (u32)rd_le(c->p + off, 4);
+	const u8 *p = c->p + off;
+
+	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
 }
 
 static u64 rd64(const struct mb2_ctx *c, u32 off)
 {
-	return rd_le(c->p + off, 8);
+	return rd32(c, off) | (u64)rd32(c, off + 4) << 32;
 }
 
 #define mb2_fail(c, st, ...)                                                 \
@@ -229,28 +221,25 @@ static void parse_rsdp(struct mb2_ctx *c)
 	out->rsdp_revision = revision;
 }
 
-/* Tags 1 and 2: strings filling the tag. */
-static void parse_cmdline(struct mb2_ctx *c)
+/* Tags 1 and 2: strings filling the tag, the command line or the
+ * loader's name. */
+static void parse_string(struct mb2_ctx *c)
 {
-	copy_tag_string(c, c->off + MB2_TAG_HDR, c->off + c->size,
-			c->out->cmdline, sizeof(c->out->cmdline));
+	bool cmdline = c->type == TAG_CMDLINE;
+	char *dst = cmdline ? c->out->cmdline : c->out->loader_name;
+	size_t len = cmdline ? sizeof(c->out->cmdline) : sizeof(c->out->loader_name);
+
+	copy_tag_string(c, c->off + MB2_TAG_HDR, c->off + c->size, dst, len);
 }
 
-static void parse_loader_name(struct mb2_ctx *c)
+/* Tags 12 and 20: a u64 after the header, the EFI system table or the
+ * image handle. */
+static void parse_efi_u64(struct mb2_ctx *c)
 {
-	copy_tag_string(c, c->off + MB2_TAG_HDR, c->off + c->size,
-			c->out->loader_name, sizeof(c->out->loader_name));
-}
+	struct boot_info *out = c->out;
+	u64 *dst = c->type == TAG_EFI64 ? &out->efi_system_table : &out->efi_image_handle;
 
-/* Tags 12 and 20: a u64 after the header. */
-static void parse_efi64(struct mb2_ctx *c)
-{
-	c->out->efi_system_table = rd64(c, c->off + MB2_TAG_HDR);
-}
-
-static void parse_efi64_ih(struct mb2_ctx *c)
-{
-	c->out->efi_image_handle = rd64(c, c->off + MB2_TAG_HDR);
+	*dst = rd64(c, c->off + MB2_TAG_HDR);
 }
 
 /* Tag 18: boot services were not exited. */
@@ -260,18 +249,18 @@ static void parse_efi_bs(struct mb2_ctx *c)
 }
 
 static const struct tag_kind tag_kinds[] = {
-	[TAG_CMDLINE] = { MB2_TAG_HDR, 0, parse_cmdline },
-	[TAG_LOADER_NAME] = { MB2_TAG_HDR, 0, parse_loader_name },
+	[TAG_CMDLINE] = { MB2_TAG_HDR, 0, parse_string },
+	[TAG_LOADER_NAME] = { MB2_TAG_HDR, 0, parse_string },
 	[TAG_MODULE] = { 16, 0, parse_module },
 	[TAG_BASIC_MEMINFO] = { 16, 0, parse_basic_meminfo },
 	[TAG_MMAP] = { 16, MB2_MMAP_ENTRY_MIN, parse_mmap },
 	[TAG_FRAMEBUFFER] = { 31, 0, parse_framebuffer }, /* to bpp, type, reserved */
-	[TAG_EFI64] = { 16, 0, parse_efi64 },
+	[TAG_EFI64] = { 16, 0, parse_efi_u64 },
 	[TAG_ACPI_OLD] = { MB2_TAG_HDR + RSDP_V1_LEN, 0, parse_rsdp },
 	[TAG_ACPI_NEW] = { MB2_TAG_HDR + RSDP_V1_LEN, 0, parse_rsdp },
-	[TAG_EFI_MMAP] = { 16, MB2_EFI_DESC_MIN, parse_mmap },
+	[TAG_EFI_MMAP] = { 16, EFI_MEMDESC_MIN_SIZE, parse_mmap },
 	[TAG_EFI_BS] = { MB2_TAG_HDR, 0, parse_efi_bs },
-	[TAG_EFI64_IH] = { 16, 0, parse_efi64_ih },
+	[TAG_EFI64_IH] = { 16, 0, parse_efi_u64 },
 };
 
 /* Reads the tag header at c->off and checks its size against the block

@@ -1,8 +1,9 @@
 /* Moving a guest's general registers between the CPU and its struct
- * guest_regs (hv/virt.h), for both VM-entry stubs. The struct is at
- * (%rdi). RAX, RSP and RDI itself are left to the stub: RSP (and RAX on
- * AMD) live in the guest's control block, and RDI holds the address until
- * the last move. */
+ * guest_regs (hv/virt.h), for both VM-entry stubs, and keeping the host's
+ * callee-saved ones on the stack meanwhile. The struct is at (%rdi). RAX,
+ * RSP and RDI itself are left to the stub: RSP (and RAX on AMD) live in
+ * the guest's control block, and RDI holds the address until the last
+ * move. */
 #ifndef ARCH_X86_GUEST_GPRS_H
 #define ARCH_X86_GUEST_GPRS_H
 
@@ -32,6 +33,20 @@
 	GUEST_GPR \dir, GR_R13, %r13
 	GUEST_GPR \dir, GR_R14, %r14
 	GUEST_GPR \dir, GR_R15, %r15
+.endm
+
+/* The host's callee-saved registers, kept on the stack while the guest's
+ * values are in them. */
+.macro PUSH_HOST_REGS
+	.irp reg, rbp, rbx, r12, r13, r14, r15
+	pushq %\reg
+	.endr
+.endm
+
+.macro POP_HOST_REGS
+	.irp reg, r15, r14, r13, r12, rbx, rbp
+	popq %\reg
+	.endr
 .endm
 #endif
 

@@ -320,11 +320,11 @@ static int decode_operands(struct insn_dec *d, u8 entry)
 }
 
 /* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
-static int decode_three_byte(struct insn_dec *d, size_t imm)
+static int decode_three_byte(struct insn_dec *d, u8 escape)
 {
 	int err = dec_skip(d, 1);
 
-	return err ? err : skip_modrm_imm(d, imm);
+	return err ? err : skip_modrm_imm(d, escape == 0x3a);
 }
 
 static int decode_two_byte_special(struct insn_dec *d, u8 op)
@@ -333,10 +333,8 @@ static int decode_two_byte_special(struct insn_dec *d, u8 op)
 	case 0x20 ... 0x23:
 		/* MOV CR/DR: ModRM is always a register pair, mod ignored */
 		return dec_skip(d, 1);
-	case 0x38:
-		return decode_three_byte(d, 0);
-	case 0x3a:
-		return decode_three_byte(d, 1);
+	case 0x38: case 0x3a:
+		return decode_three_byte(d, op);
 	case 0x78:
 		/* VMREAD Ey,Gy; with 66 (EXTRQ) or F2 (INSERTQ) it is AMD
 		 * SSE4a with two imm8 */
@@ -380,14 +378,10 @@ static int decode_vex_opcode(struct insn_dec *d, u8 map)
 
 	if (err)
 		return err;
-	switch (map) {
-	case 1:
+	if (map == 1)
 		return decode_vex_map1(d, op);
-	case 2:
-		return skip_modrm_imm(d, 0);
-	case 3:
-		return skip_modrm_imm(d, 1);
-	}
+	if (map == 2 || map == 3) /* as 0F 38 and 0F 3A: ModRM, imm8 in map 3 */
+		return skip_modrm_imm(d, map == 3);
 	return -EINVAL;
 }
 

@@ -16,14 +16,13 @@ void event_info_decode(u32 info, struct event *e)
 	e->insn_len = 0;
 }
 
-enum exit_reason exit_code_lookup(const struct exit_code_map *map, u32 n, u64 code,
-				  enum exit_reason otherwise)
+enum exit_reason exit_code_lookup(const struct exit_code_map *map, u32 n, u64 code)
 {
 	for (u32 i = 0; i < n; i++) {
 		if (map[i].code == code)
 			return map[i].reason;
 	}
-	return otherwise;
+	return EXIT_UNKNOWN;
 }
 
 u32 tag_alloc(u8 *used, u32 limit)

@@ -51,8 +51,8 @@ struct exit_code_map {
 	enum exit_reason reason;
 };
 
-enum exit_reason exit_code_lookup(const struct exit_code_map *map, u32 n, u64 code,
-				  enum exit_reason otherwise);
+/* EXIT_UNKNOWN for a code the map does not list. */
+enum exit_reason exit_code_lookup(const struct exit_code_map *map, u32 n, u64 code);
 
 /* Guest TLB tags (VPID, ASID) from a bitmap; tag 0 is the host's, so 0
  * means none left below `limit`. */

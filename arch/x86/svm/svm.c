@@ -13,15 +13,12 @@
 
 struct svm_cpu svm_cpu;
 
+/* VM_CR.SVMDIS set never gets here: the backend is not chosen then
+ * (svm_missing() in arch/x86/cpu_caps.c, on this same and only CPU). */
 int svm_cpu_enable(void)
 {
 	struct cpuid_regs leaf = cpuid(0x8000000a, 0);
-	u64 vm_cr;
 
-	if (rdmsr_safe(MSR_VM_CR, &vm_cr) && (vm_cr & VM_CR_SVMDIS)) {
-		log_err("svm: disabled by firmware (VM_CR.SVMDIS)");
-		return -ENODEV;
-	}
 	svm_cpu.nrips = leaf.edx & CPUID_SVM_NRIPS;
 	svm_cpu.nasids = leaf.ebx;
 	svm_cpu.host_save_area = pages_alloc(1);

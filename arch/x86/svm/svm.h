@@ -29,7 +29,6 @@ struct svm_cpu {
 };
 
 extern struct svm_cpu svm_cpu;
-extern const struct virt_ops svm_ops;
 
 static inline struct svm_vm *svm_vm(struct vm *vm)
 {
@@ -51,18 +50,8 @@ u32 svm_features(void);
 int svm_vm_init(struct vm *vm);
 void svm_vm_destroy(struct vm *vm);
 
-/* svm_vcpu.c */
-int svm_vcpu_create(struct vcpu *v);
-void svm_vcpu_destroy(struct vcpu *v);
-void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit);
-void svm_get_sregs(struct vcpu *v, struct guest_sregs *s);
-void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s);
-int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s);
-u8 svm_guest_cpl(struct vcpu *v);
-u64 svm_guest_cr0(struct vcpu *v);
-u64 svm_guest_cr4(struct vcpu *v);
-void svm_inject_event(struct vcpu *v, const struct event *e);
-void svm_dump(struct vcpu *v);
+/* svm_vcpu.c: the backend's ops table */
+extern const struct virt_ops svm_ops;
 
 /* svm_exit.c */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *exit);

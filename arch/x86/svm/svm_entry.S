@@ -9,13 +9,7 @@
 	.text
 	.globl svm_enter_guest
 svm_enter_guest:
-	pushq %rbp
-	movq %rsp, %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_HOST_REGS
 	pushq %rdx			/* regs */
 	pushq %rsi			/* host VMCB */
 
@@ -35,12 +29,7 @@ svm_enter_guest:
 
 	popq %rax			/* host VMCB */
 	vmload %rax
-	FILL_RETURN_STACK %ecx
+	FILL_RETURN_STACK
 	addq $8, %rsp			/* regs */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+	POP_HOST_REGS
 	ret

@@ -126,8 +126,7 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	} else if ((u32)code == (u32)SVM_EXIT_INVALID) {
 		exit->reason = EXIT_ENTRY_FAILED; /* QEMU stores only 32 bits of -1 */
 	} else {
-		exit->reason = exit_code_lookup(simple_exits, ARRAY_SIZE(simple_exits), code,
-						EXIT_UNKNOWN);
+		exit->reason = exit_code_lookup(simple_exits, ARRAY_SIZE(simple_exits), code);
 	}
 	decode_interrupted(c->exit_int_info, exit);
 }

@@ -1,4 +1,6 @@
-/* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. */
+/* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. At the
+ * end, the ops table the core uses: these vCPU operations and the other
+ * files' entry points, none of which comes back here. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
@@ -45,7 +47,19 @@ static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
 	vmcb->save.efer = EFER_SVME; /* must stay set while in guest mode */
 }
 
-int svm_vcpu_create(struct vcpu *v)
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_vcpu(v);
+
+	if (!s)
+		return;
+	tag_free(asid_used, s->asid);
+	pages_free(s->vmcb, 1);
+	pages_free(s, 1);
+	v->arch = NULL;
+}
+
+static int svm_vcpu_create(struct vcpu *v)
 {
 	struct svm_vcpu *s = pages_alloc(1);
 
@@ -63,18 +77,6 @@ int svm_vcpu_create(struct vcpu *v)
 	vmcb_init(s->vmcb, v->vm, s->asid);
 	s->tlb_gen_seen = svm_vm(v->vm)->tlb_gen;
 	return 0;
-}
-
-void svm_vcpu_destroy(struct vcpu *v)
-{
-	struct svm_vcpu *s = svm_vcpu(v);
-
-	if (!s)
-		return;
-	tag_free(asid_used, s->asid);
-	pages_free(s->vmcb, 1);
-	pages_free(s, 1);
-	v->arch = NULL;
 }
 
 static void regs_to_vmcb(const struct guest_regs *r, struct vmcb_save *save)
@@ -107,7 +109,7 @@ static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm)
  * guest keeps the host's CR2 (a #PF injected with its address set would
  * show a stale one). Holding the register at the VMCB's value serves both;
  * after an exit they already agree, so this is usually one read. */
-void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct svm_vcpu *s = svm_vcpu(v);
 
@@ -154,7 +156,7 @@ static void seg_from_vmcb(struct segment *d, const struct vmcb_seg *s)
 	d->base = s->base;
 }
 
-int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
+static int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
@@ -171,24 +173,7 @@ int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	return 0;
 }
 
-void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)
-{
-	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
-
-	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
-		seg_from_vmcb(guest_sregs_slot(s, i), vmcb_segment(save, i));
-	s->gdt_base = save->gdtr.base;
-	s->gdt_limit = save->gdtr.limit;
-	s->idt_base = save->idtr.base;
-	s->idt_limit = save->idtr.limit;
-	s->cr0 = save->cr0;
-	s->cr2 = save->cr2;
-	s->cr3 = save->cr3;
-	s->cr4 = save->cr4;
-	s->efer = save->efer & ~EFER_SVME; /* the guest's own view */
-}
-
-void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
+static void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
@@ -198,32 +183,47 @@ void svm_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->cr0 = save->cr0;
 	s->cr3 = save->cr3;
 	s->cr4 = save->cr4;
-	s->efer = save->efer & ~EFER_SVME;
+	s->efer = save->efer & ~EFER_SVME; /* the guest's own view */
+}
+
+/* The fetch subset, then the rest. */
+static void svm_get_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	svm_get_fetch_sregs(v, s);
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
+		seg_from_vmcb(guest_sregs_slot(s, i), vmcb_segment(save, i));
+	s->gdt_base = save->gdtr.base;
+	s->gdt_limit = save->gdtr.limit;
+	s->idt_base = save->idtr.base;
+	s->idt_limit = save->idtr.limit;
+	s->cr2 = save->cr2;
 }
 
 /* The VMCB keeps the CPL the guest runs at. */
-u8 svm_guest_cpl(struct vcpu *v)
+static u8 svm_guest_cpl(struct vcpu *v)
 {
 	return svm_vcpu(v)->vmcb->save.cpl & 3;
 }
 
-u64 svm_guest_cr0(struct vcpu *v)
+static u64 svm_guest_cr0(struct vcpu *v)
 {
 	return svm_vcpu(v)->vmcb->save.cr0;
 }
 
-u64 svm_guest_cr4(struct vcpu *v)
+static u64 svm_guest_cr4(struct vcpu *v)
 {
 	return svm_vcpu(v)->vmcb->save.cr4;
 }
 
-void svm_inject_event(struct vcpu *v, const struct event *e)
+static void svm_inject_event(struct vcpu *v, const struct event *e)
 {
 	svm_vcpu(v)->vmcb->control.event_inject = event_info_encode(e) |
 						  (e->has_error ? (u64)e->error << 32 : 0);
 }
 
-void svm_dump(struct vcpu *v)
+static void svm_dump(struct vcpu *v)
 {
 	const struct vmcb *vmcb = svm_vcpu(v)->vmcb;
 
@@ -242,3 +242,23 @@ void svm_dump(struct vcpu *v)
 		(unsigned long long)vmcb->save.efer, vmcb->save.cs.selector,
 		vmcb->save.cs.attrib);
 }
+
+/* The backend as the core sees it. */
+const struct virt_ops svm_ops = {
+	.features = svm_features,
+	.name = "svm",
+	.cpu_enable = svm_cpu_enable,
+	.vm_init = svm_vm_init,
+	.vm_destroy = svm_vm_destroy,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_run = svm_vcpu_run,
+	.get_sregs = svm_get_sregs,
+	.get_fetch_sregs = svm_get_fetch_sregs,
+	.set_sregs = svm_set_sregs,
+	.guest_cpl = svm_guest_cpl,
+	.guest_cr0 = svm_guest_cr0,
+	.guest_cr4 = svm_guest_cr4,
+	.inject_event = svm_inject_event,
+	.dump = svm_dump,
+};

@@ -75,12 +75,11 @@ static int check_ept_vpid_caps(void)
 		return -ENODEV;
 	}
 	vmx_cpu.invept_type = (cap & EPT_CAP_INVEPT_SINGLE) ? INV_SINGLE_CONTEXT : INV_ALL_CONTEXTS;
-	vmx_cpu.invvpid_type = (cap & VPID_CAP_INVVPID_SINGLE) ? INV_SINGLE_CONTEXT :
+	vmx_cpu.invvpid_type = !(cap & VPID_CAP_INVVPID) ? 0 :
+			       (cap & VPID_CAP_INVVPID_SINGLE) ? INV_SINGLE_CONTEXT :
 			       (cap & VPID_CAP_INVVPID_ALL) ? INV_ALL_CONTEXTS : 0;
-	if (!(cap & VPID_CAP_INVVPID))
-		vmx_cpu.invvpid_type = 0;
-	if (!vmx_cpu.invvpid_type)
-		vmx_cpu.vpid = false; /* VPIDs we could never flush: do without */
+	/* VPIDs we could never flush: do without */
+	vmx_cpu.vpid = vmx_cpu.vpid && vmx_cpu.invvpid_type;
 	return 0;
 }
 

@@ -10,12 +10,7 @@
 	.text
 	.globl vmx_enter_guest, vmx_exit_stub
 vmx_enter_guest:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_HOST_REGS
 	pushq %rdi			/* regs, found again at 0(%rsp) on exit */
 
 	movq $VMCS_HOST_RSP, %rax
@@ -41,13 +36,9 @@ vmx_exit_stub:
 	movq %rax, GR_RAX(%rdi)
 	GUEST_GPRS store
 	popq GR_RDI(%rdi)
-	FILL_RETURN_STACK %ecx
+	FILL_RETURN_STACK
 	addq $8, %rsp			/* regs */
 	xorl %eax, %eax
-3:	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+3:
+	POP_HOST_REGS
 	ret

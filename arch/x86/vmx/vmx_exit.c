@@ -155,8 +155,7 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		exit->reason = EXIT_ENTRY_FAILED;
 		return;
 	}
-	exit->reason = exit_code_lookup(exits, ARRAY_SIZE(exits), reason & 0xffff,
-					EXIT_UNKNOWN);
+	exit->reason = exit_code_lookup(exits, ARRAY_SIZE(exits), reason & 0xffff);
 	switch (exit->reason) {
 	case EXIT_EXCEPTION:
 		decode_exception(v, exit);

@@ -248,24 +248,6 @@ static u64 vmx_guest_cr4(struct vcpu *v)
 	return guest_view(v, VMCS_GUEST_CR4, vmx_cpu.cr4_owned, VMCS_CR4_SHADOW);
 }
 
-static void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
-{
-	struct vmx_vcpu *x = v->arch;
-
-	vmcs_load(x);
-	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
-		read_segment(i, guest_sregs_slot(s, i));
-	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
-	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
-	s->idt_base = vmread(VMCS_GUEST_IDTR_BASE);
-	s->idt_limit = vmread(VMCS_GUEST_IDTR_LIMIT);
-	s->cr0 = vmx_guest_cr0(v);
-	s->cr4 = vmx_guest_cr4(v);
-	s->cr3 = vmread(VMCS_GUEST_CR3);
-	s->cr2 = x->cr2;
-	s->efer = vmread(VMCS_GUEST_EFER);
-}
-
 static void vmx_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 {
 	s->cr0 = vmx_guest_cr0(v); /* loads the VMCS */
@@ -275,6 +257,19 @@ static void vmx_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->ss.attr = ar_to_attr(vmread(VMCS_GUEST_ES_AR + 2 * SEG_SS));
 	s->cr3 = vmread(VMCS_GUEST_CR3);
 	s->efer = vmread(VMCS_GUEST_EFER);
+}
+
+/* The fetch subset, then the rest. */
+static void vmx_get_sregs(struct vcpu *v, struct guest_sregs *s)
+{
+	vmx_get_fetch_sregs(v, s); /* loads the VMCS */
+	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
+		read_segment(i, guest_sregs_slot(s, i));
+	s->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
+	s->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
+	s->idt_base = vmread(VMCS_GUEST_IDTR_BASE);
+	s->idt_limit = vmread(VMCS_GUEST_IDTR_LIMIT);
+	s->cr2 = ((struct vmx_vcpu *)v->arch)->cr2;
 }
 
 /* Under VMX the CPL is SS.DPL (SDM 27.3.4, "Saving ... segment registers"). */

@@ -22,6 +22,7 @@ from collections import Counter
 
 TRACE = re.compile(r'Trace \d+: (\S+) \[[0-9a-f]+/([0-9a-f]+)/')
 INSN = re.compile(r'0x([0-9a-f]+):')
+REWOUND = 'cpu_io_recompile: rewound execution of TB to '
 VMEXIT = re.compile(r'^vmexit\([0-9a-f]+, [0-9a-f]+, [0-9a-f]+, ([0-9a-f]+)\)')
 
 
@@ -35,15 +36,25 @@ def symbols(elf):
     return [a for a, _ in syms], [n for _, n in syms]
 
 
+def is_insn_start(line):
+    """An in_asm line that starts an instruction: QEMU prints the bytes of
+    a long instruction on a second line with no mnemonic after them."""
+    toks = line.split()[1:]
+    return bool(toks) and not all(re.fullmatch(r'[0-9a-f]{2}', t) for t in toks)
+
+
 def trace_pcs(path):
     """('pc', address) for every instruction executed, ('exit', guest RIP)
     for every exit to the hypervisor. A block's instructions are
     those of the translation in_asm listed last for its PC before the
     block first ran (a PC can have several translations of different
-    lengths, told apart by their host addresses)."""
+    lengths, told apart by their host addresses). A block that an I/O
+    access cut short ("cpu_io_recompile: rewound execution of TB to X")
+    counts up to X only: QEMU runs the rest again in a new block."""
     fresh = {}
     by_host = {}
     block = None
+    pending = []
     with open(path, errors='replace') as f:
         for line in f:
             if line.startswith('IN:'):
@@ -52,23 +63,32 @@ def trace_pcs(path):
             if block is not None:
                 m = INSN.match(line)
                 if m:
-                    block.append(int(m.group(1), 16))
+                    if is_insn_start(line):
+                        block.append(int(m.group(1), 16))
                     continue
                 if block:
                     fresh[block[0]] = block
                 block = None
+            if line.startswith(REWOUND):
+                stop = int(line.split()[-1], 16)
+                if stop in pending:
+                    del pending[pending.index(stop):]
+                continue
             m = VMEXIT.match(line)
             if m:
+                yield from (('pc', pc) for pc in pending)
+                pending = []
                 yield 'exit', int(m.group(1), 16)
                 continue
             m = TRACE.search(line)
             if m:
+                yield from (('pc', pc) for pc in pending)
                 host, pc = m.group(1), int(m.group(2), 16)
                 if pc in fresh:
                     by_host[host] = fresh.pop(pc)
                 b = by_host.get(host)
-                for insn in b if b and b[0] == pc else [pc]:
-                    yield 'pc', insn
+                pending = list(b) if b and b[0] == pc else [pc]
+    yield from (('pc', pc) for pc in pending)
 
 
 def exits(events, guest_pcs, lo, hi):

@@ -5,17 +5,7 @@
 #include "hv/hypercall.h"
 #include "lib/string.h"
 
-static u32 trace_flags;
-
-void hypercall_set_trace(u32 flags)
-{
-	trace_flags = flags;
-}
-
-u32 hypercall_trace_flags(void)
-{
-	return trace_flags;
-}
+u32 hypercall_trace;
 
 static bool caller_read(void *ctx, u64 gpa, void *buf, u32 len)
 {

@@ -213,13 +213,13 @@ s64 hc_feature_invoke(struct hc_ctx *c)
 	u64 value;
 
 	if (ops == HV_FEATURE_GET) {
-		value = c->target ? c->target->exit_reasons : hypercall_trace_flags();
+		value = c->target ? c->target->exit_reasons : hypercall_trace;
 		gmem_write(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
 			   &value, sizeof(value)); /* checked */
 	} else if (ops == HV_FEATURE_SET && c->target) {
 		c->target->exit_reasons = a->value;
 	} else if (ops == HV_FEATURE_SET) {
-		hypercall_set_trace(a->value);
+		hypercall_trace = a->value;
 	}
 	return 0;
 }

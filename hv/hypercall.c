@@ -113,7 +113,7 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 /* The call's value to RAX, traced first. */
 static void finish(const struct hc_ctx *c, u64 nr, s64 ret)
 {
-	if (hypercall_trace_flags() & HV_TRACE_HYPERCALLS)
+	if (hypercall_trace & HV_TRACE_HYPERCALLS)
 		trace_call(c, nr, ret);
 	c->vcpu->regs.rax = (u64)ret;
 }

@@ -103,17 +103,12 @@ struct leaf_policy {
 	void (*adjust)(const struct view *v, u32 subleaf, struct cpuid_result *r);
 };
 
-static struct cpuid_result host_read(const struct cpuid_host *h, u32 leaf, u32 subleaf)
-{
-	return h->read(h->ctx, leaf, subleaf);
-}
-
 /* Whether the host answers the leaf itself: a CPU asked beyond its
  * maximum returns another leaf's data (Intel) or zeros. A range the host
  * lacks reports a maximum below its base, which every leaf of it exceeds. */
 static bool host_has_leaf(const struct cpuid_host *h, u32 leaf)
 {
-	return leaf <= host_read(h, leaf & EXT_LEAF_BASE, 0).eax;
+	return leaf <= h->read(h->ctx, leaf & EXT_LEAF_BASE, 0).eax;
 }
 
 /* Leaves 0 and 0x80000000: the highest leaf of the range, capped. */
@@ -147,7 +142,7 @@ static u64 host_xcr0_supported(const struct cpuid_host *h)
 
 	if (!host_has_leaf(h, 0xd))
 		return 0;
-	d = host_read(h, 0xd, 0);
+	d = h->read(h->ctx, 0xd, 0);
 	return d.eax | (u64)d.edx << 32;
 }
 
@@ -190,7 +185,7 @@ static u32 xsave_area_size(const struct cpuid_host *h, u64 xcr0)
 
 		if (!(xcr0 & BIT(i)))
 			continue;
-		c = host_read(h, 0xd, i);
+		c = h->read(h->ctx, 0xd, i);
 		size = MAX(size, c.ebx + c.eax);
 	}
 	return size;
@@ -281,7 +276,7 @@ void cpuid_guest_view(const struct cpuid_host *host,
 	*r = (struct cpuid_result){ 0 };
 	if (!p || !host_has_leaf(host, leaf))
 		return;
-	h = host_read(host, leaf, subleaf);
+	h = host->read(host->ctx, leaf, subleaf);
 	r->eax = h.eax & p->keep.eax;
 	r->ebx = h.ebx & p->keep.ebx;
 	r->ecx = h.ecx & p->keep.ecx;

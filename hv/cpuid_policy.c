@@ -1,5 +1,5 @@
 /* What CPUID tells a guest, as a pure function of the host's answers and
- * the asking vCPU's state. Each leaf a guest may see has a row below with
+ * the asking vCPU's state. Each leaf a guest may see is in a row below with
  * the bits that pass from the host: an allowlist, so a feature the host
  * gains later stays hidden until someone decides it is safe. A leaf
  * without a row, or beyond the caps, reads as zeros. Bit positions are
@@ -97,7 +97,7 @@ struct view {
 };
 
 struct leaf_policy {
-	u32 leaf;
+	u32 first, last; /* the leaves the row covers */
 	struct cpuid_result keep; /* the host bits that pass, per register */
 	/* Rewrites what is not a plain copy of host bits. */
 	void (*adjust)(const struct view *v, u32 subleaf, struct cpuid_result *r);
@@ -235,27 +235,24 @@ static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 }
 
 static const struct leaf_policy leaf_policies[] = {
-	{ 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
-	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
-	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
-	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
-	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
-	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
-	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
-	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
-	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000004, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000005, { ALL, ALL, ALL, ALL }, NULL }, /* L1 caches and TLBs */
-	{ 0x80000006, { ALL, ALL, ALL, ALL }, NULL }, /* L2/L3 caches and TLBs */
-	{ 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
-	{ 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
+	{ 0x0, 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
+	{ 0x1, 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
+	{ 0x2, 0x2, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x4, 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
+	{ 0x7, 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
+	{ 0xd, 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
+	{ 0x80000000, 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
+	{ 0x80000001, 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
+	/* the brand string (2-4), L1 (5) and L2/L3 (6) caches and TLBs */
+	{ 0x80000002, 0x80000006, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000007, 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
+	{ 0x80000008, 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
 };
 
 static const struct leaf_policy *find_policy(u32 leaf)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(leaf_policies); i++)
-		if (leaf_policies[i].leaf == leaf)
+		if (leaf >= leaf_policies[i].first && leaf <= leaf_policies[i].last)
 			return &leaf_policies[i];
 	return NULL;
 }

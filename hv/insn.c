@@ -83,11 +83,13 @@ bool insn_at_rip_is_hypercall(struct vcpu *v)
  * `reason` implies, else 0. */
 static int fixed_length(struct vcpu *v, enum exit_reason reason)
 {
-	bool fixed = (u32)reason < ARRAY_SIZE(fixed_insns) && fixed_insns[reason][0];
-	const u8 *bytes = fixed ? fixed_bytes(v) : NULL;
-	int len = bytes ? fixed_insns[reason][0] : 0; /* 0: nothing to compare */
+	const u8 *bytes;
+	int len;
 
-	if (len && reason == EXIT_HYPERCALL)
+	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !(len = fixed_insns[reason][0]) ||
+	    !(bytes = fixed_bytes(v)))
+		return 0;
+	if (reason == EXIT_HYPERCALL)
 		return is_hypercall(bytes) ? len : 0;
 	for (int i = 0; i < len; i++) {
 		if (bytes[i] != fixed_insns[reason][1 + i])

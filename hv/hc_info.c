@@ -75,9 +75,7 @@ int hc_info_decode(struct hc_ctx *c)
 	_Static_assert(INFO_MAX <= sizeof(buf), "INFO's capability chain overflows buf");
 	/* cap_chain_add zero-fills each entry and the gap before it; argsz
 	 * stays zero for the tracer when the caller's cannot be read. */
-	memset(info, 0, sizeof(*info));
-	info->abi_version = HV_ABI_VERSION;
-	info->flags = HV_INFO_FLAG_CAPS;
+	*info = (struct hv_info){ .flags = HV_INFO_FLAG_CAPS, .abi_version = HV_ABI_VERSION };
 	cap_chain_init(&chain, buf, sizeof(buf), sizeof(*info), &info->cap_offset);
 	add_caps(&chain, c->vm);
 	return hc_check_out(c, buf, chain.len, 8);

@@ -175,8 +175,7 @@ void cap_chain_init(struct cap_chain *c, void *buf, u32 cap, u32 struct_size,
 static bool cap_chain_reserve(struct cap_chain *c, u64 end)
 {
 	c->len = (u32)MIN(end, (u64)UINT32_MAX);
-	if (c->overflow || end > c->cap)
-		c->overflow = true;
+	c->overflow |= end > c->cap;
 	return !c->overflow;
 }
 

@@ -135,11 +135,9 @@ void hypercall_dispatch(struct vcpu *v, bool user)
 void hypercall_complete_run(struct vcpu *v)
 {
 	struct hc_ctx c;
-	s64 ret;
 
 	ctx_init(&c, v);
 	if (v->run_call.nr == HV_CALL_VCPU_RUN)
 		hc_vm_mem(&c.mem, c.vm); /* v1: the record is copied out */
-	ret = hc_vcpu_run_complete(&c);
-	finish(&c, v->run_call.nr, ret); /* VCPU_RUN or VCPU_RUN_PAGED */
+	finish(&c, v->run_call.nr, hc_vcpu_run_complete(&c)); /* VCPU_RUN or _PAGED */
 }

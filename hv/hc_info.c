@@ -89,15 +89,6 @@ static const s64 host_extensions[] = {
 	[HV_EXT_RUN_PAGE] = HV_RUN_PAGE_SIZE_VER0,
 };
 
-/* A child has only INFO's chains: the other extensions describe the
- * management calls and the host's limits, which are VM 0's business. */
-static s64 extension_value(u32 ext, bool privileged)
-{
-	if (!privileged)
-		return ext == HV_EXT_INFO_CAPS;
-	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
-}
-
 int hc_check_extension_decode(struct hc_ctx *c)
 {
 	const struct hv_check_extension *a = &c->in.hv_check_extension;
@@ -105,9 +96,15 @@ int hc_check_extension_decode(struct hc_ctx *c)
 	return a->flags || a->reserved ? -EINVAL : 0;
 }
 
+/* A child has only INFO's chains: the other extensions describe the
+ * management calls and the host's limits, which are VM 0's business. */
 s64 hc_check_extension_invoke(struct hc_ctx *c)
 {
-	return extension_value(c->in.hv_check_extension.extension, c->vm->privileged);
+	u32 ext = c->in.hv_check_extension.extension;
+
+	if (!c->vm->privileged)
+		return ext == HV_EXT_INFO_CAPS;
+	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
 }
 
 /* The text, read in by decode and written out by invoke. */

@@ -211,9 +211,7 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	const struct guest_regs *r = &c->vcpu->regs;
 	int err;
 
-	a->vm = r->rdi;
-	a->vcpu = r->rsi;
-	a->flags = r->rdx;
+	*a = (struct hv_vcpu_run_paged){ .vm = r->rdi, .vcpu = r->rsi, .flags = r->rdx };
 	c->trace_len = sizeof(*a);
 	if ((a->vm | a->vcpu | a->flags) >> 32 || !flags_known((u32)a->flags, HV_RUN_COMPLETE))
 		return -EINVAL;

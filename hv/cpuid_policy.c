@@ -223,15 +223,11 @@ static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 {
 	const char *sig = HV_CPUID_SIGNATURE;
 
-	*r = (struct cpuid_result){ 0 };
-	if (leaf == HV_CPUID_BASE) {
-		r->eax = HV_LEAF_LAST;
-		r->ebx = signature_word(sig);
-		r->ecx = signature_word(sig + 4);
-		r->edx = signature_word(sig + 8);
-	} else if (leaf == HV_CPUID_VERSION) {
-		r->eax = HV_ABI_VERSION;
-	}
+	if (leaf == HV_CPUID_BASE)
+		*r = (struct cpuid_result){ HV_LEAF_LAST, signature_word(sig),
+					    signature_word(sig + 4), signature_word(sig + 8) };
+	else /* the version leaf, or zeros above HV_LEAF_LAST */
+		*r = (struct cpuid_result){ .eax = leaf == HV_CPUID_VERSION ? HV_ABI_VERSION : 0 };
 }
 
 static const struct leaf_policy leaf_policies[] = {

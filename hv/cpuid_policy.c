@@ -1,5 +1,5 @@
 /* What CPUID tells a guest, as a pure function of the host's answers and
- * the asking vCPU's state. Each leaf a guest may see has a row below with
+ * the asking vCPU's state. Each leaf a guest may see is in a row below with
  * the bits that pass from the host: an allowlist, so a feature the host
  * gains later stays hidden until someone decides it is safe. A leaf
  * without a row, or beyond the caps, reads as zeros. Bit positions are
@@ -97,23 +97,18 @@ struct view {
 };
 
 struct leaf_policy {
-	u32 leaf;
+	u32 first, last; /* the leaves the row covers */
 	struct cpuid_result keep; /* the host bits that pass, per register */
 	/* Rewrites what is not a plain copy of host bits. */
 	void (*adjust)(const struct view *v, u32 subleaf, struct cpuid_result *r);
 };
-
-static struct cpuid_result host_read(const struct cpuid_host *h, u32 leaf, u32 subleaf)
-{
-	return h->read(h->ctx, leaf, subleaf);
-}
 
 /* Whether the host answers the leaf itself: a CPU asked beyond its
  * maximum returns another leaf's data (Intel) or zeros. A range the host
  * lacks reports a maximum below its base, which every leaf of it exceeds. */
 static bool host_has_leaf(const struct cpuid_host *h, u32 leaf)
 {
-	return leaf <= host_read(h, leaf & EXT_LEAF_BASE, 0).eax;
+	return leaf <= h->read(h->ctx, leaf & EXT_LEAF_BASE, 0).eax;
 }
 
 /* Leaves 0 and 0x80000000: the highest leaf of the range, capped. */
@@ -147,7 +142,7 @@ static u64 host_xcr0_supported(const struct cpuid_host *h)
 
 	if (!host_has_leaf(h, 0xd))
 		return 0;
-	d = host_read(h, 0xd, 0);
+	d = h->read(h->ctx, 0xd, 0);
 	return d.eax | (u64)d.edx << 32;
 }
 
@@ -190,7 +185,7 @@ static u32 xsave_area_size(const struct cpuid_host *h, u64 xcr0)
 
 		if (!(xcr0 & BIT(i)))
 			continue;
-		c = host_read(h, 0xd, i);
+		c = h->read(h->ctx, 0xd, i);
 		size = MAX(size, c.ebx + c.eax);
 	}
 	return size;
@@ -228,39 +223,32 @@ static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
 {
 	const char *sig = HV_CPUID_SIGNATURE;
 
-	*r = (struct cpuid_result){ 0 };
-	if (leaf == HV_CPUID_BASE) {
-		r->eax = HV_LEAF_LAST;
-		r->ebx = signature_word(sig);
-		r->ecx = signature_word(sig + 4);
-		r->edx = signature_word(sig + 8);
-	} else if (leaf == HV_CPUID_VERSION) {
-		r->eax = HV_ABI_VERSION;
-	}
+	if (leaf == HV_CPUID_BASE)
+		*r = (struct cpuid_result){ HV_LEAF_LAST, signature_word(sig),
+					    signature_word(sig + 4), signature_word(sig + 8) };
+	else /* the version leaf, or zeros above HV_LEAF_LAST */
+		*r = (struct cpuid_result){ .eax = leaf == HV_CPUID_VERSION ? HV_ABI_VERSION : 0 };
 }
 
 static const struct leaf_policy leaf_policies[] = {
-	{ 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
-	{ 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
-	{ 0x2, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
-	{ 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
-	{ 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
-	{ 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
-	{ 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
-	{ 0x80000002, { ALL, ALL, ALL, ALL }, NULL }, /* brand string */
-	{ 0x80000003, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000004, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000005, { ALL, ALL, ALL, ALL }, NULL }, /* L1 caches and TLBs */
-	{ 0x80000006, { ALL, ALL, ALL, ALL }, NULL }, /* L2/L3 caches and TLBs */
-	{ 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
-	{ 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
+	{ 0x0, 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
+	{ 0x1, 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
+	{ 0x2, 0x2, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x4, 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
+	{ 0x7, 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
+	{ 0xd, 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
+	{ 0x80000000, 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
+	{ 0x80000001, 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
+	/* the brand string (2-4), L1 (5) and L2/L3 (6) caches and TLBs */
+	{ 0x80000002, 0x80000006, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000007, 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
+	{ 0x80000008, 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
 };
 
 static const struct leaf_policy *find_policy(u32 leaf)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(leaf_policies); i++)
-		if (leaf_policies[i].leaf == leaf)
+		if (leaf >= leaf_policies[i].first && leaf <= leaf_policies[i].last)
 			return &leaf_policies[i];
 	return NULL;
 }
@@ -281,7 +269,7 @@ void cpuid_guest_view(const struct cpuid_host *host,
 	*r = (struct cpuid_result){ 0 };
 	if (!p || !host_has_leaf(host, leaf))
 		return;
-	h = host_read(host, leaf, subleaf);
+	h = host->read(host->ctx, leaf, subleaf);
 	r->eax = h.eax & p->keep.eax;
 	r->ebx = h.ebx & p->keep.ebx;
 	r->ecx = h.ecx & p->keep.ecx;

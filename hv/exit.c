@@ -100,8 +100,7 @@ static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_r
 	v->pending = VMM_PENDING_HYPERCALL;
 	v->pending_exit = *exit;
 	v->pending_exit.next_rip = next_rip;
-	v->vmm_exit->u.hypercall.nr = v->regs.rax;
-	v->vmm_exit->u.hypercall.arg = v->regs.rdi;
+	v->vmm_exit->u.hypercall = (struct hv_exit_hypercall){ v->regs.rax, v->regs.rdi };
 	return vcpu_exit_to_vmm(v, HV_EXIT_HYPERCALL);
 }
 

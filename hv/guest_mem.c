@@ -133,34 +133,26 @@ static struct paging_view paging_view_of(const struct guest_sregs *s)
 				     .user = ((s->ss.attr >> 5) & 3) == 3 }; /* CPL 3 */
 }
 
-/* A write checks every page before it stores the first byte. */
-static enum guest_access_result copy_linear(struct vcpu *v, const struct guest_sregs *s,
-					    u64 gva, u8 *buf, u64 len,
-					    enum walk_access access,
-					    struct guest_fault *fault)
-{
-	enum guest_access_result r = GUEST_OK;
-	struct paging_view pv = paging_view_of(s);
-
-	if (access == WALK_WRITE)
-		r = each_page(v, &pv, gva, NULL, len, access, fault);
-	return r == GUEST_OK ? each_page(v, &pv, gva, buf, len, access, fault) : r;
-}
-
 enum guest_access_result guest_read_linear_state(struct vcpu *v,
 						 const struct guest_sregs *s,
 						 u64 gva, void *dst, u64 len,
 						 bool fetch, struct guest_fault *fault)
 {
-	return copy_linear(v, s, gva, dst, len, fetch ? WALK_FETCH : WALK_READ, fault);
+	struct paging_view pv = paging_view_of(s);
+
+	return each_page(v, &pv, gva, dst, len, fetch ? WALK_FETCH : WALK_READ, fault);
 }
 
+/* Every page is checked before the first byte is stored. */
 enum guest_access_result guest_write_linear_state(struct vcpu *v,
 						  const struct guest_sregs *s,
 						  u64 gva, const void *src, u64 len,
 						  struct guest_fault *fault)
 {
-	return copy_linear(v, s, gva, (u8 *)src, len, WALK_WRITE, fault);
+	struct paging_view pv = paging_view_of(s);
+	enum guest_access_result r = each_page(v, &pv, gva, NULL, len, WALK_WRITE, fault);
+
+	return r == GUEST_OK ? each_page(v, &pv, gva, (u8 *)src, len, WALK_WRITE, fault) : r;
 }
 
 const u8 *guest_fetch_ptr(struct vcpu *v, const struct guest_sregs *s, u64 gva, u32 len)

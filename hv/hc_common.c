@@ -5,17 +5,7 @@
 #include "hv/hypercall.h"
 #include "lib/string.h"
 
-static u32 trace_flags;
-
-void hypercall_set_trace(u32 flags)
-{
-	trace_flags = flags;
-}
-
-u32 hypercall_trace_flags(void)
-{
-	return trace_flags;
-}
+u32 hypercall_trace;
 
 static bool caller_read(void *ctx, u64 gpa, void *buf, u32 len)
 {
@@ -91,20 +81,17 @@ int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out)
 }
 
 /* The management structs that begin {size, flags, vm, reserved} and
- * define no flags: vm_destroy, vm_memory, vcpu_create. */
-struct vm_target_header {
-	u32 size, flags, vm, reserved;
-};
-
-_Static_assert(__builtin_offsetof(struct hv_vm_destroy, vm) == 8 &&
-	       __builtin_offsetof(struct hv_vm_memory, vm) == 8 &&
+ * define no flags: vm_destroy, vm_memory, vcpu_create. VM_DESTROY's is
+ * that header alone, so all three are read through it. */
+_Static_assert(__builtin_offsetof(struct hv_vm_memory, vm) == 8 &&
 	       __builtin_offsetof(struct hv_vcpu_create, vm) == 8 &&
-	       __builtin_offsetof(struct hv_vm_memory, reserved) == 12,
+	       __builtin_offsetof(struct hv_vm_memory, reserved) == 12 &&
+	       __builtin_offsetof(struct hv_vcpu_create, reserved) == 12,
 	       "vm target header layout");
 
 int hc_decode_vm_target(struct hc_ctx *c)
 {
-	const struct vm_target_header *h = (const void *)&c->in;
+	const struct hv_vm_destroy *h = &c->in.hv_vm_destroy;
 
 	if (h->flags || h->reserved)
 		return -EINVAL;

@@ -75,9 +75,7 @@ int hc_info_decode(struct hc_ctx *c)
 	_Static_assert(INFO_MAX <= sizeof(buf), "INFO's capability chain overflows buf");
 	/* cap_chain_add zero-fills each entry and the gap before it; argsz
 	 * stays zero for the tracer when the caller's cannot be read. */
-	memset(info, 0, sizeof(*info));
-	info->abi_version = HV_ABI_VERSION;
-	info->flags = HV_INFO_FLAG_CAPS;
+	*info = (struct hv_info){ .flags = HV_INFO_FLAG_CAPS, .abi_version = HV_ABI_VERSION };
 	cap_chain_init(&chain, buf, sizeof(buf), sizeof(*info), &info->cap_offset);
 	add_caps(&chain, c->vm);
 	return hc_check_out(c, buf, chain.len, 8);
@@ -91,15 +89,6 @@ static const s64 host_extensions[] = {
 	[HV_EXT_RUN_PAGE] = HV_RUN_PAGE_SIZE_VER0,
 };
 
-/* A child has only INFO's chains: the other extensions describe the
- * management calls and the host's limits, which are VM 0's business. */
-static s64 extension_value(u32 ext, bool privileged)
-{
-	if (!privileged)
-		return ext == HV_EXT_INFO_CAPS;
-	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
-}
-
 int hc_check_extension_decode(struct hc_ctx *c)
 {
 	const struct hv_check_extension *a = &c->in.hv_check_extension;
@@ -107,9 +96,15 @@ int hc_check_extension_decode(struct hc_ctx *c)
 	return a->flags || a->reserved ? -EINVAL : 0;
 }
 
+/* A child has only INFO's chains: the other extensions describe the
+ * management calls and the host's limits, which are VM 0's business. */
 s64 hc_check_extension_invoke(struct hc_ctx *c)
 {
-	return extension_value(c->in.hv_check_extension.extension, c->vm->privileged);
+	u32 ext = c->in.hv_check_extension.extension;
+
+	if (!c->vm->privileged)
+		return ext == HV_EXT_INFO_CAPS;
+	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
 }
 
 /* The text, read in by decode and written out by invoke. */
@@ -213,13 +208,13 @@ s64 hc_feature_invoke(struct hc_ctx *c)
 	u64 value;
 
 	if (ops == HV_FEATURE_GET) {
-		value = c->target ? c->target->exit_reasons : hypercall_trace_flags();
+		value = c->target ? c->target->exit_reasons : hypercall_trace;
 		gmem_write(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
 			   &value, sizeof(value)); /* checked */
 	} else if (ops == HV_FEATURE_SET && c->target) {
 		c->target->exit_reasons = a->value;
 	} else if (ops == HV_FEATURE_SET) {
-		hypercall_set_trace(a->value);
+		hypercall_trace = a->value;
 	}
 	return 0;
 }

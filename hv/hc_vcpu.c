@@ -196,11 +196,8 @@ s64 hc_vcpu_run_page_set_invoke(struct hc_ctx *c)
 
 	if (!(a->flags & HV_RUN_PAGE_CLEAR)) {
 		p = vm_gpa_ptr(c->vm, a->gpa, PAGE_SIZE, true); /* checked by decode */
-		memset(p, 0, sizeof(*p));
-		p->size = sizeof(*p);
-		p->vm = a->vm;
-		p->vcpu = a->vcpu;
-		p->exit.argsz = sizeof(p->exit);
+		*p = (struct hv_run_page){ .size = sizeof(*p), .vm = a->vm, .vcpu = a->vcpu,
+					   .exit.argsz = sizeof(p->exit) };
 	}
 	c->target_vcpu->run_page = p;
 	return 0;
@@ -214,9 +211,7 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	const struct guest_regs *r = &c->vcpu->regs;
 	int err;
 
-	a->vm = r->rdi;
-	a->vcpu = r->rsi;
-	a->flags = r->rdx;
+	*a = (struct hv_vcpu_run_paged){ .vm = r->rdi, .vcpu = r->rsi, .flags = r->rdx };
 	c->trace_len = sizeof(*a);
 	if ((a->vm | a->vcpu | a->flags) >> 32 || !flags_known((u32)a->flags, HV_RUN_COMPLETE))
 		return -EINVAL;

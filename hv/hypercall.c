@@ -113,7 +113,7 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 /* The call's value to RAX, traced first. */
 static void finish(const struct hc_ctx *c, u64 nr, s64 ret)
 {
-	if (hypercall_trace_flags() & HV_TRACE_HYPERCALLS)
+	if (hypercall_trace & HV_TRACE_HYPERCALLS)
 		trace_call(c, nr, ret);
 	c->vcpu->regs.rax = (u64)ret;
 }
@@ -135,11 +135,9 @@ void hypercall_dispatch(struct vcpu *v, bool user)
 void hypercall_complete_run(struct vcpu *v)
 {
 	struct hc_ctx c;
-	s64 ret;
 
 	ctx_init(&c, v);
 	if (v->run_call.nr == HV_CALL_VCPU_RUN)
 		hc_vm_mem(&c.mem, c.vm); /* v1: the record is copied out */
-	ret = hc_vcpu_run_complete(&c);
-	finish(&c, v->run_call.nr, ret); /* VCPU_RUN or VCPU_RUN_PAGED */
+	finish(&c, v->run_call.nr, hc_vcpu_run_complete(&c)); /* VCPU_RUN or _PAGED */
 }

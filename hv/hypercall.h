@@ -22,9 +22,9 @@ void hypercall_complete_run(struct vcpu *v);
 /* Whether the hypervisor implements this call number. */
 bool hypercall_known(u64 nr);
 
-/* Hypercall tracing (`trace=hypercalls`, HV_FEATURE_TRACE). The switch
- * is kept in hv/hc_common.c, below both the dispatcher and FEATURE. */
-void hypercall_set_trace(u32 trace_flags);
-u32 hypercall_trace_flags(void);
+/* Hypercall tracing (`trace=hypercalls`, HV_FEATURE_TRACE): the HV_TRACE_*
+ * flags set. The switch is kept in hv/hc_common.c, below both the
+ * dispatcher and FEATURE. */
+extern u32 hypercall_trace;
 
 #endif

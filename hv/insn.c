@@ -30,14 +30,6 @@ int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_
 	return got;
 }
 
-int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len)
-{
-	struct guest_sregs s;
-
-	virt->get_sregs(v, &s);
-	return insn_fetch_state(v, &s, bytes, len);
-}
-
 /* The unprefixed encodings of the instructions whose exits carry no
  * length without NRIPS, by exit reason: a length byte, then the bytes.
  * A hypercall is VMMCALL (0F 01 D9) or VMCALL (0F 01 C1). A prefixed
@@ -55,21 +47,6 @@ static bool is_hypercall(const u8 *b)
 	return b[0] == 0x0f && b[1] == 0x01 && (b[2] == 0xc1 || b[2] == 0xd9);
 }
 
-/* The length of `bytes` when they are the form `reason` implies, else 0. */
-static int fixed_length_of(enum exit_reason reason, const u8 *bytes)
-{
-	const u8 *want = fixed_insns[reason];
-	int len = want[0];
-
-	if (reason == EXIT_HYPERCALL)
-		return is_hypercall(bytes) ? len : 0;
-	for (int i = 0; i < len; i++) {
-		if (bytes[i] != want[1 + i])
-			return 0;
-	}
-	return len;
-}
-
 /* The INSN_FIXED_MAX bytes at CS:RIP in place, or NULL when they
  * cross a page (the decoder's fetch reads across) or cannot be read. */
 static const u8 *fixed_bytes(struct vcpu *v)
@@ -80,16 +57,26 @@ static const u8 *fixed_bytes(struct vcpu *v)
 	return guest_fetch_ptr(v, &s, code_linear(v, &s), INSN_FIXED_MAX);
 }
 
+/* The decoder's length of the instruction at RIP, its bytes in `bytes`. */
+static __attribute__((noinline)) int decoded_length(struct vcpu *v, u8 bytes[INSN_MAX_LEN])
+{
+	struct guest_sregs s;
+	int len;
+
+	virt->get_sregs(v, &s);
+	insn_fetch_state(v, &s, bytes, &len);
+	return len;
+}
+
 bool insn_at_rip_is_hypercall(struct vcpu *v)
 {
 	const u8 *at = fixed_bytes(v);
 	u8 bytes[INSN_MAX_LEN];
-	int len;
 
 	if (at)
 		return is_hypercall(at);
-	insn_fetch(v, bytes, &len); /* across a page */
-	return len == INSN_HYPERCALL_LEN && is_hypercall(bytes);
+	/* across a page */
+	return decoded_length(v, bytes) == INSN_HYPERCALL_LEN && is_hypercall(bytes);
 }
 
 /* The length of the instruction at RIP when it is the unprefixed form
@@ -97,29 +84,27 @@ bool insn_at_rip_is_hypercall(struct vcpu *v)
 static int fixed_length(struct vcpu *v, enum exit_reason reason)
 {
 	const u8 *bytes;
-
-	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !fixed_insns[reason][0])
-		return 0;
-	bytes = fixed_bytes(v);
-	return bytes ? fixed_length_of(reason, bytes) : 0;
-}
-
-/* The decoder's length of the instruction at RIP. */
-static __attribute__((noinline)) int decoded_length(struct vcpu *v)
-{
-	u8 bytes[INSN_MAX_LEN];
 	int len;
 
-	insn_fetch(v, bytes, &len);
+	if ((u32)reason >= ARRAY_SIZE(fixed_insns) || !(len = fixed_insns[reason][0]) ||
+	    !(bytes = fixed_bytes(v)))
+		return 0;
+	if (reason == EXIT_HYPERCALL)
+		return is_hypercall(bytes) ? len : 0;
+	for (int i = 0; i < len; i++) {
+		if (bytes[i] != fixed_insns[reason][1 + i])
+			return 0;
+	}
 	return len;
 }
 
 bool insn_next_rip_decoded(struct vcpu *v, const struct vm_exit *exit, u64 *next)
 {
 	int len = fixed_length(v, exit->reason);
+	u8 bytes[INSN_MAX_LEN];
 
 	if (!len)
-		len = decoded_length(v);
+		len = decoded_length(v, bytes);
 	if (len <= 0) {
 		vm_stop(v->vm, HV_EXIT_FAILED, "cannot decode the instruction at rip 0x%llx",
 			(unsigned long long)v->regs.rip);

@@ -6,10 +6,9 @@
 #include "arch/x86/insn_len.h"
 #include "hv/vm.h"
 
-/* Fetches the bytes at CS:RIP; returns how many (0 when none could be
- * read) and the length the decoder found, or a negative errno. */
-int insn_fetch(struct vcpu *v, u8 bytes[INSN_MAX_LEN], int *len);
-/* The same with segment and control registers the caller already read. */
+/* Fetches the bytes at CS:RIP with segment and control registers the
+ * caller already read; returns how many (0 when none could be read) and
+ * the length the decoder found, or a negative errno. */
 int insn_fetch_state(struct vcpu *v, const struct guest_sregs *s, u8 bytes[INSN_MAX_LEN],
 		     int *len);
 

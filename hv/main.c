@@ -77,7 +77,7 @@ static void apply_trace_option(struct cmdline *cl)
 	if (!v)
 		return;
 	if (!strcmp(v, "hypercalls"))
-		hypercall_set_trace(HV_TRACE_HYPERCALLS);
+		hypercall_trace = HV_TRACE_HYPERCALLS;
 	else
 		log_warn("cmdline: trace=%s: only trace=hypercalls exists", v);
 }

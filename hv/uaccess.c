@@ -170,16 +170,6 @@ void cap_chain_init(struct cap_chain *c, void *buf, u32 cap, u32 struct_size,
 	put_u32(first, 0);
 }
 
-/* Records that an entry ending at `end` was wanted, so len stays the
- * size needed; true when it also fits in buf. */
-static bool cap_chain_reserve(struct cap_chain *c, u64 end)
-{
-	c->len = (u32)MIN(end, (u64)UINT32_MAX);
-	if (c->overflow || end > c->cap)
-		c->overflow = true;
-	return !c->overflow;
-}
-
 void *cap_chain_add(struct cap_chain *c, u16 id, u16 version, u32 size)
 {
 	struct hv_cap_header hdr = { .id = id, .version = version, .next = 0 };
@@ -191,7 +181,10 @@ void *cap_chain_add(struct cap_chain *c, u16 id, u16 version, u32 size)
 		c->overflow = true; /* a hypervisor bug; make it visible */
 		return NULL;
 	}
-	if (!cap_chain_reserve(c, off + size))
+	/* len counts the entry even when it does not fit: the size needed */
+	c->len = (u32)MIN(off + size, (u64)UINT32_MAX);
+	c->overflow |= off + size > c->cap;
+	if (c->overflow)
 		return NULL;
 	/* Zero the alignment gap too: every byte the guest sees is defined. */
 	memset(c->buf + old_len, 0, off + size - old_len);

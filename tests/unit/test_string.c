@@ -131,7 +131,7 @@ TEST(memset_large)
 TEST(memmove_overlaps)
 {
 	enum { LEN = 64, SPAN = 24 };
-	u8 buf[LEN + 2 * SPAN], want[LEN + 2 * SPAN], tmp[LEN];
+	u8 buf[LEN + 2 * SPAN], want[LEN + 2 * SPAN] = { 0 }, tmp[LEN];
 
 	for (size_t n = 0; n <= LEN; n++) {
 		for (int shift = -SPAN; shift <= SPAN; shift++) {

@@ -9,28 +9,25 @@ struct paging_view {
 	bool user;
 };
 
-/* A table entry of len bytes (4 or 8, the walker reads no other
- * sizes) as it is in memory now. */
-static u64 entry_now(const void *p, u8 len)
-{
-	return len == sizeof(u64) ? *(const u64 *)p : *(const u32 *)p;
-}
-
 /* The walker's reads of the vCPU's tables (ctx), recorded in its walk
- * cache so the walk can be re-validated later. */
+ * cache so the walk can be re-validated later. Each entry (4 or 8 bytes,
+ * aligned) is read once, as part of the aligned 8 bytes that hold it:
+ * the cache keeps exactly what the walker saw, and a later change to
+ * either half only costs a fresh walk. */
 static bool read_gpa(void *ctx, u64 gpa, void *buf, size_t len)
 {
 	struct vcpu *v = ctx;
 	struct walk_cache *c = &v->walk;
-	const void *p = vm_gpa_ptr(v->vm, gpa, len, false);
+	const volatile u64 *q = vm_gpa_ptr(v->vm, gpa & ~7ULL, sizeof(u64), false);
+	u64 now;
 
-	if (!p || len > sizeof(u64))
+	if (!q || (gpa & 7) + len > sizeof(u64))
 		return false;
-	memcpy(buf, p, len);
+	now = *q;
+	memcpy(buf, (const u8 *)&now + (gpa & 7), len);
 	if (c->n < WALK_CACHE_ENTRIES) {
-		c->entry[c->n] = p;
-		c->len[c->n] = len;
-		c->value[c->n] = entry_now(p, len);
+		c->entry[c->n] = q;
+		c->value[c->n] = now;
 	}
 	c->n++;
 	return true;
@@ -44,7 +41,7 @@ static bool walk_cache_hit(const struct walk_cache *c, const struct paging_view 
 	    c->efer != pv->p.efer)
 		return false;
 	for (u32 i = 0; i < c->n; i++) {
-		if (entry_now(c->entry[i], c->len[i]) != c->value[i])
+		if (*c->entry[i] != c->value[i])
 			return false;
 	}
 	return true;

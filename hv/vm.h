@@ -48,9 +48,8 @@ struct walk_cache {
 	u64 gpa_page; /* its translation */
 	const u8 *host_page; /* where the hypervisor reaches it; NULL when
 			      * not RAM (VM memory is never taken away) */
-	const void *entry[WALK_CACHE_ENTRIES]; /* host addresses of the entries */
+	const volatile u64 *entry[WALK_CACHE_ENTRIES]; /* the 8 bytes holding each entry */
 	u64 value[WALK_CACHE_ENTRIES];
-	u8 len[WALK_CACHE_ENTRIES];
 };
 
 /* What a child vCPU's last exit left for its VMM to answer. */

@@ -152,17 +152,26 @@ enum guest_access_result guest_write_linear_state(struct vcpu *v,
 	return r == GUEST_OK ? each_page(v, &pv, gva, (u8 *)src, len, WALK_WRITE, fault) : r;
 }
 
+/* guest_fetch_ptr's walk when its cache misses: apart, so that the
+ * hit path keeps the paging view in registers. */
+static __attribute__((noinline)) bool fetch_walk(struct vcpu *v, const struct guest_sregs *s,
+						 u64 gva)
+{
+	struct paging_view pv = paging_view_of(s);
+	struct guest_fault fault;
+	u64 gpa;
+
+	return translate(v, &pv, gva, WALK_FETCH, &gpa, &fault) == GUEST_OK;
+}
+
 const u8 *guest_fetch_ptr(struct vcpu *v, const struct guest_sregs *s, u64 gva, u32 len)
 {
 	struct paging_view pv = paging_view_of(s);
 	u64 page = gva & ~(PAGE_SIZE - 1);
-	struct guest_fault fault;
-	u64 gpa;
 
 	if (page_chunk(gva, len) != len)
 		return NULL;
-	if (!walk_cache_hit(&v->walk, &pv, page, WALK_FETCH) &&
-	    translate(v, &pv, gva, WALK_FETCH, &gpa, &fault) != GUEST_OK)
+	if (!walk_cache_hit(&v->walk, &pv, page, WALK_FETCH) && !fetch_walk(v, s, gva))
 		return NULL;
 	return v->walk.host_page ? v->walk.host_page + (gva - page) : NULL;
 }

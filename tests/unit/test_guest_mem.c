@@ -156,9 +156,52 @@ TEST(non_canonical_is_not_a_page_fault)
 					 false, &f), GUEST_NOT_CANONICAL);
 }
 
+/* 32-bit paging: 4-byte entries, here the upper halves of their 8-byte
+ * words. The walk cache must notice a change of the entry it used, and a
+ * change of the neighbour sharing its word must not change the result. */
+static u32 read_legacy(u64 linear)
+{
+	static const struct guest_sregs legacy = { .cr0 = BIT(0) | BIT(31), .cr3 = 0x5000 };
+	struct guest_fault f;
+	u32 val = 0;
+
+	CHECK_EQ(guest_read_linear_state(&vcpu, &legacy, linear, &val, 4, false, &f), GUEST_OK);
+	return val;
+}
+
+static void put_entry4(u64 gpa, u32 entry)
+{
+	memcpy(ram + gpa, &entry, sizeof(entry));
+}
+
+static u32 ram4(u64 gpa)
+{
+	u32 val;
+
+	memcpy(&val, ram + gpa, sizeof(val));
+	return val;
+}
+
+TEST(legacy_entries_are_cached_and_rechecked)
+{
+	setup();
+	memset(ram + 0x5000, 0, 2 * PAGE_SIZE);
+	put_entry4(0x5004, 0x6000 | RW); /* PDE 1 */
+	put_entry4(0x600c, 0x8000 | RW); /* PTE 3: linear 0x403000 */
+	put_entry4(0x9000, 0x99999999);   /* the pattern repeats every page */
+	put_entry4(0xa000, 0xaaaaaaaa);
+	CHECK_EQ(read_legacy(0x403000), ram4(0x8000));
+	put_entry4(0x6008, 0xa000 | RW); /* PTE 2, the same word */
+	CHECK_EQ(read_legacy(0x403000), ram4(0x8000));
+	put_entry4(0x600c, 0x9000 | RW);
+	CHECK_EQ(read_legacy(0x403000), ram4(0x9000));
+	CHECK_EQ(read_legacy(0x402000), ram4(0xa000));
+}
+
 RUN_TESTS("guest_mem", T(write_within_mapped_pages_lands_in_both),
 	  T(write_into_absent_page_changes_nothing),
 	  T(write_into_read_only_page_changes_nothing),
 	  T(write_into_page_outside_ram_changes_nothing),
 	  T(read_fault_names_first_byte_of_faulting_page),
-	  T(non_canonical_is_not_a_page_fault))
+	  T(non_canonical_is_not_a_page_fault),
+	  T(legacy_entries_are_cached_and_rechecked))

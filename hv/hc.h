@@ -67,8 +67,8 @@ int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);
 #include "abi/hv_abi.def"
 
 /* VCPU_RUN's second half, once the child has run: writes the exit record
- * back (VCPU_RUN_PAGED: already in the run page), points the tracer at
- * the call's struct and returns the call's value (the exit reason). */
+ * back and returns the call's value (the exit reason). VCPU_RUN_PAGED's
+ * needs none of it: its exit is in the run page already. */
 s64 hc_vcpu_run_complete(struct hc_ctx *c);
 
 #endif

@@ -55,9 +55,32 @@ s64 hc_write_out(struct hc_ctx *c);
 int hc_decode_vm_target(struct hc_ctx *c);
 
 
-/* The child VM (never VM 0) or vCPU a management call names. */
-int hc_child_vm(u32 id, struct vm **out);
-int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);
+/* The child VM (never VM 0) or vCPU a management call names; inline,
+ * as the paged run looks its vCPU up on every call. */
+static inline int hc_child_vm(u32 id, struct vm **out)
+{
+	struct vm *vm = vm_get(id);
+
+	if (!vm)
+		return -ENOENT;
+	if (vm->privileged)
+		return -EPERM; /* VM 0 is not managed through the ABI */
+	*out = vm;
+	return 0;
+}
+
+static inline int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out)
+{
+	struct vm *vm;
+	int err = hc_child_vm(vm_id, &vm);
+
+	if (err)
+		return err;
+	if (vcpu_id >= vm->vcpu_count)
+		return -ENOENT;
+	*out = &vm->vcpus[vcpu_id];
+	return 0;
+}
 
 /* The handlers, hv/hc_info.c, hv/hc_vm.c and hv/hc_vcpu.c; those that
  * are one of the helpers above are its aliases (hv/hc_common.c). */
@@ -67,8 +90,8 @@ int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out);
 #include "abi/hv_abi.def"
 
 /* VCPU_RUN's second half, once the child has run: writes the exit record
- * back (VCPU_RUN_PAGED: already in the run page), points the tracer at
- * the call's struct and returns the call's value (the exit reason). */
+ * back and returns the call's value (the exit reason). VCPU_RUN_PAGED's
+ * needs none of it: its exit is in the run page already. */
 s64 hc_vcpu_run_complete(struct hc_ctx *c);
 
 #endif

@@ -55,31 +55,6 @@ s64 hc_info_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 s64 hc_stats_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 s64 hc_vcpu_get_regs_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 
-int hc_child_vm(u32 id, struct vm **out)
-{
-	struct vm *vm = vm_get(id);
-
-	if (!vm)
-		return -ENOENT;
-	if (vm->privileged)
-		return -EPERM; /* VM 0 is not managed through the ABI */
-	*out = vm;
-	return 0;
-}
-
-int hc_child_vcpu(u32 vm_id, u32 vcpu_id, struct vcpu **out)
-{
-	struct vm *vm;
-	int err = hc_child_vm(vm_id, &vm);
-
-	if (err)
-		return err;
-	if (vcpu_id >= vm->vcpu_count)
-		return -ENOENT;
-	*out = &vm->vcpus[vcpu_id];
-	return 0;
-}
-
 /* The management structs that begin {size, flags, vm, reserved} and
  * define no flags: vm_destroy, vm_memory, vcpu_create. VM_DESTROY's is
  * that header alone, so all three are read through it. */

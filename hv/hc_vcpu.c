@@ -153,15 +153,7 @@ s64 hc_vcpu_run_complete(struct hc_ctx *c)
 {
 	struct vmm_run_call *r = &c->vcpu->run_call;
 
-	r->child = NULL;
-	if (r->nr == HV_CALL_VCPU_RUN_PAGED) {
-		c->trace = &r->regs; /* the exit is in the page already */
-		c->trace_len = sizeof(r->regs);
-		return r->out->reason;
-	}
 	gmem_write(&c->mem, r->args.exit, &r->exit, r->exit_len); /* checked by decode */
-	c->trace = &r->args;
-	c->trace_len = r->args_len;
 	return r->exit.reason;
 }
 
@@ -204,18 +196,16 @@ s64 hc_vcpu_run_page_set_invoke(struct hc_ctx *c)
 }
 
 /* VCPU_RUN with the run page: the arguments come in registers, so nothing
- * is copied in; they are kept as a struct for the tracer. */
+ * is copied in, and decode and invoke need no more of the context than
+ * the two vCPUs (the dispatcher calls them directly). */
 int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 {
-	struct hv_vcpu_run_paged *a = &c->in.hv_vcpu_run_paged;
 	const struct guest_regs *r = &c->vcpu->regs;
 	int err;
 
-	*a = (struct hv_vcpu_run_paged){ .vm = r->rdi, .vcpu = r->rsi, .flags = r->rdx };
-	c->trace_len = sizeof(*a);
-	if ((a->vm | a->vcpu | a->flags) >> 32 || !flags_known((u32)a->flags, HV_RUN_COMPLETE))
+	if ((r->rdi | r->rsi | r->rdx) >> 32 || !flags_known((u32)r->rdx, HV_RUN_COMPLETE))
 		return -EINVAL;
-	if ((err = hc_child_vcpu((u32)a->vm, (u32)a->vcpu, &c->target_vcpu)))
+	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
 	if (!c->target_vcpu->run_page)
 		return -EINVAL;
@@ -231,8 +221,7 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 
 	r->child = c->target_vcpu;
 	r->nr = HV_CALL_VCPU_RUN_PAGED;
-	r->regs = c->in.hv_vcpu_run_paged;
-	r->args.flags = (u32)r->regs.flags;
+	r->args.flags = (u32)c->vcpu->regs.rdx;
 	r->args.complete_value = *(volatile u64 *)&p->complete_value;
 	r->out = &p->exit;
 	return 0;

@@ -45,15 +45,6 @@ bool hypercall_known(u64 nr)
 	return nr < HV_CALL_COUNT && hypercalls[nr].decode;
 }
 
-static void trace_call(const struct hc_ctx *c, u64 nr, s64 ret)
-{
-	char line[1280]; /* vcpu_set_regs lines are the longest */
-
-	abi_format_call(nr < ~0u ? (u32)nr : ~0u, c->trace, c->trace_len, ret,
-			line, sizeof(line));
-	log_info("trace: vm %s: %s", c->vm->name, line);
-}
-
 /* The call's struct at RDI into c->in, before its decode sees it. */
 static int read_struct(struct hc_ctx *c, const struct hc_entry *e)
 {
@@ -110,12 +101,26 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 	c->trace_len = 0; /* the tracer shows `name()` until a struct is read */
 }
 
-/* The call's value to RAX, traced first. */
-static void finish(const struct hc_ctx *c, u64 nr, s64 ret)
+/* The call's value to RAX, traced first with the call's struct s. */
+static void finish(struct vcpu *v, u64 nr, const void *s, u32 len, s64 ret)
 {
-	if (hypercall_trace & HV_TRACE_HYPERCALLS)
-		trace_call(c, nr, ret);
-	c->vcpu->regs.rax = (u64)ret;
+	char line[1280]; /* vcpu_set_regs lines are the longest */
+
+	if (hypercall_trace & HV_TRACE_HYPERCALLS) {
+		abi_format_call(nr < ~0u ? (u32)nr : ~0u, s, len, ret, line, sizeof(line));
+		log_info("trace: vm %s: %s", v->vm->name, line);
+	}
+	v->regs.rax = (u64)ret;
+}
+
+/* VCPU_RUN_PAGED's struct for the tracer is its registers, still VM 0's
+ * own when the call completes (VM 0 has not run since). */
+static void finish_run_paged(struct vcpu *v, s64 ret)
+{
+	const struct hv_vcpu_run_paged a = { .vm = v->regs.rdi, .vcpu = v->regs.rsi,
+					     .flags = v->regs.rdx };
+
+	finish(v, HV_CALL_VCPU_RUN_PAGED, &a, sizeof(a), ret);
 }
 
 void hypercall_dispatch(struct vcpu *v, bool user)
@@ -124,20 +129,36 @@ void hypercall_dispatch(struct vcpu *v, bool user)
 	u64 nr = v->regs.rax;
 	s64 ret;
 
-	ctx_init(&c, v);
 	v->vm->stats.hypercalls++;
+	c.vcpu = v;
+	/* VM 0's paged run, the hot call: its decode and invoke use no more
+	 * of the context than the two vCPUs, so none is built. Any other
+	 * caller fails the table's privilege check below. */
+	if (nr == HV_CALL_VCPU_RUN_PAGED && !user && v->vm->privileged) {
+		if ((ret = hc_vcpu_run_paged_decode(&c)))
+			finish_run_paged(v, ret);
+		else
+			hc_vcpu_run_paged_invoke(&c); /* hypercall_complete_run finishes it */
+		return;
+	}
+	ctx_init(&c, v);
 	ret = dispatch(&c, nr, user);
 	if (v->run_call.child)
 		return; /* a VCPU_RUN call: hypercall_complete_run finishes it */
-	finish(&c, nr, ret);
+	finish(v, nr, c.trace, c.trace_len, ret);
 }
 
 void hypercall_complete_run(struct vcpu *v)
 {
+	struct vmm_run_call *r = &v->run_call;
 	struct hc_ctx c;
 
+	r->child = NULL;
+	if (r->nr == HV_CALL_VCPU_RUN_PAGED) { /* the exit is in the page already */
+		finish_run_paged(v, r->out->reason);
+		return;
+	}
 	ctx_init(&c, v);
-	if (v->run_call.nr == HV_CALL_VCPU_RUN)
-		hc_vm_mem(&c.mem, c.vm); /* v1: the record is copied out */
-	finish(&c, v->run_call.nr, hc_vcpu_run_complete(&c)); /* VCPU_RUN or _PAGED */
+	hc_vm_mem(&c.mem, c.vm); /* v1: the record is copied out */
+	finish(v, r->nr, &r->args, r->args_len, hc_vcpu_run_complete(&c));
 }

@@ -71,7 +71,6 @@ struct vmm_run_call {
 	/* the run page (HV_CALL_VCPU_RUN_PAGED) */
 	u32 nr;                   /* the call: HV_CALL_VCPU_RUN or _RUN_PAGED */
 	struct hv_exit *out;      /* where the run writes: &exit, or the page's */
-	struct hv_vcpu_run_paged regs; /* the paged call's registers (tracer) */
 };
 
 struct vcpu {

@@ -1,6 +1,7 @@
 /* Small parsing and formatting helpers: words, numbers, sizes, errno
  * names. */
 #include "guests/mgmt/mgmt.h"
+#include "lib/abi_errno.h"
 
 static bool is_space(char c)
 {
@@ -115,6 +116,12 @@ static int size_shift(const char *suffix)
 	return -1;
 }
 
+bool parse_on_off(const char *s, bool *on)
+{
+	*on = !strcmp(s, "on");
+	return *on || !strcmp(s, "off");
+}
+
 bool parse_size(const char *s, u64 *bytes)
 {
 	const char *end;
@@ -138,16 +145,11 @@ const char *opt_value(const char *word, const char *key)
 
 const char *err_name(long err)
 {
-	static const char *const names[] = {
-		[HV_EPERM] = "-EPERM",   [HV_ENOENT] = "-ENOENT", [HV_ESRCH] = "-ESRCH",
-		[HV_E2BIG] = "-E2BIG",   [HV_ENOMEM] = "-ENOMEM", [HV_EFAULT] = "-EFAULT",
-		[HV_EBUSY] = "-EBUSY",   [HV_EEXIST] = "-EEXIST", [HV_EINVAL] = "-EINVAL",
-		[HV_ENOTTY] = "-ENOTTY", [HV_ENOSPC] = "-ENOSPC", [HV_ENOSYS] = "-ENOSYS",
-	};
 	static char other[32];
+	const char *name = abi_errno_name(err);
 
-	if (err < 0 && -err < (long)ARRAY_SIZE(names) && names[-err])
-		return names[-err];
+	if (name)
+		return name;
 	hv_snprintf(other, sizeof(other), "error %ld", err);
 	return other;
 }

@@ -75,6 +75,8 @@ bool parse_u64(const char *s, u64 *out);
 /* A memory size: a number in MiB, or with a K/M/G suffix (KiB, MiB, GiB;
  * "B"/"iB" may follow). False on garbage or overflow. */
 bool parse_size(const char *s, u64 *bytes);
+/* "on" or "off" into *on; false for any other word. */
+bool parse_on_off(const char *s, bool *on);
 /* The value of a `key=value` word when the key matches, else NULL. */
 const char *opt_value(const char *word, const char *key);
 /* "-EFAULT" and friends; other values as "error -N". */

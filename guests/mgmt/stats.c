@@ -83,8 +83,7 @@ void cmd_trace(struct words *ws)
 		trace_show();
 		return;
 	}
-	on = ws->n == 2 && !strcmp(ws->w[1], "on");
-	if (ws->n != 2 || (!on && strcmp(ws->w[1], "off"))) {
+	if (ws->n != 2 || !parse_on_off(ws->w[1], &on)) {
 		gprintf("error: usage: trace [on|off]\n");
 		return;
 	}

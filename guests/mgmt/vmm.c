@@ -32,8 +32,10 @@ long vmm_attach_run_page(struct child *c)
 
 void cmd_runpage(struct words *ws)
 {
-	if (ws->n == 2 && (!strcmp(ws->w[1], "on") || !strcmp(ws->w[1], "off")))
-		run_page_off = !strcmp(ws->w[1], "off");
+	bool on;
+
+	if (ws->n == 2 && parse_on_off(ws->w[1], &on))
+		run_page_off = !on;
 	else if (ws->n != 1)
 		return (void)gprintf("error: usage: runpage [on|off]\n");
 	gprintf("runpage: %s (new children %s)\n", run_page_off ? "off" : "on",

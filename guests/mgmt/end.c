@@ -28,9 +28,7 @@ void mgmt_exit(u32 code)
 {
 	destroy_children();
 	gprintf("hvctl: exit %u\n", code);
-	outl(HV_PORT_EXIT, code);
-	for (;;)
-		asm volatile("cli; hlt");
+	guest_exit(code);
 }
 
 void guest_panic(const char *fmt, ...)
@@ -42,7 +40,5 @@ void guest_panic(const char *fmt, ...)
 	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	gprintf("hvctl: PANIC: %s\n", msg);
-	outl(HV_PORT_EXIT, 3);
-	for (;;)
-		asm volatile("cli; hlt");
+	guest_exit(3);
 }

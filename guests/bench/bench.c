@@ -49,9 +49,7 @@ static void null_vmcall(void)
 /* The instruction native to the CPU vendor, as libhv picks it. */
 static bench_fn vendor_null_hypercall(void)
 {
-	bool amd = guest_cpuid(0, 0).ebx == 0x68747541; /* "Auth" of AuthenticAMD */
-
-	return amd ? null_vmmcall : null_vmcall;
+	return cpu_is_amd() ? null_vmmcall : null_vmcall;
 }
 
 static void null_hypercall_libhv(void)

@@ -64,6 +64,8 @@ long hypercall_vmmcall(u64 nr, u64 arg);
 /* A call that takes its arguments in RDI, RSI and RDX (VCPU_RUN_PAGED). */
 long hypercall3(u64 nr, u64 rdi, u64 rsi, u64 rdx);
 long hypercall3_insn(bool vmmcall, u64 nr, u64 rdi, u64 rsi, u64 rdx);
+/* Whether the CPU is AMD's (VMMCALL is its native instruction). */
+bool cpu_is_amd(void);
 
 /* Exceptions: installs the IDT (_start does, before guest_entry); an
  * exception with no fixup goes to guest_panic(). */

@@ -16,7 +16,7 @@ long hypercall_vmmcall(u64 nr, u64 arg)
 	return ret;
 }
 
-static bool cpu_is_amd(void)
+bool cpu_is_amd(void)
 {
 	static int amd = -1;
 

@@ -4,6 +4,7 @@
 #include "lib/errno.h"
 #include "hv/log.h"
 #include "hv/mem.h"
+#include "hv/uaccess.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -228,7 +229,7 @@ bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
 	const u8 *s = src;
 
 	while (len) {
-		u64 chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		u64 chunk = page_chunk(gpa, len);
 		u8 *p = vm_gpa_ptr(vm, gpa, chunk, true);
 
 		if (!p)

@@ -24,4 +24,14 @@ struct tss64 {
 
 _Static_assert(sizeof(struct tss64) == 104, "64-bit TSS layout");
 
+/* The two GDT slots of an available (not busy) 64-bit TSS at tss. */
+static inline void x86_tss_descriptor(u64 slot[2], const struct tss64 *tss)
+{
+	u64 base = (u64)tss, limit = sizeof(*tss) - 1;
+
+	slot[0] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ULL << 40 |
+		  ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+	slot[1] = base >> 32;
+}
+
 #endif

@@ -4,18 +4,6 @@
 #include "arch/x86/percpu.h"
 #include "lib/string.h"
 
-#define TSS_TYPE_AVAILABLE_64 0x89ULL
-
-static void tss_descriptor(u64 *slot, const struct tss64 *tss)
-{
-	u64 base = (u64)tss, limit = sizeof(*tss) - 1;
-
-	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		  (TSS_TYPE_AVAILABLE_64 << 40) | (((limit >> 16) & 0xf) << 48) |
-		  (((base >> 24) & 0xff) << 56);
-	slot[1] = base >> 32;
-}
-
 static void tss_setup(struct percpu *pc)
 {
 	memset(&pc->tss, 0, sizeof(pc->tss));
@@ -55,6 +43,6 @@ void gdt_init_this_cpu(void)
 	pc->gdt[GDT_SEL_CODE / 8] = GDT_CODE64;
 	pc->gdt[GDT_SEL_DATA / 8] = GDT_DATA;
 	tss_setup(pc);
-	tss_descriptor(&pc->gdt[GDT_SEL_TSS / 8], &pc->tss);
+	x86_tss_descriptor(&pc->gdt[GDT_SEL_TSS / 8], &pc->tss);
 	gdt_load(pc);
 }

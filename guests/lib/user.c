@@ -10,8 +10,6 @@
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define PT_LEVELS 4
 
-#define TSS_TYPE_AVAILABLE 0x89ULL          /* P, 64-bit TSS, not busy */
-
 #define STACK_SIZE 16384
 
 static struct tss64 tss __attribute__((aligned(16)));
@@ -25,15 +23,6 @@ static u8 user_stack[STACK_SIZE] __attribute__((aligned(16)));
 u64 user_stack_top = (u64)(user_stack + STACK_SIZE);
 
 void user_return_entry(void);
-
-static void tss_descriptor(u64 *slot, const struct tss64 *t)
-{
-	u64 base = (u64)t, limit = sizeof(*t) - 1;
-
-	slot[0] = (limit & 0xffff) | (base & 0xffffff) << 16 | TSS_TYPE_AVAILABLE << 40 |
-		  ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
-	slot[1] = base >> 32;
-}
 
 /* Loads the new GDT, reloads CS through a far return, the data and
  * stack segments, and the task register. */
@@ -67,7 +56,7 @@ static void setup_descriptors(void)
 	gdt[USER_CS / 8] = X86_DESC_CODE64 | X86_DESC_DPL3;
 	tss.rsp[0] = (u64)(kernel_stack + STACK_SIZE);
 	tss.iomap_base = sizeof(tss); /* no I/O bitmap: ring 3 gets no ports */
-	tss_descriptor(&gdt[TSS_SEL / 8], &tss);
+	x86_tss_descriptor(&gdt[TSS_SEL / 8], &tss);
 	load_gdt();
 }
 

@@ -150,18 +150,6 @@ static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
-/* The guest register a MOV CR names, in instruction encoding order. */
-static u64 *gpr_by_number(struct guest_regs *r, u8 n)
-{
-#define GPR(reg) offsetof(struct guest_regs, reg)
-	static const u8 offsets[16] = { GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx),
-					GPR(rsp), GPR(rbp), GPR(rsi), GPR(rdi),
-					GPR(r8),  GPR(r9),  GPR(r10), GPR(r11),
-					GPR(r12), GPR(r13), GPR(r14), GPR(r15) };
-#undef GPR
-	return (u64 *)((u8 *)r + offsets[n & 15]);
-}
-
 /* CR8 (the task priority) where the backend intercepts it: the guest's
  * own value, never the host's. Other control registers are not
  * intercepted for the core. */

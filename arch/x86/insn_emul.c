@@ -62,10 +62,11 @@ static void set_reg_operand(struct mem_op *op, const struct x86_insn *d, u8 size
 		op->reg -= 4;
 }
 
-static void set_imm_operand(struct mem_op *op, const struct x86_insn *d)
+static int set_imm_operand(struct mem_op *op, const struct x86_insn *d)
 {
 	op->has_imm = true;
 	op->imm = sign_extend(insn_imm(d), d->imm_len) & size_mask(op->size);
+	return 0;
 }
 
 /* 00-3B with a memory operand: the ALU op, its direction (bit 1: the
@@ -119,15 +120,13 @@ static int decode_modrm_one_byte(struct mem_op *op, const struct x86_insn *d)
 		op->kind = (d->opcode & 2) ? MEM_LOAD : MEM_STORE;
 		set_reg_operand(op, d, op->size);
 		return 0;
-	case 0xc6: case 0xc7: /* MOV Ev, Iz */
+	case 0xc6: case 0xc7: /* MOV Ev, Iz (/0) */
 		op->kind = MEM_STORE;
-		set_imm_operand(op, d);
-		return sub == 0 ? 0 : -EINVAL;
-	case 0xf6: case 0xf7: /* TEST Ev, Iz */
+		return sub == 0 ? set_imm_operand(op, d) : -EINVAL;
+	case 0xf6: case 0xf7: /* TEST Ev, Iz (/0) */
 		op->alu = ALU_AND;
 		op->kind = MEM_CMP;
-		set_imm_operand(op, d);
-		return sub == 0 ? 0 : -EINVAL;
+		return sub == 0 ? set_imm_operand(op, d) : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -154,8 +153,7 @@ static int decode_modrm_two_byte(struct mem_op *op, const struct x86_insn *d)
 	case 0xba:
 		op->alu = ALU_BT;
 		op->kind = MEM_CMP;
-		set_imm_operand(op, d);
-		return ((d->modrm >> 3) & 7) == 4 ? 0 : -EINVAL;
+		return ((d->modrm >> 3) & 7) == 4 ? set_imm_operand(op, d) : -EINVAL;
 	}
 	return -EINVAL;
 }

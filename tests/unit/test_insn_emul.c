@@ -17,6 +17,17 @@
 #define M64 CPU_MODE_64
 #define EI (-EINVAL)
 
+/* xorshift64: reproducible operand values and random bytes. */
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
 /* --- forms, prefixes, rejections -------------------------------------- */
 
 enum { R = 1, W = 2, RW = 3 };
@@ -211,6 +222,31 @@ TEST(prefixes_give_addr_size_and_segment)
 	CHECK_EQ(op.addr_size, 4);
 	CHECK_EQ(mem_op_decode(movs_67_16 + 1, 1, M16, &op), 0);
 	CHECK_EQ(op.addr_size, 2);
+}
+
+/* Random bytes in exactly-sized heap buffers: no read past them (ASan),
+ * and what is accepted has the length decoder's length. */
+TEST(random_bytes_agree_with_insn_length)
+{
+	static const enum cpu_mode modes[] = { M16, M32, M64 };
+	int accepted = 0;
+
+	for (int i = 0; i < 300000; i++) {
+		size_t n = 1 + rng() % INSN_MAX_LEN;
+		u8 *b = malloc(n);
+		struct mem_op op;
+		enum cpu_mode mode = modes[i % 3];
+
+		for (size_t k = 0; k < n; k++)
+			b[k] = rng();
+		if (mem_op_decode(b, n, mode, &op) == 0) {
+			CHECK_EQ(op.len, insn_length(b, n, mode));
+			CHECK(op.size == 1 || op.size == 2 || op.size == 4 || op.size == 8);
+			accepted++;
+		}
+		free(b);
+	}
+	CHECK(accepted > 1000);
 }
 
 /* --- register write-back ---------------------------------------------- */
@@ -498,16 +534,6 @@ static u64 imm_operand(enum alu_form form, u8 size, u64 imm)
 	u8 imm_size = form == FORM_IMM8 || size == 1 ? 1 : size == 2 ? 2 : 4;
 
 	return sign_extend(imm & size_mask(imm_size), imm_size) & size_mask(size);
-}
-
-static u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static u64 rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
 }
 
 #define N_VALUES 48
@@ -893,6 +919,7 @@ TEST(lengths_sizes_registers_against_objdump)
 	}
 }
 
-RUN_TESTS("insn_emul", T(forms), T(prefixes_give_addr_size_and_segment), T(load_writeback),
+RUN_TESTS("insn_emul", T(forms), T(random_bytes_agree_with_insn_length),
+	  T(prefixes_give_addr_size_and_segment), T(load_writeback),
 	  T(store_values), T(string_index_registers), T(alu_flags_against_host_cpu),
 	  T(lengths_sizes_registers_against_objdump))

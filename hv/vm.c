@@ -269,24 +269,15 @@ static const struct vm_region *vm_region_of(const struct vm *vm, u64 gpa)
 	return NULL;
 }
 
-/* Host pointer to [gpa, gpa+len) within one region, whatever the VM
- * may do there; NULL when not RAM. */
-static u8 *vm_ram_ptr(const struct vm *vm, u64 gpa, u64 len)
-{
-	const struct vm_region *r = vm_region_of(vm, gpa);
-
-	if (!r || len > VM_CHUNK - (gpa - r->gpa))
-		return NULL;
-	return (u8 *)(r->hpa + (gpa - r->gpa));
-}
-
 /* The region table answers for stage-2: RAM is R+W+X, or R+X when
  * read-only, and windows are not RAM. */
 void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write)
 {
-	if (write && vm_ram_ptr(vm, gpa, 1) && vm_region_of(vm, gpa)->readonly)
+	const struct vm_region *r = vm_region_of(vm, gpa);
+
+	if (!r || len > VM_CHUNK - (gpa - r->gpa) || (write && r->readonly))
 		return NULL;
-	return vm_ram_ptr(vm, gpa, len);
+	return (void *)(r->hpa + (gpa - r->gpa));
 }
 
 bool vm_is_ram(const struct vm *vm, u64 gpa, u64 len)
@@ -312,8 +303,9 @@ int vm_window_map(struct vm *host, struct vm_window *w, struct vm *child,
 		int err;
 
 		piece = MIN(VM_CHUNK - src % VM_CHUNK, w->len - off);
-		err = stage2_map(host, w->gpa + off, (u64)vm_ram_ptr(child, src, piece),
-				 piece, perms);
+		/* RAM is identity-mapped: the host pointer is the frame */
+		err = stage2_map(host, w->gpa + off,
+				 (u64)(uintptr_t)vm_gpa_ptr(child, src, piece, false), piece, perms);
 		if (err) {
 			if (off)
 				stage2_unmap(host, w->gpa, off);
@@ -336,7 +328,8 @@ bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
 
 	while (len) {
 		u64 chunk = page_chunk(gpa, len);
-		u8 *p = vm_ram_ptr(vm, gpa, chunk);
+		/* the VMM's write: read-only RAM too */
+		u8 *p = vm_gpa_ptr(vm, gpa, chunk, false);
 
 		if (!p)
 			return false;

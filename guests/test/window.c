@@ -168,7 +168,7 @@ static u32 child(void)
 	long vm = hv_vm_create("c", CHILD_MEM, 1, 0);
 
 	if (vm <= 0 || add_rom((u32)vm) || hv_vcpu_create((u32)vm) ||
-	    hv_child_boot_long_mode((u32)vm, 0, child_start, (u64)(child_end - child_start))) {
+	    hv_child_boot_long_mode((u32)vm, 0, child_start, (u64)child_end - (u64)child_start)) {
 		test_error("cannot set up the child (%ld)", vm);
 		return 0;
 	}

@@ -388,7 +388,7 @@ TEST(unknown_call_number_is_not_decoded)
 	char first_unknown[40];
 
 	snprintf(first_unknown, sizeof(first_unknown),
-		 "hypercall_%u(...) = -38 (ENOSYS)", HV_CALL_COUNT);
+		 "hypercall_%d(...) = -38 (ENOSYS)", HV_CALL_COUNT);
 	CHECK_STR(call_text(HV_CALL_COUNT, NULL, 0, -HV_ENOSYS), first_unknown);
 	CHECK_STR(call_text(0xffffffffu, NULL, 0, -HV_ENOSYS),
 		  "hypercall_4294967295(...) = -38 (ENOSYS)");

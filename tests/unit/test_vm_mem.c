@@ -251,6 +251,8 @@ TEST(window_ranges)
 	CHECK_EQ(vm_check_window(host, 2 * VM_CHUNK, 0x1000), 0);
 	w = vm_window_free(host);
 	CHECK(w);
+	if (!w)
+		return;
 	*w = (struct vm_window){ .gpa = 8 * VM_CHUNK, .len = 0x3000 };
 	CHECK_EQ(vm_window_map(host, w, child, VM_CHUNK - 0x1000, false), 0);
 	CHECK_EQ(mapped, 4 * VM_CHUNK + 0x3000);
@@ -282,6 +284,9 @@ TEST(window_failure_and_teardown)
 	if (!host || !child)
 		return;
 	w = vm_window_free(host);
+	CHECK(w);
+	if (!w)
+		return;
 	*w = (struct vm_window){ .gpa = 4 * VM_CHUNK, .len = 2 * VM_CHUNK };
 	map_fail_after = 1; /* the second chunk fails */
 	CHECK_EQ(vm_window_map(host, w, child, 0x1000, true), -ENOMEM);

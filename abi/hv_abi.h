@@ -54,6 +54,8 @@ enum hv_call {
 	HV_CALL_VCPU_RUN_PAGE_SET = 14, /* struct hv_vcpu_run_page_set */
 	HV_CALL_VCPU_RUN_PAGED = 15, /* registers (struct hv_vcpu_run_paged);
 				      * the exit goes to the run page */
+	HV_CALL_VM_MAP_WINDOW = 16,  /* struct hv_vm_window (HV_EXT_MEM_WINDOW) */
+	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_COUNT
 };
 
@@ -142,6 +144,9 @@ enum hv_extension {
 	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
 	HV_EXT_RUN_PAGE = 7,        /* the struct hv_run_page size the hypervisor
 				     * writes: run pages can be registered */
+	HV_EXT_MEM_WINDOW = 9,      /* the windows VM 0 may have at once:
+				     * HV_CALL_VM_MAP_WINDOW exists */
+	HV_EXT_READONLY_MEMORY = 10, /* 1: HV_MEM_READONLY is known */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -209,9 +214,12 @@ struct hv_vm_destroy {
 };
 #define HV_VM_DESTROY_SIZE_VER0 16
 
+#define HV_MEM_READONLY 1u /* the child may read and execute, not write
+			    * (HV_EXT_READONLY_MEMORY) */
+
 struct hv_vm_memory {
 	uint32_t size;
-	uint32_t flags; /* none defined */
+	uint32_t flags; /* HV_MEM_READONLY */
 	uint32_t vm;
 	uint32_t reserved;
 	uint64_t gpa;    /* 2 MiB aligned, not overlapping existing RAM */
@@ -233,6 +241,24 @@ struct hv_vm_copy {
 };
 #define HV_VM_COPY_SIZE_VER0 40
 #define HV_COPY_MAX (1u << 20)
+
+/* ---- windows: a child's memory in VM 0's (HV_EXT_MEM_WINDOW) ----------- *
+ * MAP_WINDOW maps the child's guest-physical [vm_gpa, vm_gpa+length) at
+ * VM 0's guest-physical gpa; UNMAP_WINDOW removes the window that starts
+ * at gpa (vm names its child; vm_gpa and length are 0). */
+#define HV_WINDOW_READONLY 1u /* VM 0 may read, not write or execute */
+
+struct hv_vm_window {
+	uint32_t size;
+	uint32_t flags;  /* MAP: HV_WINDOW_READONLY; UNMAP: none */
+	uint32_t vm;     /* the child */
+	uint32_t reserved;
+	uint64_t vm_gpa; /* in the child: 4 KiB aligned, all its RAM */
+	uint64_t length; /* a non-zero multiple of 4 KiB */
+	uint64_t gpa;    /* in VM 0: 4 KiB aligned, clear of its RAM and windows */
+	uint64_t reserved1;
+};
+#define HV_VM_WINDOW_SIZE_VER0 48
 
 /* ---- vCPUs ------------------------------------------------------------- */
 
@@ -437,5 +463,6 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_paged) == HV_VCPU_RUN_PAGED_SIZE_
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER0, "hv_run_page");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, exit) == 16, "hv_run_page.exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "hv_run_page.complete_value");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");
 
 #endif

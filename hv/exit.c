@@ -169,9 +169,24 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
+/* VM 0 touched guest-physical memory that is neither its RAM nor a
+ * window it may use that way (a window closed by its child's end, a write
+ * to a read-only one): the access gets #GP(0) in VM 0, which goes on. */
+static bool vm0_stage2_fault(struct vcpu *v, const struct exit_stage2 *f)
+{
+	log_debug("vm %s: %s of guest-physical 0x%llx (%s) at rip 0x%llx: #GP",
+		  v->vm->name, f->fetch ? "fetch" : f->write ? "write" : "read",
+		  (unsigned long long)f->gpa, f->present ? "not permitted" : "not mapped",
+		  (unsigned long long)v->regs.rip);
+	return vcpu_inject_exception(v, VEC_GP, true, 0);
+}
+
 static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_stage2 *f = &exit->stage2;
+
+	if (v->vm->privileged)
+		return vm0_stage2_fault(v, f);
 
 	vm_stop(v->vm, HV_EXIT_STAGE2_FAULT,
 		"stage-2 fault: %s of guest-physical 0x%llx (%s) at rip 0x%llx",

@@ -103,7 +103,7 @@ struct discovery {
 	struct hv_cap_memory memory;
 	struct hv_cap_limits limits;
 	bool have_backend, have_memory, have_limits;
-	long ext[HV_EXT_RUN_PAGE + 1]; /* CHECK_EXTENSION per enum hv_extension */
+	long ext[HV_EXT_READONLY_MEMORY + 1]; /* CHECK_EXTENSION per enum hv_extension */
 };
 
 extern struct discovery disc;
@@ -236,8 +236,9 @@ struct image {
 	u64 end; /* end of the highest byte loaded */
 };
 
-/* childmem.c: copies len bytes from VM 0's src to the child's gpa, in
- * HV_COPY_MAX pieces; child_zero writes zeros. 0 or -errno. */
+/* childmem.c: copies len bytes from VM 0's src to the child's gpa,
+ * through a window where the hypervisor has them, else in HV_COPY_MAX
+ * pieces; child_zero writes zeros. 0 or -errno. */
 long child_copy(u32 vm, u64 gpa, const void *src, u64 len);
 long child_zero(u32 vm, u64 gpa, u64 len);
 /* Checks that [gpa, gpa+len) is where an image may go in this child. */

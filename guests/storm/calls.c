@@ -112,6 +112,10 @@ static s64 extension_value(u32 ext)
 		return max_vcpus;
 	case HV_EXT_RUN_PAGE:
 		return HV_RUN_PAGE_SIZE_VER0;
+	case HV_EXT_MEM_WINDOW:
+		return 16; /* the windows VM 0 may have */
+	case HV_EXT_READONLY_MEMORY:
+		return 1;
 	default:
 		return 0;
 	}

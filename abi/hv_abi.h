@@ -142,6 +142,7 @@ enum hv_extension {
 	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
 	HV_EXT_RUN_PAGE = 7,        /* the struct hv_run_page size the hypervisor
 				     * writes: run pages can be registered */
+	HV_EXT_MMIO_EXIT = 8,       /* 1: HV_EXIT_MMIO can be enabled */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -300,9 +301,11 @@ enum hv_exit_reason {
 	HV_EXIT_HYPERCALL = 7,    /* optional: a hypercall the hypervisor does
 				   * not implement, for the VMM (enable with
 				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
+	HV_EXIT_MMIO = 8,         /* optional: a data access outside the VM's
+				   * RAM, decoded for the VMM (bit 1 << 8) */
 };
 
-#define HV_EXIT_OPTIONAL_MASK (1u << HV_EXIT_HYPERCALL)
+#define HV_EXIT_OPTIONAL_MASK ((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -324,6 +327,25 @@ struct hv_exit_hypercall {
 	uint64_t arg; /* the guest's RDI */
 };
 
+/* HV_EXIT_MMIO flags. A write is complete when the exit is reported
+ * (RIP is past it); a read takes the value with HV_RUN_COMPLETE on the
+ * next run (without it, all-ones). UNDECODED: the instruction is not
+ * one the hypervisor emulates; nothing of it has happened (RIP is at
+ * it) and size and data are 0. */
+#define HV_MMIO_WRITE 1u
+#define HV_MMIO_UNDECODED 2u
+
+struct hv_exit_mmio {
+	uint64_t gpa;     /* the guest-physical address accessed */
+	uint64_t data;    /* HV_MMIO_WRITE: the value written */
+	uint8_t size;     /* 1, 2, 4 or 8 bytes */
+	uint8_t flags;    /* HV_MMIO_* */
+	uint8_t insn_len; /* the instruction's length, 0 when unknown */
+	uint8_t reserved;
+	uint32_t reserved2;
+	uint8_t insn[16]; /* its bytes (up to 15, as far as readable) */
+};
+
 struct hv_exit {
 	uint32_t argsz;
 	uint32_t flags;
@@ -334,6 +356,7 @@ struct hv_exit {
 		struct hv_exit_io io;
 		struct hv_exit_fault fault;
 		struct hv_exit_hypercall hypercall;
+		struct hv_exit_mmio mmio;
 		char text[64]; /* HV_EXIT_FAILED: why */
 		uint64_t room[16]; /* reserved room to grow: 128 bytes */
 	} u;
@@ -429,6 +452,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_reg
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");

@@ -12,10 +12,11 @@
 /* A decoded instruction that accesses memory at one operand, as an MMIO
  * access. */
 enum mem_op_kind {
-	MEM_LOAD,	/* MOV/MOVZX/MOVSX/MOVSXD to a register */
+	MEM_LOAD,	/* MOV/MOVZX/MOVSX/MOVSXD to a register, and
+			 * reg <- reg OP mem (with flags) */
 	MEM_STORE,	/* MOV from a register or an immediate */
 	MEM_RMW,	/* ALU op with a memory destination: read, then write */
-	MEM_CMP,	/* TEST, CMP, BT, and reg <- reg OP mem: read, no write */
+	MEM_CMP,	/* TEST, CMP, BT: read, flags only */
 	MEM_STOS,	/* single STOS: writes rAX to ES:rDI */
 	MEM_MOVS,	/* single MOVS: reads seg:rSI, writes ES:rDI */
 };
@@ -31,7 +32,8 @@ struct mem_op {
 	/* Private to insn_emul.c. */
 	u8 alu;			/* the operation, enum in insn_emul.c */
 	u8 reg;			/* register operand, 0-15 */
-	bool high8;		/* reg 4-7 is AH..BH (8-bit, no REX) */
+	bool high8;		/* bits 15:8 of reg 0-3: AH..BH (8-bit, no REX) */
+	bool reg_first;		/* the register is the first ALU operand */
 	bool has_imm;		/* the source is imm, not reg */
 	u8 dst_size;		/* MOVZX/MOVSX/MOVSXD: register size */
 	bool sign_extend;	/* MOVSX/MOVSXD */

@@ -89,6 +89,10 @@ static void loads(void)
 	EXPECT(v, 0xffff8002ULL, "movsx m16 to r32: zero-extended above");
 	asm volatile("movslq %1, %0" : "=r"(v) : "m"(R32(4)));
 	EXPECT(v, 0xffffffff80000004ULL, "movsxd m32");
+	asm volatile("movabs 0xd0000004, %%eax" : "=a"(v)); /* DEV + 4 */
+	EXPECT(v, 0x80000004ULL, "mov moffs64 to eax");
+	asm volatile("movabs %%al, 0xd0000001" : : "a"(0x42) : "memory"); /* DEV + 1 */
+	EXPECT(R8(1), 0x42, "mov al to moffs64");
 	asm volatile("stc; movl %2, %k0; pushfq; popq %1" : "=r"(v), "=r"(fl) : "m"(R32(4)) : "cc");
 	EXPECT(fl & CF, CF, "a load leaves the flags");
 }
@@ -136,7 +140,17 @@ static void read_modify_write(void)
 	EXPECT(fl & (CF | ZF | SF), CF | SF, "cmp m64, r64 (below)");
 	asm volatile("cmpb $3, %1; pushfq; popq %0" : "=r"(fl) : "m"(R8(8)) : "cc");
 	EXPECT(fl & (CF | ZF), ZF, "cmp m8, imm (equal)");
+	RMW("add", "l", R32(4), "i"(-1), 1, 0, CF | ZF);
+	asm volatile("cmpq %2, %1; pushfq; popq %0" : "=r"(fl) : "r"(2ULL), "m"(R64(8)) : "cc");
+	EXPECT(fl & (CF | ZF | SF), CF | SF, "cmp r64, m64 (below)");
+	v = 0x0f;
+	asm volatile("orb %1, %b0" : "+q"(v) : "m"(R8(8)) : "cc");
+	EXPECT(v, 0x0f, "or m8 to r8");
 	R32(4) = 8;
+	asm volatile("testl %2, %1; pushfq; popq %0" : "=r"(fl) : "m"(R32(4)), "r"(8u) : "cc");
+	EXPECT(fl & ZF, 0, "test m32, r32");
+	asm volatile("btl %2, %1; pushfq; popq %0" : "=r"(fl) : "m"(R32(4)), "r"(3u) : "cc");
+	EXPECT(fl & CF, CF, "bt m32, r32");
 	asm volatile("btl $3, %1; pushfq; popq %0" : "=r"(fl) : "m"(R32(4)) : "cc");
 	EXPECT(fl & CF, CF, "bt m32, 3");
 	asm volatile("btl $2, %1; pushfq; popq %0" : "=r"(fl) : "m"(R32(4)) : "cc");
@@ -156,6 +170,14 @@ static void strings(void)
 	asm volatile("stosq" : "+D"(rdi) : "a"(0xa5a5a5a5a5a5a5a5ULL) : "memory");
 	EXPECT(rdi, DEV + 32, "stosq: rdi advanced");
 	EXPECT(R64(24), 0xa5a5a5a5a5a5a5a5ULL, "stosq value");
+	rdi = DEV + 40;
+	asm volatile("stosw; stosl" : "+D"(rdi) : "a"(0x44332211) : "memory");
+	EXPECT(rdi, DEV + 46, "stosw, stosl: rdi advanced");
+	EXPECT(R64(40) & 0xffffffffffffULL, 0x443322112211ULL, "stosw, stosl values");
+	rsi = (u64)&ram_src;
+	rdi = DEV + 48;
+	asm volatile("movsb; movsw" : "+S"(rsi), "+D"(rdi) : : "memory");
+	EXPECT(R32(48) & 0xffffff, 0x667788, "movsb, movsw RAM to MMIO");
 	rsi = (u64)&ram_src;
 	rdi = DEV + 8;
 	asm volatile("movsq" : "+S"(rsi), "+D"(rdi) : : "memory");

@@ -52,20 +52,22 @@ static u64 sign_extend(u64 v, u8 size)
 
 /* --- decode ---------------------------------------------------------- */
 
-/* The ModRM.reg register operand of `size` bytes: without REX, 8-bit
- * numbers 4-7 are AH, CH, DH, BH, bits 15:8 of registers 0-3. */
-static void set_reg_operand(struct mem_op *op, const struct x86_insn *d, u8 size)
+/* The ModRM.reg register operand (a form with an immediate ignores it),
+ * dst_size bytes wide: without REX, 8-bit numbers 4-7 are AH, CH, DH,
+ * BH, bits 15:8 of registers 0-3. */
+static void set_reg_operand(struct mem_op *op, const struct x86_insn *d)
 {
 	op->reg = ((d->modrm >> 3) & 7) | ((d->rex & 4) ? 8 : 0);
-	op->high8 = size == 1 && !d->rex && op->reg >= 4;
+	op->high8 = op->dst_size == 1 && !d->rex && op->reg >= 4;
 	if (op->high8)
 		op->reg -= 4;
 }
 
-static void set_imm_operand(struct mem_op *op, const struct x86_insn *d)
+static int set_imm_operand(struct mem_op *op, const struct x86_insn *d)
 {
 	op->has_imm = true;
 	op->imm = sign_extend(insn_imm(d), d->imm_len) & size_mask(op->size);
+	return 0;
 }
 
 /* 00-3B with a memory operand: the ALU op, its direction (bit 1: the
@@ -77,7 +79,6 @@ static int decode_alu_family(struct mem_op *op, const struct x86_insn *d)
 	op->alu = group1_alu[d->opcode >> 3];
 	op->reg_first = d->opcode & 2;
 	op->kind = cmp ? MEM_CMP : op->reg_first ? MEM_LOAD : MEM_RMW;
-	set_reg_operand(op, d, op->size);
 	return op->alu ? 0 : -EINVAL;
 }
 
@@ -104,30 +105,26 @@ static int decode_modrm_one_byte(struct mem_op *op, const struct x86_insn *d)
 		if (!(d->rex & 8))
 			return -EINVAL;
 		op->size = 4;
+		op->dst_size = 8;
 		op->sign_extend = true;
 		op->kind = MEM_LOAD;
-		set_reg_operand(op, d, 8);
 		return 0;
 	case 0x80 ... 0x83:
 		return decode_group1_imm(op, d);
 	case 0x84: case 0x85: /* TEST Ev, Gv */
 		op->alu = ALU_AND;
 		op->kind = MEM_CMP;
-		set_reg_operand(op, d, op->size);
 		return 0;
 	case 0x88 ... 0x8b: /* MOV Ev, Gv and Gv, Ev */
 		op->kind = (d->opcode & 2) ? MEM_LOAD : MEM_STORE;
-		set_reg_operand(op, d, op->size);
 		return 0;
-	case 0xc6: case 0xc7: /* MOV Ev, Iz */
+	case 0xc6: case 0xc7: /* MOV Ev, Iz (/0) */
 		op->kind = MEM_STORE;
-		set_imm_operand(op, d);
-		return sub == 0 ? 0 : -EINVAL;
-	case 0xf6: case 0xf7: /* TEST Ev, Iz */
+		return sub == 0 ? set_imm_operand(op, d) : -EINVAL;
+	case 0xf6: case 0xf7: /* TEST Ev, Iz (/0) */
 		op->alu = ALU_AND;
 		op->kind = MEM_CMP;
-		set_imm_operand(op, d);
-		return sub == 0 ? 0 : -EINVAL;
+		return sub == 0 ? set_imm_operand(op, d) : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -143,19 +140,16 @@ static int decode_modrm_two_byte(struct mem_op *op, const struct x86_insn *d)
 		op->size = (d->opcode & 1) ? 2 : 1;
 		op->sign_extend = d->opcode & 8;
 		op->kind = MEM_LOAD;
-		set_reg_operand(op, d, d->opsize);
 		op->dst_size = d->opsize;
 		return 0;
 	case 0xa3:
 		op->alu = ALU_BT;
 		op->kind = MEM_CMP;
-		set_reg_operand(op, d, op->size);
 		return 0;
 	case 0xba:
 		op->alu = ALU_BT;
 		op->kind = MEM_CMP;
-		set_imm_operand(op, d);
-		return ((d->modrm >> 3) & 7) == 4 ? 0 : -EINVAL;
+		return ((d->modrm >> 3) & 7) == 4 ? set_imm_operand(op, d) : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -208,7 +202,9 @@ int mem_op_decode(const u8 *bytes, size_t avail, enum cpu_mode mode, struct mem_
 	if (err)
 		return err;
 	if (!op->dst_size)
-		op->dst_size = op->sign_extend ? 8 : op->size;
+		op->dst_size = op->size;
+	if (d.has_modrm)
+		set_reg_operand(op, &d);
 	op->reads = op->kind != MEM_STORE && op->kind != MEM_STOS;
 	op->writes = op->kind == MEM_STORE || op->kind == MEM_STOS ||
 		     op->kind == MEM_RMW || op->kind == MEM_MOVS;

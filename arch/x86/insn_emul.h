@@ -35,7 +35,7 @@ struct mem_op {
 	bool high8;		/* bits 15:8 of reg 0-3: AH..BH (8-bit, no REX) */
 	bool reg_first;		/* the register is the first ALU operand */
 	bool has_imm;		/* the source is imm, not reg */
-	u8 dst_size;		/* MOVZX/MOVSX/MOVSXD: register size */
+	u8 dst_size;		/* register operand size (wider: MOVZX/MOVSX/MOVSXD) */
 	bool sign_extend;	/* MOVSX/MOVSXD */
 	u64 imm;		/* sign-extended to size */
 };

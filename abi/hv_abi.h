@@ -276,9 +276,9 @@ struct hv_vcpu_regs {
 /* ---- HV_CALL_VCPU_RUN and the exit record ------------------------------ */
 
 /* With HV_RUN_COMPLETE, complete_value answers the exit the last run
- * returned: the data of an HV_EXIT_IO in (without it, the in reads
- * all-ones), or the return value of an HV_EXIT_HYPERCALL (without it,
- * -ENOSYS). */
+ * returned: the data of an HV_EXIT_IO in or an HV_EXIT_MMIO read
+ * (without it, the read gives all-ones), or the return value of an
+ * HV_EXIT_HYPERCALL (without it, -ENOSYS). */
 #define HV_RUN_COMPLETE 1u
 
 struct hv_vcpu_run {

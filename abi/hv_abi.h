@@ -144,6 +144,7 @@ enum hv_extension {
 	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
 	HV_EXT_RUN_PAGE = 7,        /* the struct hv_run_page size the hypervisor
 				     * writes: run pages can be registered */
+	HV_EXT_MMIO_EXIT = 8,       /* 1: HV_EXIT_MMIO can be enabled */
 	HV_EXT_MEM_WINDOW = 9,      /* the windows VM 0 may have at once:
 				     * HV_CALL_VM_MAP_WINDOW exists */
 	HV_EXT_READONLY_MEMORY = 10, /* 1: HV_MEM_READONLY is known */
@@ -301,9 +302,9 @@ struct hv_vcpu_regs {
 /* ---- HV_CALL_VCPU_RUN and the exit record ------------------------------ */
 
 /* With HV_RUN_COMPLETE, complete_value answers the exit the last run
- * returned: the data of an HV_EXIT_IO in (without it, the in reads
- * all-ones), or the return value of an HV_EXIT_HYPERCALL (without it,
- * -ENOSYS). */
+ * returned: the data of an HV_EXIT_IO in or an HV_EXIT_MMIO read
+ * (without it, the read gives all-ones), or the return value of an
+ * HV_EXIT_HYPERCALL (without it, -ENOSYS). */
 #define HV_RUN_COMPLETE 1u
 
 struct hv_vcpu_run {
@@ -326,9 +327,11 @@ enum hv_exit_reason {
 	HV_EXIT_HYPERCALL = 7,    /* optional: a hypercall the hypervisor does
 				   * not implement, for the VMM (enable with
 				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
+	HV_EXIT_MMIO = 8,         /* optional: a data access outside the VM's
+				   * RAM, decoded for the VMM (bit 1 << 8) */
 };
 
-#define HV_EXIT_OPTIONAL_MASK (1u << HV_EXIT_HYPERCALL)
+#define HV_EXIT_OPTIONAL_MASK ((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -350,6 +353,25 @@ struct hv_exit_hypercall {
 	uint64_t arg; /* the guest's RDI */
 };
 
+/* HV_EXIT_MMIO flags. A write is complete when the exit is reported
+ * (RIP is past it); a read takes the value with HV_RUN_COMPLETE on the
+ * next run (without it, all-ones). UNDECODED: the instruction is not
+ * one the hypervisor emulates; nothing of it has happened (RIP is at
+ * it) and size and data are 0. */
+#define HV_MMIO_WRITE 1u
+#define HV_MMIO_UNDECODED 2u
+
+struct hv_exit_mmio {
+	uint64_t gpa;     /* the guest-physical address accessed */
+	uint64_t data;    /* HV_MMIO_WRITE: the value written */
+	uint8_t size;     /* 1, 2, 4 or 8 bytes */
+	uint8_t flags;    /* HV_MMIO_* */
+	uint8_t insn_len; /* the instruction's length, 0 when unknown */
+	uint8_t reserved;
+	uint32_t reserved2;
+	uint8_t insn[16]; /* its bytes (up to 15, as far as readable) */
+};
+
 struct hv_exit {
 	uint32_t argsz;
 	uint32_t flags;
@@ -360,6 +382,7 @@ struct hv_exit {
 		struct hv_exit_io io;
 		struct hv_exit_fault fault;
 		struct hv_exit_hypercall hypercall;
+		struct hv_exit_mmio mmio;
 		char text[64]; /* HV_EXIT_FAILED: why */
 		uint64_t room[16]; /* reserved room to grow: 128 bytes */
 	} u;
@@ -455,6 +478,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_reg
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");

@@ -14,6 +14,7 @@
 #include "hv/insn.h"
 #include "hv/io.h"
 #include "hv/log.h"
+#include "hv/mmio.h"
 #include "lib/string.h"
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
@@ -187,7 +188,8 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 
 	if (v->vm->privileged)
 		return vm0_stage2_fault(v, f);
-
+	if (mmio_exit_wanted(v, exit))
+		return mmio_exit(v, exit);
 	vm_stop(v->vm, HV_EXIT_STAGE2_FAULT,
 		"stage-2 fault: %s of guest-physical 0x%llx (%s) at rip 0x%llx",
 		f->fetch ? "fetch" : f->write ? "write" : "read",
@@ -247,6 +249,8 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 	v->pending = VMM_PENDING_NONE;
 	if (p == VMM_PENDING_IN)
 		return io_complete_in(v, &v->pending_exit, have_value ? value : ~0ULL);
+	if (p == VMM_PENDING_MMIO)
+		return mmio_complete_read(v, have_value ? value : ~0ULL);
 	if (p == VMM_PENDING_HYPERCALL) {
 		v->regs.rax = have_value ? value : (u64)-HV_ENOSYS;
 		v->regs.rip = v->pending_exit.next_rip;

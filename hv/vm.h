@@ -6,6 +6,7 @@
 
 #include "abi/hv_abi.h"
 #include "hv/virt.h"
+#include "arch/x86/insn_emul.h"
 
 #define VM_MAX 16
 #define VM_MAX_VCPUS 4
@@ -67,6 +68,7 @@ enum vmm_pending {
 	VMM_PENDING_NONE,
 	VMM_PENDING_IN,        /* an IN: RAX gets the VMM's value */
 	VMM_PENDING_HYPERCALL, /* RAX gets the VMM's return value */
+	VMM_PENDING_MMIO,      /* an MMIO read: see hv/mmio.c */
 };
 
 /* A VCPU_RUN call of VM 0. Its hypercall only records it (hv/hc_vcpu.c);
@@ -92,6 +94,8 @@ struct vcpu {
 	struct walk_cache walk;   /* see guest_mem.c */
 	enum vmm_pending pending;
 	struct vm_exit pending_exit; /* the exit `pending` belongs to */
+	struct mem_op mmio_op;       /* VMM_PENDING_MMIO: the instruction */
+	struct hv_exit_mmio mmio;    /* and the exit it gave */
 	u64 xcr0;                /* the guest's XCR0 (XSETBV) */
 	u8 tpr;                  /* CR8 where the backend intercepts it */
 	bool event_queued;       /* the core injected an event for the next entry */

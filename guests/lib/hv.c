@@ -82,6 +82,7 @@ long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 valu
 	return hv_call(HV_CALL_VCPU_RUN, &a);
 }
 
+#if HV_ABI_HEADER_REVISION >= 2 /* the run page: absent from the v1 headers */
 long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page)
 {
 	struct hv_vcpu_run_page_set a = { sizeof(a), page ? 0 : HV_RUN_PAGE_CLEAR, vm, vcpu,
@@ -94,6 +95,7 @@ long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete)
 {
 	return hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, vcpu, complete ? HV_RUN_COMPLETE : 0);
 }
+#endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)
 {

@@ -24,12 +24,14 @@ long hv_vcpu_create(u32 vm);
 long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r);
 long hv_vcpu_set_regs(struct hv_vcpu_regs *r);
 long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value);
+#if HV_ABI_HEADER_REVISION >= 2 /* absent from the v1 headers (abi/v1) */
 /* The run page (HV_EXT_RUN_PAGE): registers `page` (one page-aligned page
  * of VM 0's memory) for the vCPU, or clears it with NULL; then
  * hv_vcpu_run_paged runs the vCPU with its exit written there. With
  * `complete`, page->complete_value answers the last exit. */
 long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page);
 long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete);
+#endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);
 

@@ -16,7 +16,9 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MAX_VCPUS] = "max-vcpus",
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
+#if HV_ABI_HEADER_REVISION >= 2 /* extensions after v1 */
 		[HV_EXT_RUN_PAGE] = "run-page",
+#endif
 	};
 
 	return ext < ARRAY_SIZE(names) && names[ext] ? names[ext] : "unknown";

@@ -36,8 +36,9 @@ int svm_cpu_enable(void)
 	/* The host's FS, GS, TR, LDTR and SYSCALL MSRs are set up before
 	 * this and never change: saved once here, loaded after every exit. */
 	asm volatile("vmsave %%rax" : : "a"((u64)svm_cpu.host_vmcb) : "memory");
-	log_info("svm: enabled, %u ASIDs, next-RIP save %s", svm_cpu.nasids,
-		 svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)");
+	log_info("svm: enabled, %u ASIDs, next-RIP save %s, decode assists %s", svm_cpu.nasids,
+		 svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)",
+		 svm_cpu.decode_assists ? "yes" : "no");
 	return 0;
 }
 

@@ -60,6 +60,9 @@ enum hv_call {
 };
 
 #define HV_ABI_VERSION 1u
+/* This header's revision: absent in the frozen v1 copy (abi/v1/), 2 since
+ * the first extension. Code built against both tests it per feature. */
+#define HV_ABI_HEADER_REVISION 2
 
 /* Errors (negated in RAX), Linux numbering. */
 #define HV_EPERM 1

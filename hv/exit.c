@@ -9,6 +9,7 @@
 #include "arch/x86/guest_state.h"
 #include "arch/x86/trap.h"
 #include "hv/cpuid.h"
+#include "hv/cr.h"
 #include "hv/event.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
@@ -151,13 +152,37 @@ static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
+/* A write of CR0/CR4 the backend intercepts: #GP for what the
+ * architecture or the guest's CPUID refuses (hv/cr.c), else the new
+ * state. The instruction is decoded when the CPU did not name the
+ * register. */
+static bool handle_mov_to_cr(struct vcpu *v, const struct vm_exit *exit)
+{
+	struct guest_sregs s;
+	u8 bytes[INSN_MAX_LEN], gpr = exit->cr.gpr;
+	enum cr_insn insn = CR_INSN_MOV;
+	u64 value;
+	int len;
+
+	virt->get_sregs(v, &s);
+	if (gpr == CR_GPR_UNDECODED)
+		insn = cr_decode(bytes, insn_fetch_state(v, &s, bytes, &len), &s, exit->cr.cr, &gpr);
+	if (insn == CR_INSN_NONE)
+		return handle_fatal(v, exit);
+	value = cr_insn_value(insn, s.cr0, *gpr_by_number(&v->regs, gpr));
+	if (!cr_write(&s, exit->cr.cr, value, cr4_guest_allowed()))
+		return vcpu_inject_exception(v, VEC_GP, true, 0);
+	return virt->set_sregs(v, &s) == 0 ? insn_skip(v, exit) : handle_fatal(v, exit);
+}
+
 /* CR8 (the task priority) where the backend intercepts it: the guest's
- * own value, never the host's. Other control registers are not
- * intercepted for the core. */
+ * own value, never the host's; CR0 and CR4 writes above. */
 static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
 {
 	u64 *reg = gpr_by_number(&v->regs, exit->cr.gpr);
 
+	if (exit->cr.write && (exit->cr.cr == 0 || exit->cr.cr == 4))
+		return handle_mov_to_cr(v, exit);
 	if (exit->cr.cr != 8)
 		return handle_fatal(v, exit);
 	if (exit->cr.write) {

@@ -23,8 +23,10 @@ static bool create_options(struct words *ws, struct create_args *a)
 				return false;
 			}
 			a->vcpus = (u32)n;
+#if HV_ABI_HEADER_REVISION >= 2 /* v1: no MMIO exits, `mmio` is unknown */
 		} else if (!strcmp(ws->w[i], "mmio")) {
 			a->exit_reasons |= 1u << HV_EXIT_MMIO;
+#endif
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;

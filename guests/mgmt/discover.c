@@ -16,10 +16,12 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MAX_VCPUS] = "max-vcpus",
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
+#if HV_ABI_HEADER_REVISION >= 2 /* extensions after v1 */
 		[HV_EXT_RUN_PAGE] = "run-page",
 		[HV_EXT_MMIO_EXIT] = "mmio-exit",
 		[HV_EXT_MEM_WINDOW] = "mem-window",
 		[HV_EXT_READONLY_MEMORY] = "readonly-memory",
+#endif
 	};
 
 	return ext < ARRAY_SIZE(names) && names[ext] ? names[ext] : "unknown";

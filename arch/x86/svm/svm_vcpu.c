@@ -27,6 +27,10 @@ static void vmcb_set_intercepts(struct vmcb_control *c)
 			 SVM_INTERCEPT_RDTSCP | SVM_INTERCEPT_MONITOR |
 			 SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
 	c->exceptions = GUEST_EXCEPTION_EXITS;
+	/* CR4 writes (the CPU takes every bit it has, CPUID offered or not)
+	 * and CR0 writes (QEMU's SVM skips the architectural checks):
+	 * hv/cr.c decides. */
+	c->cr_write_intercepts = BIT(0) | BIT(4);
 }
 
 static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
@@ -170,6 +174,8 @@ static int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	save->cr3 = s->cr3;
 	save->cr4 = s->cr4;
 	save->efer = s->efer | EFER_SVME;
+	/* paging state may have changed under the guest's TLB entries */
+	svm_vcpu(v)->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	return 0;
 }
 

@@ -13,7 +13,9 @@ struct vmcb_seg {
 } __packed;
 
 struct vmcb_control {
-	u8 reserved0[0x008];            /* CR and DR intercepts */
+	u16 cr_read_intercepts;         /* 0x000: bit n = CRn */
+	u16 cr_write_intercepts;        /* 0x002 */
+	u8 reserved0[0x008 - 0x004];    /* DR intercepts */
 	u32 exceptions;                 /* 0x008 */
 	u32 intercepts1;                /* 0x00c */
 	u32 intercepts2;                /* 0x010 */
@@ -115,6 +117,8 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 #define SVM_INTERCEPT_MWAIT_ARMED BIT(12)
 #define SVM_INTERCEPT_XSETBV BIT(13)
 
+#define SVM_EXIT_WRITE_CR0 0x10 /* + n for CRn */
+#define SVM_EXIT_WRITE_CR4 0x14
 #define SVM_EXIT_EXCP_BASE 0x40
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61

@@ -7,6 +7,7 @@
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
 #include "lib/errno.h"
+#include "hv/cr.h"
 #include "hv/log.h"
 
 struct vmx_cpu vmx_cpu;
@@ -97,7 +98,9 @@ static void apply_host_fixed_bits(void)
 	if (vmx_cpu.unrestricted)
 		vmx_cpu.guest_cr0_fixed0 &= ~(u64)(CR0_PE | CR0_PG);
 	vmx_cpu.cr0_owned = vmx_cpu.guest_cr0_fixed0 | ~vmx_cpu.cr0_fixed1;
-	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
+	/* and the CR4 bits the CPU has but the guest's CPUID does not offer:
+	 * writing one exits, and hv/cr.c answers #GP */
+	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1 | ~cr4_guest_allowed();
 }
 
 /* The VMXON region stays in use until VMXOFF, which never comes. */

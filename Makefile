@@ -49,7 +49,7 @@ MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 STORM_SRCS := $(wildcard guests/storm/*.c)
 STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
-MULTI_GUESTS := leak realmode
+MULTI_GUESTS := leak realmode cpuidset
 GUEST_EXTRA := bench
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
 	$(BUILD)/guests/mbhello.elf \

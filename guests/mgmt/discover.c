@@ -17,6 +17,8 @@ const char *ext_name(u32 ext)
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
 		[HV_EXT_RUN_PAGE] = "run-page",
+		[HV_EXT_CPUID_SET] = "cpuid-set",
+		[HV_EXT_TSC] = "tsc-khz",
 	};
 
 	return ext < ARRAY_SIZE(names) && names[ext] ? names[ext] : "unknown";
@@ -205,5 +207,8 @@ void print_caps(void)
 		print_cap(h, off, len);
 		off = h->next;
 	}
+	if (guest_cpuid(HV_CPUID_BASE, 0).eax >= HV_CPUID_TSC)
+		gprintf("caps: cpuid 0x%x: tsc %u kHz\n", HV_CPUID_TSC,
+			guest_cpuid(HV_CPUID_TSC, 0).eax);
 	print_extensions();
 }

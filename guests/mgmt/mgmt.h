@@ -103,7 +103,7 @@ struct discovery {
 	struct hv_cap_memory memory;
 	struct hv_cap_limits limits;
 	bool have_backend, have_memory, have_limits;
-	long ext[HV_EXT_RUN_PAGE + 1]; /* CHECK_EXTENSION per enum hv_extension */
+	long ext[HV_EXT_TSC + 1]; /* CHECK_EXTENSION per enum hv_extension */
 };
 
 extern struct discovery disc;
@@ -291,6 +291,7 @@ enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
 void cmd_vm(struct words *ws);
 void cmd_run(struct words *ws, int first); /* vm run / run */
 void cmd_cycle(struct words *ws);
+void cmd_vm_cpuid(struct words *ws);
 void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);

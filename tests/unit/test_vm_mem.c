@@ -41,17 +41,6 @@ void guest_state_free(struct vcpu *v)
 	(void)v;
 }
 
-u64 vm_initial_tsc_offset(bool privileged)
-{
-	(void)privileged;
-	return 0;
-}
-
-void vcpu_set_tsc_offset(struct vcpu *v, u64 offset)
-{
-	v->tsc_offset = offset;
-}
-
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
 {
 	(void)vm, (void)gpa, (void)hpa, (void)perms;

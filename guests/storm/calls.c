@@ -112,6 +112,10 @@ static s64 extension_value(u32 ext)
 		return max_vcpus;
 	case HV_EXT_RUN_PAGE:
 		return HV_RUN_PAGE_SIZE_VER0;
+	case HV_EXT_CPUID_SET:
+		return HV_CPUID_MAX_ENTRIES;
+	case HV_EXT_TSC:
+		return guest_cpuid(HV_CPUID_TSC, 0).eax;
 	default:
 		return 0;
 	}

@@ -47,10 +47,13 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
 	u32 leaf = (u32)r->rax;
-	/* CR4 matters to leaf 1 only (OSXSAVE); reading it costs VMREADs */
+	/* CR4 matters to leaves 1 and 7 only (OSXSAVE, OSPKE); reading it
+	 * costs VMREADs. The APIC counts as enabled until IA32_APIC_BASE
+	 * is emulated and its enable bit feeds apic_enabled. */
 	struct cpuid_vcpu_state st = { .vcpu_id = v->id,
-				       .cr4 = leaf == 1 ? virt->guest_cr4(v) : 0,
-				       .xcr0 = v->xcr0 };
+				       .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
+				       .xcr0 = v->xcr0, .apic_enabled = true,
+				       .table = &v->vm->cpuid };
 	struct cpuid_result c;
 
 	guest_cpuid(&st, leaf, (u32)r->rcx, &c);

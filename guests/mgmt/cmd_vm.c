@@ -1,4 +1,5 @@
-/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c). */
+/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c,
+ * cpuid: vmcpuid.c). */
 #include "guests/mgmt/mgmt.h"
 
 #define MEM_DEFAULT (16 * MIB)
@@ -139,6 +140,8 @@ void cmd_vm(struct words *ws)
 		vm_destroy(ws);
 	else if (!strcmp(sub, "cycle"))
 		cmd_cycle(ws);
+	else if (!strcmp(sub, "cpuid"))
+		cmd_vm_cpuid(ws);
 	else
-		gprintf("error: vm create|run|list|stop|destroy|cycle (try help)\n");
+		gprintf("error: vm create|run|list|stop|destroy|cycle|cpuid (try help)\n");
 }

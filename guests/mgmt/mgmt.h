@@ -96,7 +96,7 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 /* The last CHECK_EXTENSION id this build knows: the live header's, or
  * v1's when built against the frozen headers (abi/v1). */
 #if HV_ABI_HEADER_REVISION >= 2
-#define EXT_LAST HV_EXT_READONLY_MEMORY
+#define EXT_LAST HV_EXT_TSC
 #else
 #define EXT_LAST HV_EXT_TRACE
 #endif
@@ -315,6 +315,7 @@ enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
 void cmd_vm(struct words *ws);
 void cmd_run(struct words *ws, int first); /* vm run / run */
 void cmd_cycle(struct words *ws);
+void cmd_vm_cpuid(struct words *ws);
 void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);

@@ -223,6 +223,11 @@ static u64 svm_guest_cr4(struct vcpu *v)
 	return svm_vcpu(v)->vmcb->save.cr4;
 }
 
+static void svm_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	svm_vcpu(v)->vmcb->control.tsc_offset = offset;
+}
+
 static void svm_inject_event(struct vcpu *v, const struct event *e)
 {
 	svm_vcpu(v)->vmcb->control.event_inject = event_info_encode(e) |
@@ -267,4 +272,5 @@ const struct virt_ops svm_ops = {
 	.guest_cr4 = svm_guest_cr4,
 	.inject_event = svm_inject_event,
 	.dump = svm_dump,
+	.set_tsc_offset = svm_set_tsc_offset,
 };

@@ -22,7 +22,7 @@ struct vmcb_control {
 	u8 reserved1[0x040 - 0x014];
 	u64 iopm_base_pa;               /* 0x040 */
 	u64 msrpm_base_pa;              /* 0x048 */
-	u8 reserved2[0x058 - 0x050];    /* TSC offset */
+	u64 tsc_offset;                 /* 0x050 */
 	u32 asid;                       /* 0x058 */
 	u8 tlb_control;                 /* 0x05c */
 	u8 reserved3[3];

@@ -50,7 +50,8 @@ static int compute_controls(u64 basic)
 	err |= adjust("processor-based", MSR_VMX_PROCBASED + t,
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
-		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING, 0, &vmx_cpu.proc);
+		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | PROC_USE_TSC_OFFSETTING, 0,
+		      &vmx_cpu.proc);
 	err |= adjust("secondary", MSR_VMX_PROCBASED2, PROC2_EPT,
 		      PROC2_VPID | PROC2_UNRESTRICTED, &vmx_cpu.proc2);
 	err |= adjust("VM-exit", MSR_VMX_EXIT + t,

@@ -329,6 +329,12 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmx_decode_exit(v, exit);
 }
 
+static void vmx_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	vmcs_load(v->arch);
+	vmwrite(VMCS_TSC_OFFSET, offset);
+}
+
 /* The backend as the core sees it. */
 const struct virt_ops vmx_ops = {
 	.features = vmx_features,
@@ -347,4 +353,5 @@ const struct virt_ops vmx_ops = {
 	.guest_cr4 = vmx_guest_cr4,
 	.inject_event = vmx_inject_event,
 	.dump = vmx_dump,
+	.set_tsc_offset = vmx_set_tsc_offset,
 };

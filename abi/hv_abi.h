@@ -142,6 +142,7 @@ enum hv_extension {
 	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
 	HV_EXT_RUN_PAGE = 7,        /* the struct hv_run_page size the hypervisor
 				     * writes: run pages can be registered */
+	HV_EXT_MSR_EXIT = 12,       /* 1: HV_EXIT_MSR can be enabled */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -279,6 +280,10 @@ struct hv_vcpu_regs {
  * all-ones), or the return value of an HV_EXIT_HYPERCALL (without it,
  * -ENOSYS). */
 #define HV_RUN_COMPLETE 1u
+/* Answers the HV_EXIT_MSR the last run returned with #GP for the guest
+ * (RIP stays at the RDMSR/WRMSR); valid only for a VM with HV_EXIT_MSR
+ * enabled, ignored after any other exit. */
+#define HV_RUN_MSR_GP 2u
 
 struct hv_vcpu_run {
 	uint32_t size;
@@ -300,9 +305,11 @@ enum hv_exit_reason {
 	HV_EXIT_HYPERCALL = 7,    /* optional: a hypercall the hypervisor does
 				   * not implement, for the VMM (enable with
 				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
+	HV_EXIT_MSR = 9,          /* optional: RDMSR/WRMSR of an MSR the
+				   * hypervisor does not emulate (bit 1 << 9) */
 };
 
-#define HV_EXIT_OPTIONAL_MASK (1u << HV_EXIT_HYPERCALL)
+#define HV_EXIT_OPTIONAL_MASK ((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MSR))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -324,6 +331,17 @@ struct hv_exit_hypercall {
 	uint64_t arg; /* the guest's RDI */
 };
 
+/* HV_EXIT_MSR: RIP is at the instruction. The VMM answers on the next
+ * run: a read with HV_RUN_COMPLETE and the value for EDX:EAX (0 without),
+ * a write by running again; either with HV_RUN_MSR_GP for #GP. */
+struct hv_exit_msr {
+	uint32_t index;    /* ECX */
+	uint32_t write;    /* 0 RDMSR, 1 WRMSR */
+	uint64_t value;    /* WRMSR: EDX:EAX; RDMSR: 0 */
+	uint64_t reserved; /* 0 */
+};
+#define HV_EXIT_MSR_SIZE_VER0 24
+
 struct hv_exit {
 	uint32_t argsz;
 	uint32_t flags;
@@ -334,6 +352,7 @@ struct hv_exit {
 		struct hv_exit_io io;
 		struct hv_exit_fault fault;
 		struct hv_exit_hypercall hypercall;
+		struct hv_exit_msr msr;
 		char text[64]; /* HV_EXIT_FAILED: why */
 		uint64_t room[16]; /* reserved room to grow: 128 bytes */
 	} u;
@@ -429,6 +448,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_reg
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_exit_msr");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");

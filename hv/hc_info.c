@@ -87,6 +87,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_MAX_VMS] = VM_MAX, [HV_EXT_MAX_VCPUS] = VM_MAX_VCPUS,
 	[HV_EXT_EXIT_HYPERCALL] = 1, [HV_EXT_TRACE] = 1,
 	[HV_EXT_RUN_PAGE] = HV_RUN_PAGE_SIZE_VER0,
+	[HV_EXT_MSR_EXIT] = 1,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)

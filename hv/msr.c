@@ -1,0 +1,276 @@
+/* The emulated MSRs: one table row per MSR or run of MSRs, with the rule
+ * that accepts a write and where the value lives. Writes that set a
+ * reserved bit or an invalid memory type get #GP, as on the CPU. */
+#include "hv/msr.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "hv/cpuid.h"
+#include "hv/vm.h"
+
+#define MSR_TSC 0x10
+#define MSR_APIC_BASE 0x1b
+#define MSR_TSC_ADJUST 0x3b
+#define MSR_MTRRCAP 0xfe
+#define MSR_MISC_ENABLE 0x1a0
+#define MSR_MTRR_PHYSBASE0 0x200
+#define MSR_MTRR_FIX64K 0x250
+#define MSR_MTRR_FIX16K 0x258
+#define MSR_MTRR_FIX4K 0x268
+#define MSR_PAT 0x277
+#define MSR_MTRR_DEF_TYPE 0x2ff
+
+#define APIC_BASE_BSP BIT(8)
+#define APIC_BASE_ENABLE BIT(11)
+#define APIC_BASE_DEFAULT 0xfee00000ULL
+#define APIC_BASE_LOW_RESERVED 0x6ffULL /* 0-7, 9, and 10 (x2APIC, not offered) */
+
+#define MTRRCAP_VALUE (MTRR_VAR_COUNT | BIT(8) | BIT(10)) /* fixed ranges, WC */
+#define MTRR_DEF_TYPE_BITS (0xffULL | BIT(10) | BIT(11)) /* type, FE, E */
+#define MTRR_PHYSBASE_LOW_RESERVED 0xf00ULL
+#define MTRR_PHYSMASK_LOW_RESERVED 0x7ffULL
+
+/* Fast strings reads back set and may be cleared; BTS and PEBS read as
+ * unavailable; every other bit reads 0 and #GPs when set. */
+#define MISC_ENABLE_FAST_STRING BIT(0)
+#define MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRING | BIT(11) | BIT(12))
+
+#define EFER_SCE BIT(0)
+#define EFER_FFXSR BIT(14)
+
+/* CPUID 0x80000001 EDX: what decides the EFER bits a guest may set. */
+#define X1_EDX_SYSCALL BIT(11)
+#define X1_EDX_NX BIT(20)
+#define X1_EDX_FFXSR BIT(25)
+#define X1_EDX_LM BIT(29)
+
+static u64 host_tsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
+
+/* CPUID as this vCPU sees it. */
+static struct cpuid_result guest_leaf(struct vcpu *v, u32 leaf)
+{
+	struct cpuid_vcpu_state st = { .vcpu_id = v->id, .xcr0 = v->xcr0 };
+	struct cpuid_result r;
+
+	guest_cpuid(&st, leaf, 0, &r);
+	return r;
+}
+
+/* Bits at and above the guest's physical-address width. */
+static u64 above_maxphyaddr(struct vcpu *v)
+{
+	u32 bits = guest_leaf(v, 0x80000008).eax & 0xff;
+
+	return bits && bits < 64 ? ~0ULL << bits : 0;
+}
+
+/* Memory types as bit sets: MTRRs take UC, WC, WT, WP and WB (0, 1, 4,
+ * 5, 6), PAT entries those and UC- (7). */
+#define MTRR_TYPES 0x73u
+#define PAT_TYPES 0xf3u
+
+static bool types_valid(u64 value, unsigned int bytes, u32 allowed)
+{
+	for (unsigned int i = 0; i < bytes; i++, value >>= 8) {
+		if ((value & 0xff) >= 8 || !(allowed >> (value & 0xff) & 1))
+			return false;
+	}
+	return true;
+}
+
+/* ---- the rules: whether a write is architecturally valid ---- */
+
+static bool any_value(struct vcpu *v, u32 index, u64 value)
+{
+	(void)v, (void)index, (void)value;
+	return true;
+}
+
+static bool apic_base_valid(struct vcpu *v, u32 index, u64 value)
+{
+	(void)index;
+	return !(value & (APIC_BASE_LOW_RESERVED | above_maxphyaddr(v)));
+}
+
+static bool misc_enable_valid(struct vcpu *v, u32 index, u64 value)
+{
+	(void)index;
+	return !((value ^ v->msrs.misc_enable) & ~MISC_ENABLE_FAST_STRING);
+}
+
+static bool mtrr_var_valid(struct vcpu *v, u32 index, u64 value)
+{
+	if ((index - MSR_MTRR_PHYSBASE0) & 1) /* PHYSMASK */
+		return !(value & (MTRR_PHYSMASK_LOW_RESERVED | above_maxphyaddr(v)));
+	return !(value & (MTRR_PHYSBASE_LOW_RESERVED | above_maxphyaddr(v))) &&
+	       types_valid(value, 1, MTRR_TYPES);
+}
+
+static bool mtrr_fixed_valid(struct vcpu *v, u32 index, u64 value)
+{
+	(void)v, (void)index;
+	return types_valid(value, 8, MTRR_TYPES);
+}
+
+static bool mtrr_def_type_valid(struct vcpu *v, u32 index, u64 value)
+{
+	(void)v, (void)index;
+	return !(value & ~MTRR_DEF_TYPE_BITS) && types_valid(value, 1, MTRR_TYPES);
+}
+
+static bool pat_valid(struct vcpu *v, u32 index, u64 value)
+{
+	(void)v, (void)index;
+	return types_valid(value, 8, PAT_TYPES);
+}
+
+/* EFER: only the bits of features CPUID offers (never SVME); LME cannot
+ * change while paging is on. LMA is the CPU's: writes leave it alone. */
+static bool efer_valid(struct vcpu *v, u32 index, u64 value)
+{
+	u32 edx = guest_leaf(v, 0x80000001).edx;
+	u64 allowed = (edx & X1_EDX_SYSCALL ? EFER_SCE : 0) |
+		      (edx & X1_EDX_LM ? EFER_LME | EFER_LMA : 0) |
+		      (edx & X1_EDX_NX ? EFER_NXE : 0) | (edx & X1_EDX_FFXSR ? EFER_FFXSR : 0);
+	u64 old = virt->get_msr(v, index);
+
+	if (value & ~allowed)
+		return false;
+	return !((value ^ old) & EFER_LME) || !(virt->guest_cr0(v) & CR0_PG);
+}
+
+/* ---- reads and writes that do more than store ---- */
+
+/* The guest's TSC is the host's until the VM has a TSC offset; a write
+ * moves it by `delta`. That needs the offset (vcpu_set_tsc), so until it
+ * exists TSC and TSC_ADJUST writes are refused with #GP. */
+static u64 guest_tsc(struct vcpu *v)
+{
+	(void)v;
+	return host_tsc();
+}
+
+static bool shift_tsc(struct vcpu *v, u64 delta)
+{
+	(void)v, (void)delta;
+	return false;
+}
+
+static u64 read_tsc(struct vcpu *v, u32 index)
+{
+	(void)index;
+	return guest_tsc(v);
+}
+
+/* Writing the TSC moves TSC_ADJUST by as much, and the other way round
+ * (SDM vol. 3, 18.17.3). */
+static bool write_tsc(struct vcpu *v, u32 index, u64 value)
+{
+	u64 delta = index == MSR_TSC ? value - guest_tsc(v) : value - v->msrs.tsc_adjust;
+
+	if (!shift_tsc(v, delta))
+		return false;
+	v->msrs.tsc_adjust += delta;
+	return true;
+}
+
+static u64 read_mtrrcap(struct vcpu *v, u32 index)
+{
+	(void)v, (void)index;
+	return MTRRCAP_VALUE;
+}
+
+/* The BSP flag is the platform's: a write keeps it. */
+static bool write_apic_base(struct vcpu *v, u32 index, u64 value)
+{
+	(void)index;
+	v->msrs.apic_base = (value & ~APIC_BASE_BSP) | (v->msrs.apic_base & APIC_BASE_BSP);
+	return true;
+}
+
+static u64 read_backend(struct vcpu *v, u32 index)
+{
+	return virt->get_msr(v, index);
+}
+
+static bool write_backend(struct vcpu *v, u32 index, u64 value)
+{
+	if (index == MSR_EFER)
+		value = (value & ~EFER_LMA) | (virt->get_msr(v, index) & EFER_LMA);
+	virt->set_msr(v, index, value);
+	return true;
+}
+
+/* ---- the table ---- */
+
+#define STORED(field) offsetof(struct vcpu_msrs, field)
+#define NOT_STORED 0xffff
+
+struct msr_rule {
+	u32 index;
+	u16 count; /* consecutive MSRs the row covers */
+	u16 slot;  /* STORED(first value) or NOT_STORED */
+	bool (*valid)(struct vcpu *v, u32 index, u64 value); /* NULL: read-only */
+	u64 (*read)(struct vcpu *v, u32 index);              /* NULL: stored */
+	bool (*write)(struct vcpu *v, u32 index, u64 value); /* NULL: store */
+};
+
+static const struct msr_rule msr_rules[] = {
+	{ MSR_TSC, 1, NOT_STORED, any_value, read_tsc, write_tsc },
+	{ MSR_APIC_BASE, 1, STORED(apic_base), apic_base_valid, NULL, write_apic_base },
+	{ MSR_TSC_ADJUST, 1, STORED(tsc_adjust), any_value, NULL, write_tsc },
+	{ MSR_MTRRCAP, 1, NOT_STORED, NULL, read_mtrrcap, NULL },
+	{ MSR_MISC_ENABLE, 1, STORED(misc_enable), misc_enable_valid, NULL, NULL },
+	{ MSR_MTRR_PHYSBASE0, 2 * MTRR_VAR_COUNT, STORED(mtrr_var), mtrr_var_valid, NULL, NULL },
+	{ MSR_MTRR_FIX64K, 1, STORED(mtrr_fixed[0]), mtrr_fixed_valid, NULL, NULL },
+	{ MSR_MTRR_FIX16K, 2, STORED(mtrr_fixed[1]), mtrr_fixed_valid, NULL, NULL },
+	{ MSR_MTRR_FIX4K, 8, STORED(mtrr_fixed[3]), mtrr_fixed_valid, NULL, NULL },
+	{ MSR_PAT, 1, NOT_STORED, pat_valid, read_backend, write_backend },
+	{ MSR_MTRR_DEF_TYPE, 1, STORED(mtrr_def_type), mtrr_def_type_valid, NULL, NULL },
+	{ MSR_EFER, 1, NOT_STORED, efer_valid, read_backend, write_backend },
+};
+
+static const struct msr_rule *find_rule(u32 index)
+{
+	for (u32 i = 0; i < ARRAY_SIZE(msr_rules); i++) {
+		if (index - msr_rules[i].index < msr_rules[i].count)
+			return &msr_rules[i];
+	}
+	return NULL;
+}
+
+static u64 *stored(struct vcpu *v, const struct msr_rule *r, u32 index)
+{
+	return (u64 *)((u8 *)&v->msrs + r->slot) + (index - r->index);
+}
+
+enum msr_result msr_access(struct vcpu *v, u32 index, bool write, u64 *value)
+{
+	const struct msr_rule *r = find_rule(index);
+
+	if (!r)
+		return MSR_UNKNOWN;
+	if (!write) {
+		*value = r->read ? r->read(v, index) : *stored(v, r, index);
+		return MSR_DONE;
+	}
+	if (!r->valid || !r->valid(v, index, *value))
+		return MSR_GP;
+	if (r->write)
+		return r->write(v, index, *value) ? MSR_DONE : MSR_GP;
+	*stored(v, r, index) = *value;
+	return MSR_DONE;
+}
+
+void msr_vcpu_init(struct vcpu *v)
+{
+	v->msrs = (struct vcpu_msrs){
+		.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->id ? 0 : APIC_BASE_BSP),
+		.misc_enable = MISC_ENABLE_RESET,
+	};
+}

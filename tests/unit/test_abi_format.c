@@ -326,7 +326,7 @@ TEST(formats_vm_create)
 	struct hv_vm_create v = make_vm_create();
 
 	v.size = HV_VM_CREATE_SIZE_VER1;
-	v.exit_reasons = HV_EXIT_OPTIONAL_MASK;
+	v.exit_reasons = 1u << HV_EXIT_HYPERCALL;
 	CHECK_STR(call_text(HV_CALL_VM_CREATE, &v, sizeof(v), 1),
 		  "vm_create(size=64, flags=0, mem_size=16M, vcpus=1, "
 		  "name=\"t1\", exit_reasons=0x80) = 1");

@@ -17,6 +17,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
 		[HV_EXT_RUN_PAGE] = "run-page",
+		[HV_EXT_MSR_EXIT] = "msr-exit",
 	};
 
 	return ext < ARRAY_SIZE(names) && names[ext] ? names[ext] : "unknown";
@@ -135,8 +136,9 @@ static void print_limits(const struct hv_cap_limits *l)
 static void print_extensions(void)
 {
 	for (u32 e = 1; e < ARRAY_SIZE(disc.ext); e++)
-		gprintf("hvctl: extension %u %s = %ld%s\n", e, ext_name(e), disc.ext[e],
-			disc.ext[e] < 0 ? " (error)" : disc.ext[e] ? "" : " (absent)");
+		if (strcmp(ext_name(e), "unknown")) /* ids hvctl has no name for yet */
+			gprintf("hvctl: extension %u %s = %ld%s\n", e, ext_name(e), disc.ext[e],
+				disc.ext[e] < 0 ? " (error)" : disc.ext[e] ? "" : " (absent)");
 }
 
 static void print_vm0(void)

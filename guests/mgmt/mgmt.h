@@ -103,7 +103,7 @@ struct discovery {
 	struct hv_cap_memory memory;
 	struct hv_cap_limits limits;
 	bool have_backend, have_memory, have_limits;
-	long ext[HV_EXT_RUN_PAGE + 1]; /* CHECK_EXTENSION per enum hv_extension */
+	long ext[HV_EXT_MSR_EXIT + 1]; /* CHECK_EXTENSION per enum hv_extension */
 };
 
 extern struct discovery disc;

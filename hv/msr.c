@@ -19,20 +19,12 @@
 #define MSR_PAT 0x277
 #define MSR_MTRR_DEF_TYPE 0x2ff
 
-#define APIC_BASE_BSP BIT(8)
-#define APIC_BASE_ENABLE BIT(11)
-#define APIC_BASE_DEFAULT 0xfee00000ULL
 #define APIC_BASE_LOW_RESERVED 0x6ffULL /* 0-7, 9, and 10 (x2APIC, not offered) */
 
 #define MTRRCAP_VALUE (MTRR_VAR_COUNT | BIT(8) | BIT(10)) /* fixed ranges, WC */
 #define MTRR_DEF_TYPE_BITS (0xffULL | BIT(10) | BIT(11)) /* type, FE, E */
 #define MTRR_PHYSBASE_LOW_RESERVED 0xf00ULL
 #define MTRR_PHYSMASK_LOW_RESERVED 0x7ffULL
-
-/* Fast strings reads back set and may be cleared; BTS and PEBS read as
- * unavailable; every other bit reads 0 and #GPs when set. */
-#define MISC_ENABLE_FAST_STRING BIT(0)
-#define MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRING | BIT(11) | BIT(12))
 
 #define EFER_SCE BIT(0)
 #define EFER_FFXSR BIT(14)
@@ -265,12 +257,4 @@ enum msr_result msr_access(struct vcpu *v, u32 index, bool write, u64 *value)
 		return r->write(v, index, *value) ? MSR_DONE : MSR_GP;
 	*stored(v, r, index) = *value;
 	return MSR_DONE;
-}
-
-void msr_vcpu_init(struct vcpu *v)
-{
-	v->msrs = (struct vcpu_msrs){
-		.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->id ? 0 : APIC_BASE_BSP),
-		.misc_enable = MISC_ENABLE_RESET,
-	};
 }

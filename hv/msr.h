@@ -23,8 +23,23 @@ struct vcpu_msrs {
 	u64 mtrr_var[2 * MTRR_VAR_COUNT]; /* PHYSBASE0, PHYSMASK0, PHYSBASE1... */
 };
 
-/* The values at reset (vCPU 0 is the bootstrap processor). */
-void msr_vcpu_init(struct vcpu *v);
+#define APIC_BASE_BSP BIT(8)
+#define APIC_BASE_ENABLE BIT(11)
+#define APIC_BASE_DEFAULT 0xfee00000ULL
+
+/* Fast strings reads back set and may be cleared; BTS and PEBS read as
+ * unavailable; every other bit reads 0 and #GPs when set. */
+#define MISC_ENABLE_FAST_STRING BIT(0)
+#define MISC_ENABLE_RESET (MISC_ENABLE_FAST_STRING | BIT(11) | BIT(12))
+
+/* The values at reset, for the bootstrap processor (vCPU 0) or not. */
+static inline void msr_reset(struct vcpu_msrs *m, bool bsp)
+{
+	*m = (struct vcpu_msrs){
+		.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (bsp ? APIC_BASE_BSP : 0),
+		.misc_enable = MISC_ENABLE_RESET,
+	};
+}
 
 enum msr_result {
 	MSR_DONE,    /* read into *value, or written */

@@ -54,7 +54,7 @@ static struct vcpu vcpu = { .vm = &vm };
 static void reset(u32 id)
 {
 	vcpu.id = id;
-	msr_vcpu_init(&vcpu);
+	msr_reset(&vcpu.msrs, id == 0);
 	backend_efer = EFER_LME | EFER_LMA | EFER_NXE;
 	backend_pat = 0x0007040600070406ULL;
 	cr0 = BIT(0) | BIT(31);

@@ -30,11 +30,6 @@ size_t hv_strlcpy(char *dst, const char *src, size_t size)
 	return (size_t)snprintf(dst, size, "%s", src);
 }
 
-void msr_vcpu_init(struct vcpu *v)
-{
-	(void)v;
-}
-
 int guest_state_alloc(struct vcpu *v)
 {
 	(void)v;

@@ -105,6 +105,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_FEATURE:
 	case HV_EXT_EXIT_HYPERCALL:
 	case HV_EXT_TRACE:
+	case HV_EXT_MSR_EXIT:
 		return 1;
 	case HV_EXT_MAX_VMS:
 		return max_vms;

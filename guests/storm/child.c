@@ -347,7 +347,7 @@ bool child_runnable(u32 vm, u32 vcpu)
 
 u32 child_reasons(const struct mvm *m, u32 vcpu)
 {
-	u32 call = (m->exit_reasons & HV_EXIT_OPTIONAL_MASK) ? R(HYPERCALL) : 0;
+	u32 call = m->exit_reasons & HV_EXIT_OPTIONAL_MASK; /* HYPERCALL, MSR */
 
 	if (!m->vcpu[vcpu].fresh)
 		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) | call;

@@ -51,8 +51,9 @@ STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
 MULTI_GUESTS := leak realmode
 GUEST_EXTRA := bench
+MB1_KERNELS := mbhello mmio32
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
-	$(BUILD)/guests/mbhello.elf \
+	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
 	$(BUILD)/guests/storm.elf \
@@ -186,13 +187,14 @@ $(BUILD)/hv.iso: $(BUILD)/hv.elf $(RUN_DEPS) tools/mkiso.sh Makefile
 
 # --- guests ---------------------------------------------------------------
 
-$(BUILD)/guests/mbhello.elf: guests/test32/mbhello.c guests/test32/start_mb1.S guests/test32/io32.h linker/guest32.ld
+$(MB1_KERNELS:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: guests/test32/%.c \
+		guests/test32/start_mb1.S guests/test32/io32.h linker/guest32.ld
 	@mkdir -p $(BUILD)/guest32 $(dir $@)
-	@echo "  CC    guests/test32/mbhello (multiboot v1 kernel)"
-	@$(CC) $(GUEST32_CFLAGS) -c guests/test32/mbhello.c -o $(BUILD)/guest32/mbhello.o
-	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start_mb1.S -o $(BUILD)/guest32/start_mb1.o
+	@echo "  CC    guests/test32/$* (multiboot v1 kernel)"
+	@$(CC) $(GUEST32_CFLAGS) -c guests/test32/$*.c -o $(BUILD)/guest32/$*.o
+	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start_mb1.S -o $(BUILD)/guest32/start_mb1-$*.o
 	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
-		-o $@ $(BUILD)/guest32/start_mb1.o $(BUILD)/guest32/mbhello.o
+		-o $@ $(BUILD)/guest32/start_mb1-$*.o $(BUILD)/guest32/$*.o
 
 $(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S guests/test32/io32.h linker/guest32.ld
 	@mkdir -p $(BUILD)/guest32 $(dir $@)

@@ -54,6 +54,8 @@ enum hv_call {
 	HV_CALL_VCPU_RUN_PAGE_SET = 14, /* struct hv_vcpu_run_page_set */
 	HV_CALL_VCPU_RUN_PAGED = 15, /* registers (struct hv_vcpu_run_paged);
 				      * the exit goes to the run page */
+	HV_CALL_VM_MAP_WINDOW = 16,  /* struct hv_vm_window (HV_EXT_MEM_WINDOW) */
+	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_COUNT
 };
 
@@ -142,6 +144,10 @@ enum hv_extension {
 	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
 	HV_EXT_RUN_PAGE = 7,        /* the struct hv_run_page size the hypervisor
 				     * writes: run pages can be registered */
+	HV_EXT_MMIO_EXIT = 8,       /* 1: HV_EXIT_MMIO can be enabled */
+	HV_EXT_MEM_WINDOW = 9,      /* the windows VM 0 may have at once:
+				     * HV_CALL_VM_MAP_WINDOW exists */
+	HV_EXT_READONLY_MEMORY = 10, /* 1: HV_MEM_READONLY is known */
 	HV_EXT_MSR_EXIT = 12,       /* 1: HV_EXIT_MSR can be enabled */
 };
 
@@ -210,9 +216,12 @@ struct hv_vm_destroy {
 };
 #define HV_VM_DESTROY_SIZE_VER0 16
 
+#define HV_MEM_READONLY 1u /* the child may read and execute, not write
+			    * (HV_EXT_READONLY_MEMORY) */
+
 struct hv_vm_memory {
 	uint32_t size;
-	uint32_t flags; /* none defined */
+	uint32_t flags; /* HV_MEM_READONLY */
 	uint32_t vm;
 	uint32_t reserved;
 	uint64_t gpa;    /* 2 MiB aligned, not overlapping existing RAM */
@@ -234,6 +243,24 @@ struct hv_vm_copy {
 };
 #define HV_VM_COPY_SIZE_VER0 40
 #define HV_COPY_MAX (1u << 20)
+
+/* ---- windows: a child's memory in VM 0's (HV_EXT_MEM_WINDOW) ----------- *
+ * MAP_WINDOW maps the child's guest-physical [vm_gpa, vm_gpa+length) at
+ * VM 0's guest-physical gpa; UNMAP_WINDOW removes the window that starts
+ * at gpa (vm names its child; vm_gpa and length are 0). */
+#define HV_WINDOW_READONLY 1u /* VM 0 may read, not write or execute */
+
+struct hv_vm_window {
+	uint32_t size;
+	uint32_t flags;  /* MAP: HV_WINDOW_READONLY; UNMAP: none */
+	uint32_t vm;     /* the child */
+	uint32_t reserved;
+	uint64_t vm_gpa; /* in the child: 4 KiB aligned, all its RAM */
+	uint64_t length; /* a non-zero multiple of 4 KiB */
+	uint64_t gpa;    /* in VM 0: 4 KiB aligned, clear of its RAM and windows */
+	uint64_t reserved1;
+};
+#define HV_VM_WINDOW_SIZE_VER0 48
 
 /* ---- vCPUs ------------------------------------------------------------- */
 
@@ -276,9 +303,9 @@ struct hv_vcpu_regs {
 /* ---- HV_CALL_VCPU_RUN and the exit record ------------------------------ */
 
 /* With HV_RUN_COMPLETE, complete_value answers the exit the last run
- * returned: the data of an HV_EXIT_IO in (without it, the in reads
- * all-ones), or the return value of an HV_EXIT_HYPERCALL (without it,
- * -ENOSYS). */
+ * returned: the data of an HV_EXIT_IO in or an HV_EXIT_MMIO read
+ * (without it, the read gives all-ones), or the return value of an
+ * HV_EXIT_HYPERCALL (without it, -ENOSYS). */
 #define HV_RUN_COMPLETE 1u
 /* Answers the HV_EXIT_MSR the last run returned with #GP for the guest
  * (RIP stays at the RDMSR/WRMSR); valid only for a VM with HV_EXIT_MSR
@@ -305,11 +332,14 @@ enum hv_exit_reason {
 	HV_EXIT_HYPERCALL = 7,    /* optional: a hypercall the hypervisor does
 				   * not implement, for the VMM (enable with
 				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
+	HV_EXIT_MMIO = 8,         /* optional: a data access outside the VM's
+				   * RAM, decoded for the VMM (bit 1 << 8) */
 	HV_EXIT_MSR = 9,          /* optional: RDMSR/WRMSR of an MSR the
 				   * hypervisor does not emulate (bit 1 << 9) */
 };
 
-#define HV_EXIT_OPTIONAL_MASK ((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MSR))
+#define HV_EXIT_OPTIONAL_MASK                                                \
+	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -329,6 +359,25 @@ struct hv_exit_fault {
 struct hv_exit_hypercall {
 	uint64_t nr;
 	uint64_t arg; /* the guest's RDI */
+};
+
+/* HV_EXIT_MMIO flags. A write is complete when the exit is reported
+ * (RIP is past it); a read takes the value with HV_RUN_COMPLETE on the
+ * next run (without it, all-ones). UNDECODED: the instruction is not
+ * one the hypervisor emulates; nothing of it has happened (RIP is at
+ * it) and size and data are 0. */
+#define HV_MMIO_WRITE 1u
+#define HV_MMIO_UNDECODED 2u
+
+struct hv_exit_mmio {
+	uint64_t gpa;     /* the guest-physical address accessed */
+	uint64_t data;    /* HV_MMIO_WRITE: the value written */
+	uint8_t size;     /* 1, 2, 4 or 8 bytes */
+	uint8_t flags;    /* HV_MMIO_* */
+	uint8_t insn_len; /* the instruction's length, 0 when unknown */
+	uint8_t reserved;
+	uint32_t reserved2;
+	uint8_t insn[16]; /* its bytes (up to 15, as far as readable) */
 };
 
 /* HV_EXIT_MSR: RIP is at the instruction. The VMM answers on the next
@@ -352,6 +401,7 @@ struct hv_exit {
 		struct hv_exit_io io;
 		struct hv_exit_fault fault;
 		struct hv_exit_hypercall hypercall;
+		struct hv_exit_mmio mmio;
 		struct hv_exit_msr msr;
 		char text[64]; /* HV_EXIT_FAILED: why */
 		uint64_t room[16]; /* reserved room to grow: 128 bytes */
@@ -448,6 +498,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_reg
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_exit_msr");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
@@ -457,5 +508,6 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_paged) == HV_VCPU_RUN_PAGED_SIZE_
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER0, "hv_run_page");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, exit) == 16, "hv_run_page.exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "hv_run_page.complete_value");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");
 
 #endif

@@ -14,6 +14,7 @@
 #include "hv/insn.h"
 #include "hv/io.h"
 #include "hv/log.h"
+#include "hv/mmio.h"
 #include "hv/msr.h"
 #include "lib/string.h"
 
@@ -185,18 +186,6 @@ static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
-/* The guest register a MOV CR names, in instruction encoding order. */
-static u64 *gpr_by_number(struct guest_regs *r, u8 n)
-{
-#define GPR(reg) offsetof(struct guest_regs, reg)
-	static const u8 offsets[16] = { GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx),
-					GPR(rsp), GPR(rbp), GPR(rsi), GPR(rdi),
-					GPR(r8),  GPR(r9),  GPR(r10), GPR(r11),
-					GPR(r12), GPR(r13), GPR(r14), GPR(r15) };
-#undef GPR
-	return (u64 *)((u8 *)r + offsets[n & 15]);
-}
-
 /* CR8 (the task priority) where the backend intercepts it: the guest's
  * own value, never the host's. Other control registers are not
  * intercepted for the core. */
@@ -216,10 +205,26 @@ static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
+/* VM 0 touched guest-physical memory that is neither its RAM nor a
+ * window it may use that way (a window closed by its child's end, a write
+ * to a read-only one): the access gets #GP(0) in VM 0, which goes on. */
+static bool vm0_stage2_fault(struct vcpu *v, const struct exit_stage2 *f)
+{
+	log_debug("vm %s: %s of guest-physical 0x%llx (%s) at rip 0x%llx: #GP",
+		  v->vm->name, f->fetch ? "fetch" : f->write ? "write" : "read",
+		  (unsigned long long)f->gpa, f->present ? "not permitted" : "not mapped",
+		  (unsigned long long)v->regs.rip);
+	return vcpu_inject_exception(v, VEC_GP, true, 0);
+}
+
 static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 {
 	const struct exit_stage2 *f = &exit->stage2;
 
+	if (v->vm->privileged)
+		return vm0_stage2_fault(v, f);
+	if (mmio_exit_wanted(v, exit))
+		return mmio_exit(v, exit);
 	vm_stop(v->vm, HV_EXIT_STAGE2_FAULT,
 		"stage-2 fault: %s of guest-physical 0x%llx (%s) at rip 0x%llx",
 		f->fetch ? "fetch" : f->write ? "write" : "read",
@@ -290,6 +295,8 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 	v->pending = VMM_PENDING_NONE;
 	if (p == VMM_PENDING_IN)
 		return io_complete_in(v, &v->pending_exit, have_value ? value : ~0ULL);
+	if (p == VMM_PENDING_MMIO)
+		return mmio_complete_read(v, have_value ? value : ~0ULL);
 	if (p == VMM_PENDING_HYPERCALL) {
 		v->regs.rax = have_value ? value : (u64)-HV_ENOSYS;
 		return vcpu_complete_insn(v, v->pending_exit.next_rip);

@@ -56,7 +56,8 @@ s64 hc_stats_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 s64 hc_vcpu_get_regs_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 
 /* The management structs that begin {size, flags, vm, reserved} and
- * define no flags: vm_destroy, vm_memory, vcpu_create. VM_DESTROY's is
+ * define no flags: vm_destroy, vcpu_create (and vm_memory, read as they
+ * are but with a flag). VM_DESTROY's is
  * that header alone, so all three are read through it. */
 _Static_assert(__builtin_offsetof(struct hv_vm_memory, vm) == 8 &&
 	       __builtin_offsetof(struct hv_vcpu_create, vm) == 8 &&

@@ -59,9 +59,11 @@ s64 hc_vm_destroy_invoke(struct hc_ctx *c)
 int hc_vm_add_memory_decode(struct hc_ctx *c)
 {
 	const struct hv_vm_memory *a = &c->in.hv_vm_memory;
-	int err = hc_decode_vm_target(c);
+	int err;
 
-	if (err)
+	if (!flags_known(a->flags, HV_MEM_READONLY) || a->reserved)
+		return -EINVAL;
+	if ((err = hc_child_vm(a->vm, &c->target)))
 		return err;
 	/* a range the region table cannot take is refused before a single
 	 * chunk is allocated and zeroed */
@@ -74,14 +76,14 @@ s64 hc_vm_add_memory_invoke(struct hc_ctx *c)
 {
 	const struct hv_vm_memory *a = &c->in.hv_vm_memory;
 
-	return vm_add_memory(c->target, a->gpa, a->length); /* 0 or -ENOMEM */
+	/* 0 or -ENOMEM */
+	return vm_add_memory(c->target, a->gpa, a->length, a->flags & HV_MEM_READONLY);
 }
 
 int hc_vm_copy_decode(struct hc_ctx *c)
 {
 	const struct hv_vm_copy *a = &c->in.hv_vm_copy;
 	bool to_vm = a->flags == HV_COPY_TO_VM;
-	struct gmem target;
 	int err;
 
 	if ((!to_vm && a->flags != HV_COPY_FROM_VM) || a->reserved ||
@@ -89,10 +91,9 @@ int hc_vm_copy_decode(struct hc_ctx *c)
 		return -EINVAL;
 	if ((err = hc_child_vm(a->vm, &c->target)))
 		return err;
-	/* both ranges are checked before any byte moves; the source is
-	 * checked as writable too, which RAM always is (vm_gpa_ptr) */
-	hc_vm_mem(&target, c->target);
-	if (!gmem_writable(&target, a->vm_gpa, a->length) ||
+	/* both ranges are checked before any byte moves: the child's must
+	 * be RAM (read-only RAM too: the VMM fills ROMs), VM 0's its RAM */
+	if (!vm_is_ram(c->target, a->vm_gpa, a->length) ||
 	    !gmem_writable(&c->mem, a->buf, a->length))
 		return -EFAULT;
 	return 0;

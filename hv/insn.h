@@ -4,7 +4,7 @@
 #define HV_INSN_H
 
 #include "arch/x86/cpu.h"
-#include "arch/x86/insn_len.h"
+#include "arch/x86/insn_emul.h"
 #include "arch/x86/trap.h"
 #include "hv/event.h"
 #include "hv/vm.h"
@@ -56,20 +56,6 @@ static inline bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
 	u64 next;
 
 	return insn_next_rip(v, exit, &next) && vcpu_complete_insn(v, next);
-}
-
-/* The low `size` bytes (1, 2, 4 or 8) of a value. */
-static inline u64 size_mask(u8 size)
-{
-	return size == 8 ? ~0ULL : BIT(size * 8) - 1;
-}
-
-/* Writes the low `size` bytes of value to a register as an instruction
- * does: 8- and 16-bit writes keep the bits above, a 32-bit write
- * zero-extends. */
-static inline void set_reg_sized(u64 *reg, u64 value, u8 size)
-{
-	*reg = size == 4 ? (u32)value : (*reg & ~size_mask(size)) | (value & size_mask(size));
 }
 
 #endif

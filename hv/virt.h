@@ -47,6 +47,11 @@ struct exit_stage2 {
 	u64 gpa;
 	bool read, write, fetch;
 	bool present; /* a mapping exists but forbids the access */
+	bool walk;    /* on the guest's own page-table access, not the
+		       * address the instruction accessed */
+	u8 insn_len;  /* bytes at insn the CPU fetched (SVM decode
+		       * assists), 0 when it gave none */
+	const u8 *insn; /* valid until the next entry */
 };
 
 enum event_type {

@@ -57,7 +57,7 @@ static struct vm *vm_slot_take(bool privileged)
 }
 
 /* Adds one zeroed 2 MiB chunk at gpa. */
-static int vm_add_chunk(struct vm *vm, u64 gpa)
+static int vm_add_chunk(struct vm *vm, u64 gpa, bool readonly)
 {
 	u64 hpa;
 	int err;
@@ -68,12 +68,12 @@ static int vm_add_chunk(struct vm *vm, u64 gpa)
 	if (!hpa)
 		return -ENOMEM;
 	memset((void *)hpa, 0, VM_CHUNK);
-	err = stage2_map(vm, gpa, hpa, VM_CHUNK, PT_RWX);
+	err = stage2_map(vm, gpa, hpa, VM_CHUNK, readonly ? PT_R | PT_X : PT_RWX);
 	if (err) {
 		frame_free(&hv_frames, hpa, VM_CHUNK / PAGE_SIZE);
 		return err;
 	}
-	vm->regions[vm->region_count++] = (struct vm_region){ gpa, hpa };
+	vm->regions[vm->region_count++] = (struct vm_region){ gpa, hpa, readonly };
 	return 0;
 }
 
@@ -88,15 +88,61 @@ static void vm_trim_regions(struct vm *vm, u32 keep)
 	}
 }
 
+/* Whether two non-empty ranges that do not wrap share a byte. */
+static bool ranges_overlap(u64 a, u64 a_len, u64 b, u64 b_len)
+{
+	return a < b ? b - a < a_len : a - b < b_len;
+}
+
+/* Whether [gpa, gpa+len) overlaps the VM's RAM or, with windows, one of
+ * its windows. */
+static bool vm_overlaps(const struct vm *vm, u64 gpa, u64 len, bool windows)
+{
+	for (u32 i = 0; i < vm->region_count; i++)
+		if (ranges_overlap(vm->regions[i].gpa, VM_CHUNK, gpa, len))
+			return true;
+	for (u32 i = 0; windows && i < VM_MAX_WINDOWS; i++)
+		if (vm->windows[i].len &&
+		    ranges_overlap(vm->windows[i].gpa, vm->windows[i].len, gpa, len))
+			return true;
+	return false;
+}
+
+/* Whether [gpa, gpa+len) is a non-empty range of whole `align` units
+ * that does not wrap. */
+static bool range_valid(u64 gpa, u64 len, u64 align)
+{
+	return len && !(gpa % align) && !(len % align) && gpa + len > gpa;
+}
+
 int vm_check_memory(const struct vm *vm, u64 gpa, u64 len)
 {
-	if (!len || gpa % VM_CHUNK || len % VM_CHUNK || gpa + len < gpa)
+	if (!range_valid(gpa, len, VM_CHUNK))
 		return -EINVAL;
-	/* both sides are whole chunks: overlap means a chunk starts inside */
-	for (u32 i = 0; i < vm->region_count; i++)
-		if (vm->regions[i].gpa >= gpa && vm->regions[i].gpa - gpa < len)
-			return -EEXIST;
-	return 0;
+	return vm_overlaps(vm, gpa, len, false) ? -EEXIST : 0;
+}
+
+int vm_check_window(const struct vm *host, u64 gpa, u64 len)
+{
+	if (!range_valid(gpa, len, PAGE_SIZE) || gpa + len > PT_ADDR_LIMIT)
+		return -EINVAL;
+	return vm_overlaps(host, gpa, len, true) ? -EEXIST : 0;
+}
+
+struct vm_window *vm_window_at(struct vm *host, u64 gpa)
+{
+	for (u32 i = 0; i < VM_MAX_WINDOWS; i++)
+		if (host->windows[i].gpa == gpa && host->windows[i].len)
+			return &host->windows[i];
+	return NULL;
+}
+
+struct vm_window *vm_window_free(struct vm *host)
+{
+	for (u32 i = 0; i < VM_MAX_WINDOWS; i++)
+		if (!host->windows[i].len)
+			return &host->windows[i];
+	return NULL;
 }
 
 bool vm_mem_size_valid(u64 mem_size)
@@ -105,13 +151,13 @@ bool vm_mem_size_valid(u64 mem_size)
 	       mem_size / VM_CHUNK <= VM_MAX_REGIONS;
 }
 
-int vm_add_memory(struct vm *vm, u64 gpa, u64 len)
+int vm_add_memory(struct vm *vm, u64 gpa, u64 len, bool readonly)
 {
 	u32 keep = vm->region_count;
 	int err;
 
 	for (u64 off = 0; off < len; off += VM_CHUNK) {
-		err = vm_add_chunk(vm, gpa + off);
+		err = vm_add_chunk(vm, gpa + off, readonly);
 		if (err) {
 			vm_trim_regions(vm, keep);
 			return err;
@@ -140,7 +186,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	vm->privileged = privileged;
 	err = virt->vm_init(vm);
 	if (!err)
-		err = vm_add_memory(vm, 0, mem_size);
+		err = vm_add_memory(vm, 0, mem_size, false);
 	if (err) {
 		log_err("vm %s: cannot create: error %d", name, err);
 		vm_destroy(vm);
@@ -149,8 +195,20 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	return vm;
 }
 
+/* A child's frames are about to go: VM 0 must no longer reach them. */
+static void vm_windows_close(const struct vm *child)
+{
+	struct vm *host = vm_get(0);
+
+	for (u32 i = 0; host && i < VM_MAX_WINDOWS; i++)
+		if (host->windows[i].len && host->windows[i].child == child->id)
+			vm_window_unmap(host, &host->windows[i]);
+}
+
 void vm_destroy(struct vm *vm)
 {
+	if (!vm->privileged)
+		vm_windows_close(vm);
 	for (u32 i = 0; i < vm->vcpu_count; i++) {
 		virt->vcpu_destroy(&vm->vcpus[i]);
 		guest_state_free(&vm->vcpus[i]);
@@ -212,17 +270,57 @@ static const struct vm_region *vm_region_of(const struct vm *vm, u64 gpa)
 	return NULL;
 }
 
+/* The region table answers for stage-2: RAM is R+W+X, or R+X when
+ * read-only, and windows are not RAM. */
 void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write)
 {
 	const struct vm_region *r = vm_region_of(vm, gpa);
 
-	/* The core maps all RAM R+W+X and never narrows it, so the region
-	 * table answers for stage-2 as well; a core that starts narrowing
-	 * permissions must check `write` against them here. */
-	(void)write;
-	if (!r || len > VM_CHUNK - (gpa - r->gpa))
+	if (!r || len > VM_CHUNK - (gpa - r->gpa) || (write && r->readonly))
 		return NULL;
 	return (void *)(r->hpa + (gpa - r->gpa));
+}
+
+bool vm_is_ram(const struct vm *vm, u64 gpa, u64 len)
+{
+	u64 end = gpa + len;
+
+	if (!len || end < gpa)
+		return false;
+	for (gpa = ALIGN_DOWN(gpa, VM_CHUNK); gpa < end; gpa += VM_CHUNK)
+		if (!vm_region_of(vm, gpa))
+			return false;
+	return true;
+}
+
+int vm_window_map(struct vm *host, struct vm_window *w, struct vm *child,
+		  u64 child_gpa, bool readonly)
+{
+	u32 perms = readonly ? PT_R : PT_RWX;
+
+	w->child = child->id;
+	for (u64 off = 0, piece; off < w->len; off += piece) {
+		u64 src = child_gpa + off;
+		int err;
+
+		piece = MIN(VM_CHUNK - src % VM_CHUNK, w->len - off);
+		/* RAM is identity-mapped: the host pointer is the frame */
+		err = stage2_map(host, w->gpa + off,
+				 (u64)(uintptr_t)vm_gpa_ptr(child, src, piece, false), piece, perms);
+		if (err) {
+			if (off)
+				stage2_unmap(host, w->gpa, off);
+			w->len = 0;
+			return err;
+		}
+	}
+	return 0;
+}
+
+void vm_window_unmap(struct vm *host, struct vm_window *w)
+{
+	stage2_unmap(host, w->gpa, w->len);
+	w->len = 0;
 }
 
 bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
@@ -231,7 +329,8 @@ bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)
 
 	while (len) {
 		u64 chunk = page_chunk(gpa, len);
-		u8 *p = vm_gpa_ptr(vm, gpa, chunk, true);
+		/* the VMM's write: read-only RAM too */
+		u8 *p = vm_gpa_ptr(vm, gpa, chunk, false);
 
 		if (!p)
 			return false;

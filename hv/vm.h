@@ -7,6 +7,7 @@
 #include "abi/hv_abi.h"
 #include "hv/msr.h"
 #include "hv/virt.h"
+#include "arch/x86/insn_emul.h"
 
 #define VM_MAX 16
 #define VM_MAX_VCPUS 4
@@ -14,11 +15,21 @@
 #define VM_MAX_REGIONS 64
 #define VM_CHUNK (2 * MIB) /* guest memory is allocated in 2 MiB chunks */
 #define VM_ID_MAX 0x7fffffffu /* child ids run 1..VM_ID_MAX, then wrap */
+#define VM_MAX_WINDOWS 16 /* windows VM 0 may have at once */
 
 /* One VM_CHUNK of RAM: guest-physical gpa is host-physical hpa. */
 struct vm_region {
 	u64 gpa;
 	u64 hpa;
+	bool readonly; /* the VM may read and execute it, not write it */
+};
+
+/* A range of a child's RAM mapped into VM 0's guest-physical space at
+ * [gpa, gpa+len) (len 0: the slot is free). The frames stay the child's. */
+struct vm_window {
+	u64 gpa;
+	u64 len;
+	u32 child; /* the child's VM id */
 };
 
 struct vm_stats {
@@ -58,6 +69,7 @@ enum vmm_pending {
 	VMM_PENDING_NONE,
 	VMM_PENDING_IN,        /* an IN: RAX gets the VMM's value */
 	VMM_PENDING_HYPERCALL, /* RAX gets the VMM's return value */
+	VMM_PENDING_MMIO,      /* an MMIO read: see hv/mmio.c */
 	VMM_PENDING_RDMSR,     /* EDX:EAX get the VMM's value, or #GP */
 	VMM_PENDING_WRMSR,     /* done, or #GP */
 };
@@ -85,6 +97,8 @@ struct vcpu {
 	struct walk_cache walk;   /* see guest_mem.c */
 	enum vmm_pending pending;
 	struct vm_exit pending_exit; /* the exit `pending` belongs to */
+	struct mem_op mmio_op;       /* VMM_PENDING_MMIO: the instruction */
+	struct hv_exit_mmio mmio;    /* and the exit it gave */
 	u64 xcr0;                /* the guest's XCR0 (XSETBV) */
 	u8 tpr;                  /* CR8 where the backend intercepts it */
 	struct vcpu_msrs msrs;   /* the emulated MSRs, see hv/msr.c */
@@ -115,6 +129,7 @@ struct vm {
 	u32 stop_kind;  /* HV_EXIT_SHUTDOWN, _STAGE2_FAULT or _FAILED */
 	u32 vcpu_max;   /* vCPUs the VM may create */
 	u32 exit_reasons; /* optional HV_EXIT_* its VMM enabled */
+	struct vm_window windows[VM_MAX_WINDOWS]; /* VM 0's only */
 };
 
 /* Whether a VM may be created with mem_size bytes: a non-zero multiple
@@ -139,8 +154,31 @@ struct vm *vm_at_slot(u32 slot);
 int vm_check_memory(const struct vm *vm, u64 gpa, u64 len);
 /* Adds zeroed RAM at [gpa, gpa+len), a range vm_check_memory accepted
  * (the caller checks; vm_create's range is its checked size at 0 of an
- * empty VM). Returns 0 or a negative errno with nothing added. */
-int vm_add_memory(struct vm *vm, u64 gpa, u64 len);
+ * empty VM), read-only for the VM itself when asked. Returns 0 or a
+ * negative errno with nothing added. */
+int vm_add_memory(struct vm *vm, u64 gpa, u64 len, bool readonly);
+
+/* Whether the VM's RAM covers all of [gpa, gpa+len) (len > 0), read-only
+ * RAM included. */
+bool vm_is_ram(const struct vm *vm, u64 gpa, u64 len);
+
+/* Whether a window can go at host's [gpa, gpa+len): 0, -EINVAL (not
+ * 4 KiB aligned, empty, wrapping or beyond what stage-2 maps) or -EEXIST
+ * (overlaps host's RAM or one of its windows). */
+int vm_check_window(const struct vm *host, u64 gpa, u64 len);
+/* host's window that starts at gpa, or NULL. */
+struct vm_window *vm_window_at(struct vm *host, u64 gpa);
+/* A free window slot of host, or NULL. */
+struct vm_window *vm_window_free(struct vm *host);
+/* Fills the free slot w, whose gpa and len the caller set (a range
+ * vm_check_window accepted), with child RAM from child_gpa (vm_is_ram
+ * checked) and maps it in host's stage-2: 0, or -ENOMEM with nothing
+ * mapped and the slot free again. */
+int vm_window_map(struct vm *host, struct vm_window *w, struct vm *child,
+		  u64 child_gpa, bool readonly);
+/* Unmaps a window (the stage-2 TLB flushed) and frees its slot. Nothing
+ * else caches it: vm_gpa_ptr and the walk cache reach RAM only. */
+void vm_window_unmap(struct vm *host, struct vm_window *w);
 
 /* Ends the VM: state STOPPED with a kind (HV_EXIT_SHUTDOWN,
  * HV_EXIT_STAGE2_FAULT, HV_EXIT_FAILED) and a reason (printf-style),
@@ -148,11 +186,14 @@ int vm_add_memory(struct vm *vm, u64 gpa, u64 len);
 void vm_stop(struct vm *vm, u32 kind, const char *fmt, ...) __printf(3, 4);
 
 /* Host pointer to guest-physical [gpa, gpa+len) when the whole range is
- * RAM of this VM in one region with the access allowed; NULL otherwise. */
+ * RAM of this VM in one region with the access allowed (a write: not
+ * read-only RAM); NULL otherwise. Windows are never RAM here: what the
+ * hypervisor reads or writes for a VM is its own RAM. */
 void *vm_gpa_ptr(struct vm *vm, u64 gpa, u64 len, bool write);
 
-/* Copies host memory to guest-physical memory, page by page; false when
- * any part is not this VM's RAM. */
+/* Copies host memory to guest-physical memory, page by page, for the
+ * hypervisor or the VM's VMM (read-only RAM included); false when any
+ * part is not this VM's RAM. */
 bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len);
 
 #endif

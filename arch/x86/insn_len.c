@@ -1,9 +1,10 @@
-/* x86 instruction-length decoder, table-driven from the opcode maps of the
+/* x86 instruction decoder, table-driven from the opcode maps of the
  * Intel SDM (vol. 2, appendix A) and the AMD APM (vol. 3, appendix A).
  *
- * Only the length is decoded: prefixes, opcode, ModRM/SIB, displacement,
- * immediate; and, for INS/OUTS, what their prefixes say (Intel SDM vol. 2,
- * 2.1.1 and 2.2.1; AMD APM vol. 3, 1.2). Opcodes that are #UD whatever follows them are rejected, and
+ * One parse of prefixes, opcode, ModRM/SIB, displacement and immediate
+ * gives the length, what the prefixes of INS/OUTS say (Intel SDM vol. 2,
+ * 2.1.1 and 2.2.1; AMD APM vol. 3, 1.2), and the fields the MMIO emulator
+ * (insn_emul.c) reads. Opcodes that are #UD whatever follows them are rejected, and
  * so are prefixes we do not decode (EVEX, XOP, APX REX2); members of an
  * opcode group that are #UD (e.g. C7 /1) still get their length. */
 #include "arch/x86/insn_len.h"
@@ -125,61 +126,55 @@ static const u8 two_byte_map[256] = {
 #undef P
 #undef MO
 
-struct insn_dec {
-	const u8 *bytes;
-	size_t avail;		/* readable bytes, at most INSN_MAX_LEN */
-	size_t pos;		/* bytes consumed so far */
-	enum cpu_mode mode;
-	u8 opsize;		/* operand size in bytes: 2, 4 or 8 */
-	u8 addrsize;		/* address size in bytes: 2, 4 or 8 */
-	u8 rex;			/* REX right before the opcode, or 0 */
-	bool opsize_prefix;	/* 66 */
-	bool addrsize_prefix;	/* 67 */
-	bool lock, repne, rep;	/* F0, F2, F3 */
-	enum seg_reg seg;	/* the segment override in effect, else DS */
-};
-
 /* 0 when n more bytes can be read; -EINVAL when they would make the
  * instruction longer than 15 bytes; -EAGAIN when the caller has not
  * fetched them. */
-static int dec_need(const struct insn_dec *d, size_t n)
+static int dec_need(const struct x86_insn *d, size_t n)
 {
-	if (d->pos + n > INSN_MAX_LEN)
+	if (d->len + n > INSN_MAX_LEN)
 		return -EINVAL;
-	if (d->pos + n > d->avail)
+	if (d->len + n > d->avail)
 		return -EAGAIN;
 	return 0;
 }
 
-static int dec_skip(struct insn_dec *d, size_t n)
+static int dec_skip(struct x86_insn *d, size_t n)
 {
 	int err = dec_need(d, n);
 
 	if (!err)
-		d->pos += n;
+		d->len += n;
 	return err;
 }
 
-static int dec_peek(const struct insn_dec *d, u8 *b)
+/* Consumes an immediate of n bytes and records where it is. */
+static int dec_imm(struct x86_insn *d, size_t n)
+{
+	d->imm_pos = d->len;
+	d->imm_len = n;
+	return dec_skip(d, n);
+}
+
+static int dec_peek(const struct x86_insn *d, u8 *b)
 {
 	int err = dec_need(d, 1);
 
 	if (!err)
-		*b = d->bytes[d->pos];
+		*b = d->bytes[d->len];
 	return err;
 }
 
-static int dec_next(struct insn_dec *d, u8 *b)
+static int dec_next(struct x86_insn *d, u8 *b)
 {
 	int err = dec_peek(d, b);
 
 	if (!err)
-		d->pos++;
+		d->len++;
 	return err;
 }
 
 /* Records a legacy prefix; false when b is not one. */
-static bool note_legacy_prefix(struct insn_dec *d, u8 b)
+static bool note_legacy_prefix(struct x86_insn *d, u8 b)
 {
 	switch (b) {
 	case 0x26: case 0x2e: case 0x36: case 0x3e:
@@ -204,7 +199,7 @@ static bool note_legacy_prefix(struct insn_dec *d, u8 b)
 /* Consumes legacy and REX prefixes and the opcode byte. A REX prefix only
  * counts when it is right before the opcode; the 15-byte limit ends any
  * run of prefixes. When a segment override repeats, the last one counts. */
-static int decode_prefixes(struct insn_dec *d, u8 *op)
+static int decode_prefixes(struct x86_insn *d, u8 *op)
 {
 	u8 b;
 	int err;
@@ -227,7 +222,7 @@ static int decode_prefixes(struct insn_dec *d, u8 *op)
 /* 66 and 67 switch between 2 and 4 bytes from the code segment's default
  * (4 in 32- and 64-bit mode); REX.W wins over 66, and 64-bit mode
  * addresses with 8 bytes, or 4 with 67. */
-static void set_operand_sizes(struct insn_dec *d)
+static void set_operand_sizes(struct x86_insn *d)
 {
 	bool def32 = d->mode != CPU_MODE_16;
 
@@ -250,7 +245,7 @@ static size_t modrm16_disp_size(u8 mod, u8 rm)
 
 /* SIB and displacement of 32/64-bit addressing (mod != 11). mod=00 rm=101
  * is disp32 (RIP-relative in 64-bit mode); so is a SIB base of 101. */
-static int skip_sib_disp32(struct insn_dec *d, u8 mod, u8 rm)
+static int skip_sib_disp32(struct x86_insn *d, u8 mod, u8 rm)
 {
 	u8 sib = 0;
 	int err;
@@ -268,7 +263,7 @@ static int skip_sib_disp32(struct insn_dec *d, u8 mod, u8 rm)
 }
 
 /* Consumes a ModRM byte with its SIB and displacement. */
-static int skip_modrm(struct insn_dec *d, u8 *modrm_out)
+static int skip_modrm(struct x86_insn *d, u8 *modrm_out)
 {
 	u8 modrm, mod, rm;
 	int err = dec_next(d, &modrm);
@@ -277,6 +272,8 @@ static int skip_modrm(struct insn_dec *d, u8 *modrm_out)
 		return err;
 	if (modrm_out)
 		*modrm_out = modrm;
+	d->has_modrm = true;
+	d->modrm = modrm;
 	mod = modrm >> 6;
 	rm = modrm & 7;
 	if (mod == 3)
@@ -286,7 +283,7 @@ static int skip_modrm(struct insn_dec *d, u8 *modrm_out)
 	return skip_sib_disp32(d, mod, rm);
 }
 
-static size_t imm_size(const struct insn_dec *d, unsigned int kind)
+static size_t imm_size(const struct x86_insn *d, unsigned int kind)
 {
 	size_t z = d->opsize == 2 ? 2 : 4;
 
@@ -304,35 +301,37 @@ static size_t imm_size(const struct insn_dec *d, unsigned int kind)
 }
 
 /* A ModRM byte with its SIB and displacement, then imm immediate bytes. */
-static int skip_modrm_imm(struct insn_dec *d, size_t imm)
+static int skip_modrm_imm(struct x86_insn *d, size_t imm)
 {
 	int err = skip_modrm(d, NULL);
 
-	return err ? err : dec_skip(d, imm);
+	return err ? err : dec_imm(d, imm);
 }
 
 /* The operand bytes a plain map entry describes. */
-static int decode_operands(struct insn_dec *d, u8 entry)
+static int decode_operands(struct x86_insn *d, u8 entry)
 {
 	size_t imm = imm_size(d, entry & OP_IMM_MASK);
 
-	return (entry & OP_MODRM) ? skip_modrm_imm(d, imm) : dec_skip(d, imm);
+	return (entry & OP_MODRM) ? skip_modrm_imm(d, imm) : dec_imm(d, imm);
 }
 
 /* 0F 38 xx: ModRM; 0F 3A xx: ModRM and imm8. */
-static int decode_three_byte(struct insn_dec *d, u8 escape)
+static int decode_three_byte(struct x86_insn *d, u8 escape)
 {
-	int err = dec_skip(d, 1);
+	int err = dec_next(d, &d->opcode);
 
+	d->map = escape == 0x3a ? 3 : 2;
 	return err ? err : skip_modrm_imm(d, escape == 0x3a);
 }
 
-static int decode_two_byte_special(struct insn_dec *d, u8 op)
+static int decode_two_byte_special(struct x86_insn *d, u8 op)
 {
 	switch (op) {
 	case 0x20 ... 0x23:
 		/* MOV CR/DR: ModRM is always a register pair, mod ignored */
-		return dec_skip(d, 1);
+		d->has_modrm = true;
+		return dec_next(d, &d->modrm);
 	case 0x38: case 0x3a:
 		return decode_three_byte(d, op);
 	case 0x78:
@@ -343,13 +342,15 @@ static int decode_two_byte_special(struct insn_dec *d, u8 op)
 	return -EINVAL;
 }
 
-static int decode_two_byte(struct insn_dec *d)
+static int decode_two_byte(struct x86_insn *d)
 {
 	u8 op, entry;
 	int err = dec_next(d, &op);
 
 	if (err)
 		return err;
+	d->map = 1;
+	d->opcode = op;
 	entry = two_byte_map[op];
 	if (entry & OP_UD)
 		return -EINVAL;
@@ -360,7 +361,7 @@ static int decode_two_byte(struct insn_dec *d)
 
 /* VEX map 1 (0F): opcodes whose legacy form takes a ModRM, plus 77
  * (VZEROUPPER/VZEROALL), which has none. */
-static int decode_vex_map1(struct insn_dec *d, u8 op)
+static int decode_vex_map1(struct x86_insn *d, u8 op)
 {
 	u8 entry = two_byte_map[op];
 
@@ -371,13 +372,16 @@ static int decode_vex_map1(struct insn_dec *d, u8 op)
 	return decode_operands(d, entry);
 }
 
-static int decode_vex_opcode(struct insn_dec *d, u8 map)
+static int decode_vex_opcode(struct x86_insn *d, u8 map)
 {
 	u8 op;
 	int err = dec_next(d, &op);
 
 	if (err)
 		return err;
+	d->vex = true;
+	d->map = map;
+	d->opcode = op;
 	if (map == 1)
 		return decode_vex_map1(d, op);
 	if (map == 2 || map == 3) /* as 0F 38 and 0F 3A: ModRM, imm8 in map 3 */
@@ -387,7 +391,7 @@ static int decode_vex_opcode(struct insn_dec *d, u8 map)
 
 /* C5 RvvvvLpp, or C4 RXBmmmmm WvvvvLpp, then opcode. 66, F2, F3, LOCK and
  * REX in front of a VEX prefix are #UD. */
-static int decode_vex(struct insn_dec *d, u8 op)
+static int decode_vex(struct x86_insn *d, u8 op)
 {
 	u8 payload, map = 1;
 	int err;
@@ -408,7 +412,7 @@ static int decode_vex(struct insn_dec *d, u8 op)
 
 /* C4/C5 are always VEX in 64-bit mode. Elsewhere they are LES/LDS, unless
  * the next byte has mod=11 (invalid for LES/LDS), which makes them VEX. */
-static int decode_vex_or_les(struct insn_dec *d, u8 op)
+static int decode_vex_or_les(struct x86_insn *d, u8 op)
 {
 	u8 next;
 	int err = dec_peek(d, &next);
@@ -424,7 +428,7 @@ static int decode_vex_or_les(struct insn_dec *d, u8 op)
  * we do not decode. 62 outside 64-bit mode: BOUND Gv,Ma; mod=11 makes it
  * EVEX (so is 62 in 64-bit mode, always). 8F /0 is POP Ev; any other reg
  * field is an AMD XOP prefix. */
-static int decode_bound_or_pop_ev(struct insn_dec *d, u8 op)
+static int decode_bound_or_pop_ev(struct x86_insn *d, u8 op)
 {
 	u8 modrm;
 	int err = dec_peek(d, &modrm);
@@ -438,7 +442,7 @@ static int decode_bound_or_pop_ev(struct insn_dec *d, u8 op)
 
 /* Group 3: TEST (/0, /1) takes an immediate, NOT/NEG/MUL/IMUL/DIV/IDIV
  * do not. */
-static int decode_group3(struct insn_dec *d, u8 op)
+static int decode_group3(struct x86_insn *d, u8 op)
 {
 	u8 modrm;
 	int err = skip_modrm(d, &modrm);
@@ -447,10 +451,10 @@ static int decode_group3(struct insn_dec *d, u8 op)
 		return err;
 	if (((modrm >> 3) & 7) >= 2)
 		return 0;
-	return dec_skip(d, imm_size(d, op == 0xf6 ? IMM_B : IMM_Z));
+	return dec_imm(d, imm_size(d, op == 0xf6 ? IMM_B : IMM_Z));
 }
 
-static int decode_one_byte_special(struct insn_dec *d, u8 op)
+static int decode_one_byte_special(struct x86_insn *d, u8 op)
 {
 	switch (op) {
 	case 0x0f:
@@ -465,7 +469,7 @@ static int decode_one_byte_special(struct insn_dec *d, u8 op)
 	return -EINVAL;
 }
 
-static int decode_one_byte(struct insn_dec *d, u8 op)
+static int decode_one_byte(struct x86_insn *d, u8 op)
 {
 	u8 entry = one_byte_map[op];
 
@@ -477,12 +481,12 @@ static int decode_one_byte(struct insn_dec *d, u8 op)
 }
 
 /* Starts a decode: the prefixes, the opcode byte and the sizes they give. */
-static int decode_start(struct insn_dec *d, const u8 *bytes, size_t avail,
+static int decode_start(struct x86_insn *d, const u8 *bytes, size_t avail,
 			enum cpu_mode mode, u8 *op)
 {
 	int err;
 
-	*d = (struct insn_dec){
+	*d = (struct x86_insn){
 		.bytes = bytes,
 		.avail = bytes ? MIN(avail, (size_t)INSN_MAX_LEN) : 0,
 		.mode = mode,
@@ -491,30 +495,45 @@ static int decode_start(struct insn_dec *d, const u8 *bytes, size_t avail,
 	if (mode != CPU_MODE_16 && mode != CPU_MODE_32 && mode != CPU_MODE_64)
 		return -EINVAL;
 	err = decode_prefixes(d, op);
-	if (!err)
-		set_operand_sizes(d);
-	return err;
+	if (err)
+		return err;
+	set_operand_sizes(d);
+	d->opcode = *op;
+	return 0;
+}
+
+int insn_decode(const u8 *bytes, size_t avail, enum cpu_mode mode, struct x86_insn *insn)
+{
+	u8 op;
+	int err = decode_start(insn, bytes, avail, mode, &op);
+
+	return err ? err : decode_one_byte(insn, op);
+}
+
+u64 insn_imm(const struct x86_insn *insn)
+{
+	u64 v = 0;
+
+	for (int i = insn->imm_len - 1; i >= 0; i--)
+		v = v << 8 | insn->bytes[insn->imm_pos + i];
+	return v;
 }
 
 int insn_length(const u8 *bytes, size_t avail, enum cpu_mode mode)
 {
-	struct insn_dec d;
-	u8 op;
-	int err = decode_start(&d, bytes, avail, mode, &op);
+	struct x86_insn d;
+	int err = insn_decode(bytes, avail, mode, &d);
 
-	if (!err)
-		err = decode_one_byte(&d, op);
-	return err ? err : (int)d.pos;
+	return err ? err : (int)d.len;
 }
 
 /* REX changes nothing for INS/OUTS. */
 int string_insn_decode(const u8 *bytes, size_t avail, enum cpu_mode mode,
 		       struct string_insn *out)
 {
-	struct insn_dec d;
-	u8 op;
+	struct x86_insn d;
 
-	if (decode_start(&d, bytes, avail, mode, &op) || op < 0x6c || op > 0x6f)
+	if (insn_decode(bytes, avail, mode, &d) || d.map || d.opcode < 0x6c || d.opcode > 0x6f)
 		return -EINVAL;
 	out->addr_size = d.addrsize;
 	out->seg = d.seg;

@@ -51,6 +51,20 @@ long hv_vm_copy(u32 vm, u32 flags, u64 vm_gpa, void *buf, u64 length)
 	return hv_call(HV_CALL_VM_COPY, &a);
 }
 
+long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags)
+{
+	struct hv_vm_window a = { sizeof(a), flags, vm, 0, vm_gpa, length, gpa, 0 };
+
+	return hv_call(HV_CALL_VM_MAP_WINDOW, &a);
+}
+
+long hv_vm_unmap_window(u32 vm, u64 gpa)
+{
+	struct hv_vm_window a = { .size = sizeof(a), .vm = vm, .gpa = gpa };
+
+	return hv_call(HV_CALL_VM_UNMAP_WINDOW, &a);
+}
+
 long hv_vcpu_create(u32 vm)
 {
 	struct hv_vcpu_create a = { sizeof(a), 0, vm, 0 };

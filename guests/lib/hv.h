@@ -20,6 +20,10 @@ long hv_vm_create(const char *name, u64 mem_size, u32 vcpus, u32 exit_reasons);
 long hv_vm_destroy(u32 vm);
 long hv_vm_add_memory(u32 vm, u64 gpa, u64 length);
 long hv_vm_copy(u32 vm, u32 flags, u64 vm_gpa, void *buf, u64 length);
+/* Windows (HV_EXT_MEM_WINDOW): the child's [vm_gpa, vm_gpa+length) at
+ * VM 0's gpa, flags HV_WINDOW_READONLY; unmapped by its VM 0 address. */
+long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);
+long hv_vm_unmap_window(u32 vm, u64 gpa);
 long hv_vcpu_create(u32 vm);
 long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r);
 long hv_vcpu_set_regs(struct hv_vcpu_regs *r);

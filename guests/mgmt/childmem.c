@@ -1,13 +1,40 @@
 /* A child's memory as the image helpers see it: bulk copies into it
+ * through a window onto the child's memory (HV_EXT_MEM_WINDOW), or
  * through VM_COPY, at most HV_COPY_MAX (or a chunk of zeros) per call,
- * and where an image may be placed. */
+ * where there are no windows; and where an image may be placed. */
 #include "guests/mgmt/mgmt.h"
 
 #define ZERO_CHUNK (64 * 1024)
+/* Where hvctl sees a child's memory: above its own RAM, inside the
+ * 4 GiB its page tables map. */
+#define WINDOW_GPA 0xc0000000ULL
+
+/* Copies src (NULL: zeros) to the child's [gpa, gpa+len) through a
+ * window over those pages, unmapped again at once. 0 or -errno. */
+static long window_copy(u32 vm, u64 gpa, const void *src, u64 len)
+{
+	u64 base = ALIGN_DOWN(gpa, PAGE_SIZE);
+	u8 *dst = (u8 *)(WINDOW_GPA + (gpa - base));
+	long err;
+
+	if (disc.ext[HV_EXT_MEM_WINDOW] <= 0)
+		return -HV_ENOSYS;
+	err = hv_vm_map_window(vm, base, ALIGN_UP(gpa + len, PAGE_SIZE) - base, WINDOW_GPA, 0);
+	if (err)
+		return err;
+	if (src)
+		memcpy(dst, src, len);
+	else
+		memset(dst, 0, len);
+	return hv_vm_unmap_window(vm, WINDOW_GPA);
+}
 
 long child_copy(u32 vm, u64 gpa, const void *src, u64 len)
 {
 	const u8 *p = src;
+
+	if (!len || !window_copy(vm, gpa, src, len))
+		return 0;
 
 	while (len) {
 		u64 n = MIN(len, (u64)HV_COPY_MAX);
@@ -26,6 +53,8 @@ long child_zero(u32 vm, u64 gpa, u64 len)
 {
 	static const u8 zeros[ZERO_CHUNK];
 
+	if (!len || !window_copy(vm, gpa, NULL, len))
+		return 0;
 	while (len) {
 		u64 n = MIN(len, (u64)ZERO_CHUNK);
 		long err = hv_vm_copy(vm, HV_COPY_TO_VM, gpa, (void *)zeros, n);

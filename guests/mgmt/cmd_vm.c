@@ -3,7 +3,8 @@
 
 #define MEM_DEFAULT (16 * MIB)
 
-/* mem=, vcpus=, args= (args= takes the rest of the line). */
+/* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), args= (args=
+ * takes the rest of the line). */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -22,12 +23,14 @@ static bool create_options(struct words *ws, struct create_args *a)
 				return false;
 			}
 			a->vcpus = (u32)n;
+		} else if (!strcmp(ws->w[i], "mmio")) {
+			a->exit_reasons |= 1u << HV_EXIT_MMIO;
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -36,10 +39,10 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0 };
 
 	if (ws->n < 4) {
-		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [args=...]\n");
+		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];

@@ -68,7 +68,7 @@ static void make_cmdline(char *buf, size_t len, const struct hv_boot_module *m,
 /* VM_CREATE and the vCPUs; on failure nothing is left. */
 static bool make_vm(struct child *c)
 {
-	long r = hv_vm_create(c->name, c->mem, c->vcpus, 0);
+	long r = hv_vm_create(c->name, c->mem, c->vcpus, c->exit_reasons);
 
 	if (r < 0) {
 		gprintf("error: vm create %s: vm_create: %s\n", c->name, err_name(r));
@@ -129,6 +129,7 @@ struct child *child_create(const struct create_args *a)
 	module_name(m, c->module, sizeof(c->module));
 	c->mem = a->mem;
 	c->vcpus = a->vcpus;
+	c->exit_reasons = a->exit_reasons;
 	make_cmdline(cmdline, sizeof(cmdline), m, a->args);
 	if (!make_vm(c)) {
 		child_free(c);

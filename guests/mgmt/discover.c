@@ -17,6 +17,9 @@ const char *ext_name(u32 ext)
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
 		[HV_EXT_RUN_PAGE] = "run-page",
+		[HV_EXT_MMIO_EXIT] = "mmio-exit",
+		[HV_EXT_MEM_WINDOW] = "mem-window",
+		[HV_EXT_READONLY_MEMORY] = "readonly-memory",
 		[HV_EXT_MSR_EXIT] = "msr-exit",
 	};
 

@@ -161,6 +161,10 @@ struct uart16550 {
 	char line[UART_LINE_MAX];
 };
 
+/* The MMIO device of children created with `mmio` (mmio_dev.c). */
+#define MMIO_DEV_BASE 0xd0000000ULL
+#define MMIO_DEV_SIZE 64
+
 struct child {
 	bool used;
 	u32 slot;               /* its index in the table (its run page) */
@@ -179,6 +183,9 @@ struct child {
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
 	struct uart16550 uart;
 	u8 scratch[HV_PORT_SCRATCH_SIZE];
+	u32 exit_reasons;       /* optional HV_EXIT_* enabled at creation */
+	u8 mmio_regs[MMIO_DEV_SIZE];
+	u64 mmio_exits, mmio_unclaimed;
 	struct hv_run_page *page; /* vCPU 0's run page; NULL: VCPU_RUN v1 */
 };
 
@@ -218,6 +225,7 @@ struct create_args {
 	u64 mem;
 	u32 vcpus;
 	const char *args; /* NULL: the module's default arguments */
+	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
 };
 
 /* Creates, loads and readies a child; prints what it did or why not.
@@ -236,8 +244,9 @@ struct image {
 	u64 end; /* end of the highest byte loaded */
 };
 
-/* childmem.c: copies len bytes from VM 0's src to the child's gpa, in
- * HV_COPY_MAX pieces; child_zero writes zeros. 0 or -errno. */
+/* childmem.c: copies len bytes from VM 0's src to the child's gpa,
+ * through a window where the hypervisor has them, else in HV_COPY_MAX
+ * pieces; child_zero writes zeros. 0 or -errno. */
 long child_copy(u32 vm, u64 gpa, const void *src, u64 len);
 long child_zero(u32 vm, u64 gpa, u64 len);
 /* Checks that [gpa, gpa+len) is where an image may go in this child. */
@@ -276,6 +285,9 @@ void uart_flush(struct child *c);
 #define SCRIPT_SLICES_DEFAULT 10000
 
 void vmm_slice(struct child *c);
+/* Answers a child's HV_EXIT_MMIO (mmio_dev.c); false when it ended the
+ * child. */
+bool mmio_dev_exit(struct child *c, const struct hv_exit *e);
 /* Gives a new child's vCPU 0 its run page when the hypervisor offers
  * HV_EXT_RUN_PAGE and `runpage off` did not turn it off. 0 or -errno. */
 long vmm_attach_run_page(struct child *c);

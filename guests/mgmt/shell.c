@@ -103,7 +103,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info                      what start-up discovered" },
 	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
 	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
-	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [args=...]\n"
+	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
 			"vm list | vm stop NAME | vm destroy NAME\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check" },

@@ -145,6 +145,8 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 		return false;
 	case HV_EXIT_TIMESLICE:
 		return false;
+	case HV_EXIT_MMIO:
+		return mmio_dev_exit(c, e);
 	case HV_EXIT_HYPERCALL: /* never enabled; answer as the hypervisor would */
 		c->complete = true;
 		c->complete_value = (u64)-HV_ENOSYS;

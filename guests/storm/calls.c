@@ -105,6 +105,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_FEATURE:
 	case HV_EXT_EXIT_HYPERCALL:
 	case HV_EXT_TRACE:
+	case HV_EXT_MMIO_EXIT:
 	case HV_EXT_MSR_EXIT:
 		return 1;
 	case HV_EXT_MAX_VMS:
@@ -113,6 +114,10 @@ static s64 extension_value(u32 ext)
 		return max_vcpus;
 	case HV_EXT_RUN_PAGE:
 		return HV_RUN_PAGE_SIZE_VER0;
+	case HV_EXT_MEM_WINDOW:
+		return 16; /* the windows VM 0 may have */
+	case HV_EXT_READONLY_MEMORY:
+		return 1;
 	default:
 		return 0;
 	}

@@ -347,10 +347,11 @@ bool child_runnable(u32 vm, u32 vcpu)
 
 u32 child_reasons(const struct mvm *m, u32 vcpu)
 {
-	u32 call = m->exit_reasons & HV_EXIT_OPTIONAL_MASK; /* HYPERCALL, MSR */
+	u32 call = m->exit_reasons & (R(HYPERCALL) | R(MSR)), mmio = m->exit_reasons & R(MMIO);
 
 	if (!m->vcpu[vcpu].fresh)
-		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) | call;
+		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) |
+		       call | mmio;
 	switch (m->prog) {
 	case PROG_SPIN:
 	case PROG_CPUID:
@@ -360,13 +361,16 @@ u32 child_reasons(const struct mvm *m, u32 vcpu)
 	case PROG_IO:
 		return R(IO) | R(TIMESLICE);
 	case PROG_NPF:
-		return (child_ram(m->id, CHILD_NPF_GPA, 8) ? 0 : R(STAGE2_FAULT)) | R(TIMESLICE);
+		/* with MMIO exits the read completes and the program spins */
+		return (child_ram(m->id, CHILD_NPF_GPA, 8) ? 0 : mmio ? mmio : R(STAGE2_FAULT)) |
+		       R(TIMESLICE);
 	case PROG_TRIPLE:
 		return R(SHUTDOWN) | R(TIMESLICE);
 	case PROG_HYPERCALLS:
 		return R(HLT) | R(TIMESLICE) | call;
 	default:
-		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) | call;
+		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) |
+		       call | mmio;
 	}
 }
 

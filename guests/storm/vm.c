@@ -231,7 +231,9 @@ static bool overlaps_ram(const struct mvm *m, u64 gpa, u64 len)
 static outcomes add_memory_fields(const struct hv_vm_memory *a)
 {
 	const u64 chunk = 2 * MIB;
-	outcomes e = target_fields((const struct hv_vm_destroy *)a);
+	/* HV_MEM_READONLY is the one flag (read-only RAM is RAM all the same) */
+	struct hv_vm_destroy h = { 0, a->flags & ~HV_MEM_READONLY, a->vm, a->reserved };
+	outcomes e = target_fields(&h);
 	const struct mvm *m = vm_find(a->vm);
 
 	if (e)

@@ -169,7 +169,7 @@ TEST(destroy_gives_back_every_frame)
 	setup();
 	before = hv_frames.free_frames;
 	vm = vm_create("a", 2 * VM_CHUNK, false);
-	CHECK(vm && !vm_add_memory(vm, 8 * VM_CHUNK, 2 * VM_CHUNK));
+	CHECK(vm && !vm_add_memory(vm, 8 * VM_CHUNK, 2 * VM_CHUNK, false));
 	CHECK_EQ(hv_frames.free_frames, before - 4 * VM_CHUNK / PAGE_SIZE);
 	if (vm)
 		vm_destroy(vm);
@@ -191,17 +191,120 @@ TEST(failed_add_memory_keeps_nothing)
 		return;
 	before = hv_frames.free_frames;
 	map_fail_after = 2;
-	CHECK_EQ(vm_add_memory(vm, 4 * VM_CHUNK, 3 * VM_CHUNK), -ENOMEM);
+	CHECK_EQ(vm_add_memory(vm, 4 * VM_CHUNK, 3 * VM_CHUNK, false), -ENOMEM);
 	CHECK_EQ(vm->region_count, 1);
 	CHECK_EQ(hv_frames.free_frames, before);
 	CHECK_EQ(mapped, VM_CHUNK);
 	map_fail_after = -1;
-	CHECK_EQ(vm_add_memory(vm, 4 * VM_CHUNK, RAM_SIZE), -ENOMEM); /* too much */
+	CHECK_EQ(vm_add_memory(vm, 4 * VM_CHUNK, RAM_SIZE, false), -ENOMEM); /* too much */
 	CHECK_EQ(hv_frames.free_frames, before);
 	vm_destroy(vm);
 	CHECK_EQ(mapped, 0);
 }
 
+/* Read-only RAM: the VM may not write it through the hypervisor, its
+ * VMM may (vm_write), and it is RAM for every range check. */
+TEST(readonly_memory)
+{
+	struct vm *vm;
+	u8 byte = 0x5a;
+
+	setup();
+	vm = vm_create("a", VM_CHUNK, false);
+	CHECK(vm && !vm_add_memory(vm, 4 * VM_CHUNK, VM_CHUNK, true));
+	if (!vm)
+		return;
+	CHECK(!vm_gpa_ptr(vm, 4 * VM_CHUNK + 8, 8, true));
+	CHECK(vm_gpa_ptr(vm, 4 * VM_CHUNK + 8, 8, false));
+	CHECK(vm_gpa_ptr(vm, 8, 8, true));
+	CHECK(vm_write(vm, 4 * VM_CHUNK + 8, &byte, 1));
+	CHECK_EQ(*(u8 *)vm_gpa_ptr(vm, 4 * VM_CHUNK + 8, 1, false), 0x5a);
+	CHECK(vm_is_ram(vm, 4 * VM_CHUNK, VM_CHUNK));
+	CHECK(vm_is_ram(vm, VM_CHUNK - 1, 1));
+	CHECK(!vm_is_ram(vm, VM_CHUNK - 1, 2));
+	CHECK(!vm_is_ram(vm, 0, 0));
+	CHECK(!vm_is_ram(vm, ~0ULL, 2));
+	vm_destroy(vm);
+}
+
+/* Where a window may go in VM 0: whole pages, clear of its RAM and of
+ * its other windows, within what stage-2 maps. */
+TEST(window_ranges)
+{
+	struct vm *host, *child;
+	struct vm_window *w;
+
+	setup();
+	host = vm_create("0", 2 * VM_CHUNK, true);
+	child = vm_create("c", 2 * VM_CHUNK, false);
+	CHECK(host && child);
+	if (!host || !child)
+		return;
+	CHECK_EQ(vm_check_window(host, 0x1000, 0x1000), -EEXIST);
+	CHECK_EQ(vm_check_window(host, 2 * VM_CHUNK - 0x1000, 0x2000), -EEXIST);
+	CHECK_EQ(vm_check_window(host, 2 * VM_CHUNK, 0), -EINVAL);
+	CHECK_EQ(vm_check_window(host, 2 * VM_CHUNK + 1, 0x1000), -EINVAL);
+	CHECK_EQ(vm_check_window(host, 2 * VM_CHUNK, 0x1001), -EINVAL);
+	CHECK_EQ(vm_check_window(host, ~0xfffULL, 0x2000), -EINVAL);
+	CHECK_EQ(vm_check_window(host, PT_ADDR_LIMIT - 0x1000, 0x2000), -EINVAL);
+	CHECK_EQ(vm_check_window(host, PT_ADDR_LIMIT - 0x1000, 0x1000), 0);
+	CHECK_EQ(vm_check_window(host, 2 * VM_CHUNK, 0x1000), 0);
+	w = vm_window_free(host);
+	CHECK(w);
+	if (!w)
+		return;
+	*w = (struct vm_window){ .gpa = 8 * VM_CHUNK, .len = 0x3000 };
+	CHECK_EQ(vm_window_map(host, w, child, VM_CHUNK - 0x1000, false), 0);
+	CHECK_EQ(mapped, 4 * VM_CHUNK + 0x3000);
+	CHECK(vm_window_at(host, 8 * VM_CHUNK) == w && !vm_window_at(host, 0));
+	CHECK_EQ(vm_check_window(host, 8 * VM_CHUNK + 0x2000, 0x1000), -EEXIST);
+	CHECK_EQ(vm_check_window(host, 8 * VM_CHUNK - 0x1000, 0x2000), -EEXIST);
+	CHECK_EQ(vm_check_window(host, 8 * VM_CHUNK - 0x1000, 0x1000), 0);
+	CHECK_EQ(vm_check_window(host, 8 * VM_CHUNK + 0x3000, 0x1000), 0);
+	vm_window_unmap(host, w);
+	CHECK_EQ(vm_check_window(host, 8 * VM_CHUNK, 0x1000), 0);
+	CHECK_EQ(mapped, 4 * VM_CHUNK);
+	vm_destroy(child);
+	vm_destroy(host);
+}
+
+/* A window that cannot be mapped whole leaves nothing; the end of its
+ * child closes a window and gives back every frame. */
+TEST(window_failure_and_teardown)
+{
+	struct vm *host, *child;
+	struct vm_window *w;
+	u64 before;
+
+	setup();
+	before = hv_frames.free_frames;
+	host = vm_create("0", VM_CHUNK, true);
+	child = vm_create("c", 2 * VM_CHUNK, false);
+	CHECK(host && child);
+	if (!host || !child)
+		return;
+	w = vm_window_free(host);
+	CHECK(w);
+	if (!w)
+		return;
+	*w = (struct vm_window){ .gpa = 4 * VM_CHUNK, .len = 2 * VM_CHUNK };
+	map_fail_after = 1; /* the second chunk fails */
+	CHECK_EQ(vm_window_map(host, w, child, 0x1000, true), -ENOMEM);
+	CHECK_EQ(mapped, 3 * VM_CHUNK);
+	CHECK(!w->len && vm_window_free(host) == w);
+	map_fail_after = -1;
+	*w = (struct vm_window){ .gpa = 4 * VM_CHUNK, .len = 2 * VM_CHUNK };
+	CHECK_EQ(vm_window_map(host, w, child, 0, false), 0);
+	CHECK_EQ(w->child, child->id);
+	vm_destroy(child);
+	CHECK(!w->len);
+	CHECK_EQ(mapped, VM_CHUNK);
+	vm_destroy(host);
+	CHECK_EQ(hv_frames.free_frames, before);
+	CHECK_EQ(mapped, 0);
+}
+
 RUN_TESTS("vm_mem",
 	  T(new_vm_memory_is_zero), T(memory_of_a_destroyed_vm_never_reaches_the_next),
-	  T(destroy_gives_back_every_frame), T(failed_add_memory_keeps_nothing))
+	  T(destroy_gives_back_every_frame), T(failed_add_memory_keeps_nothing),
+	  T(readonly_memory), T(window_ranges), T(window_failure_and_teardown))

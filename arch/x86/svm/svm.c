@@ -10,6 +10,7 @@
 
 #define MSR_VM_HSAVE_PA 0xc0010117
 #define CPUID_SVM_NRIPS BIT(3)
+#define CPUID_SVM_DECODE_ASSISTS BIT(7)
 
 struct svm_cpu svm_cpu;
 
@@ -20,6 +21,7 @@ int svm_cpu_enable(void)
 	struct cpuid_regs leaf = cpuid(0x8000000a, 0);
 
 	svm_cpu.nrips = leaf.edx & CPUID_SVM_NRIPS;
+	svm_cpu.decode_assists = leaf.edx & CPUID_SVM_DECODE_ASSISTS;
 	svm_cpu.nasids = leaf.ebx;
 	svm_cpu.host_save_area = pages_alloc(1);
 	svm_cpu.host_vmcb = pages_alloc(1);
@@ -34,8 +36,9 @@ int svm_cpu_enable(void)
 	/* The host's FS, GS, TR, LDTR and SYSCALL MSRs are set up before
 	 * this and never change: saved once here, loaded after every exit. */
 	asm volatile("vmsave %%rax" : : "a"((u64)svm_cpu.host_vmcb) : "memory");
-	log_info("svm: enabled, %u ASIDs, next-RIP save %s", svm_cpu.nasids,
-		 svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)");
+	log_info("svm: enabled, %u ASIDs, next-RIP save %s, decode assists %s",
+		 svm_cpu.nasids, svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)",
+		 svm_cpu.decode_assists ? "yes" : "no");
 	return 0;
 }
 

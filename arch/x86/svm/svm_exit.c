@@ -11,6 +11,7 @@
 #define NPF_PRESENT BIT(0)
 #define NPF_WRITE BIT(1)
 #define NPF_FETCH BIT(4)
+#define NPF_WALK BIT(33) /* on the guest's page tables */
 
 /* The OUTS source segment, on CPUs that report it. 0 is ES or "not
  * reported" (older CPUs, QEMU): then the prefixes decide. */
@@ -37,13 +38,17 @@ static void decode_io(u64 info1, struct exit_io *io)
 	io->seg = (io->string && !io->in) ? outs_segment(info1) : SEG_UNKNOWN;
 }
 
-static void decode_npf(u64 info1, u64 info2, struct exit_stage2 *f)
+/* With decode assists the CPU fetched the faulting instruction's bytes. */
+static void decode_npf(const struct vmcb_control *c, struct exit_stage2 *f)
 {
-	f->gpa = info2;
-	f->present = info1 & NPF_PRESENT;
-	f->write = info1 & NPF_WRITE;
-	f->fetch = info1 & NPF_FETCH;
+	f->gpa = c->exit_info2;
+	f->present = c->exit_info1 & NPF_PRESENT;
+	f->write = c->exit_info1 & NPF_WRITE;
+	f->fetch = c->exit_info1 & NPF_FETCH;
+	f->walk = c->exit_info1 & NPF_WALK;
 	f->read = !f->write && !f->fetch;
+	f->insn_len = svm_cpu.decode_assists ? MIN(c->insn_len, sizeof(c->insn)) : 0;
+	f->insn = c->insn;
 }
 
 /* Exits that need nothing decoded beyond their code, the frequent
@@ -120,7 +125,7 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		exit->msr = (u32)v->regs.rcx;
 	} else if (code == SVM_EXIT_NPF) {
 		exit->reason = EXIT_STAGE2_FAULT;
-		decode_npf(c->exit_info1, c->exit_info2, &exit->stage2);
+		decode_npf(c, &exit->stage2);
 	} else if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
 		decode_exception(c, exit);
 	} else if ((u32)code == (u32)SVM_EXIT_INVALID) {

@@ -36,7 +36,9 @@ struct vmcb_control {
 	u64 n_cr3;                      /* 0x0b0 */
 	u8 reserved6[0x0c8 - 0x0b8];    /* LBR virtualization, clean bits */
 	u64 next_rip;                   /* 0x0c8 */
-	u8 reserved7[0x400 - 0x0d0];    /* the fetched instruction bytes */
+	u8 insn_len;                    /* 0x0d0: decode assists */
+	u8 insn[15];                    /* 0x0d1 */
+	u8 reserved7[0x400 - 0x0e0];
 } __packed;
 
 struct vmcb_save {
@@ -78,6 +80,7 @@ _Static_assert(VMCB_OFF(control.exit_code) == 0x070, "VMCB layout");
 _Static_assert(VMCB_OFF(control.np_enable) == 0x090, "VMCB layout");
 _Static_assert(VMCB_OFF(control.event_inject) == 0x0a8, "VMCB layout");
 _Static_assert(VMCB_OFF(control.next_rip) == 0x0c8, "VMCB layout");
+_Static_assert(VMCB_OFF(control.insn_len) == 0x0d0, "VMCB layout");
 _Static_assert(VMCB_OFF(save.es) == 0x400, "VMCB layout");
 _Static_assert(VMCB_OFF(save.tr) == 0x490, "VMCB layout");
 _Static_assert(VMCB_OFF(save.cpl) == 0x4cb, "VMCB layout");

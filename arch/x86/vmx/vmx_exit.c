@@ -13,6 +13,8 @@
 #define EPT_WRITE BIT(1)
 #define EPT_FETCH BIT(2)
 #define EPT_PERMS_PRESENT (BIT(3) | BIT(4) | BIT(5))
+#define EPT_LINEAR_VALID BIT(7)
+#define EPT_FINAL BIT(8) /* with LINEAR_VALID: not a page-table access */
 
 /* Address size and OUTS segment from the exit instruction information,
  * when the CPU describes INS/OUTS there (IA32_VMX_BASIC bit 54). */
@@ -45,6 +47,8 @@ static void decode_ept_violation(u64 qual, struct exit_stage2 *f)
 	f->write = qual & EPT_WRITE;
 	f->fetch = qual & EPT_FETCH;
 	f->present = qual & EPT_PERMS_PRESENT;
+	f->walk = (qual & (EPT_LINEAR_VALID | EPT_FINAL)) == EPT_LINEAR_VALID;
+	f->insn_len = 0;
 }
 
 #define DR7_GD BIT(13)

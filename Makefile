@@ -49,7 +49,7 @@ MGMT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(MGMT_SRCS))
 STORM_SRCS := $(wildcard guests/storm/*.c)
 STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
-MULTI_GUESTS := leak realmode
+MULTI_GUESTS := leak realmode cpuidset
 GUEST_EXTRA := bench
 MB1_KERNELS := mbhello mmio32
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
@@ -57,7 +57,8 @@ GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
 	$(BUILD)/guests/storm.elf \
-	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf)
+	$(if $(wildcard guests/mgmt/*.c),$(BUILD)/guests/mgmt.elf) \
+	$(BUILD)/guests/mgmt-v1.elf $(BUILD)/guests/abi-v1.elf
 GUEST32_CFLAGS := $(filter-out -mcmodel=small,$(HV_CFLAGS)) -m32
 
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -246,6 +247,49 @@ $(BUILD)/guests/abi-%.elf: guests/abi/abi.c guests/abi/abi_vmm.c guests/abi/abi_
 $(BUILD)/guests/mgmt.elf: $(MGMT_OBJS) $(LIBHV) linker/guest.ld
 	$(guest_link)
 
+# hvctl and the ABI guest built against the frozen v1 headers (abi/v1), with
+# a libhv of their own: $(V1_INCLUDE)/abi/ holds copies of abi/v1/*, found
+# before the live abi/ for every #include "abi/...".
+V1_INCLUDE := $(BUILD)/abi-v1
+V1_HEADERS := $(patsubst abi/v1/%,$(V1_INCLUDE)/abi/%,$(wildcard abi/v1/hv_*))
+LIBHV_V1 := $(BUILD)/libhv-v1.a
+LIBHVTEST_V1 := $(BUILD)/libhvtest-v1.a
+LIBHV_V1_OBJS := $(patsubst %,$(BUILD)/guest-v1/%.o,$(LIBHV_SRCS))
+LIBHVTEST_V1_OBJS := $(BUILD)/guest-v1/guests/lib/test.c.o
+MGMT_V1_OBJS := $(patsubst %,$(BUILD)/guest-v1/%.o,$(MGMT_SRCS))
+ABI_V1_OBJS := $(patsubst %,$(BUILD)/guest-v1/%.o,guests/abi/abi.c guests/abi/abi_vmm.c \
+	guests/abi/abi_child.S)
+GUEST_V1_OBJS := $(LIBHV_V1_OBJS) $(LIBHVTEST_V1_OBJS) $(MGMT_V1_OBJS) $(ABI_V1_OBJS)
+
+.SECONDARY: $(V1_HEADERS)
+$(V1_INCLUDE)/abi/%: abi/v1/%
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
+$(BUILD)/guest-v1/%.c.o: %.c $(V1_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (guest, ABI v1 headers)"
+	@$(CC) -I$(V1_INCLUDE) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest-v1/%.S.o: %.S $(V1_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  AS    $< (guest, ABI v1 headers)"
+	@$(CC) -I$(V1_INCLUDE) $(HV_ASFLAGS) -c $< -o $@
+
+$(LIBHV_V1): $(LIBHV_V1_OBJS)
+$(LIBHVTEST_V1): $(LIBHVTEST_V1_OBJS)
+$(LIBHV_V1) $(LIBHVTEST_V1):
+	@echo "  AR    $@"
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+$(BUILD)/guests/mgmt-v1.elf: $(MGMT_V1_OBJS) $(LIBHV_V1) linker/guest.ld
+	$(guest_link)
+
+# The current caller (ABI_CALLER 1, its default) as v1 built it.
+$(BUILD)/guests/abi-v1.elf: $(ABI_V1_OBJS) $(LIBHVTEST_V1) $(LIBHV_V1) linker/guest.ld
+	$(guest_link)
+
 # Test guests of several files, one folder each (guests/NAME/*.c, *.S):
 # VM 0's side in C, a child's program in assembly.
 $(foreach g,$(MULTI_GUESTS),$(eval $(BUILD)/guests/$(g).elf: \
@@ -312,11 +356,11 @@ include boot/efi/efi.mk
 
 # Packages before the files that need them (order-only: never a reason
 # to rebuild).
-$(HV_OBJS) $(GUEST_LIB_OBJS) $(MGMT_OBJS) $(STORM_OBJS) $(GUEST_ELFS) \
+$(HV_OBJS) $(GUEST_LIB_OBJS) $(MGMT_OBJS) $(STORM_OBJS) $(GUEST_V1_OBJS) $(GUEST_ELFS) \
 	$(UNIT_BINS) $(BUILD)/hvdump: | deps-build
 $(BUILD)/hv.iso: | deps-iso
 $(FUZZ_BINS): | deps-fuzz
 $(EFI_OBJS) $(BUILD)/esp.img: | deps-efi
 
 -include $(HV_OBJS:.o=.d) $(UNIT_BINS:=.d) $(GUEST_LIB_OBJS:.o=.d) $(MGMT_OBJS:.o=.d) \
-	$(STORM_OBJS:.o=.d)
+	$(STORM_OBJS:.o=.d) $(GUEST_V1_OBJS:.o=.d)

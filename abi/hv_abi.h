@@ -56,10 +56,14 @@ enum hv_call {
 				      * the exit goes to the run page */
 	HV_CALL_VM_MAP_WINDOW = 16,  /* struct hv_vm_window (HV_EXT_MEM_WINDOW) */
 	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
+	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
 	HV_CALL_COUNT
 };
 
 #define HV_ABI_VERSION 1u
+/* This header's revision: absent in the frozen v1 copy (abi/v1/), 2 since
+ * the first extension. Code built against both tests it per feature. */
+#define HV_ABI_HEADER_REVISION 2
 
 /* Errors (negated in RAX), Linux numbering. */
 #define HV_EPERM 1
@@ -148,7 +152,12 @@ enum hv_extension {
 	HV_EXT_MEM_WINDOW = 9,      /* the windows VM 0 may have at once:
 				     * HV_CALL_VM_MAP_WINDOW exists */
 	HV_EXT_READONLY_MEMORY = 10, /* 1: HV_MEM_READONLY is known */
+	HV_EXT_CPUID_SET = 11,      /* HV_CPUID_MAX_ENTRIES: a child's CPUID
+				     * table can be set (HV_CALL_VM_SET_CPUID) */
 	HV_EXT_MSR_EXIT = 12,       /* 1: HV_EXIT_MSR can be enabled */
+	HV_EXT_TSC = 13,            /* the TSC frequency in kHz (also CPUID
+				     * HV_CPUID_TSC EAX); children's TSCs are
+				     * offset to start near 0 */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -473,6 +482,36 @@ struct hv_stats {
 };
 #define HV_STATS_SIZE_VER0 80
 
+/* ---- HV_CALL_VM_SET_CPUID (HV_EXT_CPUID_SET) -------------------------- *
+ * The CPUID table a child sees, set before its first run. Each entry
+ * answers one leaf (every subleaf) or, with HV_CPUID_ENTRY_INDEXED, one
+ * leaf and subleaf; a leaf the table does not list reads as zeros. A bit
+ * the hypervisor cannot virtualize is -EINVAL (docs/abi.md says which
+ * registers are values and which are feature bits); count 0 gives the
+ * VM the hypervisor's default table again. */
+
+#define HV_CPUID_MAX_ENTRIES 64
+#define HV_CPUID_ENTRY_INDEXED 1u /* the entry is for `index` only */
+
+struct hv_cpuid_entry {
+	uint32_t function; /* the leaf (EAX) */
+	uint32_t index;    /* the subleaf (ECX) with HV_CPUID_ENTRY_INDEXED, else 0 */
+	uint32_t flags;    /* HV_CPUID_ENTRY_INDEXED */
+	uint32_t eax, ebx, ecx, edx;
+	uint32_t reserved;
+};
+#define HV_CPUID_ENTRY_SIZE_VER0 32
+
+struct hv_vm_set_cpuid {
+	uint32_t size;
+	uint32_t flags;   /* none defined */
+	uint32_t vm;
+	uint32_t count;   /* entries at `entries`, at most HV_CPUID_MAX_ENTRIES */
+	uint64_t entries; /* guest-physical address of count struct hv_cpuid_entry */
+	uint64_t reserved;
+};
+#define HV_VM_SET_CPUID_SIZE_VER0 32
+
 /* ---- layout checks ----------------------------------------------------- */
 
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
@@ -509,5 +548,7 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER0, "hv_ru
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, exit) == 16, "hv_run_page.exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "hv_run_page.complete_value");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_cpuid_entry) == HV_CPUID_ENTRY_SIZE_VER0, "hv_cpuid_entry");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_set_cpuid) == HV_VM_SET_CPUID_SIZE_VER0, "hv_vm_set_cpuid");
 
 #endif

@@ -2,6 +2,7 @@
  * the CPU's own answers. */
 #include "hv/cpuid.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
 
 /* The CPU's answers, each read once: CPUID is slow, and an exit of its
  * own under another hypervisor. Nothing the policy passes on changes
@@ -31,15 +32,29 @@ static struct cpuid_result this_cpu_read(const void *ctx, u32 leaf, u32 subleaf)
 	return c->r;
 }
 
-static const struct cpuid_host this_cpu = { this_cpu_read, NULL };
+static struct cpuid_host this_cpu(void)
+{
+	return (struct cpuid_host){ this_cpu_read, NULL, tsc_khz() };
+}
 
 void guest_cpuid(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		 struct cpuid_result *r)
 {
-	cpuid_guest_view(&this_cpu, st, leaf, subleaf, r);
+	struct cpuid_host h = this_cpu();
+
+	cpuid_guest_view(&h, st, leaf, subleaf, r);
 }
 
 u64 cpuid_guest_xcr0_mask(void)
 {
-	return cpuid_offered_xcr0(&this_cpu);
+	struct cpuid_host h = this_cpu();
+
+	return cpuid_offered_xcr0(&h);
+}
+
+u32 cpuid_table_first_refused(const struct hv_cpuid_entry *e, u32 n)
+{
+	struct cpuid_host h = this_cpu();
+
+	return cpuid_table_check(&h, e, n);
 }

@@ -5,17 +5,27 @@
 #ifndef HV_CPUID_H
 #define HV_CPUID_H
 
+#include "abi/hv_abi.h"
 #include "lib/types.h"
 
 struct cpuid_result {
 	u32 eax, ebx, ecx, edx;
 };
 
+/* A VM's own CPUID table, set by its VMM (HV_CALL_VM_SET_CPUID); with
+ * count 0 the VM sees the default view. Entries as the ABI has them. */
+struct cpuid_table {
+	u32 count;
+	struct hv_cpuid_entry e[HV_CPUID_MAX_ENTRIES];
+};
+
 /* The few facts about the asking vCPU that CPUID reports. */
 struct cpuid_vcpu_state {
 	u32 vcpu_id; /* leaf 1 EBX[31:24], the initial APIC id */
-	u64 cr4;     /* the guest's CR4: OSXSAVE shows in leaf 1 ECX */
+	u64 cr4;     /* the guest's CR4: OSXSAVE (leaf 1 ECX), OSPKE (leaf 7 ECX) */
 	u64 xcr0;    /* the guest's XCR0: sizes the XSAVE area in 0xD.0 EBX */
+	bool apic_enabled; /* IA32_APIC_BASE enable: the APIC bit of leaf 1 EDX */
+	const struct cpuid_table *table; /* the VM's table, or NULL */
 };
 
 /* What CPUID(leaf, subleaf) answers on that vCPU. */
@@ -26,16 +36,23 @@ void guest_cpuid(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
  * 0xD offers (x87 always, SSE, AVX, AVX-512 state when offered). */
 u64 cpuid_guest_xcr0_mask(void);
 
+/* The first of n entries a VMM's table may not have (n when it may have
+ * them all): docs/abi.md, HV_CALL_VM_SET_CPUID, gives the rules. */
+u32 cpuid_table_first_refused(const struct hv_cpuid_entry *e, u32 n);
+
 /* The policy without the hardware: the host's raw CPUID comes from
- * read(ctx, leaf, subleaf), so recorded tables can stand in for a CPU. */
+ * read(ctx, leaf, subleaf), so recorded tables can stand in for a CPU;
+ * tsc_khz is what the TSC leaf reports. */
 struct cpuid_host {
 	struct cpuid_result (*read)(const void *ctx, u32 leaf, u32 subleaf);
 	const void *ctx;
+	u32 tsc_khz;
 };
 
 void cpuid_guest_view(const struct cpuid_host *host,
 		      const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		      struct cpuid_result *r);
 u64 cpuid_offered_xcr0(const struct cpuid_host *host);
+u32 cpuid_table_check(const struct cpuid_host *host, const struct hv_cpuid_entry *e, u32 n);
 
 #endif

@@ -17,13 +17,14 @@
 #define BASIC_LEAF_CAP 0xdu
 #define EXT_LEAF_BASE 0x80000000u
 #define EXT_LEAF_CAP 0x80000008u
-#define HV_LEAF_LAST HV_CPUID_VERSION
+#define HV_LEAF_LAST HV_CPUID_TSC
 
 
 /* Leaf 1 EBX: brand index, CLFLUSH size, logical count, APIC id. */
 #define L1_EBX_CLFLUSH_SIZE 0x0000ff00u
 #define L1_EBX_ONE_LOGICAL_CPU (1u << 16)
 #define L1_EBX_APIC_ID_SHIFT 24
+#define L1_EBX_APIC_ID 0xff000000u
 
 /* Leaf 1 ECX: the plain instruction-set bits SSE3 0, PCLMULQDQ 1,
  * SSSE3 9, FMA 12, CX16 13, PCID 17, SSE4_1 19, SSE4_2 20, MOVBE 22,
@@ -41,6 +42,7 @@
  * PSN 18, DS 21, ACPI 22, HTT 28, TM 29, PBE 31 (their MSRs #GP and the
  * local APIC is not virtualized). */
 #define L1_EDX_KEEP 0x0f8aa97fu
+#define L1_EDX_APIC B(9)
 
 /* Leaf 4: cache type, level, self-initializing, fully associative; not
  * the counts of cores (31:26) and threads (25:14) sharing the cache. */
@@ -59,6 +61,8 @@
  * AVX512_VBMI2 6, GFNI 8, VAES 9, VPCLMULQDQ 10, AVX512_VNNI 11,
  * AVX512_BITALG 12, AVX512_VPOPCNTDQ 14, MOVDIRI 27, MOVDIR64B 28. */
 #define L7_ECX_KEEP 0x18005f47u
+#define L7_ECX_PKU B(3)
+#define L7_ECX_OSPKE B(4)
 
 /* Leaf 7 subleaf 0 EDX: AVX512_4VNNIW 2, AVX512_4FMAPS 3, FSRM 4,
  * AVX512_VP2INTERSECT 8, SERIALIZE 14. Not kept: MD_CLEAR 10 and the
@@ -96,11 +100,25 @@ struct view {
 	u32 leaf;
 };
 
+/* What a VMM's table (HV_CALL_VM_SET_CPUID) may say for a leaf: the
+ * registers whose value it chooses (VMM_EAX..VMM_EDX: identification,
+ * sizes, cache descriptions); in every other register only bits the
+ * default view can have. VMM_INDEXED: the answer depends on the subleaf,
+ * so entries name theirs. VMM_NEVER: only the hypervisor answers. */
+#define VMM_EAX 0x1u
+#define VMM_EBX 0x2u
+#define VMM_ECX 0x4u
+#define VMM_EDX 0x8u
+#define VMM_VALUES 0xfu
+#define VMM_INDEXED 0x10u
+#define VMM_NEVER 0x20u
+
 struct leaf_policy {
 	u32 first, last; /* the leaves the row covers */
 	struct cpuid_result keep; /* the host bits that pass, per register */
 	/* Rewrites what is not a plain copy of host bits. */
 	void (*adjust)(const struct view *v, u32 subleaf, struct cpuid_result *r);
+	u32 vmm; /* VMM_* */
 };
 
 /* Whether the host answers the leaf itself: a CPU asked beyond its
@@ -118,15 +136,38 @@ static void cap_max_leaf(const struct view *v, u32 subleaf, struct cpuid_result 
 	r->eax = MIN(r->eax, v->leaf == EXT_LEAF_BASE ? EXT_LEAF_CAP : BASIC_LEAF_CAP);
 }
 
-/* One logical processor per package, the vCPU's number as its initial
- * APIC id, the hypervisor bit, and OSXSAVE from the guest's own CR4. */
-static void leaf1_vcpu_facts(const struct view *v, u32 subleaf, struct cpuid_result *r)
+/* One logical processor per package and the hypervisor bit; the APIC
+ * id and OSXSAVE are the vCPU's (vcpu_facts). */
+static void leaf1_defaults(const struct view *v, u32 subleaf, struct cpuid_result *r)
 {
+	(void)v;
 	(void)subleaf;
-	r->ebx |= L1_EBX_ONE_LOGICAL_CPU | (v->st->vcpu_id & 0xff) << L1_EBX_APIC_ID_SHIFT;
+	r->ebx |= L1_EBX_ONE_LOGICAL_CPU;
 	r->ecx |= L1_ECX_HYPERVISOR;
-	if ((r->ecx & L1_ECX_XSAVE) && (v->st->cr4 & CR4_OSXSAVE))
-		r->ecx |= L1_ECX_OSXSAVE;
+}
+
+/* bit when `on`, cleared otherwise */
+static u32 follow(u32 reg, u32 bit, bool on)
+{
+	return on ? reg | bit : reg & ~bit;
+}
+
+/* The bits that follow the asking vCPU's own state, whoever's table
+ * answered: its number as the initial APIC id, OSXSAVE and OSPKE from
+ * its CR4 (when XSAVE and PKU are offered), the APIC bit only while its
+ * IA32_APIC_BASE enables the APIC. */
+static void vcpu_facts(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
+		       struct cpuid_result *r)
+{
+	if (leaf == 1) {
+		r->ebx = (r->ebx & ~L1_EBX_APIC_ID) | (st->vcpu_id & 0xff) << L1_EBX_APIC_ID_SHIFT;
+		r->ecx = follow(r->ecx, L1_ECX_OSXSAVE,
+				(r->ecx & L1_ECX_XSAVE) && (st->cr4 & CR4_OSXSAVE));
+		r->edx = follow(r->edx, L1_EDX_APIC, (r->edx & L1_EDX_APIC) && st->apic_enabled);
+	} else if (leaf == 7 && subleaf == 0) {
+		r->ecx = follow(r->ecx, L7_ECX_OSPKE,
+				(r->ecx & L7_ECX_PKU) && (st->cr4 & CR4_PKE));
+	}
 }
 
 static void leaf7_subleaf0_only(const struct view *v, u32 subleaf, struct cpuid_result *r)
@@ -219,30 +260,36 @@ static u32 signature_word(const char *s)
 	return (u8)s[0] | (u8)s[1] << 8 | (u8)s[2] << 16 | (u32)(u8)s[3] << 24;
 }
 
-static void hypervisor_leaf(u32 leaf, struct cpuid_result *r)
+static void hypervisor_leaf(const struct cpuid_host *h, u32 leaf, struct cpuid_result *r)
 {
 	const char *sig = HV_CPUID_SIGNATURE;
 
 	if (leaf == HV_CPUID_BASE)
 		*r = (struct cpuid_result){ HV_LEAF_LAST, signature_word(sig),
 					    signature_word(sig + 4), signature_word(sig + 8) };
-	else /* the version leaf, or zeros above HV_LEAF_LAST */
-		*r = (struct cpuid_result){ .eax = leaf == HV_CPUID_VERSION ? HV_ABI_VERSION : 0 };
+	else /* the version and TSC leaves; zeros between and above them */
+		*r = (struct cpuid_result){ .eax = leaf == HV_CPUID_VERSION ? HV_ABI_VERSION :
+						   leaf == HV_CPUID_TSC	    ? h->tsc_khz : 0 };
 }
 
+/* The XSAVE leaf describes the layout XSETBV and the hardware use: a
+ * VMM's table cannot change it. */
 static const struct leaf_policy leaf_policies[] = {
-	{ 0x0, 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf },
-	{ 0x1, 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_vcpu_facts },
-	{ 0x2, 0x2, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x4, 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL },
-	{ 0x7, 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only },
-	{ 0xd, 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf },
-	{ 0x80000000, 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf },
-	{ 0x80000001, 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL },
+	{ 0x0, 0x0, { ALL, ALL, ALL, ALL }, cap_max_leaf, VMM_VALUES },
+	{ 0x1, 0x1, { ALL, L1_EBX_CLFLUSH_SIZE, L1_ECX_KEEP, L1_EDX_KEEP }, leaf1_defaults,
+	  VMM_EAX | VMM_EBX },
+	{ 0x2, 0x2, { ALL, ALL, ALL, ALL }, NULL, VMM_VALUES },
+	{ 0x4, 0x4, { L4_EAX_KEEP, ALL, ALL, L4_EDX_KEEP }, NULL, VMM_VALUES | VMM_INDEXED },
+	{ 0x7, 0x7, { 0, L7_EBX_KEEP, L7_ECX_KEEP, L7_EDX_KEEP }, leaf7_subleaf0_only,
+	  VMM_INDEXED },
+	{ 0xd, 0xd, { ALL, ALL, ALL, ALL }, xsave_leaf, VMM_NEVER },
+	{ 0x80000000, 0x80000000, { ALL, ALL, ALL, ALL }, cap_max_leaf, VMM_VALUES },
+	{ 0x80000001, 0x80000001, { ALL, 0, X1_ECX_KEEP, X1_EDX_KEEP }, NULL,
+	  VMM_EAX | VMM_EBX },
 	/* the brand string (2-4), L1 (5) and L2/L3 (6) caches and TLBs */
-	{ 0x80000002, 0x80000006, { ALL, ALL, ALL, ALL }, NULL },
-	{ 0x80000007, 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL },
-	{ 0x80000008, 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL }, /* address sizes */
+	{ 0x80000002, 0x80000006, { ALL, ALL, ALL, ALL }, NULL, VMM_VALUES },
+	{ 0x80000007, 0x80000007, { 0, 0, 0, X7_EDX_INVARIANT_TSC }, NULL, 0 },
+	{ 0x80000008, 0x80000008, { ALL, X8_EBX_KEEP, 0, 0 }, NULL, VMM_EAX }, /* address sizes */
 };
 
 static const struct leaf_policy *find_policy(u32 leaf)
@@ -253,16 +300,21 @@ static const struct leaf_policy *find_policy(u32 leaf)
 	return NULL;
 }
 
-void cpuid_guest_view(const struct cpuid_host *host,
-		      const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
-		      struct cpuid_result *r)
+static bool is_hypervisor_leaf(u32 leaf)
+{
+	return (leaf & 0xffff0000) == HV_CPUID_BASE;
+}
+
+/* The hypervisor's own answer, before the vCPU's facts. */
+static void default_view(const struct cpuid_host *host, const struct cpuid_vcpu_state *st,
+			 u32 leaf, u32 subleaf, struct cpuid_result *r)
 {
 	const struct view v = { host, st, leaf };
 	const struct leaf_policy *p;
 	struct cpuid_result h;
 
-	if ((leaf & 0xffff0000) == HV_CPUID_BASE) {
-		hypervisor_leaf(leaf, r);
+	if (is_hypervisor_leaf(leaf)) {
+		hypervisor_leaf(host, leaf, r);
 		return;
 	}
 	p = find_policy(leaf);
@@ -276,4 +328,103 @@ void cpuid_guest_view(const struct cpuid_host *host,
 	r->edx = h.edx & p->keep.edx;
 	if (p->adjust)
 		p->adjust(&v, subleaf, r);
+}
+
+static bool entry_matches(const struct hv_cpuid_entry *e, u32 leaf, u32 subleaf)
+{
+	return e->function == leaf && (!(e->flags & HV_CPUID_ENTRY_INDEXED) || e->index == subleaf);
+}
+
+/* The table's entry for the leaf and subleaf; zeros when it has none,
+ * as CPUID answers for a leaf beyond the maximum on AMD. */
+static void table_view(const struct cpuid_table *t, u32 leaf, u32 subleaf,
+		       struct cpuid_result *r)
+{
+	*r = (struct cpuid_result){ 0 };
+	for (u32 i = 0; i < t->count; i++)
+		if (entry_matches(&t->e[i], leaf, subleaf)) {
+			*r = (struct cpuid_result){ t->e[i].eax, t->e[i].ebx, t->e[i].ecx,
+						    t->e[i].edx };
+			return;
+		}
+}
+
+static bool uses_table(const struct cpuid_vcpu_state *st, u32 leaf)
+{
+	const struct leaf_policy *p = find_policy(leaf);
+
+	return st->table && st->table->count && !(p && (p->vmm & VMM_NEVER));
+}
+
+void cpuid_guest_view(const struct cpuid_host *host,
+		      const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
+		      struct cpuid_result *r)
+{
+	if (uses_table(st, leaf))
+		table_view(st->table, leaf, subleaf, r);
+	else
+		default_view(host, st, leaf, subleaf, r);
+	vcpu_facts(st, leaf, subleaf, r);
+}
+
+/* Whether two entries answer some leaf and subleaf both. */
+static bool entries_overlap(const struct hv_cpuid_entry *a, const struct hv_cpuid_entry *b)
+{
+	return a->function == b->function &&
+	       (!(a->flags & b->flags & HV_CPUID_ENTRY_INDEXED) || a->index == b->index);
+}
+
+/* The most a guest could see in each register: the default view with
+ * every bit that follows the vCPU's state switched on. */
+static struct cpuid_result most_offered(const struct cpuid_host *host, u32 leaf, u32 subleaf)
+{
+	static const struct cpuid_vcpu_state all_on = { .cr4 = ~0ull, .apic_enabled = true };
+	struct cpuid_result r;
+
+	default_view(host, &all_on, leaf, subleaf, &r);
+	vcpu_facts(&all_on, leaf, subleaf, &r);
+	return r;
+}
+
+/* Register i of EAX, EBX, ECX, EDX. */
+static u32 reg_of(const struct cpuid_result *r, u32 i)
+{
+	const u32 regs[4] = { r->eax, r->ebx, r->ecx, r->edx };
+
+	return regs[i];
+}
+
+/* An entry's form, then its bits: registers the leaf's row leaves to the
+ * VMM take any value, the others only bits the guest could see without
+ * a table. Hypervisor leaves are the VMM's to describe. */
+static bool entry_allowed(const struct cpuid_host *host, const struct hv_cpuid_entry *e)
+{
+	bool indexed = e->flags & HV_CPUID_ENTRY_INDEXED;
+	const struct leaf_policy *p = find_policy(e->function);
+	u32 vmm = p ? p->vmm : 0;
+	struct cpuid_result want = { e->eax, e->ebx, e->ecx, e->edx }, most;
+
+	if ((e->flags & ~HV_CPUID_ENTRY_INDEXED) || e->reserved || (!indexed && e->index))
+		return false;
+	if (is_hypervisor_leaf(e->function))
+		return true;
+	if ((vmm & VMM_NEVER) || ((vmm & VMM_INDEXED) && !indexed))
+		return false;
+	most = most_offered(host, e->function, e->index);
+	for (u32 i = 0; i < 4; i++)
+		if (!(vmm & BIT(i)) && (reg_of(&want, i) & ~reg_of(&most, i)))
+			return false;
+	return true;
+}
+
+u32 cpuid_table_check(const struct cpuid_host *host, const struct hv_cpuid_entry *e, u32 n)
+{
+	for (u32 i = 0; i < n; i++) {
+		if (!entry_allowed(host, &e[i]))
+			return i;
+		for (u32 j = 0; j < i; j++)
+			if (entries_overlap(&e[i], &e[j]))
+				return i;
+	}
+	return n;
 }

@@ -9,6 +9,7 @@
 #include "arch/x86/guest_state.h"
 #include "arch/x86/trap.h"
 #include "hv/cpuid.h"
+#include "hv/cr.h"
 #include "hv/event.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
@@ -47,10 +48,12 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
 	u32 leaf = (u32)r->rax;
-	/* CR4 matters to leaf 1 only (OSXSAVE); reading it costs VMREADs */
-	struct cpuid_vcpu_state st = { .vcpu_id = v->id,
-				       .cr4 = leaf == 1 ? virt->guest_cr4(v) : 0,
-				       .xcr0 = v->xcr0 };
+	/* CR4 matters to leaves 1 and 7 only (OSXSAVE, OSPKE); reading it
+	 * costs VMREADs. The APIC bit follows IA32_APIC_BASE's enable. */
+	struct cpuid_vcpu_state st = {
+		.vcpu_id = v->id, .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
+		.xcr0 = v->xcr0, .apic_enabled = v->msrs.apic_base & APIC_BASE_ENABLE,
+		.table = &v->vm->cpuid };
 	struct cpuid_result c;
 
 	guest_cpuid(&st, leaf, (u32)r->rcx, &c);
@@ -186,13 +189,37 @@ static bool handle_fatal(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
+/* A write of CR0/CR4 the backend intercepts: #GP for what the
+ * architecture or the guest's CPUID refuses (hv/cr.c), else the new
+ * state. The instruction is decoded when the CPU did not name the
+ * register. */
+static bool handle_mov_to_cr(struct vcpu *v, const struct vm_exit *exit)
+{
+	struct guest_sregs s;
+	u8 bytes[INSN_MAX_LEN], gpr = exit->cr.gpr;
+	enum cr_insn insn = CR_INSN_MOV;
+	u64 value;
+	int len;
+
+	virt->get_sregs(v, &s);
+	if (gpr == CR_GPR_UNDECODED)
+		insn = cr_decode(bytes, insn_fetch_state(v, &s, bytes, &len), &s, exit->cr.cr, &gpr);
+	if (insn == CR_INSN_NONE)
+		return handle_fatal(v, exit);
+	value = cr_insn_value(insn, s.cr0, *gpr_by_number(&v->regs, gpr));
+	if (!cr_write(&s, exit->cr.cr, value, cr4_guest_allowed()))
+		return vcpu_inject_exception(v, VEC_GP, true, 0);
+	return virt->set_sregs(v, &s) == 0 ? insn_skip(v, exit) : handle_fatal(v, exit);
+}
+
 /* CR8 (the task priority) where the backend intercepts it: the guest's
- * own value, never the host's. Other control registers are not
- * intercepted for the core. */
+ * own value, never the host's; CR0 and CR4 writes above. */
 static bool handle_cr_access(struct vcpu *v, const struct vm_exit *exit)
 {
 	u64 *reg = gpr_by_number(&v->regs, exit->cr.gpr);
 
+	if (exit->cr.write && (exit->cr.cr == 0 || exit->cr.cr == 4))
+		return handle_mov_to_cr(v, exit);
 	if (exit->cr.cr != 8)
 		return handle_fatal(v, exit);
 	if (exit->cr.write) {

@@ -3,6 +3,7 @@
  * FEATURE and statistics for VM 0. */
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
 #include "hv/console.h"
 #include "hv/hypercall.h"
 #include "hv/mem.h"
@@ -89,7 +90,9 @@ static const s64 host_extensions[] = {
 	[HV_EXT_RUN_PAGE] = HV_RUN_PAGE_SIZE_VER0,
 	[HV_EXT_MMIO_EXIT] = 1,
 	[HV_EXT_MEM_WINDOW] = VM_MAX_WINDOWS, [HV_EXT_READONLY_MEMORY] = 1,
+	[HV_EXT_CPUID_SET] = HV_CPUID_MAX_ENTRIES,
 	[HV_EXT_MSR_EXIT] = 1,
+	[HV_EXT_TSC] = 1, /* answered with the frequency below */
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)
@@ -107,6 +110,8 @@ s64 hc_check_extension_invoke(struct hc_ctx *c)
 
 	if (!c->vm->privileged)
 		return ext == HV_EXT_INFO_CAPS;
+	if (ext == HV_EXT_TSC)
+		return tsc_khz();
 	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
 }
 

@@ -5,6 +5,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "hv/cpuid.h"
+#include "hv/tsc.h"
 #include "hv/vm.h"
 
 #define MSR_TSC 0x10
@@ -35,18 +36,11 @@
 #define X1_EDX_FFXSR BIT(25)
 #define X1_EDX_LM BIT(29)
 
-static u64 host_tsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (u64)hi << 32 | lo;
-}
-
-/* CPUID as this vCPU sees it. */
+/* CPUID as this vCPU sees it (leaves without dynamic bits). */
 static struct cpuid_result guest_leaf(struct vcpu *v, u32 leaf)
 {
-	struct cpuid_vcpu_state st = { .vcpu_id = v->id, .xcr0 = v->xcr0 };
+	struct cpuid_vcpu_state st = { .vcpu_id = v->id, .xcr0 = v->xcr0,
+				       .table = &v->vm->cpuid };
 	struct cpuid_result r;
 
 	guest_cpuid(&st, leaf, 0, &r);
@@ -138,37 +132,21 @@ static bool efer_valid(struct vcpu *v, u32 index, u64 value)
 
 /* ---- reads and writes that do more than store ---- */
 
-/* The guest's TSC is the host's until the VM has a TSC offset; a write
- * moves it by `delta`. That needs the offset (vcpu_set_tsc), so until it
- * exists TSC and TSC_ADJUST writes are refused with #GP. */
-static u64 guest_tsc(struct vcpu *v)
-{
-	(void)v;
-	return host_tsc();
-}
-
-static bool shift_tsc(struct vcpu *v, u64 delta)
-{
-	(void)v, (void)delta;
-	return false;
-}
-
 static u64 read_tsc(struct vcpu *v, u32 index)
 {
 	(void)index;
-	return guest_tsc(v);
+	return vcpu_tsc(v);
 }
 
 /* Writing the TSC moves TSC_ADJUST by as much, and the other way round
  * (SDM vol. 3, 18.17.3). */
-static bool write_tsc(struct vcpu *v, u32 index, u64 value)
+static void write_tsc(struct vcpu *v, u32 index, u64 value)
 {
-	u64 delta = index == MSR_TSC ? value - guest_tsc(v) : value - v->msrs.tsc_adjust;
+	u64 now = vcpu_tsc(v);
+	u64 delta = index == MSR_TSC ? value - now : value - v->msrs.tsc_adjust;
 
-	if (!shift_tsc(v, delta))
-		return false;
+	vcpu_set_tsc(v, now + delta);
 	v->msrs.tsc_adjust += delta;
-	return true;
 }
 
 static u64 read_mtrrcap(struct vcpu *v, u32 index)
@@ -178,11 +156,10 @@ static u64 read_mtrrcap(struct vcpu *v, u32 index)
 }
 
 /* The BSP flag is the platform's: a write keeps it. */
-static bool write_apic_base(struct vcpu *v, u32 index, u64 value)
+static void write_apic_base(struct vcpu *v, u32 index, u64 value)
 {
 	(void)index;
 	v->msrs.apic_base = (value & ~APIC_BASE_BSP) | (v->msrs.apic_base & APIC_BASE_BSP);
-	return true;
 }
 
 static u64 read_backend(struct vcpu *v, u32 index)
@@ -190,12 +167,11 @@ static u64 read_backend(struct vcpu *v, u32 index)
 	return virt->get_msr(v, index);
 }
 
-static bool write_backend(struct vcpu *v, u32 index, u64 value)
+static void write_backend(struct vcpu *v, u32 index, u64 value)
 {
 	if (index == MSR_EFER)
 		value = (value & ~EFER_LMA) | (virt->get_msr(v, index) & EFER_LMA);
 	virt->set_msr(v, index, value);
-	return true;
 }
 
 /* ---- the table ---- */
@@ -209,7 +185,7 @@ struct msr_rule {
 	u16 slot;  /* STORED(first value) or NOT_STORED */
 	bool (*valid)(struct vcpu *v, u32 index, u64 value); /* NULL: read-only */
 	u64 (*read)(struct vcpu *v, u32 index);              /* NULL: stored */
-	bool (*write)(struct vcpu *v, u32 index, u64 value); /* NULL: store */
+	void (*write)(struct vcpu *v, u32 index, u64 value); /* NULL: store */
 };
 
 static const struct msr_rule msr_rules[] = {
@@ -254,7 +230,8 @@ enum msr_result msr_access(struct vcpu *v, u32 index, bool write, u64 *value)
 	if (!r->valid || !r->valid(v, index, *value))
 		return MSR_GP;
 	if (r->write)
-		return r->write(v, index, *value) ? MSR_DONE : MSR_GP;
-	*stored(v, r, index) = *value;
+		r->write(v, index, *value);
+	else
+		*stored(v, r, index) = *value;
 	return MSR_DONE;
 }

@@ -171,6 +171,9 @@ struct virt_ops {
 	u32 (*features)(void);
 	/* Prints the backend's view of the vCPU for failure reports. */
 	void (*dump)(struct vcpu *v);
+	/* The guest's TSC reads the host's plus offset (mod 2^64) from the
+	 * next entry on. */
+	void (*set_tsc_offset)(struct vcpu *v, u64 offset);
 };
 
 /* The backend in use; NULL until virt_init() succeeded. */

@@ -1,6 +1,7 @@
 #include "hv/vm.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/stage2.h"
+#include "arch/x86/tsc.h"
 #include "lib/errno.h"
 #include "hv/log.h"
 #include "hv/mem.h"
@@ -184,6 +185,7 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	}
 	hv_strlcpy(vm->name, name, sizeof(vm->name));
 	vm->privileged = privileged;
+	vm->tsc_offset = privileged ? 0 : -rdtsc(); /* VM 0's TSC is the host's */
 	err = virt->vm_init(vm);
 	if (!err)
 		err = vm_add_memory(vm, 0, mem_size, false);
@@ -240,6 +242,8 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 		guest_state_free(v);
 		return NULL;
 	}
+	v->tsc_offset = vm->tsc_offset;
+	virt->set_tsc_offset(v, v->tsc_offset);
 	vm->vcpu_count++;
 	return v;
 }

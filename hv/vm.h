@@ -5,6 +5,7 @@
 #define HV_VM_H
 
 #include "abi/hv_abi.h"
+#include "hv/cpuid.h"
 #include "hv/msr.h"
 #include "hv/virt.h"
 #include "arch/x86/insn_emul.h"
@@ -108,6 +109,7 @@ struct vcpu {
 	struct vcpu_lazy lazy;   /* see arch/x86/guest_state.h */
 	struct vmm_run_call run_call;
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
+	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
 };
 
 struct vm {
@@ -130,6 +132,8 @@ struct vm {
 	u32 vcpu_max;   /* vCPUs the VM may create */
 	u32 exit_reasons; /* optional HV_EXIT_* its VMM enabled */
 	struct vm_window windows[VM_MAX_WINDOWS]; /* VM 0's only */
+	u64 tsc_offset;   /* each new vCPU's: a child's TSC starts near 0 */
+	struct cpuid_table cpuid; /* set by its VMM; count 0: the default */
 };
 
 /* Whether a VM may be created with mem_size bytes: a non-zero multiple

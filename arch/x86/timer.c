@@ -1,6 +1,8 @@
 /* Time slices: a one-shot local-APIC timer armed while a child runs. Its
  * interrupt makes the CPU leave the guest (an INTR exit); the handler
- * only notes that the slice ended. */
+ * only notes that the slice ended. The TSC's frequency is learnt here
+ * too, with the rest of the hypervisor's time. */
+#include "arch/x86/tsc.h"
 #include "drivers/lapic.h"
 #include "hv/arch.h"
 #include "hv/log.h"
@@ -12,6 +14,7 @@ static volatile bool timer_fired;
 void arch_timer_init(void)
 {
 	lapic_init();
+	tsc_init();
 }
 
 void arch_timer_arm(u32 ticks)

@@ -13,18 +13,80 @@
 static struct hv_exit v1_exit;
 static struct hv_exit *ex = &v1_exit;
 static struct hv_run_page *page;
+
+#if HV_ABI_HEADER_REVISION >= 2 /* the run page: absent from the v1 headers */
 static u8 page_store[4096] __attribute__((aligned(4096)));
+
+static long paged_run(u32 vm, bool complete, u64 value)
+{
+	page->complete_value = value;
+	return hv_vcpu_run_paged(vm, 0, complete);
+}
+
+static long page_set(u32 size, u32 flags, u32 vm, u32 vcpu, u64 gpa)
+{
+	struct hv_vcpu_run_page_set a = { size, flags, vm, vcpu, gpa };
+
+	return hv_call(HV_CALL_VCPU_RUN_PAGE_SET, &a);
+}
+
+/* The run page's error cases (docs/abi.md), then the page the rest of the
+ * child's exits land in. */
+static void check_run_page(u32 vm)
+{
+	struct hv_run_page *p = (struct hv_run_page *)page_store;
+	u64 gpa = (u64)page_store;
+	u32 sz = sizeof(struct hv_vcpu_run_page_set);
+
+	CHECK(hv_check_extension(HV_EXT_RUN_PAGE) == HV_RUN_PAGE_SIZE_VER0,
+	      "HV_EXT_RUN_PAGE = %ld", hv_check_extension(HV_EXT_RUN_PAGE));
+	CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_EINVAL, "paged run without a page");
+	CHECK(page_set(sz - 1, 0, vm, 0, gpa) == -HV_EINVAL, "page set: size VER0-1");
+	CHECK(page_set(sz, 2, vm, 0, gpa) == -HV_EINVAL, "page set: unknown flag");
+	CHECK(page_set(sz, 0, vm, 0, gpa + 8) == -HV_EINVAL, "page set: unaligned");
+	CHECK(page_set(sz, HV_RUN_PAGE_CLEAR, vm, 0, gpa) == -HV_EINVAL, "clear with a gpa");
+	CHECK(page_set(sz, 0, vm, 0, VM0_RAM_END) == -HV_EFAULT, "page set: past RAM");
+	CHECK(page_set(sz, 0, vm, 0, 0xfee00000) == -HV_EFAULT, "page set: APIC hole");
+	CHECK(page_set(sz, 0, 0, 0, gpa) == -HV_EPERM, "page set: VM 0");
+	CHECK(page_set(sz, 0, 9999, 0, gpa) == -HV_ENOENT, "page set: no VM");
+	CHECK(page_set(sz, 0, vm, 1, gpa) == -HV_ENOENT, "page set: no vCPU");
+	CHECK(hypercall3(HV_CALL_VCPU_RUN_PAGED, vm | 1ULL << 32, 0, 0) == -HV_EINVAL,
+	      "paged run: upper bits of vm");
+	CHECK(hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, 0, 2) == -HV_EINVAL, "paged run: flag");
+	CHECK(hv_vcpu_run_paged(0, 0, false) == -HV_EPERM, "paged run: VM 0");
+	CHECK(hv_vcpu_run_paged(vm, 1, false) == -HV_ENOENT, "paged run: no vCPU");
+	memset(page_store, 0xa5, sizeof(page_store));
+	CHECK(page_set(sz, 0, vm, 0, gpa) == 0, "page set");
+	CHECK(p->size == HV_RUN_PAGE_SIZE_VER0 && p->flags == 0 && p->vm == vm && p->vcpu == 0 &&
+	      p->exit.argsz == HV_EXIT_SIZE_VER0 && p->exit.reason == 0 && p->complete_value == 0 &&
+	      page_store[HV_RUN_PAGE_SIZE_VER0] == 0xa5, "page header after registration");
+	CHECK(hv_vcpu_run_page_set(vm, 0, NULL) == 0 && hv_vcpu_run_page_set(vm, 0, NULL) == 0,
+	      "clear, twice");
+	CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_EINVAL, "paged run after clear");
+	CHECK(hv_vcpu_run_page_set(vm, 0, p) == 0 && hv_vcpu_run_page_set(vm, 0, p) == 0,
+	      "register, twice");
+	page = p;
+	ex = &p->exit;
+	gprintf("run page: errors checked, registered at 0x%llx (%u bytes), exits land there\n",
+		(unsigned long long)gpa, p->size);
+}
+#else
+/* Built against the v1 headers (abi/v1): every exit lands in v1_exit. */
+static long paged_run(u32 vm, bool complete, u64 value)
+{
+	(void)vm, (void)complete, (void)value;
+	return -HV_ENOSYS;
+}
+
+static void check_run_page(u32 vm)
+{
+	(void)vm;
+}
+#endif
 
 static long run(u32 vm, bool complete, u64 value)
 {
-	long r;
-
-	if (page) {
-		page->complete_value = value;
-		r = hv_vcpu_run_paged(vm, 0, complete);
-	} else {
-		r = hv_vcpu_run(vm, 0, ex, complete, value);
-	}
+	long r = page ? paged_run(vm, complete, value) : hv_vcpu_run(vm, 0, ex, complete, value);
 
 	if (r < 0)
 		test_fail("vcpu_run = %ld", r);
@@ -149,55 +211,7 @@ static void check_end(u32 vm)
 		(unsigned long long)ex->u.fault.gpa);
 	CHECK(hv_vcpu_run(vm, 0, &v1_exit, false, 0) == -HV_ESRCH, "run of a stopped VM");
 	if (page)
-		CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_ESRCH, "paged run of a stopped VM");
-}
-
-static long page_set(u32 size, u32 flags, u32 vm, u32 vcpu, u64 gpa)
-{
-	struct hv_vcpu_run_page_set a = { size, flags, vm, vcpu, gpa };
-
-	return hv_call(HV_CALL_VCPU_RUN_PAGE_SET, &a);
-}
-
-/* The run page's error cases (docs/abi.md), then the page the rest of the
- * child's exits land in. */
-static void check_run_page(u32 vm)
-{
-	struct hv_run_page *p = (struct hv_run_page *)page_store;
-	u64 gpa = (u64)page_store;
-	u32 sz = sizeof(struct hv_vcpu_run_page_set);
-
-	CHECK(hv_check_extension(HV_EXT_RUN_PAGE) == HV_RUN_PAGE_SIZE_VER0,
-	      "HV_EXT_RUN_PAGE = %ld", hv_check_extension(HV_EXT_RUN_PAGE));
-	CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_EINVAL, "paged run without a page");
-	CHECK(page_set(sz - 1, 0, vm, 0, gpa) == -HV_EINVAL, "page set: size VER0-1");
-	CHECK(page_set(sz, 2, vm, 0, gpa) == -HV_EINVAL, "page set: unknown flag");
-	CHECK(page_set(sz, 0, vm, 0, gpa + 8) == -HV_EINVAL, "page set: unaligned");
-	CHECK(page_set(sz, HV_RUN_PAGE_CLEAR, vm, 0, gpa) == -HV_EINVAL, "clear with a gpa");
-	CHECK(page_set(sz, 0, vm, 0, VM0_RAM_END) == -HV_EFAULT, "page set: past RAM");
-	CHECK(page_set(sz, 0, vm, 0, 0xfee00000) == -HV_EFAULT, "page set: APIC hole");
-	CHECK(page_set(sz, 0, 0, 0, gpa) == -HV_EPERM, "page set: VM 0");
-	CHECK(page_set(sz, 0, 9999, 0, gpa) == -HV_ENOENT, "page set: no VM");
-	CHECK(page_set(sz, 0, vm, 1, gpa) == -HV_ENOENT, "page set: no vCPU");
-	CHECK(hypercall3(HV_CALL_VCPU_RUN_PAGED, vm | 1ULL << 32, 0, 0) == -HV_EINVAL,
-	      "paged run: upper bits of vm");
-	CHECK(hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, 0, 2) == -HV_EINVAL, "paged run: flag");
-	CHECK(hv_vcpu_run_paged(0, 0, false) == -HV_EPERM, "paged run: VM 0");
-	CHECK(hv_vcpu_run_paged(vm, 1, false) == -HV_ENOENT, "paged run: no vCPU");
-	memset(page_store, 0xa5, sizeof(page_store));
-	CHECK(page_set(sz, 0, vm, 0, gpa) == 0, "page set");
-	CHECK(p->size == HV_RUN_PAGE_SIZE_VER0 && p->flags == 0 && p->vm == vm && p->vcpu == 0 &&
-	      p->exit.argsz == HV_EXIT_SIZE_VER0 && p->exit.reason == 0 && p->complete_value == 0 &&
-	      page_store[HV_RUN_PAGE_SIZE_VER0] == 0xa5, "page header after registration");
-	CHECK(hv_vcpu_run_page_set(vm, 0, NULL) == 0 && hv_vcpu_run_page_set(vm, 0, NULL) == 0,
-	      "clear, twice");
-	CHECK(hv_vcpu_run_paged(vm, 0, false) == -HV_EINVAL, "paged run after clear");
-	CHECK(hv_vcpu_run_page_set(vm, 0, p) == 0 && hv_vcpu_run_page_set(vm, 0, p) == 0,
-	      "register, twice");
-	page = p;
-	ex = &p->exit;
-	gprintf("run page: errors checked, registered at 0x%llx (%u bytes), exits land there\n",
-		(unsigned long long)gpa, p->size);
+		CHECK(paged_run(vm, false, 0) == -HV_ESRCH, "paged run of a stopped VM");
 }
 
 void run_child(u32 vm)

@@ -51,20 +51,6 @@ long hv_vm_copy(u32 vm, u32 flags, u64 vm_gpa, void *buf, u64 length)
 	return hv_call(HV_CALL_VM_COPY, &a);
 }
 
-long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags)
-{
-	struct hv_vm_window a = { sizeof(a), flags, vm, 0, vm_gpa, length, gpa, 0 };
-
-	return hv_call(HV_CALL_VM_MAP_WINDOW, &a);
-}
-
-long hv_vm_unmap_window(u32 vm, u64 gpa)
-{
-	struct hv_vm_window a = { .size = sizeof(a), .vm = vm, .gpa = gpa };
-
-	return hv_call(HV_CALL_VM_UNMAP_WINDOW, &a);
-}
-
 long hv_vcpu_create(u32 vm)
 {
 	struct hv_vcpu_create a = { sizeof(a), 0, vm, 0 };
@@ -96,6 +82,7 @@ long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 valu
 	return hv_call(HV_CALL_VCPU_RUN, &a);
 }
 
+#if HV_ABI_HEADER_REVISION >= 2 /* extensions absent from the v1 headers */
 long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page)
 {
 	struct hv_vcpu_run_page_set a = { sizeof(a), page ? 0 : HV_RUN_PAGE_CLEAR, vm, vcpu,
@@ -108,6 +95,21 @@ long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete)
 {
 	return hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, vcpu, complete ? HV_RUN_COMPLETE : 0);
 }
+
+long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags)
+{
+	struct hv_vm_window a = { sizeof(a), flags, vm, 0, vm_gpa, length, gpa, 0 };
+
+	return hv_call(HV_CALL_VM_MAP_WINDOW, &a);
+}
+
+long hv_vm_unmap_window(u32 vm, u64 gpa)
+{
+	struct hv_vm_window a = { .size = sizeof(a), .vm = vm, .gpa = gpa };
+
+	return hv_call(HV_CALL_VM_UNMAP_WINDOW, &a);
+}
+#endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)
 {

@@ -20,20 +20,22 @@ long hv_vm_create(const char *name, u64 mem_size, u32 vcpus, u32 exit_reasons);
 long hv_vm_destroy(u32 vm);
 long hv_vm_add_memory(u32 vm, u64 gpa, u64 length);
 long hv_vm_copy(u32 vm, u32 flags, u64 vm_gpa, void *buf, u64 length);
-/* Windows (HV_EXT_MEM_WINDOW): the child's [vm_gpa, vm_gpa+length) at
- * VM 0's gpa, flags HV_WINDOW_READONLY; unmapped by its VM 0 address. */
-long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);
-long hv_vm_unmap_window(u32 vm, u64 gpa);
 long hv_vcpu_create(u32 vm);
 long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r);
 long hv_vcpu_set_regs(struct hv_vcpu_regs *r);
 long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value);
+#if HV_ABI_HEADER_REVISION >= 2 /* extensions absent from the v1 headers (abi/v1) */
 /* The run page (HV_EXT_RUN_PAGE): registers `page` (one page-aligned page
  * of VM 0's memory) for the vCPU, or clears it with NULL; then
  * hv_vcpu_run_paged runs the vCPU with its exit written there. With
  * `complete`, page->complete_value answers the last exit. */
 long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page);
 long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete);
+/* Windows (HV_EXT_MEM_WINDOW): the child's [vm_gpa, vm_gpa+length) at
+ * VM 0's gpa, flags HV_WINDOW_READONLY; unmapped by its VM 0 address. */
+long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);
+long hv_vm_unmap_window(u32 vm, u64 gpa);
+#endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);
 

@@ -11,6 +11,7 @@
 
 /* Copies src (NULL: zeros) to the child's [gpa, gpa+len) through a
  * window over those pages, unmapped again at once. 0 or -errno. */
+#if HV_ABI_HEADER_REVISION >= 2
 static long window_copy(u32 vm, u64 gpa, const void *src, u64 len)
 {
 	u64 base = ALIGN_DOWN(gpa, PAGE_SIZE);
@@ -28,6 +29,13 @@ static long window_copy(u32 vm, u64 gpa, const void *src, u64 len)
 		memset(dst, 0, len);
 	return hv_vm_unmap_window(vm, WINDOW_GPA);
 }
+#else /* the v1 headers know no windows */
+static long window_copy(u32 vm, u64 gpa, const void *src, u64 len)
+{
+	(void)vm, (void)gpa, (void)src, (void)len;
+	return -HV_ENOSYS;
+}
+#endif
 
 long child_copy(u32 vm, u64 gpa, const void *src, u64 len)
 {

@@ -1,4 +1,5 @@
-/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c). */
+/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c,
+ * cpuid: vmcpuid.c). */
 #include "guests/mgmt/mgmt.h"
 
 #define MEM_DEFAULT (16 * MIB)
@@ -23,8 +24,10 @@ static bool create_options(struct words *ws, struct create_args *a)
 				return false;
 			}
 			a->vcpus = (u32)n;
+#if HV_ABI_HEADER_REVISION >= 2 /* v1: no MMIO exits, `mmio` is unknown */
 		} else if (!strcmp(ws->w[i], "mmio")) {
 			a->exit_reasons |= 1u << HV_EXIT_MMIO;
+#endif
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
@@ -137,6 +140,8 @@ void cmd_vm(struct words *ws)
 		vm_destroy(ws);
 	else if (!strcmp(sub, "cycle"))
 		cmd_cycle(ws);
+	else if (!strcmp(sub, "cpuid"))
+		cmd_vm_cpuid(ws);
 	else
-		gprintf("error: vm create|run|list|stop|destroy|cycle (try help)\n");
+		gprintf("error: vm create|run|list|stop|destroy|cycle|cpuid (try help)\n");
 }

@@ -16,11 +16,15 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MAX_VCPUS] = "max-vcpus",
 		[HV_EXT_EXIT_HYPERCALL] = "exit-hypercall",
 		[HV_EXT_TRACE] = "trace",
+#if HV_ABI_HEADER_REVISION >= 2 /* extensions after v1 */
 		[HV_EXT_RUN_PAGE] = "run-page",
 		[HV_EXT_MMIO_EXIT] = "mmio-exit",
 		[HV_EXT_MEM_WINDOW] = "mem-window",
 		[HV_EXT_READONLY_MEMORY] = "readonly-memory",
+		[HV_EXT_CPUID_SET] = "cpuid-set",
 		[HV_EXT_MSR_EXIT] = "msr-exit",
+		[HV_EXT_TSC] = "tsc-khz",
+#endif
 	};
 
 	return ext < ARRAY_SIZE(names) && names[ext] ? names[ext] : "unknown";
@@ -210,5 +214,10 @@ void print_caps(void)
 		print_cap(h, off, len);
 		off = h->next;
 	}
+#if HV_ABI_HEADER_REVISION >= 2 /* the TSC leaf came after v1 */
+	if (guest_cpuid(HV_CPUID_BASE, 0).eax >= HV_CPUID_TSC)
+		gprintf("caps: cpuid 0x%x: tsc %u kHz\n", HV_CPUID_TSC,
+			guest_cpuid(HV_CPUID_TSC, 0).eax);
+#endif
 	print_extensions();
 }

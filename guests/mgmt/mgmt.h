@@ -21,6 +21,8 @@
  *   vmm.c       one slice of a child: its run call (through the run page
  *               when offered, else VCPU_RUN v1) and its exits; the
  *               exit device and the scratch registers
+ *   runpage.c   the run page and `runpage` (none when built against
+ *               the v1 headers, abi/v1)
  *   sched.c     round-robin over runnable children, bounds and keys
  *   cmd_vm.c    the `vm` commands
  *   run.c       `vm run` / `run`: which children, which bound
@@ -91,6 +93,14 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 
 /* ---- discover.c -------------------------------------------------------- */
 
+/* The last CHECK_EXTENSION id this build knows: the live header's, or
+ * v1's when built against the frozen headers (abi/v1). */
+#if HV_ABI_HEADER_REVISION >= 2
+#define EXT_LAST HV_EXT_TSC
+#else
+#define EXT_LAST HV_EXT_TRACE
+#endif
+
 struct discovery {
 	bool hv_bit;            /* CPUID.1:ECX[31] */
 	char signature[13];     /* CPUID 0x40000000 EBX ECX EDX */
@@ -103,7 +113,7 @@ struct discovery {
 	struct hv_cap_memory memory;
 	struct hv_cap_limits limits;
 	bool have_backend, have_memory, have_limits;
-	long ext[HV_EXT_MSR_EXIT + 1]; /* CHECK_EXTENSION per enum hv_extension */
+	long ext[EXT_LAST + 1]; /* CHECK_EXTENSION per enum hv_extension */
 };
 
 extern struct discovery disc;
@@ -291,6 +301,8 @@ bool mmio_dev_exit(struct child *c, const struct hv_exit *e);
 /* Gives a new child's vCPU 0 its run page when the hypervisor offers
  * HV_EXT_RUN_PAGE and `runpage off` did not turn it off. 0 or -errno. */
 long vmm_attach_run_page(struct child *c);
+/* Runs the child's vCPU 0 through its run page; *e is the exit there. */
+long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e);
 
 enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 
@@ -303,6 +315,7 @@ enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
 void cmd_vm(struct words *ws);
 void cmd_run(struct words *ws, int first); /* vm run / run */
 void cmd_cycle(struct words *ws);
+void cmd_vm_cpuid(struct words *ws);
 void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);

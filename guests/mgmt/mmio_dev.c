@@ -8,6 +8,8 @@
  * GET/SET_REGS, as a VMM that does not emulate it might do. */
 #include "guests/mgmt/mgmt.h"
 
+#if HV_ABI_HEADER_REVISION >= 2 /* MMIO exits are not in the v1 headers */
+
 static bool in_device(const struct hv_exit_mmio *m)
 {
 	return m->gpa >= MMIO_DEV_BASE && m->gpa + m->size <= MMIO_DEV_BASE + MMIO_DEV_SIZE;
@@ -61,3 +63,4 @@ bool mmio_dev_exit(struct child *c, const struct hv_exit *e)
 	c->complete_value = v;
 	return true;
 }
+#endif

@@ -37,38 +37,42 @@ static u32 bad_addrs(u64 *a)
 	return 3;
 }
 
-static const char *const call_names[HV_CALL_COUNT] = {
-	"abi_version", "info", "check_extension", "feature", "console_write",
-	"vm_create", "vm_destroy", "vm_add_memory", "vm_copy", "vcpu_create",
-	"vcpu_get_regs", "vcpu_set_regs", "vcpu_run", "stats",
-	"vcpu_run_page_set", "vcpu_run_paged",
+/* Every call of the headers this hvctl is built against (abi/hv_abi.def):
+ * its name and how it takes its argument (a number no row names: none). */
+enum call_arg { ARG_NOARG, ARG_REGS, ARG_IN, ARG_OUT, ARG_INOUT };
+static const struct call {
+	const char *name;
+	enum call_arg arg;
+} calls[HV_CALL_COUNT] = {
+#define ABI_CALL(nr, name, type, dir) [nr] = { name, ARG_##dir },
+#define ABI_CALL_NOARG(nr, name) [nr] = { name, ARG_NOARG },
+#include "abi/hv_abi.def"
 };
 
-/* The struct itself at a bad address, for every call that takes one
- * (VCPU_RUN_PAGED takes registers). */
+/* The struct itself at a bad address, for every call that takes one. */
 static void bad_structs(void)
 {
 	u64 bad[4];
 	u32 n = bad_addrs(bad);
 
-	for (u32 nr = HV_CALL_INFO; nr < HV_CALL_COUNT; nr++)
-		for (u32 i = 0; nr != HV_CALL_VCPU_RUN_PAGED && i < n; i++)
-			check(call_names[nr], bad[i], hypercall(nr, bad[i]));
+	for (u32 nr = 0; nr < HV_CALL_COUNT; nr++)
+		for (u32 i = 0; calls[nr].arg >= ARG_IN && i < n; i++)
+			check(calls[nr].name, bad[i], hypercall(nr, bad[i]));
 }
 
 /* A struct whose first 8 bytes are VM 0's last ones: the size/argsz is
  * readable, the rest is not. */
 static void straddling_structs(void)
 {
-	static const u32 calls[] = { HV_CALL_INFO, HV_CALL_VM_CREATE, HV_CALL_VM_COPY,
-				     HV_CALL_VCPU_SET_REGS, HV_CALL_STATS };
+	static const u32 straddle[] = { HV_CALL_INFO, HV_CALL_VM_CREATE, HV_CALL_VM_COPY,
+					HV_CALL_VCPU_SET_REGS, HV_CALL_STATS };
 	volatile u32 *p = (volatile u32 *)(ram_end() - 8);
 	u32 saved[2] = { p[0], p[1] };
 
-	for (u32 i = 0; i < ARRAY_SIZE(calls); i++) {
-		p[0] = calls[i] == HV_CALL_VM_CREATE ? HV_VM_CREATE_SIZE_VER1 : 352;
+	for (u32 i = 0; i < ARRAY_SIZE(straddle); i++) {
+		p[0] = straddle[i] == HV_CALL_VM_CREATE ? HV_VM_CREATE_SIZE_VER1 : 352;
 		p[1] = 0;
-		check(call_names[calls[i]], (u64)p, hypercall(calls[i], (u64)p));
+		check(calls[straddle[i]].name, (u64)p, hypercall(straddle[i], (u64)p));
 	}
 	p[0] = saved[0];
 	p[1] = saved[1];
@@ -95,6 +99,7 @@ static void bad_run_exit(u32 vm, u64 exit)
 	check("vcpu_run exit", exit, hv_call(HV_CALL_VCPU_RUN, &a));
 }
 
+#if HV_ABI_HEADER_REVISION >= 2
 /* A run page VM 0 does not own (every bad address is page-aligned). */
 static void bad_run_page(u32 vm, u64 page)
 {
@@ -102,6 +107,12 @@ static void bad_run_page(u32 vm, u64 page)
 
 	check("vcpu_run_page_set gpa", page, hv_call(HV_CALL_VCPU_RUN_PAGE_SET, &a));
 }
+#else /* the v1 headers: no run page */
+static void bad_run_page(u32 vm, u64 page)
+{
+	(void)vm, (void)page;
+}
+#endif
 
 /* Embedded pointers: console text, VM_COPY's buffer and child range,
  * VCPU_RUN's exit record, the run page. */

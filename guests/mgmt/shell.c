@@ -106,7 +106,9 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
 			"vm list | vm stop NAME | vm destroy NAME\n"
-			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check" },
+			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
+			"vm cpuid NAME [vendor=TEXT] [LEAF[.SUB]=EAX:EBX:ECX:EDX ...]\n"
+			"                          the child's CPUID table, before it first runs" },
 	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
 	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics" },
 	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },

@@ -1,47 +1,15 @@
 /* The VMM loop of one child, like a KVM user-space VMM: run the vCPU,
- * then act on struct hv_exit. The exit is in the child's run page when
- * the hypervisor offers one (HV_EXT_RUN_PAGE), as KVM's mmap'd kvm_run;
- * `runpage off` makes new children use VCPU_RUN v1 instead, so that both
- * paths stay tested. Port I/O: the UART at 0x3f8, the exit
- * device at 0xf4, the scratch registers at 0x5a0-0x5af (abi/hv_boot.h:
- * what the hypervisor gives VM 0, here given to each child), and every
- * other port unclaimed (IN reads all-ones, OUT is ignored, both
- * counted). */
+ * then act on struct hv_exit, which is in the child's run page when it
+ * has one (runpage.c), else in VCPU_RUN v1's record. Port I/O: the UART
+ * at 0x3f8, the exit device at 0xf4, the scratch registers at
+ * 0x5a0-0x5af (abi/hv_boot.h: what the hypervisor gives VM 0, here given
+ * to each child), and every other port unclaimed (IN reads all-ones, OUT
+ * is ignored, both counted). */
 #include "guests/mgmt/mgmt.h"
 
 #define EXIT_PORT 0xf4
 
 static struct hv_exit ex; /* VM 0's memory: the v1 call's record */
-
-/* One run page per child slot: VM 0's memory the hypervisor writes in place. */
-static u8 run_pages[CHILDREN_MAX][4096] __attribute__((aligned(4096)));
-static bool run_page_off; /* `runpage off` */
-
-long vmm_attach_run_page(struct child *c)
-{
-	long r;
-
-	c->page = NULL;
-	if (run_page_off || disc.ext[HV_EXT_RUN_PAGE] <= 0)
-		return 0;
-	r = hv_vcpu_run_page_set(c->id, 0, (struct hv_run_page *)run_pages[c->slot]);
-	if (!r)
-		c->page = (struct hv_run_page *)run_pages[c->slot];
-	return r;
-}
-
-void cmd_runpage(struct words *ws)
-{
-	bool on;
-
-	if (ws->n == 2 && parse_on_off(ws->w[1], &on))
-		run_page_off = !on;
-	else if (ws->n != 1)
-		return (void)gprintf("error: usage: runpage [on|off]\n");
-	gprintf("runpage: %s (new children %s)\n", run_page_off ? "off" : "on",
-		run_page_off || disc.ext[HV_EXT_RUN_PAGE] <= 0 ?
-		"run through VCPU_RUN v1" : "exit through their run page");
-}
 
 static u64 io_mask(u8 size)
 {
@@ -145,8 +113,10 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 		return false;
 	case HV_EXIT_TIMESLICE:
 		return false;
+#if HV_ABI_HEADER_REVISION >= 2 /* v1 children never have MMIO exits */
 	case HV_EXIT_MMIO:
 		return mmio_dev_exit(c, e);
+#endif
 	case HV_EXIT_HYPERCALL: /* never enabled; answer as the hypervisor would */
 		c->complete = true;
 		c->complete_value = (u64)-HV_ENOSYS;
@@ -164,13 +134,13 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 }
 
 /* One run call: the answer to the last exit goes in the run page or in
- * the v1 call's struct. */
-static long run_once(struct child *c, bool complete)
+ * the v1 call's struct; *e is where the exit lands. */
+static long run_once(struct child *c, bool complete, struct hv_exit **e)
 {
-	if (!c->page)
-		return hv_vcpu_run(c->id, 0, &ex, complete, c->complete_value);
-	c->page->complete_value = c->complete_value;
-	return hv_vcpu_run_paged(c->id, 0, complete);
+	if (c->page)
+		return vmm_run_paged(c, complete, e);
+	*e = &ex;
+	return hv_vcpu_run(c->id, 0, &ex, complete, c->complete_value);
 }
 
 void vmm_slice(struct child *c)
@@ -179,16 +149,17 @@ void vmm_slice(struct child *c)
 	c->slices++;
 	for (u32 n = 0; n < SLICE_EXITS; n++) {
 		bool complete = c->complete;
+		struct hv_exit *e;
 		long r;
 
 		c->complete = false;
-		r = run_once(c, complete);
+		r = run_once(c, complete, &e);
 		if (r < 0) {
 			child_end(c, CHILD_FAULTED, "failed: vcpu_run: %s", err_name(r));
 			return;
 		}
 		c->exits++;
-		if (!handle_exit(c, c->page ? &c->page->exit : &ex))
+		if (!handle_exit(c, e))
 			return;
 	}
 }

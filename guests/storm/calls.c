@@ -118,6 +118,10 @@ static s64 extension_value(u32 ext)
 		return 16; /* the windows VM 0 may have */
 	case HV_EXT_READONLY_MEMORY:
 		return 1;
+	case HV_EXT_CPUID_SET:
+		return HV_CPUID_MAX_ENTRIES;
+	case HV_EXT_TSC:
+		return guest_cpuid(HV_CPUID_TSC, 0).eax;
 	default:
 		return 0;
 	}

@@ -167,26 +167,24 @@ static void check_misc_enable(void)
 	gprintf("MISC_ENABLE: fast strings writable, other bits #GP\n");
 }
 
-/* Until the VM has a TSC offset a TSC write is refused; once it has one,
- * the write moves TSC_ADJUST by as much. */
+/* A TSC write moves TSC_ADJUST by as much, and a TSC_ADJUST write the
+ * TSC (SDM vol. 3, 18.17.3). */
 static void check_tsc(void)
 {
-	u64 t1 = read(MSR_TSC), t2 = read(MSR_TSC);
+	u64 t1 = read(MSR_TSC), t2 = read(MSR_TSC), ahead = 1ULL << 40;
 	u64 adjust = read(MSR_TSC_ADJUST);
 
 	CHECK(t2 > t1, "TSC not monotonic: 0x%llx then 0x%llx", (unsigned long long)t1,
 	      (unsigned long long)t2);
 	CHECK(adjust == 0, "TSC_ADJUST at reset 0x%llx", (unsigned long long)adjust);
-	last_fixup_vector = -1;
-	if (wrmsr_safe(MSR_TSC, t2 + (1ULL << 40))) {
-		adjust = read(MSR_TSC_ADJUST);
-		CHECK(adjust >= (1ULL << 40) - (1ULL << 36) && adjust <= (1ULL << 40),
-		      "TSC_ADJUST after a TSC write 0x%llx", (unsigned long long)adjust);
-		gprintf("TSC: read, written; TSC_ADJUST follows\n");
-		return;
-	}
-	CHECK(last_fixup_vector == VEC_GP, "TSC write: vector %d", last_fixup_vector);
-	gprintf("TSC: read; writes refused (no TSC offset)\n");
+	CHECK(wrmsr_safe(MSR_TSC, t2 + ahead), "TSC write: #%d", last_fixup_vector);
+	adjust = read(MSR_TSC_ADJUST);
+	CHECK(adjust > ahead - (1ULL << 36) && adjust <= ahead,
+	      "TSC_ADJUST after a TSC write 0x%llx", (unsigned long long)adjust);
+	CHECK(read(MSR_TSC) >= t2 + ahead, "TSC behind what was written");
+	write_reads(MSR_TSC_ADJUST, 0, 0);
+	CHECK(read(MSR_TSC) < t2 + ahead, "TSC_ADJUST write did not move the TSC back");
+	gprintf("TSC: read, written; TSC and TSC_ADJUST move together\n");
 }
 
 static void check_efer(void)

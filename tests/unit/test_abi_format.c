@@ -132,6 +132,8 @@ static const struct {
 	EXPECT_STRUCT(hv_vcpu_run_page_set), EXPECT_STRUCT(hv_vcpu_run_paged),
 	EXPECT_STRUCT(hv_run_page),
 	EXPECT_STRUCT(hv_vm_window),
+	EXPECT_STRUCT(hv_vm_set_cpuid),
+	EXPECT_STRUCT(hv_cpuid_entry),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */
@@ -304,7 +306,8 @@ TEST(every_call_number_is_described)
 		CHECK(abi_call_name(nr) != NULL);
 		CHECK((abi_call_struct(nr) == NULL) == (nr == HV_CALL_ABI_VERSION));
 		for (u32 other = 0; other < nr; other++)
-			CHECK(strcmp(abi_call_name(nr), abi_call_name(other)) != 0);
+			CHECK(!abi_call_name(other) ||
+			      strcmp(abi_call_name(nr), abi_call_name(other)) != 0);
 	}
 	CHECK_STR(abi_call_name(HV_CALL_VM_CREATE), "vm_create");
 	CHECK(abi_call_struct(HV_CALL_VM_CREATE) ==
@@ -543,6 +546,7 @@ TEST(round_trip_every_call)
 		const struct abi_struct *s = abi_call_struct(nr), *got;
 		u8 bytes[BUF_MAX] = { 0 };
 		u32 size = s ? s->size : 0, len;
+
 
 		for (int round = 0; round < 20; round++) {
 			if (s)

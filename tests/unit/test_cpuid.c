@@ -166,12 +166,14 @@ static struct cpuid_result table_read(const void *ctx, u32 leaf, u32 subleaf)
 	return e ? e->r : (struct cpuid_result){ 0, 0, 0, 0 };
 }
 
+#define TSC_KHZ 2893421u /* what the host's TSC leaf reports */
+
 static const struct cpuid_vcpu_state vcpu0 = { .vcpu_id = 0, .cr4 = 0x20, .xcr0 = 1 };
 
 static struct cpuid_result ask_as(const struct cpu *c, const struct cpuid_vcpu_state *st,
 				  u32 leaf, u32 subleaf)
 {
-	struct cpuid_host h = { table_read, c };
+	struct cpuid_host h = { table_read, c, TSC_KHZ };
 	struct cpuid_result r;
 
 	memset(&r, 0xa5, sizeof(r));
@@ -186,7 +188,7 @@ static struct cpuid_result ask(const struct cpu *c, u32 leaf, u32 subleaf)
 
 static u64 offered_xcr0(const struct cpu *c)
 {
-	struct cpuid_host h = { table_read, c };
+	struct cpuid_host h = { table_read, c, TSC_KHZ };
 
 	return cpuid_offered_xcr0(&h);
 }
@@ -268,13 +270,16 @@ TEST(hypervisor_leaves_unchanged)
 	struct cpuid_result r = ask(&c, 0x40000000, 0);
 	char sig[13] = { 0 };
 
-	CHECK_EQ(r.eax, 0x40000001);
+	CHECK_EQ(r.eax, 0x40000010);
 	memcpy(sig, &r.ebx, 4);
 	memcpy(sig + 4, &r.ecx, 4);
 	memcpy(sig + 8, &r.edx, 4);
 	CHECK_STR(sig, "MicroHVisor!");
 	CHECK_REGS(ask(&c, 0x40000001, 0), HV_ABI_VERSION, 0, 0, 0);
 	CHECK(is_zero(ask(&c, 0x40000002, 0)));
+	CHECK(is_zero(ask(&c, 0x4000000f, 0)));
+	CHECK_REGS(ask(&c, 0x40000010, 0), TSC_KHZ, 0, 0, 0);
+	CHECK(is_zero(ask(&c, 0x40000011, 0)));
 	CHECK(is_zero(ask(&c, 0x4000ffff, 0)));
 }
 
@@ -707,6 +712,222 @@ TEST(allowlist_all_ones)
 	CHECK(is_zero(ask(&c, 0x80000009, 0)));
 }
 
+/* --- a VMM's table (HV_CALL_VM_SET_CPUID) --------------------------- */
+
+#define IDX HV_CPUID_ENTRY_INDEXED
+
+static struct hv_cpuid_entry entry(u32 leaf, u32 flags, u32 index, u32 a, u32 b, u32 c,
+				   u32 d)
+{
+	return (struct hv_cpuid_entry){ leaf, index, flags, a, b, c, d, 0 };
+}
+
+/* A table a VMM might give: its own vendor, leaf 1 with less than the
+ * host offers, leaf 7 subleaf 0, its own hypervisor leaves. */
+static struct cpuid_table vmm_table(void)
+{
+	struct cpuid_table t = { .count = 6 };
+
+	t.e[0] = entry(0, 0, 0, 7, 0x61746f46, 0x6d6f6b6f, 0x6f6c4d6f); /* FotaokomoMlo */
+	t.e[1] = entry(1, 0, 0, 0x000806c1, 0x00010800, B(26) | B(0), B(0) | B(4));
+	t.e[2] = entry(7, IDX, 0, 0, B(0) | B(3), 0, 0);
+	t.e[3] = entry(0x40000000, 0, 0, 0x40000001, 0x11111111, 0x22222222, 0x33333333);
+	t.e[4] = entry(0x40000001, 0, 0, 0xabcd, 0, 0, 0);
+	t.e[5] = entry(0x80000000, 0, 0, 0x80000001, 0, 0, 0);
+	return t;
+}
+
+static u32 check_table(const struct cpu *c, const struct cpuid_table *t)
+{
+	struct cpuid_host h = { table_read, c, TSC_KHZ };
+
+	return cpuid_table_check(&h, t->e, t->count);
+}
+
+TEST(table_answers_what_vmm_set)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = vmm_table();
+	struct cpuid_vcpu_state st = { .vcpu_id = 2, .table = &t };
+
+	CHECK_EQ(check_table(&c, &t), t.count);
+	CHECK_REGS(ask_as(&c, &st, 0, 0), 7, 0x61746f46, 0x6d6f6b6f, 0x6f6c4d6f);
+	CHECK_REGS(ask_as(&c, &st, 0, 5), 7, 0x61746f46, 0x6d6f6b6f, 0x6f6c4d6f);
+	/* the APIC id is the vCPU's, whatever the table says */
+	CHECK_REGS(ask_as(&c, &st, 1, 0), 0x000806c1, 0x02010800, B(26) | B(0), B(0) | B(4));
+	CHECK_REGS(ask_as(&c, &st, 7, 0), 0, B(0) | B(3), 0, 0);
+	CHECK_REGS(ask_as(&c, &st, 0x40000000, 0), 0x40000001, 0x11111111, 0x22222222,
+		   0x33333333);
+	CHECK_REGS(ask_as(&c, &st, 0x40000001, 0), 0xabcd, 0, 0, 0);
+}
+
+TEST(table_unlisted_leaves_zero)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = vmm_table();
+	struct cpuid_vcpu_state st = { .table = &t };
+
+	CHECK(is_zero(ask_as(&c, &st, 7, 1)));  /* only subleaf 0 is listed */
+	CHECK(is_zero(ask_as(&c, &st, 2, 0)));  /* the default has it, the table not */
+	CHECK(is_zero(ask_as(&c, &st, 0x40000010, 0)));
+	CHECK(is_zero(ask_as(&c, &st, 0x80000001, 0)));
+	CHECK(is_zero(ask_as(&c, &st, 0x8000000a, 0)));
+}
+
+TEST(table_empty_is_default)
+{
+	struct cpu c = amd();
+	struct cpuid_table t = { .count = 0 };
+	struct cpuid_vcpu_state st = vcpu0;
+
+	st.table = &t;
+	for (u32 leaf = 0; leaf <= 0xd; leaf++)
+		CHECK(!memcmp(&(struct cpuid_result[]){ ask_as(&c, &st, leaf, 0) },
+			      &(struct cpuid_result[]){ ask(&c, leaf, 0) }, sizeof(struct cpuid_result)));
+}
+
+TEST(table_keeps_xsave_leaf_of_hypervisor)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = vmm_table();
+	struct cpuid_vcpu_state st = vcpu0;
+
+	st.table = &t;
+	CHECK_EQ(ask_as(&c, &st, 0xd, 0).eax, 0xe7);
+	CHECK_EQ(ask_as(&c, &st, 0xd, 0).ebx, 576);
+}
+
+TEST(table_osxsave_follows_cr4)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = vmm_table();
+	struct cpuid_vcpu_state st = { .table = &t };
+
+	t.e[1].ecx |= B(27); /* the VMM's OSXSAVE counts for nothing */
+	CHECK(!(ask_as(&c, &st, 1, 0).ecx & B(27)));
+	st.cr4 = BIT(18);
+	CHECK(ask_as(&c, &st, 1, 0).ecx & B(27));
+	t.e[1].ecx &= ~B(26); /* without XSAVE, never */
+	CHECK(!(ask_as(&c, &st, 1, 0).ecx & B(27)));
+}
+
+/* Tables the check would refuse, to show the dynamic bits alone. */
+TEST(table_ospke_follows_cr4_pke)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = { .count = 1 };
+	struct cpuid_vcpu_state st = { .table = &t };
+
+	t.e[0] = entry(7, IDX, 0, 0, 0, B(3) | B(4), 0);
+	CHECK_EQ(ask_as(&c, &st, 7, 0).ecx, B(3));
+	st.cr4 = BIT(22);
+	CHECK_EQ(ask_as(&c, &st, 7, 0).ecx, B(3) | B(4));
+	t.e[0].ecx = B(4); /* no PKU, no OSPKE */
+	CHECK_EQ(ask_as(&c, &st, 7, 0).ecx, 0);
+}
+
+TEST(table_apic_follows_apic_base)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = { .count = 1 };
+	struct cpuid_vcpu_state st = { .table = &t };
+
+	t.e[0] = entry(1, 0, 0, 0, 0, 0, B(9) | B(0));
+	CHECK_EQ(ask_as(&c, &st, 1, 0).edx, B(0));
+	st.apic_enabled = true;
+	CHECK_EQ(ask_as(&c, &st, 1, 0).edx, B(9) | B(0));
+}
+
+/* The index of the refused entry when `bad` follows a good table. */
+static u32 refused_after_good(const struct cpu *c, struct hv_cpuid_entry bad)
+{
+	struct cpuid_table t = vmm_table();
+
+	t.e[t.count++] = bad;
+	return check_table(c, &t);
+}
+
+TEST(table_refuses_unvirtualized_bits)
+{
+	struct cpu c = intel();
+
+	CHECK_EQ(refused_after_good(&c, entry(0x80000001, 0, 0, 0, 0, 0, B(27))), 6); /* RDTSCP */
+	c = amd();
+	CHECK_EQ(refused_after_good(&c, entry(0x80000001, 0, 0, 0, 0, B(2), 0)), 6); /* SVM */
+	c = intel();
+	CHECK_EQ(refused_after_good(&c, entry(0x80000007, 0, 0, 0, 0, 0, B(8) | B(0))), 6);
+	CHECK_EQ(refused_after_good(&c, entry(0x80000008, 0, 0, 0x302e, B(12), 0, 0)), 6);
+	CHECK_EQ(refused_after_good(&c, entry(0xa, 0, 0, 0x07300404, 0, 0, 0)), 6); /* PMU */
+	CHECK_EQ(refused_after_good(&c, entry(0xb, IDX, 0, 1, 2, 0x100, 0)), 6);
+	CHECK_EQ(refused_after_good(&c, entry(7, IDX, 1, 1, 0, 0, 0)), 6);
+	{
+		struct cpuid_table t = vmm_table();
+
+		t.e[1].ecx |= B(5); /* VMX */
+		CHECK_EQ(check_table(&c, &t), 1);
+		t = vmm_table();
+		t.e[1].edx |= B(9); /* the local APIC is not virtualized */
+		CHECK_EQ(check_table(&c, &t), 1);
+		t = vmm_table();
+		t.e[2].ecx |= B(3); /* PKU */
+		CHECK_EQ(check_table(&c, &t), 2);
+		t = vmm_table();
+		t.e[2].edx |= B(26); /* IBRS/IBPB */
+		CHECK_EQ(check_table(&c, &t), 2);
+	}
+}
+
+TEST(table_accepts_what_default_offers)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = { .count = 0 };
+	static const u32 leaves[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 4, 0 }, { 4, 3 },
+					 { 7, 0 }, { 0x80000000, 0 }, { 0x80000001, 0 },
+					 { 0x80000004, 0 }, { 0x80000007, 0 }, { 0x80000008, 0 },
+					 { 0x40000000, 0 }, { 0x40000010, 0 } };
+
+	for (size_t i = 0; i < ARRAY_SIZE(leaves); i++) {
+		struct cpuid_vcpu_state st = { .cr4 = BIT(18) };
+		struct cpuid_result r = ask_as(&c, &st, leaves[i][0], leaves[i][1]);
+		u32 idx = leaves[i][0] == 4 || leaves[i][0] == 7;
+
+		t.e[t.count++] = entry(leaves[i][0], idx, leaves[i][1], r.eax, r.ebx, r.ecx, r.edx);
+	}
+	CHECK_EQ(check_table(&c, &t), t.count);
+	c = amd();
+	CHECK_EQ(check_table(&c, &t), 1); /* leaf 1 ECX has Intel-only bits */
+}
+
+TEST(table_refuses_malformed_entries)
+{
+	struct cpu c = intel();
+	struct hv_cpuid_entry e = entry(0x40000005, 0, 0, 1, 2, 3, 4);
+
+	CHECK_EQ(refused_after_good(&c, e), 7);
+	e.flags = 2;
+	CHECK_EQ(refused_after_good(&c, e), 6);
+	e.flags = 0;
+	e.reserved = 1;
+	CHECK_EQ(refused_after_good(&c, e), 6);
+	e.reserved = 0;
+	e.index = 1; /* a subleaf without HV_CPUID_ENTRY_INDEXED */
+	CHECK_EQ(refused_after_good(&c, e), 6);
+	CHECK_EQ(refused_after_good(&c, entry(7, 0, 0, 0, 0, 0, 0)), 6); /* leaf 7 unindexed */
+	CHECK_EQ(refused_after_good(&c, entry(4, 0, 0, 0, 0, 0, 0)), 6);
+	CHECK_EQ(refused_after_good(&c, entry(0xd, IDX, 0, 1, 0, 0, 0)), 6);
+	CHECK_EQ(refused_after_good(&c, entry(0xd, IDX, 0, 0, 0, 0, 0)), 6);
+}
+
+TEST(table_refuses_overlaps)
+{
+	struct cpu c = intel();
+
+	CHECK_EQ(refused_after_good(&c, entry(0, 0, 0, 1, 0, 0, 0)), 6);
+	CHECK_EQ(refused_after_good(&c, entry(7, IDX, 0, 0, 0, 0, 0)), 6);
+	CHECK_EQ(refused_after_good(&c, entry(7, IDX, 1, 0, 0, 0, 0)), 7);
+	CHECK_EQ(refused_after_good(&c, entry(0x40000001, IDX, 3, 0, 0, 0, 0)), 6);
+}
+
 RUN_TESTS("cpuid", T(max_leaf_capped), T(ext_max_leaf_capped),
 	  T(leaf_above_host_max_zero), T(ext_leaf_above_host_max_zero),
 	  T(unlisted_ranges_zero), T(hypervisor_leaves_unchanged),
@@ -727,4 +948,10 @@ RUN_TESTS("cpuid", T(max_leaf_capped), T(ext_max_leaf_capped),
 	  T(xsave_components_only_offered), T(ext1_allowlist_amd),
 	  T(ext1_allowlist_intel), T(ext1_hides_svm), T(svm_and_sev_leaves_hidden),
 	  T(brand_string_passes), T(cache_leaves_pass), T(ext7_only_invariant_tsc),
-	  T(ext8_address_sizes_only), T(allowlist_all_ones))
+	  T(ext8_address_sizes_only), T(allowlist_all_ones),
+	  T(table_answers_what_vmm_set), T(table_unlisted_leaves_zero),
+	  T(table_empty_is_default), T(table_keeps_xsave_leaf_of_hypervisor),
+	  T(table_osxsave_follows_cr4), T(table_ospke_follows_cr4_pke),
+	  T(table_apic_follows_apic_base), T(table_refuses_unvirtualized_bits),
+	  T(table_accepts_what_default_offers), T(table_refuses_malformed_entries),
+	  T(table_refuses_overlaps))

@@ -23,6 +23,19 @@ void guest_cpuid(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		r->edx = ext_edx;
 }
 
+/* The vCPU's TSC: a fixed host TSC plus its offset. */
+#define HOST_TSC 1000000ULL
+
+u64 vcpu_tsc(const struct vcpu *v)
+{
+	return HOST_TSC + v->tsc_offset;
+}
+
+void vcpu_set_tsc(struct vcpu *v, u64 value)
+{
+	v->tsc_offset = value - HOST_TSC;
+}
+
 static u64 fake_get_msr(struct vcpu *v, u32 index)
 {
 	(void)v;
@@ -177,6 +190,21 @@ TEST(apic_base_rules)
 	accepted(0x1b, 0xfee00900, 0xfee00800);            /* not a BSP either */
 }
 
+/* SDM vol. 3, 18.17.3: a TSC write adds its difference to TSC_ADJUST,
+ * a TSC_ADJUST write its difference to the TSC. */
+TEST(tsc_and_tsc_adjust_move_together)
+{
+	reset(0);
+	vcpu.tsc_offset = 0;
+	CHECK_EQ(rd(0x10), HOST_TSC);
+	accepted(0x10, HOST_TSC + 500, HOST_TSC + 500);
+	CHECK_EQ(rd(0x3b), 500);
+	accepted(0x3b, 200, 200);
+	CHECK_EQ(rd(0x10), HOST_TSC + 200);
+	accepted(0x10, 0, 0); /* backwards: TSC_ADJUST goes negative */
+	CHECK_EQ(rd(0x3b), -HOST_TSC);
+}
+
 TEST(misc_enable_and_unknown)
 {
 	reset(0);
@@ -192,4 +220,4 @@ TEST(misc_enable_and_unknown)
 
 RUN_TESTS("msr", T(pat_takes_every_valid_type_in_every_byte), T(mtrr_types_exclude_uc_minus),
 	  T(variable_mtrrs_follow_mtrrcap_and_maxphyaddr), T(efer_rules), T(apic_base_rules),
-	  T(misc_enable_and_unknown))
+	  T(tsc_and_tsc_adjust_move_together), T(misc_enable_and_unknown))

@@ -23,7 +23,8 @@ struct svm_vcpu {
 
 struct svm_cpu {
 	bool nrips;
-	bool decode_assists; /* NPF exits carry the instruction's bytes */
+	bool decode_assists; /* NPF exits carry the instruction's bytes,
+			      * MOV CR exits name the register */
 	u32 nasids;
 	void *host_save_area;
 	struct vmcb *host_vmcb; /* VMSAVE/VMLOAD area for host FS/GS/TR/... */

@@ -1,6 +1,7 @@
 /* Turns an SVM #VMEXIT into the core's normalized struct vm_exit. */
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/vendor_common.h"
+#include "hv/cr.h"
 
 #define IOIO_IN BIT(0)
 #define IOIO_STR BIT(2)
@@ -12,6 +13,7 @@
 #define NPF_WRITE BIT(1)
 #define NPF_FETCH BIT(4)
 #define NPF_WALK BIT(33) /* on the guest's page tables */
+#define CR_INFO_MOV BIT(63) /* decode assists: a MOV, GPR in bits 3:0 */
 
 /* The OUTS source segment, on CPUs that report it. 0 is ES or "not
  * reported" (older CPUs, QEMU): then the prefixes decide. */
@@ -126,6 +128,11 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	} else if (code == SVM_EXIT_NPF) {
 		exit->reason = EXIT_STAGE2_FAULT;
 		decode_npf(c, &exit->stage2);
+	} else if (code == SVM_EXIT_WRITE_CR0 || code == SVM_EXIT_WRITE_CR4) {
+		exit->reason = EXIT_CR_ACCESS;
+		exit->cr = (struct exit_cr){ code - SVM_EXIT_WRITE_CR0, CR_GPR_UNDECODED, true };
+		if (svm_cpu.decode_assists && (c->exit_info1 & CR_INFO_MOV))
+			exit->cr.gpr = c->exit_info1 & 15;
 	} else if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
 		decode_exception(c, exit);
 	} else if ((u32)code == (u32)SVM_EXIT_INVALID) {

@@ -27,6 +27,10 @@ static void vmcb_set_intercepts(struct vmcb_control *c)
 			 SVM_INTERCEPT_RDTSCP | SVM_INTERCEPT_MONITOR |
 			 SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
 	c->exceptions = GUEST_EXCEPTION_EXITS;
+	/* CR4 writes (the CPU takes every bit it has, CPUID offered or not)
+	 * and CR0 writes (QEMU's SVM skips the architectural checks):
+	 * hv/cr.c decides. */
+	c->cr_write_intercepts = BIT(0) | BIT(4);
 }
 
 static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
@@ -170,6 +174,8 @@ static int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	save->cr3 = s->cr3;
 	save->cr4 = s->cr4;
 	save->efer = s->efer | EFER_SVME;
+	/* paging state may have changed under the guest's TLB entries */
+	svm_vcpu(v)->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	return 0;
 }
 
@@ -241,6 +247,11 @@ static void svm_debug_trap(struct vcpu *v, u64 dr6_bits)
 	save->dr6 = dr6_after_trap(save->dr6, dr6_bits);
 }
 
+static void svm_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	svm_vcpu(v)->vmcb->control.tsc_offset = offset;
+}
+
 static void svm_inject_event(struct vcpu *v, const struct event *e)
 {
 	svm_vcpu(v)->vmcb->control.event_inject = event_info_encode(e) |
@@ -288,4 +299,5 @@ const struct virt_ops svm_ops = {
 	.debug_trap = svm_debug_trap,
 	.inject_event = svm_inject_event,
 	.dump = svm_dump,
+	.set_tsc_offset = svm_set_tsc_offset,
 };

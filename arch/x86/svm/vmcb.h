@@ -13,14 +13,16 @@ struct vmcb_seg {
 } __packed;
 
 struct vmcb_control {
-	u8 reserved0[0x008];            /* CR and DR intercepts */
+	u16 cr_read_intercepts;         /* 0x000: bit n = CRn */
+	u16 cr_write_intercepts;        /* 0x002 */
+	u8 reserved0[0x008 - 0x004];    /* DR intercepts */
 	u32 exceptions;                 /* 0x008 */
 	u32 intercepts1;                /* 0x00c */
 	u32 intercepts2;                /* 0x010 */
 	u8 reserved1[0x040 - 0x014];
 	u64 iopm_base_pa;               /* 0x040 */
 	u64 msrpm_base_pa;              /* 0x048 */
-	u8 reserved2[0x058 - 0x050];    /* TSC offset */
+	u64 tsc_offset;                 /* 0x050 */
 	u32 asid;                       /* 0x058 */
 	u8 tlb_control;                 /* 0x05c */
 	u8 reserved3[3];
@@ -115,6 +117,8 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 #define SVM_INTERCEPT_MWAIT_ARMED BIT(12)
 #define SVM_INTERCEPT_XSETBV BIT(13)
 
+#define SVM_EXIT_WRITE_CR0 0x10 /* + n for CRn */
+#define SVM_EXIT_WRITE_CR4 0x14
 #define SVM_EXIT_EXCP_BASE 0x40
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61

@@ -7,6 +7,7 @@
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
 #include "lib/errno.h"
+#include "hv/cr.h"
 #include "hv/log.h"
 
 struct vmx_cpu vmx_cpu;
@@ -49,7 +50,8 @@ static int compute_controls(u64 basic)
 	err |= adjust("processor-based", MSR_VMX_PROCBASED + t,
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
-		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING, 0, &vmx_cpu.proc);
+		      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | PROC_USE_TSC_OFFSETTING, 0,
+		      &vmx_cpu.proc);
 	err |= adjust("secondary", MSR_VMX_PROCBASED2, PROC2_EPT,
 		      PROC2_VPID | PROC2_UNRESTRICTED, &vmx_cpu.proc2);
 	err |= adjust("VM-exit", MSR_VMX_EXIT + t,
@@ -97,7 +99,9 @@ static void apply_host_fixed_bits(void)
 	if (vmx_cpu.unrestricted)
 		vmx_cpu.guest_cr0_fixed0 &= ~(u64)(CR0_PE | CR0_PG);
 	vmx_cpu.cr0_owned = vmx_cpu.guest_cr0_fixed0 | ~vmx_cpu.cr0_fixed1;
-	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
+	/* and the CR4 bits the CPU has but the guest's CPUID does not offer:
+	 * writing one exits, and hv/cr.c answers #GP */
+	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1 | ~cr4_guest_allowed();
 }
 
 /* The VMXON region stays in use until VMXOFF, which never comes. */

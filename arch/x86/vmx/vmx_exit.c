@@ -124,8 +124,9 @@ static void decode_interrupted(struct vm_exit *exit)
 	exit->interrupted_valid = true;
 }
 
-/* MOV to/from CR8 (SDM table 28-3: CR number in bits 3:0, access type in
- * 5:4, the register in 11:8). */
+/* MOV to/from a control register (SDM table 28-3: CR number in bits 3:0,
+ * access type in 5:4, the register in 11:8); CLTS and LMSW read as
+ * neither. */
 static void decode_cr_access(u64 qual, struct exit_cr *cr)
 {
 	cr->cr = qual & 15;

@@ -347,6 +347,12 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmx_decode_exit(v, exit);
 }
 
+static void vmx_set_tsc_offset(struct vcpu *v, u64 offset)
+{
+	vmcs_load(v->arch);
+	vmwrite(VMCS_TSC_OFFSET, offset);
+}
+
 /* The backend as the core sees it. */
 const struct virt_ops vmx_ops = {
 	.features = vmx_features,
@@ -368,4 +374,5 @@ const struct virt_ops vmx_ops = {
 	.debug_trap = guest_state_debug_trap, /* DR6 stays in the CPU */
 	.inject_event = vmx_inject_event,
 	.dump = vmx_dump,
+	.set_tsc_offset = vmx_set_tsc_offset,
 };

@@ -1,0 +1,388 @@
+/* The hypercall ABI, version 1: what a guest programs against.
+ *
+ * Calling convention: RAX = call number, RDI = guest-physical address of
+ * the call's struct; VMCALL or VMMCALL (both work on both vendors). RAX
+ * returns >= 0 on success or a negative Linux errno. No other register
+ * changes.
+ *
+ * Input structs begin with {u32 size; u32 flags;}: the caller's size of
+ * the struct. The hypervisor copies `size` bytes once; a smaller (older)
+ * struct is zero-extended, a larger (newer) one must be zero past what
+ * the hypervisor knows (else -E2BIG and the hypervisor's size is written
+ * back into `size`), anything below the first published size is -EINVAL.
+ * Unknown flag bits and non-zero reserved fields are -EINVAL.
+ *
+ * Output structs begin with {u32 argsz; u32 flags;}: the caller's buffer
+ * size. The hypervisor fills what fits, zeroes padding, and sets argsz
+ * to the size it needed. Optional information travels in capability
+ * chains (struct hv_cap_header), offsets from the start of the struct.
+ *
+ * Every struct has its published sizes as HV_<NAME>_SIZE_VER<n>. The
+ * machine-readable description used by the tracer and tools/hvdump is
+ * abi/hv_abi.def. docs/abi.md is the specification. */
+#ifndef ABI_HV_ABI_H
+#define ABI_HV_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define HV_ABI_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define HV_ABI_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+#define HV_ABI_OFFSET(t, f) __builtin_offsetof(t, f)
+
+/* ---- call numbers ------------------------------------------------------ *
+ * ABI_VERSION, INFO, CHECK_EXTENSION and CONSOLE_WRITE are open to every
+ * VM; all others are management calls: VM 0 only, -EPERM for the rest. */
+
+enum hv_call {
+	HV_CALL_ABI_VERSION = 0,     /* no struct; returns HV_ABI_VERSION */
+	HV_CALL_INFO = 1,            /* struct hv_info (output) */
+	HV_CALL_CHECK_EXTENSION = 2, /* struct hv_check_extension */
+	HV_CALL_FEATURE = 3,         /* struct hv_feature */
+	HV_CALL_CONSOLE_WRITE = 4,   /* struct hv_console_write; any VM */
+	HV_CALL_VM_CREATE = 5,       /* struct hv_vm_create; returns the VM id */
+	HV_CALL_VM_DESTROY = 6,      /* struct hv_vm_destroy */
+	HV_CALL_VM_ADD_MEMORY = 7,   /* struct hv_vm_memory */
+	HV_CALL_VM_COPY = 8,         /* struct hv_vm_copy */
+	HV_CALL_VCPU_CREATE = 9,     /* struct hv_vcpu_create; returns the vCPU id */
+	HV_CALL_VCPU_GET_REGS = 10,  /* struct hv_vcpu_regs (argsz) */
+	HV_CALL_VCPU_SET_REGS = 11,  /* struct hv_vcpu_regs (size) */
+	HV_CALL_VCPU_RUN = 12,       /* struct hv_vcpu_run; fills struct hv_exit */
+	HV_CALL_STATS = 13,          /* struct hv_stats (output) */
+	HV_CALL_COUNT
+};
+
+#define HV_ABI_VERSION 1u
+
+/* Errors (negated in RAX), Linux numbering. */
+#define HV_EPERM 1
+#define HV_ENOENT 2
+#define HV_ESRCH 3 /* the VM has stopped */
+#define HV_E2BIG 7
+#define HV_ENOMEM 12
+#define HV_EFAULT 14
+#define HV_EBUSY 16
+#define HV_EEXIST 17
+#define HV_EINVAL 22
+#define HV_ENOTTY 25
+#define HV_ENOSPC 28
+#define HV_ENOSYS 38
+
+/* ---- capability chains ------------------------------------------------- */
+
+struct hv_cap_header {
+	uint16_t id;      /* HV_CAP_*; skip ids you do not know */
+	uint16_t version; /* of this capability's layout */
+	uint32_t next;    /* offset of the next capability from the start
+			   * of the enclosing struct; 0 ends the chain */
+};
+
+/* ---- HV_CALL_INFO ------------------------------------------------------ */
+
+#define HV_INFO_FLAG_CAPS 1u /* out: cap_offset points at a chain */
+
+struct hv_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t abi_version;
+	uint32_t cap_offset; /* first capability, 0 when none */
+};
+#define HV_INFO_SIZE_VER0 16
+
+#define HV_CAP_BACKEND 1
+struct hv_cap_backend {
+	struct hv_cap_header header;
+	char vendor[16];   /* CPU vendor string, NUL-terminated */
+	char backend[8];   /* "svm" or "vmx" */
+	uint32_t features; /* HV_BACKEND_* */
+	uint32_t reserved;
+};
+#define HV_BACKEND_NPT_OR_EPT 1u
+#define HV_BACKEND_NEXT_RIP 2u        /* the CPU reports instruction lengths */
+#define HV_BACKEND_UNRESTRICTED 4u    /* paging-off guests can run */
+
+#define HV_CAP_MEMORY 2
+struct hv_cap_memory {
+	struct hv_cap_header header;
+	uint64_t page_sizes; /* bit n set: pages of 2^n bytes */
+	uint64_t total_bytes;
+	uint64_t free_bytes;
+};
+
+#define HV_CAP_LIMITS 3
+struct hv_cap_limits {
+	struct hv_cap_header header;
+	uint32_t max_vms;
+	uint32_t max_vcpus_per_vm;
+	uint32_t max_memory_regions;
+	uint32_t max_name_len;
+};
+
+/* ---- HV_CALL_CHECK_EXTENSION: returns 0 (absent) or a positive value --- */
+
+struct hv_check_extension {
+	uint32_t size;
+	uint32_t flags; /* none defined */
+	uint32_t extension;
+	uint32_t reserved;
+};
+#define HV_CHECK_EXTENSION_SIZE_VER0 16
+
+enum hv_extension {
+	HV_EXT_INFO_CAPS = 1,       /* 1: hv_info carries capability chains */
+	HV_EXT_FEATURE = 2,         /* 1: HV_CALL_FEATURE exists */
+	HV_EXT_MAX_VMS = 3,         /* the number of VMs */
+	HV_EXT_MAX_VCPUS = 4,       /* vCPUs per VM */
+	HV_EXT_EXIT_HYPERCALL = 5,  /* 1: HV_EXIT_HYPERCALL can be enabled */
+	HV_EXT_TRACE = 6,           /* 1: HV_FEATURE_TRACE exists */
+};
+
+/* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
+
+#define HV_FEATURE_MASK 0xffffu
+#define HV_FEATURE_GET (1u << 16)
+#define HV_FEATURE_SET (1u << 17)
+#define HV_FEATURE_PROBE (1u << 18)
+
+enum hv_feature_id {
+	HV_FEATURE_EXIT_REASONS = 1, /* per VM: mask of optional HV_EXIT_* bits */
+	HV_FEATURE_TRACE = 2,        /* hypervisor-wide: HV_TRACE_* bits */
+};
+
+#define HV_TRACE_HYPERCALLS 1u
+
+/* flags = feature id | GET/SET/PROBE. PROBE answers 0 when the operation
+ * would succeed; GET fills value; SET applies value. GET|SET without
+ * PROBE is -EINVAL; an absent feature is -ENOTTY. */
+struct hv_feature {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t vm;       /* per-VM features; 0 for hypervisor-wide ones */
+	uint32_t reserved;
+	uint64_t value;
+};
+#define HV_FEATURE_SIZE_VER0 24
+
+/* ---- HV_CALL_CONSOLE_WRITE (every VM) ---------------------------------- */
+
+#define HV_CONSOLE_MAX 4096
+
+struct hv_console_write {
+	uint32_t size;
+	uint32_t flags; /* none defined */
+	uint32_t len;   /* bytes at buf, at most HV_CONSOLE_MAX */
+	uint32_t reserved;
+	uint64_t buf;   /* guest-physical address of the text */
+};
+#define HV_CONSOLE_WRITE_SIZE_VER0 24
+
+/* ---- VMs --------------------------------------------------------------- */
+
+#define HV_NAME_MAX 32
+
+struct hv_vm_create {
+	uint32_t size;
+	uint32_t flags;     /* none defined */
+	uint64_t mem_size;  /* RAM at guest-physical 0, a multiple of 2 MiB */
+	uint32_t vcpus;     /* vCPUs the VM may create, 1..max */
+	uint32_t reserved;
+	char name[HV_NAME_MAX]; /* NUL-terminated, non-empty */
+	/* VER1 */
+	uint32_t exit_reasons; /* optional HV_EXIT_* to report (see feature) */
+	uint32_t reserved1;
+};
+#define HV_VM_CREATE_SIZE_VER0 56
+#define HV_VM_CREATE_SIZE_VER1 64
+
+struct hv_vm_destroy {
+	uint32_t size;
+	uint32_t flags; /* none defined */
+	uint32_t vm;
+	uint32_t reserved;
+};
+#define HV_VM_DESTROY_SIZE_VER0 16
+
+struct hv_vm_memory {
+	uint32_t size;
+	uint32_t flags; /* none defined */
+	uint32_t vm;
+	uint32_t reserved;
+	uint64_t gpa;    /* 2 MiB aligned, not overlapping existing RAM */
+	uint64_t length; /* a multiple of 2 MiB */
+};
+#define HV_VM_MEMORY_SIZE_VER0 32
+
+#define HV_COPY_TO_VM 1u   /* caller's buffer -> the VM's memory */
+#define HV_COPY_FROM_VM 2u /* the VM's memory -> caller's buffer */
+
+struct hv_vm_copy {
+	uint32_t size;
+	uint32_t flags; /* exactly one of HV_COPY_TO_VM, HV_COPY_FROM_VM */
+	uint32_t vm;
+	uint32_t reserved;
+	uint64_t vm_gpa; /* address in the target VM */
+	uint64_t buf;    /* address in the caller */
+	uint64_t length; /* at most HV_COPY_MAX per call */
+};
+#define HV_VM_COPY_SIZE_VER0 40
+#define HV_COPY_MAX (1u << 20)
+
+/* ---- vCPUs ------------------------------------------------------------- */
+
+struct hv_vcpu_create {
+	uint32_t size;
+	uint32_t flags; /* none defined */
+	uint32_t vm;
+	uint32_t reserved;
+};
+#define HV_VCPU_CREATE_SIZE_VER0 16
+
+struct hv_segment {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t selector;
+	uint16_t attr; /* access byte in bits 0-7, AVL/L/DB/G in bits 8-11 */
+};
+
+#define HV_REGS_GPRS 1u  /* gprs, rip, rflags */
+#define HV_REGS_SREGS 2u /* segments, descriptor tables, control registers */
+
+/* GET: size is the caller's buffer (argsz semantics); the hypervisor
+ * fills both parts and sets size to what it needed. SET: size-versioned
+ * input; flags select the parts to write. */
+struct hv_vcpu_regs {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t gprs[16]; /* rax rbx rcx rdx rsi rdi rbp rsp r8 .. r15 */
+	uint64_t rip;
+	uint64_t rflags;
+	struct hv_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+	uint64_t gdt_base, idt_base;
+	uint32_t gdt_limit, idt_limit;
+	uint64_t cr0, cr2, cr3, cr4, efer;
+};
+#define HV_VCPU_REGS_SIZE_VER0 352
+
+/* ---- HV_CALL_VCPU_RUN and the exit record ------------------------------ */
+
+/* With HV_RUN_COMPLETE, complete_value answers the exit the last run
+ * returned: the data of an HV_EXIT_IO in (without it, the in reads
+ * all-ones), or the return value of an HV_EXIT_HYPERCALL (without it,
+ * -ENOSYS). */
+#define HV_RUN_COMPLETE 1u
+
+struct hv_vcpu_run {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t exit;           /* guest-physical address of a struct hv_exit */
+	uint64_t complete_value; /* with HV_RUN_COMPLETE */
+};
+#define HV_VCPU_RUN_SIZE_VER0 32
+
+enum hv_exit_reason {
+	HV_EXIT_IO = 1,           /* port I/O to a port the VMM emulates */
+	HV_EXIT_HLT = 2,          /* HLT with nothing pending */
+	HV_EXIT_SHUTDOWN = 3,     /* triple fault: the VM is stopped */
+	HV_EXIT_STAGE2_FAULT = 4, /* access outside the VM's memory: stopped */
+	HV_EXIT_FAILED = 5,       /* the VM cannot continue (reason in text) */
+	HV_EXIT_TIMESLICE = 6,    /* the time slice ended; run again */
+	HV_EXIT_HYPERCALL = 7,    /* optional: a hypercall the hypervisor does
+				   * not implement, for the VMM (enable with
+				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
+};
+
+#define HV_EXIT_OPTIONAL_MASK (1u << HV_EXIT_HYPERCALL)
+
+struct hv_exit_io {
+	uint16_t port;
+	uint8_t size;      /* 1, 2 or 4 */
+	uint8_t direction; /* 0 out, 1 in */
+	uint32_t reserved;
+	uint64_t value;    /* the value written, for out */
+};
+
+struct hv_exit_fault {
+	uint64_t gpa;
+	uint64_t rip;
+	uint32_t access; /* 1 read, 2 write, 4 fetch */
+	uint32_t reserved;
+};
+
+struct hv_exit_hypercall {
+	uint64_t nr;
+	uint64_t arg; /* the guest's RDI */
+};
+
+struct hv_exit {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t reason; /* HV_EXIT_* */
+	uint32_t reserved;
+	uint64_t rip;
+	union {
+		struct hv_exit_io io;
+		struct hv_exit_fault fault;
+		struct hv_exit_hypercall hypercall;
+		char text[64]; /* HV_EXIT_FAILED: why */
+		uint64_t room[16]; /* reserved room to grow: 128 bytes */
+	} u;
+};
+#define HV_EXIT_SIZE_VER0 152
+#define HV_EXIT_MIN_SIZE 24 /* argsz below this: -EINVAL */
+
+/* ---- HV_CALL_STATS: argsz, flags and vm are inputs, the rest output ---- */
+
+#define HV_STATS_VM 1u /* in: statistics of `vm`; otherwise summed over all VMs */
+
+struct hv_stats {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t vm;
+	uint32_t reserved;
+	uint64_t exits;
+	uint64_t hypercalls;
+	uint64_t io_exits;
+	uint64_t io_unclaimed_reads;
+	uint64_t io_ignored_writes;
+	uint64_t vms;         /* hypervisor: VMs alive */
+	uint64_t free_bytes;  /* hypervisor: free memory */
+	uint64_t vmm_exits;   /* exits handed to the VMM */
+};
+#define HV_STATS_SIZE_VER0 80
+
+/* ---- layout checks ----------------------------------------------------- */
+
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_info) == HV_INFO_SIZE_VER0, "hv_info");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_backend) == 40, "hv_cap_backend");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_memory) == 32, "hv_cap_memory");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_limits) == 24, "hv_cap_limits");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_check_extension) == HV_CHECK_EXTENSION_SIZE_VER0, "hv_check_extension");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_feature) == HV_FEATURE_SIZE_VER0, "hv_feature");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_feature, value) == 16, "hv_feature.value");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_console_write) == HV_CONSOLE_WRITE_SIZE_VER0, "hv_console_write");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_create) == HV_VM_CREATE_SIZE_VER1, "hv_vm_create");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vm_create, name) == 24, "hv_vm_create.name");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vm_create, exit_reasons) == HV_VM_CREATE_SIZE_VER0, "hv_vm_create.exit_reasons");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_destroy) == HV_VM_DESTROY_SIZE_VER0, "hv_vm_destroy");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_memory) == HV_VM_MEMORY_SIZE_VER0, "hv_vm_memory");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_copy) == HV_VM_COPY_SIZE_VER0, "hv_vm_copy");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_create) == HV_VCPU_CREATE_SIZE_VER0, "hv_vcpu_create");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_segment) == 16, "hv_segment");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_regs) == HV_VCPU_REGS_SIZE_VER0, "hv_vcpu_regs");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, gprs) == 16, "hv_vcpu_regs.gprs");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_regs.cs");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");
+
+#endif

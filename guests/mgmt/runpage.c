@@ -1,0 +1,68 @@
+/* The run page (HV_EXT_RUN_PAGE): one page of VM 0's memory per child
+ * vCPU, which the hypervisor writes each exit into in place, as KVM's
+ * mmap'd kvm_run. `runpage off` makes new children use VCPU_RUN v1
+ * instead, so that both paths stay tested. An hvctl built against the
+ * frozen v1 headers (abi/v1) knows no run page: its children always run
+ * through VCPU_RUN v1. */
+#include "guests/mgmt/mgmt.h"
+
+#if HV_ABI_HEADER_REVISION >= 2
+
+/* One run page per child slot: VM 0's memory the hypervisor writes in place. */
+static u8 run_pages[CHILDREN_MAX][4096] __attribute__((aligned(4096)));
+static bool run_page_off; /* `runpage off` */
+
+long vmm_attach_run_page(struct child *c)
+{
+	long r;
+
+	c->page = NULL;
+	if (run_page_off || disc.ext[HV_EXT_RUN_PAGE] <= 0)
+		return 0;
+	r = hv_vcpu_run_page_set(c->id, 0, (struct hv_run_page *)run_pages[c->slot]);
+	if (!r)
+		c->page = (struct hv_run_page *)run_pages[c->slot];
+	return r;
+}
+
+long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e)
+{
+	c->page->complete_value = c->complete_value;
+	*e = &c->page->exit;
+	return hv_vcpu_run_paged(c->id, 0, complete);
+}
+
+void cmd_runpage(struct words *ws)
+{
+	bool on;
+
+	if (ws->n == 2 && parse_on_off(ws->w[1], &on))
+		run_page_off = !on;
+	else if (ws->n != 1)
+		return (void)gprintf("error: usage: runpage [on|off]\n");
+	gprintf("runpage: %s (new children %s)\n", run_page_off ? "off" : "on",
+		run_page_off || disc.ext[HV_EXT_RUN_PAGE] <= 0 ?
+		"run through VCPU_RUN v1" : "exit through their run page");
+}
+
+#else /* the v1 headers */
+
+long vmm_attach_run_page(struct child *c)
+{
+	c->page = NULL;
+	return 0;
+}
+
+long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e)
+{
+	(void)c, (void)complete, (void)e;
+	return -HV_ENOSYS;
+}
+
+void cmd_runpage(struct words *ws)
+{
+	(void)ws;
+	gprintf("runpage: off (built against ABI v1: children run through VCPU_RUN v1)\n");
+}
+
+#endif

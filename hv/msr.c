@@ -17,15 +17,12 @@
 #define MSR_MTRR_FIX64K 0x250
 #define MSR_MTRR_FIX16K 0x258
 #define MSR_MTRR_FIX4K 0x268
-#define MSR_PAT 0x277
 #define MSR_MTRR_DEF_TYPE 0x2ff
 
 #define APIC_BASE_LOW_RESERVED 0x6ffULL /* 0-7, 9, and 10 (x2APIC, not offered) */
 
 #define MTRRCAP_VALUE (MTRR_VAR_COUNT | BIT(8) | BIT(10)) /* fixed ranges, WC */
 #define MTRR_DEF_TYPE_BITS (0xffULL | BIT(10) | BIT(11)) /* type, FE, E */
-#define MTRR_PHYSBASE_LOW_RESERVED 0xf00ULL
-#define MTRR_PHYSMASK_LOW_RESERVED 0x7ffULL
 
 #define EFER_SCE BIT(0)
 #define EFER_FFXSR BIT(14)
@@ -69,50 +66,18 @@ static bool types_valid(u64 value, unsigned int bytes, u32 allowed)
 	return true;
 }
 
-/* ---- the rules: whether a write is architecturally valid ---- */
+/* ---- rules beyond reserved bits and memory types ---- */
 
-static bool any_value(struct vcpu *v, u32 index, u64 value)
+static bool read_only(struct vcpu *v, u32 index, u64 value)
 {
 	(void)v, (void)index, (void)value;
-	return true;
-}
-
-static bool apic_base_valid(struct vcpu *v, u32 index, u64 value)
-{
-	(void)index;
-	return !(value & (APIC_BASE_LOW_RESERVED | above_maxphyaddr(v)));
+	return false;
 }
 
 static bool misc_enable_valid(struct vcpu *v, u32 index, u64 value)
 {
 	(void)index;
 	return !((value ^ v->msrs.misc_enable) & ~MISC_ENABLE_FAST_STRING);
-}
-
-static bool mtrr_var_valid(struct vcpu *v, u32 index, u64 value)
-{
-	if ((index - MSR_MTRR_PHYSBASE0) & 1) /* PHYSMASK */
-		return !(value & (MTRR_PHYSMASK_LOW_RESERVED | above_maxphyaddr(v)));
-	return !(value & (MTRR_PHYSBASE_LOW_RESERVED | above_maxphyaddr(v))) &&
-	       types_valid(value, 1, MTRR_TYPES);
-}
-
-static bool mtrr_fixed_valid(struct vcpu *v, u32 index, u64 value)
-{
-	(void)v, (void)index;
-	return types_valid(value, 8, MTRR_TYPES);
-}
-
-static bool mtrr_def_type_valid(struct vcpu *v, u32 index, u64 value)
-{
-	(void)v, (void)index;
-	return !(value & ~MTRR_DEF_TYPE_BITS) && types_valid(value, 1, MTRR_TYPES);
-}
-
-static bool pat_valid(struct vcpu *v, u32 index, u64 value)
-{
-	(void)v, (void)index;
-	return types_valid(value, 8, PAT_TYPES);
 }
 
 /* EFER: only the bits of features CPUID offers (never SVME); LME cannot
@@ -131,7 +96,6 @@ static bool efer_valid(struct vcpu *v, u32 index, u64 value)
 }
 
 /* ---- reads and writes that do more than store ---- */
-
 static u64 read_tsc(struct vcpu *v, u32 index)
 {
 	(void)index;
@@ -181,35 +145,62 @@ static void write_backend(struct vcpu *v, u32 index, u64 value)
 
 struct msr_rule {
 	u32 index;
-	u16 count; /* consecutive MSRs the row covers */
-	u16 slot;  /* STORED(first value) or NOT_STORED */
-	bool (*valid)(struct vcpu *v, u32 index, u64 value); /* NULL: read-only */
+	u8 count, stride;  /* the row covers `count` MSRs `stride` apart */
+	u16 slot;          /* STORED(the first one's value) or NOT_STORED */
+	u64 reserved;      /* bits a write must leave clear */
+	bool phys;         /* and those at and above MAXPHYADDR */
+	u8 type_bytes;     /* low bytes that each hold a memory type, */
+	u8 types;          /* one of these (MTRR_TYPES, PAT_TYPES) */
+	bool (*valid)(struct vcpu *v, u32 index, u64 value); /* more rules */
 	u64 (*read)(struct vcpu *v, u32 index);              /* NULL: stored */
 	void (*write)(struct vcpu *v, u32 index, u64 value); /* NULL: store */
 };
 
+#define ONE(msr, where) .index = (msr), .count = 1, .stride = 1, .slot = (where)
+#define MTRR_TYPE(n) .type_bytes = (n), .types = MTRR_TYPES
+
 static const struct msr_rule msr_rules[] = {
-	{ MSR_TSC, 1, NOT_STORED, any_value, read_tsc, write_tsc },
-	{ MSR_APIC_BASE, 1, STORED(apic_base), apic_base_valid, NULL, write_apic_base },
-	{ MSR_TSC_ADJUST, 1, STORED(tsc_adjust), any_value, NULL, write_tsc },
-	{ MSR_MTRRCAP, 1, NOT_STORED, NULL, read_mtrrcap, NULL },
-	{ MSR_MISC_ENABLE, 1, STORED(misc_enable), misc_enable_valid, NULL, NULL },
-	{ MSR_MTRR_PHYSBASE0, 2 * MTRR_VAR_COUNT, STORED(mtrr_var), mtrr_var_valid, NULL, NULL },
-	{ MSR_MTRR_FIX64K, 1, STORED(mtrr_fixed[0]), mtrr_fixed_valid, NULL, NULL },
-	{ MSR_MTRR_FIX16K, 2, STORED(mtrr_fixed[1]), mtrr_fixed_valid, NULL, NULL },
-	{ MSR_MTRR_FIX4K, 8, STORED(mtrr_fixed[3]), mtrr_fixed_valid, NULL, NULL },
-	{ MSR_PAT, 1, NOT_STORED, pat_valid, read_backend, write_backend },
-	{ MSR_MTRR_DEF_TYPE, 1, STORED(mtrr_def_type), mtrr_def_type_valid, NULL, NULL },
-	{ MSR_EFER, 1, NOT_STORED, efer_valid, read_backend, write_backend },
+	{ ONE(MSR_TSC, NOT_STORED), .read = read_tsc, .write = write_tsc },
+	{ ONE(MSR_APIC_BASE, STORED(apic_base)), .reserved = APIC_BASE_LOW_RESERVED,
+	  .phys = true, .write = write_apic_base },
+	{ ONE(MSR_TSC_ADJUST, STORED(tsc_adjust)), .write = write_tsc },
+	{ ONE(MSR_MTRRCAP, NOT_STORED), .valid = read_only, .read = read_mtrrcap },
+	{ ONE(MSR_MISC_ENABLE, STORED(misc_enable)), .valid = misc_enable_valid },
+	{ .index = MSR_MTRR_PHYSBASE0, .count = MTRR_VAR_COUNT, .stride = 2,
+	  .slot = STORED(mtrr_var[0]), .reserved = 0xf00, .phys = true, MTRR_TYPE(1) },
+	{ .index = MSR_MTRR_PHYSBASE0 + 1, .count = MTRR_VAR_COUNT, .stride = 2, /* PHYSMASK */
+	  .slot = STORED(mtrr_var[1]), .reserved = 0x7ff, .phys = true },
+	{ ONE(MSR_MTRR_FIX64K, STORED(mtrr_fixed[0])), MTRR_TYPE(8) },
+	{ .index = MSR_MTRR_FIX16K, .count = 2, .stride = 1, .slot = STORED(mtrr_fixed[1]),
+	  MTRR_TYPE(8) },
+	{ .index = MSR_MTRR_FIX4K, .count = 8, .stride = 1, .slot = STORED(mtrr_fixed[3]),
+	  MTRR_TYPE(8) },
+	{ ONE(MSR_PAT, NOT_STORED), .type_bytes = 8, .types = PAT_TYPES, .read = read_backend,
+	  .write = write_backend },
+	{ ONE(MSR_MTRR_DEF_TYPE, STORED(mtrr_def_type)), .reserved = ~MTRR_DEF_TYPE_BITS,
+	  MTRR_TYPE(1) },
+	{ ONE(MSR_EFER, NOT_STORED), .valid = efer_valid, .read = read_backend,
+	  .write = write_backend },
 };
 
 static const struct msr_rule *find_rule(u32 index)
 {
 	for (u32 i = 0; i < ARRAY_SIZE(msr_rules); i++) {
-		if (index - msr_rules[i].index < msr_rules[i].count)
-			return &msr_rules[i];
+		const struct msr_rule *r = &msr_rules[i];
+		u32 d = index - r->index;
+
+		if (d % r->stride == 0 && d / r->stride < r->count)
+			return r;
 	}
 	return NULL;
+}
+
+static bool write_valid(struct vcpu *v, const struct msr_rule *r, u32 index, u64 value)
+{
+	u64 reserved = r->reserved | (r->phys ? above_maxphyaddr(v) : 0);
+
+	return !(value & reserved) && types_valid(value, r->type_bytes, r->types) &&
+	       (!r->valid || r->valid(v, index, value));
 }
 
 static u64 *stored(struct vcpu *v, const struct msr_rule *r, u32 index)
@@ -227,7 +218,7 @@ enum msr_result msr_access(struct vcpu *v, u32 index, bool write, u64 *value)
 		*value = r->read ? r->read(v, index) : *stored(v, r, index);
 		return MSR_DONE;
 	}
-	if (!r->valid || !r->valid(v, index, *value))
+	if (!write_valid(v, r, index, *value))
 		return MSR_GP;
 	if (r->write)
 		r->write(v, index, *value);

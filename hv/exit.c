@@ -250,6 +250,8 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 
 	if (v->vm->privileged)
 		return vm0_stage2_fault(v, f);
+	if (mmio_lapic_wanted(v, exit))
+		return mmio_lapic(v, exit);
 	if (mmio_exit_wanted(v, exit))
 		return mmio_exit(v, exit);
 	vm_stop(v->vm, HV_EXIT_STAGE2_FAULT,

@@ -116,14 +116,15 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
-/* HV_RUN_IRQ_WINDOW only for a VM whose VMM enabled HV_EXIT_IRQ_WINDOW:
- * an old VMM never sees that exit. */
-static int run_flags_check(u32 flags, const struct vcpu *child)
+/* HV_RUN_MSR_GP only for a child whose VMM enabled HV_EXIT_MSR, and
+ * HV_RUN_IRQ_WINDOW only for one that enabled HV_EXIT_IRQ_WINDOW: an old
+ * VMM never sees either. */
+static bool run_flags_allowed(u32 flags, const struct vcpu *child)
 {
-	if ((flags & HV_RUN_IRQ_WINDOW) &&
-	    !(child->vm->exit_reasons & (1u << HV_EXIT_IRQ_WINDOW)))
-		return -EINVAL;
-	return 0;
+	u32 enabled = child->vm->exit_reasons;
+
+	return (!(flags & HV_RUN_MSR_GP) || (enabled & BIT(HV_EXIT_MSR))) &&
+	       (!(flags & HV_RUN_IRQ_WINDOW) || (enabled & BIT(HV_EXIT_IRQ_WINDOW)));
 }
 
 int hc_vcpu_run_decode(struct hc_ctx *c)
@@ -131,11 +132,12 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 	int err;
 
-	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_IRQ_WINDOW))
+	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
-	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)) ||
-	    (err = run_flags_check(a->flags, c->target_vcpu)))
+	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
+	if (!run_flags_allowed(a->flags, c->target_vcpu))
+		return -EINVAL;
 	if (c->target_vcpu->vm->state == VM_STOPPED)
 		return -ESRCH;
 	/* All of the record that will be written, before the child runs:
@@ -216,11 +218,12 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	int err;
 
 	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
-	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_IRQ_WINDOW))
+	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
-	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)) ||
-	    (err = run_flags_check((u32)r->rdx, c->target_vcpu)))
+	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
+	if (!run_flags_allowed((u32)r->rdx, c->target_vcpu))
+		return -EINVAL;
 	if (!c->target_vcpu->run_page)
 		return -EINVAL;
 	return c->target_vcpu->vm->state == VM_STOPPED ? -ESRCH : 0;

@@ -9,6 +9,7 @@
 #include "hv/irq.h"
 #include "hv/msr.h"
 #include "hv/virt.h"
+#include "hv/vlapic.h"
 #include "arch/x86/insn_emul.h"
 
 #define VM_MAX 16
@@ -112,6 +113,7 @@ struct vcpu {
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
 	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
+	struct vlapic apic;      /* its virtual LAPIC, when vm->lapic */
 };
 
 struct vm {
@@ -136,6 +138,7 @@ struct vm {
 	struct vm_window windows[VM_MAX_WINDOWS]; /* VM 0's only */
 	u64 tsc_offset;   /* each new vCPU's: a child's TSC starts near 0 */
 	struct cpuid_table cpuid; /* set by its VMM; count 0: the default */
+	bool lapic;       /* HV_FEATURE_LAPIC: each vCPU has a virtual LAPIC */
 };
 
 /* Whether a VM may be created with mem_size bytes: a non-zero multiple

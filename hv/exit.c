@@ -373,7 +373,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct vm_exit exit;
 
 	v->vmm_exit = out;
-	if (complete_pending(v, &call->args)) {
+	if (complete_pending(v, &call->args) && irq_run_start(v)) {
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do

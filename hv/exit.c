@@ -14,6 +14,7 @@
 #include "hv/hypercall.h"
 #include "hv/insn.h"
 #include "hv/io.h"
+#include "hv/irq.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
@@ -30,11 +31,13 @@ static const char *const fatal_exit_names[] = {
 /* One entry into the guest. An event whose delivery the previous exit
  * cut short is delivered again, unless the core queued an exception of
  * its own: that one comes from the instruction the guest is at, which
- * raises the cut-short exception again once it runs. */
+ * raises the cut-short exception again once it runs. Without either,
+ * an interrupt waiting for the vCPU may go in (hv/irq.c). */
 static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	if (v->reinject && !v->event_queued)
 		virt->inject_event(v, &v->interrupted);
+	irq_before_entry(v, v->reinject || v->event_queued);
 	v->reinject = false;
 	v->event_queued = false;
 	virt->vcpu_run(v, exit);
@@ -268,7 +271,7 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
-bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+static bool handle_exit_reason(struct vcpu *v, const struct vm_exit *exit)
 {
 	v->vm->stats.exits++;
 	v->vm->stats.exits_by_reason[exit->reason]++;
@@ -294,6 +297,9 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 		return vcpu_inject_exception(v, VEC_UD, false, 0);
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
+	case EXIT_IRQ_WINDOW:
+	case EXIT_NMI_WINDOW:
+		return irq_window_exit(v);
 	case EXIT_INTR: /* handled; a child's slice end is seen below */
 	case EXIT_NMI:
 		return true;
@@ -311,6 +317,15 @@ static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcp
 	if (p == VMM_PENDING_RDMSR)
 		set_edx_eax(&v->regs, a->flags & HV_RUN_COMPLETE ? a->complete_value : 0);
 	return vcpu_complete_insn(v, v->pending_exit.next_rip);
+}
+
+/* Then an IPI the exit's emulation queued (an ICR write) goes out. */
+bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+{
+	bool go_on = handle_exit_reason(v, exit);
+
+	irq_after_exit(v);
+	return go_on;
 }
 
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left
@@ -360,7 +375,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct vm_exit exit;
 
 	v->vmm_exit = out;
-	if (complete_pending(v, &call->args)) {
+	if (complete_pending(v, &call->args) && irq_run_start(v)) {
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do

@@ -430,7 +430,7 @@ static u32 madt_size(u32 vcpus)
 {
 	return sizeof(struct acpi_header) + sizeof(struct madt_fixed) +
 	       vcpus * sizeof(struct madt_lapic) + sizeof(struct madt_ioapic) +
-	       sizeof(madt_overrides) / sizeof(madt_overrides[0]) * sizeof(struct madt_override) +
+	       ARRAY_SIZE(madt_overrides) * sizeof(struct madt_override) +
 	       sizeof(struct madt_lapic_nmi);
 }
 

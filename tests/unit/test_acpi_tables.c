@@ -649,7 +649,9 @@ int main(void)
 	}
 	rc = check_run("acpi_tables", with_iasl, ARRAY_SIZE(with_iasl));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (rc == 0 && system(cmd) != 0)
+	if (rc != 0)
+		printf("  iasl's input and output are kept in %s\n", dir);
+	else if (system(cmd) != 0)
 		printf("  could not remove %s\n", dir);
 	return rc;
 }

@@ -182,6 +182,11 @@ static void put_padded(char *dst, const char *s, size_t n)
 		dst[i] = ' ';
 }
 
+static const char *oem_id(const struct acpi_config *cfg)
+{
+	return cfg->oem_id ? cfg->oem_id : "MHV";
+}
+
 static void sdt_header(const struct acpi_config *cfg, void *table, const char sig[4],
 		       u8 revision)
 {
@@ -189,7 +194,7 @@ static void sdt_header(const struct acpi_config *cfg, void *table, const char si
 
 	memcpy(h->signature, sig, 4);
 	h->revision = revision;
-	put_padded(h->oem_id, cfg->oem_id ? cfg->oem_id : "MHV", sizeof(h->oem_id));
+	put_padded(h->oem_id, oem_id(cfg), sizeof(h->oem_id));
 	put_padded(h->oem_table_id, cfg->oem_table_id ? cfg->oem_table_id : "MHVPC",
 		   sizeof(h->oem_table_id));
 	h->oem_revision = OEM_REVISION;
@@ -482,7 +487,7 @@ static void build_sdt_list(const struct acpi_config *cfg, u8 *t, const char sig[
 static void build_rsdp(const struct acpi_config *cfg, struct acpi_rsdp *r, u32 rsdt, u32 xsdt)
 {
 	memcpy(r->signature, "RSD PTR ", 8);
-	put_padded(r->oem_id, cfg->oem_id ? cfg->oem_id : "MHV", sizeof(r->oem_id));
+	put_padded(r->oem_id, oem_id(cfg), sizeof(r->oem_id));
 	r->revision = 2;
 	r->rsdt = rsdt;
 	r->length = sizeof(*r);

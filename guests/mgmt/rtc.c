@@ -235,7 +235,7 @@ static void flag_updates(struct rtc *r, u64 from, u64 to)
 	if (to == from)
 		return;
 	r->cmos[RTC_REG_C] |= RTC_C_UF;
-	for (u64 u = first + 1; u <= to; u++)
+	for (u64 u = first + 1; u <= to && !(r->cmos[RTC_REG_C] & RTC_C_AF); u++)
 		if (alarm_matches(r, r->base_secs + u - r->base_upd))
 			r->cmos[RTC_REG_C] |= RTC_C_AF;
 }

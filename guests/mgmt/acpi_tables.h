@@ -14,23 +14,11 @@
 #ifndef GUESTS_MGMT_ACPI_TABLES_H
 #define GUESTS_MGMT_ACPI_TABLES_H
 
+#include "guests/mgmt/acpi_pm.h"
 #include "lib/types.h"
 
-/* The PM registers the tables announce; the PM device model decodes the
- * same values. PM1a_EVT (status, enable) at BASE, PM1a_CNT at BASE+4,
- * the PM timer at BASE+8. */
-#define ACPI_PM_BASE 0x600
-#define ACPI_PM1A_EVT_BLK (ACPI_PM_BASE + 0)
-#define ACPI_PM1_EVT_LEN 4
-#define ACPI_PM1A_CNT_BLK (ACPI_PM_BASE + 4)
-#define ACPI_PM1_CNT_LEN 2
-#define ACPI_PM_TMR_BLK (ACPI_PM_BASE + 8)
-#define ACPI_PM_TMR_LEN 4
-/* SLP_TYP written to PM1a_CNT (with SLP_EN) for S5, soft off. */
-#define ACPI_S5_SLP_TYP 0
-#define ACPI_SCI_IRQ 9
-#define ACPI_RESET_PORT 0xcf9
-#define ACPI_RESET_VALUE 0x06
+/* The PM registers the tables announce, the SCI, S5's sleep type and
+ * the reset port: the PM device model's (acpi_pm.h). */
 /* The RTC's CMOS index of the century byte. */
 #define ACPI_RTC_CENTURY 0x32
 

@@ -8,6 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
 #include "hv/cpuid.h"
 #include "hv/cr.h"
 #include "hv/event.h"
@@ -286,20 +287,31 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 	return true;
 }
 
-/* The timer may fire during any exit, not only as EXIT_INTR (SVM takes
- * it in the host right after an exit for another reason): checked after
- * every exit, so a child that exits without end (an exception loop) still
- * gives its VMM the CPU back when its slice is over. After an exception
- * the timer's count is read as well, for CPUs that hold the interrupt
- * back while the guest has interrupts disabled. */
-static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
+/* Whether the slice ending at host TSC slice_end is over. Read after
+ * every exit, not only an INTR exit (SVM takes the timer's interrupt in
+ * the host right after an exit for another reason, Bochs 2.7 takes none
+ * out of a guest that has IF clear): a child that exits without end (an
+ * exception loop) still gives its VMM the CPU back on time. */
+static bool slice_ended(struct vcpu *v, u64 slice_end)
 {
-	bool over = arch_timer_take() ||
-		    (exit->reason == EXIT_EXCEPTION && arch_timer_expired());
+	bool over = (s64)(rdtsc() - slice_end) >= 0;
 
 	if (over)
 		vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);
 	return over;
+}
+
+/* One time slice of the child, with the host timer armed for its end. */
+static void vcpu_run_slice(struct vcpu *v)
+{
+	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
+	struct vm_exit exit;
+
+	do {
+		arch_timer_arm_at(slice_end);
+		vcpu_enter(v, &exit);
+	} while (exit_handle(v, &exit) && !slice_ended(v, slice_end));
+	arch_timer_disarm();
 }
 
 /* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the
@@ -308,16 +320,11 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
 	struct vcpu *v = call->child;
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
-	struct vm_exit exit;
 
 	v->vmm_exit = out;
 	if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;
-		arch_timer_arm(vm_timeslice_ticks);
-		do
-			vcpu_enter(v, &exit);
-		while (exit_handle(v, &exit) && !slice_ended(v, &exit));
-		arch_timer_disarm();
+		vcpu_run_slice(v);
 	}
 	v->vmm_exit = NULL;
 	if (v->vm->state == VM_STOPPED) {

@@ -70,7 +70,7 @@ struct vlapic {
 	u32 timer_initial; /* initial count */
 	u32 timer_dcr;     /* divide configuration */
 	bool timer_running; /* one-shot/periodic: counting */
-	u64 timer_start;   /* TSC at which the count was timer_initial */
+	u64 timer_next;    /* TSC at which the count reaches 0 next */
 	u64 tsc_deadline;  /* IA32_TSC_DEADLINE (TSC-deadline mode); 0: disarmed */
 	bool ipi_queued;   /* an ICR write left ipi for vlapic_take_ipi */
 	struct vlapic_ipi ipi;

@@ -18,6 +18,7 @@
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
+#include "hv/vcpu_wait.h"
 #include "lib/string.h"
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
@@ -109,11 +110,16 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
-/* Nothing can wake a vCPU yet. A child's HLT goes to its VMM. VM 0's HLT
- * with interrupts enabled returns at once (a spurious wake-up); with them
- * disabled it would sleep forever, so VM 0 is stopped. */
+/* A child's HLT with interrupts enabled, in a VM with the virtual LAPIC,
+ * waits here (hv/vcpu_wait.h); any other child's goes to its VMM. VM 0's
+ * HLT with interrupts enabled returns at once (a spurious wake-up); with
+ * them disabled it would sleep forever, so VM 0 is stopped. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
+	if (vcpu_hlt_waits(v)) {
+		v->halted = true;
+		return insn_skip(v, exit);
+	}
 	if (v->vmm_exit)
 		return insn_skip(v, exit) && vcpu_exit_to_vmm(v, HV_EXIT_HLT);
 	if (!(v->regs.rflags & RFLAGS_IF)) {
@@ -348,16 +354,26 @@ static bool slice_ended(struct vcpu *v, u64 slice_end)
 	return over;
 }
 
-/* One time slice of the child, with the host timer armed for its end. */
+/* One time slice of the child, with the host timer armed for its end or
+ * the child's LAPIC timer, whichever comes first; a due LAPIC timer's
+ * interrupt is pending before each entry. A halted child waits instead
+ * of running, through slice ends (HV_EXIT_TIMESLICE) until it wakes. */
 static void vcpu_run_slice(struct vcpu *v)
 {
 	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
 	struct vm_exit exit;
 
-	do {
-		arch_timer_arm_at(slice_end);
+	for (;;) {
+		vcpu_timer_check(v);
+		if (v->halted && !vcpu_wait(v, slice_end)) {
+			vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);
+			break;
+		}
+		vcpu_timer_arm(v, slice_end);
 		vcpu_enter(v, &exit);
-	} while (exit_handle(v, &exit) && !slice_ended(v, slice_end));
+		if (!exit_handle(v, &exit) || slice_ended(v, slice_end))
+			break;
+	}
 	arch_timer_disarm();
 }
 

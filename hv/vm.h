@@ -112,6 +112,7 @@ struct vcpu {
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
 	struct vlapic apic;      /* its virtual LAPIC, when vm->lapic */
+	bool halted;             /* waits in HLT for a wake-up (hv/vcpu_wait.h) */
 };
 
 struct vm {

@@ -338,6 +338,11 @@ enum hv_exit_reason {
 				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
 	HV_EXIT_MMIO = 8,         /* optional: a data access outside the VM's
 				   * RAM, decoded for the VMM (bit 1 << 8) */
+	HV_EXIT_WAIT_SIPI = 11,   /* the vCPU waits for a startup IPI (an
+				   * application processor of a VM with
+				   * HV_FEATURE_LAPIC, or any vCPU after
+				   * INIT): nothing ran; run it again once
+				   * a sibling or the VMM sent one */
 };
 
 #define HV_EXIT_OPTIONAL_MASK ((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO))

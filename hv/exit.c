@@ -16,6 +16,7 @@
 #include "hv/io.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
+#include "hv/vcpu_mp.h"
 #include "lib/string.h"
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
@@ -311,7 +312,9 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct vm_exit exit;
 
 	v->vmm_exit = out;
-	if (complete_pending(v, &call->args)) {
+	if (vcpu_waits_for_sipi(v))
+		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
+	else if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;
 		arch_timer_arm(vm_timeslice_ticks);
 		do

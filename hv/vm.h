@@ -86,6 +86,13 @@ struct vmm_run_call {
 	struct hv_exit *out;      /* where the run writes: &exit, or the page's */
 };
 
+/* Where a vCPU stands in the multiprocessor start (hv/vcpu_mp.h). */
+enum vcpu_mp_state {
+	VCPU_MP_NEW,       /* never run: vcpu_waits_for_sipi decides */
+	VCPU_MP_RUNNABLE,
+	VCPU_MP_WAIT_SIPI, /* after INIT (or as a new AP): a SIPI starts it */
+};
+
 struct vcpu {
 	struct guest_regs regs; /* the typed register view, see virt.h */
 	struct vm *vm;
@@ -106,6 +113,7 @@ struct vcpu {
 	struct vmm_run_call run_call;
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
+	enum vcpu_mp_state mp_state;
 };
 
 struct vm {
@@ -130,6 +138,7 @@ struct vm {
 	struct vm_window windows[VM_MAX_WINDOWS]; /* VM 0's only */
 	u64 tsc_offset;   /* each new vCPU's: a child's TSC starts near 0 */
 	struct cpuid_table cpuid; /* set by its VMM; count 0: the default */
+	bool lapic;       /* HV_FEATURE_LAPIC: the virtual LAPIC is on */
 };
 
 /* Whether a VM may be created with mem_size bytes: a non-zero multiple

@@ -345,6 +345,11 @@ enum hv_exit_reason {
 				   * RAM, decoded for the VMM (bit 1 << 8) */
 	HV_EXIT_MSR = 9,          /* optional: RDMSR/WRMSR of an MSR the
 				   * hypervisor does not emulate (bit 1 << 9) */
+	HV_EXIT_WAIT_SIPI = 11,   /* the vCPU waits for a startup IPI (an
+				   * application processor of a VM with
+				   * HV_FEATURE_LAPIC, or any vCPU after
+				   * INIT): nothing ran; run it again once
+				   * a sibling or the VMM sent one */
 };
 
 #define HV_EXIT_OPTIONAL_MASK                                                \

@@ -18,6 +18,7 @@
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
+#include "hv/vcpu_mp.h"
 #include "hv/vcpu_wait.h"
 #include "lib/string.h"
 
@@ -385,7 +386,9 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
 
 	v->vmm_exit = out;
-	if (complete_pending(v, &call->args)) {
+	if (vcpu_waits_for_sipi(v))
+		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
+	else if (complete_pending(v, &call->args)) {
 		v->vm->state = VM_RUNNING;
 		vcpu_run_slice(v);
 	}

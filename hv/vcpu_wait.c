@@ -8,6 +8,7 @@
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
 #include "hv/tsc.h"
+#include "hv/vcpu_mp.h"
 
 /* What wakes a halted vCPU:
  * - an interrupt its virtual LAPIC would deliver now (an IRR vector whose
@@ -52,6 +53,19 @@ void vcpu_timer_check(struct vcpu *v)
 		vlapic_timer_expire(&v->apic, now);
 }
 
+/* Whether another vCPU of v's VM would run now: only it can wake v (an
+ * IPI) before the timer, so v gives its slice back to let VM 0 run it. */
+static bool sibling_runnable(struct vcpu *v)
+{
+	for (u32 i = 0; i < v->vm->vcpu_count; i++) {
+		struct vcpu *u = &v->vm->vcpus[i];
+
+		if (u != v && !u->halted && !vcpu_waits_for_sipi(u))
+			return true;
+	}
+	return false;
+}
+
 bool vcpu_wait(struct vcpu *v, u64 slice_end)
 {
 	for (;;) {
@@ -59,7 +73,7 @@ bool vcpu_wait(struct vcpu *v, u64 slice_end)
 			v->halted = false;
 			return true;
 		}
-		if (tsc_reached(slice_end))
+		if (tsc_reached(slice_end) || sibling_runnable(v))
 			return false;
 		vcpu_timer_arm(v, slice_end);
 		arch_timer_wait();

@@ -1,9 +1,9 @@
 /* A vCPU of a VM with the virtual LAPIC that executes HLT with interrupts
  * enabled waits inside the hypervisor, not in its VMM: it does not run,
- * and the CPU halts with the host timer armed, until something wakes it
- * or its time slice ends (then VM 0 gets the CPU back and the next run
- * goes on waiting). Its LAPIC timer is driven by the host timer the same
- * way while it runs. */
+ * and the CPU halts with the host timer armed, until something wakes it,
+ * its time slice ends or a sibling vCPU could run (then VM 0 gets the
+ * CPU back and the next run goes on waiting). Its LAPIC timer is driven
+ * by the host timer the same way while it runs. */
 #ifndef HV_VCPU_WAIT_H
 #define HV_VCPU_WAIT_H
 
@@ -26,7 +26,8 @@ void vcpu_timer_arm(struct vcpu *v, u64 slice_end);
 void vcpu_timer_check(struct vcpu *v);
 
 /* Waits while the vCPU is halted: true when it woke (no longer halted),
- * false when the slice ending at host TSC slice_end ended first. */
+ * false when the slice ending at host TSC slice_end ended first or
+ * another vCPU of its VM could run (it stays halted). */
 bool vcpu_wait(struct vcpu *v, u64 slice_end);
 
 #endif

@@ -7,15 +7,18 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
+#include "hv/irq.h"
 #include "hv/tsc.h"
 #include "hv/vcpu_mp.h"
 
 /* What wakes a halted vCPU:
  * - an interrupt its virtual LAPIC would deliver now (an IRR vector whose
- *   priority class is above the PPR), its own timer's included. */
+ *   priority class is above the PPR), its own timer's included;
+ * - an NMI, or an ExtINT through LINT0 (hv/irq.h);
+ * - INIT and SIPI end the halt where they load their state (hv/vcpu_mp.c). */
 bool vcpu_has_wakeup(struct vcpu *v)
 {
-	return vlapic_pending(&v->apic) >= 0;
+	return irq_pending(v);
 }
 
 bool vcpu_hlt_waits(const struct vcpu *v)

@@ -69,15 +69,19 @@ static bool sibling_runnable(struct vcpu *v)
 	return false;
 }
 
-bool vcpu_wait(struct vcpu *v, u64 slice_end)
+u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 {
 	for (;;) {
 		if (vcpu_has_wakeup(v)) {
 			v->halted = false;
-			return true;
+			return 0;
+		}
+		if (v->irq.window_exit) { /* halted with IF set: it can take one */
+			v->irq.window_exit = false;
+			return HV_EXIT_IRQ_WINDOW;
 		}
 		if (tsc_reached(slice_end) || sibling_runnable(v))
-			return false;
+			return HV_EXIT_TIMESLICE;
 		vcpu_timer_arm(v, slice_end);
 		arch_timer_wait();
 		vcpu_timer_check(v);

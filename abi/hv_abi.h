@@ -154,6 +154,7 @@ enum hv_extension {
 	HV_EXT_READONLY_MEMORY = 10, /* 1: HV_MEM_READONLY is known */
 	HV_EXT_CPUID_SET = 11,      /* HV_CPUID_MAX_ENTRIES: a child's CPUID
 				     * table can be set (HV_CALL_VM_SET_CPUID) */
+	HV_EXT_MSR_EXIT = 12,       /* 1: HV_EXIT_MSR can be enabled */
 	HV_EXT_TSC = 13,            /* the TSC frequency in kHz (also CPUID
 				     * HV_CPUID_TSC EAX); children's TSCs are
 				     * offset to start near 0 */
@@ -315,6 +316,10 @@ struct hv_vcpu_regs {
  * (without it, the read gives all-ones), or the return value of an
  * HV_EXIT_HYPERCALL (without it, -ENOSYS). */
 #define HV_RUN_COMPLETE 1u
+/* Answers the HV_EXIT_MSR the last run returned with #GP for the guest
+ * (RIP stays at the RDMSR/WRMSR); valid only for a VM with HV_EXIT_MSR
+ * enabled, ignored after any other exit. */
+#define HV_RUN_MSR_GP 2u
 
 struct hv_vcpu_run {
 	uint32_t size;
@@ -338,6 +343,8 @@ enum hv_exit_reason {
 				   * HV_FEATURE_EXIT_REASONS bit 1 << 7) */
 	HV_EXIT_MMIO = 8,         /* optional: a data access outside the VM's
 				   * RAM, decoded for the VMM (bit 1 << 8) */
+	HV_EXIT_MSR = 9,          /* optional: RDMSR/WRMSR of an MSR the
+				   * hypervisor does not emulate (bit 1 << 9) */
 	HV_EXIT_WAIT_SIPI = 11,   /* the vCPU waits for a startup IPI (an
 				   * application processor of a VM with
 				   * HV_FEATURE_LAPIC, or any vCPU after
@@ -345,7 +352,8 @@ enum hv_exit_reason {
 				   * a sibling or the VMM sent one */
 };
 
-#define HV_EXIT_OPTIONAL_MASK ((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO))
+#define HV_EXIT_OPTIONAL_MASK                                                \
+	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -386,6 +394,17 @@ struct hv_exit_mmio {
 	uint8_t insn[16]; /* its bytes (up to 15, as far as readable) */
 };
 
+/* HV_EXIT_MSR: RIP is at the instruction. The VMM answers on the next
+ * run: a read with HV_RUN_COMPLETE and the value for EDX:EAX (0 without),
+ * a write by running again; either with HV_RUN_MSR_GP for #GP. */
+struct hv_exit_msr {
+	uint32_t index;    /* ECX */
+	uint32_t write;    /* 0 RDMSR, 1 WRMSR */
+	uint64_t value;    /* WRMSR: EDX:EAX; RDMSR: 0 */
+	uint64_t reserved; /* 0 */
+};
+#define HV_EXIT_MSR_SIZE_VER0 24
+
 struct hv_exit {
 	uint32_t argsz;
 	uint32_t flags;
@@ -397,6 +416,7 @@ struct hv_exit {
 		struct hv_exit_fault fault;
 		struct hv_exit_hypercall hypercall;
 		struct hv_exit_mmio mmio;
+		struct hv_exit_msr msr;
 		char text[64]; /* HV_EXIT_FAILED: why */
 		uint64_t room[16]; /* reserved room to grow: 128 bytes */
 	} u;
@@ -523,6 +543,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_re
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_exit_msr");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");

@@ -16,6 +16,7 @@
 #include "hv/io.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
+#include "hv/msr.h"
 #include "hv/vcpu_mp.h"
 #include "lib/string.h"
 
@@ -49,12 +50,11 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	struct guest_regs *r = &v->regs;
 	u32 leaf = (u32)r->rax;
 	/* CR4 matters to leaves 1 and 7 only (OSXSAVE, OSPKE); reading it
-	 * costs VMREADs. The APIC counts as enabled until IA32_APIC_BASE
-	 * is emulated and its enable bit feeds apic_enabled. */
-	struct cpuid_vcpu_state st = { .vcpu_id = v->id,
-				       .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
-				       .xcr0 = v->xcr0, .apic_enabled = true,
-				       .table = &v->vm->cpuid };
+	 * costs VMREADs. The APIC bit follows IA32_APIC_BASE's enable. */
+	struct cpuid_vcpu_state st = {
+		.vcpu_id = v->id, .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
+		.xcr0 = v->xcr0, .apic_enabled = v->msrs.apic_base & APIC_BASE_ENABLE,
+		.table = &v->vm->cpuid };
 	struct cpuid_result c;
 
 	guest_cpuid(&st, leaf, (u32)r->rcx, &c);
@@ -65,13 +65,48 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
-/* Every MSR is denied by default: the guest gets #GP, as for an MSR the
- * CPU does not have. EFER, VM_HSAVE_PA and friends stay the host's. */
+/* An MSR hv/msr.c does not emulate, for the VMM: the instruction
+ * completes when the VMM runs the vCPU again (complete_msr). */
+static bool msr_exit_to_vmm(struct vcpu *v, const struct vm_exit *exit, bool write, u64 value)
+{
+	u64 next;
+
+	if (!insn_next_rip(v, exit, &next))
+		return false;
+	v->pending = write ? VMM_PENDING_WRMSR : VMM_PENDING_RDMSR;
+	v->pending_exit = *exit;
+	v->pending_exit.next_rip = next;
+	v->vmm_exit->u.msr = (struct hv_exit_msr){ .index = exit->msr, .write = write,
+						   .value = write ? value : 0 };
+	return vcpu_exit_to_vmm(v, HV_EXIT_MSR);
+}
+
+static void set_edx_eax(struct guest_regs *r, u64 value)
+{
+	r->rax = (u32)value;
+	r->rdx = value >> 32;
+}
+
+/* RDMSR and WRMSR (the CPU refuses them at CPL > 0 itself): the MSRs of
+ * hv/msr.c; any other gets #GP, as an MSR the CPU does not have, or goes
+ * to the VMM that enabled HV_EXIT_MSR. EFER's SVME, VM_HSAVE_PA and
+ * friends stay the host's. */
 static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 {
-	log_debug("vm %s: %s 0x%x refused", v->vm->name,
-		  exit->reason == EXIT_MSR_WRITE ? "wrmsr" : "rdmsr", exit->msr);
-	return vcpu_inject_exception(v, VEC_GP, true, 0);
+	bool write = exit->reason == EXIT_MSR_WRITE;
+	u64 value = (u32)v->regs.rax | (u64)(u32)v->regs.rdx << 32;
+	enum msr_result res = msr_access(v, exit->msr, write, &value);
+
+	if (res == MSR_UNKNOWN && v->vmm_exit && (v->vm->exit_reasons & BIT(HV_EXIT_MSR)))
+		return msr_exit_to_vmm(v, exit, write, value);
+	if (res != MSR_DONE) {
+		log_debug("vm %s: %s 0x%x refused", v->vm->name, write ? "wrmsr" : "rdmsr",
+			  exit->msr);
+		return vcpu_inject_exception(v, VEC_GP, true, 0);
+	}
+	if (!write)
+		set_edx_eax(&v->regs, value);
+	return insn_skip(v, exit);
 }
 
 /* Nothing can wake a vCPU yet. A child's HLT goes to its VMM. VM 0's HLT
@@ -100,8 +135,7 @@ static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_r
 
 	if (!forward) {
 		hypercall_dispatch(v, user);
-		v->regs.rip = next_rip;
-		return true;
+		return vcpu_complete_insn(v, next_rip);
 	}
 	v->pending = VMM_PENDING_HYPERCALL;
 	v->pending_exit = *exit;
@@ -267,6 +301,17 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 	}
 }
 
+/* The VMM's answer to an MSR exit: #GP (HV_RUN_MSR_GP), or the access
+ * done, a read with its value (HV_RUN_COMPLETE; 0 without it). */
+static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcpu_run *a)
+{
+	if (a->flags & HV_RUN_MSR_GP)
+		return vcpu_inject_exception(v, VEC_GP, true, 0);
+	if (p == VMM_PENDING_RDMSR)
+		set_edx_eax(&v->regs, a->flags & HV_RUN_COMPLETE ? a->complete_value : 0);
+	return vcpu_complete_insn(v, v->pending_exit.next_rip);
+}
+
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left
  * pending. */
 static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
@@ -282,8 +327,10 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 		return mmio_complete_read(v, have_value ? value : ~0ULL);
 	if (p == VMM_PENDING_HYPERCALL) {
 		v->regs.rax = have_value ? value : (u64)-HV_ENOSYS;
-		v->regs.rip = v->pending_exit.next_rip;
+		return vcpu_complete_insn(v, v->pending_exit.next_rip);
 	}
+	if (p == VMM_PENDING_RDMSR || p == VMM_PENDING_WRMSR)
+		return complete_msr(v, p, a);
 	return true;
 }
 

@@ -91,6 +91,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_MMIO_EXIT] = 1,
 	[HV_EXT_MEM_WINDOW] = VM_MAX_WINDOWS, [HV_EXT_READONLY_MEMORY] = 1,
 	[HV_EXT_CPUID_SET] = HV_CPUID_MAX_ENTRIES,
+	[HV_EXT_MSR_EXIT] = 1,
 	[HV_EXT_TSC] = 1, /* answered with the frequency below */
 };
 

@@ -116,15 +116,23 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
+/* HV_RUN_MSR_GP only for a child whose VMM enabled HV_EXIT_MSR. */
+static bool run_flags_allowed(u32 flags, const struct vcpu *child)
+{
+	return !(flags & HV_RUN_MSR_GP) || (child->vm->exit_reasons & BIT(HV_EXIT_MSR));
+}
+
 int hc_vcpu_run_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 	int err;
 
-	if (!flags_known(a->flags, HV_RUN_COMPLETE))
+	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP))
 		return -EINVAL;
 	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
+	if (!run_flags_allowed(a->flags, c->target_vcpu))
+		return -EINVAL;
 	if (c->target_vcpu->vm->state == VM_STOPPED)
 		return -ESRCH;
 	/* All of the record that will be written, before the child runs:
@@ -203,10 +211,13 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	const struct guest_regs *r = &c->vcpu->regs;
 	int err;
 
-	if ((r->rdi | r->rsi | r->rdx) >> 32 || !flags_known((u32)r->rdx, HV_RUN_COMPLETE))
+	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
+	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP))
 		return -EINVAL;
 	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
+	if (!run_flags_allowed((u32)r->rdx, c->target_vcpu))
+		return -EINVAL;
 	if (!c->target_vcpu->run_page)
 		return -EINVAL;
 	return c->target_vcpu->vm->state == VM_STOPPED ? -ESRCH : 0;

@@ -3,7 +3,10 @@
 #ifndef HV_INSN_H
 #define HV_INSN_H
 
+#include "arch/x86/cpu.h"
 #include "arch/x86/insn_emul.h"
+#include "arch/x86/trap.h"
+#include "hv/event.h"
 #include "hv/vm.h"
 
 /* Fetches the bytes at CS:RIP with segment and control registers the
@@ -33,11 +36,26 @@ static inline bool insn_next_rip(struct vcpu *v, const struct vm_exit *exit, u64
 	return true;
 }
 
-/* Advances RIP past that instruction: the one place RIP moves after an
- * exit, for every vendor. */
+/* Completes an instruction the hypervisor carried out for the guest:
+ * RIP moves to next_rip and, with EFLAGS.TF set, the guest gets the
+ * single-step #DB (DR6.BS) the CPU would have raised after it. The one
+ * place RIP advances after an exit, for every vendor; returns true. */
+static inline bool vcpu_complete_insn(struct vcpu *v, u64 next_rip)
+{
+	v->regs.rip = next_rip;
+	if (v->regs.rflags & RFLAGS_TF) {
+		virt->debug_trap(v, DR6_BS);
+		vcpu_inject_exception(v, VEC_DB, false, 0);
+	}
+	return true;
+}
+
+/* Completes the instruction of `exit` (vcpu_complete_insn). */
 static inline bool insn_skip(struct vcpu *v, const struct vm_exit *exit)
 {
-	return insn_next_rip(v, exit, &v->regs.rip);
+	u64 next;
+
+	return insn_next_rip(v, exit, &next) && vcpu_complete_insn(v, next);
 }
 
 #endif

@@ -157,6 +157,14 @@ struct virt_ops {
 	u8 (*guest_cpl)(struct vcpu *v);
 	u64 (*guest_cr0)(struct vcpu *v);
 	u64 (*guest_cr4)(struct vcpu *v);
+	/* The MSRs kept in the backend's guest state, EFER (as the guest
+	 * sees it) and PAT, by their MSR numbers; set_msr takes values the
+	 * core checked. */
+	u64 (*get_msr)(struct vcpu *v, u32 index);
+	void (*set_msr)(struct vcpu *v, u32 index, u64 value);
+	/* Sets DR6 as a #DB trap the core raises for v would (the B0-B3
+	 * bits replaced, BD and BS added), wherever the backend keeps it. */
+	void (*debug_trap)(struct vcpu *v, u64 dr6_bits);
 	/* Queues an event for delivery at the next entry. */
 	void (*inject_event)(struct vcpu *v, const struct event *e);
 	/* HV_BACKEND_* bits of abi/hv_abi.h, after cpu_enable. */

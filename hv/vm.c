@@ -235,6 +235,7 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
 	v->id = vm->vcpu_count;
+	msr_reset(&v->msrs, v->id == 0);
 	if (guest_state_alloc(v))
 		return NULL;
 	if (virt->vcpu_create(v)) {

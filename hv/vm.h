@@ -6,6 +6,7 @@
 
 #include "abi/hv_abi.h"
 #include "hv/cpuid.h"
+#include "hv/msr.h"
 #include "hv/virt.h"
 #include "arch/x86/insn_emul.h"
 
@@ -70,6 +71,8 @@ enum vmm_pending {
 	VMM_PENDING_IN,        /* an IN: RAX gets the VMM's value */
 	VMM_PENDING_HYPERCALL, /* RAX gets the VMM's return value */
 	VMM_PENDING_MMIO,      /* an MMIO read: see hv/mmio.c */
+	VMM_PENDING_RDMSR,     /* EDX:EAX get the VMM's value, or #GP */
+	VMM_PENDING_WRMSR,     /* done, or #GP */
 };
 
 /* A VCPU_RUN call of VM 0. Its hypercall only records it (hv/hc_vcpu.c);
@@ -106,6 +109,7 @@ struct vcpu {
 	struct hv_exit_mmio mmio;    /* and the exit it gave */
 	u64 xcr0;                /* the guest's XCR0 (XSETBV) */
 	u8 tpr;                  /* CR8 where the backend intercepts it */
+	struct vcpu_msrs msrs;   /* the emulated MSRs, see hv/msr.c */
 	bool event_queued;       /* the core injected an event for the next entry */
 	bool reinject;           /* `interrupted` is delivered again on entry */
 	struct event interrupted;

@@ -21,11 +21,13 @@
 #define CR4_CET BIT(23)
 
 #define RFLAGS_FIXED BIT(1) /* reads as 1 */
+#define RFLAGS_TF BIT(8)
 #define RFLAGS_IF BIT(9)
 
 /* DR6 and DR7 at reset. */
 #define DR6_RESET 0xffff0ff0ULL
 #define DR7_RESET 0x400ULL
+#define DR6_BS BIT(14) /* the #DB was a single step */
 
 /* Page-table entry bits (4-level paging). */
 #define PTE_P BIT(0)

@@ -26,9 +26,12 @@
 #define CPUID7_EDX_IBRS_IBPB BIT(26)
 #define CPUID_80000008_EBX_IBPB BIT(12)
 
-/* The SYSENTER MSRs, then the SYSCALL/SWAPGS ones that guest_state_load
- * switches where the backend does not (the last LAZY_MSR_COUNT). */
+/* The FS and GS bases and SYSENTER MSRs, then the SYSCALL/SWAPGS ones
+ * that guest_state_load switches where the backend does not (the last
+ * LAZY_MSR_COUNT). The CPU applies their rules (#GP for non-canonical
+ * bases) itself. */
 const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
+	0xc0000100, 0xc0000101, /* FS_BASE, GS_BASE */
 	0x174, 0x175, 0x176, /* SYSENTER_CS, _ESP, _EIP */
 	0xc0000081, /* STAR */
 	0xc0000082, /* LSTAR */
@@ -209,17 +212,16 @@ void guest_state_load(struct vcpu *v)
 	pc->lazy_owner = v;
 }
 
-#define DR6_TRAP_BITS 0xfULL /* B0-B3: cleared by each #DB, then set */
-#define DR6_STICKY_BITS (BIT(13) | BIT(14)) /* BD, BS */
-
 void guest_state_debug_trap(struct vcpu *v, u64 dr6_bits)
 {
 	u64 dr6;
 
-	(void)v; /* its DR6 is the one in the CPU */
+	if (this_cpu()->lazy_owner != v) { /* a vCPU completed for its VMM */
+		v->lazy.dr6 = dr6_after_trap(v->lazy.dr6, dr6_bits);
+		return;
+	}
 	READ_DR(6, dr6);
-	dr6 = (dr6 & ~DR6_TRAP_BITS) | (dr6_bits & (DR6_TRAP_BITS | DR6_STICKY_BITS));
-	WRITE_DR(6, dr6);
+	WRITE_DR(6, dr6_after_trap(dr6, dr6_bits));
 }
 
 bool guest_state_set_xcr0(struct vcpu *v, u64 value, u64 allowed)

@@ -14,10 +14,10 @@ struct guest_state_policy {
 	bool syscall_msrs; /* STAR/LSTAR/CSTAR/SFMASK/KERNEL_GS_BASE (VMX) */
 };
 
-/* MSRs a guest reads and writes without exits: the SYSCALL, SWAPGS and
- * SYSENTER MSRs, each vCPU's own (switched by VM entry/exit, VMLOAD/
- * VMSAVE or guest_state_load). */
-#define GUEST_DIRECT_MSR_COUNT 8
+/* MSRs a guest reads and writes without exits: the segment-base,
+ * SYSCALL, SWAPGS and SYSENTER MSRs, each vCPU's own (switched by VM
+ * entry/exit, VMLOAD/VMSAVE or guest_state_load). */
+#define GUEST_DIRECT_MSR_COUNT 10
 extern const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT];
 
 /* Once per CPU, before any vCPU exists: enables FXSAVE/XSAVE in the
@@ -31,6 +31,15 @@ void guest_state_free(struct vcpu *v);
 /* Right before entering v: puts v's values into the CPU unless they are
  * still there from its last run on this CPU. */
 void guest_state_load(struct vcpu *v);
+
+#define DR6_TRAP_BITS 0xfULL /* B0-B3: cleared by each #DB, then set */
+#define DR6_STICKY_BITS (BIT(13) | BIT(14)) /* BD, BS */
+
+/* DR6 after a #DB that reports dr6_bits: B0-B3 replaced, BD and BS added. */
+static inline u64 dr6_after_trap(u64 dr6, u64 dr6_bits)
+{
+	return (dr6 & ~DR6_TRAP_BITS) | (dr6_bits & (DR6_TRAP_BITS | DR6_STICKY_BITS));
+}
 
 /* Sets the B0-B3/BD/BS bits of the guest's DR6 that a #DB reported in
  * the exit instead of in DR6 (VMX); v is the vCPU that just ran. */

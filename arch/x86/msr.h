@@ -11,6 +11,8 @@
  * arch/x86/vmx/vmcs.h) */
 #define VMX_BASIC_TRUE_CTLS (1ULL << 55)
 
+#define MSR_PAT 0x277
+
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)

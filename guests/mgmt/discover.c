@@ -22,6 +22,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MEM_WINDOW] = "mem-window",
 		[HV_EXT_READONLY_MEMORY] = "readonly-memory",
 		[HV_EXT_CPUID_SET] = "cpuid-set",
+		[HV_EXT_MSR_EXIT] = "msr-exit",
 		[HV_EXT_TSC] = "tsc-khz",
 #endif
 	};
@@ -142,8 +143,9 @@ static void print_limits(const struct hv_cap_limits *l)
 static void print_extensions(void)
 {
 	for (u32 e = 1; e < ARRAY_SIZE(disc.ext); e++)
-		gprintf("hvctl: extension %u %s = %ld%s\n", e, ext_name(e), disc.ext[e],
-			disc.ext[e] < 0 ? " (error)" : disc.ext[e] ? "" : " (absent)");
+		if (strcmp(ext_name(e), "unknown")) /* ids hvctl has no name for yet */
+			gprintf("hvctl: extension %u %s = %ld%s\n", e, ext_name(e), disc.ext[e],
+				disc.ext[e] < 0 ? " (error)" : disc.ext[e] ? "" : " (absent)");
 }
 
 static void print_vm0(void)

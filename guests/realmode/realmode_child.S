@@ -15,7 +15,7 @@ rm_child_start:
 	movw $RM_STACK, %sp
 	movw $(gp_handler - rm_child_start + RM_CODE), GP_VECTOR * 4
 	movw $0, GP_VECTOR * 4 + 2
-	movl $0xc0000080, %ecx		/* EFER */
+	movl $0xc0010117, %ecx		/* VM_HSAVE_PA */
 rm_child_rdmsr:
 	rdmsr
 	outw %ax, $RM_PORT_FAIL

@@ -106,6 +106,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_EXIT_HYPERCALL:
 	case HV_EXT_TRACE:
 	case HV_EXT_MMIO_EXIT:
+	case HV_EXT_MSR_EXIT:
 		return 1;
 	case HV_EXT_MAX_VMS:
 		return max_vms;

@@ -347,7 +347,7 @@ bool child_runnable(u32 vm, u32 vcpu)
 
 u32 child_reasons(const struct mvm *m, u32 vcpu)
 {
-	u32 call = m->exit_reasons & R(HYPERCALL), mmio = m->exit_reasons & R(MMIO);
+	u32 call = m->exit_reasons & (R(HYPERCALL) | R(MSR)), mmio = m->exit_reasons & R(MMIO);
 
 	if (!m->vcpu[vcpu].fresh)
 		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) |

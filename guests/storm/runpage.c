@@ -94,7 +94,7 @@ void storm_run_page_set(void)
 static outcomes paged_fields(const struct hc *c)
 {
 	u32 vm = (u32)c->rdi, vcpu = (u32)c->rsi;
-	outcomes e = (c->rdi | c->rsi) >> 32 || c->rdx & ~(u64)HV_RUN_COMPLETE ? E(EINVAL) : 0;
+	outcomes e = (c->rdi | c->rsi) >> 32 ? E(EINVAL) : run_flags_error(c->rdx, vm);
 
 	if (!vm)
 		return e | E(EPERM);

@@ -324,6 +324,7 @@ enum program child_pick_program(void);
 bool child_runnable(u32 vm, u32 vcpu);
 /* The exit reasons a run of this vCPU may return. */
 u32 child_reasons(const struct mvm *m, u32 vcpu);
+outcomes run_flags_error(u64 flags, u32 vm);
 /* After a HLT of a hypercall program: checks its result slots. */
 void child_check_results(struct mvm *m);
 extern u64 child_calls_checked;

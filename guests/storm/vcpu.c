@@ -190,9 +190,22 @@ void pick_run_target(u32 *vm, u32 *vcpu)
 		*vcpu = vm_find(*vm)->vcpus; /* not this one: the run answers -ENOENT */
 }
 
+/* Unknown run flags are -EINVAL, and HV_RUN_MSR_GP is for a VM with MSR
+ * exits enabled only. */
+outcomes run_flags_error(u64 flags, u32 vm)
+{
+	const struct mvm *m = vm_find(vm);
+
+	if (flags & ~(u64)(HV_RUN_COMPLETE | HV_RUN_MSR_GP))
+		return E(EINVAL);
+	if ((flags & HV_RUN_MSR_GP) && !(m && (m->exit_reasons & BIT(HV_EXIT_MSR))))
+		return E(EINVAL);
+	return 0;
+}
+
 static outcomes run_fields(const struct hv_vcpu_run *a)
 {
-	outcomes e = a->flags & ~HV_RUN_COMPLETE ? E(EINVAL) : 0;
+	outcomes e = run_flags_error(a->flags, a->vm);
 
 	if (!a->vm)
 		e |= E(EPERM);

@@ -4,10 +4,12 @@
  * prefixed form, another instruction, or bytes across a page go to the
  * decoder; a cached walk is not used once the tables or CR3 changed. */
 #include "check.h"
+#include "../../arch/x86/guest_state.h"
 #include "../../arch/x86/guest_walk.c"
 #include "../../arch/x86/insn_len.c"
 #include "../../arch/x86/seg_addr.c"
 #include "../../hv/guest_mem.c"
+#include "../../hv/event.c"
 #include "../../hv/insn.c"
 
 #define RAM_SIZE 0x20000ULL
@@ -65,9 +67,35 @@ static void fake_get_fetch_sregs(struct vcpu *v, struct guest_sregs *s)
 	s->efer = sregs.efer;
 }
 
+static u64 fake_dr6;
+static struct event injected;
+static int injections;
+
+static u64 fake_guest_cr0(struct vcpu *v)
+{
+	(void)v;
+	return sregs.cr0;
+}
+
+static void fake_debug_trap(struct vcpu *v, u64 dr6_bits)
+{
+	(void)v;
+	fake_dr6 = dr6_after_trap(fake_dr6, dr6_bits);
+}
+
+static void fake_inject_event(struct vcpu *v, const struct event *e)
+{
+	(void)v;
+	injected = *e;
+	injections++;
+}
+
 static const struct virt_ops fake_ops = {
 	.get_sregs = fake_get_sregs,
 	.get_fetch_sregs = fake_get_fetch_sregs,
+	.guest_cr0 = fake_guest_cr0,
+	.debug_trap = fake_debug_trap,
+	.inject_event = fake_inject_event,
 };
 const struct virt_ops *virt = &fake_ops;
 
@@ -191,6 +219,31 @@ TEST(the_cpu_next_rip_wins)
 	CHECK_EQ(fetch_sregs_calls + decoder_fetches, 0);
 }
 
+/* With EFLAGS.TF an emulated instruction ends in the single-step #DB:
+ * DR6.BS set, B0-B3 cleared, RIP after the instruction; without TF
+ * nothing is injected. */
+TEST(single_step_traps_after_the_instruction)
+{
+	struct vm_exit exit = { .reason = EXIT_CPUID, .next_rip = 0x1234,
+				.next_rip_valid = true };
+
+	setup();
+	injections = 0;
+	vcpu.regs.rflags = RFLAGS_FIXED;
+	CHECK(insn_skip(&vcpu, &exit));
+	CHECK_EQ(injections, 0);
+	vcpu.regs.rflags = RFLAGS_FIXED | RFLAGS_TF;
+	fake_dr6 = DR6_RESET | 0x3;
+	CHECK(insn_skip(&vcpu, &exit));
+	CHECK_EQ(vcpu.regs.rip, 0x1234);
+	CHECK_EQ(injections, 1);
+	CHECK_EQ(injected.vector, VEC_DB);
+	CHECK_EQ(injected.type, EVENT_EXCEPTION);
+	CHECK(!injected.has_error);
+	CHECK_EQ(fake_dr6, (DR6_RESET & ~0xfULL) | DR6_BS);
+	CHECK(vcpu.event_queued);
+}
+
 TEST(a_changed_table_entry_is_seen)
 {
 	static const u8 cpuid[] = { 0x0f, 0xa2 };
@@ -271,6 +324,7 @@ RUN_TESTS("insn_skip", T(unprefixed_forms_take_their_fixed_length),
 	  T(another_instruction_goes_to_the_decoder),
 	  T(bytes_across_a_page_go_to_the_decoder),
 	  T(the_cpu_next_rip_wins),
+	  T(single_step_traps_after_the_instruction),
 	  T(a_changed_table_entry_is_seen),
 	  T(a_changed_cr3_is_seen),
 	  T(changed_code_bytes_are_seen),

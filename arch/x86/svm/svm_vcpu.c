@@ -223,6 +223,30 @@ static u64 svm_guest_cr4(struct vcpu *v)
 	return svm_vcpu(v)->vmcb->save.cr4;
 }
 
+static u64 svm_get_msr(struct vcpu *v, u32 index)
+{
+	const struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	return index == MSR_EFER ? save->efer & ~EFER_SVME : save->g_pat;
+}
+
+static void svm_set_msr(struct vcpu *v, u32 index, u64 value)
+{
+	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	if (index == MSR_EFER)
+		save->efer = value | EFER_SVME;
+	else
+		save->g_pat = value;
+}
+
+static void svm_debug_trap(struct vcpu *v, u64 dr6_bits)
+{
+	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
+
+	save->dr6 = dr6_after_trap(save->dr6, dr6_bits);
+}
+
 static void svm_set_tsc_offset(struct vcpu *v, u64 offset)
 {
 	svm_vcpu(v)->vmcb->control.tsc_offset = offset;
@@ -270,6 +294,9 @@ const struct virt_ops svm_ops = {
 	.guest_cpl = svm_guest_cpl,
 	.guest_cr0 = svm_guest_cr0,
 	.guest_cr4 = svm_guest_cr4,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.debug_trap = svm_debug_trap,
 	.inject_event = svm_inject_event,
 	.dump = svm_dump,
 	.set_tsc_offset = svm_set_tsc_offset,

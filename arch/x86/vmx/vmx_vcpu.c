@@ -15,7 +15,6 @@
 #include "hv/log.h"
 
 #define VPID_MAX 4096
-#define MSR_PAT 0x277
 #define AR_UNUSABLE BIT(16)
 #define INTERRUPTIBILITY_STI_MOVSS 3
 #define SEG_ATTR_P BIT(7)
@@ -291,6 +290,25 @@ static void vmx_inject_event(struct vcpu *v, const struct event *e)
 		vmwrite(VMCS_ENTRY_INSN_LEN, e->insn_len);
 }
 
+/* EFER and PAT live in the VMCS (loaded and saved by entry and exit);
+ * EFER.LMA never changes by WRMSR, so the IA-32e mode control stands. */
+static u32 msr_field(u32 index)
+{
+	return index == MSR_EFER ? VMCS_GUEST_EFER : VMCS_GUEST_PAT;
+}
+
+static u64 vmx_get_msr(struct vcpu *v, u32 index)
+{
+	vmcs_load(v->arch);
+	return vmread(msr_field(index));
+}
+
+static void vmx_set_msr(struct vcpu *v, u32 index, u64 value)
+{
+	vmcs_load(v->arch);
+	vmwrite(msr_field(index), value);
+}
+
 /* Blocking by STI or MOV SS covers one instruction: gone once the core
  * stepped over the exiting one. */
 static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
@@ -351,6 +369,9 @@ const struct virt_ops vmx_ops = {
 	.guest_cpl = vmx_guest_cpl,
 	.guest_cr0 = vmx_guest_cr0,
 	.guest_cr4 = vmx_guest_cr4,
+	.get_msr = vmx_get_msr,
+	.set_msr = vmx_set_msr,
+	.debug_trap = guest_state_debug_trap, /* DR6 stays in the CPU */
 	.inject_event = vmx_inject_event,
 	.dump = vmx_dump,
 	.set_tsc_offset = vmx_set_tsc_offset,

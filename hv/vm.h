@@ -8,6 +8,7 @@
 #include "hv/cpuid.h"
 #include "hv/msr.h"
 #include "hv/virt.h"
+#include "hv/vlapic.h"
 #include "arch/x86/insn_emul.h"
 
 #define VM_MAX 16
@@ -117,6 +118,7 @@ struct vcpu {
 	struct vmm_run_call run_call;
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
+	struct vlapic apic;      /* its virtual LAPIC, when vm->lapic */
 	enum vcpu_mp_state mp_state;
 };
 
@@ -142,7 +144,7 @@ struct vm {
 	struct vm_window windows[VM_MAX_WINDOWS]; /* VM 0's only */
 	u64 tsc_offset;   /* each new vCPU's: a child's TSC starts near 0 */
 	struct cpuid_table cpuid; /* set by its VMM; count 0: the default */
-	bool lapic;       /* HV_FEATURE_LAPIC: the virtual LAPIC is on */
+	bool lapic;       /* HV_FEATURE_LAPIC: each vCPU has a virtual LAPIC */
 };
 
 /* Whether a VM may be created with mem_size bytes: a non-zero multiple

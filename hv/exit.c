@@ -14,6 +14,7 @@
 #include "hv/hypercall.h"
 #include "hv/insn.h"
 #include "hv/io.h"
+#include "hv/irq.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
@@ -31,11 +32,13 @@ static const char *const fatal_exit_names[] = {
 /* One entry into the guest. An event whose delivery the previous exit
  * cut short is delivered again, unless the core queued an exception of
  * its own: that one comes from the instruction the guest is at, which
- * raises the cut-short exception again once it runs. */
+ * raises the cut-short exception again once it runs. Without either,
+ * an interrupt waiting for the vCPU may go in (hv/irq.c). */
 static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	if (v->reinject && !v->event_queued)
 		virt->inject_event(v, &v->interrupted);
+	irq_before_entry(v, v->reinject || v->event_queued);
 	v->reinject = false;
 	v->event_queued = false;
 	virt->vcpu_run(v, exit);
@@ -293,6 +296,9 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 		return vcpu_inject_exception(v, VEC_UD, false, 0);
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
+	case EXIT_IRQ_WINDOW:
+	case EXIT_NMI_WINDOW:
+		return irq_window_exit(v);
 	case EXIT_INTR: /* handled; a child's slice end is seen below */
 	case EXIT_NMI:
 		return true;

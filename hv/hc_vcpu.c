@@ -122,14 +122,25 @@ static bool run_flags_allowed(u32 flags, const struct vcpu *child)
 	return !(flags & HV_RUN_MSR_GP) || (child->vm->exit_reasons & BIT(HV_EXIT_MSR));
 }
 
+/* HV_RUN_IRQ_WINDOW only for a VM whose VMM enabled HV_EXIT_IRQ_WINDOW:
+ * an old VMM never sees that exit. */
+static int run_flags_check(u32 flags, const struct vcpu *child)
+{
+	if ((flags & HV_RUN_IRQ_WINDOW) &&
+	    !(child->vm->exit_reasons & (1u << HV_EXIT_IRQ_WINDOW)))
+		return -EINVAL;
+	return 0;
+}
+
 int hc_vcpu_run_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 	int err;
 
-	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP))
+	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
-	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
+	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)) ||
+	    (err = run_flags_check(a->flags, c->target_vcpu)))
 		return err;
 	if (!run_flags_allowed(a->flags, c->target_vcpu))
 		return -EINVAL;
@@ -150,6 +161,7 @@ s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 	r->child = c->target_vcpu;
 	r->nr = HV_CALL_VCPU_RUN;
 	r->args = c->in.hv_vcpu_run;
+	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	r->args_len = c->trace_len;
 	r->exit_len = c->len;
 	r->exit = (struct hv_exit){ .argsz = sizeof(r->exit) };
@@ -212,9 +224,10 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	int err;
 
 	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
-	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP))
+	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
-	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
+	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)) ||
+	    (err = run_flags_check((u32)r->rdx, c->target_vcpu)))
 		return err;
 	if (!run_flags_allowed((u32)r->rdx, c->target_vcpu))
 		return -EINVAL;
@@ -233,6 +246,7 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	r->child = c->target_vcpu;
 	r->nr = HV_CALL_VCPU_RUN_PAGED;
 	r->args.flags = (u32)c->vcpu->regs.rdx;
+	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	r->args.complete_value = *(volatile u64 *)&p->complete_value;
 	r->out = &p->exit;
 	return 0;

@@ -6,6 +6,7 @@
 
 #include "abi/hv_abi.h"
 #include "hv/cpuid.h"
+#include "hv/irq.h"
 #include "hv/msr.h"
 #include "hv/virt.h"
 #include "hv/vlapic.h"
@@ -119,6 +120,7 @@ struct vcpu {
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
 	struct vlapic apic;      /* its virtual LAPIC, when vm->lapic */
+	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
 	enum vcpu_mp_state mp_state;
 };
 

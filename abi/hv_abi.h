@@ -159,6 +159,8 @@ enum hv_extension {
 	HV_EXT_TSC = 13,            /* the TSC frequency in kHz (also CPUID
 				     * HV_CPUID_TSC EAX); children's TSCs are
 				     * offset to start near 0 */
+	HV_EXT_LAPIC = 14,          /* 1: HV_FEATURE_LAPIC gives a child's
+				     * vCPUs a virtual local APIC */
 	HV_EXT_IRQ = 15,            /* 1: HV_CALL_VM_IRQ, HV_EXIT_IRQ_WINDOW and
 				     * HV_RUN_IRQ_WINDOW exist */
 };
@@ -173,6 +175,8 @@ enum hv_extension {
 enum hv_feature_id {
 	HV_FEATURE_EXIT_REASONS = 1, /* per VM: mask of optional HV_EXIT_* bits */
 	HV_FEATURE_TRACE = 2,        /* hypervisor-wide: HV_TRACE_* bits */
+	HV_FEATURE_LAPIC = 3,        /* per VM: 1 = a virtual local APIC per
+				      * vCPU; SET before the VM's first run */
 };
 
 #define HV_TRACE_HYPERCALLS 1u

@@ -93,6 +93,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_CPUID_SET] = HV_CPUID_MAX_ENTRIES,
 	[HV_EXT_MSR_EXIT] = 1,
 	[HV_EXT_TSC] = 1, /* answered with the frequency below */
+	[HV_EXT_LAPIC] = 1,
 	[HV_EXT_IRQ] = 1,
 };
 
@@ -184,11 +185,13 @@ int hc_stats_decode(struct hc_ctx *c)
 static u64 feature_values(u32 id)
 {
 	return id == HV_FEATURE_TRACE	     ? HV_TRACE_HYPERCALLS :
-	       id == HV_FEATURE_EXIT_REASONS ? HV_EXIT_OPTIONAL_MASK : 0;
+	       id == HV_FEATURE_EXIT_REASONS ? HV_EXIT_OPTIONAL_MASK :
+	       id == HV_FEATURE_LAPIC	     ? 1 : 0;
 }
 
-/* EXIT_REASONS is a child VM's (c->target); TRACE is hypervisor-wide
- * and takes vm 0. Only GET answers, in `value`. */
+/* EXIT_REASONS and LAPIC are a child VM's (c->target), LAPIC settable
+ * only before its first run; TRACE is hypervisor-wide and takes vm 0.
+ * Only GET answers, in `value`. */
 int hc_feature_decode(struct hc_ctx *c)
 {
 	const struct hv_feature *a = &c->in.hv_feature;
@@ -203,6 +206,9 @@ int hc_feature_decode(struct hc_ctx *c)
 	if ((ops & HV_FEATURE_SET) && (a->value & ~feature_values(id)))
 		return -EINVAL;
 	err = id == HV_FEATURE_TRACE ? (a->vm ? -EINVAL : 0) : hc_child_vm(a->vm, &c->target);
+	if (!err && id == HV_FEATURE_LAPIC && (ops & HV_FEATURE_SET) &&
+	    c->target->state != VM_CREATED)
+		err = -EBUSY;
 	if (!err && ops == HV_FEATURE_GET &&
 	    !gmem_writable(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
 			   sizeof(a->value)))
@@ -213,13 +219,16 @@ int hc_feature_decode(struct hc_ctx *c)
 s64 hc_feature_invoke(struct hc_ctx *c)
 {
 	const struct hv_feature *a = &c->in.hv_feature;
-	u32 ops = a->flags & FEATURE_OPS;
+	u32 id = a->flags & HV_FEATURE_MASK, ops = a->flags & FEATURE_OPS;
 	u64 value;
 
 	if (ops == HV_FEATURE_GET) {
-		value = c->target ? c->target->exit_reasons : hypercall_trace;
+		value = !c->target ? hypercall_trace :
+			id == HV_FEATURE_LAPIC ? c->target->lapic : c->target->exit_reasons;
 		gmem_write(&c->mem, c->arg + HV_ABI_OFFSET(struct hv_feature, value),
 			   &value, sizeof(value)); /* checked */
+	} else if (ops == HV_FEATURE_SET && id == HV_FEATURE_LAPIC) {
+		c->target->lapic = a->value;
 	} else if (ops == HV_FEATURE_SET && c->target) {
 		c->target->exit_reasons = a->value;
 	} else if (ops == HV_FEATURE_SET) {

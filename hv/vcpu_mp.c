@@ -56,6 +56,7 @@ static bool load_start_state(struct vcpu *v, u16 cs_selector, u64 cs_base, u64 i
 	v->pending = VMM_PENDING_NONE;
 	v->event_queued = false;
 	v->reinject = false;
+	v->halted = false; /* INIT and SIPI end a HLT */
 	return true;
 }
 

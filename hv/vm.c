@@ -236,6 +236,7 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 	v->vm = vm;
 	v->id = vm->vcpu_count;
 	msr_reset(&v->msrs, v->id == 0);
+	vlapic_reset(&v->apic, v->id, v->id == 0); /* used when vm->lapic */
 	if (guest_state_alloc(v))
 		return NULL;
 	if (virt->vcpu_create(v)) {

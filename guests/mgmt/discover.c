@@ -24,6 +24,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_CPUID_SET] = "cpuid-set",
 		[HV_EXT_MSR_EXIT] = "msr-exit",
 		[HV_EXT_TSC] = "tsc-khz",
+		[HV_EXT_LAPIC] = "lapic",
 #endif
 	};
 

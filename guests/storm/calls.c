@@ -107,6 +107,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_TRACE:
 	case HV_EXT_MMIO_EXIT:
 	case HV_EXT_MSR_EXIT:
+	case HV_EXT_LAPIC:
 		return 1;
 	case HV_EXT_MAX_VMS:
 		return max_vms;
@@ -147,7 +148,7 @@ void storm_check_extension(void)
 static u32 feature_flags(void)
 {
 	static const u32 ids[] = { HV_FEATURE_EXIT_REASONS, HV_FEATURE_EXIT_REASONS,
-				   HV_FEATURE_TRACE, HV_FEATURE_TRACE, 0, 3 };
+				   HV_FEATURE_TRACE, HV_FEATURE_TRACE, HV_FEATURE_LAPIC, 0, 4 };
 	u32 id = chance(90) ? ids[rnd_below(ARRAY_SIZE(ids))] : (u32)rnd() & HV_FEATURE_MASK;
 	u32 ops = (u32)rnd_below(8) << 16;
 
@@ -168,8 +169,10 @@ static outcomes feature_fields(const struct hv_feature *a)
 	if (id == HV_FEATURE_TRACE) {
 		if (a->vm || (set && (a->value & ~(u64)HV_TRACE_HYPERCALLS)))
 			e |= E(EINVAL);
-	} else if (id == HV_FEATURE_EXIT_REASONS) {
-		if (set && (a->value & ~(u64)HV_EXIT_OPTIONAL_MASK))
+	} else if (id == HV_FEATURE_EXIT_REASONS || id == HV_FEATURE_LAPIC) {
+		u64 values = id == HV_FEATURE_LAPIC ? 1 : HV_EXIT_OPTIONAL_MASK;
+
+		if (set && (a->value & ~values))
 			e |= E(EINVAL);
 		if (!a->vm)
 			e |= E(EPERM);
@@ -193,6 +196,8 @@ static void feature_done(const struct hv_feature *a, const struct sized *s, stru
 			vm_find(a->vm)->exit_reasons = (u32)a->value;
 		return;
 	}
+	if (id == HV_FEATURE_LAPIC)
+		return; /* 0 or 1, whether an earlier SET took or not */
 	want = id == HV_FEATURE_TRACE ? 0 : vm_find(a->vm)->exit_reasons;
 	memcpy(&got, (const void *)(s->gpa + 16), sizeof(got));
 	if (got != want)
@@ -218,6 +223,9 @@ void storm_feature(void)
 	if (!fields && get && readable(s.gpa) < sizeof(a))
 		fields = E(EFAULT); /* GET cannot write value */
 	c.rdi = s.gpa;
+	/* LAPIC's SET is -EBUSY once the VM has run */
+	if (!fields && id == HV_FEATURE_LAPIC && (a.flags & HV_FEATURE_SET))
+		fields = OK | E(EBUSY);
 	c.allow = sized_allow(&s, fields ? fields : OK);
 	sized_snapshot(&s, get ? 16 : sizeof(a));
 	issue(&c);

@@ -1,0 +1,82 @@
+/* HLT inside the hypervisor and the virtual LAPIC timer on the host's
+ * (hv/vcpu_wait.h). One CPU runs everything, so while a vCPU waits
+ * nothing but the host timer's interrupt can change what it waits for:
+ * the checks run with interrupts off, and the halt enables them in the
+ * same step (arch_timer_wait), so no wake-up is lost. */
+#include "hv/vcpu_wait.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
+#include "hv/arch.h"
+#include "hv/tsc.h"
+#include "hv/vcpu_mp.h"
+
+/* What wakes a halted vCPU:
+ * - an interrupt its virtual LAPIC would deliver now (an IRR vector whose
+ *   priority class is above the PPR), its own timer's included. */
+bool vcpu_has_wakeup(struct vcpu *v)
+{
+	return vlapic_pending(&v->apic) >= 0;
+}
+
+bool vcpu_hlt_waits(const struct vcpu *v)
+{
+	return v->vmm_exit && v->vm->lapic && (v->regs.rflags & RFLAGS_IF);
+}
+
+/* Whether host TSC time t has come. */
+static bool tsc_reached(u64 t)
+{
+	return (s64)(rdtsc() - t) >= 0;
+}
+
+/* The vCPU's LAPIC timer deadline in its own TSC; 0: none. */
+static u64 vlapic_deadline(const struct vcpu *v)
+{
+	return v->vm->lapic ? vlapic_timer_deadline(&v->apic) : 0;
+}
+
+void vcpu_timer_arm(struct vcpu *v, u64 slice_end)
+{
+	u64 d = vlapic_deadline(v), host_d = d - v->tsc_offset;
+
+	arch_timer_arm_at(d && (s64)(host_d - slice_end) < 0 ? host_d : slice_end);
+}
+
+void vcpu_timer_check(struct vcpu *v)
+{
+	u64 d = vlapic_deadline(v), now;
+
+	if (!d)
+		return;
+	now = vcpu_tsc(v);
+	if ((s64)(now - d) >= 0)
+		vlapic_timer_expire(&v->apic, now);
+}
+
+/* Whether another vCPU of v's VM would run now: only it can wake v (an
+ * IPI) before the timer, so v gives its slice back to let VM 0 run it. */
+static bool sibling_runnable(struct vcpu *v)
+{
+	for (u32 i = 0; i < v->vm->vcpu_count; i++) {
+		struct vcpu *u = &v->vm->vcpus[i];
+
+		if (u != v && !u->halted && !vcpu_waits_for_sipi(u))
+			return true;
+	}
+	return false;
+}
+
+bool vcpu_wait(struct vcpu *v, u64 slice_end)
+{
+	for (;;) {
+		if (vcpu_has_wakeup(v)) {
+			v->halted = false;
+			return true;
+		}
+		if (tsc_reached(slice_end) || sibling_runnable(v))
+			return false;
+		vcpu_timer_arm(v, slice_end);
+		arch_timer_wait();
+		vcpu_timer_check(v);
+	}
+}

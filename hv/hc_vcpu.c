@@ -116,20 +116,15 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
-/* HV_RUN_MSR_GP only for a child whose VMM enabled HV_EXIT_MSR. */
+/* HV_RUN_MSR_GP only for a child whose VMM enabled HV_EXIT_MSR, and
+ * HV_RUN_IRQ_WINDOW only for one that enabled HV_EXIT_IRQ_WINDOW: an old
+ * VMM never sees either. */
 static bool run_flags_allowed(u32 flags, const struct vcpu *child)
 {
-	return !(flags & HV_RUN_MSR_GP) || (child->vm->exit_reasons & BIT(HV_EXIT_MSR));
-}
+	u32 enabled = child->vm->exit_reasons;
 
-/* HV_RUN_IRQ_WINDOW only for a VM whose VMM enabled HV_EXIT_IRQ_WINDOW:
- * an old VMM never sees that exit. */
-static int run_flags_check(u32 flags, const struct vcpu *child)
-{
-	if ((flags & HV_RUN_IRQ_WINDOW) &&
-	    !(child->vm->exit_reasons & (1u << HV_EXIT_IRQ_WINDOW)))
-		return -EINVAL;
-	return 0;
+	return (!(flags & HV_RUN_MSR_GP) || (enabled & BIT(HV_EXIT_MSR))) &&
+	       (!(flags & HV_RUN_IRQ_WINDOW) || (enabled & BIT(HV_EXIT_IRQ_WINDOW)));
 }
 
 int hc_vcpu_run_decode(struct hc_ctx *c)
@@ -139,8 +134,7 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 
 	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
-	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)) ||
-	    (err = run_flags_check(a->flags, c->target_vcpu)))
+	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
 	if (!run_flags_allowed(a->flags, c->target_vcpu))
 		return -EINVAL;
@@ -226,8 +220,7 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
 	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
-	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)) ||
-	    (err = run_flags_check((u32)r->rdx, c->target_vcpu)))
+	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
 	if (!run_flags_allowed((u32)r->rdx, c->target_vcpu))
 		return -EINVAL;

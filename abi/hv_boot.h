@@ -51,7 +51,8 @@ HV_ABI_STATIC_ASSERT(__builtin_offsetof(struct hv_boot_info, cmdline) == 848,
 /* Guest-visible CPUID: the hypervisor's leaves. */
 #define HV_CPUID_BASE 0x40000000u    /* EAX: max leaf; EBX ECX EDX: signature */
 #define HV_CPUID_VERSION 0x40000001u /* EAX: ABI version */
-#define HV_CPUID_TSC 0x40000010u     /* EAX: TSC kHz (0: unknown); EBX: 0 */
+#define HV_CPUID_TSC 0x40000010u     /* EAX: TSC kHz (0: unknown); EBX: the
+					* LAPIC timer's kHz (virtual LAPIC), else 0 */
 #define HV_CPUID_SIGNATURE "MicroHVisor!"
 
 /* I/O ports the hypervisor provides to VM 0 while no management guest

@@ -25,6 +25,7 @@ struct cpuid_vcpu_state {
 	u64 cr4;     /* the guest's CR4: OSXSAVE (leaf 1 ECX), OSPKE (leaf 7 ECX) */
 	u64 xcr0;    /* the guest's XCR0: sizes the XSAVE area in 0xD.0 EBX */
 	bool apic_enabled; /* IA32_APIC_BASE enable: the APIC bit of leaf 1 EDX */
+	bool lapic;        /* the VM has the virtual LAPIC (HV_FEATURE_LAPIC) */
 	const struct cpuid_table *table; /* the VM's table, or NULL */
 };
 

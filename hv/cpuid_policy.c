@@ -31,6 +31,8 @@
  * POPCNT 23, AES 25, XSAVE 26, AVX 28, F16C 29, RDRAND 30. OSXSAVE and
  * HYPERVISOR are the hypervisor's own, set by leaf1_vcpu_facts. */
 #define L1_ECX_KEEP 0x76da3203u
+#define L1_ECX_X2APIC B(21)
+#define L1_ECX_TSC_DEADLINE B(24)
 #define L1_ECX_XSAVE B(26)
 #define L1_ECX_OSXSAVE B(27)
 #define L1_ECX_AVX B(28)
@@ -155,7 +157,8 @@ static u32 follow(u32 reg, u32 bit, bool on)
 /* The bits that follow the asking vCPU's own state, whoever's table
  * answered: its number as the initial APIC id, OSXSAVE and OSPKE from
  * its CR4 (when XSAVE and PKU are offered), the APIC bit only while its
- * IA32_APIC_BASE enables the APIC. */
+ * IA32_APIC_BASE enables the APIC. With the virtual LAPIC, APIC, x2APIC
+ * and TSC-deadline are offered (hv/vlapic.c emulates them). */
 static void vcpu_facts(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		       struct cpuid_result *r)
 {
@@ -163,6 +166,10 @@ static void vcpu_facts(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		r->ebx = (r->ebx & ~L1_EBX_APIC_ID) | (st->vcpu_id & 0xff) << L1_EBX_APIC_ID_SHIFT;
 		r->ecx = follow(r->ecx, L1_ECX_OSXSAVE,
 				(r->ecx & L1_ECX_XSAVE) && (st->cr4 & CR4_OSXSAVE));
+		if (st->lapic) {
+			r->ecx |= L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE;
+			r->edx |= L1_EDX_APIC;
+		}
 		r->edx = follow(r->edx, L1_EDX_APIC, (r->edx & L1_EDX_APIC) && st->apic_enabled);
 	} else if (leaf == 7 && subleaf == 0) {
 		r->ecx = follow(r->ecx, L7_ECX_OSPKE,
@@ -260,7 +267,10 @@ static u32 signature_word(const char *s)
 	return (u8)s[0] | (u8)s[1] << 8 | (u8)s[2] << 16 | (u32)(u8)s[3] << 24;
 }
 
-static void hypervisor_leaf(const struct cpuid_host *h, u32 leaf, struct cpuid_result *r)
+/* The TSC leaf: EAX the TSC kHz; EBX, with the virtual LAPIC, its timer's
+ * bus clock in kHz (VMware's convention), which is the TSC's. */
+static void hypervisor_leaf(const struct cpuid_host *h, const struct cpuid_vcpu_state *st,
+			    u32 leaf, struct cpuid_result *r)
 {
 	const char *sig = HV_CPUID_SIGNATURE;
 
@@ -269,7 +279,8 @@ static void hypervisor_leaf(const struct cpuid_host *h, u32 leaf, struct cpuid_r
 					    signature_word(sig + 4), signature_word(sig + 8) };
 	else /* the version and TSC leaves; zeros between and above them */
 		*r = (struct cpuid_result){ .eax = leaf == HV_CPUID_VERSION ? HV_ABI_VERSION :
-						   leaf == HV_CPUID_TSC	    ? h->tsc_khz : 0 };
+						   leaf == HV_CPUID_TSC	    ? h->tsc_khz : 0,
+					    .ebx = leaf == HV_CPUID_TSC && st->lapic ? h->tsc_khz : 0 };
 }
 
 /* The XSAVE leaf describes the layout XSETBV and the hardware use: a
@@ -314,7 +325,7 @@ static void default_view(const struct cpuid_host *host, const struct cpuid_vcpu_
 	struct cpuid_result h;
 
 	if (is_hypervisor_leaf(leaf)) {
-		hypervisor_leaf(host, leaf, r);
+		hypervisor_leaf(host, st, leaf, r);
 		return;
 	}
 	p = find_policy(leaf);

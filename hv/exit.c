@@ -59,7 +59,7 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	struct cpuid_vcpu_state st = {
 		.vcpu_id = v->id, .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
 		.xcr0 = v->xcr0, .apic_enabled = v->msrs.apic_base & APIC_BASE_ENABLE,
-		.table = &v->vm->cpuid };
+		.lapic = v->vm->lapic, .table = &v->vm->cpuid };
 	struct cpuid_result c;
 
 	guest_cpuid(&st, leaf, (u32)r->rcx, &c);
@@ -261,6 +261,8 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 
 	if (v->vm->privileged)
 		return vm0_stage2_fault(v, f);
+	if (mmio_lapic_wanted(v, exit))
+		return mmio_lapic(v, exit);
 	if (mmio_exit_wanted(v, exit))
 		return mmio_exit(v, exit);
 	vm_stop(v->vm, HV_EXIT_STAGE2_FAULT,

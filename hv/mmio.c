@@ -14,6 +14,7 @@
 #include "hv/event.h"
 #include "hv/guest_mem.h"
 #include "hv/insn.h"
+#include "hv/tsc.h"
 #include "lib/string.h"
 
 bool mmio_exit_wanted(const struct vcpu *v, const struct vm_exit *exit)
@@ -35,6 +36,18 @@ static int fetch_insn(struct vcpu *v, const struct exit_stage2 *f,
 	memcpy(bytes, f->insn, f->insn_len);
 	*len = insn_length(bytes, f->insn_len, seg_code_mode(s));
 	return f->insn_len;
+}
+
+/* The faulting instruction fetched (bytes, *len as fetch_insn gives
+ * them) and decoded into *op; false when it cannot be. */
+static bool decode_fault(struct vcpu *v, const struct vm_exit *exit, struct guest_sregs *s,
+			 u8 bytes[INSN_MAX_LEN], int *len, struct mem_op *op)
+{
+	int got;
+
+	virt->get_sregs(v, s);
+	got = fetch_insn(v, &exit->stage2, s, bytes, len);
+	return got && !mem_op_decode(bytes, got, seg_code_mode(s), op);
 }
 
 /* Register and flag effects, then RIP past the instruction through the
@@ -117,13 +130,12 @@ bool mmio_exit(struct vcpu *v, const struct vm_exit *exit)
 	struct mem_op *op = &v->mmio_op;
 	u8 bytes[INSN_MAX_LEN] = { 0 };
 	struct guest_sregs s;
-	int got, len;
+	int len;
+	bool decoded = decode_fault(v, exit, &s, bytes, &len, op);
 
-	virt->get_sregs(v, &s);
-	got = fetch_insn(v, &exit->stage2, &s, bytes, &len);
 	*m = (struct hv_exit_mmio){ .gpa = exit->stage2.gpa, .insn_len = len > 0 ? len : 0 };
 	memcpy(m->insn, bytes, sizeof(bytes));
-	if (!got || mem_op_decode(bytes, got, seg_code_mode(&s), op))
+	if (!decoded)
 		return report_undecoded(v);
 	m->size = op->size;
 	if (op->kind == MEM_MOVS)
@@ -160,4 +172,38 @@ bool mmio_complete_read(struct vcpu *v, u64 value)
 	if (op->writes)
 		return report_write(v, mem_op_store_value(op, &v->regs, value), value);
 	return finish(v, op, value);
+}
+
+bool mmio_lapic_wanted(const struct vcpu *v, const struct vm_exit *exit)
+{
+	const struct exit_stage2 *f = &exit->stage2;
+
+	return v->vm->lapic && (f->gpa & PAGE_MASK) == vlapic_mmio_page(&v->apic) && !f->fetch &&
+	       !f->walk && !exit->interrupted_valid;
+}
+
+/* The xAPIC's registers are 32 bits wide at 16-byte strides: a read takes
+ * the bytes it covers (0 beyond the register), a write that is not one
+ * aligned dword is dropped. MOVS and what the decoder does not know stop
+ * the VM. */
+bool mmio_lapic(struct vcpu *v, const struct vm_exit *exit)
+{
+	u32 off = exit->stage2.gpa & ~PAGE_MASK;
+	u8 bytes[INSN_MAX_LEN] = { 0 };
+	struct guest_sregs s;
+	struct mem_op op;
+	u64 value = 0;
+	int len;
+
+	if (!decode_fault(v, exit, &s, bytes, &len, &op) || op.kind == MEM_MOVS) {
+		vm_stop(v->vm, HV_EXIT_FAILED, "LAPIC access at rip 0x%llx: not emulated",
+			(unsigned long long)v->regs.rip);
+		return false;
+	}
+	if (op.reads)
+		value = vlapic_mmio_read(&v->apic, off & ~3u, vcpu_tsc(v)) >> (8 * (off & 3));
+	if (op.writes && op.size == 4 && !(off & 3))
+		vlapic_mmio_write(&v->apic, off, (u32)mem_op_store_value(&op, &v->regs, value),
+				  vcpu_tsc(v));
+	return finish(v, &op, value);
 }

@@ -20,4 +20,10 @@ bool mmio_exit(struct vcpu *v, const struct vm_exit *exit);
  * write of a read-modify-write) or the VM stopped. */
 bool mmio_complete_read(struct vcpu *v, u64 value);
 
+/* Whether the stage-2 fault is a data access to the vCPU's xAPIC page
+ * (HV_FEATURE_LAPIC, the page decoded: the APIC enabled in xAPIC mode),
+ * and the access, done against hv/vlapic.c without the VMM. */
+bool mmio_lapic_wanted(const struct vcpu *v, const struct vm_exit *exit);
+bool mmio_lapic(struct vcpu *v, const struct vm_exit *exit);
+
 #endif

@@ -37,7 +37,7 @@
 static struct cpuid_result guest_leaf(struct vcpu *v, u32 leaf)
 {
 	struct cpuid_vcpu_state st = { .vcpu_id = v->id, .xcr0 = v->xcr0,
-				       .table = &v->vm->cpuid };
+				       .lapic = v->vm->lapic, .table = &v->vm->cpuid };
 	struct cpuid_result r;
 
 	guest_cpuid(&st, leaf, 0, &r);
@@ -208,10 +208,54 @@ static u64 *stored(struct vcpu *v, const struct msr_rule *r, u32 index)
 	return (u64 *)((u8 *)&v->msrs + r->slot) + (index - r->index);
 }
 
+/* ---- the virtual LAPIC's MSRs (HV_FEATURE_LAPIC, hv/vlapic.c) ---- */
+
+#define L1_ECX_X2APIC BIT(21)
+#define L1_ECX_TSC_DEADLINE BIT(24)
+
+/* IA32_APIC_BASE, the x2APIC range, and TSC_DEADLINE when CPUID offers it. */
+static bool lapic_msr(struct vcpu *v, u32 index)
+{
+	return index == MSR_APIC_BASE || (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST) ||
+	       (index == MSR_TSC_DEADLINE && (guest_leaf(v, 1).ecx & L1_ECX_TSC_DEADLINE));
+}
+
+/* A write to IA32_APIC_BASE; msrs.apic_base mirrors the result for
+ * CPUID's APIC bit. */
+static bool lapic_set_base(struct vcpu *v, u64 value)
+{
+	u32 bits = guest_leaf(v, 0x80000008).eax & 0xff;
+	bool ok;
+
+	v->apic.phys_bits = bits ? (u8)bits : 36;
+	ok = vlapic_set_base(&v->apic, value, guest_leaf(v, 1).ecx & L1_ECX_X2APIC);
+	v->msrs.apic_base = vlapic_base(&v->apic);
+	return ok;
+}
+
+static enum msr_result lapic_msr_access(struct vcpu *v, u32 index, bool write, u64 *value)
+{
+	bool ok;
+
+	if (index == MSR_APIC_BASE && !write) {
+		*value = vlapic_base(&v->apic);
+		return MSR_DONE;
+	}
+	if (index == MSR_APIC_BASE)
+		ok = lapic_set_base(v, *value);
+	else if (write)
+		ok = vlapic_msr_write(&v->apic, index, *value, vcpu_tsc(v));
+	else
+		ok = vlapic_msr_read(&v->apic, index, value, vcpu_tsc(v));
+	return ok ? MSR_DONE : MSR_GP;
+}
+
 enum msr_result msr_access(struct vcpu *v, u32 index, bool write, u64 *value)
 {
 	const struct msr_rule *r = find_rule(index);
 
+	if (v->vm->lapic && lapic_msr(v, index))
+		return lapic_msr_access(v, index, write, value);
 	if (!r)
 		return MSR_UNKNOWN;
 	if (!write) {

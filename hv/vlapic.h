@@ -16,7 +16,6 @@
 #define VLAPIC_BASE_EXTD BIT(10) /* x2APIC mode */
 #define VLAPIC_BASE_EN BIT(11)
 
-#define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_X2APIC_LAST 0x8ff

@@ -838,6 +838,25 @@ TEST(table_apic_follows_apic_base)
 	CHECK_EQ(ask_as(&c, &st, 1, 0).edx, B(9) | B(0));
 }
 
+/* The virtual LAPIC offers APIC (while enabled), x2APIC and TSC-deadline,
+ * table or not, and its timer's bus clock in the TSC leaf's EBX. */
+TEST(lapic_offers_its_bits)
+{
+	struct cpu c = intel();
+	struct cpuid_table t = { .count = 1 };
+	struct cpuid_vcpu_state st = { .lapic = true };
+
+	CHECK_EQ(ask_as(&c, &st, 1, 0).ecx & (B(21) | B(24)), B(21) | B(24));
+	CHECK_EQ(ask_as(&c, &st, 1, 0).edx & B(9), 0);
+	st.apic_enabled = true;
+	CHECK_EQ(ask_as(&c, &st, 1, 0).edx & B(9), B(9));
+	CHECK_REGS(ask_as(&c, &st, 0x40000010, 0), TSC_KHZ, TSC_KHZ, 0, 0);
+	st.table = &t;
+	t.e[0] = entry(1, 0, 0, 0, 0, 0, B(0));
+	CHECK_EQ(ask_as(&c, &st, 1, 0).ecx, B(21) | B(24));
+	CHECK_EQ(ask_as(&c, &st, 1, 0).edx, B(9) | B(0));
+}
+
 /* The index of the refused entry when `bad` follows a good table. */
 static u32 refused_after_good(const struct cpu *c, struct hv_cpuid_entry bad)
 {
@@ -952,6 +971,6 @@ RUN_TESTS("cpuid", T(max_leaf_capped), T(ext_max_leaf_capped),
 	  T(table_answers_what_vmm_set), T(table_unlisted_leaves_zero),
 	  T(table_empty_is_default), T(table_keeps_xsave_leaf_of_hypervisor),
 	  T(table_osxsave_follows_cr4), T(table_ospke_follows_cr4_pke),
-	  T(table_apic_follows_apic_base), T(table_refuses_unvirtualized_bits),
+	  T(table_apic_follows_apic_base), T(lapic_offers_its_bits), T(table_refuses_unvirtualized_bits),
 	  T(table_accepts_what_default_offers), T(table_refuses_malformed_entries),
 	  T(table_refuses_overlaps))

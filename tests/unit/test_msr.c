@@ -5,6 +5,7 @@
  * manuals' bit positions, not from the code's masks. */
 #include "check.h"
 #include "../../hv/msr.c"
+#include "../../hv/vlapic.c"
 
 /* The CPUID the vCPU sees: 36-bit physical addresses; 0x80000001 EDX
  * with SYSCALL, NX and LM unless a test takes them away. */
@@ -15,12 +16,14 @@ static u64 backend_efer, backend_pat;
 void guest_cpuid(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		 struct cpuid_result *r)
 {
-	(void)st, (void)subleaf;
+	(void)subleaf;
 	*r = (struct cpuid_result){ 0 };
 	if (leaf == 0x80000008)
 		r->eax = 36 | 48 << 8;
 	if (leaf == 0x80000001)
 		r->edx = ext_edx;
+	if (leaf == 1 && st->lapic)
+		r->ecx = BIT(21) | BIT(24); /* x2APIC, TSC-deadline */
 }
 
 /* The vCPU's TSC: a fixed host TSC plus its offset. */
@@ -218,6 +221,32 @@ TEST(misc_enable_and_unknown)
 	CHECK_EQ(wr(0xc0000100, 0), MSR_UNKNOWN);          /* FS_BASE: the CPU's */
 }
 
+/* With the virtual LAPIC, APIC_BASE, the x2APIC MSRs and TSC_DEADLINE go
+ * to hv/vlapic.c; without it they stay as they were. */
+TEST(lapic_msrs)
+{
+	u64 base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | APIC_BASE_BSP;
+
+	reset(0);
+	vlapic_reset(&vcpu.apic, 0, true);
+	CHECK_EQ(wr(0x802, 0), MSR_UNKNOWN);
+	CHECK_EQ(wr(0x6e0, 0), MSR_UNKNOWN);
+	vm.lapic = true;
+	CHECK_EQ(rd(0x1b), base);
+	CHECK_EQ(wr(0x802, 0), MSR_GP); /* xAPIC mode */
+	CHECK_EQ(wr(0x1b, base | BIT(36)), MSR_GP); /* MAXPHYADDR 36 */
+	CHECK_EQ(wr(0x1b, base | BIT(10)), MSR_DONE);
+	CHECK_EQ(rd(0x802), 0); /* x2APIC ID */
+	CHECK_EQ(rd(0x803), 0x50014);
+	CHECK_EQ(wr(0x802, 0), MSR_GP); /* read-only */
+	CHECK_EQ(wr(0x1b, base), MSR_GP); /* x2APIC -> xAPIC */
+	CHECK_EQ(wr(0x1b, APIC_BASE_DEFAULT), MSR_DONE);
+	CHECK_EQ(vcpu.msrs.apic_base, APIC_BASE_DEFAULT | APIC_BASE_BSP);
+	CHECK_EQ(wr(0x6e0, 0), MSR_DONE);
+	vm.lapic = false;
+}
+
 RUN_TESTS("msr", T(pat_takes_every_valid_type_in_every_byte), T(mtrr_types_exclude_uc_minus),
 	  T(variable_mtrrs_follow_mtrrcap_and_maxphyaddr), T(efer_rules), T(apic_base_rules),
-	  T(tsc_and_tsc_adjust_move_together), T(misc_enable_and_unknown))
+	  T(tsc_and_tsc_adjust_move_together), T(misc_enable_and_unknown),
+	  T(lapic_msrs))

@@ -279,7 +279,7 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
-bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+static bool handle_exit_reason(struct vcpu *v, const struct vm_exit *exit)
 {
 	v->vm->stats.exits++;
 	v->vm->stats.exits_by_reason[exit->reason]++;
@@ -325,6 +325,15 @@ static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcp
 	if (p == VMM_PENDING_RDMSR)
 		set_edx_eax(&v->regs, a->flags & HV_RUN_COMPLETE ? a->complete_value : 0);
 	return vcpu_complete_insn(v, v->pending_exit.next_rip);
+}
+
+/* Then an IPI the exit's emulation queued (an ICR write) goes out. */
+bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+{
+	bool go_on = handle_exit_reason(v, exit);
+
+	irq_after_exit(v);
+	return go_on;
 }
 
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left

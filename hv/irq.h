@@ -22,6 +22,22 @@ struct vcpu_irq {
 			    * as the vCPU can take an interrupt */
 	bool window_on;    /* the backend's interrupt-window exit is armed */
 	bool nmi_window_on; /* and its NMI-window exit */
+	bool init_pending;  /* INIT and SIPI as hv/vcpu_mp.c records them */
+	bool sipi_pending;
+	u8 sipi_vector;
+};
+
+/* One interrupt message: an MSI from the VMM or an IPI a vLAPIC sent.
+ * mode and shorthand in the APIC's encoding (VLAPIC_DM_*, VLAPIC_SH_*). */
+struct irq_msg {
+	u32 dest;        /* APIC id, or logical destination when `logical` */
+	bool logical;
+	u8 vector;
+	u8 mode;
+	bool level;      /* level-triggered */
+	bool assert;     /* level: asserted (an edge always is) */
+	u8 shorthand;
+	struct vcpu *source; /* the sender, for shorthands; NULL from the VMM */
 };
 
 /* Before each entry of v: injects a pending NMI or interrupt when v can
@@ -42,5 +58,19 @@ bool irq_pending(const struct vcpu *v);
 bool irq_set_ext(struct vcpu *v, u8 vector);
 /* Makes an NMI pending for v (NMIs that meet one pending are one). */
 void irq_set_nmi(struct vcpu *v);
+
+/* After each exit of v: routes the IPI its vLAPIC queued, if any. */
+void irq_after_exit(struct vcpu *v);
+
+/* Routes a message to the VM's vCPUs it names (a VM with the virtual
+ * LAPIC): fixed to each destination's LAPIC; lowest priority to the one
+ * destination with the lowest arbitration priority (ties: the lowest
+ * vCPU id); NMI, INIT and SIPI to each destination; ExtINT to the vCPU
+ * irq_extint_target names. A vCPU that is not running keeps what it got
+ * pending until it next runs. */
+void irq_deliver(struct vm *vm, const struct irq_msg *m);
+
+/* The vCPU whose LINT0 takes ExtINT (the lowest id), or NULL. */
+struct vcpu *irq_extint_target(struct vm *vm);
 
 #endif

@@ -7,6 +7,20 @@
 #include "check.h"
 #include "../../hv/vlapic.c"
 #include "../../hv/irq.c"
+#include "../../hv/vcpu_mp.h"
+
+/* INIT and SIPI as they reach their target; what they do there is
+ * hv/vcpu_mp.c's (the multi-vCPU start). */
+void vcpu_init_signal(struct vcpu *v)
+{
+	v->irq.init_pending = true;
+}
+
+void vcpu_sipi(struct vcpu *v, u8 vector)
+{
+	v->irq.sipi_pending = true;
+	v->irq.sipi_vector = vector;
+}
 
 #define TPR 0x80
 #define LDR 0xd0
@@ -46,21 +60,6 @@ static const struct virt_ops stub_ops = {
 	.set_nmi_window = stub_window,
 };
 const struct virt_ops *virt = &stub_ops;
-
-/* What routing hands to hv/vcpu_mp.c (tested in test_vcpu_mp.c). */
-static bool init_got[VM_MAX_VCPUS], sipi_got[VM_MAX_VCPUS];
-static u8 sipi_vector_got[VM_MAX_VCPUS];
-
-void vcpu_init_signal(struct vcpu *v)
-{
-	init_got[v->id] = true;
-}
-
-void vcpu_sipi(struct vcpu *v, u8 vector)
-{
-	sipi_got[v->id] = true;
-	sipi_vector_got[v->id] = vector;
-}
 
 /* NCPUS vCPUs with software-enabled LAPICs, ids 0..3, logical ids 1, 2,
  * 4, 8 in the flat model. */
@@ -164,22 +163,20 @@ TEST(nmi_init_sipi)
 	struct irq_msg m = msg(VLAPIC_DM_NMI, 3, false, 0);
 
 	setup();
-	memset(init_got, 0, sizeof(init_got));
-	memset(sipi_got, 0, sizeof(sipi_got));
 	irq_deliver(&vm, &m);
 	CHECK(vm.vcpus[3].irq.nmi_pending && !vm.vcpus[2].irq.nmi_pending);
 	m = msg(VLAPIC_DM_INIT, 1, false, 0);
 	m.level = true;
 	m.assert = false;
 	irq_deliver(&vm, &m);
-	CHECK(!init_got[1]);
+	CHECK(!vm.vcpus[1].irq.init_pending);
 	m.assert = true;
 	irq_deliver(&vm, &m);
-	CHECK(init_got[1] && !init_got[0]);
+	CHECK(vm.vcpus[1].irq.init_pending && !vm.vcpus[0].irq.init_pending);
 	m = msg(VLAPIC_DM_SIPI, 1, false, 0x9a);
 	irq_deliver(&vm, &m);
-	CHECK(sipi_got[1]);
-	CHECK_EQ(sipi_vector_got[1], 0x9a);
+	CHECK(vm.vcpus[1].irq.sipi_pending);
+	CHECK_EQ(vm.vcpus[1].irq.sipi_vector, 0x9a);
 }
 
 /* ExtINT goes to the vCPU whose LINT0 is unmasked in ExtINT mode, the

@@ -125,10 +125,23 @@ void irq(u64 vector)
 		eoi();
 }
 
+/* Interrupts on while waiting (not a one-instruction window per turn:
+ * an emulator may look for interrupts only between blocks of code). */
 static void wait_count(u8 vector, u32 want)
 {
+	asm volatile("sti");
 	while (count[vector] < want)
-		asm volatile("sti; pause; cli");
+		asm volatile("pause");
+	asm volatile("cli");
+}
+
+/* A while with interrupts on, for what must not arrive. */
+static void settle(void)
+{
+	asm volatile("sti");
+	for (int i = 0; i < 2000; i++)
+		asm volatile("pause");
+	asm volatile("cli");
 }
 
 static void self_ipi(u8 vector)
@@ -170,8 +183,7 @@ static void timer_oneshot(u32 n, u32 dcr, u32 d)
 	CHECK(tsc_at[VEC_ONESHOT][0] - t0 >= (u64)n * d,
 	      "one-shot /%u fired after %llu TSC ticks, programmed %llu", d,
 	      (unsigned long long)(tsc_at[VEC_ONESHOT][0] - t0), (unsigned long long)n * d);
-	for (int i = 0; i < 1000; i++)
-		asm volatile("sti; pause; cli");
+	settle();
 	CHECK(count[VEC_ONESHOT] == 1, "one-shot fired %u times", count[VEC_ONESHOT]);
 	CHECK(*reg(APIC_TIMER_CURRENT) == 0, "current count after one-shot %u",
 	      *reg(APIC_TIMER_CURRENT));
@@ -206,8 +218,10 @@ static void timer_masked(void)
 	*reg(APIC_LVT_TIMER) = LVT_MASKED | VEC_MASKED;
 	*reg(APIC_TIMER_INITIAL) = 50000;
 	CHECK(*reg(APIC_TIMER_CURRENT) <= 50000, "current count above the initial");
+	asm volatile("sti");
 	while (*reg(APIC_TIMER_CURRENT))
-		asm volatile("sti; pause; cli");
+		asm volatile("pause");
+	asm volatile("cli");
 	CHECK(count[VEC_MASKED] == 0, "masked timer delivered %u times", count[VEC_MASKED]);
 	gprintf("timer masked: counted down to 0, no interrupt\n");
 }
@@ -235,8 +249,7 @@ static void priority_tpr(void)
 	*reg(APIC_TPR) = 0x60;
 	self_ipi(VEC_LOW);
 	self_ipi(VEC_HIGH);
-	for (int i = 0; i < 1000; i++)
-		asm volatile("sti; pause; cli");
+	settle();
 	CHECK(count[VEC_HIGH] == 1 && count[VEC_LOW] == 0 && vec_bit(APIC_IRR, VEC_LOW),
 	      "TPR 0x60: 0x75 %u times, 0x55 %u times (want 1, 0 and 0x55 in IRR)",
 	      count[VEC_HIGH], count[VEC_LOW]);
@@ -273,8 +286,7 @@ static void software_disable(void)
 	*reg(APIC_SVR) = SPURIOUS;
 	CHECK(*reg(APIC_LVT_TIMER) & LVT_MASKED, "LVT timer unmasked while disabled");
 	self_ipi(VEC_LOW);
-	for (int i = 0; i < 1000; i++)
-		asm volatile("sti; pause; cli");
+	settle();
 	*reg(APIC_SVR) = 0x100 | SPURIOUS;
 	CHECK(count[VEC_LOW] == 1, "an IPI while software-disabled arrived");
 	CHECK(count[SPURIOUS] == 0, "spurious vector 0x%x delivered %u times", SPURIOUS,
@@ -291,8 +303,7 @@ static void esr_illegal_vector(void)
 	*reg(APIC_LVT_ERROR) = VEC_ERROR;
 	*reg(APIC_ESR) = 0;
 	self_ipi(5);
-	for (int i = 0; i < 1000; i++)
-		asm volatile("sti; pause; cli");
+	settle();
 	*reg(APIC_ESR) = 0;
 	esr = *reg(APIC_ESR);
 	CHECK(esr & ESR_SEND_ILLEGAL, "ESR 0x%x after an IPI with vector 5, want bit 5", esr);

@@ -210,7 +210,8 @@ static void bsp_setup(void)
 	*apic(APIC_LDR) = 1u << 24;
 	traps_set_gate(VEC_ALL, bsp_isr_all, 0);
 	traps_set_gate(VEC_TO_BSP, bsp_isr_to_bsp, 0);
-	memcpy((void *)(u64)TRAMP_BASE, smp_tramp_start, (u64)smp_tramp_end - (u64)smp_tramp_start);
+	memcpy((void *)(u64)TRAMP_BASE, smp_tramp_start,
+	       (u64)smp_tramp_end - (u64)smp_tramp_start);
 	build_ap_idt();
 }
 

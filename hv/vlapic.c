@@ -186,7 +186,8 @@ static bool mode_transition_ok(u64 from, u64 to)
 
 bool vlapic_set_base(struct vlapic *a, u64 value, bool x2apic_offered)
 {
-	u64 addr = (BIT(a->phys_bits) - 1) & PAGE_MASK;
+	u32 bits = a->phys_bits && a->phys_bits < 52 ? a->phys_bits : 52;
+	u64 addr = (BIT(bits) - 1) & PAGE_MASK;
 	u64 allowed = addr | VLAPIC_BASE_BSP | VLAPIC_BASE_EXTD | VLAPIC_BASE_EN;
 
 	if (value & ~allowed)

@@ -59,7 +59,7 @@ struct vlapic_ipi {
 struct vlapic {
 	u64 base;          /* IA32_APIC_BASE */
 	u32 id;            /* the APIC id (xAPIC uses bits 7:0) */
-	u8 phys_bits;      /* the VM's MAXPHYADDR, for APIC_BASE checks (reset: 52) */
+	u8 phys_bits;      /* the VM's MAXPHYADDR for APIC_BASE checks (0 or above 52: 52) */
 	u32 tpr, ldr, dfr, svr;
 	u32 isr[8], tmr[8], irr[8];
 	u32 esr;           /* what the last ESR write latched */

@@ -361,6 +361,8 @@ TEST(apic_base_transitions)
 	CHECK(!vlapic_set_base(&a, VLAPIC_BASE_DEFAULT | VLAPIC_BASE_EXTD, true));
 	CHECK(!vlapic_set_base(&a, BASE_XAPIC | BIT(9), true)); /* reserved */
 	CHECK(!vlapic_set_base(&a, BASE_XAPIC | 1, true));
+	a.phys_bits = 0xff; /* nonsense from a VMM's CPUID: 52 */
+	CHECK(!vlapic_set_base(&a, BASE_XAPIC | BIT(52), true));
 	a.phys_bits = 36;
 	CHECK(!vlapic_set_base(&a, BASE_XAPIC | BIT(36), true));
 	CHECK(vlapic_set_base(&a, 0xfedc0000 | VLAPIC_BASE_EN | VLAPIC_BASE_BSP, true));

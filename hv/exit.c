@@ -405,7 +405,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	v->vmm_exit = out;
 	if (vcpu_waits_for_sipi(v))
 		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
-	else if (complete_pending(v, &call->args)) {
+	else if (complete_pending(v, &call->args) && irq_run_start(v)) {
 		v->vm->state = VM_RUNNING;
 		vcpu_run_slice(v);
 	}

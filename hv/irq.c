@@ -79,6 +79,16 @@ bool irq_window_exit(struct vcpu *v)
 	return vcpu_exit_to_vmm(v, HV_EXIT_IRQ_WINDOW);
 }
 
+/* The window is open already when nothing else goes in at the entry:
+ * no need to enter for the backend to say so (and Bochs' SVM, which
+ * recognizes V_IRQ only when the guest's IF changes, never would). */
+bool irq_run_start(struct vcpu *v)
+{
+	if (v->reinject || v->event_queued || v->irq.nmi_pending || interrupt_waiting(v))
+		return true;
+	return irq_window_exit(v);
+}
+
 bool irq_pending(const struct vcpu *v)
 {
 	return v->irq.nmi_pending || interrupt_waiting(v);

@@ -50,6 +50,10 @@ void irq_before_entry(struct vcpu *v, bool busy);
  * next entry injects what waited. */
 bool irq_window_exit(struct vcpu *v);
 
+/* At the start of a VMM's run of v: as irq_window_exit, when the
+ * window the VMM asked for is open before the run enters the guest. */
+bool irq_run_start(struct vcpu *v);
+
 /* Whether v has an NMI or interrupt waiting for it (wake-up from HLT). */
 bool irq_pending(const struct vcpu *v);
 

@@ -268,6 +268,15 @@ TEST(window_exit_for_vmm)
 	CHECK(!irq_window_exit(v));
 	CHECK_EQ(out.reason, HV_EXIT_IRQ_WINDOW);
 	CHECK(!v->irq.window_exit);
+	/* at the run's start: not while an interrupt of its own goes in */
+	v->irq.window_exit = true;
+	vlapic_accept(&v->apic, 0x45, false);
+	CHECK(irq_run_start(v));
+	irq_before_entry(v, false);
+	CHECK_EQ(injected, 0x45);
+	out.reason = 0;
+	CHECK(!irq_run_start(v));
+	CHECK_EQ(out.reason, HV_EXIT_IRQ_WINDOW);
 }
 
 RUN_TESTS("irq", T(fixed_physical), T(fixed_logical), T(lowest_priority), T(shorthands),

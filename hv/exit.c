@@ -382,9 +382,12 @@ static void vcpu_run_slice(struct vcpu *v)
 	struct vm_exit exit;
 
 	for (;;) {
+		u32 still_halted;
+
 		vcpu_timer_check(v);
-		if (v->halted && !vcpu_wait(v, slice_end)) {
-			vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);
+		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
+		if (still_halted) {
+			vcpu_exit_to_vmm(v, still_halted);
 			break;
 		}
 		vcpu_timer_arm(v, slice_end);

@@ -7,15 +7,18 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
+#include "hv/irq.h"
 #include "hv/tsc.h"
 #include "hv/vcpu_mp.h"
 
 /* What wakes a halted vCPU:
  * - an interrupt its virtual LAPIC would deliver now (an IRR vector whose
- *   priority class is above the PPR), its own timer's included. */
+ *   priority class is above the PPR), its own timer's included;
+ * - an NMI, or an ExtINT through LINT0 (hv/irq.h);
+ * - INIT and SIPI end the halt where they load their state (hv/vcpu_mp.c). */
 bool vcpu_has_wakeup(struct vcpu *v)
 {
-	return vlapic_pending(&v->apic) >= 0;
+	return irq_pending(v);
 }
 
 bool vcpu_hlt_waits(const struct vcpu *v)
@@ -66,15 +69,19 @@ static bool sibling_runnable(struct vcpu *v)
 	return false;
 }
 
-bool vcpu_wait(struct vcpu *v, u64 slice_end)
+u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 {
 	for (;;) {
 		if (vcpu_has_wakeup(v)) {
 			v->halted = false;
-			return true;
+			return 0;
+		}
+		if (v->irq.window_exit) { /* halted with IF set: it can take one */
+			v->irq.window_exit = false;
+			return HV_EXIT_IRQ_WINDOW;
 		}
 		if (tsc_reached(slice_end) || sibling_runnable(v))
-			return false;
+			return HV_EXIT_TIMESLICE;
 		vcpu_timer_arm(v, slice_end);
 		arch_timer_wait();
 		vcpu_timer_check(v);

@@ -25,9 +25,11 @@ void vcpu_timer_arm(struct vcpu *v, u64 slice_end);
  * passed in the vCPU's TSC. */
 void vcpu_timer_check(struct vcpu *v);
 
-/* Waits while the vCPU is halted: true when it woke (no longer halted),
- * false when the slice ending at host TSC slice_end ended first or
- * another vCPU of its VM could run (it stays halted). */
-bool vcpu_wait(struct vcpu *v, u64 slice_end);
+/* Waits while the vCPU is halted: 0 when it woke (no longer halted),
+ * else the exit for its VMM, the vCPU still halted: HV_EXIT_TIMESLICE
+ * when the slice ending at host TSC slice_end ended first or another
+ * vCPU of its VM could run, HV_EXIT_IRQ_WINDOW when the VMM asked for
+ * one (HV_RUN_IRQ_WINDOW). */
+u32 vcpu_wait(struct vcpu *v, u64 slice_end);
 
 #endif

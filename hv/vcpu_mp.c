@@ -1,6 +1,7 @@
 /* INIT and SIPI for a VM's vCPUs: see hv/vcpu_mp.h. */
 #include "hv/vcpu_mp.h"
 #include "arch/x86/cpu.h"
+#include "hv/vlapic.h"
 #include "lib/string.h"
 
 #define CR0_CD BIT(30)
@@ -62,6 +63,8 @@ static bool load_start_state(struct vcpu *v, u16 cs_selector, u64 cs_base, u64 i
 void vcpu_init_signal(struct vcpu *v)
 {
 	load_start_state(v, 0xf000, 0xffff0000, 0xfff0);
+	if (v->vm->lapic)
+		vlapic_init_signal(&v->apic);
 	v->mp_state = VCPU_MP_WAIT_SIPI;
 }
 

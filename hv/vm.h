@@ -119,9 +119,9 @@ struct vcpu {
 	struct vmm_run_call run_call;
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
-	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
 	struct vlapic apic;      /* its virtual LAPIC, when vm->lapic */
 	bool halted;             /* waits in HLT for a wake-up (hv/vcpu_wait.h) */
+	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
 	enum vcpu_mp_state mp_state;
 };
 

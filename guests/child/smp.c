@@ -132,13 +132,14 @@ asm(".text\n"
     "	popl %eax\n"
     "	iret\n"
     ".globl ap_isr_table\n"
+    "	.balign 16\n"
     "ap_isr_table:\n" /* five 16-byte stubs, one per vector from 0x40 */
     ".irp row, 0, 1, 2, 3, 4\n"
-    "	.balign 16\n"
     "	pushl %eax\n"
     "	pushl %edx\n"
     "	movl $(\\row * 4), %edx\n"
     "	jmp ap_isr_common\n"
+    "	.balign 16\n"
     ".endr\n"
     ".code64\n"
     ".data\n"
@@ -209,19 +210,24 @@ static void bsp_setup(void)
 	*apic(APIC_LDR) = 1u << 24;
 	traps_set_gate(VEC_ALL, bsp_isr_all, 0);
 	traps_set_gate(VEC_TO_BSP, bsp_isr_to_bsp, 0);
-	memcpy((void *)(u64)TRAMP_BASE, smp_tramp_start, smp_tramp_end - smp_tramp_start);
+	memcpy((void *)(u64)TRAMP_BASE, smp_tramp_start,
+	       (u64)smp_tramp_end - (u64)smp_tramp_start);
 	build_ap_idt();
 }
 
 /* INIT, then SIPI twice (the second one finds the AP running and is
- * ignored); each AP must come up exactly once. */
+ * ignored); each AP must come up exactly once. Its IPI to vCPU 0 is
+ * awaited before the next AP starts: the same vector from several APs
+ * at once would be one IRR bit, one interrupt. */
 static void start_aps(u32 cpus)
 {
+	asm volatile("sti");
 	for (u32 id = 1; id < cpus; id++) {
 		send_ipi(id, ICR_INIT | ICR_LEVEL_ASSERT);
 		send_ipi(id, ICR_STARTUP | ICR_LEVEL_ASSERT | (TRAMP_BASE >> 12));
 		send_ipi(id, ICR_STARTUP | ICR_LEVEL_ASSERT | (TRAMP_BASE >> 12));
 		wait_count(&ap_alive, id);
+		wait_count(&ipi_count[VEC_TO_BSP - VEC_PHYS][0], id);
 		CHECK(ap_apic_id[id] == id && ap_cpuid_id[id] == id,
 		      "AP %u: APIC ID register %u, CPUID %u", id, ap_apic_id[id], ap_cpuid_id[id]);
 		gprintf("AP %u up: APIC id %u, CPUID id %u\n", id, ap_apic_id[id], ap_cpuid_id[id]);
@@ -237,8 +243,6 @@ static void wait_row(u32 row, u32 cpus, u32 first)
 
 static void send_ipis(u32 cpus)
 {
-	asm volatile("sti");
-	wait_count(&ipi_count[VEC_TO_BSP - VEC_PHYS][0], cpus - 1);
 	for (u32 id = 1; id < cpus; id++)
 		send_ipi(id, VEC_PHYS);
 	wait_row(0, cpus, 1);

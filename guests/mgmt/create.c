@@ -68,10 +68,6 @@ static void make_cmdline(char *buf, size_t len, const struct hv_boot_module *m,
 }
 
 #if HV_ABI_HEADER_REVISION >= 2
-#ifndef HV_FEATURE_LAPIC_NR
-#define HV_FEATURE_LAPIC_NR 3 /* HV_FEATURE_LAPIC */
-#endif
-
 /* `lapic`: the virtual LAPIC for all the child's vCPUs, before its
  * first run; its application processors then wait for a SIPI. */
 static long enable_lapic(struct child *c)
@@ -80,7 +76,7 @@ static long enable_lapic(struct child *c)
 
 	if (!c->lapic)
 		return 0;
-	return hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC_NR, c->id, &on);
+	return hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC, c->id, &on);
 }
 #else /* v1: no virtual LAPIC, `lapic` is unknown */
 static long enable_lapic(struct child *c)

@@ -9,8 +9,9 @@
  * The application processors start in real mode at TRAMP_BASE (SIPI
  * vector TRAMP_BASE >> 12), switch to 32-bit protected mode with paging
  * off (no MSR write needed) and stay there: their part is a few lines of
- * assembly below, spinning with interrupts enabled. Waits have no time
- * bound: the VMM's slice bound ends a child that hangs. */
+ * assembly below, halted with interrupts enabled between the IPIs that
+ * wake them. Waits have no time bound: the VMM's slice bound ends a
+ * child that hangs. */
 #include "guests/lib/test.h"
 #include "lib/string.h"
 
@@ -93,8 +94,8 @@ asm(".section .rodata\n"
 
 /* An AP in 32-bit protected mode, paging off: its stack by its APIC id,
  * its ids recorded, its LAPIC software-enabled with a flat logical id
- * 1 << id, then "alive", an IPI to the first vCPU, and a spin with
- * interrupts on. Each ISR counts its vector for the APIC id it runs on. */
+ * 1 << id, then "alive", an IPI to the first vCPU, and HLT with
+ * interrupts on until the next IPI. Each ISR counts its vector for the APIC id it runs on. */
 asm(".text\n"
     ".code32\n"
     "ap_entry32:\n"
@@ -119,8 +120,8 @@ asm(".text\n"
     "	lock incl ap_alive\n"
     "	movl $0, 0xfee00310\n"
     "	movl $0x44, 0xfee00300\n"
-    "	sti\n"
-    "1:	pause\n"
+    "1:	sti\n"
+    "	hlt\n"
     "	jmp 1b\n"
     "ap_isr_common:\n" /* EDX: the row (vector - 0x40) * CPUS_MAX */
     "	movl 0xfee00020, %eax\n"

@@ -5,6 +5,7 @@
  * and sends the first one an IPI, then fixed IPIs go out in physical and
  * logical destination mode and as the two broadcasts. Every IPI is
  * counted per vector and per receiving vCPU and must arrive exactly once.
+ * Last, INIT-SIPI restarts the first AP.
  *
  * The application processors start in real mode at TRAMP_BASE (SIPI
  * vector TRAMP_BASE >> 12), switch to 32-bit protected mode with paging
@@ -274,6 +275,22 @@ static void check_counts(u32 cpus)
 	}
 }
 
+/* INIT to a running (halted) AP puts it back to wait for a SIPI; one
+ * SIPI starts it again from the trampoline, with its LAPIC reset (it
+ * enables it again) and its IPI to vCPU 0 once more. */
+static void restart_ap(u32 cpus)
+{
+	asm volatile("sti");
+	send_ipi(1, ICR_INIT | ICR_LEVEL_ASSERT);
+	send_ipi(1, ICR_STARTUP | ICR_LEVEL_ASSERT | (TRAMP_BASE >> 12));
+	wait_count(&ap_alive, cpus);
+	wait_count(&ipi_count[VEC_TO_BSP - VEC_PHYS][0], cpus);
+	asm volatile("cli");
+	CHECK(ap_alive == cpus && ap_apic_id[1] == 1, "restart of AP 1: %u alive, APIC id %u",
+	      ap_alive, ap_apic_id[1]);
+	gprintf("AP 1 restarted by INIT-SIPI: up again with APIC id %u\n", ap_apic_id[1]);
+}
+
 void test_main(void)
 {
 	u32 cpus = cpus_from_cmdline();
@@ -284,4 +301,5 @@ void test_main(void)
 	send_ipis(cpus);
 	asm volatile("cli");
 	check_counts(cpus);
+	restart_ap(cpus);
 }

@@ -68,6 +68,11 @@ void vcpu_init_signal(struct vcpu *v)
 	v->mp_state = VCPU_MP_WAIT_SIPI;
 }
 
+void vcpu_started_by_vmm(struct vcpu *v)
+{
+	v->mp_state = VCPU_MP_RUNNABLE;
+}
+
 bool vcpu_waits_for_sipi(struct vcpu *v)
 {
 	if (v->mp_state == VCPU_MP_NEW) {

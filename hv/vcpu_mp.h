@@ -20,6 +20,10 @@ void vcpu_init_signal(struct vcpu *v);
 /* A startup IPI with this vector: a vCPU waiting for it starts at
  * vector << 12 in real mode; any other vCPU ignores it. */
 void vcpu_sipi(struct vcpu *v, u8 vector);
+/* Its VMM set the whole register state (VCPU_SET_REGS with SREGS): the
+ * vCPU runs from there, whether or not it waited for a SIPI (a VMM that
+ * starts its vCPUs itself, as a firmware would). */
+void vcpu_started_by_vmm(struct vcpu *v);
 /* Whether the vCPU waits for a SIPI now (a new application processor
  * of a VM with the virtual LAPIC is put into that state here). */
 bool vcpu_waits_for_sipi(struct vcpu *v);

@@ -5,12 +5,14 @@
  * and sends the first one an IPI, then fixed IPIs go out in physical and
  * logical destination mode and as the two broadcasts. Every IPI is
  * counted per vector and per receiving vCPU and must arrive exactly once.
+ * Last, INIT-SIPI restarts the first AP.
  *
  * The application processors start in real mode at TRAMP_BASE (SIPI
  * vector TRAMP_BASE >> 12), switch to 32-bit protected mode with paging
  * off (no MSR write needed) and stay there: their part is a few lines of
- * assembly below, spinning with interrupts enabled. Waits have no time
- * bound: the VMM's slice bound ends a child that hangs. */
+ * assembly below, halted with interrupts enabled between the IPIs that
+ * wake them. Waits have no time bound: the VMM's slice bound ends a
+ * child that hangs. */
 #include "guests/lib/test.h"
 #include "lib/string.h"
 
@@ -93,8 +95,8 @@ asm(".section .rodata\n"
 
 /* An AP in 32-bit protected mode, paging off: its stack by its APIC id,
  * its ids recorded, its LAPIC software-enabled with a flat logical id
- * 1 << id, then "alive", an IPI to the first vCPU, and a spin with
- * interrupts on. Each ISR counts its vector for the APIC id it runs on. */
+ * 1 << id, then "alive", an IPI to the first vCPU, and HLT with
+ * interrupts on until the next IPI. Each ISR counts its vector for the APIC id it runs on. */
 asm(".text\n"
     ".code32\n"
     "ap_entry32:\n"
@@ -119,8 +121,8 @@ asm(".text\n"
     "	lock incl ap_alive\n"
     "	movl $0, 0xfee00310\n"
     "	movl $0x44, 0xfee00300\n"
-    "	sti\n"
-    "1:	pause\n"
+    "1:	sti\n"
+    "	hlt\n"
     "	jmp 1b\n"
     "ap_isr_common:\n" /* EDX: the row (vector - 0x40) * CPUS_MAX */
     "	movl 0xfee00020, %eax\n"
@@ -273,6 +275,22 @@ static void check_counts(u32 cpus)
 	}
 }
 
+/* INIT to a running (halted) AP puts it back to wait for a SIPI; one
+ * SIPI starts it again from the trampoline, with its LAPIC reset (it
+ * enables it again) and its IPI to vCPU 0 once more. */
+static void restart_ap(u32 cpus)
+{
+	asm volatile("sti");
+	send_ipi(1, ICR_INIT | ICR_LEVEL_ASSERT);
+	send_ipi(1, ICR_STARTUP | ICR_LEVEL_ASSERT | (TRAMP_BASE >> 12));
+	wait_count(&ap_alive, cpus);
+	wait_count(&ipi_count[VEC_TO_BSP - VEC_PHYS][0], cpus);
+	asm volatile("cli");
+	CHECK(ap_alive == cpus && ap_apic_id[1] == 1, "restart of AP 1: %u alive, APIC id %u",
+	      ap_alive, ap_apic_id[1]);
+	gprintf("AP 1 restarted by INIT-SIPI: up again with APIC id %u\n", ap_apic_id[1]);
+}
+
 void test_main(void)
 {
 	u32 cpus = cpus_from_cmdline();
@@ -283,4 +301,5 @@ void test_main(void)
 	send_ipis(cpus);
 	asm volatile("cli");
 	check_counts(cpus);
+	restart_ap(cpus);
 }

@@ -185,10 +185,24 @@ TEST(a_cpu_without_real_mode_leaves_it_waiting)
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[1]));
 }
 
+TEST(the_vmm_starts_a_vcpu_by_setting_its_state)
+{
+	make_vm(3, true);
+	vcpu_started_by_vmm(&vm.vcpus[1]); /* before it ever ran */
+	CHECK(!vcpu_waits_for_sipi(&vm.vcpus[1]));
+	CHECK_EQ(vm.vcpus[1].regs.rip, 0x100000);
+	CHECK(vcpu_waits_for_sipi(&vm.vcpus[2]));
+	vcpu_started_by_vmm(&vm.vcpus[2]); /* after INIT */
+	CHECK(!vcpu_waits_for_sipi(&vm.vcpus[2]));
+	vcpu_sipi(&vm.vcpus[2], 0x10); /* running now: ignored */
+	CHECK_EQ(sregs[2].cs.selector, 0xf000);
+}
+
 RUN_TESTS("vcpu_mp", T(application_processors_of_a_lapic_vm_wait_for_sipi),
 	  T(without_the_lapic_every_vcpu_runs),
 	  T(init_gives_the_architectural_state_and_resets_the_lapic),
 	  T(sipi_starts_a_waiting_vcpu_at_its_vector),
 	  T(a_second_sipi_is_ignored),
 	  T(init_then_sipi_restarts_vcpu_0),
-	  T(a_cpu_without_real_mode_leaves_it_waiting))
+	  T(a_cpu_without_real_mode_leaves_it_waiting),
+	  T(the_vmm_starts_a_vcpu_by_setting_its_state))

@@ -359,6 +359,11 @@ enum hv_exit_reason {
 				   * hypervisor does not emulate (bit 1 << 9) */
 	HV_EXIT_IRQ_WINDOW = 10,  /* optional: the vCPU can take an interrupt
 				   * now (asked with HV_RUN_IRQ_WINDOW) */
+	HV_EXIT_WAIT_SIPI = 11,   /* the vCPU waits for a startup IPI (an
+				   * application processor of a VM with
+				   * HV_FEATURE_LAPIC, or any vCPU after
+				   * INIT): nothing ran; run it again once
+				   * a sibling or the VMM sent one */
 };
 
 #define HV_EXIT_OPTIONAL_MASK                                                \

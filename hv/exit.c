@@ -8,6 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
 #include "hv/cpuid.h"
 #include "hv/cr.h"
 #include "hv/event.h"
@@ -18,6 +19,8 @@
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
+#include "hv/vcpu_mp.h"
+#include "hv/vcpu_wait.h"
 #include "lib/string.h"
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
@@ -111,11 +114,16 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
-/* Nothing can wake a vCPU yet. A child's HLT goes to its VMM. VM 0's HLT
- * with interrupts enabled returns at once (a spurious wake-up); with them
- * disabled it would sleep forever, so VM 0 is stopped. */
+/* A child's HLT with interrupts enabled, in a VM with the virtual LAPIC,
+ * waits here (hv/vcpu_wait.h); any other child's goes to its VMM. VM 0's
+ * HLT with interrupts enabled returns at once (a spurious wake-up); with
+ * them disabled it would sleep forever, so VM 0 is stopped. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
+	if (vcpu_hlt_waits(v)) {
+		v->halted = true;
+		return insn_skip(v, exit);
+	}
 	if (v->vmm_exit)
 		return insn_skip(v, exit) && vcpu_exit_to_vmm(v, HV_EXIT_HLT);
 	if (!(v->regs.rflags & RFLAGS_IF)) {
@@ -350,20 +358,44 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 	return true;
 }
 
-/* The timer may fire during any exit, not only as EXIT_INTR (SVM takes
- * it in the host right after an exit for another reason): checked after
- * every exit, so a child that exits without end (an exception loop) still
- * gives its VMM the CPU back when its slice is over. After an exception
- * the timer's count is read as well, for CPUs that hold the interrupt
- * back while the guest has interrupts disabled. */
-static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
+/* Whether the slice ending at host TSC slice_end is over. Read after
+ * every exit, not only an INTR exit (SVM takes the timer's interrupt in
+ * the host right after an exit for another reason, Bochs 2.7 takes none
+ * out of a guest that has IF clear): a child that exits without end (an
+ * exception loop) still gives its VMM the CPU back on time. */
+static bool slice_ended(struct vcpu *v, u64 slice_end)
 {
-	bool over = arch_timer_take() ||
-		    (exit->reason == EXIT_EXCEPTION && arch_timer_expired());
+	bool over = (s64)(rdtsc() - slice_end) >= 0;
 
 	if (over)
 		vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);
 	return over;
+}
+
+/* One time slice of the child, with the host timer armed for its end or
+ * the child's LAPIC timer, whichever comes first; a due LAPIC timer's
+ * interrupt is pending before each entry. A halted child waits instead
+ * of running, through slice ends (HV_EXIT_TIMESLICE) until it wakes. */
+static void vcpu_run_slice(struct vcpu *v)
+{
+	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
+	struct vm_exit exit;
+
+	for (;;) {
+		u32 still_halted;
+
+		vcpu_timer_check(v);
+		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
+		if (still_halted) {
+			vcpu_exit_to_vmm(v, still_halted);
+			break;
+		}
+		vcpu_timer_arm(v, slice_end);
+		vcpu_enter(v, &exit);
+		if (!exit_handle(v, &exit) || slice_ended(v, slice_end))
+			break;
+	}
+	arch_timer_disarm();
 }
 
 /* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the
@@ -372,16 +404,13 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
 	struct vcpu *v = call->child;
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
-	struct vm_exit exit;
 
 	v->vmm_exit = out;
-	if (complete_pending(v, &call->args) && irq_run_start(v)) {
+	if (vcpu_waits_for_sipi(v))
+		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
+	else if (complete_pending(v, &call->args) && irq_run_start(v)) {
 		v->vm->state = VM_RUNNING;
-		arch_timer_arm(vm_timeslice_ticks);
-		do
-			vcpu_enter(v, &exit);
-		while (exit_handle(v, &exit) && !slice_ended(v, &exit));
-		arch_timer_disarm();
+		vcpu_run_slice(v);
 	}
 	v->vmm_exit = NULL;
 	if (v->vm->state == VM_STOPPED) {

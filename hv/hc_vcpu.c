@@ -3,6 +3,7 @@
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
 #include "hv/log.h"
+#include "hv/vcpu_mp.h"
 #include "lib/string.h"
 
 int hc_vcpu_create_decode(struct hc_ctx *c)
@@ -103,6 +104,7 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 		s.gdt_limit &= 0xffff; /* 16-bit registers */
 		s.idt_limit &= 0xffff;
 		virt->set_sregs(v, &s); /* cannot fail: decode checked the state */
+		vcpu_started_by_vmm(v);
 	}
 	if (r->flags & HV_REGS_GPRS) {
 		memcpy(&v->regs, r->gprs, sizeof(r->gprs));

@@ -7,7 +7,20 @@
 #include "check.h"
 #include "../../hv/vlapic.c"
 #include "../../hv/irq.c"
-#include "../../hv/vcpu_mp.c"
+#include "../../hv/vcpu_mp.h"
+
+/* INIT and SIPI as they reach their target; what they do there is
+ * hv/vcpu_mp.c's (the multi-vCPU start). */
+void vcpu_init_signal(struct vcpu *v)
+{
+	v->irq.init_pending = true;
+}
+
+void vcpu_sipi(struct vcpu *v, u8 vector)
+{
+	v->irq.sipi_pending = true;
+	v->irq.sipi_vector = vector;
+}
 
 #define TPR 0x80
 #define LDR 0xd0

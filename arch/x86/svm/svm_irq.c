@@ -56,7 +56,7 @@ void svm_set_nmi_window(struct vcpu *v, bool on)
 	update_intercepts(svm_vcpu(v));
 }
 
-/* Before the entry that injects e; and after an exit, what it tells. */
+/* An NMI going in blocks the next until its handler's IRET. */
 void svm_irq_injected(struct vcpu *v, const struct event *e)
 {
 	if (e->type == EVENT_NMI) {
@@ -65,6 +65,8 @@ void svm_irq_injected(struct vcpu *v, const struct event *e)
 	}
 }
 
+/* The IRET intercept: NMIs unblock once RIP has left the IRET; the
+ * interrupt window (set by update_intercepts) brings the vCPU back then. */
 void svm_irq_exit(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct svm_vcpu *s = svm_vcpu(v);

@@ -9,7 +9,6 @@
 #include "hv/arch.h"
 #include "hv/irq.h"
 #include "hv/tsc.h"
-#include "hv/vcpu_mp.h"
 
 /* What wakes a halted vCPU:
  * - an interrupt its virtual LAPIC would deliver now (an IRR vector whose
@@ -38,11 +37,15 @@ static u64 vlapic_deadline(const struct vcpu *v)
 	return v->vm->lapic ? vlapic_timer_deadline(&v->apic) : 0;
 }
 
+/* The deadline is compared as the vLAPIC does, unsigned in the vCPU's
+ * TSC, so that no value a guest writes makes it look due early. */
 void vcpu_timer_arm(struct vcpu *v, u64 slice_end)
 {
-	u64 d = vlapic_deadline(v), host_d = d - v->tsc_offset;
+	u64 d = vlapic_deadline(v), now = rdtsc(), vnow = now + v->tsc_offset;
+	u64 until = d > vnow ? d - vnow : 0;
+	bool first = d && (s64)(slice_end - now) > 0 && until < slice_end - now;
 
-	arch_timer_arm_at(d && (s64)(host_d - slice_end) < 0 ? host_d : slice_end);
+	arch_timer_arm_at(first ? now + until : slice_end);
 }
 
 void vcpu_timer_check(struct vcpu *v)
@@ -52,18 +55,19 @@ void vcpu_timer_check(struct vcpu *v)
 	if (!d)
 		return;
 	now = vcpu_tsc(v);
-	if ((s64)(now - d) >= 0)
+	if (now >= d)
 		vlapic_timer_expire(&v->apic, now);
 }
 
 /* Whether another vCPU of v's VM would run now: only it can wake v (an
- * IPI) before the timer, so v gives its slice back to let VM 0 run it. */
-static bool sibling_runnable(struct vcpu *v)
+ * IPI) before the timer, so v gives its slice back to let VM 0 run it.
+ * One that never ran is not counted: v ran, so the first vCPU did. */
+static bool sibling_runnable(const struct vcpu *v)
 {
 	for (u32 i = 0; i < v->vm->vcpu_count; i++) {
-		struct vcpu *u = &v->vm->vcpus[i];
+		const struct vcpu *u = &v->vm->vcpus[i];
 
-		if (u != v && !u->halted && !vcpu_waits_for_sipi(u))
+		if (u != v && !u->halted && u->mp_state == VCPU_MP_RUNNABLE)
 			return true;
 	}
 	return false;

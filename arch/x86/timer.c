@@ -80,12 +80,13 @@ u64 arch_timer_ticks_to_tsc(u32 ticks)
  * write saved on most exits. */
 void arch_timer_arm_at(u64 tsc)
 {
-	u64 now = rdtsc();
+	u64 now;
 
 	if (tsc == armed_at && !timer_fired)
 		return;
 	timer_fired = false;
 	armed_at = tsc;
+	now = rdtsc();
 	lapic_timer_oneshot(TIMER_VECTOR, cycles_to_ticks(&rate, tsc > now ? tsc - now : 0));
 }
 

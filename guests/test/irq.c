@@ -135,7 +135,7 @@ asm(".pushsection .rodata.child, \"a\"\n"
     "	out %al, $" STR(P_STEP) "\n"
     "	mov " STR(EXTINT_COUNT) "(,%rbp,8), %eax\n"
     "	out %eax, $" STR(P_VALUE) "\n"
-    "	cli\n" /* with interrupts on, HLT would wait in the hypervisor */
+    "	cli\n"           /* HLT with IF set would wait for an interrupt */
     "	hlt\n"
     "apic_msi:\n"
     "	incq " STR(MSI_COUNT) "(,%rbp,8)\n"

@@ -4,7 +4,8 @@
  * (one LAPIC, the IOAPIC at 0xFEC00000, IRQ 0 on GSI 2); fw_cfg's "QEMU"
  * signature; the RTC's date; the ACPI PM timer advancing; then the PIT
  * at 1 kHz through the IOAPIC to the virtual LAPIC, a few IRQ 0s counted
- * while the vCPU waits in HLT. The end is the VMM's to see: ACPI S5
+ * while the vCPU waits in HLT, and the same through the 8259 pair as
+ * ExtINTs through LINT0. The end is the VMM's to see: ACPI S5
  * through PM1a_CNT (hvctl: "powered off"). With `reset` on the command
  * line it only resets through port 0xCF9, with `kbc` through the
  * keyboard controller's 0xFE pulse (hvctl: "reset"). A failed check ends
@@ -31,6 +32,7 @@ const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM tim
 #define KBC_CMD 0x64
 
 #define VEC_PIT 0x30
+#define VEC_PIC 0x20
 #define SPURIOUS 0xff
 #define PIT_GSI 2
 #define PIT_1KHZ 1193
@@ -59,6 +61,19 @@ asm(".text\n"
     "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
     "	iretq\n");
 
+/* The same for the PIC's IRQ 0, which takes its EOI at the PIC. */
+void irq_pic(void);
+asm(".text\n"
+    "irq_pic:\n"
+    "	pushq %rax\n pushq %rcx\n pushq %rdx\n pushq %rsi\n pushq %rdi\n"
+    "	pushq %r8\n pushq %r9\n pushq %r10\n pushq %r11\n"
+    "	call pic_tick\n"
+    "	popq %r11\n popq %r10\n popq %r9\n popq %r8\n"
+    "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
+    "	iretq\n");
+
+static volatile u32 pic_irqs;
+
 static volatile u32 *lapic(u32 off)
 {
 	return (volatile u32 *)(u64)(LAPIC + off);
@@ -71,6 +86,15 @@ void pit_tick(void)
 		irq_tsc[irqs] = rdtsc_ordered();
 	irqs++;
 	*lapic(0xb0) = 0; /* EOI */
+}
+
+/* An ExtINT is not the LAPIC's: no EOI there, a non-specific one at the
+ * master PIC. */
+void pic_tick(void);
+void pic_tick(void)
+{
+	pic_irqs++;
+	outb(0x20, 0x20);
 }
 
 static bool has_word(const char *w)
@@ -247,6 +271,29 @@ static void count_pit_irqs(void)
 		(unsigned long long)us, (unsigned long long)(khz ? gap_max * 1000 / khz : 0));
 }
 
+/* The 8259 pair initialized with vectors 0x20/0x28, IRQ 0 alone
+ * unmasked, and the LAPIC's LINT0 in ExtINT mode: the PIC's INTR reaches
+ * the vCPU as an ExtINT with the PIC's vector. */
+static void count_pic_irqs(void)
+{
+	static const u8 icw[2][4] = { { 0x11, VEC_PIC, 0x04, 0x01 }, { 0x11, VEC_PIC + 8, 0x02, 0x01 } };
+
+	traps_set_gate(VEC_PIC, irq_pic, 0);
+	*lapic(0x350) = 0x700; /* LVT LINT0: ExtINT, unmasked */
+	for (int chip = 0; chip < 2; chip++) {
+		outb(chip ? 0xa0 : 0x20, icw[chip][0]);
+		for (int i = 1; i < 4; i++)
+			outb(chip ? 0xa1 : 0x21, icw[chip][i]);
+	}
+	outb(0xa1, 0xff);
+	outb(0x21, 0xfe);
+	while (pic_irqs < IRQS_WANTED)
+		asm volatile("sti; hlt; cli");
+	outb(0x21, 0xff);
+	*lapic(0x350) = 1u << 16;
+	gprintf("PIC: %u IRQ 0s as ExtINT, vector 0x%x\n", pic_irqs, VEC_PIC);
+}
+
 void test_main(void)
 {
 	if (has_word("reset")) {
@@ -266,6 +313,7 @@ void test_main(void)
 	check_rtc();
 	check_pm_timer();
 	count_pit_irqs();
+	count_pic_irqs();
 	if (failures)
 		return;
 	gprintf("all checks passed; powering off through PM1a_CNT\n");

@@ -4,8 +4,19 @@
 
 #define MEM_DEFAULT (16 * MIB)
 
+#if HV_ABI_HEADER_REVISION >= 2
+/* `pc`: a PC's devices (pc.h), which need the virtual LAPIC and the
+ * MMIO exits of the IOAPIC page. */
+static void use_pc(struct create_args *a)
+{
+	a->pc = true;
+	a->lapic = true;
+	a->exit_reasons |= 1u << HV_EXIT_MMIO;
+}
+#endif
+
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), args= (args= takes the rest of the line). */
+ * virtual LAPIC), pc (a PC's devices and tables), args= (args= takes the rest of the line). */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -29,13 +40,15 @@ static bool create_options(struct words *ws, struct create_args *a)
 			a->exit_reasons |= 1u << HV_EXIT_MMIO;
 		} else if (!strcmp(ws->w[i], "lapic")) {
 			a->lapic = true;
+		} else if (!strcmp(ws->w[i], "pc")) {
+			use_pc(a);
 #endif
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -44,10 +57,10 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false };
 
 	if (ws->n < 4) {
-		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] "
+		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
 			"[args=...]\n");
 		return;
 	}

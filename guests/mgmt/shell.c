@@ -33,11 +33,15 @@ static void cmd_run_all(struct words *ws)
 	cmd_run(ws, 1);
 }
 
-/* expect NAME RESULT|fault|halted|running */
+/* expect NAME RESULT|fault|halted|running|poweroff|reset */
 static bool expect_matches(const struct child *c, const char *want)
 {
 	u64 v;
 
+	if (!strcmp(want, "poweroff"))
+		return c->state == CHILD_POWERED_OFF;
+	if (!strcmp(want, "reset"))
+		return c->state == CHILD_RESET;
 	if (!strcmp(want, "fault"))
 		return c->state == CHILD_FAULTED;
 	if (!strcmp(want, "halted"))
@@ -59,7 +63,7 @@ static void cmd_expect(struct words *ws)
 	u64 v;
 
 	if (ws->n != 3) {
-		gprintf("error: usage: expect NAME RESULT|fault|halted|running\n");
+		gprintf("error: usage: expect NAME RESULT|fault|halted|running|poweroff|reset\n");
 		mgmt_failed();
 		return;
 	}
@@ -71,8 +75,10 @@ static void cmd_expect(struct words *ws)
 	}
 	describe(c, got, sizeof(got));
 	if (strcmp(ws->w[2], "fault") && strcmp(ws->w[2], "halted") &&
-	    strcmp(ws->w[2], "running") && !parse_u64(ws->w[2], &v)) {
-		gprintf("expect %s %s: FAILED (want a number, fault, halted or running)\n",
+	    strcmp(ws->w[2], "running") && strcmp(ws->w[2], "poweroff") &&
+	    strcmp(ws->w[2], "reset") && !parse_u64(ws->w[2], &v)) {
+		gprintf("expect %s %s: FAILED (want a number, fault, halted, running, poweroff "
+			"or reset)\n",
 			ws->w[1], ws->w[2]);
 		mgmt_failed();
 	} else if (expect_matches(c, ws->w[2])) {
@@ -103,7 +109,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info                      what start-up discovered" },
 	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
 	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
-	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [args=...]\n"
+	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
 			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
@@ -115,7 +121,7 @@ static const struct command commands[] = {
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
 	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
-	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running" },
+	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running|poweroff|reset" },
 	{ "exit", cmd_exit, "exit [CODE]               end the machine (default: 1 if a check failed)" },
 };
 

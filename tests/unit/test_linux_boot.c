@@ -565,8 +565,8 @@ static void check_real_kernel(const char *path)
 		return;
 	CHECK_EQ(linux_parse(&li, k, len, err, sizeof(err)), 0);
 	printf("  %s: protocol %u.%02u, xloadflags %#x, init_size %#x\n",
-	       path, li.version >> 8, li.version & 0xff, li.xloadflags,
-	       li.init_size);
+	       path, (unsigned)(li.version >> 8), (unsigned)(li.version & 0xff),
+	       (unsigned)li.xloadflags, li.init_size);
 	CHECK(li.version >= 0x020c);
 	CHECK(li.xloadflags & LINUX_XLF_KERNEL_64);
 	CHECK(li.loadflags & LINUX_LOADED_HIGH);

@@ -122,6 +122,12 @@ static int check_kernel(struct linux_image *li, const u8 *d, char *err,
 	return 0;
 }
 
+bool linux_is_bzimage(const void *data, size_t len)
+{
+	return len >= LINUX_HEADER + 4 &&
+	       get32((const u8 *)data + LINUX_HEADER) == LINUX_MAGIC;
+}
+
 int linux_parse(struct linux_image *li, const void *data, size_t len,
 		char *err, size_t errlen)
 {

@@ -127,7 +127,10 @@ struct linux_entry {
 	u64 gdt[LINUX_GDT_ENTRIES]; /* the GDT's contents */
 };
 
-/* 0, or -EINVAL/-ENOEXEC with the reason in err. */
+/* True when the image has the setup header's magic: a bzImage to give to
+ * linux_parse (which may still refuse it). */
+bool linux_is_bzimage(const void *data, size_t len);
+/* 0, or -ENOEXEC with the reason in err. */
 int linux_parse(struct linux_image *li, const void *data, size_t len,
 		char *err, size_t errlen);
 /* 0, or -ENOMEM/-E2BIG/-EINVAL with the reason in err. The map is the

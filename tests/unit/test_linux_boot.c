@@ -99,6 +99,16 @@ TEST(parse_header_fields)
 	CHECK(li.data == img);
 }
 
+TEST(probe_bzimage)
+{
+	make_image();
+	CHECK(linux_is_bzimage(img, sizeof(img)));
+	CHECK(linux_is_bzimage(img, 0x206));
+	CHECK(!linux_is_bzimage(img, 0x205));
+	img[LINUX_HEADER] = 'h';
+	CHECK(!linux_is_bzimage(img, sizeof(img)));
+}
+
 TEST(setup_sects_zero_means_four)
 {
 	struct linux_image li;
@@ -598,7 +608,8 @@ TEST(real_kernel_if_present)
 }
 
 RUN_TESTS("linux_boot",
-	  T(parse_header_fields), T(setup_sects_zero_means_four),
+	  T(parse_header_fields), T(probe_bzimage),
+	  T(setup_sects_zero_means_four),
 	  T(refuse_bad_magic), T(refuse_image_too_short_for_header),
 	  T(refuse_bad_boot_flag), T(refuse_old_version),
 	  T(refuse_before_xloadflags), T(refuse_no_64bit_entry),

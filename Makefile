@@ -135,7 +135,7 @@ deps:
 # deps-GROUP: the packages of one group (see tools/deps.sh). Rules name
 # them as order-only prerequisites, so a group is checked once per make
 # run and before anything that needs it.
-DEPS_GROUPS := build iso run efi run-efi fuzz bochs test
+DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi test
 .PHONY: $(addprefix deps-,$(DEPS_GROUPS))
 $(addprefix deps-,$(DEPS_GROUPS)):
 	@sh tools/deps.sh $(@:deps-%=%)

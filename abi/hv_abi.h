@@ -57,6 +57,7 @@ enum hv_call {
 	HV_CALL_VM_MAP_WINDOW = 16,  /* struct hv_vm_window (HV_EXT_MEM_WINDOW) */
 	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
+	HV_CALL_VM_IRQ = 19,         /* struct hv_vm_irq (HV_EXT_IRQ) */
 	HV_CALL_COUNT
 };
 
@@ -160,6 +161,8 @@ enum hv_extension {
 				     * offset to start near 0 */
 	HV_EXT_LAPIC = 14,          /* 1: HV_FEATURE_LAPIC gives a child's
 				     * vCPUs a virtual local APIC */
+	HV_EXT_IRQ = 15,            /* 1: HV_CALL_VM_IRQ, HV_EXIT_IRQ_WINDOW and
+				     * HV_RUN_IRQ_WINDOW exist */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -324,6 +327,11 @@ struct hv_vcpu_regs {
  * (RIP stays at the RDMSR/WRMSR); valid only for a VM with HV_EXIT_MSR
  * enabled, ignored after any other exit. */
 #define HV_RUN_MSR_GP 2u
+/* With HV_RUN_IRQ_WINDOW (HV_EXT_IRQ; the VM enabled HV_EXIT_IRQ_WINDOW,
+ * else -EINVAL), the run returns HV_EXIT_IRQ_WINDOW as soon as the vCPU
+ * can take an external interrupt (RFLAGS.IF set, no STI or MOV SS
+ * shadow, no event on its way in), before its next instruction. */
+#define HV_RUN_IRQ_WINDOW 4u
 
 struct hv_vcpu_run {
 	uint32_t size;
@@ -349,10 +357,18 @@ enum hv_exit_reason {
 				   * RAM, decoded for the VMM (bit 1 << 8) */
 	HV_EXIT_MSR = 9,          /* optional: RDMSR/WRMSR of an MSR the
 				   * hypervisor does not emulate (bit 1 << 9) */
+	HV_EXIT_IRQ_WINDOW = 10,  /* optional: the vCPU can take an interrupt
+				   * now (asked with HV_RUN_IRQ_WINDOW) */
+	HV_EXIT_WAIT_SIPI = 11,   /* the vCPU waits for a startup IPI (an
+				   * application processor of a VM with
+				   * HV_FEATURE_LAPIC, or any vCPU after
+				   * INIT): nothing ran; run it again once
+				   * a sibling or the VMM sent one */
 };
 
 #define HV_EXIT_OPTIONAL_MASK                                                \
-	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR))
+	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR) | \
+	 (1u << HV_EXIT_IRQ_WINDOW))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -516,6 +532,42 @@ struct hv_vm_set_cpuid {
 };
 #define HV_VM_SET_CPUID_SIZE_VER0 32
 
+/* ---- HV_CALL_VM_IRQ (HV_EXT_IRQ) --------------------------------------- *
+ * An interrupt for a child, from its VMM's devices (IOAPIC, PIC, MSI).
+ * With the virtual LAPIC (HV_FEATURE_LAPIC), a message routed to the
+ * LAPICs `dest` names (an APIC id, or a logical destination with
+ * HV_IRQ_LOGICAL) in any delivery mode; `vcpu` must be 0. Without it, the
+ * vector goes straight to vCPU `vcpu` (mode FIXED or EXTINT; NMI),
+ * delivered as soon as that vCPU can take it; while one is still pending
+ * there, -EBUSY. */
+
+#define HV_IRQ_LOGICAL 1u /* dest is a logical destination */
+#define HV_IRQ_LEVEL 2u   /* level-triggered (an edge otherwise) */
+
+enum hv_irq_mode { /* the delivery modes, in the APIC's encoding */
+	HV_IRQ_FIXED = 0,
+	HV_IRQ_LOWEST = 1,
+	HV_IRQ_NMI = 4,
+	HV_IRQ_INIT = 5,
+	HV_IRQ_SIPI = 6,
+	HV_IRQ_EXTINT = 7,
+};
+
+struct hv_vm_irq {
+	uint32_t size;
+	uint32_t flags;    /* HV_IRQ_LOGICAL, HV_IRQ_LEVEL */
+	uint32_t vm;
+	uint32_t vcpu;     /* without the virtual LAPIC: the vCPU; else 0 */
+	uint32_t dest;     /* with it: APIC id or logical destination */
+	uint8_t vector;    /* 16-255 for FIXED, LOWEST and EXTINT; the page
+			    * number for SIPI; 0 for NMI and INIT */
+	uint8_t mode;      /* enum hv_irq_mode */
+	uint16_t reserved;
+	uint64_t reserved1;
+	uint64_t reserved2;
+};
+#define HV_VM_IRQ_SIZE_VER0 40
+
 /* ---- layout checks ----------------------------------------------------- */
 
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
@@ -540,6 +592,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, gprs) == 16, "hv_vcpu_re
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_regs.cs");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_irq) == HV_VM_IRQ_SIZE_VER0, "hv_vm_irq");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_exit_msr");

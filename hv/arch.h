@@ -31,14 +31,17 @@ void arch_paging_init(u64 top);
 bool arch_paging_selftest(void);
 
 /* A one-shot timer that takes the CPU back from a running guest (time
- * slices). arch_timer_take() says, once, that it fired. */
+ * slice ends, virtual LAPIC timers) or out of arch_timer_wait. It works
+ * in host TSC time: arch_timer_arm_at(t) fires once the TSC has reached
+ * about t (the caller reads the TSC to see what is due; re-arming for the
+ * same t is free). The `timeslice=` ticks convert to TSC cycles. */
 void arch_timer_init(void);
-void arch_timer_arm(u32 ticks);
+void arch_timer_arm_at(u64 tsc);
 void arch_timer_disarm(void);
-bool arch_timer_take(void);
-/* The armed timer has run out, whether or not its interrupt came (Bochs
- * 2.7 takes no interrupt out of a guest that has IF clear). */
-bool arch_timer_expired(void);
+u64 arch_timer_ticks_to_tsc(u32 ticks);
+/* Halts the CPU until an interrupt (the armed timer's) comes; one that
+ * came since interrupts were last on ends it at once. */
+void arch_timer_wait(void);
 
 /* A host interrupt: from the IDT, or handed over by a VM exit that
  * acknowledged it. */

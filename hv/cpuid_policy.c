@@ -362,9 +362,12 @@ static void table_view(const struct cpuid_table *t, u32 leaf, u32 subleaf,
 
 static bool uses_table(const struct cpuid_vcpu_state *st, u32 leaf)
 {
-	const struct leaf_policy *p = find_policy(leaf);
+	const struct leaf_policy *p;
 
-	return st->table && st->table->count && !(p && (p->vmm & VMM_NEVER));
+	if (!st->table || !st->table->count)
+		return false; /* the default table: no policy lookup */
+	p = find_policy(leaf);
+	return !(p && (p->vmm & VMM_NEVER));
 }
 
 void cpuid_guest_view(const struct cpuid_host *host,

@@ -8,15 +8,19 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
 #include "hv/cpuid.h"
 #include "hv/cr.h"
 #include "hv/event.h"
 #include "hv/hypercall.h"
 #include "hv/insn.h"
 #include "hv/io.h"
+#include "hv/irq.h"
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
+#include "hv/vcpu_mp.h"
+#include "hv/vcpu_wait.h"
 #include "lib/string.h"
 
 u32 vm_timeslice_ticks = VM_TIMESLICE_DEFAULT;
@@ -30,11 +34,13 @@ static const char *const fatal_exit_names[] = {
 /* One entry into the guest. An event whose delivery the previous exit
  * cut short is delivered again, unless the core queued an exception of
  * its own: that one comes from the instruction the guest is at, which
- * raises the cut-short exception again once it runs. */
+ * raises the cut-short exception again once it runs. Without either,
+ * an interrupt waiting for the vCPU may go in (hv/irq.c). */
 static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	if (v->reinject && !v->event_queued)
 		virt->inject_event(v, &v->interrupted);
+	irq_before_entry(v, v->reinject || v->event_queued);
 	v->reinject = false;
 	v->event_queued = false;
 	virt->vcpu_run(v, exit);
@@ -108,11 +114,16 @@ static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
-/* Nothing can wake a vCPU yet. A child's HLT goes to its VMM. VM 0's HLT
- * with interrupts enabled returns at once (a spurious wake-up); with them
- * disabled it would sleep forever, so VM 0 is stopped. */
+/* A child's HLT with interrupts enabled, in a VM with the virtual LAPIC,
+ * waits here (hv/vcpu_wait.h); any other child's goes to its VMM. VM 0's
+ * HLT with interrupts enabled returns at once (a spurious wake-up); with
+ * them disabled it would sleep forever, so VM 0 is stopped. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *exit)
 {
+	if (vcpu_hlt_waits(v)) {
+		v->halted = true;
+		return insn_skip(v, exit);
+	}
 	if (v->vmm_exit)
 		return insn_skip(v, exit) && vcpu_exit_to_vmm(v, HV_EXIT_HLT);
 	if (!(v->regs.rflags & RFLAGS_IF)) {
@@ -268,7 +279,7 @@ static bool handle_stage2_fault(struct vcpu *v, const struct vm_exit *exit)
 	return false;
 }
 
-bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+static bool handle_exit_reason(struct vcpu *v, const struct vm_exit *exit)
 {
 	v->vm->stats.exits++;
 	v->vm->stats.exits_by_reason[exit->reason]++;
@@ -294,6 +305,9 @@ bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 		return vcpu_inject_exception(v, VEC_UD, false, 0);
 	case EXIT_STAGE2_FAULT:
 		return handle_stage2_fault(v, exit);
+	case EXIT_IRQ_WINDOW:
+	case EXIT_NMI_WINDOW:
+		return irq_window_exit(v);
 	case EXIT_INTR: /* handled; a child's slice end is seen below */
 	case EXIT_NMI:
 		return true;
@@ -311,6 +325,15 @@ static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcp
 	if (p == VMM_PENDING_RDMSR)
 		set_edx_eax(&v->regs, a->flags & HV_RUN_COMPLETE ? a->complete_value : 0);
 	return vcpu_complete_insn(v, v->pending_exit.next_rip);
+}
+
+/* Then an IPI the exit's emulation queued (an ICR write) goes out. */
+bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+{
+	bool go_on = handle_exit_reason(v, exit);
+
+	irq_after_exit(v);
+	return go_on;
 }
 
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left
@@ -335,20 +358,44 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
 	return true;
 }
 
-/* The timer may fire during any exit, not only as EXIT_INTR (SVM takes
- * it in the host right after an exit for another reason): checked after
- * every exit, so a child that exits without end (an exception loop) still
- * gives its VMM the CPU back when its slice is over. After an exception
- * the timer's count is read as well, for CPUs that hold the interrupt
- * back while the guest has interrupts disabled. */
-static bool slice_ended(struct vcpu *v, const struct vm_exit *exit)
+/* Whether the slice ending at host TSC slice_end is over. Read after
+ * every exit, not only an INTR exit (SVM takes the timer's interrupt in
+ * the host right after an exit for another reason, Bochs 2.7 takes none
+ * out of a guest that has IF clear): a child that exits without end (an
+ * exception loop) still gives its VMM the CPU back on time. */
+static bool slice_ended(struct vcpu *v, u64 slice_end)
 {
-	bool over = arch_timer_take() ||
-		    (exit->reason == EXIT_EXCEPTION && arch_timer_expired());
+	bool over = (s64)(rdtsc() - slice_end) >= 0;
 
 	if (over)
 		vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);
 	return over;
+}
+
+/* One time slice of the child, with the host timer armed for its end or
+ * the child's LAPIC timer, whichever comes first; a due LAPIC timer's
+ * interrupt is pending before each entry. A halted child waits instead
+ * of running, through slice ends (HV_EXIT_TIMESLICE) until it wakes. */
+static void vcpu_run_slice(struct vcpu *v)
+{
+	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
+	struct vm_exit exit;
+
+	for (;;) {
+		u32 still_halted;
+
+		vcpu_timer_check(v);
+		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
+		if (still_halted) {
+			vcpu_exit_to_vmm(v, still_halted);
+			break;
+		}
+		vcpu_timer_arm(v, slice_end);
+		vcpu_enter(v, &exit);
+		if (!exit_handle(v, &exit) || slice_ended(v, slice_end))
+			break;
+	}
+	arch_timer_disarm();
 }
 
 /* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the
@@ -357,16 +404,13 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 {
 	struct vcpu *v = call->child;
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
-	struct vm_exit exit;
 
 	v->vmm_exit = out;
-	if (complete_pending(v, &call->args)) {
+	if (vcpu_waits_for_sipi(v))
+		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
+	else if (complete_pending(v, &call->args) && irq_run_start(v)) {
 		v->vm->state = VM_RUNNING;
-		arch_timer_arm(vm_timeslice_ticks);
-		do
-			vcpu_enter(v, &exit);
-		while (exit_handle(v, &exit) && !slice_ended(v, &exit));
-		arch_timer_disarm();
+		vcpu_run_slice(v);
 	}
 	v->vmm_exit = NULL;
 	if (v->vm->state == VM_STOPPED) {

@@ -3,6 +3,7 @@
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
 #include "hv/log.h"
+#include "hv/vcpu_mp.h"
 #include "lib/string.h"
 
 int hc_vcpu_create_decode(struct hc_ctx *c)
@@ -103,6 +104,7 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 		s.gdt_limit &= 0xffff; /* 16-bit registers */
 		s.idt_limit &= 0xffff;
 		virt->set_sregs(v, &s); /* cannot fail: decode checked the state */
+		vcpu_started_by_vmm(v);
 	}
 	if (r->flags & HV_REGS_GPRS) {
 		memcpy(&v->regs, r->gprs, sizeof(r->gprs));
@@ -116,10 +118,15 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	return 0;
 }
 
-/* HV_RUN_MSR_GP only for a child whose VMM enabled HV_EXIT_MSR. */
+/* HV_RUN_MSR_GP only for a child whose VMM enabled HV_EXIT_MSR, and
+ * HV_RUN_IRQ_WINDOW only for one that enabled HV_EXIT_IRQ_WINDOW: an old
+ * VMM never sees either. */
 static bool run_flags_allowed(u32 flags, const struct vcpu *child)
 {
-	return !(flags & HV_RUN_MSR_GP) || (child->vm->exit_reasons & BIT(HV_EXIT_MSR));
+	u32 enabled = child->vm->exit_reasons;
+
+	return (!(flags & HV_RUN_MSR_GP) || (enabled & BIT(HV_EXIT_MSR))) &&
+	       (!(flags & HV_RUN_IRQ_WINDOW) || (enabled & BIT(HV_EXIT_IRQ_WINDOW)));
 }
 
 int hc_vcpu_run_decode(struct hc_ctx *c)
@@ -127,7 +134,7 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 	int err;
 
-	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP))
+	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
 	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
@@ -150,6 +157,7 @@ s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 	r->child = c->target_vcpu;
 	r->nr = HV_CALL_VCPU_RUN;
 	r->args = c->in.hv_vcpu_run;
+	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	r->args_len = c->trace_len;
 	r->exit_len = c->len;
 	r->exit = (struct hv_exit){ .argsz = sizeof(r->exit) };
@@ -212,7 +220,7 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	int err;
 
 	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
-	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP))
+	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return -EINVAL;
 	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
@@ -233,6 +241,7 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	r->child = c->target_vcpu;
 	r->nr = HV_CALL_VCPU_RUN_PAGED;
 	r->args.flags = (u32)c->vcpu->regs.rdx;
+	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	r->args.complete_value = *(volatile u64 *)&p->complete_value;
 	r->out = &p->exit;
 	return 0;

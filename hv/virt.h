@@ -26,6 +26,8 @@ enum exit_reason {
 	EXIT_XSETBV,        /* the guest loads an XCR (ECX) with EDX:EAX */
 	EXIT_CR_ACCESS,     /* MOV to/from a control register (VMX: CR8) */
 	EXIT_INVALID_OPCODE, /* an intercepted instruction the guest lacks */
+	EXIT_IRQ_WINDOW,    /* the guest can take an interrupt now */
+	EXIT_NMI_WINDOW,    /* it may be able to take an NMI now */
 	EXIT_ENTRY_FAILED,  /* the CPU refused the guest state */
 	EXIT_UNKNOWN,
 };
@@ -167,6 +169,16 @@ struct virt_ops {
 	void (*debug_trap)(struct vcpu *v, u64 dr6_bits);
 	/* Queues an event for delivery at the next entry. */
 	void (*inject_event)(struct vcpu *v, const struct event *e);
+	/* Whether an external interrupt (RFLAGS.IF set, no STI or MOV SS
+	 * shadow) or an NMI (not blocked by one, no shadow) can be injected
+	 * now: at the guest's RIP, after what the core emulated. */
+	bool (*interrupt_allowed)(struct vcpu *v);
+	bool (*nmi_allowed)(struct vcpu *v);
+	/* Arms or disarms the exit (EXIT_IRQ_WINDOW, EXIT_NMI_WINDOW) at
+	 * the first instruction boundary where the guest can take one; the
+	 * NMI one may come early (check nmi_allowed again). */
+	void (*set_irq_window)(struct vcpu *v, bool on);
+	void (*set_nmi_window)(struct vcpu *v, bool on);
 	/* HV_BACKEND_* bits of abi/hv_abi.h, after cpu_enable. */
 	u32 (*features)(void);
 	/* Prints the backend's view of the vCPU for failure reports. */

@@ -6,6 +6,7 @@
 
 #include "abi/hv_abi.h"
 #include "hv/cpuid.h"
+#include "hv/irq.h"
 #include "hv/msr.h"
 #include "hv/virt.h"
 #include "hv/vlapic.h"
@@ -90,6 +91,13 @@ struct vmm_run_call {
 	struct hv_exit *out;      /* where the run writes: &exit, or the page's */
 };
 
+/* Where a vCPU stands in the multiprocessor start (hv/vcpu_mp.h). */
+enum vcpu_mp_state {
+	VCPU_MP_NEW,       /* never run: vcpu_waits_for_sipi decides */
+	VCPU_MP_RUNNABLE,
+	VCPU_MP_WAIT_SIPI, /* after INIT (or as a new AP): a SIPI starts it */
+};
+
 struct vcpu {
 	struct guest_regs regs; /* the typed register view, see virt.h */
 	struct vm *vm;
@@ -112,6 +120,9 @@ struct vcpu {
 	struct hv_run_page *run_page; /* VM 0's page for this child vCPU, or NULL */
 	u64 tsc_offset;          /* its TSC reads the host's plus this (hv/tsc.h) */
 	struct vlapic apic;      /* its virtual LAPIC, when vm->lapic */
+	bool halted;             /* waits in HLT for a wake-up (hv/vcpu_wait.h) */
+	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
+	enum vcpu_mp_state mp_state;
 };
 
 struct vm {

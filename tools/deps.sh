@@ -9,6 +9,8 @@
 #   run-efi  efi + QEMU and OVMF (make run-efi)
 #   fuzz     clang's libFuzzer and Zydis (the fuzz targets, make fuzz)
 #   bochs    the Bochs emulator with its BIOS images (make storm)
+#   acpi     iasl, which the ACPI tables' unit test disassembles them with
+#            (without it those checks are skipped)
 #   test     everything make test uses, with the static analysers and g++
 #            (the ABI headers must compile as C++)
 #
@@ -24,9 +26,10 @@ group_packages() {
 	run-efi) echo "$(group_packages efi) qemu-system-x86 ovmf" ;;
 	fuzz) echo "clang libclang-rt-14-dev libzydis-dev" ;;
 	bochs) echo "bochs bochsbios vgabios" ;;
+	acpi) echo "acpica-tools" ;;
 	test)
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"
-		echo "$(group_packages bochs) cppcheck shellcheck g++"
+		echo "$(group_packages bochs) $(group_packages acpi) cppcheck shellcheck g++"
 		;;
 	*)
 		echo "deps: unknown package group '$1'" >&2

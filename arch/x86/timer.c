@@ -1,6 +1,9 @@
-/* Time slices: a one-shot local-APIC timer armed while a child runs. Its
- * interrupt makes the CPU leave the guest (an INTR exit); the handler
- * only notes that the slice ended. The TSC's frequency is learnt here
+/* The host's one-shot local-APIC timer, armed for a point in host TSC
+ * time: the end of a child's time slice or its next virtual LAPIC timer,
+ * whichever comes first. Its interrupt makes the CPU leave the guest (an
+ * INTR exit) or wakes it from HLT; the core reads the TSC to learn what
+ * is due. At boot the APIC timer's rate is measured against the TSC, so
+ * TSC cycles convert to its ticks. The TSC's frequency is learnt here
  * too, with the rest of the hypervisor's time. */
 #include "arch/x86/tsc.h"
 #include "drivers/lapic.h"
@@ -8,37 +11,97 @@
 #include "hv/log.h"
 
 #define TIMER_VECTOR 0xec
+#define CALIBRATE_MS 2              /* measured over this much TSC time */
+#define CALIBRATE_CYCLES 10000000u  /* when the TSC's frequency is unknown */
+#define COUNT_MAX 0xffffffffu
+
+/* The timer's rate: `ticks` of it take `cycles` of the TSC. */
+static struct timer_rate {
+	u64 ticks, cycles;
+} rate = { 1, 1 };
 
 static volatile bool timer_fired;
+static u64 armed_at; /* host TSC the armed timer stands for; 0: disarmed */
+
+/* Ticks for `cycles` TSC cycles, rounded up (the timer never fires
+ * before its point), at least 1 (a count of 0 stops the timer) and at
+ * most the counter's range. Split at whole `r->cycles` so nothing
+ * overflows. */
+static u32 cycles_to_ticks(const struct timer_rate *r, u64 cycles)
+{
+	u64 whole = cycles / r->cycles, rest = cycles % r->cycles;
+	u64 ticks;
+
+	if (whole > COUNT_MAX / r->ticks)
+		return COUNT_MAX;
+	ticks = whole * r->ticks + (rest * r->ticks + r->cycles - 1) / r->cycles;
+	return ticks > COUNT_MAX ? COUNT_MAX : ticks ? (u32)ticks : 1;
+}
+
+static u64 ticks_to_cycles(const struct timer_rate *r, u32 ticks)
+{
+	return (u64)ticks / r->ticks * r->cycles + (u64)ticks % r->ticks * r->cycles / r->ticks;
+}
+
+/* Counts the APIC timer down from its top over a stretch of TSC time. */
+static struct timer_rate measure_rate(void)
+{
+	u64 cycles = tsc_khz() ? (u64)tsc_khz() * CALIBRATE_MS : CALIBRATE_CYCLES;
+	u64 start, end;
+	u32 left;
+
+	lapic_timer_oneshot(TIMER_VECTOR, COUNT_MAX);
+	start = rdtsc();
+	do
+		end = rdtsc();
+	while (end - start < cycles);
+	left = lapic_timer_current();
+	lapic_timer_stop();
+	return (struct timer_rate){ COUNT_MAX - left, end - start };
+}
 
 void arch_timer_init(void)
 {
 	lapic_init();
 	tsc_init();
+	rate = measure_rate();
+	if (!rate.ticks || !rate.cycles)
+		rate = (struct timer_rate){ 1, 1 };
+	log_info("timer: %llu APIC timer ticks per %llu TSC cycles",
+		 (unsigned long long)rate.ticks, (unsigned long long)rate.cycles);
 }
 
-void arch_timer_arm(u32 ticks)
+u64 arch_timer_ticks_to_tsc(u32 ticks)
 {
+	return ticks_to_cycles(&rate, ticks);
+}
+
+/* Re-armed only when the point moved or the timer went off: an MMIO
+ * write saved on most exits. */
+void arch_timer_arm_at(u64 tsc)
+{
+	u64 now;
+
+	if (tsc == armed_at && !timer_fired)
+		return;
 	timer_fired = false;
-	lapic_timer_oneshot(TIMER_VECTOR, ticks);
+	armed_at = tsc;
+	now = rdtsc();
+	lapic_timer_oneshot(TIMER_VECTOR, cycles_to_ticks(&rate, tsc > now ? tsc - now : 0));
 }
 
 void arch_timer_disarm(void)
 {
+	armed_at = 0;
 	lapic_timer_stop();
 }
 
-bool arch_timer_expired(void)
+/* The hypervisor runs with interrupts off: STI's one-instruction shadow
+ * keeps an interrupt from coming between it and HLT, so one that is
+ * already pending, or comes later, ends the HLT. */
+void arch_timer_wait(void)
 {
-	return timer_fired || lapic_timer_current() == 0;
-}
-
-bool arch_timer_take(void)
-{
-	bool fired = timer_fired;
-
-	timer_fired = false;
-	return fired;
+	asm volatile("sti; hlt; cli" ::: "memory");
 }
 
 void arch_irq(u8 vector)

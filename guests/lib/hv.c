@@ -109,6 +109,22 @@ long hv_vm_unmap_window(u32 vm, u64 gpa)
 
 	return hv_call(HV_CALL_VM_UNMAP_WINDOW, &a);
 }
+
+long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
+{
+	struct hv_vm_irq a = { .size = sizeof(a), .flags = flags, .vm = vm, .vcpu = vcpu,
+			       .dest = dest, .vector = vector, .mode = mode };
+
+	return hv_call(HV_CALL_VM_IRQ, &a);
+}
+
+long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value)
+{
+	struct hv_vcpu_run a = { sizeof(a), flags, vm, vcpu, (u64)exit, value };
+
+	exit->argsz = sizeof(*exit);
+	return hv_call(HV_CALL_VCPU_RUN, &a);
+}
 #endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)

@@ -35,6 +35,10 @@ long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete);
  * VM 0's gpa, flags HV_WINDOW_READONLY; unmapped by its VM 0 address. */
 long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);
 long hv_vm_unmap_window(u32 vm, u64 gpa);
+/* Interrupts (HV_EXT_IRQ): HV_CALL_VM_IRQ with these fields, and a run
+ * with any HV_RUN_* flags (HV_RUN_IRQ_WINDOW). */
+long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags);
+long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value);
 #endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);

@@ -4,8 +4,8 @@
 
 #define MEM_DEFAULT (16 * MIB)
 
-/* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), args= (args=
- * takes the rest of the line). */
+/* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
+ * virtual LAPIC), args= (args= takes the rest of the line). */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -27,13 +27,15 @@ static bool create_options(struct words *ws, struct create_args *a)
 #if HV_ABI_HEADER_REVISION >= 2 /* v1: no MMIO exits, `mmio` is unknown */
 		} else if (!strcmp(ws->w[i], "mmio")) {
 			a->exit_reasons |= 1u << HV_EXIT_MMIO;
+		} else if (!strcmp(ws->w[i], "lapic")) {
+			a->lapic = true;
 #endif
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -42,10 +44,11 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0 };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false };
 
 	if (ws->n < 4) {
-		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [args=...]\n");
+		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] "
+			"[args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];
@@ -142,6 +145,8 @@ void cmd_vm(struct words *ws)
 		cmd_cycle(ws);
 	else if (!strcmp(sub, "cpuid"))
 		cmd_vm_cpuid(ws);
+	else if (!strcmp(sub, "info"))
+		cmd_vm_info(ws);
 	else
-		gprintf("error: vm create|run|list|stop|destroy|cycle|cpuid (try help)\n");
+		gprintf("error: vm create|run|list|info|stop|destroy|cycle|cpuid (try help)\n");
 }

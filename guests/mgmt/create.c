@@ -46,10 +46,12 @@ static bool mem_ok(u64 mem)
 
 static bool vcpus_ok(u32 vcpus)
 {
-	u32 max = disc.have_limits ? disc.limits.max_vcpus_per_vm : 0;
+	u32 max = disc.have_limits ? disc.limits.max_vcpus_per_vm : 1;
 
-	if (!vcpus || (max && vcpus > max)) {
-		gprintf("error: vcpus= from 1 to %u\n", max ? max : 1);
+	if (max > CHILD_VCPUS_MAX)
+		max = CHILD_VCPUS_MAX;
+	if (!vcpus || vcpus > max) {
+		gprintf("error: vcpus= from 1 to %u\n", max);
 		return false;
 	}
 	return true;
@@ -63,6 +65,32 @@ static void make_cmdline(char *buf, size_t len, const struct hv_boot_module *m,
 
 	module_name(m, name, sizeof(name));
 	hv_snprintf(buf, len, "%s%s%s", name, *a ? " " : "", a);
+}
+
+#if HV_ABI_HEADER_REVISION >= 2
+/* `lapic`: the virtual LAPIC for all the child's vCPUs, before its
+ * first run; its application processors then wait for a SIPI. */
+static long enable_lapic(struct child *c)
+{
+	u64 on = 1;
+
+	if (!c->lapic)
+		return 0;
+	return hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC, c->id, &on);
+}
+#else /* v1: no virtual LAPIC, `lapic` is unknown */
+static long enable_lapic(struct child *c)
+{
+	(void)c;
+	return 0;
+}
+#endif
+
+/* Without the virtual LAPIC nothing can start a vCPU but the first. */
+static void mark_unused_aps(struct child *c)
+{
+	for (u32 i = 1; i < c->vcpus && !c->lapic; i++)
+		c->vcpu[i].state = VCPU_UNUSED;
 }
 
 /* VM_CREATE and the vCPUs; on failure nothing is left. */
@@ -82,6 +110,12 @@ static bool make_vm(struct child *c)
 			return false;
 		}
 	}
+	if ((r = enable_lapic(c)) < 0) {
+		gprintf("error: vm create %s: feature lapic: %s\n", c->name, err_name(r));
+		hv_vm_destroy(c->id);
+		return false;
+	}
+	mark_unused_aps(c);
 	if ((r = vmm_attach_run_page(c)) < 0) {
 		gprintf("error: vm create %s: vcpu_run_page_set: %s\n", c->name, err_name(r));
 		hv_vm_destroy(c->id);
@@ -97,8 +131,12 @@ static void report_created(const struct child *c, const char *cmdline)
 	gprintf("vm %s: created: id %u, module %s (%s, entry 0x%llx), %s RAM, %u vCPU(s), "
 		"cmdline '%s'\n", c->name, c->id, c->module, c->format,
 		(unsigned long long)c->entry, fmt_size(c->mem, s, sizeof(s)), c->vcpus, cmdline);
-	if (c->page)
-		gprintf("vm %s: exits through the run page at %p\n", c->name, (void *)c->page);
+	if (c->lapic)
+		gprintf("vm %s: virtual LAPIC on; vCPUs 1-%u wait for a SIPI\n", c->name,
+			c->vcpus - 1);
+	if (c->vcpu[0].page)
+		gprintf("vm %s: exits through the run page at %p\n", c->name,
+			(void *)c->vcpu[0].page);
 	else
 		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
@@ -130,6 +168,7 @@ struct child *child_create(const struct create_args *a)
 	c->mem = a->mem;
 	c->vcpus = a->vcpus;
 	c->exit_reasons = a->exit_reasons;
+	c->lapic = a->lapic;
 	make_cmdline(cmdline, sizeof(cmdline), m, a->args);
 	if (!make_vm(c)) {
 		child_free(c);

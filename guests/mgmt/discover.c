@@ -25,6 +25,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MSR_EXIT] = "msr-exit",
 		[HV_EXT_TSC] = "tsc-khz",
 		[HV_EXT_LAPIC] = "lapic",
+		[HV_EXT_IRQ] = "irq",
 #endif
 	};
 

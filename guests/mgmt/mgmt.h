@@ -26,7 +26,9 @@
  *               exit device and the scratch registers
  *   runpage.c   the run page and `runpage` (none when built against
  *               the v1 headers, abi/v1)
- *   sched.c     round-robin over runnable children, bounds and keys
+ *   sched.c     round-robin over the runnable vCPUs of runnable
+ *               children, bounds and keys
+ *   vminfo.c    `vm info`: a child and each of its vCPUs
  *   cmd_vm.c    the `vm` commands
  *   run.c       `vm run` / `run`: which children, which bound
  *   cycle.c     `vm cycle`: create/run/destroy, then a leak check
@@ -174,6 +176,28 @@ enum child_state {
 #define MMIO_DEV_BASE 0xd0000000ULL
 #define MMIO_DEV_SIZE 64
 
+/* The vCPUs hvctl runs per child (the hypervisor's VM_MAX_VCPUS). */
+#define CHILD_VCPUS_MAX 4
+
+/* Where one vCPU stands, as its last exit told. */
+enum vcpu_run_state {
+	VCPU_READY,     /* runs when its turn comes */
+	VCPU_WAIT_SIPI, /* HV_EXIT_WAIT_SIPI: polled again a round later */
+	VCPU_HALTED,    /* HV_EXIT_HLT in a child with several vCPUs */
+	VCPU_UNUSED,    /* an AP of a child without the virtual LAPIC:
+			 * nothing can ever start it */
+};
+
+struct child_vcpu {
+	enum vcpu_run_state state;
+	bool skip;              /* waited for SIPI: skipped for one round */
+	bool complete;          /* answer the last IN on the next run */
+	u64 complete_value;
+	u64 rip;                /* at its last exit */
+	u64 exits;
+	struct hv_run_page *page; /* its run page; NULL: VCPU_RUN v1 */
+};
+
 struct child {
 	bool used;
 	u32 slot;               /* its index in the table (its run page) */
@@ -187,8 +211,9 @@ struct child {
 	enum child_state state;
 	u32 result;             /* CHILD_EXITED */
 	char why[96];           /* CHILD_FAULTED/HALTED: what happened */
-	bool complete;          /* answer the last IN on the next run */
-	u64 complete_value;
+	bool lapic;             /* HV_FEATURE_LAPIC set at creation */
+	u32 cur;                /* the vCPU whose exit is being handled */
+	struct child_vcpu vcpu[CHILD_VCPUS_MAX];
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
 	struct uart16550 uart;
 	u32 out_len;            /* its UART output not yet printed */
@@ -197,7 +222,6 @@ struct child {
 	u32 exit_reasons;       /* optional HV_EXIT_* enabled at creation */
 	u8 mmio_regs[MMIO_DEV_SIZE];
 	u64 mmio_exits, mmio_unclaimed;
-	struct hv_run_page *page; /* vCPU 0's run page; NULL: VCPU_RUN v1 */
 };
 
 /* While set, children's console lines and end reports are not printed
@@ -237,6 +261,7 @@ struct create_args {
 	u32 vcpus;
 	const char *args; /* NULL: the module's default arguments */
 	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
+	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
 };
 
 /* Creates, loads and readies a child; prints what it did or why not.
@@ -297,14 +322,22 @@ void child_out_flush(struct child *c);
 /* The bound of a scripted `vm run` without slices=. */
 #define SCRIPT_SLICES_DEFAULT 10000
 
-void vmm_slice(struct child *c);
+/* One slice of vCPU i of the child; false when it did not run (it
+ * waits for a SIPI). */
+bool vmm_slice(struct child *c, u32 i);
+/* The vCPU whose exit is being handled. */
+static inline struct child_vcpu *child_cur(struct child *c)
+{
+	return &c->vcpu[c->cur];
+}
 /* Answers a child's HV_EXIT_MMIO (mmio_dev.c); false when it ended the
  * child. */
 bool mmio_dev_exit(struct child *c, const struct hv_exit *e);
-/* Gives a new child's vCPU 0 its run page when the hypervisor offers
+/* Gives each vCPU of a new child its run page when the hypervisor offers
  * HV_EXT_RUN_PAGE and `runpage off` did not turn it off. 0 or -errno. */
 long vmm_attach_run_page(struct child *c);
-/* Runs the child's vCPU 0 through its run page; *e is the exit there. */
+/* Runs the child's current vCPU through its run page; *e is the exit
+ * there. */
 long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e);
 
 enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
@@ -319,6 +352,7 @@ void cmd_vm(struct words *ws);
 void cmd_run(struct words *ws, int first); /* vm run / run */
 void cmd_cycle(struct words *ws);
 void cmd_vm_cpuid(struct words *ws);
+void cmd_vm_info(struct words *ws);
 void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);

@@ -29,7 +29,7 @@ static bool skip_undecoded(struct child *c, const struct hv_exit *e)
 	hex[2 * m->insn_len] = '\0';
 	gprintf("vm %s: undecoded MMIO access to 0x%llx at rip 0x%llx: %s, skipped\n", c->name,
 		(unsigned long long)m->gpa, (unsigned long long)e->rip, hex);
-	if (!m->insn_len || (err = hv_vcpu_get_regs(c->id, 0, &r)) < 0) {
+	if (!m->insn_len || (err = hv_vcpu_get_regs(c->id, c->cur, &r)) < 0) {
 		child_end(c, CHILD_FAULTED, "undecoded MMIO access at rip 0x%llx",
 			  (unsigned long long)e->rip);
 		return false;
@@ -59,8 +59,8 @@ bool mmio_dev_exit(struct child *c, const struct hv_exit *e)
 		v = 0;
 		memcpy(&v, &c->mmio_regs[m->gpa - MMIO_DEV_BASE], m->size);
 	}
-	c->complete = !(m->flags & HV_MMIO_WRITE);
-	c->complete_value = v;
+	child_cur(c)->complete = !(m->flags & HV_MMIO_WRITE);
+	child_cur(c)->complete_value = v;
 	return true;
 }
 #endif

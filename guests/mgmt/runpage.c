@@ -8,28 +8,34 @@
 
 #if HV_ABI_HEADER_REVISION >= 2
 
-/* One run page per child slot: VM 0's memory the hypervisor writes in place. */
-static u8 run_pages[CHILDREN_MAX][4096] __attribute__((aligned(4096)));
+/* One run page per child vCPU: VM 0's memory the hypervisor writes in
+ * place. */
+static u8 run_pages[CHILDREN_MAX][CHILD_VCPUS_MAX][4096] __attribute__((aligned(4096)));
 static bool run_page_off; /* `runpage off` */
 
 long vmm_attach_run_page(struct child *c)
 {
-	long r;
+	long r = 0;
 
-	c->page = NULL;
+	for (u32 i = 0; i < c->vcpus; i++)
+		c->vcpu[i].page = NULL;
 	if (run_page_off || disc.ext[HV_EXT_RUN_PAGE] <= 0)
 		return 0;
-	r = hv_vcpu_run_page_set(c->id, 0, (struct hv_run_page *)run_pages[c->slot]);
-	if (!r)
-		c->page = (struct hv_run_page *)run_pages[c->slot];
+	for (u32 i = 0; i < c->vcpus && !r; i++) {
+		r = hv_vcpu_run_page_set(c->id, i, (struct hv_run_page *)run_pages[c->slot][i]);
+		if (!r)
+			c->vcpu[i].page = (struct hv_run_page *)run_pages[c->slot][i];
+	}
 	return r;
 }
 
 long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e)
 {
-	c->page->complete_value = c->complete_value;
-	*e = &c->page->exit;
-	return hv_vcpu_run_paged(c->id, 0, complete);
+	struct child_vcpu *v = child_cur(c);
+
+	v->page->complete_value = v->complete_value;
+	*e = &v->page->exit;
+	return hv_vcpu_run_paged(c->id, c->cur, complete);
 }
 
 void cmd_runpage(struct words *ws)
@@ -49,7 +55,8 @@ void cmd_runpage(struct words *ws)
 
 long vmm_attach_run_page(struct child *c)
 {
-	c->page = NULL;
+	for (u32 i = 0; i < c->vcpus; i++)
+		c->vcpu[i].page = NULL;
 	return 0;
 }
 

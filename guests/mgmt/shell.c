@@ -103,9 +103,9 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info                      what start-up discovered" },
 	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
 	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
-	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [args=...]\n"
+	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
-			"vm list | vm stop NAME | vm destroy NAME\n"
+			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
 			"vm cpuid NAME [vendor=TEXT] [LEAF[.SUB]=EAX:EBX:ECX:EDX ...]\n"
 			"                          the child's CPUID table, before it first runs" },

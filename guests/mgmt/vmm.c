@@ -39,8 +39,8 @@ static void io_in(struct child *c, const struct hv_exit_io *io)
 	} else {
 		c->unclaimed_in++;
 	}
-	c->complete = true;
-	c->complete_value = v;
+	child_cur(c)->complete = true;
+	child_cur(c)->complete_value = v;
 }
 
 /* An OUT; false when it ended the child. */
@@ -102,6 +102,19 @@ static void handle_fault(struct child *c, const struct hv_exit *e)
 	}
 }
 
+/* HLT ends a child with one running vCPU; with several, the vCPU stays
+ * halted and the child ends when all have. */
+static void handle_hlt(struct child *c, const struct hv_exit *e)
+{
+	u32 halted = 0;
+
+	child_cur(c)->state = VCPU_HALTED;
+	for (u32 i = 0; i < c->vcpus; i++)
+		halted += c->vcpu[i].state == VCPU_HALTED || c->vcpu[i].state == VCPU_UNUSED;
+	if (halted == c->vcpus)
+		child_end(c, CHILD_HALTED, "halted at rip 0x%llx", (unsigned long long)e->rip);
+}
+
 /* Acts on one exit; true when the slice goes on. */
 static bool handle_exit(struct child *c, const struct hv_exit *e)
 {
@@ -109,17 +122,21 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 	case HV_EXIT_IO:
 		return handle_io(c, &e->u.io);
 	case HV_EXIT_HLT:
-		child_end(c, CHILD_HALTED, "halted at rip 0x%llx", (unsigned long long)e->rip);
+		handle_hlt(c, e);
 		return false;
 	case HV_EXIT_TIMESLICE:
 		return false;
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children never have MMIO exits */
 	case HV_EXIT_MMIO:
 		return mmio_dev_exit(c, e);
+	case HV_EXIT_WAIT_SIPI: /* the scheduler skips it for a round */
+		child_cur(c)->state = VCPU_WAIT_SIPI;
+		child_cur(c)->skip = true;
+		return false;
 #endif
 	case HV_EXIT_HYPERCALL: /* never enabled; answer as the hypervisor would */
-		c->complete = true;
-		c->complete_value = (u64)-HV_ENOSYS;
+		child_cur(c)->complete = true;
+		child_cur(c)->complete_value = (u64)-HV_ENOSYS;
 		return true;
 	case HV_EXIT_SHUTDOWN:
 	case HV_EXIT_STAGE2_FAULT:
@@ -137,29 +154,38 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
  * the v1 call's struct; *e is where the exit lands. */
 static long run_once(struct child *c, bool complete, struct hv_exit **e)
 {
-	if (c->page)
+	struct child_vcpu *v = child_cur(c);
+
+	if (v->page)
 		return vmm_run_paged(c, complete, e);
 	*e = &ex;
-	return hv_vcpu_run(c->id, 0, &ex, complete, c->complete_value);
+	return hv_vcpu_run(c->id, c->cur, &ex, complete, v->complete_value);
 }
 
-void vmm_slice(struct child *c)
+bool vmm_slice(struct child *c, u32 i)
 {
+	struct child_vcpu *v = &c->vcpu[i];
+
+	c->cur = i;
 	c->state = CHILD_RUNNING;
 	c->slices++;
+	v->state = VCPU_READY;
 	for (u32 n = 0; n < SLICE_EXITS; n++) {
-		bool complete = c->complete;
+		bool complete = v->complete;
 		struct hv_exit *e;
 		long r;
 
-		c->complete = false;
+		v->complete = false;
 		r = run_once(c, complete, &e);
 		if (r < 0) {
 			child_end(c, CHILD_FAULTED, "failed: vcpu_run: %s", err_name(r));
-			return;
+			return true;
 		}
 		c->exits++;
+		v->exits++;
+		v->rip = e->rip;
 		if (!handle_exit(c, e))
-			return;
+			break;
 	}
+	return v->state != VCPU_WAIT_SIPI;
 }

@@ -345,7 +345,7 @@ bool child_runnable(u32 vm, u32 vcpu)
 
 #define R(x) BIT(HV_EXIT_##x)
 
-u32 child_reasons(const struct mvm *m, u32 vcpu)
+static u32 program_reasons(const struct mvm *m, u32 vcpu)
 {
 	u32 call = m->exit_reasons & (R(HYPERCALL) | R(MSR)), mmio = m->exit_reasons & R(MMIO);
 
@@ -372,6 +372,13 @@ u32 child_reasons(const struct mvm *m, u32 vcpu)
 		return R(IO) | R(HLT) | R(SHUTDOWN) | R(STAGE2_FAULT) | R(FAILED) | R(TIMESLICE) |
 		       call | mmio;
 	}
+}
+
+/* A run may end with HV_EXIT_IRQ_WINDOW wherever the VM enabled it (the
+ * run asked for it with HV_RUN_IRQ_WINDOW). */
+u32 child_reasons(const struct mvm *m, u32 vcpu)
+{
+	return program_reasons(m, vcpu) | (m->exit_reasons & R(IRQ_WINDOW));
 }
 
 /* A well-formed INFO from the child: hv_info and one hv_cap_memory with

@@ -190,15 +190,17 @@ void pick_run_target(u32 *vm, u32 *vcpu)
 		*vcpu = vm_find(*vm)->vcpus; /* not this one: the run answers -ENOENT */
 }
 
-/* Unknown run flags are -EINVAL, and HV_RUN_MSR_GP is for a VM with MSR
- * exits enabled only. */
+/* Unknown run flags are -EINVAL, HV_RUN_MSR_GP is for a VM with MSR exits
+ * enabled only, HV_RUN_IRQ_WINDOW for one with interrupt-window exits. */
 outcomes run_flags_error(u64 flags, u32 vm)
 {
 	const struct mvm *m = vm_find(vm);
 
-	if (flags & ~(u64)(HV_RUN_COMPLETE | HV_RUN_MSR_GP))
+	if (flags & ~(u64)(HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
 		return E(EINVAL);
 	if ((flags & HV_RUN_MSR_GP) && !(m && (m->exit_reasons & BIT(HV_EXIT_MSR))))
+		return E(EINVAL);
+	if ((flags & HV_RUN_IRQ_WINDOW) && !(m && (m->exit_reasons & BIT(HV_EXIT_IRQ_WINDOW))))
 		return E(EINVAL);
 	return 0;
 }

@@ -134,6 +134,7 @@ static const struct {
 	EXPECT_STRUCT(hv_vm_window),
 	EXPECT_STRUCT(hv_vm_set_cpuid),
 	EXPECT_STRUCT(hv_cpuid_entry),
+	EXPECT_STRUCT(hv_vm_irq),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */

@@ -19,6 +19,12 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	u32 asid;
 	u64 tlb_gen_seen; /* flush the TLB on entry when behind svm_vm */
+	/* SVM keeps the guest's NMI blocking hidden: blocked from an NMI's
+	 * injection until its handler's IRET (intercepted while an NMI
+	 * waits) has run, i.e. RIP moved on from it. */
+	bool nmi_blocked, iret_seen;
+	u64 iret_rip;
+	bool irq_window, nmi_window; /* what the core armed */
 };
 
 struct svm_cpu {
@@ -54,6 +60,15 @@ void svm_vm_destroy(struct vm *vm);
 
 /* svm_vcpu.c: the backend's ops table */
 extern const struct virt_ops svm_ops;
+
+/* svm_irq.c: the interrupt and NMI windows, and what injections and
+ * exits tell about NMI blocking */
+bool svm_interrupt_allowed(struct vcpu *v);
+bool svm_nmi_allowed(struct vcpu *v);
+void svm_set_irq_window(struct vcpu *v, bool on);
+void svm_set_nmi_window(struct vcpu *v, bool on);
+void svm_irq_injected(struct vcpu *v, const struct event *e);
+void svm_irq_exit(struct vcpu *v, const struct vm_exit *exit);
 
 /* svm_exit.c */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *exit);

@@ -67,6 +67,8 @@ static const struct exit_code_map simple_exits[] = {
 	{ SVM_EXIT_MWAIT, EXIT_INVALID_OPCODE },
 	{ SVM_EXIT_MWAIT_ARMED, EXIT_INVALID_OPCODE },
 	{ SVM_EXIT_NMI, EXIT_NMI },
+	{ SVM_EXIT_VINTR, EXIT_IRQ_WINDOW },
+	{ SVM_EXIT_IRET, EXIT_NMI_WINDOW },
 };
 
 /* #DF, #TS, #NP, #SS, #GP, #PF and #AC push an error code. */

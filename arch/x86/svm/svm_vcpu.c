@@ -119,6 +119,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 
 	sync_tlb(s, svm_vm(v->vm));
 	guest_state_load(v);
+	if (v->regs.rip != s->vmcb->save.rip) /* the core stepped past the shadow */
+		s->vmcb->control.int_state &= ~(u64)SVM_INT_STATE_SHADOW;
 	regs_to_vmcb(&v->regs, &s->vmcb->save);
 	load_cr2(s->vmcb->save.cr2);
 	/* IF=1 with GIF=0: a host interrupt during the guest exits (INTR)
@@ -129,6 +131,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	regs_from_vmcb(&v->regs, &s->vmcb->save);
 	s->vmcb->control.tlb_control = 0;
 	svm_decode_exit(v, exit);
+	svm_irq_exit(v, exit);
 }
 
 /* The VMCB's segment in slot `slot` (order of guest_sregs_slot()). */
@@ -256,6 +259,7 @@ static void svm_inject_event(struct vcpu *v, const struct event *e)
 {
 	svm_vcpu(v)->vmcb->control.event_inject = event_info_encode(e) |
 						  (e->has_error ? (u64)e->error << 32 : 0);
+	svm_irq_injected(v, e);
 }
 
 static void svm_dump(struct vcpu *v)
@@ -298,6 +302,10 @@ const struct virt_ops svm_ops = {
 	.set_msr = svm_set_msr,
 	.debug_trap = svm_debug_trap,
 	.inject_event = svm_inject_event,
+	.interrupt_allowed = svm_interrupt_allowed,
+	.nmi_allowed = svm_nmi_allowed,
+	.set_irq_window = svm_set_irq_window,
+	.set_nmi_window = svm_set_nmi_window,
 	.dump = svm_dump,
 	.set_tsc_offset = svm_set_tsc_offset,
 };

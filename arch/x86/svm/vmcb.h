@@ -27,7 +27,7 @@ struct vmcb_control {
 	u8 tlb_control;                 /* 0x05c */
 	u8 reserved3[3];
 	u64 int_control;                /* 0x060 */
-	u8 reserved4[0x070 - 0x068];    /* interrupt shadow */
+	u64 int_state;                  /* 0x068: bit 0 interrupt shadow */
 	u64 exit_code;                  /* 0x070 */
 	u64 exit_info1;                 /* 0x078 */
 	u64 exit_info2;                 /* 0x080 */
@@ -78,6 +78,7 @@ struct vmcb {
 _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 _Static_assert(VMCB_OFF(control.iopm_base_pa) == 0x040, "VMCB layout");
 _Static_assert(VMCB_OFF(control.asid) == 0x058, "VMCB layout");
+_Static_assert(VMCB_OFF(control.int_state) == 0x068, "VMCB layout");
 _Static_assert(VMCB_OFF(control.exit_code) == 0x070, "VMCB layout");
 _Static_assert(VMCB_OFF(control.np_enable) == 0x090, "VMCB layout");
 _Static_assert(VMCB_OFF(control.event_inject) == 0x0a8, "VMCB layout");
@@ -97,8 +98,10 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 /* intercepts1 (vector 3) */
 #define SVM_INTERCEPT_INTR BIT(0)
 #define SVM_INTERCEPT_NMI BIT(1)
+#define SVM_INTERCEPT_VINTR BIT(4)
 #define SVM_INTERCEPT_CPUID BIT(18)
 #define SVM_INTERCEPT_INVD BIT(22)
+#define SVM_INTERCEPT_IRET BIT(20)
 #define SVM_INTERCEPT_HLT BIT(24)
 #define SVM_INTERCEPT_IOIO BIT(27)
 #define SVM_INTERCEPT_MSR BIT(28)
@@ -122,6 +125,8 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 #define SVM_EXIT_EXCP_BASE 0x40
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61
+#define SVM_EXIT_VINTR 0x64
+#define SVM_EXIT_IRET 0x74
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_HLT 0x78
 #define SVM_EXIT_IOIO 0x7b
@@ -136,7 +141,11 @@ _Static_assert(VMCB_OFF(save.g_pat) == 0x668, "VMCB layout");
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID ((u64)-1)
 
+#define SVM_INT_CONTROL_V_IRQ BIT(8)
+#define SVM_INT_CONTROL_V_PRIO_MAX (15u << 16)
+#define SVM_INT_CONTROL_V_IGN_TPR BIT(20)
 #define SVM_INT_CONTROL_V_INTR_MASKING BIT(24)
+#define SVM_INT_STATE_SHADOW BIT(0)
 #define SVM_TLB_FLUSH_ALL 1
 
 #endif

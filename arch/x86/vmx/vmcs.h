@@ -91,7 +91,10 @@
 /* pin-based controls */
 #define PIN_EXT_INTR_EXITING BIT(0)
 #define PIN_NMI_EXITING BIT(3)
+#define PIN_VIRTUAL_NMIS BIT(5)
 /* primary processor-based controls */
+#define PROC_INTR_WINDOW BIT(2)
+#define PROC_NMI_WINDOW BIT(22)
 #define PROC_USE_TSC_OFFSETTING BIT(3)
 #define PROC_HLT_EXITING BIT(7)
 #define PROC_MWAIT_EXITING BIT(10)
@@ -148,6 +151,8 @@
 #define VMX_EXIT_EXCEPTION_NMI 0
 #define VMX_EXIT_EXTERNAL_INTR 1
 #define VMX_EXIT_TRIPLE_FAULT 2
+#define VMX_EXIT_INTR_WINDOW 7
+#define VMX_EXIT_NMI_WINDOW 8
 #define VMX_EXIT_CPUID 10
 #define VMX_EXIT_HLT 12
 #define VMX_EXIT_VMCALL 18

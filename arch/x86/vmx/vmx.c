@@ -46,7 +46,7 @@ static int compute_controls(u64 basic)
 	int err = 0;
 
 	err |= adjust("pin-based", MSR_VMX_PINBASED + t,
-		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &vmx_cpu.pin);
+		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, PIN_VIRTUAL_NMIS, &vmx_cpu.pin);
 	err |= adjust("processor-based", MSR_VMX_PROCBASED + t,
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
@@ -60,6 +60,10 @@ static int compute_controls(u64 basic)
 		      &vmx_cpu.exit);
 	err |= adjust("VM-entry", MSR_VMX_ENTRY + t,
 		      ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, ENTRY_LOAD_PAT, &vmx_cpu.entry);
+	vmx_adjust_controls(rdmsr(MSR_VMX_PROCBASED + t), PROC_INTR_WINDOW | PROC_NMI_WINDOW,
+			    &vmx_cpu.proc_windows);
+	vmx_cpu.proc_windows &= PROC_INTR_WINDOW |
+				((vmx_cpu.pin & PIN_VIRTUAL_NMIS) ? PROC_NMI_WINDOW : 0);
 	vmx_cpu.vpid = vmx_cpu.proc2 & PROC2_VPID;
 	vmx_cpu.unrestricted = vmx_cpu.proc2 & PROC2_UNRESTRICTED;
 	return err ? -ENODEV : 0;

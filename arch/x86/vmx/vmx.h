@@ -14,6 +14,8 @@ struct vmx_cpu {
 	 * all contexts (0: no INVVPID) */
 	u64 invept_type, invvpid_type;
 	u32 pin, proc, proc2, exit, entry; /* computed control values */
+	u32 proc_windows;    /* PROC_INTR_WINDOW, and PROC_NMI_WINDOW with
+			      * virtual NMIs: the window exits this CPU has */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	/* A guest's CR0 must-be-one bits (PE and PG free with unrestricted
 	 * guest), and the CR0/CR4 bits the host owns: the guest reads them

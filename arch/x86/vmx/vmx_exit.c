@@ -94,7 +94,7 @@ static void decode_exception(struct vcpu *v, struct vm_exit *exit)
 		complete_debug_exception(v);
 }
 
-/* Every exit but the last four is caused by one instruction. */
+/* Every exit but the last six is caused by one instruction. */
 static const struct exit_code_map exits[] = {
 	{ VMX_EXIT_CPUID, EXIT_CPUID },
 	{ VMX_EXIT_HLT, EXIT_HLT },
@@ -110,6 +110,8 @@ static const struct exit_code_map exits[] = {
 	{ VMX_EXIT_EXTERNAL_INTR, EXIT_INTR },
 	{ VMX_EXIT_TRIPLE_FAULT, EXIT_SHUTDOWN },
 	{ VMX_EXIT_EPT_VIOLATION, EXIT_STAGE2_FAULT },
+	{ VMX_EXIT_INTR_WINDOW, EXIT_IRQ_WINDOW },
+	{ VMX_EXIT_NMI_WINDOW, EXIT_NMI_WINDOW },
 };
 
 /* An event whose delivery the exit cut short, for the core to deliver
@@ -173,6 +175,8 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		decode_ept_violation(vmread(VMCS_EXIT_QUALIFICATION), &exit->stage2);
 		break;
 	case EXIT_SHUTDOWN:
+	case EXIT_IRQ_WINDOW:
+	case EXIT_NMI_WINDOW:
 	case EXIT_UNKNOWN:
 		break;
 	default:

@@ -17,6 +17,7 @@
 #define VPID_MAX 4096
 #define AR_UNUSABLE BIT(16)
 #define INTERRUPTIBILITY_STI_MOVSS 3
+#define INTERRUPTIBILITY_NMI BIT(3)
 #define SEG_ATTR_P BIT(7)
 
 extern const u8 vmx_exit_stub[];
@@ -309,15 +310,57 @@ static void vmx_set_msr(struct vcpu *v, u32 index, u64 value)
 	vmwrite(msr_field(index), value);
 }
 
-/* Blocking by STI or MOV SS covers one instruction: gone once the core
- * stepped over the exiting one. */
-static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
+/* The guest's interruptibility state at its RIP now: blocking by STI or
+ * MOV SS covers one instruction, gone once the core stepped over the
+ * exiting one. */
+static u32 interruptibility(struct vcpu *v)
 {
-	if (x->launched && v->regs.rip != x->exit_rip) {
-		u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	struct vmx_vcpu *x = v->arch;
+	u32 intr;
 
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)INTERRUPTIBILITY_STI_MOVSS);
-	}
+	vmcs_load(x);
+	intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (x->launched && v->regs.rip != x->exit_rip)
+		intr &= ~(u32)INTERRUPTIBILITY_STI_MOVSS;
+	return intr;
+}
+
+static bool vmx_interrupt_allowed(struct vcpu *v)
+{
+	return (v->regs.rflags & RFLAGS_IF) && !(interruptibility(v) & INTERRUPTIBILITY_STI_MOVSS);
+}
+
+/* Some CPUs refuse an NMI in an STI shadow too (SDM 26.3.1.5). */
+static bool vmx_nmi_allowed(struct vcpu *v)
+{
+	return !(interruptibility(v) & (INTERRUPTIBILITY_STI_MOVSS | INTERRUPTIBILITY_NMI));
+}
+
+static void set_proc_control(struct vcpu *v, u32 bit, bool on)
+{
+	u32 proc;
+
+	vmcs_load(v->arch);
+	proc = vmread(VMCS_PROC_CTLS);
+	vmwrite(VMCS_PROC_CTLS, on ? proc | bit : proc & ~bit);
+}
+
+static void vmx_set_irq_window(struct vcpu *v, bool on)
+{
+	set_proc_control(v, PROC_INTR_WINDOW, on);
+}
+
+/* Without virtual NMIs there is no NMI-window exit: a blocked NMI then
+ * waits for the next exit of any kind (at the latest the time slice's). */
+static void vmx_set_nmi_window(struct vcpu *v, bool on)
+{
+	if (vmx_cpu.proc_windows & PROC_NMI_WINDOW)
+		set_proc_control(v, PROC_NMI_WINDOW, on);
+}
+
+static void prepare_interruptibility(struct vcpu *v)
+{
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, interruptibility(v));
 }
 
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
@@ -327,7 +370,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 
 	vmcs_load(x);
 	guest_state_load(v);
-	prepare_interruptibility(v, x);
+	prepare_interruptibility(v);
 	vmwrite(VMCS_GUEST_RSP, v->regs.rsp);
 	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
@@ -373,6 +416,10 @@ const struct virt_ops vmx_ops = {
 	.set_msr = vmx_set_msr,
 	.debug_trap = guest_state_debug_trap, /* DR6 stays in the CPU */
 	.inject_event = vmx_inject_event,
+	.interrupt_allowed = vmx_interrupt_allowed,
+	.nmi_allowed = vmx_nmi_allowed,
+	.set_irq_window = vmx_set_irq_window,
+	.set_nmi_window = vmx_set_nmi_window,
 	.dump = vmx_dump,
 	.set_tsc_offset = vmx_set_tsc_offset,
 };

@@ -1,0 +1,48 @@
+/* `vm info NAME`: one child and each of its vCPUs (state, RIP, exits).
+ * RIP comes from VCPU_GET_REGS; the hypervisor has no call that reports
+ * a vCPU's pending interrupts, so none are shown. */
+#include "guests/mgmt/mgmt.h"
+
+static const char *vcpu_state_name(const struct child *c, const struct child_vcpu *v)
+{
+	static const char *const names[] = {
+		[VCPU_READY] = "running", [VCPU_WAIT_SIPI] = "waiting for SIPI",
+		[VCPU_HALTED] = "halted", [VCPU_UNUSED] = "never started (no LAPIC)",
+	};
+
+	if (v->state == VCPU_READY && !child_runnable(c))
+		return "stopped";
+	if (v->state == VCPU_READY && c->state == CHILD_CREATED)
+		return "created";
+	return names[v->state];
+}
+
+static void print_vcpu(const struct child *c, u32 i)
+{
+	const struct child_vcpu *v = &c->vcpu[i];
+	struct hv_vcpu_regs r;
+	long err = hv_vcpu_get_regs(c->id, i, &r);
+
+	if (err < 0)
+		gprintf("  vcpu %u: %s, registers: %s\n", i, vcpu_state_name(c, v), err_name(err));
+	else
+		gprintf("  vcpu %u: %s, rip 0x%llx, cs 0x%x, %llu exits\n", i,
+			vcpu_state_name(c, v), (unsigned long long)r.rip, r.cs.selector,
+			(unsigned long long)v->exits);
+}
+
+void cmd_vm_info(struct words *ws)
+{
+	struct child *c;
+
+	if (ws->n != 3)
+		return (void)gprintf("error: usage: vm info NAME\n");
+	if (!(c = child_find(ws->w[2])))
+		return (void)gprintf("error: no VM named '%s' (see vm list)\n", ws->w[2]);
+	gprintf("vm %s: id %u, %s, %u vCPU(s), virtual LAPIC %s, %llu exits\n", c->name, c->id,
+		child_state_name(c), c->vcpus, c->lapic ? "on" : "off",
+		(unsigned long long)c->exits);
+	for (u32 i = 0; i < c->vcpus; i++)
+		print_vcpu(c, i);
+	gprintf("vm %s: pending interrupts: not reported (no call returns them)\n", c->name);
+}

@@ -73,27 +73,17 @@ static int load_elf32(struct child *c, struct image *img, const char *cmdline,
 			 "entry state", err, len);
 }
 
-/* A PC's memory map for a child of c->mem bytes. */
-static u32 linux_map(const struct child *c, struct linux_e820 *m)
-{
-	m[0] = (struct linux_e820){ 0, 0x9fc00, LINUX_E820_RAM };
-	m[1] = (struct linux_e820){ 0x9fc00, 0x400, LINUX_E820_RESERVED };
-	m[2] = (struct linux_e820){ 0xf0000, 0x10000, LINUX_E820_RESERVED };
-	m[3] = (struct linux_e820){ MIB, c->mem - MIB, LINUX_E820_RAM };
-	return 4;
-}
-
 /* The kernel and the boot data linux_boot.c builds, copied where it
  * placed them. */
 static long copy_linux(struct child *c, const struct linux_image *li,
 		       const struct linux_layout *lay, const struct linux_entry *e,
-		       const struct linux_e820 *map, u32 n, const char *cmdline)
+		       const struct e820_map *map, const char *cmdline)
 {
 	static u8 zp[4096];
 	static u64 pt[LINUX_PT_PAGES_MAX * 512];
 	long r;
 
-	linux_zero_page(zp, li, lay, map, n);
+	linux_zero_page(zp, li, lay, map);
 	linux_page_tables(pt, lay);
 	if ((r = child_copy(c->id, lay->kernel, li->data + li->kernel_offset,
 			    li->kernel_size)) ||
@@ -121,16 +111,16 @@ static int load_linux(struct child *c, struct image *img, const char *cmdline,
 	static struct linux_image li;
 	static struct linux_layout lay;
 	static struct linux_entry e;
-	struct linux_e820 map[4];
-	u32 n = linux_map(c, map);
+	static struct e820_map map;
 	long r;
 
 	cmdline = linux_args(cmdline);
+	e820_build(&map, c->mem, 0, 0); /* no ACPI tables yet */
 	if (linux_parse(&li, img->data, img->size, err, len) ||
-	    linux_place(&lay, &li, map, n, strlen(cmdline), 0, err, len))
+	    linux_place(&lay, &li, &map, strlen(cmdline), 0, err, len))
 		return -1;
 	linux_entry_state(&e, &lay);
-	if ((r = copy_linux(c, &li, &lay, &e, map, n, cmdline))) {
+	if ((r = copy_linux(c, &li, &lay, &e, &map, cmdline))) {
 		hv_snprintf(err, len, "copying the kernel and its boot data: %s", err_name(r));
 		return -1;
 	}

@@ -2,8 +2,9 @@
  * 32-bit code descriptors; an identity map of the first 4 GiB in 2 MiB
  * pages (as the hypervisor's loader gives VM 0, so that a child's access
  * beyond its RAM is a stage-2 fault, not a #PF); and the registers of
- * vCPU 0: the values of hv_child_boot_long_mode, or flat 32-bit
- * protected mode with paging off. */
+ * vCPU 0: the values of hv_child_boot_long_mode, flat 32-bit protected
+ * mode with paging off, or what linux_boot.c describes for a bzImage
+ * (its own GDT and page tables, copied by load.c). */
 #include "guests/mgmt/mgmt.h"
 #include "lib/x86_desc.h"
 
@@ -76,6 +77,24 @@ long entry_long_mode(u32 vm, u64 rip, u64 rdi)
 	r.cr3 = CHILD_PML4;
 	r.cr4 = 0x20;       /* PAE */
 	r.efer = 0xd00;     /* NXE LMA LME */
+	return hv_vcpu_set_regs(&r);
+}
+
+long entry_linux(u32 vm, const struct linux_entry *e)
+{
+	static struct hv_vcpu_regs r;
+
+	common_state(&r, vm, e->rip);
+	r.gprs[4] = e->rsi;
+	r.rflags = e->rflags;
+	r.cs = hv_flat_segment(e->cs, ATTR_CODE64);
+	r.ds = r.es = r.fs = r.gs = r.ss = hv_flat_segment(e->ds, ATTR_DATA);
+	r.gdt_base = e->gdt_base;
+	r.gdt_limit = e->gdt_limit;
+	r.cr0 = e->cr0;
+	r.cr3 = e->cr3;
+	r.cr4 = e->cr4;
+	r.efer = e->efer;
 	return hv_vcpu_set_regs(&r);
 }
 

@@ -2,13 +2,16 @@
  * copied in from a boot module, the boot information, the entry state.
  *
  * Kinds of images, in this order:
+ *   bzImage (Linux)            64-bit long mode at the boot protocol's
+ *                              64-bit entry, RSI = the zero page
  *   ELF64                      64-bit long mode, RDI = struct hv_boot_info
  *   multiboot (v1) header      32-bit protected mode, paging off,
  *                              EAX = 0x2BADB002, EBX = multiboot info
  *   ELF32 without that header  32-bit protected mode, paging off,
  *                              EAX = HV_BOOT_MAGIC, EBX = hv_boot_info
  * Child-physical layout: GDT 0x1000, page tables 0x2000-0x7fff, boot
- * information 0x8000, stack below 0x80000, the image from 1 MiB. */
+ * information 0x8000, stack below 0x80000, the image from 1 MiB; a
+ * bzImage's boot data and kernel where linux_boot.h places them. */
 #include "guests/mgmt/mgmt.h"
 
 static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, size_t len)
@@ -70,6 +73,62 @@ static int load_elf32(struct child *c, struct image *img, const char *cmdline,
 			 "entry state", err, len);
 }
 
+/* The kernel and the boot data linux_boot.c builds, copied where it
+ * placed them. */
+static long copy_linux(struct child *c, const struct linux_image *li,
+		       const struct linux_layout *lay, const struct linux_entry *e,
+		       const struct e820_map *map, const char *cmdline)
+{
+	static u8 zp[4096];
+	static u64 pt[LINUX_PT_PAGES_MAX * 512];
+	long r;
+
+	linux_zero_page(zp, li, lay, map);
+	linux_page_tables(pt, lay);
+	if ((r = child_copy(c->id, lay->kernel, li->data + li->kernel_offset,
+			    li->kernel_size)) ||
+	    (r = child_copy(c->id, lay->zero_page, zp, sizeof(zp))) ||
+	    (r = child_copy(c->id, lay->cmdline, cmdline, strlen(cmdline) + 1)) ||
+	    (r = child_copy(c->id, lay->gdt, e->gdt, sizeof(e->gdt))))
+		return r;
+	return child_copy(c->id, lay->page_tables, pt, lay->pt_pages * PAGE_SIZE);
+}
+
+/* Linux takes the arguments alone, without the module name multiboot
+ * kernels get first. */
+static const char *linux_args(const char *cmdline)
+{
+	while (*cmdline && *cmdline != ' ')
+		cmdline++;
+	while (*cmdline == ' ')
+		cmdline++;
+	return cmdline;
+}
+
+static int load_linux(struct child *c, struct image *img, const char *cmdline,
+		      char *err, size_t len)
+{
+	static struct linux_image li;
+	static struct linux_layout lay;
+	static struct linux_entry e;
+	static struct e820_map map;
+	long r;
+
+	cmdline = linux_args(cmdline);
+	e820_build(&map, c->mem, 0, 0); /* no ACPI tables yet */
+	if (linux_parse(&li, img->data, img->size, err, len) ||
+	    linux_place(&lay, &li, &map, strlen(cmdline), 0, err, len))
+		return -1;
+	linux_entry_state(&e, &lay);
+	if ((r = copy_linux(c, &li, &lay, &e, &map, cmdline))) {
+		hv_snprintf(err, len, "copying the kernel and its boot data: %s", err_name(r));
+		return -1;
+	}
+	c->format = "linux, 64-bit";
+	c->entry = e.rip;
+	return set_entry(entry_linux(c->id, &e), "entry state", err, len);
+}
+
 int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
 	       char *err, size_t len)
 {
@@ -83,6 +142,8 @@ int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdl
 		hv_snprintf(err, len, "copying the GDT and page tables: %s", err_name(r));
 		return -1;
 	}
+	if (linux_is_bzimage(img.data, img.size))
+		return load_linux(c, &img, cmdline, err, len);
 	elf = !elf_probe(&img, &bits, elf_err, sizeof(elf_err));
 	if (elf && bits == 64)
 		return load_elf64(c, &img, cmdline, err, len);
@@ -90,6 +151,6 @@ int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdl
 		return load_mb1(c, &img, hdr, cmdline, err, len);
 	if (elf)
 		return load_elf32(c, &img, cmdline, err, len);
-	hv_snprintf(err, len, "not an ELF or multiboot kernel (%s)", elf_err);
+	hv_snprintf(err, len, "not an ELF, multiboot or Linux kernel (%s)", elf_err);
 	return -1;
 }

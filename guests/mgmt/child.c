@@ -25,7 +25,8 @@ struct child *child_alloc(void)
 			memset(&children[i], 0, sizeof(children[i]));
 			children[i].used = true;
 			children[i].slot = i;
-			uart_reset(&children[i].uart);
+			uart_init(&children[i].uart, NULL, child_out_byte,
+				  &children[i]);
 			return &children[i];
 		}
 	}
@@ -57,7 +58,7 @@ void child_end(struct child *c, enum child_state st, const char *fmt, ...)
 {
 	va_list ap;
 
-	uart_flush(c);
+	child_out_flush(c);
 	c->state = st;
 	va_start(ap, fmt);
 	hv_vsnprintf(c->why, sizeof(c->why), fmt, ap);

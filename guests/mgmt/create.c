@@ -189,7 +189,7 @@ long child_destroy(struct child *c)
 {
 	long r = hv_vm_destroy(c->id);
 
-	uart_flush(c);
+	child_out_flush(c);
 	if (r)
 		gprintf("error: vm destroy %s: vm_destroy: %s\n", c->name, err_name(r));
 	if (!r || r == -HV_ENOENT) /* gone from the hypervisor either way */

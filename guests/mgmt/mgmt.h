@@ -17,7 +17,8 @@
  *   multiboot.c multiboot (v1) kernels: header, loading, information
  *   entry.c     GDT, page tables and the entry registers of a child
  *   childmem.c  bulk copies into a child, where an image may go
- *   uart.c      the emulated 16550 UART at 0x3f8
+ *   uart.c      the 16550A UART model at 0x3f8 (uart.h)
+ *   childout.c  a child's UART output on VM 0's console, line by line
  *   vmm.c       one slice of a child: its run call (through the run page
  *               when offered, else VCPU_RUN v1) and its exits; the
  *               exit device and the scratch registers
@@ -44,6 +45,7 @@
 #define GUESTS_MGMT_MGMT_H
 
 #include "guests/lib/hv.h"
+#include "guests/mgmt/uart.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -156,7 +158,7 @@ void modules_print(void);
 /* ---- child.c ----------------------------------------------------------- */
 
 #define CHILDREN_MAX 16
-#define UART_LINE_MAX 160
+#define CHILD_LINE_MAX 160
 
 enum child_state {
 	CHILD_CREATED,  /* loaded, never run */
@@ -165,12 +167,6 @@ enum child_state {
 	CHILD_HALTED,   /* HLT: nothing left to do */
 	CHILD_FAULTED,  /* shutdown, stage-2 fault, failed */
 	CHILD_STOPPED,  /* `vm stop` */
-};
-
-struct uart16550 {
-	u8 ier, fcr, lcr, mcr, scr, dll, dlm;
-	u32 len;
-	char line[UART_LINE_MAX];
 };
 
 /* The MMIO device of children created with `mmio` (mmio_dev.c). */
@@ -217,6 +213,8 @@ struct child {
 	struct child_vcpu vcpu[CHILD_VCPUS_MAX];
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
 	struct uart16550 uart;
+	u32 out_len;            /* its UART output not yet printed */
+	char out_line[CHILD_LINE_MAX];
 	u8 scratch[HV_PORT_SCRATCH_SIZE];
 	u32 exit_reasons;       /* optional HV_EXIT_* enabled at creation */
 	u8 mmio_regs[MMIO_DEV_SIZE];
@@ -301,15 +299,15 @@ long entry_tables(u32 vm);
 long entry_long_mode(u32 vm, u64 rip, u64 rdi);
 long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx);
 
-/* ---- uart.c ------------------------------------------------------------ */
+/* ---- uart.c (uart.h), childout.c ---------------------------------------- */
 
 #define UART_BASE 0x3f8
 #define UART_PORTS 8
 
-void uart_reset(struct uart16550 *u);
-u8 uart_in(struct child *c, u16 reg);
-void uart_out(struct child *c, u16 reg, u8 v);
-void uart_flush(struct child *c);
+/* The UART's transmit callback (ctx: the child) and the printing of the
+ * line so far. */
+void child_out_byte(void *ctx, u8 ch);
+void child_out_flush(struct child *c);
 
 /* ---- vmm.c / sched.c --------------------------------------------------- */
 

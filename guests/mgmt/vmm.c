@@ -32,7 +32,7 @@ static void io_in(struct child *c, const struct hv_exit_io *io)
 	u64 v = io_mask(io->size);
 
 	if (is_uart(io->port)) {
-		v = uart_in(c, io->port - UART_BASE);
+		v = uart_read(&c->uart, io->port - UART_BASE, io->size);
 	} else if (is_scratch(io->port, io->size)) {
 		v = 0;
 		memcpy(&v, &c->scratch[io->port - HV_PORT_SCRATCH], io->size);
@@ -49,7 +49,7 @@ static bool io_out(struct child *c, const struct hv_exit_io *io)
 	u64 v = io->value & io_mask(io->size);
 
 	if (is_uart(io->port)) {
-		uart_out(c, io->port - UART_BASE, (u8)v);
+		uart_write(&c->uart, io->port - UART_BASE, io->size, (u32)v);
 		return true;
 	}
 	if (is_scratch(io->port, io->size)) {

@@ -1,0 +1,35 @@
+/* What a child transmits on its UART, shown on VM 0's console a line at a
+ * time as "[NAME] line". Carriage returns are dropped, other control and
+ * non-ASCII bytes print as '?', and a line longer than the buffer is
+ * printed in pieces. */
+#include "guests/mgmt/mgmt.h"
+
+void child_out_flush(struct child *c)
+{
+	if (!c->out_len)
+		return;
+	c->out_line[c->out_len] = '\0';
+	if (!vmm_quiet)
+		gprintf("[%s] %s\n", c->name, c->out_line);
+	c->out_len = 0;
+}
+
+void child_out_byte(void *ctx, u8 ch)
+{
+	struct child *c = ctx;
+
+	if (ch == '\n') {
+		if (c->out_len)
+			child_out_flush(c);
+		else if (!vmm_quiet)
+			gprintf("[%s]\n", c->name);
+		return;
+	}
+	if (ch == '\r')
+		return;
+	if (ch != '\t' && (ch < ' ' || ch > '~'))
+		ch = '?';
+	c->out_line[c->out_len++] = (char)ch;
+	if (c->out_len == CHILD_LINE_MAX - 1)
+		child_out_flush(c);
+}

@@ -5,7 +5,8 @@
 #define MEM_DEFAULT (16 * MIB)
 
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), args= (args= takes the rest of the line). */
+ * virtual LAPIC), initrd= (a Linux kernel's), cmdline="..." (one word,
+ * quoted) or args= (the rest of the line): the kernel's arguments. */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -30,12 +31,16 @@ static bool create_options(struct words *ws, struct create_args *a)
 		} else if (!strcmp(ws->w[i], "lapic")) {
 			a->lapic = true;
 #endif
+		} else if ((v = opt_value(ws->w[i], "initrd"))) {
+			a->initrd = v;
+		} else if ((v = opt_value(ws->w[i], "cmdline"))) {
+			a->args = v;
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic initrd= cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -44,11 +49,11 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, NULL };
 
 	if (ws->n < 4) {
 		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] "
-			"[args=...]\n");
+			"[initrd=MODULE] [cmdline=\"...\"|args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];

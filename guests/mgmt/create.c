@@ -141,23 +141,34 @@ static void report_created(const struct child *c, const char *cmdline)
 		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
 
-static bool args_ok(const struct create_args *a, const struct hv_boot_module **m)
+/* The module named, or NULL with an error printed. */
+static const struct hv_boot_module *module_named(const char *name)
+{
+	const struct hv_boot_module *m = module_find(name);
+
+	if (!m)
+		gprintf("error: no boot module named '%s' (see modules)\n", name);
+	return m;
+}
+
+static bool args_ok(const struct create_args *a, const struct hv_boot_module **m,
+		    const struct hv_boot_module **initrd)
 {
 	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus))
 		return false;
-	*m = module_find(a->module);
-	if (!*m)
-		gprintf("error: no boot module named '%s' (see modules)\n", a->module);
-	return *m;
+	*initrd = NULL;
+	if (a->initrd && !(*initrd = module_named(a->initrd)))
+		return false;
+	return (*m = module_named(a->module));
 }
 
 struct child *child_create(const struct create_args *a)
 {
 	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
-	const struct hv_boot_module *m;
+	const struct hv_boot_module *m, *initrd;
 	struct child *c;
 
-	if (!args_ok(a, &m))
+	if (!args_ok(a, &m, &initrd))
 		return NULL;
 	if (!(c = child_alloc())) {
 		gprintf("error: hvctl manages at most %u VMs\n", CHILDREN_MAX);
@@ -174,7 +185,7 @@ struct child *child_create(const struct create_args *a)
 		child_free(c);
 		return NULL;
 	}
-	if (child_load(c, m, cmdline, err, sizeof(err))) {
+	if (child_load(c, m, initrd, cmdline, err, sizeof(err))) {
 		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
 		hv_vm_destroy(c->id);
 		child_free(c);

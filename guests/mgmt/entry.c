@@ -3,8 +3,10 @@
  * pages (as the hypervisor's loader gives VM 0, so that a child's access
  * beyond its RAM is a stage-2 fault, not a #PF); and the registers of
  * vCPU 0: the values of hv_child_boot_long_mode, or flat 32-bit
- * protected mode with paging off. */
+ * protected mode with paging off; or the state the Linux boot protocol
+ * describes (linux_boot.c), with the kernel's own GDT and page tables. */
 #include "guests/mgmt/mgmt.h"
+#include "guests/mgmt/linux_boot.h"
 #include "lib/x86_desc.h"
 
 #define SEL_CODE64 0x08
@@ -88,5 +90,24 @@ long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx)
 	r.gprs[1] = ebx;
 	r.cs = hv_flat_segment(SEL_CODE32, ATTR_CODE32);
 	r.cr0 = 0x31; /* NE ET PE */
+	return hv_vcpu_set_regs(&r);
+}
+
+long entry_linux(u32 vm, const struct linux_entry *e)
+{
+	static struct hv_vcpu_regs r;
+
+	common_state(&r, vm, e->rip);
+	r.gprs[4] = e->rsi; /* the zero page */
+	r.gprs[7] = e->rsi; /* a stack below it until the kernel sets its own */
+	r.rflags = e->rflags;
+	r.cs = hv_flat_segment(e->cs, ATTR_CODE64);
+	r.ds = r.es = r.fs = r.gs = r.ss = hv_flat_segment(e->ds, ATTR_DATA);
+	r.gdt_base = e->gdt_base;
+	r.gdt_limit = e->gdt_limit;
+	r.cr0 = e->cr0;
+	r.cr3 = e->cr3;
+	r.cr4 = e->cr4;
+	r.efer = e->efer;
 	return hv_vcpu_set_regs(&r);
 }

@@ -2,6 +2,8 @@
  * copied in from a boot module, the boot information, the entry state.
  *
  * Kinds of images, in this order:
+ *   Linux bzImage              the 64-bit boot protocol (linuxload.c),
+ *                              with its initrd; nothing below is written
  *   ELF64                      64-bit long mode, RDI = struct hv_boot_info
  *   multiboot (v1) header      32-bit protected mode, paging off,
  *                              EAX = 0x2BADB002, EBX = multiboot info
@@ -10,6 +12,7 @@
  * Child-physical layout: GDT 0x1000, page tables 0x2000-0x7fff, boot
  * information 0x8000, stack below 0x80000, the image from 1 MiB. */
 #include "guests/mgmt/mgmt.h"
+#include "guests/mgmt/linux_boot.h"
 
 static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, size_t len)
 {
@@ -70,7 +73,35 @@ static int load_elf32(struct child *c, struct image *img, const char *cmdline,
 			 "entry state", err, len);
 }
 
-int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+/* A kernel's command line is its arguments alone: the module name that
+ * leads hvctl's command line (multiboot's kernel path) is dropped. */
+static const char *linux_cmdline(const char *cmdline)
+{
+	while (*cmdline && *cmdline != ' ')
+		cmdline++;
+	return *cmdline ? cmdline + 1 : cmdline;
+}
+
+/* The Linux boot protocol when the image has a setup header; 1 when it
+ * has none (not Linux: the other loaders try). */
+static int try_linux(struct child *c, const struct hv_boot_module *m,
+		     const struct hv_boot_module *initrd, const char *cmdline,
+		     char *err, size_t len)
+{
+	static struct linux_image li;
+	char why[96];
+
+	if (m->size < LINUX_HEADER + 4 || memcmp((const u8 *)m->gpa + LINUX_HEADER, "HdrS", 4))
+		return 1;
+	if (linux_parse(&li, (const void *)m->gpa, m->size, why, sizeof(why))) {
+		hv_snprintf(err, len, "a bzImage this loader cannot boot: %s", why);
+		return -1;
+	}
+	return linux_load(c, &li, initrd, linux_cmdline(cmdline), err, len);
+}
+
+int child_load(struct child *c, const struct hv_boot_module *m,
+	       const struct hv_boot_module *initrd, const char *cmdline,
 	       char *err, size_t len)
 {
 	struct image img = { (const u8 *)m->gpa, m->size, 0, 0 };
@@ -78,7 +109,14 @@ int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdl
 	u8 bits = 0;
 	long hdr, r;
 	bool elf;
+	int lx = try_linux(c, m, initrd, cmdline, err, len);
 
+	if (lx <= 0)
+		return lx;
+	if (initrd) {
+		hv_snprintf(err, len, "initrd= is for a Linux kernel (a bzImage)");
+		return -1;
+	}
 	if ((r = entry_tables(c->id))) {
 		hv_snprintf(err, len, "copying the GDT and page tables: %s", err_name(r));
 		return -1;

@@ -259,6 +259,7 @@ struct create_args {
 	const char *args; /* NULL: the module's default arguments */
 	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
 	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
+	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 
 /* Creates, loads and readies a child; prints what it did or why not.
@@ -266,8 +267,10 @@ struct create_args {
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
-/* Loads module m into the (new) child: 0, or -1 with err filled. */
-int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+/* Loads module m (and a Linux kernel's initrd, NULL: none) into the
+ * (new) child: 0, or -1 with err filled. */
+int child_load(struct child *c, const struct hv_boot_module *m,
+	       const struct hv_boot_module *initrd, const char *cmdline,
 	       char *err, size_t len);
 
 struct image {
@@ -298,6 +301,15 @@ int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len);
 long entry_tables(u32 vm);
 long entry_long_mode(u32 vm, u64 rip, u64 rdi);
 long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx);
+struct linux_entry;
+long entry_linux(u32 vm, const struct linux_entry *e);
+
+/* linuxload.c: a bzImage through the Linux boot protocol, with the
+ * initrd module (NULL: none). 0, or -1 with err filled. */
+struct linux_image;
+int linux_load(struct child *c, const struct linux_image *li,
+	       const struct hv_boot_module *initrd, const char *cmdline,
+	       char *err, size_t len);
 
 /* ---- uart.c (uart.h), childout.c ---------------------------------------- */
 

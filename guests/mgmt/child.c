@@ -49,6 +49,7 @@ const char *child_state_name(const struct child *c)
 		[CHILD_CREATED] = "created", [CHILD_RUNNING] = "running",
 		[CHILD_EXITED] = "exited",   [CHILD_HALTED] = "halted",
 		[CHILD_FAULTED] = "fault",   [CHILD_STOPPED] = "stopped",
+		[CHILD_POWERED_OFF] = "poweroff", [CHILD_RESET] = "reset",
 	};
 
 	return names[c->state];

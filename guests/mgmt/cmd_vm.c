@@ -4,9 +4,21 @@
 
 #define MEM_DEFAULT (16 * MIB)
 
+#if HV_ABI_HEADER_REVISION >= 2
+/* `pc`: a PC's devices (pc.h), which need the virtual LAPIC and the
+ * MMIO exits of the IOAPIC page. */
+static void use_pc(struct create_args *a)
+{
+	a->pc = true;
+	a->lapic = true;
+	a->exit_reasons |= 1u << HV_EXIT_MMIO;
+}
+#endif
+
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), initrd= (a Linux kernel's), cmdline="..." (one word,
- * quoted) or args= (the rest of the line): the kernel's arguments. */
+ * virtual LAPIC), pc (a PC's devices and tables), initrd= (a Linux
+ * kernel's), cmdline="..." (one word, quoted) or args= (the rest of the
+ * line): the kernel's arguments. */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -30,6 +42,8 @@ static bool create_options(struct words *ws, struct create_args *a)
 			a->exit_reasons |= 1u << HV_EXIT_MMIO;
 		} else if (!strcmp(ws->w[i], "lapic")) {
 			a->lapic = true;
+		} else if (!strcmp(ws->w[i], "pc")) {
+			use_pc(a);
 #endif
 		} else if ((v = opt_value(ws->w[i], "initrd"))) {
 			a->initrd = v;
@@ -40,7 +54,8 @@ static bool create_options(struct words *ws, struct create_args *a)
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic initrd= cmdline= args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc initrd= "
+				"cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -49,10 +64,10 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, NULL };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL };
 
 	if (ws->n < 4) {
-		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] "
+		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
 			"[initrd=MODULE] [cmdline=\"...\"|args=...]\n");
 		return;
 	}

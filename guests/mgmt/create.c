@@ -1,7 +1,7 @@
 /* Creating and destroying children: argument checks in words, then
  * VM_CREATE, VCPU_CREATE for each vCPU, and the image (load.c). A child
  * that cannot be loaded is destroyed again, so nothing is left behind. */
-#include "guests/mgmt/mgmt.h"
+#include "guests/mgmt/pc.h"
 
 static bool name_ok(const char *name)
 {
@@ -78,11 +78,25 @@ static long enable_lapic(struct child *c)
 		return 0;
 	return hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC, c->id, &on);
 }
+
+
+/* `pc`: the PC's devices and tables, before the image is loaded (the
+ * loaders read its memory map). */
+static long make_pc(struct child *c)
+{
+	return pc_create(c);
+}
 #else /* v1: no virtual LAPIC, `lapic` is unknown */
 static long enable_lapic(struct child *c)
 {
 	(void)c;
 	return 0;
+}
+
+static long make_pc(struct child *c)
+{
+	(void)c;
+	return -HV_ENOSYS;
 }
 #endif
 
@@ -131,6 +145,9 @@ static void report_created(const struct child *c, const char *cmdline)
 	gprintf("vm %s: created: id %u, module %s (%s, entry 0x%llx), %s RAM, %u vCPU(s), "
 		"cmdline '%s'\n", c->name, c->id, c->module, c->format,
 		(unsigned long long)c->entry, fmt_size(c->mem, s, sizeof(s)), c->vcpus, cmdline);
+	if (c->pc)
+		gprintf("vm %s: PC: ACPI tables at 0x%x, IOAPIC at 0x%x, %u e820 entries\n",
+			c->name, ACPI_TABLES_GPA, IOAPIC_BASE, c->pc->e820.n);
 	if (c->lapic)
 		gprintf("vm %s: virtual LAPIC on; vCPUs 1-%u wait for a SIPI\n", c->name,
 			c->vcpus - 1);
@@ -182,6 +199,11 @@ struct child *child_create(const struct create_args *a)
 	c->lapic = a->lapic;
 	make_cmdline(cmdline, sizeof(cmdline), m, a->args);
 	if (!make_vm(c)) {
+		child_free(c);
+		return NULL;
+	}
+	if (a->pc && make_pc(c) < 0) {
+		hv_vm_destroy(c->id);
 		child_free(c);
 		return NULL;
 	}

@@ -5,19 +5,23 @@
  * the PC memory map of e820.c, the command line, the boot GDT and the
  * identity map, then sets vCPU 0 at the 64-bit entry. */
 #include "guests/mgmt/mgmt.h"
-#include "guests/mgmt/e820.h"
 #include "guests/mgmt/linux_boot.h"
+#include "guests/mgmt/pc.h"
 
-/* The child's e820 map in linux_boot.c's terms; the entry count. */
+/* The child's e820 map in linux_boot.c's terms: a PC child's (with its
+ * ACPI tables), else a PC's map without tables; the entry count. */
 static u32 linux_map(const struct child *c, struct linux_e820 *out)
 {
-	static struct e820_map m;
+	static struct e820_map built;
+	const struct e820_map *m = &built;
 
-	if (e820_build(&m, c->mem, 0, 0))
+	if (c->pc)
+		m = &c->pc->e820;
+	else if (e820_build(&built, c->mem, 0, 0))
 		return 0;
-	for (u32 i = 0; i < m.n; i++)
-		out[i] = (struct linux_e820){ m.e[i].addr, m.e[i].size, m.e[i].type };
-	return m.n;
+	for (u32 i = 0; i < m->n; i++)
+		out[i] = (struct linux_e820){ m->e[i].addr, m->e[i].size, m->e[i].type };
+	return m->n;
 }
 
 /* The boot data below 1 MiB: zero page, GDT, page tables, command line. */

@@ -19,6 +19,9 @@
  *   childmem.c  bulk copies into a child, where an image may go
  *   uart.c      the 16550A UART model at 0x3f8 (uart.h)
  *   childout.c  a child's UART output on VM 0's console, line by line
+ *   pc.c        `pc` children: a PC's devices, tables, clock and
+ *               interrupt wiring (pc.h); pc_io.c their port and MMIO
+ *               dispatch
  *   vmm.c       one slice of a child: its run call (through the run page
  *               when offered, else VCPU_RUN v1) and its exits; the
  *               exit device and the scratch registers
@@ -160,6 +163,8 @@ void modules_print(void);
 #define CHILDREN_MAX 16
 #define CHILD_LINE_MAX 160
 
+struct pc;
+
 enum child_state {
 	CHILD_CREATED,  /* loaded, never run */
 	CHILD_RUNNING,  /* has had slices, still runnable */
@@ -167,6 +172,8 @@ enum child_state {
 	CHILD_HALTED,   /* HLT: nothing left to do */
 	CHILD_FAULTED,  /* shutdown, stage-2 fault, failed */
 	CHILD_STOPPED,  /* `vm stop` */
+	CHILD_POWERED_OFF, /* a PC child's ACPI S5 or shutdown port */
+	CHILD_RESET,    /* a PC child's reset request */
 };
 
 /* The MMIO device of children created with `mmio` (mmio_dev.c). */
@@ -219,6 +226,7 @@ struct child {
 	u32 exit_reasons;       /* optional HV_EXIT_* enabled at creation */
 	u8 mmio_regs[MMIO_DEV_SIZE];
 	u64 mmio_exits, mmio_unclaimed;
+	struct pc *pc;          /* `pc`: its PC (pc.h), else NULL */
 };
 
 /* While set, children's console lines and end reports are not printed
@@ -259,6 +267,7 @@ struct create_args {
 	const char *args; /* NULL: the module's default arguments */
 	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
 	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
+	bool pc;          /* `pc`: a PC's devices and tables (pc.h) */
 	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 

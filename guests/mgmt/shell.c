@@ -33,11 +33,15 @@ static void cmd_run_all(struct words *ws)
 	cmd_run(ws, 1);
 }
 
-/* expect NAME RESULT|fault|halted|running */
+/* expect NAME RESULT|fault|halted|running|poweroff|reset */
 static bool expect_matches(const struct child *c, const char *want)
 {
 	u64 v;
 
+	if (!strcmp(want, "poweroff"))
+		return c->state == CHILD_POWERED_OFF;
+	if (!strcmp(want, "reset"))
+		return c->state == CHILD_RESET;
 	if (!strcmp(want, "fault"))
 		return c->state == CHILD_FAULTED;
 	if (!strcmp(want, "halted"))
@@ -59,7 +63,7 @@ static void cmd_expect(struct words *ws)
 	u64 v;
 
 	if (ws->n != 3) {
-		gprintf("error: usage: expect NAME RESULT|fault|halted|running\n");
+		gprintf("error: usage: expect NAME RESULT|fault|halted|running|poweroff|reset\n");
 		mgmt_failed();
 		return;
 	}
@@ -71,8 +75,10 @@ static void cmd_expect(struct words *ws)
 	}
 	describe(c, got, sizeof(got));
 	if (strcmp(ws->w[2], "fault") && strcmp(ws->w[2], "halted") &&
-	    strcmp(ws->w[2], "running") && !parse_u64(ws->w[2], &v)) {
-		gprintf("expect %s %s: FAILED (want a number, fault, halted or running)\n",
+	    strcmp(ws->w[2], "running") && strcmp(ws->w[2], "poweroff") &&
+	    strcmp(ws->w[2], "reset") && !parse_u64(ws->w[2], &v)) {
+		gprintf("expect %s %s: FAILED (want a number, fault, halted, running, poweroff "
+			"or reset)\n",
 			ws->w[1], ws->w[2]);
 		mgmt_failed();
 	} else if (expect_matches(c, ws->w[2])) {

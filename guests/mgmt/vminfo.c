@@ -1,7 +1,7 @@
 /* `vm info NAME`: one child and each of its vCPUs (state, RIP, exits).
  * RIP comes from VCPU_GET_REGS; the hypervisor has no call that reports
  * a vCPU's pending interrupts, so none are shown. */
-#include "guests/mgmt/mgmt.h"
+#include "guests/mgmt/pc.h"
 
 static const char *vcpu_state_name(const struct child *c, const struct child_vcpu *v)
 {
@@ -45,4 +45,7 @@ void cmd_vm_info(struct words *ws)
 	for (u32 i = 0; i < c->vcpus; i++)
 		print_vcpu(c, i);
 	gprintf("vm %s: pending interrupts: not reported (no call returns them)\n", c->name);
+#if HV_ABI_HEADER_REVISION >= 2 /* v1 children are never PCs */
+	pc_print(c);
+#endif
 }

@@ -4,8 +4,9 @@
  * at 0x3f8, the exit device at 0xf4, the scratch registers at
  * 0x5a0-0x5af (abi/hv_boot.h: what the hypervisor gives VM 0, here given
  * to each child), and every other port unclaimed (IN reads all-ones, OUT
- * is ignored, both counted). */
-#include "guests/mgmt/mgmt.h"
+ * is ignored, both counted). A `pc` child's PC (pc.h) sees its port and
+ * MMIO exits first and is brought up to date before each run. */
+#include "guests/mgmt/pc.h"
 
 #define EXIT_PORT 0xf4
 
@@ -65,9 +66,49 @@ static bool io_out(struct child *c, const struct hv_exit_io *io)
 	return true;
 }
 
+#if HV_ABI_HEADER_REVISION >= 2 /* v1 children are never PCs */
+/* A PC child's ports first; true when the PC claimed the access, with
+ * *goes_on telling whether the slice goes on. */
+static bool pc_io(struct child *c, const struct hv_exit_io *io, bool *goes_on)
+{
+	enum pc_io r = c->pc ? pc_port_io(c, io) : PC_IO_UNCLAIMED;
+
+	*goes_on = r == PC_IO_DONE;
+	return r != PC_IO_UNCLAIMED;
+}
+
+static bool handle_mmio(struct child *c, const struct hv_exit *e)
+{
+	if (c->pc && pc_mmio(c, &e->u.mmio))
+		return true;
+	return mmio_dev_exit(c, e);
+}
+
+static void before_run(struct child *c)
+{
+	if (c->pc)
+		pc_before_run(c);
+}
+#else
+static bool pc_io(struct child *c, const struct hv_exit_io *io, bool *goes_on)
+{
+	(void)c, (void)io, (void)goes_on;
+	return false;
+}
+
+static void before_run(struct child *c)
+{
+	(void)c;
+}
+#endif
+
 static bool handle_io(struct child *c, const struct hv_exit_io *io)
 {
+	bool goes_on;
+
 	c->io_exits++;
+	if (pc_io(c, io, &goes_on))
+		return goes_on;
 	if (io->direction) {
 		io_in(c, io);
 		return true;
@@ -128,7 +169,7 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 		return false;
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children never have MMIO exits */
 	case HV_EXIT_MMIO:
-		return mmio_dev_exit(c, e);
+		return handle_mmio(c, e);
 	case HV_EXIT_WAIT_SIPI: /* the scheduler skips it for a round */
 		child_cur(c)->state = VCPU_WAIT_SIPI;
 		child_cur(c)->skip = true;
@@ -176,6 +217,7 @@ bool vmm_slice(struct child *c, u32 i)
 		long r;
 
 		v->complete = false;
+		before_run(c);
 		r = run_once(c, complete, &e);
 		if (r < 0) {
 			child_end(c, CHILD_FAULTED, "failed: vcpu_run: %s", err_name(r));

@@ -1,0 +1,274 @@
+/* What a child created with `vm create NAME pcprobe pc` finds of the PC
+ * hvctl emulates, looked at as a kernel for QEMU's pc machine would: the
+ * RSDP by the standard scan of 0xE0000-0xFFFFF and through it the MADT
+ * (one LAPIC, the IOAPIC at 0xFEC00000, IRQ 0 on GSI 2); fw_cfg's "QEMU"
+ * signature; the RTC's date; the ACPI PM timer advancing; then the PIT
+ * at 1 kHz through the IOAPIC to the virtual LAPIC, a few IRQ 0s counted
+ * while the vCPU waits in HLT. The end is the VMM's to see: ACPI S5
+ * through PM1a_CNT (hvctl: "powered off"). With `reset` on the command
+ * line it only resets through port 0xCF9, with `kbc` through the
+ * keyboard controller's 0xFE pulse (hvctl: "reset"). A failed check ends
+ * the child with the test verdict instead. */
+#include "guests/lib/test.h"
+#include "guests/lib/timing.h"
+#include "lib/string.h"
+
+const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM timer, PIT";
+
+#define BIOS_AREA 0xe0000u
+#define BIOS_AREA_END 0x100000u
+#define IOAPIC 0xfec00000u
+#define LAPIC 0xfee00000u
+
+#define MADT_LAPIC 0
+#define MADT_IOAPIC 1
+#define MADT_OVERRIDE 2
+
+#define PM1A_CNT 0x604
+#define PM_TMR 0x608
+#define SLP_EN 0x2000
+#define RESET_PORT 0xcf9
+#define KBC_CMD 0x64
+
+#define VEC_PIT 0x30
+#define SPURIOUS 0xff
+#define PIT_GSI 2
+#define PIT_1KHZ 1193
+#define IRQS_WANTED 5
+
+/* A failed check, counted: any one keeps the child from powering off. */
+static u32 failures;
+#define PCHECK(cond, ...)                                                    \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			failures++;                                          \
+			test_fail(__VA_ARGS__);                              \
+		}                                                            \
+	} while (0)
+
+static volatile u32 irqs;
+static volatile u64 irq_tsc[IRQS_WANTED];
+
+void irq_pit(void);
+asm(".text\n"
+    "irq_pit:\n"
+    "	pushq %rax\n pushq %rcx\n pushq %rdx\n pushq %rsi\n pushq %rdi\n"
+    "	pushq %r8\n pushq %r9\n pushq %r10\n pushq %r11\n"
+    "	call pit_tick\n"
+    "	popq %r11\n popq %r10\n popq %r9\n popq %r8\n"
+    "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
+    "	iretq\n");
+
+static volatile u32 *lapic(u32 off)
+{
+	return (volatile u32 *)(u64)(LAPIC + off);
+}
+
+void pit_tick(void);
+void pit_tick(void)
+{
+	if (irqs < IRQS_WANTED)
+		irq_tsc[irqs] = rdtsc_ordered();
+	irqs++;
+	*lapic(0xb0) = 0; /* EOI */
+}
+
+static bool has_word(const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *c = boot_info->cmdline; *c; c++)
+		if (!strncmp(c, w, n) && (c[n] == ' ' || !c[n]))
+			return true;
+	return false;
+}
+
+/* --- ACPI ------------------------------------------------------------- */
+
+static bool sum_ok(const u8 *p, u32 len)
+{
+	u8 s = 0;
+
+	for (u32 i = 0; i < len; i++)
+		s += p[i];
+	return s == 0;
+}
+
+static const u8 *find_rsdp(void)
+{
+	for (u32 a = BIOS_AREA; a < BIOS_AREA_END; a += 16)
+		if (!memcmp((const void *)(u64)a, "RSD PTR ", 8) && sum_ok((const u8 *)(u64)a, 20))
+			return (const u8 *)(u64)a;
+	return NULL;
+}
+
+static u32 rd32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The table with signature sig that the RSDT lists, or NULL. */
+static const u8 *find_table(const u8 *rsdp, const char *sig)
+{
+	const u8 *rsdt = (const u8 *)(u64)rd32(rsdp + 16);
+	u32 len = rd32(rsdt + 4);
+
+	PCHECK(!memcmp(rsdt, "RSDT", 4) && sum_ok(rsdt, len), "RSDT at %p bad", (const void *)rsdt);
+	for (u32 off = 36; off + 4 <= len; off += 4) {
+		const u8 *t = (const u8 *)(u64)rd32(rsdt + off);
+
+		if (!memcmp(t, sig, 4))
+			return t;
+	}
+	return NULL;
+}
+
+static void check_madt(const u8 *madt)
+{
+	u32 len = rd32(madt + 4), lapics = 0, ioapic = 0, irq0_gsi = 0;
+
+	PCHECK(sum_ok(madt, len), "MADT checksum");
+	for (u32 off = 44; off + 2 <= len && madt[off + 1]; off += madt[off + 1]) {
+		const u8 *e = madt + off;
+
+		if (e[0] == MADT_LAPIC && (rd32(e + 4) & 1))
+			lapics++;
+		else if (e[0] == MADT_IOAPIC)
+			ioapic = rd32(e + 4);
+		else if (e[0] == MADT_OVERRIDE && e[3] == 0)
+			irq0_gsi = rd32(e + 4);
+	}
+	PCHECK(lapics == 1, "MADT: %u enabled LAPICs, want 1", lapics);
+	PCHECK(ioapic == IOAPIC, "MADT: IOAPIC at 0x%x, want 0x%x", ioapic, IOAPIC);
+	PCHECK(irq0_gsi == PIT_GSI, "MADT: IRQ 0 on GSI %u, want 2", irq0_gsi);
+	gprintf("MADT: %u LAPIC, IOAPIC at 0x%x, IRQ 0 -> GSI %u\n", lapics, ioapic, irq0_gsi);
+}
+
+static void check_acpi(void)
+{
+	const u8 *rsdp = find_rsdp(), *madt;
+
+	if (!rsdp) {
+		PCHECK(false, "no RSDP in 0xE0000-0xFFFFF");
+		return;
+	}
+	gprintf("RSDP at 0x%llx, OEM '%.6s', revision %u\n", (unsigned long long)(u64)rsdp,
+		(const char *)rsdp + 9, rsdp[15]);
+	madt = find_table(rsdp, "APIC");
+	if (!madt) {
+		PCHECK(false, "no MADT in the RSDT");
+		return;
+	}
+	check_madt(madt);
+}
+
+/* --- fw_cfg, RTC, PM timer ------------------------------------------- */
+
+static void check_fw_cfg(void)
+{
+	char sig[5];
+
+	outw(0x510, 0);
+	for (int i = 0; i < 4; i++)
+		sig[i] = (char)inb(0x511);
+	sig[4] = '\0';
+	PCHECK(!strcmp(sig, "QEMU"), "fw_cfg signature '%s', want QEMU", sig);
+	gprintf("fw_cfg signature %s\n", sig);
+}
+
+static u8 cmos(u8 index)
+{
+	outb(0x70, index);
+	return inb(0x71);
+}
+
+static void check_rtc(void)
+{
+	u8 century = cmos(0x32), year = cmos(0x09), month = cmos(0x08), day = cmos(0x07);
+	u8 hour = cmos(0x04), min = cmos(0x02), sec = cmos(0x00);
+
+	PCHECK(century == 0x20 && year >= 0x26, "RTC year %02x%02x", century, year);
+	PCHECK(month >= 1 && month <= 0x12 && day >= 1 && day <= 0x31, "RTC date %02x-%02x", month, day);
+	gprintf("RTC: %02x%02x-%02x-%02x %02x:%02x:%02x\n", century, year, month, day, hour, min,
+		sec);
+}
+
+static void check_pm_timer(void)
+{
+	u32 t0 = inl(PM_TMR), t1;
+
+	for (int i = 0; i < 100000; i++)
+		asm volatile("pause");
+	t1 = inl(PM_TMR);
+	PCHECK(t1 != t0, "PM timer stood at 0x%x", t0);
+	gprintf("PM timer: advanced by %u ticks\n", t1 - t0);
+}
+
+/* --- the PIT through the IOAPIC to the LAPIC -------------------------- */
+
+static void ioapic_write(u32 reg, u32 v)
+{
+	*(volatile u32 *)(u64)IOAPIC = reg;
+	*(volatile u32 *)(u64)(IOAPIC + 0x10) = v;
+}
+
+static void route_pit(void)
+{
+	outb(0x21, 0xff); /* the PIC pair masked: only the IOAPIC delivers */
+	outb(0xa1, 0xff);
+	traps_set_gate(VEC_PIT, irq_pit, 0);
+	*lapic(0xf0) = 0x100 | SPURIOUS;           /* SVR: software enabled */
+	ioapic_write(0x11 + 2 * PIT_GSI, 0);       /* destination APIC 0 */
+	ioapic_write(0x10 + 2 * PIT_GSI, VEC_PIT); /* fixed, edge, unmasked */
+	outb(0x43, 0x34);                          /* channel 0, LSB/MSB, mode 2 */
+	outb(0x40, PIT_1KHZ & 0xff);
+	outb(0x40, PIT_1KHZ >> 8);
+}
+
+static void count_pit_irqs(void)
+{
+	u32 khz = guest_cpuid(0x40000010, 0).eax;
+	u64 us, gap, gap_max = 0;
+
+	route_pit();
+	while (irqs < IRQS_WANTED)
+		asm volatile("sti; hlt; cli");
+	ioapic_write(0x10 + 2 * PIT_GSI, 1u << 16 | VEC_PIT); /* masked again */
+	for (u32 i = 1; i < IRQS_WANTED; i++) {
+		gap = irq_tsc[i] - irq_tsc[i - 1];
+		gap_max = gap > gap_max ? gap : gap_max;
+	}
+	us = khz ? (irq_tsc[IRQS_WANTED - 1] - irq_tsc[0]) * 1000 / khz : 0;
+	gprintf("PIT: %u IRQ 0s through the IOAPIC, vector 0x%x; %u in %llu us, the longest "
+		"gap %llu us (1 kHz asked)\n", irqs, VEC_PIT, IRQS_WANTED - 1,
+		(unsigned long long)us, (unsigned long long)(khz ? gap_max * 1000 / khz : 0));
+}
+
+void test_main(void)
+{
+	if (has_word("reset")) {
+		gprintf("resetting through port 0xcf9\n");
+		outb(RESET_PORT, 0x06);
+		test_fail("still running after the reset");
+		return;
+	}
+	if (has_word("kbc")) {
+		gprintf("resetting through the keyboard controller\n");
+		outb(KBC_CMD, 0xfe);
+		test_fail("still running after the reset");
+		return;
+	}
+	check_acpi();
+	check_fw_cfg();
+	check_rtc();
+	check_pm_timer();
+	count_pit_irqs();
+	if (failures)
+		return;
+	gprintf("all checks passed; powering off through PM1a_CNT\n");
+	outw(PM1A_CNT, SLP_EN); /* SLP_TYP 0: S5 */
+	test_fail("still running after the power off");
+}

@@ -78,7 +78,8 @@ RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
 	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
 RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
-.PHONY: all iso run test debug clean deps unit guests bench fuzz tools storm linux run-linux
+.PHONY: all iso run test test-long debug clean deps unit guests bench fuzz tools storm linux \
+	run-linux
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
@@ -367,6 +368,11 @@ unit: $(UNIT_BINS)
 # make test CASE=REGEX runs only the boot cases whose names match.
 test: | deps-test
 	@bash tests/run $(if $(CASE),-k '$(value CASE)')
+
+# The long boot cases, not part of make test: Debian's Linux in a child
+# on Bochs VMX (tests/boot-cases, mgmt-linux; make test has QEMU's).
+test-long: | deps-test
+	@bash tests/run -k 'bochs-.*-linux'
 
 # Instruction counts on QEMU SVM, Bochs SVM and Bochs VMX, where RDTSC
 # counts instructions exactly and deterministically, against

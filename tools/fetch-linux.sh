@@ -15,7 +15,7 @@ if [ -z "$pkg" ]; then
 fi
 rm -rf "$dir"
 mkdir -p "$dir"
-(cd "$dir" && apt-get download -q "$pkg" 2>&1 | grep -v "unsandboxed" || true)
+(cd "$dir" && apt-get download -q "$pkg")
 deb=$(ls "$dir"/"$pkg"_*.deb)
 dpkg-deb -x "$deb" "$dir/root"
 cp "$dir"/root/boot/vmlinuz-* "$out"

@@ -22,9 +22,6 @@ struct vcpu_irq {
 			    * as the vCPU can take an interrupt */
 	bool window_on;    /* the backend's interrupt-window exit is armed */
 	bool nmi_window_on; /* and its NMI-window exit */
-	bool init_pending;  /* INIT and SIPI as hv/vcpu_mp.c records them */
-	bool sipi_pending;
-	u8 sipi_vector;
 };
 
 /* One interrupt message: an MSI from the VMM or an IPI a vLAPIC sent.

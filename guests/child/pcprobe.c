@@ -4,11 +4,13 @@
  * (one LAPIC, the IOAPIC at 0xFEC00000, IRQ 0 on GSI 2); fw_cfg's "QEMU"
  * signature; the RTC's date; the ACPI PM timer advancing; then the PIT
  * at 1 kHz through the IOAPIC to the virtual LAPIC, a few IRQ 0s counted
- * while the vCPU waits in HLT. The end is the VMM's to see: ACPI S5
- * through PM1a_CNT (hvctl: "powered off"). With `reset` on the command
- * line it only resets through port 0xCF9, with `kbc` through the
- * keyboard controller's 0xFE pulse (hvctl: "reset"). A failed check ends
- * the child with the test verdict instead. */
+ * while the vCPU waits in HLT; the RTC's periodic IRQ 8 the same way;
+ * and the PIT through the 8259 pair as ExtINTs through LINT0. The end is
+ * the VMM's to see: ACPI S5 through PM1a_CNT (hvctl: "powered off").
+ * With `reset` on the command line it only resets through port 0xCF9,
+ * with `kbc` through the keyboard controller's 0xFE pulse (hvctl:
+ * "reset"). A failed check ends the child with the test verdict
+ * instead. */
 #include "guests/lib/test.h"
 #include "guests/lib/timing.h"
 #include "lib/string.h"
@@ -31,6 +33,9 @@ const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM tim
 #define KBC_CMD 0x64
 
 #define VEC_PIT 0x30
+#define VEC_PIC 0x20
+#define VEC_RTC 0x38
+#define RTC_GSI 8
 #define SPURIOUS 0xff
 #define PIT_GSI 2
 #define PIT_1KHZ 1193
@@ -59,6 +64,30 @@ asm(".text\n"
     "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
     "	iretq\n");
 
+/* The same for the PIC's IRQ 0, which takes its EOI at the PIC. */
+void irq_pic(void);
+asm(".text\n"
+    "irq_pic:\n"
+    "	pushq %rax\n pushq %rcx\n pushq %rdx\n pushq %rsi\n pushq %rdi\n"
+    "	pushq %r8\n pushq %r9\n pushq %r10\n pushq %r11\n"
+    "	call pic_tick\n"
+    "	popq %r11\n popq %r10\n popq %r9\n popq %r8\n"
+    "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
+    "	iretq\n");
+
+/* The RTC's IRQ 8 through the IOAPIC. */
+void irq_rtc(void);
+asm(".text\n"
+    "irq_rtc:\n"
+    "	pushq %rax\n pushq %rcx\n pushq %rdx\n pushq %rsi\n pushq %rdi\n"
+    "	pushq %r8\n pushq %r9\n pushq %r10\n pushq %r11\n"
+    "	call rtc_tick\n"
+    "	popq %r11\n popq %r10\n popq %r9\n popq %r8\n"
+    "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
+    "	iretq\n");
+
+static volatile u32 pic_irqs, rtc_irqs;
+
 static volatile u32 *lapic(u32 off)
 {
 	return (volatile u32 *)(u64)(LAPIC + off);
@@ -71,6 +100,26 @@ void pit_tick(void)
 		irq_tsc[irqs] = rdtsc_ordered();
 	irqs++;
 	*lapic(0xb0) = 0; /* EOI */
+}
+
+/* An ExtINT is not the LAPIC's: no EOI there, a non-specific one at the
+ * master PIC. */
+void pic_tick(void);
+void pic_tick(void)
+{
+	pic_irqs++;
+	outb(0x20, 0x20);
+}
+
+static u8 cmos(u8 index);
+
+/* Register C read acknowledges the RTC's interrupt (IRQF and the flags). */
+void rtc_tick(void);
+void rtc_tick(void)
+{
+	if (cmos(0x0c) & 0x40) /* PF */
+		rtc_irqs++;
+	*lapic(0xb0) = 0;
 }
 
 static bool has_word(const char *w)
@@ -247,6 +296,47 @@ static void count_pit_irqs(void)
 		(unsigned long long)us, (unsigned long long)(khz ? gap_max * 1000 / khz : 0));
 }
 
+/* The RTC's periodic interrupt at 1024 Hz (rate 6), IRQ 8 on GSI 8. */
+static void count_rtc_irqs(void)
+{
+	traps_set_gate(VEC_RTC, irq_rtc, 0);
+	ioapic_write(0x11 + 2 * RTC_GSI, 0);
+	ioapic_write(0x10 + 2 * RTC_GSI, VEC_RTC);
+	outb(0x70, 0x0a);
+	outb(0x71, 0x26); /* divider on, rate 6: 1024 Hz */
+	outb(0x70, 0x0b);
+	outb(0x71, inb(0x71) | 0x40); /* PIE */
+	while (rtc_irqs < IRQS_WANTED)
+		asm volatile("sti; hlt; cli");
+	outb(0x70, 0x0b);
+	outb(0x71, inb(0x71) & ~0x40);
+	ioapic_write(0x10 + 2 * RTC_GSI, 1u << 16 | VEC_RTC);
+	gprintf("RTC: %u periodic IRQ 8s through the IOAPIC, vector 0x%x\n", rtc_irqs, VEC_RTC);
+}
+
+/* The 8259 pair initialized with vectors 0x20/0x28, IRQ 0 alone
+ * unmasked, and the LAPIC's LINT0 in ExtINT mode: the PIC's INTR reaches
+ * the vCPU as an ExtINT with the PIC's vector. */
+static void count_pic_irqs(void)
+{
+	static const u8 icw[2][4] = { { 0x11, VEC_PIC, 0x04, 0x01 }, { 0x11, VEC_PIC + 8, 0x02, 0x01 } };
+
+	traps_set_gate(VEC_PIC, irq_pic, 0);
+	*lapic(0x350) = 0x700; /* LVT LINT0: ExtINT, unmasked */
+	for (int chip = 0; chip < 2; chip++) {
+		outb(chip ? 0xa0 : 0x20, icw[chip][0]);
+		for (int i = 1; i < 4; i++)
+			outb(chip ? 0xa1 : 0x21, icw[chip][i]);
+	}
+	outb(0xa1, 0xff);
+	outb(0x21, 0xfe);
+	while (pic_irqs < IRQS_WANTED)
+		asm volatile("sti; hlt; cli");
+	outb(0x21, 0xff);
+	*lapic(0x350) = 1u << 16;
+	gprintf("PIC: %u IRQ 0s as ExtINT, vector 0x%x\n", pic_irqs, VEC_PIC);
+}
+
 void test_main(void)
 {
 	if (has_word("reset")) {
@@ -266,6 +356,8 @@ void test_main(void)
 	check_rtc();
 	check_pm_timer();
 	count_pit_irqs();
+	count_rtc_irqs();
+	count_pic_irqs();
 	if (failures)
 		return;
 	gprintf("all checks passed; powering off through PM1a_CNT\n");

@@ -2,11 +2,10 @@
  * 32-bit code descriptors; an identity map of the first 4 GiB in 2 MiB
  * pages (as the hypervisor's loader gives VM 0, so that a child's access
  * beyond its RAM is a stage-2 fault, not a #PF); and the registers of
- * vCPU 0: the values of hv_child_boot_long_mode, or flat 32-bit
- * protected mode with paging off; or the state the Linux boot protocol
- * describes (linux_boot.c), with the kernel's own GDT and page tables. */
+ * vCPU 0: the values of hv_child_boot_long_mode, flat 32-bit protected
+ * mode with paging off, or what linux_boot.c describes for a bzImage
+ * (its own GDT and page tables, copied by load.c). */
 #include "guests/mgmt/mgmt.h"
-#include "guests/mgmt/linux_boot.h"
 #include "lib/x86_desc.h"
 
 #define SEL_CODE64 0x08
@@ -81,25 +80,12 @@ long entry_long_mode(u32 vm, u64 rip, u64 rdi)
 	return hv_vcpu_set_regs(&r);
 }
 
-long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx)
-{
-	static struct hv_vcpu_regs r;
-
-	common_state(&r, vm, eip);
-	r.gprs[0] = eax;
-	r.gprs[1] = ebx;
-	r.cs = hv_flat_segment(SEL_CODE32, ATTR_CODE32);
-	r.cr0 = 0x31; /* NE ET PE */
-	return hv_vcpu_set_regs(&r);
-}
-
 long entry_linux(u32 vm, const struct linux_entry *e)
 {
 	static struct hv_vcpu_regs r;
 
 	common_state(&r, vm, e->rip);
-	r.gprs[4] = e->rsi; /* the zero page */
-	r.gprs[7] = e->rsi; /* a stack below it until the kernel sets its own */
+	r.gprs[4] = e->rsi;
 	r.rflags = e->rflags;
 	r.cs = hv_flat_segment(e->cs, ATTR_CODE64);
 	r.ds = r.es = r.fs = r.gs = r.ss = hv_flat_segment(e->ds, ATTR_DATA);
@@ -109,5 +95,17 @@ long entry_linux(u32 vm, const struct linux_entry *e)
 	r.cr3 = e->cr3;
 	r.cr4 = e->cr4;
 	r.efer = e->efer;
+	return hv_vcpu_set_regs(&r);
+}
+
+long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx)
+{
+	static struct hv_vcpu_regs r;
+
+	common_state(&r, vm, eip);
+	r.gprs[0] = eax;
+	r.gprs[1] = ebx;
+	r.cs = hv_flat_segment(SEL_CODE32, ATTR_CODE32);
+	r.cr0 = 0x31; /* NE ET PE */
 	return hv_vcpu_set_regs(&r);
 }

@@ -122,6 +122,12 @@ static int check_kernel(struct linux_image *li, const u8 *d, char *err,
 	return 0;
 }
 
+bool linux_is_bzimage(const void *data, size_t len)
+{
+	return len >= LINUX_HEADER + 4 &&
+	       get32((const u8 *)data + LINUX_HEADER) == LINUX_MAGIC;
+}
+
 int linux_parse(struct linux_image *li, const void *data, size_t len,
 		char *err, size_t errlen)
 {
@@ -152,19 +158,22 @@ int linux_parse(struct linux_image *li, const void *data, size_t len,
 }
 
 /* True when [base, end) lies in one RAM entry. */
-static bool in_ram(const struct linux_e820 *map, u32 n, u64 base, u64 end)
+static bool in_ram(const struct e820_map *map, u64 base, u64 end)
 {
-	for (u32 i = 0; i < n; i++)
-		if (map[i].type == LINUX_E820_RAM && base >= map[i].addr &&
-		    end <= map[i].addr + map[i].size)
+	for (u32 i = 0; i < map->n; i++) {
+		const struct e820_entry *e = &map->e[i];
+
+		if (e->type == E820_RAM && base >= e->addr &&
+		    end <= e->addr + e->size)
 			return true;
+	}
 	return false;
 }
 
 /* At pref_address (16 MiB without one), aligned up to kernel_alignment
  * when relocatable; init_size bytes from there must be RAM. */
 static int place_kernel(struct linux_layout *lay, const struct linux_image *li,
-			const struct linux_e820 *map, u32 n, char *err,
+			const struct e820_map *map, char *err,
 			size_t errlen)
 {
 	u64 addr = li->pref_address ? li->pref_address : LINUX_KERNEL_DEFAULT;
@@ -175,7 +184,7 @@ static int place_kernel(struct linux_layout *lay, const struct linux_image *li,
 	lay->kernel = addr;
 	lay->kernel_end = ALIGN_UP(addr + need, PAGE_SIZE);
 	if (lay->kernel_end > FOUR_GIB ||
-	    !in_ram(map, n, lay->kernel, lay->kernel_end)) {
+	    !in_ram(map, lay->kernel, lay->kernel_end)) {
 		hv_snprintf(err, errlen, "no RAM for the kernel at %#llx-%#llx",
 			    (unsigned long long)lay->kernel,
 			    (unsigned long long)lay->kernel_end);
@@ -186,12 +195,12 @@ static int place_kernel(struct linux_layout *lay, const struct linux_image *li,
 
 /* The highest page-aligned start for size bytes in one e820 entry, below
  * limit, at or above 1 MiB and clear of the kernel; 0 when none. */
-static u64 initrd_slot(const struct linux_e820 *e, u64 size, u64 limit,
+static u64 initrd_slot(const struct e820_entry *e, u64 size, u64 limit,
 		       const struct linux_layout *lay)
 {
 	u64 lo = MAX(e->addr, MIB), hi = MIN(e->addr + e->size, limit), s;
 
-	if (e->type != LINUX_E820_RAM || hi < lo || hi - lo < size)
+	if (e->type != E820_RAM || hi < lo || hi - lo < size)
 		return 0;
 	s = ALIGN_DOWN(hi - size, PAGE_SIZE);
 	if (s < lay->kernel_end && s + size > lay->kernel) {
@@ -203,7 +212,7 @@ static u64 initrd_slot(const struct linux_e820 *e, u64 size, u64 limit,
 }
 
 static int place_initrd(struct linux_layout *lay, const struct linux_image *li,
-			const struct linux_e820 *map, u32 n, u64 size,
+			const struct e820_map *map, u64 size,
 			char *err, size_t errlen)
 {
 	u64 limit = MIN((u64)li->initrd_addr_max + 1, FOUR_GIB), best = 0;
@@ -212,8 +221,8 @@ static int place_initrd(struct linux_layout *lay, const struct linux_image *li,
 	lay->initrd_size = size;
 	if (!size)
 		return 0;
-	for (u32 i = 0; i < n; i++)
-		best = MAX(best, initrd_slot(&map[i], size, limit, lay));
+	for (u32 i = 0; i < map->n; i++)
+		best = MAX(best, initrd_slot(&map->e[i], size, limit, lay));
 	if (!best) {
 		hv_snprintf(err, errlen,
 			    "no RAM for an initrd of %llu bytes below %#llx",
@@ -227,14 +236,11 @@ static int place_initrd(struct linux_layout *lay, const struct linux_image *li,
 /* The boot data and the identity map that covers it all. */
 static int place_boot_data(struct linux_layout *lay,
 			   const struct linux_image *li,
-			   const struct linux_e820 *map, u32 n,
+			   const struct e820_map *map,
 			   size_t cmdline_len, char *err, size_t errlen)
 {
 	u64 top = MAX(lay->kernel_end, lay->initrd + lay->initrd_size);
 
-	if (n > LINUX_E820_MAX)
-		return refuse(E2BIG, err, errlen,
-			      "more than 128 e820 entries");
 	if (cmdline_len > li->cmdline_size ||
 	    cmdline_len >= LINUX_CMDLINE_MAX) {
 		hv_snprintf(err, errlen,
@@ -242,7 +248,7 @@ static int place_boot_data(struct linux_layout *lay,
 			    (unsigned long long)cmdline_len, li->cmdline_size);
 		return -E2BIG;
 	}
-	if (!in_ram(map, n, LINUX_ZERO_PAGE, LINUX_BOOT_END))
+	if (!in_ram(map, LINUX_ZERO_PAGE, LINUX_BOOT_END))
 		return refuse(ENOMEM, err, errlen,
 			      "no RAM for the boot data at 0x10000-0x2ffff");
 	lay->zero_page = LINUX_ZERO_PAGE;
@@ -255,16 +261,16 @@ static int place_boot_data(struct linux_layout *lay,
 }
 
 int linux_place(struct linux_layout *lay, const struct linux_image *li,
-		const struct linux_e820 *map, u32 n, size_t cmdline_len,
+		const struct e820_map *map, size_t cmdline_len,
 		u64 initrd_size, char *err, size_t errlen)
 {
 	int r;
 
 	memset(lay, 0, sizeof(*lay));
-	if ((r = place_kernel(lay, li, map, n, err, errlen)) ||
-	    (r = place_initrd(lay, li, map, n, initrd_size, err, errlen)))
+	if ((r = place_kernel(lay, li, map, err, errlen)) ||
+	    (r = place_initrd(lay, li, map, initrd_size, err, errlen)))
 		return r;
-	return place_boot_data(lay, li, map, n, cmdline_len, err, errlen);
+	return place_boot_data(lay, li, map, cmdline_len, err, errlen);
 }
 
 /* A 64-bit value split into its 32-bit field and the ext_ field. */
@@ -276,10 +282,8 @@ static void put_split(u8 *zp, u32 low_off, u32 ext_off, u64 v)
 
 void linux_zero_page(u8 *zp, const struct linux_image *li,
 		     const struct linux_layout *lay,
-		     const struct linux_e820 *map, u32 n)
+		     const struct e820_map *map)
 {
-	u8 *e;
-
 	memset(zp, 0, PAGE_SIZE);
 	memcpy(zp + LINUX_SETUP_SECTS, li->data + LINUX_SETUP_SECTS,
 	       li->header_len);
@@ -291,14 +295,8 @@ void linux_zero_page(u8 *zp, const struct linux_image *li,
 	put_split(zp, LINUX_RAMDISK_IMAGE, LINUX_ZP_EXT_RAMDISK_IMAGE, lay->initrd);
 	put_split(zp, LINUX_RAMDISK_SIZE, LINUX_ZP_EXT_RAMDISK_SIZE,
 		  lay->initrd_size);
-	n = MIN(n, (u32)LINUX_E820_MAX);
-	zp[LINUX_ZP_E820_ENTRIES] = (u8)n;
-	for (u32 i = 0; i < n; i++) {
-		e = zp + LINUX_ZP_E820_TABLE + 20 * i;
-		put64(e, map[i].addr);
-		put64(e + 8, map[i].size);
-		put32(e + 16, map[i].type);
-	}
+	zp[LINUX_ZP_E820_ENTRIES] = (u8)e820_to_boot_params(
+		map, zp + LINUX_ZP_E820_TABLE, LINUX_E820_MAX);
 }
 
 #define PTE_PW 0x3   /* present, writable */

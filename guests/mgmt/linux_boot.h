@@ -16,7 +16,7 @@
 #ifndef GUESTS_MGMT_LINUX_BOOT_H
 #define GUESTS_MGMT_LINUX_BOOT_H
 
-#include "lib/types.h"
+#include "guests/mgmt/e820.h"
 
 /* Setup header fields: offsets in the image and in the zero page. */
 enum {
@@ -76,16 +76,7 @@ enum {
 #define LINUX_BOOT_DS 0x18
 #define LINUX_GDT_ENTRIES 4
 
-#define LINUX_E820_MAX 128
-#define LINUX_E820_RAM 1
-#define LINUX_E820_RESERVED 2
-#define LINUX_E820_ACPI 3
-#define LINUX_E820_NVS 4
-
-struct linux_e820 {
-	u64 addr, size;
-	u32 type;
-};
+#define LINUX_E820_MAX 128 /* boot_params.e820_table */
 
 /* What linux_parse found in a bzImage. */
 struct linux_image {
@@ -127,18 +118,20 @@ struct linux_entry {
 	u64 gdt[LINUX_GDT_ENTRIES]; /* the GDT's contents */
 };
 
-/* 0, or -EINVAL/-ENOEXEC with the reason in err. */
+/* True when the image has the setup header's magic: a bzImage to give to
+ * linux_parse (which may still refuse it). */
+bool linux_is_bzimage(const void *data, size_t len);
+/* 0, or -ENOEXEC with the reason in err. */
 int linux_parse(struct linux_image *li, const void *data, size_t len,
 		char *err, size_t errlen);
-/* 0, or -ENOMEM/-E2BIG/-EINVAL with the reason in err. The map is the
- * child's e820 map; each piece must lie in one RAM entry. */
+/* 0, or -ENOMEM/-E2BIG with the reason in err. The map is the child's
+ * (e820.h); each piece must lie in one RAM entry. */
 int linux_place(struct linux_layout *lay, const struct linux_image *li,
-		const struct linux_e820 *map, u32 n, size_t cmdline_len,
+		const struct e820_map *map, size_t cmdline_len,
 		u64 initrd_size, char *err, size_t errlen);
 /* Fills the 4 KiB zero page. */
 void linux_zero_page(u8 *zp, const struct linux_image *li,
-		     const struct linux_layout *lay,
-		     const struct linux_e820 *map, u32 n);
+		     const struct linux_layout *lay, const struct e820_map *map);
 /* The page tables for lay->page_tables: pt_pages pages of 512 entries,
  * 2 MiB pages mapping [0, map_end). */
 void linux_page_tables(u64 *pages, const struct linux_layout *lay);

@@ -2,17 +2,19 @@
  * copied in from a boot module, the boot information, the entry state.
  *
  * Kinds of images, in this order:
- *   Linux bzImage              the 64-bit boot protocol (linuxload.c),
- *                              with its initrd; nothing below is written
+ *   bzImage (Linux)            64-bit long mode at the boot protocol's
+ *                              64-bit entry, RSI = the zero page, with
+ *                              its initrd; nothing below is written
  *   ELF64                      64-bit long mode, RDI = struct hv_boot_info
  *   multiboot (v1) header      32-bit protected mode, paging off,
  *                              EAX = 0x2BADB002, EBX = multiboot info
  *   ELF32 without that header  32-bit protected mode, paging off,
  *                              EAX = HV_BOOT_MAGIC, EBX = hv_boot_info
  * Child-physical layout: GDT 0x1000, page tables 0x2000-0x7fff, boot
- * information 0x8000, stack below 0x80000, the image from 1 MiB. */
+ * information 0x8000, stack below 0x80000, the image from 1 MiB; a
+ * bzImage's boot data and kernel where linux_boot.h places them. */
 #include "guests/mgmt/mgmt.h"
-#include "guests/mgmt/linux_boot.h"
+#include "guests/mgmt/pc.h"
 
 static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, size_t len)
 {
@@ -73,31 +75,75 @@ static int load_elf32(struct child *c, struct image *img, const char *cmdline,
 			 "entry state", err, len);
 }
 
-/* A kernel's command line is its arguments alone: the module name that
- * leads hvctl's command line (multiboot's kernel path) is dropped. */
-static const char *linux_cmdline(const char *cmdline)
+/* The kernel and the boot data linux_boot.c builds, copied where it
+ * placed them. */
+static long copy_linux(struct child *c, const struct linux_image *li,
+		       const struct linux_layout *lay, const struct linux_entry *e,
+		       const struct e820_map *map, const char *cmdline,
+		       const struct hv_boot_module *initrd)
+{
+	static u8 zp[4096];
+	static u64 pt[LINUX_PT_PAGES_MAX * 512];
+	long r;
+
+	linux_zero_page(zp, li, lay, map);
+	linux_page_tables(pt, lay);
+	if ((r = child_copy(c->id, lay->kernel, li->data + li->kernel_offset,
+			    li->kernel_size)) ||
+	    (r = child_copy(c->id, lay->zero_page, zp, sizeof(zp))) ||
+	    (r = child_copy(c->id, lay->cmdline, cmdline, strlen(cmdline) + 1)) ||
+	    (r = child_copy(c->id, lay->gdt, e->gdt, sizeof(e->gdt))))
+		return r;
+	if ((r = child_copy(c->id, lay->page_tables, pt, lay->pt_pages * PAGE_SIZE)) || !initrd)
+		return r;
+	return child_copy(c->id, lay->initrd, (const void *)initrd->gpa, initrd->size);
+}
+
+/* A PC child's memory map (with its ACPI tables), else a PC's without
+ * tables. */
+static const struct e820_map *linux_map(const struct child *c)
+{
+	static struct e820_map map;
+
+	if (c->pc)
+		return &c->pc->e820;
+	e820_build(&map, c->mem, 0, 0);
+	return &map;
+}
+
+/* Linux takes the arguments alone, without the module name multiboot
+ * kernels get first. */
+static const char *linux_args(const char *cmdline)
 {
 	while (*cmdline && *cmdline != ' ')
 		cmdline++;
-	return *cmdline ? cmdline + 1 : cmdline;
+	while (*cmdline == ' ')
+		cmdline++;
+	return cmdline;
 }
 
-/* The Linux boot protocol when the image has a setup header; 1 when it
- * has none (not Linux: the other loaders try). */
-static int try_linux(struct child *c, const struct hv_boot_module *m,
-		     const struct hv_boot_module *initrd, const char *cmdline,
-		     char *err, size_t len)
+static int load_linux(struct child *c, struct image *img,
+		      const struct hv_boot_module *initrd, const char *cmdline,
+		      char *err, size_t len)
 {
 	static struct linux_image li;
-	char why[96];
+	static struct linux_layout lay;
+	static struct linux_entry e;
+	const struct e820_map *map = linux_map(c);
+	long r;
 
-	if (m->size < LINUX_HEADER + 4 || memcmp((const u8 *)m->gpa + LINUX_HEADER, "HdrS", 4))
-		return 1;
-	if (linux_parse(&li, (const void *)m->gpa, m->size, why, sizeof(why))) {
-		hv_snprintf(err, len, "a bzImage this loader cannot boot: %s", why);
+	cmdline = linux_args(cmdline);
+	if (linux_parse(&li, img->data, img->size, err, len) ||
+	    linux_place(&lay, &li, map, strlen(cmdline), initrd ? initrd->size : 0, err, len))
+		return -1;
+	linux_entry_state(&e, &lay);
+	if ((r = copy_linux(c, &li, &lay, &e, map, cmdline, initrd))) {
+		hv_snprintf(err, len, "copying the kernel and its boot data: %s", err_name(r));
 		return -1;
 	}
-	return linux_load(c, &li, initrd, linux_cmdline(cmdline), err, len);
+	c->format = "linux, 64-bit";
+	c->entry = e.rip;
+	return set_entry(entry_linux(c->id, &e), "entry state", err, len);
 }
 
 int child_load(struct child *c, const struct hv_boot_module *m,
@@ -109,10 +155,9 @@ int child_load(struct child *c, const struct hv_boot_module *m,
 	u8 bits = 0;
 	long hdr, r;
 	bool elf;
-	int lx = try_linux(c, m, initrd, cmdline, err, len);
 
-	if (lx <= 0)
-		return lx;
+	if (linux_is_bzimage(img.data, img.size))
+		return load_linux(c, &img, initrd, cmdline, err, len);
 	if (initrd) {
 		hv_snprintf(err, len, "initrd= is for a Linux kernel (a bzImage)");
 		return -1;
@@ -128,6 +173,6 @@ int child_load(struct child *c, const struct hv_boot_module *m,
 		return load_mb1(c, &img, hdr, cmdline, err, len);
 	if (elf)
 		return load_elf32(c, &img, cmdline, err, len);
-	hv_snprintf(err, len, "not an ELF or multiboot kernel (%s)", elf_err);
+	hv_snprintf(err, len, "not an ELF, multiboot or Linux kernel (%s)", elf_err);
 	return -1;
 }

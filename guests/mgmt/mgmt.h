@@ -15,6 +15,8 @@
  *   load.c      loading a child: kind of image, boot information
  *   elfload.c   copying ELF segments into a child
  *   multiboot.c multiboot (v1) kernels: header, loading, information
+ *   linux_boot.c the Linux boot protocol: bzImage header, zero page,
+ *               placement, 64-bit entry state (linux_boot.h)
  *   entry.c     GDT, page tables and the entry registers of a child
  *   childmem.c  bulk copies into a child, where an image may go
  *   uart.c      the 16550A UART model at 0x3f8 (uart.h)
@@ -48,6 +50,7 @@
 #define GUESTS_MGMT_MGMT_H
 
 #include "guests/lib/hv.h"
+#include "guests/mgmt/linux_boot.h"
 #include "guests/mgmt/uart.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -310,15 +313,8 @@ int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len);
 long entry_tables(u32 vm);
 long entry_long_mode(u32 vm, u64 rip, u64 rdi);
 long entry_protected_mode(u32 vm, u64 eip, u32 eax, u32 ebx);
-struct linux_entry;
+/* The Linux boot protocol's 64-bit entry (linux_boot.h). */
 long entry_linux(u32 vm, const struct linux_entry *e);
-
-/* linuxload.c: a bzImage through the Linux boot protocol, with the
- * initrd module (NULL: none). 0, or -1 with err filled. */
-struct linux_image;
-int linux_load(struct child *c, const struct linux_image *li,
-	       const struct hv_boot_module *initrd, const char *cmdline,
-	       char *err, size_t len);
 
 /* ---- uart.c (uart.h), childout.c ---------------------------------------- */
 

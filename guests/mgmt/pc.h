@@ -51,6 +51,7 @@ struct pc {
 	u64 now_ns;                      /* the child's time at this exit */
 	u8 port92;                       /* A20 (bit 1) as written */
 	u8 bochs_matched;                /* of "Shutdown" at port 0x8900 */
+	enum pm_request request;         /* from port 0x92 or 0x8900 */
 	u64 irqs, extints;               /* VM_IRQ calls that went in */
 	u64 irq_errors;                  /* VM_IRQ calls refused */
 	long last_irq_error;

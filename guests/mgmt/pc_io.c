@@ -149,7 +149,7 @@ static void a20_wr(struct pc *p, u16 port, u8 size, u32 val)
 {
 	(void)port, (void)size;
 	if ((val & A20_FAST_RESET) && !(p->port92 & A20_FAST_RESET))
-		p->pm.request = PM_REQUEST_RESET;
+		p->request = PM_REQUEST_RESET;
 	p->port92 = (u8)val;
 }
 
@@ -162,7 +162,7 @@ static void bochs_wr(struct pc *p, u16 port, u8 size, u32 val)
 	else
 		p->bochs_matched = (u8)val == (u8)bochs_shutdown[0];
 	if (p->bochs_matched == sizeof(bochs_shutdown) - 1)
-		p->pm.request = PM_REQUEST_POWEROFF;
+		p->request = PM_REQUEST_POWEROFF;
 }
 
 static const struct port_range ports[] = {
@@ -190,10 +190,22 @@ static const struct port_range *port_row(u16 port, u8 size)
 	return NULL;
 }
 
-/* Ends the child on a power request the access made. */
-static enum pc_io take_request(struct child *c)
+/* The power request the access made: the ACPI blocks' (S5, 0xCF9, the
+ * keyboard controller) or the other ports'. */
+static enum pm_request take_request(struct pc *p)
 {
-	switch (acpi_pm_take_request(&c->pc->pm)) {
+	enum pm_request r = acpi_pm_take_request(&p->pm);
+
+	if (r == PM_REQUEST_NONE)
+		r = p->request;
+	p->request = PM_REQUEST_NONE;
+	return r;
+}
+
+/* Ends the child on a power request the access made. */
+static enum pc_io act_on_request(struct child *c)
+{
+	switch (take_request(c->pc)) {
 	case PM_REQUEST_POWEROFF:
 		child_end(c, CHILD_POWERED_OFF, "powered off");
 		return PC_IO_ENDED;
@@ -220,7 +232,7 @@ enum pc_io pc_port_io(struct child *c, const struct hv_exit_io *io)
 		return PC_IO_DONE;
 	}
 	row->write(p, io->port, io->size, (u32)io->value & mask);
-	return take_request(c);
+	return act_on_request(c);
 }
 
 bool pc_mmio(struct child *c, const struct hv_exit_mmio *m)

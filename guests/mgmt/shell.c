@@ -109,7 +109,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "info                      what start-up discovered" },
 	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
 	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
-	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [args=...]\n"
+	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
 			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
@@ -121,7 +121,7 @@ static const struct command commands[] = {
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
 	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
-	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running" },
+	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running|poweroff|reset" },
 	{ "exit", cmd_exit, "exit [CODE]               end the machine (default: 1 if a check failed)" },
 };
 

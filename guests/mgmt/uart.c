@@ -104,8 +104,7 @@ static void update_irq(struct uart16550 *u)
 	if (level == u->irq_level)
 		return;
 	u->irq_level = level;
-	if (u->irq && u->irq->set_irq)
-		u->irq->set_irq(u->irq->ctx, UART_IRQ, level);
+	pc_irq_set(u->irq, UART_IRQ, level);
 }
 
 static void rx_clear(struct uart16550 *u)

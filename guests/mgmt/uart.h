@@ -24,7 +24,7 @@
 #include "guests/mgmt/pc_irq.h"
 
 #define UART_FIFO_SIZE 16
-#define UART_IRQ 4
+#define UART_IRQ PC_IRQ_COM1
 #define UART_CLOCK_HZ 1843200 /* divisor 1 is 115200 baud */
 
 /* Register offsets from the base port; with LCR.DLAB set, offsets 0 and

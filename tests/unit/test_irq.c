@@ -9,17 +9,20 @@
 #include "../../hv/irq.c"
 #include "../../hv/vcpu_mp.h"
 
-/* INIT and SIPI as they reach their target; what they do there is
- * hv/vcpu_mp.c's (the multi-vCPU start). */
+/* INIT and SIPI as they reach their target, recorded per vCPU id; what
+ * they do there is hv/vcpu_mp.c's (the multi-vCPU start, test_vcpu_mp). */
+static bool init_seen[VM_MAX_VCPUS], sipi_seen[VM_MAX_VCPUS];
+static u8 sipi_seen_vector[VM_MAX_VCPUS];
+
 void vcpu_init_signal(struct vcpu *v)
 {
-	v->irq.init_pending = true;
+	init_seen[v->id] = true;
 }
 
 void vcpu_sipi(struct vcpu *v, u8 vector)
 {
-	v->irq.sipi_pending = true;
-	v->irq.sipi_vector = vector;
+	sipi_seen[v->id] = true;
+	sipi_seen_vector[v->id] = vector;
 }
 
 #define TPR 0x80
@@ -66,6 +69,8 @@ const struct virt_ops *virt = &stub_ops;
 static void setup(void)
 {
 	memset(&vm, 0, sizeof(vm));
+	memset(init_seen, 0, sizeof(init_seen));
+	memset(sipi_seen, 0, sizeof(sipi_seen));
 	vm.lapic = true;
 	vm.vcpu_count = NCPUS;
 	for (u32 i = 0; i < NCPUS; i++) {
@@ -169,14 +174,14 @@ TEST(nmi_init_sipi)
 	m.level = true;
 	m.assert = false;
 	irq_deliver(&vm, &m);
-	CHECK(!vm.vcpus[1].irq.init_pending);
+	CHECK(!init_seen[1]);
 	m.assert = true;
 	irq_deliver(&vm, &m);
-	CHECK(vm.vcpus[1].irq.init_pending && !vm.vcpus[0].irq.init_pending);
+	CHECK(init_seen[1] && !init_seen[0]);
 	m = msg(VLAPIC_DM_SIPI, 1, false, 0x9a);
 	irq_deliver(&vm, &m);
-	CHECK(vm.vcpus[1].irq.sipi_pending);
-	CHECK_EQ(vm.vcpus[1].irq.sipi_vector, 0x9a);
+	CHECK(sipi_seen[1]);
+	CHECK_EQ(sipi_seen_vector[1], 0x9a);
 }
 
 /* ExtINT goes to the vCPU whose LINT0 is unmasked in ExtINT mode, the

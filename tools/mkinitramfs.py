@@ -14,11 +14,10 @@ S_EXE = stat.S_IFREG | 0o755
 S_CHR = stat.S_IFCHR | 0o600
 
 
-def entry(name, mode, data=b"", rdev=(0, 0), ino=[0]):
+def entry(ino, name, mode, data=b"", rdev=(0, 0)):
     """One newc record: the header, the NUL-terminated name and the data,
     each padded to 4 bytes."""
-    ino[0] += 1
-    fields = (ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1],
+    fields = (ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1],
               len(name) + 1, 0)
     head = b"070701" + b"".join(b"%08X" % f for f in fields)
     rec = head + name.encode() + b"\0"
@@ -32,14 +31,15 @@ def main(argv):
         sys.exit(__doc__)
     out, busybox, init, scripts = argv[1], argv[2], argv[3], argv[4:]
     read = lambda p: open(p, "rb").read()
-    recs = [entry(d, S_DIR) for d in ("bin", "sbin", "dev", "etc", "proc",
-                                      "sys", "tmp", "root")]
-    recs.append(entry("dev/console", S_CHR, rdev=(5, 1)))
-    recs.append(entry("bin/busybox", S_EXE, read(busybox)))
-    recs.append(entry("init", S_EXE, read(init)))
+    files = [(d, S_DIR, b"", (0, 0)) for d in ("bin", "sbin", "dev", "etc",
+                                               "proc", "sys", "tmp", "root")]
+    files.append(("dev/console", S_CHR, b"", (5, 1)))
+    files.append(("bin/busybox", S_EXE, read(busybox), (0, 0)))
+    files.append(("init", S_EXE, read(init), (0, 0)))
     for s in scripts:
-        recs.append(entry("etc/" + os.path.basename(s), S_EXE, read(s)))
-    recs.append(entry("TRAILER!!!", 0))
+        files.append(("etc/" + os.path.basename(s), S_EXE, read(s), (0, 0)))
+    recs = [entry(i + 1, *f) for i, f in enumerate(files)]
+    recs.append(entry(0, "TRAILER!!!", 0))
     with open(out, "wb") as f:
         f.write(gzip.compress(b"".join(recs), mtime=0))
 

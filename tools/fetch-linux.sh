@@ -7,8 +7,15 @@
 set -eu
 out=$1
 dir=$(dirname "$out")/deb
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-	awk '/Depends: linux-image-[0-9].*-amd64$/ { print $2; exit }')
+kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9].*-amd64$/ { print $2; exit }'
+}
+pkg=$(kernel_package)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then # a fresh machine: no lists yet
+	apt-get update -qq
+	pkg=$(kernel_package)
+fi
 if [ -z "$pkg" ]; then
 	echo "fetch-linux: apt knows no linux-image-amd64 (run apt-get update)" >&2
 	exit 1
@@ -19,5 +26,5 @@ mkdir -p "$dir"
 deb=$(ls "$dir"/"$pkg"_*.deb)
 dpkg-deb -x "$deb" "$dir/root"
 cp "$dir"/root/boot/vmlinuz-* "$out"
-rm -rf "$dir/root"
+rm -rf "$dir" # the package (70 MB) is not needed again
 echo "fetch-linux: $out from $(basename "$deb")"

@@ -346,10 +346,13 @@ $(BUILD)/linux.iso: $(BUILD)/hv.elf $(BUILD)/guests/mgmt.elf $(LINUX_KERNEL) $(L
 		$(LINUX_KERNEL) linux $(LINUX_INITRD) initrd
 
 # make run-linux: hvctl boots Debian's kernel in a child, its console
-# (the child's UART) on the terminal, up to a busybox shell.
+# (the child's UART) on the terminal, up to a busybox shell. With
+# -icount the TSC counts instructions: Linux's calibration of it against
+# the PIT, whose every read is an exit to hvctl, then sees an exit cost
+# what it costs in instructions, not TCG's stalls in host time.
 run-linux: $(BUILD)/linux.iso | deps-run
 	$(QEMU) $(filter-out -m 256,$(QEMU_FLAGS)) -m $(LINUX_QEMU_MEM) \
-		-cdrom $(BUILD)/linux.iso -boot d -serial mon:stdio
+		-icount shift=0,sleep=off -cdrom $(BUILD)/linux.iso -boot d -serial mon:stdio
 
 debug: $(BUILD)/hv.iso | deps-run
 	@echo "QEMU waits for gdb on :1234. In another terminal:"

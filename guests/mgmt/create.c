@@ -148,9 +148,11 @@ static void report_created(const struct child *c, const char *cmdline)
 	if (c->pc)
 		gprintf("vm %s: PC: ACPI tables at 0x%x, IOAPIC at 0x%x, %u e820 entries\n",
 			c->name, ACPI_TABLES_GPA, IOAPIC_BASE, c->pc->e820.n);
-	if (c->lapic)
+	if (c->lapic && c->vcpus > 1)
 		gprintf("vm %s: virtual LAPIC on; vCPUs 1-%u wait for a SIPI\n", c->name,
 			c->vcpus - 1);
+	else if (c->lapic)
+		gprintf("vm %s: virtual LAPIC on\n", c->name);
 	if (c->vcpu[0].page)
 		gprintf("vm %s: exits through the run page at %p\n", c->name,
 			(void *)c->vcpu[0].page);

@@ -148,9 +148,11 @@ static void report_created(const struct child *c, const char *cmdline)
 	if (c->pc)
 		gprintf("vm %s: PC: ACPI tables at 0x%x, IOAPIC at 0x%x, %u e820 entries\n",
 			c->name, ACPI_TABLES_GPA, IOAPIC_BASE, c->pc->e820.n);
-	if (c->lapic)
+	if (c->lapic && c->vcpus > 1)
 		gprintf("vm %s: virtual LAPIC on; vCPUs 1-%u wait for a SIPI\n", c->name,
 			c->vcpus - 1);
+	else if (c->lapic)
+		gprintf("vm %s: virtual LAPIC on\n", c->name);
 	if (c->vcpu[0].page)
 		gprintf("vm %s: exits through the run page at %p\n", c->name,
 			(void *)c->vcpu[0].page);
@@ -158,23 +160,34 @@ static void report_created(const struct child *c, const char *cmdline)
 		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
 
-static bool args_ok(const struct create_args *a, const struct hv_boot_module **m)
+/* The module named, or NULL with an error printed. */
+static const struct hv_boot_module *module_named(const char *name)
+{
+	const struct hv_boot_module *m = module_find(name);
+
+	if (!m)
+		gprintf("error: no boot module named '%s' (see modules)\n", name);
+	return m;
+}
+
+static bool args_ok(const struct create_args *a, const struct hv_boot_module **m,
+		    const struct hv_boot_module **initrd)
 {
 	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus))
 		return false;
-	*m = module_find(a->module);
-	if (!*m)
-		gprintf("error: no boot module named '%s' (see modules)\n", a->module);
-	return *m;
+	*initrd = NULL;
+	if (a->initrd && !(*initrd = module_named(a->initrd)))
+		return false;
+	return (*m = module_named(a->module));
 }
 
 struct child *child_create(const struct create_args *a)
 {
 	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
-	const struct hv_boot_module *m;
+	const struct hv_boot_module *m, *initrd;
 	struct child *c;
 
-	if (!args_ok(a, &m))
+	if (!args_ok(a, &m, &initrd))
 		return NULL;
 	if (!(c = child_alloc())) {
 		gprintf("error: hvctl manages at most %u VMs\n", CHILDREN_MAX);
@@ -196,7 +209,7 @@ struct child *child_create(const struct create_args *a)
 		child_free(c);
 		return NULL;
 	}
-	if (child_load(c, m, cmdline, err, sizeof(err))) {
+	if (child_load(c, m, initrd, cmdline, err, sizeof(err))) {
 		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
 		hv_vm_destroy(c->id);
 		child_free(c);

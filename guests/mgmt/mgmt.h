@@ -271,6 +271,7 @@ struct create_args {
 	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
 	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
 	bool pc;          /* `pc`: a PC's devices and tables (pc.h) */
+	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 
 /* Creates, loads and readies a child; prints what it did or why not.
@@ -278,8 +279,10 @@ struct create_args {
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
-/* Loads module m into the (new) child: 0, or -1 with err filled. */
-int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+/* Loads module m (and a Linux kernel's initrd, NULL: none) into the
+ * (new) child: 0, or -1 with err filled. */
+int child_load(struct child *c, const struct hv_boot_module *m,
+	       const struct hv_boot_module *initrd, const char *cmdline,
 	       char *err, size_t len);
 
 struct image {

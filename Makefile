@@ -51,9 +51,9 @@ STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
 MULTI_GUESTS := leak realmode cpuidset vlapic
 GUEST_EXTRA := bench
-MB1_KERNELS := mbhello mmio32
+MB1_KERNELS := mbhello mmio32 mbmods
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
-	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) \
+	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) $(BUILD)/guests/mblow.elf \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
 	$(BUILD)/guests/storm.elf \
@@ -196,6 +196,12 @@ $(MB1_KERNELS:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: guests/test32/%.c
 	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start_mb1.S -o $(BUILD)/guest32/start_mb1-$*.o
 	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
 		-o $@ $(BUILD)/guest32/start_mb1-$*.o $(BUILD)/guest32/$*.o
+
+# mbmods linked at 64 KiB: a kernel in a PC's conventional memory.
+$(BUILD)/guests/mblow.elf: $(BUILD)/guests/mbmods.elf
+	@echo "  LD    guests/test32/mbmods at 0x10000 (mblow)"
+	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
+		-Ttext=0x10000 -o $@ $(BUILD)/guest32/start_mb1-mbmods.o $(BUILD)/guest32/mbmods.o
 
 $(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S guests/test32/io32.h linker/guest32.ld
 	@mkdir -p $(BUILD)/guest32 $(dir $@)

@@ -16,7 +16,8 @@ static void use_pc(struct create_args *a)
 #endif
 
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), pc (a PC's devices and tables), args= (args= takes the rest of the line). */
+ * virtual LAPIC), pc (a PC's devices and tables), modules= (a multiboot
+ * kernel's boot modules), args= (args= takes the rest of the line). */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -43,12 +44,15 @@ static bool create_options(struct words *ws, struct create_args *a)
 		} else if (!strcmp(ws->w[i], "pc")) {
 			use_pc(a);
 #endif
+		} else if ((v = opt_value(ws->w[i], "modules"))) {
+			a->modules = v;
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc modules= "
+			"args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -57,11 +61,11 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL };
 
 	if (ws->n < 4) {
 		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
-			"[args=...]\n");
+			"[modules=M1,M2,...] [args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];

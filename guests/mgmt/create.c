@@ -138,13 +138,16 @@ static bool make_vm(struct child *c)
 	return true;
 }
 
-static void report_created(const struct child *c, const char *cmdline)
+static void report_created(const struct child *c, const struct mb1_boot *boot)
 {
+	const char *cmdline = boot->cmdline;
 	char s[24];
 
 	gprintf("vm %s: created: id %u, module %s (%s, entry 0x%llx), %s RAM, %u vCPU(s), "
 		"cmdline '%s'\n", c->name, c->id, c->module, c->format,
 		(unsigned long long)c->entry, fmt_size(c->mem, s, sizeof(s)), c->vcpus, cmdline);
+	if (boot->nmods)
+		gprintf("vm %s: %u multiboot module(s) after the kernel\n", c->name, boot->nmods);
 	if (c->pc)
 		gprintf("vm %s: PC: ACPI tables at 0x%x, IOAPIC at 0x%x, %u e820 entries\n",
 			c->name, ACPI_TABLES_GPA, IOAPIC_BASE, c->pc->e820.n);
@@ -158,9 +161,38 @@ static void report_created(const struct child *c, const char *cmdline)
 		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
 
-static bool args_ok(const struct create_args *a, const struct hv_boot_module **m)
+/* modules=M1,M2,...: the boot modules named, in that order. */
+static bool modules_ok(const char *list, struct mb1_boot *b)
 {
-	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus))
+	char name[HV_BOOT_MODULE_NAME_MAX];
+
+	b->nmods = 0;
+	while (list && *list) {
+		size_t n = 0;
+
+		while (list[n] && list[n] != ',')
+			n++;
+		if (b->nmods == CHILD_MB_MODULES_MAX || !n || n >= sizeof(name)) {
+			gprintf("error: modules= takes 1-%u module names, comma-separated\n",
+				CHILD_MB_MODULES_MAX);
+			return false;
+		}
+		memcpy(name, list, n);
+		name[n] = '\0';
+		if (!(b->mods[b->nmods++] = module_find(name))) {
+			gprintf("error: no boot module named '%s' (see modules)\n", name);
+			return false;
+		}
+		list += n + (list[n] == ',');
+	}
+	return true;
+}
+
+static bool args_ok(const struct create_args *a, const struct hv_boot_module **m,
+		    struct mb1_boot *b)
+{
+	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus) ||
+	    !modules_ok(a->modules, b))
 		return false;
 	*m = module_find(a->module);
 	if (!*m)
@@ -171,10 +203,11 @@ static bool args_ok(const struct create_args *a, const struct hv_boot_module **m
 struct child *child_create(const struct create_args *a)
 {
 	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
+	static struct mb1_boot boot = { .cmdline = cmdline };
 	const struct hv_boot_module *m;
 	struct child *c;
 
-	if (!args_ok(a, &m))
+	if (!args_ok(a, &m, &boot))
 		return NULL;
 	if (!(c = child_alloc())) {
 		gprintf("error: hvctl manages at most %u VMs\n", CHILDREN_MAX);
@@ -196,14 +229,14 @@ struct child *child_create(const struct create_args *a)
 		child_free(c);
 		return NULL;
 	}
-	if (child_load(c, m, cmdline, err, sizeof(err))) {
+	if (child_load(c, m, &boot, err, sizeof(err))) {
 		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
 		hv_vm_destroy(c->id);
 		child_free(c);
 		return NULL;
 	}
 	if (!vmm_quiet)
-		report_created(c, cmdline);
+		report_created(c, &boot);
 	return c;
 }
 

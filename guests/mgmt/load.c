@@ -9,9 +9,11 @@
  *                              EAX = 0x2BADB002, EBX = multiboot info
  *   ELF32 without that header  32-bit protected mode, paging off,
  *                              EAX = HV_BOOT_MAGIC, EBX = hv_boot_info
- * Child-physical layout: GDT 0x1000, page tables 0x2000-0x7fff, boot
- * information 0x8000, stack below 0x80000, the image from 1 MiB; a
- * bzImage's boot data and kernel where linux_boot.h places them. */
+ * Child-physical layout: hvctl's stack, GDT, page tables and
+ * hv_boot_info at the top of conventional memory (CHILD_AREA, mgmt.h);
+ * the image anywhere else in the PC's RAM; multiboot's information where
+ * QEMU puts it (multiboot.c); a bzImage's boot data and kernel where
+ * linux_boot.h places them. */
 #include "guests/mgmt/mgmt.h"
 
 static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, size_t len)
@@ -51,14 +53,14 @@ static int load_elf64(struct child *c, struct image *img, const char *cmdline,
 	return set_entry(entry_long_mode(c->id, img->entry, CHILD_INFO), "entry state", err, len);
 }
 
-static int load_mb1(struct child *c, struct image *img, long hdr, const char *cmdline,
+static int load_mb1(struct child *c, struct image *img, long hdr, const struct mb1_boot *b,
 		    char *err, size_t len)
 {
-	if (mb1_load(c, img, hdr, err, len) || mb1_write_info(c, cmdline, err, len))
+	if (mb1_load(c, img, hdr, err, len) || mb1_write_info(c, img, b, err, len))
 		return -1;
 	c->format = "multiboot, 32-bit";
 	c->entry = img->entry;
-	return set_entry(entry_protected_mode(c->id, img->entry, MB1_BOOT_MAGIC, CHILD_INFO),
+	return set_entry(entry_protected_mode(c->id, img->entry, MB1_BOOT_MAGIC, CHILD_MB_INFO),
 			 "entry state", err, len);
 }
 
@@ -129,10 +131,11 @@ static int load_linux(struct child *c, struct image *img, const char *cmdline,
 	return set_entry(entry_linux(c->id, &e), "entry state", err, len);
 }
 
-int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+int child_load(struct child *c, const struct hv_boot_module *m, const struct mb1_boot *b,
 	       char *err, size_t len)
 {
-	struct image img = { (const u8 *)m->gpa, m->size, 0, 0 };
+	const char *cmdline = b->cmdline;
+	struct image img = { (const u8 *)m->gpa, m->size, 0, 0, 0 };
 	char elf_err[96];
 	u8 bits = 0;
 	long hdr, r;
@@ -142,13 +145,18 @@ int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdl
 		hv_snprintf(err, len, "copying the GDT and page tables: %s", err_name(r));
 		return -1;
 	}
+	hdr = mb1_find_header(&img);
+	if (b->nmods && hdr < 0) {
+		hv_snprintf(err, len, "modules= is for a multiboot kernel");
+		return -1;
+	}
 	if (linux_is_bzimage(img.data, img.size))
 		return load_linux(c, &img, cmdline, err, len);
 	elf = !elf_probe(&img, &bits, elf_err, sizeof(elf_err));
 	if (elf && bits == 64)
 		return load_elf64(c, &img, cmdline, err, len);
-	if ((hdr = mb1_find_header(&img)) >= 0)
-		return load_mb1(c, &img, hdr, cmdline, err, len);
+	if (hdr >= 0)
+		return load_mb1(c, &img, hdr, b, err, len);
 	if (elf)
 		return load_elf32(c, &img, cmdline, err, len);
 	hv_snprintf(err, len, "not an ELF, multiboot or Linux kernel (%s)", elf_err);

@@ -2,6 +2,7 @@
  * through a window onto the child's memory (HV_EXT_MEM_WINDOW), or
  * through VM_COPY, at most HV_COPY_MAX (or a chunk of zeros) per call,
  * where there are no windows; and where an image may be placed. */
+#include "guests/mgmt/e820.h"
 #include "guests/mgmt/mgmt.h"
 
 #define ZERO_CHUNK (64 * 1024)
@@ -79,9 +80,9 @@ long child_zero(u32 vm, u64 gpa, u64 len)
  * where a PC has RAM that no firmware structure holds. */
 bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t errlen)
 {
-	u64 end = gpa + len;
+	u64 end = gpa + len, top = MIN(c->mem, PC_LOW_RAM_END); /* images go below 3 GiB */
 
-	if (end < gpa || gpa > c->mem || len > c->mem - gpa) {
+	if (end < gpa || gpa > top || len > top - gpa) {
 		hv_snprintf(err, errlen, "a segment at 0x%llx-0x%llx does not fit %llu MiB "
 			    "(use mem=)", (unsigned long long)gpa, (unsigned long long)end,
 			    (unsigned long long)(c->mem >> 20));

@@ -107,16 +107,32 @@ static void mark_unused_aps(struct child *c)
 		c->vcpu[i].state = VCPU_UNUSED;
 }
 
+/* A child's RAM where a PC has it (e820.h): up to 3 GiB from 0 (in
+ * VM_CREATE), the rest from 4 GiB; 3-4 GiB stays free for MMIO (the
+ * IOAPIC, the LAPIC, the MMIO test device). */
+static long add_high_ram(const struct child *c)
+{
+	if (c->mem <= PC_LOW_RAM_END)
+		return 0;
+	return hv_vm_add_memory(c->id, PC_HIGH_RAM, c->mem - PC_LOW_RAM_END);
+}
+
 /* VM_CREATE and the vCPUs; on failure nothing is left. */
 static bool make_vm(struct child *c)
 {
-	long r = hv_vm_create(c->name, c->mem, c->vcpus, c->exit_reasons);
+	long r = hv_vm_create(c->name, MIN(c->mem, PC_LOW_RAM_END), c->vcpus, c->exit_reasons);
 
 	if (r < 0) {
 		gprintf("error: vm create %s: vm_create: %s\n", c->name, err_name(r));
 		return false;
 	}
 	c->id = (u32)r;
+	if ((r = add_high_ram(c)) < 0) {
+		gprintf("error: vm create %s: vm_add_memory above 4 GiB: %s\n", c->name,
+			err_name(r));
+		hv_vm_destroy(c->id);
+		return false;
+	}
 	for (u32 i = 0; i < c->vcpus; i++) {
 		if ((r = hv_vcpu_create(c->id)) < 0) {
 			gprintf("error: vm create %s: vcpu_create: %s\n", c->name, err_name(r));

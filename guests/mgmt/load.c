@@ -24,8 +24,12 @@ static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, s
 	memset(&info, 0, sizeof(info));
 	info.magic = HV_BOOT_MAGIC;
 	info.size = sizeof(info);
-	info.memmap_count = 1;
-	info.memmap[0] = (struct hv_boot_mem_range){ 0, c->mem, HV_BOOT_MEM_RAM, 0 };
+	info.memmap_count = c->mem > PC_LOW_RAM_END ? 2 : 1;
+	info.memmap[0] = (struct hv_boot_mem_range){ 0, MIN(c->mem, PC_LOW_RAM_END),
+						     HV_BOOT_MEM_RAM, 0 };
+	if (info.memmap_count == 2) /* the rest from 4 GiB (create.c) */
+		info.memmap[1] = (struct hv_boot_mem_range){ PC_HIGH_RAM, c->mem - PC_LOW_RAM_END,
+							     HV_BOOT_MEM_RAM, 0 };
 	hv_strlcpy(info.cmdline, cmdline, sizeof(info.cmdline));
 	r = child_copy(c->id, CHILD_INFO, &info, sizeof(info));
 	if (r)

@@ -14,7 +14,10 @@
  *   0x9000                       the memory map (the PC's e820 map)
  *   0x9500                       the multiboot information block
  * mem_lower and mem_upper come from the same e820 map; the boot device
- * is QEMU's 0x8000ffff. */
+ * is QEMU's 0x8000ffff. One difference: a list that would overlap
+ * 0x9000-0x95ff (an image ending below 0x9000) goes after the
+ * information block, where QEMU lets its memory map overwrite it. The
+ * image and the modules must stay clear of that block. */
 #include "guests/mgmt/pc.h"
 
 #define MB1_MAGIC 0x1badb002u
@@ -134,13 +137,12 @@ int mb1_load(struct child *c, struct image *img, long hdr, char *err, size_t len
 
 /* The module list and its strings, built in VM 0, copied in at once. */
 struct mb1_area {
-	u64 gpa;  /* where it goes in the child */
 	u32 used; /* bytes: the list, then the strings */
-	u32 strings;
 	u8 buf[MB1_AREA_MAX];
 };
 
-/* Appends a string (at most max bytes of s) and its NUL; its address. */
+/* Appends a string (at most max bytes of s, then tail) and its NUL; its
+ * offset in the area. */
 static u32 add_string(struct mb1_area *a, const char *s, size_t max, const char *tail)
 {
 	u32 at = a->used;
@@ -150,7 +152,7 @@ static u32 add_string(struct mb1_area *a, const char *s, size_t max, const char 
 	while (*tail)
 		a->buf[a->used++] = (u8)*tail++;
 	a->buf[a->used++] = '\0';
-	return (u32)a->gpa + at;
+	return at;
 }
 
 static bool has_space(const char *s)
@@ -160,9 +162,14 @@ static bool has_space(const char *s)
 	return *s;
 }
 
+static bool overlaps_mb_info(u64 gpa, u64 len)
+{
+	return gpa < CHILD_MB_END && gpa + len > CHILD_MB_MMAP;
+}
+
 static bool outside_mb_info(u64 gpa, u64 len, char *err, size_t errlen)
 {
-	if (gpa + len <= CHILD_MB_MMAP || gpa >= CHILD_MB_END)
+	if (!overlaps_mb_info(gpa, len))
 		return true;
 	hv_snprintf(err, errlen, "0x%llx-0x%llx overlaps the multiboot information at "
 		    "0x%x-0x%x (QEMU's place for it)", (unsigned long long)gpa,
@@ -171,12 +178,10 @@ static bool outside_mb_info(u64 gpa, u64 len, char *err, size_t errlen)
 }
 
 /* Each module at the next page boundary (counted from base) after off;
- * its list entry in the area. */
-static int place_modules(struct child *c, struct mb1_area *a, u64 base, u64 off,
+ * its start and end in the list. */
+static int place_modules(struct child *c, struct mb1_module *list, u64 base, u64 off,
 			 const struct mb1_boot *b, char *err, size_t len)
 {
-	struct mb1_module *list = (struct mb1_module *)a->buf;
-
 	for (u32 i = 0; i < b->nmods; i++) {
 		const struct hv_boot_module *m = b->mods[i];
 		u64 gpa = base + ALIGN_UP(off, PAGE_SIZE);
@@ -196,29 +201,44 @@ static int place_modules(struct child *c, struct mb1_area *a, u64 base, u64 off,
 	return 0;
 }
 
+/* Where the list and the strings go: after the image, page-aligned from
+ * its base. An image ending below 0x9000 would have them where QEMU then
+ * writes its memory map over them: they go after the information block
+ * instead. */
+static u64 area_gpa(const struct image *img, u32 used)
+{
+	u64 gpa = img->start + ALIGN_UP(img->end - img->start, PAGE_SIZE);
+
+	return overlaps_mb_info(gpa, used) ? ALIGN_UP(CHILD_MB_END, PAGE_SIZE) : gpa;
+}
+
 /* The list and the strings after the image; the modules after them. */
 static int write_area(struct child *c, const struct image *img, const struct mb1_boot *b,
 		      struct mb1_info *mbi, char *err, size_t len)
 {
 	static struct mb1_area a;
 	struct mb1_module *list = (struct mb1_module *)a.buf;
+	u32 loader, cmdline;
+	u64 gpa;
 	long r;
 
 	memset(&a, 0, sizeof(a));
-	a.gpa = img->start + ALIGN_UP(img->end - img->start, PAGE_SIZE);
 	a.used = b->nmods * sizeof(*list);
 	for (u32 i = 0; i < b->nmods; i++)
 		list[i].string = add_string(&a, b->mods[i]->name, sizeof(b->mods[i]->name), "");
-	mbi->cmdline = add_string(&a, b->cmdline, HV_BOOT_CMDLINE_MAX,
-				  has_space(b->cmdline) ? "" : " ");
-	mbi->boot_loader_name = add_string(&a, MB1_LOADER_NAME, sizeof(MB1_LOADER_NAME), "");
+	cmdline = add_string(&a, b->cmdline, HV_BOOT_CMDLINE_MAX, has_space(b->cmdline) ? "" : " ");
+	loader = add_string(&a, MB1_LOADER_NAME, sizeof(MB1_LOADER_NAME), "");
+	gpa = area_gpa(img, a.used);
+	for (u32 i = 0; i < b->nmods; i++)
+		list[i].string += (u32)gpa;
+	mbi->cmdline = (u32)gpa + cmdline;
+	mbi->boot_loader_name = (u32)gpa + loader;
 	mbi->mods_count = b->nmods;
-	mbi->mods_addr = (u32)a.gpa;
-	if (!child_range_ok(c, a.gpa, a.used, err, len) ||
-	    !outside_mb_info(a.gpa, a.used, err, len) ||
-	    place_modules(c, &a, img->start, a.gpa + a.used - img->start, b, err, len))
+	mbi->mods_addr = (u32)gpa;
+	if (!child_range_ok(c, gpa, a.used, err, len) ||
+	    place_modules(c, list, img->start, gpa + a.used - img->start, b, err, len))
 		return -1;
-	if ((r = child_copy(c->id, a.gpa, a.buf, a.used))) {
+	if ((r = child_copy(c->id, gpa, a.buf, a.used))) {
 		hv_snprintf(err, len, "copying the module list: %s", err_name(r));
 		return -1;
 	}

@@ -354,6 +354,13 @@ $(BUILD)/unit/test_pc: tests/unit/test_pc.c tests/unit/check.h guests/mgmt/pc.c 
 	@echo "  HOSTCC $<"
 	@$(CC) $(UNIT_CFLAGS) $< $(PC_MODEL_SRCS) -o $@
 
+# test_multiboot: the multiboot information against e820.c's map.
+$(BUILD)/unit/test_multiboot: tests/unit/test_multiboot.c tests/unit/check.h \
+		guests/mgmt/multiboot.c guests/mgmt/e820.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(CC) $(UNIT_CFLAGS) $< guests/mgmt/e820.c -o $@
+
 unit: $(UNIT_BINS)
 
 # make test CASE=REGEX runs only the boot cases whose names match.

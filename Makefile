@@ -78,7 +78,8 @@ RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
 	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
 RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
-.PHONY: all iso run test debug clean deps unit guests bench fuzz tools storm
+.PHONY: all iso run test test-long debug clean deps unit guests bench fuzz tools storm linux \
+	run-linux
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
@@ -135,7 +136,7 @@ deps:
 # deps-GROUP: the packages of one group (see tools/deps.sh). Rules name
 # them as order-only prerequisites, so a group is checked once per make
 # run and before anything that needs it.
-DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi test
+DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi linux test
 .PHONY: $(addprefix deps-,$(DEPS_GROUPS))
 $(addprefix deps-,$(DEPS_GROUPS)):
 	@sh tools/deps.sh $(@:deps-%=%)
@@ -332,6 +333,39 @@ $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(LIBHVTEST) $(LIBHV) li
 run: $(BUILD)/hv.iso | deps-run
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio
 
+# --- Linux ----------------------------------------------------------------
+# Debian's kernel (linux-image-amd64's versioned package, downloaded and
+# unpacked, its vmlinuz unmodified) and an initramfs of busybox-static
+# with tools/linux/init, booted as a 1-vCPU 256 MiB child of hvctl.
+LINUX_DIR := $(BUILD)/linux
+LINUX_KERNEL := $(LINUX_DIR)/vmlinuz
+LINUX_INITRD := $(LINUX_DIR)/initrd.gz
+LINUX_ARGS := console=ttyS0 loglevel=4
+LINUX_SCRIPT := vm create linux linux initrd=initrd mem=256M pc cmdline=\"$(LINUX_ARGS)\"; vm run
+LINUX_QEMU_MEM := 512
+
+$(LINUX_KERNEL): tools/fetch-linux.sh | deps-linux
+	@mkdir -p $(LINUX_DIR)
+	sh tools/fetch-linux.sh $@
+
+$(LINUX_INITRD): tools/mkinitramfs.py tools/linux/init tools/linux/test.sh | deps-linux
+	@mkdir -p $(LINUX_DIR)
+	python3 tools/mkinitramfs.py $@ /bin/busybox tools/linux/init tools/linux/test.sh
+
+linux: $(LINUX_KERNEL) $(LINUX_INITRD)
+
+$(BUILD)/linux.iso: $(BUILD)/hv.elf $(BUILD)/guests/mgmt.elf $(LINUX_KERNEL) $(LINUX_INITRD) \
+		tools/mkiso.sh Makefile
+	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" \
+		$(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(LINUX_SCRIPT)"' \
+		$(LINUX_KERNEL) linux $(LINUX_INITRD) initrd
+
+# make run-linux: hvctl boots Debian's kernel in a child, its console
+# (the child's UART) on the terminal, up to a busybox shell.
+run-linux: $(BUILD)/linux.iso | deps-run
+	$(QEMU) $(filter-out -m 256,$(QEMU_FLAGS)) -m $(LINUX_QEMU_MEM) \
+		-cdrom $(BUILD)/linux.iso -boot d -serial mon:stdio
+
 debug: $(BUILD)/hv.iso | deps-run
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/hv.elf -ex 'target remote :1234'"
@@ -346,7 +380,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
 
 # test_pc links the PC's device models beside the wiring it includes:
 # the models' static helpers share names, so they are separate units.
-PC_MODEL_SRCS := $(addprefix guests/mgmt/,pic.c ioapic.c pit.c rtc.c acpi_pm.c fw_cfg.c \
+PC_MODEL_SRCS := $(addprefix guests/mgmt/,pic.c ioapic.c pit.c rtc.c acpi_pm.c fw_cfg.c uart.c \
 	e820.c acpi_tables.c)
 $(BUILD)/unit/test_pc: tests/unit/test_pc.c tests/unit/check.h guests/mgmt/pc.c \
 		guests/mgmt/pc_io.c guests/mgmt/pc.h $(PC_MODEL_SRCS)
@@ -366,6 +400,11 @@ unit: $(UNIT_BINS)
 # make test CASE=REGEX runs only the boot cases whose names match.
 test: | deps-test
 	@bash tests/run $(if $(CASE),-k '$(value CASE)')
+
+# The long boot cases, not part of make test: Debian's Linux in a child
+# on Bochs VMX (tests/boot-cases, mgmt-linux; make test has QEMU's).
+test-long: | deps-test
+	@bash tests/run -k 'bochs-.*-linux'
 
 # Instruction counts on QEMU SVM, Bochs SVM and Bochs VMX, where RDTSC
 # counts instructions exactly and deterministically, against

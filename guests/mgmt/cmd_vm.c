@@ -17,7 +17,8 @@ static void use_pc(struct create_args *a)
 
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
  * virtual LAPIC), pc (a PC's devices and tables), modules= (a multiboot
- * kernel's boot modules), args= (args= takes the rest of the line). */
+ * kernel's boot modules), initrd= (a Linux kernel's), cmdline="..." (one
+ * word, quoted) or args= (the rest of the line): the kernel's arguments. */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -46,13 +47,17 @@ static bool create_options(struct words *ws, struct create_args *a)
 #endif
 		} else if ((v = opt_value(ws->w[i], "modules"))) {
 			a->modules = v;
+		} else if ((v = opt_value(ws->w[i], "initrd"))) {
+			a->initrd = v;
+		} else if ((v = opt_value(ws->w[i], "cmdline"))) {
+			a->args = v;
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
 			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc modules= "
-			"args=)\n", ws->w[i]);
+				"initrd= cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -61,11 +66,11 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL, NULL };
 
 	if (ws->n < 4) {
 		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
-			"[modules=M1,M2,...] [args=...]\n");
+			"[modules=M1,M2,...] [initrd=MODULE] [cmdline=\"...\"|args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];

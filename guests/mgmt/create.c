@@ -177,6 +177,16 @@ static void report_created(const struct child *c, const struct mb1_boot *boot)
 		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
 
+/* The module named, or NULL with an error printed. */
+static const struct hv_boot_module *module_named(const char *name)
+{
+	const struct hv_boot_module *m = module_find(name);
+
+	if (!m)
+		gprintf("error: no boot module named '%s' (see modules)\n", name);
+	return m;
+}
+
 /* modules=M1,M2,...: the boot modules named, in that order. */
 static bool modules_ok(const char *list, struct mb1_boot *b)
 {
@@ -195,35 +205,33 @@ static bool modules_ok(const char *list, struct mb1_boot *b)
 		}
 		memcpy(name, list, n);
 		name[n] = '\0';
-		if (!(b->mods[b->nmods++] = module_find(name))) {
-			gprintf("error: no boot module named '%s' (see modules)\n", name);
+		if (!(b->mods[b->nmods++] = module_named(name)))
 			return false;
-		}
 		list += n + (list[n] == ',');
 	}
 	return true;
 }
 
 static bool args_ok(const struct create_args *a, const struct hv_boot_module **m,
-		    struct mb1_boot *b)
+		    const struct hv_boot_module **initrd, struct mb1_boot *b)
 {
 	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus) ||
 	    !modules_ok(a->modules, b))
 		return false;
-	*m = module_find(a->module);
-	if (!*m)
-		gprintf("error: no boot module named '%s' (see modules)\n", a->module);
-	return *m;
+	*initrd = NULL;
+	if (a->initrd && !(*initrd = module_named(a->initrd)))
+		return false;
+	return (*m = module_named(a->module));
 }
 
 struct child *child_create(const struct create_args *a)
 {
 	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
 	static struct mb1_boot boot = { .cmdline = cmdline };
-	const struct hv_boot_module *m;
+	const struct hv_boot_module *m, *initrd;
 	struct child *c;
 
-	if (!args_ok(a, &m, &boot))
+	if (!args_ok(a, &m, &initrd, &boot))
 		return NULL;
 	if (!(c = child_alloc())) {
 		gprintf("error: hvctl manages at most %u VMs\n", CHILDREN_MAX);
@@ -245,7 +253,7 @@ struct child *child_create(const struct create_args *a)
 		child_free(c);
 		return NULL;
 	}
-	if (child_load(c, m, &boot, err, sizeof(err))) {
+	if (child_load(c, m, initrd, &boot, err, sizeof(err))) {
 		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
 		hv_vm_destroy(c->id);
 		child_free(c);

@@ -284,6 +284,7 @@ struct create_args {
 	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
 	bool pc;          /* `pc`: a PC's devices and tables (pc.h) */
 	const char *modules; /* modules=M1,M2: a multiboot kernel's, or NULL */
+	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 
 /* Creates, loads and readies a child; prints what it did or why not.
@@ -292,10 +293,17 @@ struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
 /* Loads module m into the (new) child with b's command line (and, for a
- * multiboot kernel, b's modules): 0, or -1 with err filled. */
+ * multiboot kernel, b's modules; for a Linux kernel the initrd, NULL:
+ * none): 0, or -1 with err filled. */
 struct mb1_boot;
-int child_load(struct child *c, const struct hv_boot_module *m, const struct mb1_boot *b,
+int child_load(struct child *c, const struct hv_boot_module *m,
+	       const struct hv_boot_module *initrd, const struct mb1_boot *b,
 	       char *err, size_t len);
+
+/* A `pc` child's memory map (with its ACPI tables), else the one a PC
+ * with its RAM would have (e820.h). */
+struct e820_map;
+const struct e820_map *child_memory_map(const struct child *c);
 
 struct image {
 	const u8 *data;

@@ -245,23 +245,11 @@ static int write_area(struct child *c, const struct image *img, const struct mb1
 	return 0;
 }
 
-/* The child's PC memory map: a `pc` child's own, else the one its RAM
- * would have in a PC. */
-static const struct e820_map *memory_map(const struct child *c)
-{
-	static struct e820_map map;
-
-	if (c->pc)
-		return &c->pc->e820;
-	e820_build(&map, c->mem, 0, 0);
-	return &map;
-}
-
 int mb1_write_info(struct child *c, const struct image *img, const struct mb1_boot *b,
 		   char *err, size_t len)
 {
 	static u8 mmap[E820_MAX * E820_MB1_ENTRY_LEN];
-	const struct e820_map *map = memory_map(c);
+	const struct e820_map *map = child_memory_map(c);
 	struct mb1_info mbi;
 	long r;
 

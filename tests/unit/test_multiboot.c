@@ -36,6 +36,14 @@ bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t e
 	return false;
 }
 
+const struct e820_map *child_memory_map(const struct child *c)
+{
+	static struct e820_map map;
+
+	e820_build(&map, c->mem, 0, 0);
+	return &map;
+}
+
 int elf_probe(struct image *img, u8 *bits, char *err, size_t len)
 {
 	(void)img, (void)bits, (void)err, (void)len;

@@ -51,9 +51,9 @@ STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
 MULTI_GUESTS := leak realmode cpuidset vlapic
 GUEST_EXTRA := bench
-MB1_KERNELS := mbhello mmio32
+MB1_KERNELS := mbhello mmio32 mbmods
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
-	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) \
+	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) $(BUILD)/guests/mblow.elf $(BUILD)/guests/mbreal.bin \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
 	$(BUILD)/guests/storm.elf \
@@ -197,6 +197,21 @@ $(MB1_KERNELS:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: guests/test32/%.c
 	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start_mb1.S -o $(BUILD)/guest32/start_mb1-$*.o
 	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
 		-o $@ $(BUILD)/guest32/start_mb1-$*.o $(BUILD)/guest32/$*.o
+
+# mbmods linked at 64 KiB: a kernel in a PC's conventional memory.
+$(BUILD)/guests/mblow.elf: $(BUILD)/guests/mbmods.elf
+	@echo "  LD    guests/test32/mbmods at 0x10000 (mblow)"
+	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
+		-Ttext=0x10000 -o $@ $(BUILD)/guest32/start_mb1-mbmods.o $(BUILD)/guest32/mbmods.o
+
+# A flat multiboot image at 0x8000 (the header's address fields) that
+# switches to real mode.
+$(BUILD)/guests/mbreal.bin: guests/test32/mbreal.S
+	@mkdir -p $(BUILD)/guest32 $(dir $@)
+	@echo "  AS    guests/test32/mbreal (multiboot v1, real mode at 0x8000)"
+	@$(CC) -m32 $(HV_ASFLAGS) -c $< -o $(BUILD)/guest32/mbreal.o
+	@$(LD) -m elf_i386 -nostdlib -static -Ttext=0x8000 -e _start --oformat binary \
+		-o $@ $(BUILD)/guest32/mbreal.o
 
 $(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S guests/test32/io32.h linker/guest32.ld
 	@mkdir -p $(BUILD)/guest32 $(dir $@)
@@ -375,6 +390,13 @@ $(BUILD)/unit/test_pc: tests/unit/test_pc.c tests/unit/check.h guests/mgmt/pc.c 
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $<"
 	@$(CC) $(UNIT_CFLAGS) $< $(PC_MODEL_SRCS) -o $@
+
+# test_multiboot: the multiboot information against e820.c's map.
+$(BUILD)/unit/test_multiboot: tests/unit/test_multiboot.c tests/unit/check.h \
+		guests/mgmt/multiboot.c guests/mgmt/e820.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(CC) $(UNIT_CFLAGS) $< guests/mgmt/e820.c -o $@
 
 unit: $(UNIT_BINS)
 

@@ -16,9 +16,9 @@ static void use_pc(struct create_args *a)
 #endif
 
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), pc (a PC's devices and tables), initrd= (a Linux
- * kernel's), cmdline="..." (one word, quoted) or args= (the rest of the
- * line): the kernel's arguments. */
+ * virtual LAPIC), pc (a PC's devices and tables), modules= (a multiboot
+ * kernel's boot modules), initrd= (a Linux kernel's), cmdline="..." (one
+ * word, quoted) or args= (the rest of the line): the kernel's arguments. */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -45,6 +45,8 @@ static bool create_options(struct words *ws, struct create_args *a)
 		} else if (!strcmp(ws->w[i], "pc")) {
 			use_pc(a);
 #endif
+		} else if ((v = opt_value(ws->w[i], "modules"))) {
+			a->modules = v;
 		} else if ((v = opt_value(ws->w[i], "initrd"))) {
 			a->initrd = v;
 		} else if ((v = opt_value(ws->w[i], "cmdline"))) {
@@ -54,8 +56,8 @@ static bool create_options(struct words *ws, struct create_args *a)
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc initrd= "
-				"cmdline= args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc modules= "
+				"initrd= cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -64,11 +66,11 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL, NULL };
 
 	if (ws->n < 4) {
 		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
-			"[initrd=MODULE] [cmdline=\"...\"|args=...]\n");
+			"[modules=M1,M2,...] [initrd=MODULE] [cmdline=\"...\"|args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];

@@ -10,9 +10,11 @@
  *                              EAX = 0x2BADB002, EBX = multiboot info
  *   ELF32 without that header  32-bit protected mode, paging off,
  *                              EAX = HV_BOOT_MAGIC, EBX = hv_boot_info
- * Child-physical layout: GDT 0x1000, page tables 0x2000-0x7fff, boot
- * information 0x8000, stack below 0x80000, the image from 1 MiB; a
- * bzImage's boot data and kernel where linux_boot.h places them. */
+ * Child-physical layout: hvctl's stack, GDT, page tables and
+ * hv_boot_info at the top of conventional memory (CHILD_AREA, mgmt.h);
+ * the image anywhere else in the PC's RAM; multiboot's information where
+ * QEMU puts it (multiboot.c); a bzImage's boot data and kernel where
+ * linux_boot.h places them. */
 #include "guests/mgmt/mgmt.h"
 #include "guests/mgmt/pc.h"
 
@@ -24,8 +26,12 @@ static int write_hv_boot_info(struct child *c, const char *cmdline, char *err, s
 	memset(&info, 0, sizeof(info));
 	info.magic = HV_BOOT_MAGIC;
 	info.size = sizeof(info);
-	info.memmap_count = 1;
-	info.memmap[0] = (struct hv_boot_mem_range){ 0, c->mem, HV_BOOT_MEM_RAM, 0 };
+	info.memmap_count = c->mem > PC_LOW_RAM_END ? 2 : 1;
+	info.memmap[0] = (struct hv_boot_mem_range){ 0, MIN(c->mem, PC_LOW_RAM_END),
+						     HV_BOOT_MEM_RAM, 0 };
+	if (info.memmap_count == 2) /* the rest from 4 GiB (create.c) */
+		info.memmap[1] = (struct hv_boot_mem_range){ PC_HIGH_RAM, c->mem - PC_LOW_RAM_END,
+							     HV_BOOT_MEM_RAM, 0 };
 	hv_strlcpy(info.cmdline, cmdline, sizeof(info.cmdline));
 	r = child_copy(c->id, CHILD_INFO, &info, sizeof(info));
 	if (r)
@@ -53,14 +59,14 @@ static int load_elf64(struct child *c, struct image *img, const char *cmdline,
 	return set_entry(entry_long_mode(c->id, img->entry, CHILD_INFO), "entry state", err, len);
 }
 
-static int load_mb1(struct child *c, struct image *img, long hdr, const char *cmdline,
+static int load_mb1(struct child *c, struct image *img, long hdr, const struct mb1_boot *b,
 		    char *err, size_t len)
 {
-	if (mb1_load(c, img, hdr, err, len) || mb1_write_info(c, cmdline, err, len))
+	if (mb1_load(c, img, hdr, err, len) || mb1_write_info(c, img, b, err, len))
 		return -1;
 	c->format = "multiboot, 32-bit";
 	c->entry = img->entry;
-	return set_entry(entry_protected_mode(c->id, img->entry, MB1_BOOT_MAGIC, CHILD_INFO),
+	return set_entry(entry_protected_mode(c->id, img->entry, MB1_BOOT_MAGIC, CHILD_MB_INFO),
 			 "entry state", err, len);
 }
 
@@ -99,9 +105,7 @@ static long copy_linux(struct child *c, const struct linux_image *li,
 	return child_copy(c->id, lay->initrd, (const void *)initrd->gpa, initrd->size);
 }
 
-/* A PC child's memory map (with its ACPI tables), else a PC's without
- * tables. */
-static const struct e820_map *linux_map(const struct child *c)
+const struct e820_map *child_memory_map(const struct child *c)
 {
 	static struct e820_map map;
 
@@ -129,7 +133,7 @@ static int load_linux(struct child *c, struct image *img,
 	static struct linux_image li;
 	static struct linux_layout lay;
 	static struct linux_entry e;
-	const struct e820_map *map = linux_map(c);
+	const struct e820_map *map = child_memory_map(c);
 	long r;
 
 	cmdline = linux_args(cmdline);
@@ -147,15 +151,20 @@ static int load_linux(struct child *c, struct image *img,
 }
 
 int child_load(struct child *c, const struct hv_boot_module *m,
-	       const struct hv_boot_module *initrd, const char *cmdline,
+	       const struct hv_boot_module *initrd, const struct mb1_boot *b,
 	       char *err, size_t len)
 {
-	struct image img = { (const u8 *)m->gpa, m->size, 0, 0 };
+	const char *cmdline = b->cmdline;
+	struct image img = { (const u8 *)m->gpa, m->size, 0, 0, 0 };
 	char elf_err[96];
 	u8 bits = 0;
-	long hdr, r;
+	long hdr = mb1_find_header(&img), r;
 	bool elf;
 
+	if (b->nmods && hdr < 0) {
+		hv_snprintf(err, len, "modules= is for a multiboot kernel");
+		return -1;
+	}
 	if (linux_is_bzimage(img.data, img.size))
 		return load_linux(c, &img, initrd, cmdline, err, len);
 	if (initrd) {
@@ -169,8 +178,8 @@ int child_load(struct child *c, const struct hv_boot_module *m,
 	elf = !elf_probe(&img, &bits, elf_err, sizeof(elf_err));
 	if (elf && bits == 64)
 		return load_elf64(c, &img, cmdline, err, len);
-	if ((hdr = mb1_find_header(&img)) >= 0)
-		return load_mb1(c, &img, hdr, cmdline, err, len);
+	if (hdr >= 0)
+		return load_mb1(c, &img, hdr, b, err, len);
 	if (elf)
 		return load_elf32(c, &img, cmdline, err, len);
 	hv_snprintf(err, len, "not an ELF, multiboot or Linux kernel (%s)", elf_err);

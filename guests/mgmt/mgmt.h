@@ -248,17 +248,29 @@ void child_end(struct child *c, enum child_state st, const char *fmt, ...) __pri
 
 /* ---- load.c / elfload.c / multiboot.c / entry.c / childmem.c ----------- */
 
-#define CHILD_GDT 0x1000
-#define CHILD_PML4 0x2000
-#define CHILD_PDPT 0x3000
-#define CHILD_PD 0x4000        /* 4 page directories: 0x4000-0x7fff */
+/* hvctl's own structures for a child sit at the top of conventional
+ * memory, below the EBDA at 0x9FC00 (e820.h): the stack, the GDT, the
+ * page tables and the hv_boot_info. Images may load anywhere else in a
+ * PC's RAM: from 0x500 (above the real-mode IVT and the BIOS data area)
+ * up to CHILD_AREA, and from 1 MiB. */
+#define CHILD_AREA 0x90000      /* 0x90000-0x97fff: the stack */
+#define CHILD_STACK 0x98000
+#define CHILD_GDT 0x98000
+#define CHILD_PML4 0x99000
+#define CHILD_PDPT 0x9a000
+#define CHILD_PD 0x9b000        /* 4 page directories: 0x9b000-0x9efff */
 #define CHILD_PD_COUNT 4
-#define CHILD_INFO 0x8000      /* hv_boot_info or the multiboot info */
-#define CHILD_MB_CMDLINE 0x9000
-#define CHILD_MB_LOADER 0x9e00
-#define CHILD_MB_MMAP 0xa000
-#define CHILD_STACK 0x80000
-#define CHILD_LOAD_MIN 0x100000 /* images load at 1 MiB or above */
+#define CHILD_INFO 0x9f000      /* hv_boot_info (1360 bytes) */
+#define CHILD_AREA_END 0x9fc00
+#define CHILD_LOW_MIN 0x500     /* above the IVT and the BIOS data area */
+#define CHILD_LOAD_MIN 0x100000 /* RAM above the PC's hole */
+/* Multiboot: the memory map and the information block where QEMU's
+ * loader puts them (its multiboot option ROM: 0x9000 and 0x9500); the
+ * module list and the strings follow the kernel image (multiboot.c). */
+#define CHILD_MB_MMAP 0x9000
+#define CHILD_MB_INFO 0x9500
+#define CHILD_MB_END 0x9600
+#define CHILD_MB_MODULES_MAX 8
 
 #define MB1_BOOT_MAGIC 0x2badb002u
 
@@ -271,6 +283,7 @@ struct create_args {
 	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
 	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
 	bool pc;          /* `pc`: a PC's devices and tables (pc.h) */
+	const char *modules; /* modules=M1,M2: a multiboot kernel's, or NULL */
 	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 
@@ -279,17 +292,25 @@ struct create_args {
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
-/* Loads module m (and a Linux kernel's initrd, NULL: none) into the
- * (new) child: 0, or -1 with err filled. */
+/* Loads module m into the (new) child with b's command line (and, for a
+ * multiboot kernel, b's modules; for a Linux kernel the initrd, NULL:
+ * none): 0, or -1 with err filled. */
+struct mb1_boot;
 int child_load(struct child *c, const struct hv_boot_module *m,
-	       const struct hv_boot_module *initrd, const char *cmdline,
+	       const struct hv_boot_module *initrd, const struct mb1_boot *b,
 	       char *err, size_t len);
+
+/* A `pc` child's memory map (with its ACPI tables), else the one a PC
+ * with its RAM would have (e820.h). */
+struct e820_map;
+const struct e820_map *child_memory_map(const struct child *c);
 
 struct image {
 	const u8 *data;
 	u64 size;
 	u64 entry;
-	u64 end; /* end of the highest byte loaded */
+	u64 end;   /* end of the highest byte loaded */
+	u64 start; /* the lowest byte loaded */
 };
 
 /* childmem.c: copies len bytes from VM 0's src to the child's gpa,
@@ -307,7 +328,15 @@ int elf_copy(struct child *c, struct image *img, char *err, size_t len);
 /* multiboot.c (v1): the header's offset in the image, or -1. */
 long mb1_find_header(const struct image *img);
 int mb1_load(struct child *c, struct image *img, long hdr, char *err, size_t len);
-int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len);
+/* What a multiboot kernel is handed: its command line ("NAME ARGS") and
+ * the modules of `modules=`, each with its string. */
+struct mb1_boot {
+	const char *cmdline;
+	u32 nmods;
+	const struct hv_boot_module *mods[CHILD_MB_MODULES_MAX];
+};
+int mb1_write_info(struct child *c, const struct image *img, const struct mb1_boot *b,
+		   char *err, size_t len);
 
 /* entry.c: 0 or -errno. */
 long entry_tables(u32 vm);

@@ -1,7 +1,8 @@
 /* What a child transmits on its UART, shown on VM 0's console a line at a
  * time as "[NAME] line". Carriage returns are dropped, other control and
  * non-ASCII bytes print as '?', and a line longer than the buffer is
- * printed in pieces. */
+ * printed in pieces. The child `vm console` is attached to has its
+ * bytes shown as they come, unchanged: the terminal is its own. */
 #include "guests/mgmt/mgmt.h"
 
 void child_out_flush(struct child *c)
@@ -9,8 +10,10 @@ void child_out_flush(struct child *c)
 	if (!c->out_len)
 		return;
 	c->out_line[c->out_len] = '\0';
-	if (!vmm_quiet)
+	if (!vmm_quiet) {
+		tty_output_begins();
 		gprintf("[%s] %s\n", c->name, c->out_line);
+	}
 	c->out_len = 0;
 }
 
@@ -18,11 +21,17 @@ void child_out_byte(void *ctx, u8 ch)
 {
 	struct child *c = ctx;
 
+	if (console_attached(c)) {
+		gprintf("%c", ch);
+		return;
+	}
 	if (ch == '\n') {
-		if (c->out_len)
+		if (c->out_len) {
 			child_out_flush(c);
-		else if (!vmm_quiet)
+		} else if (!vmm_quiet) {
+			tty_output_begins();
 			gprintf("[%s]\n", c->name);
+		}
 		return;
 	}
 	if (ch == '\r')

@@ -7,11 +7,16 @@
  * unprefixed. Ctrl-] detaches; the child stays in the background, as do
  * all the others, which run a round between two keys as at the prompt.
  * A script's session ends at Ctrl-] too, or when its typed keys (`type`)
- * run out. */
+ * run out. Those come as from a typist who waits for the child: a key
+ * only when the child has taken the last one and had TYPED_GAP rounds
+ * to answer it. */
 #include "guests/mgmt/mgmt.h"
+
+#define TYPED_GAP 16
 
 static struct child *attached;
 static u32 dropped; /* keys of this session that found no room */
+static u32 quiet_rounds; /* since the child took the last typed key */
 
 bool console_attached(const struct child *c)
 {
@@ -34,6 +39,10 @@ static bool console_key(struct child *c)
 {
 	int key;
 
+	if (c->in_len || c->uart.rx_count)
+		quiet_rounds = 0;
+	else if (!tty_interactive && ++quiet_rounds < TYPED_GAP)
+		return true;
 	if ((key = tty_key()) == CONSOLE_ESCAPE)
 		return false;
 	if (key >= 0 && c->in_len < CONSOLE_PENDING)
@@ -64,15 +73,15 @@ void cmd_vm_console(struct words *ws)
 	if (!sched_start(c))
 		return;
 	child_out_flush(c);
-	gprintf("console: attached to %s; Ctrl-] detaches\n", c->name);
+	gprintf("console: attached to %s, Ctrl-] detaches\n", c->name);
 	attached = c;
-	dropped = 0;
+	dropped = quiet_rounds = 0;
 	console_session(c);
 	attached = NULL;
 	if (dropped)
 		gprintf("\nconsole: %u key(s) lost: %s read no input\n", dropped, c->name);
 	if (child_runnable(c))
-		gprintf("\nconsole: detached from %s; it keeps running in the background\n",
+		gprintf("\nconsole: detached from %s, it keeps running in the background\n",
 			c->name);
 	else
 		gprintf("console: %s has ended\n", c->name);

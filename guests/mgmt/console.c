@@ -7,9 +7,9 @@
  * unprefixed. Ctrl-] detaches; the child stays in the background, as do
  * all the others, which run a round between two keys as at the prompt.
  * A script's session ends at Ctrl-] too, or when its typed keys (`type`)
- * run out. Those come as from a typist who waits for the child: a key
- * only when the child has taken the last one and had TYPED_GAP rounds
- * to answer it. */
+ * have run out. Those come as from a typist who waits for the child: a
+ * key only when the child has taken the last one and had TYPED_GAP
+ * rounds to answer it (the end too waits that long). */
 #include "guests/mgmt/mgmt.h"
 
 #define TYPED_GAP 16
@@ -39,18 +39,19 @@ static bool console_key(struct child *c)
 {
 	int key;
 
-	if (c->in_len || c->uart.rx_count)
+	if (!tty_interactive && (c->in_len || c->uart.rx_count))
 		quiet_rounds = 0;
-	else if (!tty_interactive && ++quiet_rounds < TYPED_GAP)
+	if (!tty_interactive && quiet_rounds++ < TYPED_GAP)
 		return true;
 	if ((key = tty_key()) == CONSOLE_ESCAPE)
 		return false;
-	if (key >= 0 && c->in_len < CONSOLE_PENDING)
+	if (key < 0)
+		return tty_interactive; /* a script's keys have run out */
+	quiet_rounds = 0;
+	if (c->in_len < CONSOLE_PENDING)
 		c->in_pending[c->in_len++] = (u8)key;
-	else if (key >= 0)
+	else
 		dropped++;
-	else if (!tty_interactive && !tty_typed_left())
-		return false;
 	return true;
 }
 

@@ -150,8 +150,6 @@ void tty_readline(const char *prompt, char *buf, size_t len);
 /* `type TEXT` (a test aid): TEXT becomes keys typed at VM 0's terminal,
  * ^X in it the control key X (^M Enter, ^] the console escape). */
 void cmd_type(struct words *ws);
-/* Whether typed-ahead keys are left. */
-bool tty_typed_left(void);
 /* A child's console line is about to be printed: a prompt being edited
  * gets a line break and is shown again afterwards. */
 void tty_output_begins(void);

@@ -47,11 +47,6 @@ int tty_key(void)
 	return tty_getc_nowait();
 }
 
-bool tty_typed_left(void)
-{
-	return typed_head < typed_len;
-}
-
 void tty_output_begins(void)
 {
 	if (edit.active && !edit.broken) {

@@ -11,8 +11,8 @@
 #   bochs    the Bochs emulator with its BIOS images (make storm)
 #   acpi     iasl, which the ACPI tables' unit test disassembles them with
 #            (without it those checks are skipped)
-#   test     everything make test uses, with the static analysers and g++
-#            (the ABI headers must compile as C++)
+#   test     everything make test uses, with the static analysers, g++
+#            (the ABI headers must compile as C++) and python3-pexpect
 #
 # Idempotent. Without root it names the missing packages and fails.
 set -eu
@@ -30,6 +30,7 @@ group_packages() {
 	test)
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"
 		echo "$(group_packages bochs) $(group_packages acpi) cppcheck shellcheck g++"
+		echo "python3-pexpect" # tests/console.py types into hvctl through a pty
 		;;
 	*)
 		echo "deps: unknown package group '$1'" >&2

@@ -5,7 +5,8 @@
  * that many keys wait loses the next ones (counted): Ctrl-] must still
  * get through. The child's output is shown as it comes,
  * unprefixed. Ctrl-] detaches; the child stays in the background, as do
- * all the others, which run a round between two keys as at the prompt.
+ * all the others, which run a round between two keys as at the prompt
+ * (their lines are shown after the session, childout.c).
  * A script's session ends at Ctrl-] too, or when its typed keys (`type`)
  * have run out. Those come as from a typist who waits for the child: a
  * key only when the child has taken the last one and had TYPED_GAP
@@ -21,6 +22,11 @@ static u32 quiet_rounds; /* since the child took the last typed key */
 bool console_attached(const struct child *c)
 {
 	return c == attached;
+}
+
+bool console_in_session(void)
+{
+	return attached != NULL;
 }
 
 void console_feed(struct child *c)
@@ -86,4 +92,5 @@ void cmd_vm_console(struct words *ws)
 			c->name);
 	else
 		gprintf("console: %s has ended\n", c->name);
+	child_out_release();
 }

@@ -337,6 +337,8 @@ long entry_linux(u32 vm, const struct linux_entry *e);
  * line so far. */
 void child_out_byte(void *ctx, u8 ch);
 void child_out_flush(struct child *c);
+/* Prints the other children's lines kept during a console session. */
+void child_out_release(void);
 
 /* ---- console.c --------------------------------------------------------- */
 
@@ -347,6 +349,8 @@ void child_out_flush(struct child *c);
 void cmd_vm_console(struct words *ws);
 /* Whether c's output goes to the terminal unprefixed. */
 bool console_attached(const struct child *c);
+/* Whether a console is attached (to any child). */
+bool console_in_session(void);
 /* Typed bytes waiting for c go into its UART as far as it has room. */
 void console_feed(struct child *c);
 

@@ -28,9 +28,9 @@ group_packages() {
 	bochs) echo "bochs bochsbios vgabios" ;;
 	acpi) echo "acpica-tools" ;;
 	test)
+		echo "python3-pexpect" # tests/console.py types into hvctl through a pty
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"
 		echo "$(group_packages bochs) $(group_packages acpi) cppcheck shellcheck g++"
-		echo "python3-pexpect" # tests/console.py types into hvctl through a pty
 		;;
 	*)
 		echo "deps: unknown package group '$1'" >&2

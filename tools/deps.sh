@@ -14,8 +14,8 @@
 #            by tools/fetch-linux.sh)
 #   acpi     iasl, which the ACPI tables' unit test disassembles them with
 #            (without it those checks are skipped)
-#   test     everything make test uses, with the static analysers and g++
-#            (the ABI headers must compile as C++)
+#   test     everything make test uses, with the static analysers, g++
+#            (the ABI headers must compile as C++) and python3-pexpect
 #
 # Idempotent. Without root it names the missing packages and fails.
 set -eu
@@ -32,6 +32,7 @@ group_packages() {
 	acpi) echo "acpica-tools" ;;
 	linux) echo "$(group_packages run) busybox-static python3" ;;
 	test)
+		echo "python3-pexpect" # tests/console.py types into hvctl through a pty
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"
 		echo "$(group_packages bochs) $(group_packages acpi) $(group_packages linux)"
 		echo "cppcheck shellcheck g++"

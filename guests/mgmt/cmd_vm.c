@@ -1,5 +1,5 @@
-/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c,
- * cpuid: vmcpuid.c). */
+/* The `vm` commands: create, run, list, stop, destroy (start: sched.c,
+ * console: console.c, cycle: cycle.c, cpuid: vmcpuid.c). */
 #include "guests/mgmt/mgmt.h"
 
 #define MEM_DEFAULT (16 * MIB)
@@ -157,6 +157,10 @@ void cmd_vm(struct words *ws)
 		vm_create(ws);
 	else if (!strcmp(sub, "run"))
 		cmd_run(ws, 2);
+	else if (!strcmp(sub, "start"))
+		cmd_vm_start(ws);
+	else if (!strcmp(sub, "console"))
+		cmd_vm_console(ws);
 	else if (!strcmp(sub, "list"))
 		vm_list();
 	else if (!strcmp(sub, "stop"))
@@ -170,5 +174,6 @@ void cmd_vm(struct words *ws)
 	else if (!strcmp(sub, "info"))
 		cmd_vm_info(ws);
 	else
-		gprintf("error: vm create|run|list|info|stop|destroy|cycle|cpuid (try help)\n");
+		gprintf("error: vm create|run|start|console|list|info|stop|destroy|cycle|cpuid "
+			"(try help)\n");
 }

@@ -6,7 +6,8 @@
  *   end.c       failure count, the end of the run, panic
  *   discover.c  what the hypervisor offers (CPUID, INFO, extensions)
  *   words.c     splitting lines into words, numbers, sizes, errno names
- *   tty.c       COM1 input: keys and the line editor
+ *   tty.c       COM1 input: keys, the line editor, typed-ahead keys
+ *   console.c   `vm console`: the terminal attached to a child's UART
  *   shell.c     the command table and dispatch (help, expect, exit ...)
  *   script.c    mgmt.script="cmd; cmd" from VM 0's command line
  *   modules.c   VM 0's boot modules: the images children are made from
@@ -30,7 +31,7 @@
  *   runpage.c   the run page and `runpage` (none when built against
  *               the v1 headers, abi/v1)
  *   sched.c     round-robin over the runnable vCPUs of runnable
- *               children, bounds and keys
+ *               children, bounds and keys; background children
  *   vminfo.c    `vm info`: a child and each of its vCPUs
  *   cmd_vm.c    the `vm` commands
  *   run.c       `vm run` / `run`: which children, which bound
@@ -140,9 +141,18 @@ extern bool tty_interactive;
 
 /* A key waiting on COM1? Consumes it and returns true. */
 bool tty_take_key(void);
+/* The next key (typed-ahead keys first, then COM1), or -1 when none is
+ * waiting. */
+int tty_key(void);
 /* Reads one line with echo and basic editing (backspace/DEL, Ctrl-U,
- * Ctrl-C discards the line). */
+ * Ctrl-C discards the line). Background children run while it waits. */
 void tty_readline(const char *prompt, char *buf, size_t len);
+/* `type TEXT` (a test aid): TEXT becomes keys typed at VM 0's terminal,
+ * ^X in it the control key X (^M Enter, ^] the console escape). */
+void cmd_type(struct words *ws);
+/* A child's console line is about to be printed: a prompt being edited
+ * gets a line break and is shown again afterwards. */
+void tty_output_begins(void);
 
 /* ---- shell.c / script.c ------------------------------------------------ */
 
@@ -165,6 +175,7 @@ void modules_print(void);
 
 #define CHILDREN_MAX 16
 #define CHILD_LINE_MAX 160
+#define CONSOLE_PENDING 64 /* typed bytes its UART has no room for yet */
 
 struct pc;
 
@@ -225,6 +236,10 @@ struct child {
 	struct uart16550 uart;
 	u32 out_len;            /* its UART output not yet printed */
 	char out_line[CHILD_LINE_MAX];
+	bool background;        /* `vm start`/`vm console`: runs while the
+				 * user is at the prompt or in a console */
+	u32 in_len;             /* typed, waiting for room in its UART */
+	u8 in_pending[CONSOLE_PENDING];
 	u8 scratch[HV_PORT_SCRATCH_SIZE];
 	u32 exit_reasons;       /* optional HV_EXIT_* enabled at creation */
 	u8 mmio_regs[MMIO_DEV_SIZE];
@@ -354,6 +369,22 @@ long entry_linux(u32 vm, const struct linux_entry *e);
  * line so far. */
 void child_out_byte(void *ctx, u8 ch);
 void child_out_flush(struct child *c);
+/* Prints the other children's lines kept during a console session. */
+void child_out_release(void);
+
+/* ---- console.c --------------------------------------------------------- */
+
+#define CONSOLE_ESCAPE 0x1d /* Ctrl-] detaches */
+
+/* `vm console NAME`: the terminal attached to the child's UART until
+ * Ctrl-] (or, in a script, until the typed keys run out). */
+void cmd_vm_console(struct words *ws);
+/* Whether c's output goes to the terminal unprefixed. */
+bool console_attached(const struct child *c);
+/* Whether a console is attached (to any child). */
+bool console_in_session(void);
+/* Typed bytes waiting for c go into its UART as far as it has room. */
+void console_feed(struct child *c);
 
 /* ---- vmm.c / sched.c --------------------------------------------------- */
 
@@ -386,6 +417,12 @@ enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 /* Gives every runnable child of set[] slices in turn until none is
  * runnable, max_slices rounds (0: no bound), or (interactive) a key. */
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
+/* One round for each runnable background child (between keystrokes). */
+void sched_background_round(void);
+/* Puts a runnable child in the background set; false (printed) if not. */
+bool sched_start(struct child *c);
+void cmd_vm_start(struct words *ws); /* vm start NAME... */
+void cmd_idle(struct words *ws);     /* idle ROUNDS */
 
 /* ---- commands ---------------------------------------------------------- */
 

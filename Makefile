@@ -341,7 +341,7 @@ LINUX_DIR := $(BUILD)/linux
 LINUX_KERNEL := $(LINUX_DIR)/vmlinuz
 LINUX_INITRD := $(LINUX_DIR)/initrd.gz
 LINUX_ARGS := console=ttyS0 loglevel=4
-LINUX_SCRIPT := vm create linux linux initrd=initrd mem=256M pc cmdline=\"$(LINUX_ARGS)\"; vm console linux
+LINUX_SCRIPT := vm create linux linux initrd=initrd mem=256M pc cmdline=\"$(LINUX_ARGS)\"; interactive; vm console linux
 LINUX_QEMU_MEM := 512
 
 $(LINUX_KERNEL): tools/fetch-linux.sh | deps-linux

@@ -104,6 +104,14 @@ static void cmd_exit(struct words *ws)
 	mgmt_exit((u32)code);
 }
 
+/* A script hands the terminal to the user: what follows (a console
+ * session, say) takes keys from it, as at the prompt. */
+static void cmd_interactive(struct words *ws)
+{
+	(void)ws;
+	tty_interactive = true;
+}
+
 static const struct command commands[] = {
 	{ "help", cmd_help, "help                      this list" },
 	{ "info", cmd_info, "info                      what start-up discovered" },
@@ -130,6 +138,8 @@ static const struct command commands[] = {
 			    "                          (^M Enter, ^] the console escape)" },
 	{ "idle", cmd_idle, "idle ROUNDS               test aid: the prompt's wait for a key, ROUNDS\n"
 			    "                          background rounds long" },
+	{ "interactive", cmd_interactive, "interactive               (scripts) the rest takes keys from the terminal,\n"
+					  "                          e.g. before vm console (make run-linux)" },
 	{ "exit", cmd_exit, "exit [CODE]               end the machine (default: 1 if a check failed)" },
 };
 

@@ -223,9 +223,12 @@ u64 cpuid_offered_xcr0(const struct cpuid_host *h)
 	return m;
 }
 
-/* Bytes of a standard-format XSAVE area holding the components in xcr0:
- * the legacy region and header, then each component at its offset. */
-static u32 xsave_area_size(const struct cpuid_host *h, u64 xcr0)
+/* Bytes of an XSAVE area holding the components in xcr0: the legacy
+ * region and header, then each component at its offset (standard
+ * format), or packed in order, 64-byte aligned where leaf 0xD says so
+ * (the compacted format of XSAVEC; the guest has no supervisor states:
+ * IA32_XSS is 0). */
+static u32 xsave_area_size(const struct cpuid_host *h, u64 xcr0, bool compacted)
 {
 	u32 size = XSAVE_LEGACY_AND_HEADER;
 
@@ -235,34 +238,20 @@ static u32 xsave_area_size(const struct cpuid_host *h, u64 xcr0)
 		if (!(xcr0 & BIT(i)))
 			continue;
 		c = h->read(h->ctx, 0xd, i);
-		size = MAX(size, c.ebx + c.eax);
+		if (!compacted)
+			size = MAX(size, c.ebx + c.eax);
+		else if (c.ecx & XSAVE_COMPONENT_ECX_ALIGNED)
+			size = ALIGN_UP(size, 64) + c.eax;
+		else
+			size += c.eax;
 	}
 	return size;
 }
 
 /* Subleaf 0: the offered components and the area sizes; subleaf 1: the
- * XSAVE variants without XSAVES (no IA32_XSS) and XFD; subleaves 2-63:
- * the host's size and offset of an offered component, zeros otherwise. */
-/* The XSAVEC image of the components in xcr0 (the guest has no
- * supervisor states: IA32_XSS is 0): the legacy area and header, then
- * each component in order, 64-byte aligned where leaf 0xD says so. */
-static u32 xsave_compacted_size(const struct cpuid_host *h, u64 xcr0)
-{
-	u32 size = XSAVE_LEGACY_AND_HEADER;
-
-	for (u32 i = 2; i < XSAVE_COMPONENTS; i++) {
-		struct cpuid_result c;
-
-		if (!(xcr0 & BIT(i)))
-			continue;
-		c = h->read(h->ctx, 0xd, i);
-		if (c.ecx & XSAVE_COMPONENT_ECX_ALIGNED)
-			size = ALIGN_UP(size, 64);
-		size += c.eax;
-	}
-	return size;
-}
-
+ * XSAVE variants without XSAVES (no IA32_XSS) and XFD, with the XSAVEC
+ * size; subleaves 2-63: the host's size and offset of an offered
+ * component, zeros otherwise. */
 static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
 {
 	u64 offered = cpuid_offered_xcr0(v->host);
@@ -270,12 +259,12 @@ static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r
 	if (offered && subleaf == 0) {
 		r->eax = (u32)offered;
 		r->edx = (u32)(offered >> 32);
-		r->ebx = xsave_area_size(v->host, v->st->xcr0 & offered);
-		r->ecx = xsave_area_size(v->host, offered);
+		r->ebx = xsave_area_size(v->host, v->st->xcr0 & offered, false);
+		r->ecx = xsave_area_size(v->host, offered, false);
 	} else if (offered && subleaf == 1) {
 		*r = (struct cpuid_result){ .eax = r->eax & XSAVE_1_EAX_KEEP };
 		if (r->eax & XSAVE_1_EAX_XSAVEC)
-			r->ebx = xsave_compacted_size(v->host, v->st->xcr0 & offered);
+			r->ebx = xsave_area_size(v->host, v->st->xcr0 & offered, true);
 	} else if (subleaf >= 2 && subleaf < XSAVE_COMPONENTS && (offered & BIT(subleaf))) {
 		r->ecx &= XSAVE_COMPONENT_ECX_ALIGNED;
 		r->edx = 0;

@@ -406,7 +406,8 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
 
 	v->vmm_exit = out;
-	if (vcpu_waits_for_sipi(v))
+	/* a runnable vCPU waits for no SIPI: no call to learn it */
+	if (v->mp_state != VCPU_MP_RUNNABLE && vcpu_waits_for_sipi(v))
 		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
 	else if (complete_pending(v, &call->args) && irq_run_start(v)) {
 		v->vm->state = VM_RUNNING;

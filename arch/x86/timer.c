@@ -71,9 +71,20 @@ void arch_timer_init(void)
 		 (unsigned long long)rate.ticks, (unsigned long long)rate.cycles);
 }
 
+/* Asked once per time slice, nearly always for the same count: the last
+ * conversion is kept (the rate changes only at boot). */
 u64 arch_timer_ticks_to_tsc(u32 ticks)
 {
-	return ticks_to_cycles(&rate, ticks);
+	static struct timer_rate at;
+	static u32 last_ticks;
+	static u64 last_cycles;
+
+	if (ticks != last_ticks || at.ticks != rate.ticks || at.cycles != rate.cycles) {
+		at = rate;
+		last_ticks = ticks;
+		last_cycles = ticks_to_cycles(&rate, ticks);
+	}
+	return last_cycles;
 }
 
 /* Re-armed only when the point moved or the timer went off: an MMIO

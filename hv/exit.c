@@ -40,7 +40,8 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	if (v->reinject && !v->event_queued)
 		virt->inject_event(v, &v->interrupted);
-	irq_before_entry(v, v->reinject || v->event_queued);
+	if (!irq_idle(&v->irq, v->vm->lapic))
+		irq_before_entry(v, v->reinject || v->event_queued);
 	v->reinject = false;
 	v->event_queued = false;
 	virt->vcpu_run(v, exit);

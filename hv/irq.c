@@ -61,23 +61,11 @@ static void set_windows(struct vcpu *v, bool irq, bool nmi)
 	}
 }
 
-/* Nothing pending, no virtual LAPIC, no window asked for or armed: the
- * entry has nothing to inject or arm, as the full path would find. */
-static bool irq_idle(const struct vcpu *v)
-{
-	const struct vcpu_irq *q = &v->irq;
-
-	return !(q->ext_pending | q->nmi_pending | q->window_exit | q->window_on |
-		 q->nmi_window_on | v->vm->lapic);
-}
-
 /* At most one event per entry. What is left (or an event already going
  * in) arms the window exit that brings the vCPU back as soon as it can
  * take it; the VMM's request arms it as well. */
 void irq_before_entry(struct vcpu *v, bool busy)
 {
-	if (irq_idle(v))
-		return;
 	if (!busy && !inject_nmi(v))
 		inject_interrupt(v);
 	set_windows(v, interrupt_waiting(v) || v->irq.window_exit, v->irq.nmi_pending);

@@ -410,7 +410,8 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	/* a runnable vCPU waits for no SIPI: no call to learn it */
 	if (v->mp_state != VCPU_MP_RUNNABLE && vcpu_waits_for_sipi(v))
 		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
-	else if (complete_pending(v, &call->args) && irq_run_start(v)) {
+	else if (complete_pending(v, &call->args) &&
+		 (irq_idle(&v->irq, v->vm->lapic) || irq_run_start(v))) {
 		v->vm->state = VM_RUNNING;
 		vcpu_run_slice(v);
 	}

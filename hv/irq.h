@@ -39,8 +39,8 @@ struct irq_msg {
 
 /* Whether an entry of a vCPU with these `irq` has nothing to inject or
  * arm: nothing pending, no window asked for or armed, and (`lapic`
- * false) no virtual LAPIC. The core then skips irq_before_entry, which
- * would find the same. */
+ * false) no virtual LAPIC. The core then skips irq_before_entry and
+ * irq_run_start, which would find the same. */
 static inline bool irq_idle(const struct vcpu_irq *q, bool lapic)
 {
 	return !(q->ext_pending | q->nmi_pending | q->window_exit | q->window_on |

@@ -72,15 +72,14 @@ void arch_timer_init(void)
 }
 
 /* Asked once per time slice, nearly always for the same count: the last
- * conversion is kept (the rate changes only at boot). */
+ * conversion is kept. The rate is measured at boot, before any slice
+ * (and 0 ticks are 0 cycles at any rate). */
 u64 arch_timer_ticks_to_tsc(u32 ticks)
 {
-	static struct timer_rate at;
 	static u32 last_ticks;
 	static u64 last_cycles;
 
-	if (ticks != last_ticks || at.ticks != rate.ticks || at.cycles != rate.cycles) {
-		at = rate;
+	if (ticks != last_ticks) {
 		last_ticks = ticks;
 		last_cycles = ticks_to_cycles(&rate, ticks);
 	}

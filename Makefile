@@ -51,9 +51,9 @@ STORM_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(STORM_SRCS))
 ABI_CALLERS := old current future
 MULTI_GUESTS := leak realmode cpuidset vlapic
 GUEST_EXTRA := bench
-MB1_KERNELS := mbhello mmio32
+MB1_KERNELS := mbhello mmio32 mbmods
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_NAMES)) $(BUILD)/guests/boot32.elf \
-	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) \
+	$(MB1_KERNELS:%=$(BUILD)/guests/%.elf) $(BUILD)/guests/mblow.elf $(BUILD)/guests/mbreal.bin \
 	$(patsubst %,$(BUILD)/guests/abi-%.elf,$(ABI_CALLERS)) $(BUILD)/guests/bench.elf \
 	$(patsubst %,$(BUILD)/guests/%.elf,$(MULTI_GUESTS)) \
 	$(BUILD)/guests/storm.elf \
@@ -78,7 +78,8 @@ RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
 	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
 RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
-.PHONY: all iso run test debug clean deps unit guests bench fuzz tools storm
+.PHONY: all iso run test test-long debug clean deps unit guests bench fuzz tools storm linux \
+	run-linux
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
 # Host tools: the ABI decoder (the "lsvfio" of this ABI).
@@ -135,7 +136,7 @@ deps:
 # deps-GROUP: the packages of one group (see tools/deps.sh). Rules name
 # them as order-only prerequisites, so a group is checked once per make
 # run and before anything that needs it.
-DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi test
+DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi linux test
 .PHONY: $(addprefix deps-,$(DEPS_GROUPS))
 $(addprefix deps-,$(DEPS_GROUPS)):
 	@sh tools/deps.sh $(@:deps-%=%)
@@ -196,6 +197,21 @@ $(MB1_KERNELS:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/%.elf: guests/test32/%.c
 	@$(CC) -m32 $(HV_ASFLAGS) -c guests/test32/start_mb1.S -o $(BUILD)/guest32/start_mb1-$*.o
 	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
 		-o $@ $(BUILD)/guest32/start_mb1-$*.o $(BUILD)/guest32/$*.o
+
+# mbmods linked at 64 KiB: a kernel in a PC's conventional memory.
+$(BUILD)/guests/mblow.elf: $(BUILD)/guests/mbmods.elf
+	@echo "  LD    guests/test32/mbmods at 0x10000 (mblow)"
+	@$(LD) -m elf_i386 -n -nostdlib -static -z noexecstack -T linker/guest32.ld \
+		-Ttext=0x10000 -o $@ $(BUILD)/guest32/start_mb1-mbmods.o $(BUILD)/guest32/mbmods.o
+
+# A flat multiboot image at 0x8000 (the header's address fields) that
+# switches to real mode.
+$(BUILD)/guests/mbreal.bin: guests/test32/mbreal.S
+	@mkdir -p $(BUILD)/guest32 $(dir $@)
+	@echo "  AS    guests/test32/mbreal (multiboot v1, real mode at 0x8000)"
+	@$(CC) -m32 $(HV_ASFLAGS) -c $< -o $(BUILD)/guest32/mbreal.o
+	@$(LD) -m elf_i386 -nostdlib -static -Ttext=0x8000 -e _start --oformat binary \
+		-o $@ $(BUILD)/guest32/mbreal.o
 
 $(BUILD)/guests/boot32.elf: guests/test32/boot32.c guests/test32/start32.S guests/test32/io32.h linker/guest32.ld
 	@mkdir -p $(BUILD)/guest32 $(dir $@)
@@ -317,6 +333,42 @@ $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(LIBHVTEST) $(LIBHV) li
 run: $(BUILD)/hv.iso | deps-run
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio
 
+# --- Linux ----------------------------------------------------------------
+# Debian's kernel (linux-image-amd64's versioned package, downloaded and
+# unpacked, its vmlinuz unmodified) and an initramfs of busybox-static
+# with tools/linux/init, booted as a 1-vCPU 256 MiB child of hvctl.
+LINUX_DIR := $(BUILD)/linux
+LINUX_KERNEL := $(LINUX_DIR)/vmlinuz
+LINUX_INITRD := $(LINUX_DIR)/initrd.gz
+LINUX_ARGS := console=ttyS0 loglevel=4
+LINUX_SCRIPT := vm create linux linux initrd=initrd mem=256M pc cmdline=\"$(LINUX_ARGS)\"; interactive; vm console linux
+LINUX_QEMU_MEM := 512
+
+$(LINUX_KERNEL): tools/fetch-linux.sh | deps-linux
+	@mkdir -p $(LINUX_DIR)
+	sh tools/fetch-linux.sh $@
+
+$(LINUX_INITRD): tools/mkinitramfs.py tools/linux/init tools/linux/test.sh | deps-linux
+	@mkdir -p $(LINUX_DIR)
+	python3 tools/mkinitramfs.py $@ /bin/busybox tools/linux/init tools/linux/test.sh
+
+linux: $(LINUX_KERNEL) $(LINUX_INITRD)
+
+$(BUILD)/linux.iso: $(BUILD)/hv.elf $(BUILD)/guests/mgmt.elf $(LINUX_KERNEL) $(LINUX_INITRD) \
+		tools/mkiso.sh Makefile
+	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" \
+		$(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(LINUX_SCRIPT)"' \
+		$(LINUX_KERNEL) linux $(LINUX_INITRD) initrd
+
+# make run-linux: hvctl boots Debian's kernel in a child, its console
+# (the child's UART) on the terminal, up to a busybox shell. With
+# -icount the TSC counts instructions: Linux's calibration of it against
+# the PIT, whose every read is an exit to hvctl, then sees an exit cost
+# what it costs in instructions, not TCG's stalls in host time.
+run-linux: $(BUILD)/linux.iso | deps-run
+	$(QEMU) $(filter-out -m 256,$(QEMU_FLAGS)) -m $(LINUX_QEMU_MEM) \
+		-icount shift=0,sleep=off -cdrom $(BUILD)/linux.iso -boot d -serial mon:stdio
+
 debug: $(BUILD)/hv.iso | deps-run
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/hv.elf -ex 'target remote :1234'"
@@ -331,7 +383,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
 
 # test_pc links the PC's device models beside the wiring it includes:
 # the models' static helpers share names, so they are separate units.
-PC_MODEL_SRCS := $(addprefix guests/mgmt/,pic.c ioapic.c pit.c rtc.c acpi_pm.c fw_cfg.c \
+PC_MODEL_SRCS := $(addprefix guests/mgmt/,pic.c ioapic.c pit.c rtc.c acpi_pm.c fw_cfg.c uart.c \
 	e820.c acpi_tables.c)
 $(BUILD)/unit/test_pc: tests/unit/test_pc.c tests/unit/check.h guests/mgmt/pc.c \
 		guests/mgmt/pc_io.c guests/mgmt/pc.h $(PC_MODEL_SRCS)
@@ -339,11 +391,23 @@ $(BUILD)/unit/test_pc: tests/unit/test_pc.c tests/unit/check.h guests/mgmt/pc.c 
 	@echo "  HOSTCC $<"
 	@$(CC) $(UNIT_CFLAGS) $< $(PC_MODEL_SRCS) -o $@
 
+# test_multiboot: the multiboot information against e820.c's map.
+$(BUILD)/unit/test_multiboot: tests/unit/test_multiboot.c tests/unit/check.h \
+		guests/mgmt/multiboot.c guests/mgmt/e820.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $<"
+	@$(CC) $(UNIT_CFLAGS) $< guests/mgmt/e820.c -o $@
+
 unit: $(UNIT_BINS)
 
 # make test CASE=REGEX runs only the boot cases whose names match.
 test: | deps-test
 	@bash tests/run $(if $(CASE),-k '$(value CASE)')
+
+# The long boot cases, not part of make test: Debian's Linux in a child
+# on Bochs VMX (tests/boot-cases, mgmt-linux; make test has QEMU's).
+test-long: | deps-test
+	@bash tests/run -k 'bochs-.*-linux'
 
 # Instruction counts on QEMU SVM, Bochs SVM and Bochs VMX, where RDTSC
 # counts instructions exactly and deterministically, against

@@ -76,6 +76,7 @@
 #define XSAVE_LEGACY_AND_HEADER 576u
 #define XSAVE_COMPONENTS 64u
 #define XSAVE_1_EAX_KEEP 0x00000007u /* XSAVEOPT 0, XSAVEC 1, XGETBV ECX=1 2 */
+#define XSAVE_1_EAX_XSAVEC 0x00000002u
 #define XSAVE_COMPONENT_ECX_ALIGNED B(1)
 
 /* 0x80000001 ECX (AMD names): LahfSahf 0, ABM 5, SSE4A 6, MisAlignSse 7,
@@ -242,6 +243,26 @@ static u32 xsave_area_size(const struct cpuid_host *h, u64 xcr0)
 /* Subleaf 0: the offered components and the area sizes; subleaf 1: the
  * XSAVE variants without XSAVES (no IA32_XSS) and XFD; subleaves 2-63:
  * the host's size and offset of an offered component, zeros otherwise. */
+/* The XSAVEC image of the components in xcr0 (the guest has no
+ * supervisor states: IA32_XSS is 0): the legacy area and header, then
+ * each component in order, 64-byte aligned where leaf 0xD says so. */
+static u32 xsave_compacted_size(const struct cpuid_host *h, u64 xcr0)
+{
+	u32 size = XSAVE_LEGACY_AND_HEADER;
+
+	for (u32 i = 2; i < XSAVE_COMPONENTS; i++) {
+		struct cpuid_result c;
+
+		if (!(xcr0 & BIT(i)))
+			continue;
+		c = h->read(h->ctx, 0xd, i);
+		if (c.ecx & XSAVE_COMPONENT_ECX_ALIGNED)
+			size = ALIGN_UP(size, 64);
+		size += c.eax;
+	}
+	return size;
+}
+
 static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r)
 {
 	u64 offered = cpuid_offered_xcr0(v->host);
@@ -253,6 +274,8 @@ static void xsave_leaf(const struct view *v, u32 subleaf, struct cpuid_result *r
 		r->ecx = xsave_area_size(v->host, offered);
 	} else if (offered && subleaf == 1) {
 		*r = (struct cpuid_result){ .eax = r->eax & XSAVE_1_EAX_KEEP };
+		if (r->eax & XSAVE_1_EAX_XSAVEC)
+			r->ebx = xsave_compacted_size(v->host, v->st->xcr0 & offered);
 	} else if (subleaf >= 2 && subleaf < XSAVE_COMPONENTS && (offered & BIT(subleaf))) {
 		r->ecx &= XSAVE_COMPONENT_ECX_ALIGNED;
 		r->edx = 0;

@@ -15,7 +15,7 @@
 #define VM_MAX 16
 #define VM_MAX_VCPUS 4
 #define VM_NAME_MAX 32
-#define VM_MAX_REGIONS 64
+#define VM_MAX_REGIONS 1024 /* 2 GiB per VM in 2 MiB chunks */
 #define VM_CHUNK (2 * MIB) /* guest memory is allocated in 2 MiB chunks */
 #define VM_ID_MAX 0x7fffffffu /* child ids run 1..VM_ID_MAX, then wrap */
 #define VM_MAX_WINDOWS 16 /* windows VM 0 may have at once */

@@ -9,10 +9,13 @@
 #   run-efi  efi + QEMU and OVMF (make run-efi)
 #   fuzz     clang's libFuzzer and Zydis (the fuzz targets, make fuzz)
 #   bochs    the Bochs emulator with its BIOS images (make storm)
+#   linux    run + busybox-static and python3 for the initramfs (make
+#            run-linux; the kernel itself is downloaded, not installed,
+#            by tools/fetch-linux.sh)
 #   acpi     iasl, which the ACPI tables' unit test disassembles them with
 #            (without it those checks are skipped)
-#   test     everything make test uses, with the static analysers and g++
-#            (the ABI headers must compile as C++)
+#   test     everything make test uses, with the static analysers, g++
+#            (the ABI headers must compile as C++) and python3-pexpect
 #
 # Idempotent. Without root it names the missing packages and fails.
 set -eu
@@ -27,9 +30,12 @@ group_packages() {
 	fuzz) echo "clang libclang-rt-14-dev libzydis-dev" ;;
 	bochs) echo "bochs bochsbios vgabios" ;;
 	acpi) echo "acpica-tools" ;;
+	linux) echo "$(group_packages run) busybox-static python3" ;;
 	test)
+		echo "python3-pexpect" # tests/console.py types into hvctl through a pty
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"
-		echo "$(group_packages bochs) $(group_packages acpi) cppcheck shellcheck g++"
+		echo "$(group_packages bochs) $(group_packages acpi) $(group_packages linux)"
+		echo "cppcheck shellcheck g++"
 		;;
 	*)
 		echo "deps: unknown package group '$1'" >&2

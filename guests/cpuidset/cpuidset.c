@@ -66,29 +66,17 @@ static void build_table(void)
 	add_own(0x80000001, 0);
 }
 
-/* Runs the child to its next I/O exit, which must be at `port`. */
-static bool run_to(u32 vm, u16 port, bool complete, u64 value)
-{
-	long r = hv_vcpu_run(vm, 0, &ex, complete, value);
-
-	if (r != HV_EXIT_IO || ex.u.io.port != port) {
-		test_fail("child exit %ld (reason %u, port 0x%x, rip 0x%llx), want I/O at 0x%x", r,
-			  ex.reason, ex.u.io.port, (unsigned long long)ex.rip, port);
-		return false;
-	}
-	return true;
-}
-
 /* The child waits at its IN of the leaf between two questions. */
 static struct cpuid_out child_cpuid(u32 vm, u32 leaf, u32 sub)
 {
 	u32 out[4] = { 0 };
 
-	if (!run_to(vm, CS_PORT_SUB, true, leaf) || !run_to(vm, CS_PORT_OUT, true, sub))
+	if (!test_run_to_io(vm, &ex, CS_PORT_SUB, true, leaf) ||
+	    !test_run_to_io(vm, &ex, CS_PORT_OUT, true, sub))
 		return (struct cpuid_out){ 0 };
 	for (u32 i = 0; i < 4; i++) {
 		out[i] = (u32)ex.u.io.value;
-		if (!run_to(vm, i == 3 ? CS_PORT_LEAF : CS_PORT_OUT, false, 0))
+		if (!test_run_to_io(vm, &ex, i == 3 ? CS_PORT_LEAF : CS_PORT_OUT, false, 0))
 			break;
 	}
 	return (struct cpuid_out){ out[0], out[1], out[2], out[3] };
@@ -241,7 +229,7 @@ void test_main(void)
 	build_table();
 	check_malformed(vm);
 	set_tables(vm);
-	if (!run_to(vm, CS_PORT_LEAF, false, 0))
+	if (!test_run_to_io(vm, &ex, CS_PORT_LEAF, false, 0))
 		return;
 	check_tsc(vm, before_create);
 	check_child_view(vm);

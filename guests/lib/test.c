@@ -1,4 +1,5 @@
 #include "guests/lib/test.h"
+#include "guests/lib/hv.h"
 #include "lib/printf.h"
 
 enum outcome { SUCCESS, SKIP, FAILURE, ERROR };
@@ -53,4 +54,18 @@ void guest_entry(const struct hv_boot_info *info)
 	else
 		test_main();
 	test_finish();
+}
+
+bool test_run_to_io(u32 vm, struct hv_exit *ex, u16 port, bool complete, u64 value)
+{
+	long r = hv_vcpu_run(vm, 0, ex, complete, value);
+
+	if (r != HV_EXIT_IO || ex->u.io.port != port) {
+		test_fail("child exit %ld (reason %u, port 0x%x, rip 0x%llx%s%s), want I/O at 0x%x",
+			  r, ex->reason, ex->u.io.port, (unsigned long long)ex->rip,
+			  ex->reason == HV_EXIT_FAILED ? ": " : "",
+			  ex->reason == HV_EXIT_FAILED ? ex->u.text : "", port);
+		return false;
+	}
+	return true;
 }

@@ -15,6 +15,13 @@ void test_error(const char *fmt, ...) __printf(1, 2);
 void test_skip(const char *fmt, ...) __printf(1, 2);
 __noreturn void test_finish(void);
 
+struct hv_exit;
+/* Runs vCPU 0 of child `vm` through VCPU_RUN (v1), answering the last
+ * exit with `value` when `complete`, and writes the exit to *ex; true
+ * when it is port I/O at `port`, else records a failure naming what came
+ * instead. */
+bool test_run_to_io(u32 vm, struct hv_exit *ex, u16 port, bool complete, u64 value);
+
 /* Checks a condition; on failure records it with the expression text. */
 #define CHECK(cond, ...)                                                     \
 	do {                                                                 \

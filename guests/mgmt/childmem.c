@@ -2,6 +2,7 @@
  * through a window onto the child's memory (HV_EXT_MEM_WINDOW), or
  * through VM_COPY, at most HV_COPY_MAX (or a chunk of zeros) per call,
  * where there are no windows; and where an image may be placed. */
+#include "guests/mgmt/e820.h"
 #include "guests/mgmt/mgmt.h"
 
 #define ZERO_CHUNK (64 * 1024)
@@ -75,18 +76,23 @@ long child_zero(u32 vm, u64 gpa, u64 len)
 	return 0;
 }
 
+/* Conventional memory from 0x500 to hvctl's area, or RAM from 1 MiB:
+ * where a PC has RAM that no firmware structure holds. */
 bool child_range_ok(const struct child *c, u64 gpa, u64 len, char *err, size_t errlen)
 {
-	if (gpa < CHILD_LOAD_MIN) {
-		hv_snprintf(err, errlen, "a segment at 0x%llx is below 1 MiB (the loader's area)",
-			    (unsigned long long)gpa);
-		return false;
-	}
-	if (gpa > c->mem || len > c->mem - gpa) {
+	u64 end = gpa + len, top = MIN(c->mem, PC_LOW_RAM_END); /* images go below 3 GiB */
+
+	if (end < gpa || gpa > top || len > top - gpa) {
 		hv_snprintf(err, errlen, "a segment at 0x%llx-0x%llx does not fit %llu MiB "
-			    "(use mem=)", (unsigned long long)gpa, (unsigned long long)(gpa + len),
+			    "(use mem=)", (unsigned long long)gpa, (unsigned long long)end,
 			    (unsigned long long)(c->mem >> 20));
 		return false;
 	}
-	return true;
+	if (gpa >= CHILD_LOAD_MIN || (gpa >= CHILD_LOW_MIN && end <= CHILD_AREA))
+		return true;
+	hv_snprintf(err, errlen, "a segment at 0x%llx-0x%llx overlaps %s", (unsigned long long)gpa,
+		    (unsigned long long)end, gpa < CHILD_LOW_MIN
+			    ? "the real-mode IVT and BIOS data area (below 0x500)"
+			    : "the loader's area and the PC's hole (0x90000-1 MiB)");
+	return false;
 }

@@ -1,5 +1,5 @@
-/* The `vm` commands: create, run, list, stop, destroy (cycle: cycle.c,
- * cpuid: vmcpuid.c). */
+/* The `vm` commands: create, run, list, stop, destroy (start: sched.c,
+ * console: console.c, cycle: cycle.c, cpuid: vmcpuid.c). */
 #include "guests/mgmt/mgmt.h"
 
 #define MEM_DEFAULT (16 * MIB)
@@ -16,7 +16,9 @@ static void use_pc(struct create_args *a)
 #endif
 
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), pc (a PC's devices and tables), args= (args= takes the rest of the line). */
+ * virtual LAPIC), pc (a PC's devices and tables), modules= (a multiboot
+ * kernel's boot modules), initrd= (a Linux kernel's), cmdline="..." (one
+ * word, quoted) or args= (the rest of the line): the kernel's arguments. */
 static bool create_options(struct words *ws, struct create_args *a)
 {
 	static char args[LINE_MAX];
@@ -43,12 +45,19 @@ static bool create_options(struct words *ws, struct create_args *a)
 		} else if (!strcmp(ws->w[i], "pc")) {
 			use_pc(a);
 #endif
+		} else if ((v = opt_value(ws->w[i], "modules"))) {
+			a->modules = v;
+		} else if ((v = opt_value(ws->w[i], "initrd"))) {
+			a->initrd = v;
+		} else if ((v = opt_value(ws->w[i], "cmdline"))) {
+			a->args = v;
 		} else if (opt_value(ws->w[i], "args")) {
 			trim_copy(args, sizeof(args), ws->raw[i] + 5, true);
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc modules= "
+				"initrd= cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
 	}
@@ -57,11 +66,11 @@ static bool create_options(struct words *ws, struct create_args *a)
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL, NULL };
 
 	if (ws->n < 4) {
 		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
-			"[args=...]\n");
+			"[modules=M1,M2,...] [initrd=MODULE] [cmdline=\"...\"|args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];
@@ -148,6 +157,10 @@ void cmd_vm(struct words *ws)
 		vm_create(ws);
 	else if (!strcmp(sub, "run"))
 		cmd_run(ws, 2);
+	else if (!strcmp(sub, "start"))
+		cmd_vm_start(ws);
+	else if (!strcmp(sub, "console"))
+		cmd_vm_console(ws);
 	else if (!strcmp(sub, "list"))
 		vm_list();
 	else if (!strcmp(sub, "stop"))
@@ -161,5 +174,6 @@ void cmd_vm(struct words *ws)
 	else if (!strcmp(sub, "info"))
 		cmd_vm_info(ws);
 	else
-		gprintf("error: vm create|run|list|info|stop|destroy|cycle|cpuid (try help)\n");
+		gprintf("error: vm create|run|start|console|list|info|stop|destroy|cycle|cpuid "
+			"(try help)\n");
 }

@@ -107,16 +107,32 @@ static void mark_unused_aps(struct child *c)
 		c->vcpu[i].state = VCPU_UNUSED;
 }
 
+/* A child's RAM where a PC has it (e820.h): up to 3 GiB from 0 (in
+ * VM_CREATE), the rest from 4 GiB; 3-4 GiB stays free for MMIO (the
+ * IOAPIC, the LAPIC, the MMIO test device). */
+static long add_high_ram(const struct child *c)
+{
+	if (c->mem <= PC_LOW_RAM_END)
+		return 0;
+	return hv_vm_add_memory(c->id, PC_HIGH_RAM, c->mem - PC_LOW_RAM_END);
+}
+
 /* VM_CREATE and the vCPUs; on failure nothing is left. */
 static bool make_vm(struct child *c)
 {
-	long r = hv_vm_create(c->name, c->mem, c->vcpus, c->exit_reasons);
+	long r = hv_vm_create(c->name, MIN(c->mem, PC_LOW_RAM_END), c->vcpus, c->exit_reasons);
 
 	if (r < 0) {
 		gprintf("error: vm create %s: vm_create: %s\n", c->name, err_name(r));
 		return false;
 	}
 	c->id = (u32)r;
+	if ((r = add_high_ram(c)) < 0) {
+		gprintf("error: vm create %s: vm_add_memory above 4 GiB: %s\n", c->name,
+			err_name(r));
+		hv_vm_destroy(c->id);
+		return false;
+	}
 	for (u32 i = 0; i < c->vcpus; i++) {
 		if ((r = hv_vcpu_create(c->id)) < 0) {
 			gprintf("error: vm create %s: vcpu_create: %s\n", c->name, err_name(r));
@@ -138,19 +154,24 @@ static bool make_vm(struct child *c)
 	return true;
 }
 
-static void report_created(const struct child *c, const char *cmdline)
+static void report_created(const struct child *c, const struct mb1_boot *boot)
 {
+	const char *cmdline = boot->cmdline;
 	char s[24];
 
 	gprintf("vm %s: created: id %u, module %s (%s, entry 0x%llx), %s RAM, %u vCPU(s), "
 		"cmdline '%s'\n", c->name, c->id, c->module, c->format,
 		(unsigned long long)c->entry, fmt_size(c->mem, s, sizeof(s)), c->vcpus, cmdline);
+	if (boot->nmods)
+		gprintf("vm %s: %u multiboot module(s) after the kernel\n", c->name, boot->nmods);
 	if (c->pc)
 		gprintf("vm %s: PC: ACPI tables at 0x%x, IOAPIC at 0x%x, %u e820 entries\n",
 			c->name, ACPI_TABLES_GPA, IOAPIC_BASE, c->pc->e820.n);
-	if (c->lapic)
+	if (c->lapic && c->vcpus > 1)
 		gprintf("vm %s: virtual LAPIC on; vCPUs 1-%u wait for a SIPI\n", c->name,
 			c->vcpus - 1);
+	else if (c->lapic)
+		gprintf("vm %s: virtual LAPIC on\n", c->name);
 	if (c->vcpu[0].page)
 		gprintf("vm %s: exits through the run page at %p\n", c->name,
 			(void *)c->vcpu[0].page);
@@ -158,23 +179,61 @@ static void report_created(const struct child *c, const char *cmdline)
 		gprintf("vm %s: exits through vcpu_run (v1)\n", c->name);
 }
 
-static bool args_ok(const struct create_args *a, const struct hv_boot_module **m)
+/* The module named, or NULL with an error printed. */
+static const struct hv_boot_module *module_named(const char *name)
 {
-	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus))
+	const struct hv_boot_module *m = module_find(name);
+
+	if (!m)
+		gprintf("error: no boot module named '%s' (see modules)\n", name);
+	return m;
+}
+
+/* modules=M1,M2,...: the boot modules named, in that order. */
+static bool modules_ok(const char *list, struct mb1_boot *b)
+{
+	char name[HV_BOOT_MODULE_NAME_MAX];
+
+	b->nmods = 0;
+	while (list && *list) {
+		size_t n = 0;
+
+		while (list[n] && list[n] != ',')
+			n++;
+		if (b->nmods == CHILD_MB_MODULES_MAX || !n || n >= sizeof(name)) {
+			gprintf("error: modules= takes 1-%u module names, comma-separated\n",
+				CHILD_MB_MODULES_MAX);
+			return false;
+		}
+		memcpy(name, list, n);
+		name[n] = '\0';
+		if (!(b->mods[b->nmods++] = module_named(name)))
+			return false;
+		list += n + (list[n] == ',');
+	}
+	return true;
+}
+
+static bool args_ok(const struct create_args *a, const struct hv_boot_module **m,
+		    const struct hv_boot_module **initrd, struct mb1_boot *b)
+{
+	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus) ||
+	    !modules_ok(a->modules, b))
 		return false;
-	*m = module_find(a->module);
-	if (!*m)
-		gprintf("error: no boot module named '%s' (see modules)\n", a->module);
-	return *m;
+	*initrd = NULL;
+	if (a->initrd && !(*initrd = module_named(a->initrd)))
+		return false;
+	return (*m = module_named(a->module));
 }
 
 struct child *child_create(const struct create_args *a)
 {
 	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
-	const struct hv_boot_module *m;
+	static struct mb1_boot boot = { .cmdline = cmdline };
+	const struct hv_boot_module *m, *initrd;
 	struct child *c;
 
-	if (!args_ok(a, &m))
+	if (!args_ok(a, &m, &initrd, &boot))
 		return NULL;
 	if (!(c = child_alloc())) {
 		gprintf("error: hvctl manages at most %u VMs\n", CHILDREN_MAX);
@@ -196,14 +255,14 @@ struct child *child_create(const struct create_args *a)
 		child_free(c);
 		return NULL;
 	}
-	if (child_load(c, m, cmdline, err, sizeof(err))) {
+	if (child_load(c, m, initrd, &boot, err, sizeof(err))) {
 		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
 		hv_vm_destroy(c->id);
 		child_free(c);
 		return NULL;
 	}
 	if (!vmm_quiet)
-		report_created(c, cmdline);
+		report_created(c, &boot);
 	return c;
 }
 

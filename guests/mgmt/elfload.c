@@ -8,7 +8,7 @@ struct seg_ctx {
 	struct child *c;
 	char *err;
 	size_t len;
-	u64 end;
+	u64 start, end;
 };
 
 int elf_probe(struct image *img, u8 *bits, char *err, size_t len)
@@ -19,6 +19,7 @@ int elf_probe(struct image *img, u8 *bits, char *err, size_t len)
 		return -1;
 	*bits = info.bits;
 	img->entry = info.entry;
+	img->start = info.lowest_paddr;
 	img->end = info.highest_paddr;
 	return 0;
 }
@@ -38,13 +39,14 @@ static int load_segment(void *ctx, u64 paddr, const u8 *src, u64 filesz, u64 mem
 			    (unsigned long long)paddr, err_name(r));
 		return -1;
 	}
+	s->start = MIN(s->start, paddr);
 	s->end = MAX(s->end, paddr + memsz);
 	return 0;
 }
 
 int elf_copy(struct child *c, struct image *img, char *err, size_t len)
 {
-	struct seg_ctx s = { c, err, len, 0 };
+	struct seg_ctx s = { c, err, len, ~0ULL, 0 };
 	struct elf_info info;
 	char why[96];
 
@@ -55,6 +57,7 @@ int elf_copy(struct child *c, struct image *img, char *err, size_t len)
 		return -1;
 	}
 	img->entry = info.entry;
+	img->start = s.start;
 	img->end = s.end;
 	return 0;
 }

@@ -6,7 +6,8 @@
  *   end.c       failure count, the end of the run, panic
  *   discover.c  what the hypervisor offers (CPUID, INFO, extensions)
  *   words.c     splitting lines into words, numbers, sizes, errno names
- *   tty.c       COM1 input: keys and the line editor
+ *   tty.c       COM1 input: keys, the line editor, typed-ahead keys
+ *   console.c   `vm console`: the terminal attached to a child's UART
  *   shell.c     the command table and dispatch (help, expect, exit ...)
  *   script.c    mgmt.script="cmd; cmd" from VM 0's command line
  *   modules.c   VM 0's boot modules: the images children are made from
@@ -30,7 +31,7 @@
  *   runpage.c   the run page and `runpage` (none when built against
  *               the v1 headers, abi/v1)
  *   sched.c     round-robin over the runnable vCPUs of runnable
- *               children, bounds and keys
+ *               children, bounds and keys; background children
  *   vminfo.c    `vm info`: a child and each of its vCPUs
  *   cmd_vm.c    the `vm` commands
  *   run.c       `vm run` / `run`: which children, which bound
@@ -140,9 +141,18 @@ extern bool tty_interactive;
 
 /* A key waiting on COM1? Consumes it and returns true. */
 bool tty_take_key(void);
+/* The next key (typed-ahead keys first, then COM1), or -1 when none is
+ * waiting. */
+int tty_key(void);
 /* Reads one line with echo and basic editing (backspace/DEL, Ctrl-U,
- * Ctrl-C discards the line). */
+ * Ctrl-C discards the line). Background children run while it waits. */
 void tty_readline(const char *prompt, char *buf, size_t len);
+/* `type TEXT` (a test aid): TEXT becomes keys typed at VM 0's terminal,
+ * ^X in it the control key X (^M Enter, ^] the console escape). */
+void cmd_type(struct words *ws);
+/* A child's console line is about to be printed: a prompt being edited
+ * gets a line break and is shown again afterwards. */
+void tty_output_begins(void);
 
 /* ---- shell.c / script.c ------------------------------------------------ */
 
@@ -165,6 +175,7 @@ void modules_print(void);
 
 #define CHILDREN_MAX 16
 #define CHILD_LINE_MAX 160
+#define CONSOLE_PENDING 64 /* typed bytes its UART has no room for yet */
 
 struct pc;
 
@@ -225,6 +236,10 @@ struct child {
 	struct uart16550 uart;
 	u32 out_len;            /* its UART output not yet printed */
 	char out_line[CHILD_LINE_MAX];
+	bool background;        /* `vm start`/`vm console`: runs while the
+				 * user is at the prompt or in a console */
+	u32 in_len;             /* typed, waiting for room in its UART */
+	u8 in_pending[CONSOLE_PENDING];
 	u8 scratch[HV_PORT_SCRATCH_SIZE];
 	u32 exit_reasons;       /* optional HV_EXIT_* enabled at creation */
 	u8 mmio_regs[MMIO_DEV_SIZE];
@@ -248,17 +263,29 @@ void child_end(struct child *c, enum child_state st, const char *fmt, ...) __pri
 
 /* ---- load.c / elfload.c / multiboot.c / entry.c / childmem.c ----------- */
 
-#define CHILD_GDT 0x1000
-#define CHILD_PML4 0x2000
-#define CHILD_PDPT 0x3000
-#define CHILD_PD 0x4000        /* 4 page directories: 0x4000-0x7fff */
+/* hvctl's own structures for a child sit at the top of conventional
+ * memory, below the EBDA at 0x9FC00 (e820.h): the stack, the GDT, the
+ * page tables and the hv_boot_info. Images may load anywhere else in a
+ * PC's RAM: from 0x500 (above the real-mode IVT and the BIOS data area)
+ * up to CHILD_AREA, and from 1 MiB. */
+#define CHILD_AREA 0x90000      /* 0x90000-0x97fff: the stack */
+#define CHILD_STACK 0x98000
+#define CHILD_GDT 0x98000
+#define CHILD_PML4 0x99000
+#define CHILD_PDPT 0x9a000
+#define CHILD_PD 0x9b000        /* 4 page directories: 0x9b000-0x9efff */
 #define CHILD_PD_COUNT 4
-#define CHILD_INFO 0x8000      /* hv_boot_info or the multiboot info */
-#define CHILD_MB_CMDLINE 0x9000
-#define CHILD_MB_LOADER 0x9e00
-#define CHILD_MB_MMAP 0xa000
-#define CHILD_STACK 0x80000
-#define CHILD_LOAD_MIN 0x100000 /* images load at 1 MiB or above */
+#define CHILD_INFO 0x9f000      /* hv_boot_info (1360 bytes) */
+#define CHILD_AREA_END 0x9fc00
+#define CHILD_LOW_MIN 0x500     /* above the IVT and the BIOS data area */
+#define CHILD_LOAD_MIN 0x100000 /* RAM above the PC's hole */
+/* Multiboot: the memory map and the information block where QEMU's
+ * loader puts them (its multiboot option ROM: 0x9000 and 0x9500); the
+ * module list and the strings follow the kernel image (multiboot.c). */
+#define CHILD_MB_MMAP 0x9000
+#define CHILD_MB_INFO 0x9500
+#define CHILD_MB_END 0x9600
+#define CHILD_MB_MODULES_MAX 8
 
 #define MB1_BOOT_MAGIC 0x2badb002u
 
@@ -271,6 +298,8 @@ struct create_args {
 	u32 exit_reasons; /* optional HV_EXIT_* (`mmio`) */
 	bool lapic;       /* `lapic`: HV_FEATURE_LAPIC */
 	bool pc;          /* `pc`: a PC's devices and tables (pc.h) */
+	const char *modules; /* modules=M1,M2: a multiboot kernel's, or NULL */
+	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 
 /* Creates, loads and readies a child; prints what it did or why not.
@@ -278,15 +307,25 @@ struct create_args {
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
-/* Loads module m into the (new) child: 0, or -1 with err filled. */
-int child_load(struct child *c, const struct hv_boot_module *m, const char *cmdline,
+/* Loads module m into the (new) child with b's command line (and, for a
+ * multiboot kernel, b's modules; for a Linux kernel the initrd, NULL:
+ * none): 0, or -1 with err filled. */
+struct mb1_boot;
+int child_load(struct child *c, const struct hv_boot_module *m,
+	       const struct hv_boot_module *initrd, const struct mb1_boot *b,
 	       char *err, size_t len);
+
+/* A `pc` child's memory map (with its ACPI tables), else the one a PC
+ * with its RAM would have (e820.h). */
+struct e820_map;
+const struct e820_map *child_memory_map(const struct child *c);
 
 struct image {
 	const u8 *data;
 	u64 size;
 	u64 entry;
-	u64 end; /* end of the highest byte loaded */
+	u64 end;   /* end of the highest byte loaded */
+	u64 start; /* the lowest byte loaded */
 };
 
 /* childmem.c: copies len bytes from VM 0's src to the child's gpa,
@@ -304,7 +343,15 @@ int elf_copy(struct child *c, struct image *img, char *err, size_t len);
 /* multiboot.c (v1): the header's offset in the image, or -1. */
 long mb1_find_header(const struct image *img);
 int mb1_load(struct child *c, struct image *img, long hdr, char *err, size_t len);
-int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len);
+/* What a multiboot kernel is handed: its command line ("NAME ARGS") and
+ * the modules of `modules=`, each with its string. */
+struct mb1_boot {
+	const char *cmdline;
+	u32 nmods;
+	const struct hv_boot_module *mods[CHILD_MB_MODULES_MAX];
+};
+int mb1_write_info(struct child *c, const struct image *img, const struct mb1_boot *b,
+		   char *err, size_t len);
 
 /* entry.c: 0 or -errno. */
 long entry_tables(u32 vm);
@@ -322,6 +369,22 @@ long entry_linux(u32 vm, const struct linux_entry *e);
  * line so far. */
 void child_out_byte(void *ctx, u8 ch);
 void child_out_flush(struct child *c);
+/* Prints the other children's lines kept during a console session. */
+void child_out_release(void);
+
+/* ---- console.c --------------------------------------------------------- */
+
+#define CONSOLE_ESCAPE 0x1d /* Ctrl-] detaches */
+
+/* `vm console NAME`: the terminal attached to the child's UART until
+ * Ctrl-] (or, in a script, until the typed keys run out). */
+void cmd_vm_console(struct words *ws);
+/* Whether c's output goes to the terminal unprefixed. */
+bool console_attached(const struct child *c);
+/* Whether a console is attached (to any child). */
+bool console_in_session(void);
+/* Typed bytes waiting for c go into its UART as far as it has room. */
+void console_feed(struct child *c);
 
 /* ---- vmm.c / sched.c --------------------------------------------------- */
 
@@ -354,6 +417,12 @@ enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 /* Gives every runnable child of set[] slices in turn until none is
  * runnable, max_slices rounds (0: no bound), or (interactive) a key. */
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
+/* One round for each runnable background child (between keystrokes). */
+void sched_background_round(void);
+/* Puts a runnable child in the background set; false (printed) if not. */
+bool sched_start(struct child *c);
+void cmd_vm_start(struct words *ws); /* vm start NAME... */
+void cmd_idle(struct words *ws);     /* idle ROUNDS */
 
 /* ---- commands ---------------------------------------------------------- */
 

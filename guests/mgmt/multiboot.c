@@ -1,9 +1,24 @@
-/* Multiboot (v1) kernels: the header (magic 0x1BADB002 in the first
- * 8 KiB, 4-byte aligned, magic + flags + checksum == 0), loading by the
- * header's address fields (flag 16, as GRUB does) or else as ELF, and
- * the multiboot information: memory, command line, memory map, loader
- * name. */
-#include "guests/mgmt/mgmt.h"
+/* Multiboot (v1) kernels as QEMU's -kernel/-initrd loads them: the
+ * header (magic 0x1BADB002 in the first 8 KiB, 4-byte aligned, magic +
+ * flags + checksum == 0), loading by the header's address fields (flag
+ * 16) or else as ELF32, and the multiboot information.
+ *
+ * Where things go, as QEMU (hw/i386/multiboot.c and its option ROM)
+ * puts them, addresses relative to the image's lowest byte (BASE):
+ *   BASE + align4k(image size)   the module list (16 bytes a module),
+ *                                then the strings: each module's, the
+ *                                kernel's command line ("NAME ARGS"; a
+ *                                trailing space when there are no ARGS,
+ *                                as QEMU's "%s %s"), the loader's name
+ *   then each module at the next 4 KiB boundary (relative to BASE)
+ *   0x9000                       the memory map (the PC's e820 map)
+ *   0x9500                       the multiboot information block
+ * mem_lower and mem_upper come from the same e820 map; the boot device
+ * is QEMU's 0x8000ffff. One difference: a list that would overlap
+ * 0x9000-0x95ff (an image ending below 0x9000) goes after the
+ * information block, where QEMU lets its memory map overwrite it. The
+ * image and the modules must stay clear of that block. */
+#include "guests/mgmt/pc.h"
 
 #define MB1_MAGIC 0x1badb002u
 #define MB1_SEARCH 8192
@@ -11,9 +26,17 @@
 #define MB1_FLAGS_KNOWN (0x7u | MB1_FLAG_AOUT_KLUDGE) /* align, mem, video */
 
 #define MBI_MEMORY (1u << 0)
+#define MBI_BOOT_DEVICE (1u << 1)
 #define MBI_CMDLINE (1u << 2)
+#define MBI_MODULES (1u << 3)
 #define MBI_MMAP (1u << 6)
 #define MBI_LOADER (1u << 9)
+#define MBI_FLAGS (MBI_MEMORY | MBI_BOOT_DEVICE | MBI_CMDLINE | MBI_MODULES | MBI_MMAP | MBI_LOADER)
+#define MB1_BOOT_DEVICE 0x8000ffffu /* BIOS disk 0x80, no partition */
+#define MB1_LOADER_NAME "hvctl"
+/* The module list and the strings after the kernel image. */
+#define MB1_AREA_MAX (CHILD_MB_MODULES_MAX * (16 + HV_BOOT_MODULE_NAME_MAX + 1) + \
+		      HV_BOOT_CMDLINE_MAX + 2 + sizeof(MB1_LOADER_NAME))
 
 struct mb1_header {
 	u32 magic, flags, checksum;
@@ -29,11 +52,9 @@ struct mb1_info {
 };
 _Static_assert(sizeof(struct mb1_info) == 116, "multiboot info");
 
-struct mb1_mmap {
-	u32 size; /* of the rest of the entry: 20 */
-	u64 addr, len;
-	u32 type;
-} __packed;
+struct mb1_module {
+	u32 start, end, string, reserved;
+};
 
 static u32 rd32(const u8 *p)
 {
@@ -87,6 +108,7 @@ static int load_kludge(struct child *c, struct image *img, long off,
 		return -1;
 	}
 	img->entry = h->entry_addr;
+	img->start = h->load_addr;
 	img->end = bss_end;
 	return 0;
 }
@@ -113,37 +135,138 @@ int mb1_load(struct child *c, struct image *img, long hdr, char *err, size_t len
 	return elf_copy(c, img, err, len);
 }
 
-static long write_mmap(const struct child *c)
-{
-	struct mb1_mmap map[2] = {
-		{ 20, 0, 0x9fc00, 1 },
-		{ 20, CHILD_LOAD_MIN, c->mem - CHILD_LOAD_MIN, 1 },
-	};
+/* The module list and its strings, built in VM 0, copied in at once. */
+struct mb1_area {
+	u32 used; /* bytes: the list, then the strings */
+	u8 buf[MB1_AREA_MAX];
+};
 
-	return child_copy(c->id, CHILD_MB_MMAP, map, sizeof(map));
+/* Appends a string (at most max bytes of s, then tail) and its NUL; its
+ * offset in the area. */
+static u32 add_string(struct mb1_area *a, const char *s, size_t max, const char *tail)
+{
+	u32 at = a->used;
+
+	while (max-- && *s)
+		a->buf[a->used++] = (u8)*s++;
+	while (*tail)
+		a->buf[a->used++] = (u8)*tail++;
+	a->buf[a->used++] = '\0';
+	return at;
 }
 
-int mb1_write_info(struct child *c, const char *cmdline, char *err, size_t len)
+static bool has_space(const char *s)
 {
-	static const char loader[] = "hvctl";
+	while (*s && *s != ' ')
+		s++;
+	return *s;
+}
+
+static bool overlaps_mb_info(u64 gpa, u64 len)
+{
+	return gpa < CHILD_MB_END && gpa + len > CHILD_MB_MMAP;
+}
+
+static bool outside_mb_info(u64 gpa, u64 len, char *err, size_t errlen)
+{
+	if (!overlaps_mb_info(gpa, len))
+		return true;
+	hv_snprintf(err, errlen, "0x%llx-0x%llx overlaps the multiboot information at "
+		    "0x%x-0x%x (QEMU's place for it)", (unsigned long long)gpa,
+		    (unsigned long long)(gpa + len), CHILD_MB_MMAP, CHILD_MB_END);
+	return false;
+}
+
+/* Each module at the next page boundary (counted from base) after off;
+ * its start and end in the list. */
+static int place_modules(struct child *c, struct mb1_module *list, u64 base, u64 off,
+			 const struct mb1_boot *b, char *err, size_t len)
+{
+	for (u32 i = 0; i < b->nmods; i++) {
+		const struct hv_boot_module *m = b->mods[i];
+		u64 gpa = base + ALIGN_UP(off, PAGE_SIZE);
+		long r;
+
+		if (!child_range_ok(c, gpa, m->size, err, len) ||
+		    !outside_mb_info(gpa, m->size, err, len))
+			return -1;
+		if ((r = child_copy(c->id, gpa, (const void *)m->gpa, m->size))) {
+			hv_snprintf(err, len, "copying module %u: %s", i, err_name(r));
+			return -1;
+		}
+		list[i].start = (u32)gpa;
+		list[i].end = (u32)(gpa + m->size);
+		off = gpa + m->size - base;
+	}
+	return 0;
+}
+
+/* Where the list and the strings go: after the image, page-aligned from
+ * its base. An image ending below 0x9000 would have them where QEMU then
+ * writes its memory map over them: they go after the information block
+ * instead. */
+static u64 area_gpa(const struct image *img, u32 used)
+{
+	u64 gpa = img->start + ALIGN_UP(img->end - img->start, PAGE_SIZE);
+
+	return overlaps_mb_info(gpa, used) ? ALIGN_UP(CHILD_MB_END, PAGE_SIZE) : gpa;
+}
+
+/* The list and the strings after the image; the modules after them. */
+static int write_area(struct child *c, const struct image *img, const struct mb1_boot *b,
+		      struct mb1_info *mbi, char *err, size_t len)
+{
+	static struct mb1_area a;
+	struct mb1_module *list = (struct mb1_module *)a.buf;
+	u32 loader, cmdline;
+	u64 gpa;
+	long r;
+
+	memset(&a, 0, sizeof(a));
+	a.used = b->nmods * sizeof(*list);
+	for (u32 i = 0; i < b->nmods; i++)
+		list[i].string = add_string(&a, b->mods[i]->name, sizeof(b->mods[i]->name), "");
+	cmdline = add_string(&a, b->cmdline, HV_BOOT_CMDLINE_MAX, has_space(b->cmdline) ? "" : " ");
+	loader = add_string(&a, MB1_LOADER_NAME, sizeof(MB1_LOADER_NAME), "");
+	gpa = area_gpa(img, a.used);
+	for (u32 i = 0; i < b->nmods; i++)
+		list[i].string += (u32)gpa;
+	mbi->cmdline = (u32)gpa + cmdline;
+	mbi->boot_loader_name = (u32)gpa + loader;
+	mbi->mods_count = b->nmods;
+	mbi->mods_addr = (u32)gpa;
+	if (!child_range_ok(c, gpa, a.used, err, len) ||
+	    place_modules(c, list, img->start, gpa + a.used - img->start, b, err, len))
+		return -1;
+	if ((r = child_copy(c->id, gpa, a.buf, a.used))) {
+		hv_snprintf(err, len, "copying the module list: %s", err_name(r));
+		return -1;
+	}
+	return 0;
+}
+
+int mb1_write_info(struct child *c, const struct image *img, const struct mb1_boot *b,
+		   char *err, size_t len)
+{
+	static u8 mmap[E820_MAX * E820_MB1_ENTRY_LEN];
+	const struct e820_map *map = child_memory_map(c);
 	struct mb1_info mbi;
 	long r;
 
+	if (!outside_mb_info(img->start, img->end - img->start, err, len))
+		return -1;
 	memset(&mbi, 0, sizeof(mbi));
-	mbi.flags = MBI_MEMORY | MBI_CMDLINE | MBI_MMAP | MBI_LOADER;
-	mbi.mem_lower = 639;
-	mbi.mem_upper = (u32)((c->mem - CHILD_LOAD_MIN) >> 10);
-	mbi.cmdline = CHILD_MB_CMDLINE;
+	mbi.flags = MBI_FLAGS;
+	mbi.mem_lower = e820_mem_lower_kb(map);
+	mbi.mem_upper = e820_mem_upper_kb(map);
+	mbi.boot_device = MB1_BOOT_DEVICE;
 	mbi.mmap_addr = CHILD_MB_MMAP;
-	mbi.mmap_length = 2 * sizeof(struct mb1_mmap);
-	mbi.boot_loader_name = CHILD_MB_LOADER;
-	r = child_copy(c->id, CHILD_INFO, &mbi, sizeof(mbi));
+	mbi.mmap_length = e820_to_multiboot(map, mmap, sizeof(mmap));
+	if (write_area(c, img, b, &mbi, err, len))
+		return -1;
+	r = child_copy(c->id, CHILD_MB_MMAP, mmap, mbi.mmap_length);
 	if (!r)
-		r = child_copy(c->id, CHILD_MB_CMDLINE, cmdline, strlen(cmdline) + 1);
-	if (!r)
-		r = child_copy(c->id, CHILD_MB_LOADER, loader, sizeof(loader));
-	if (!r)
-		r = write_mmap(c);
+		r = child_copy(c->id, CHILD_MB_INFO, &mbi, sizeof(mbi));
 	if (r)
 		hv_snprintf(err, len, "copying the multiboot information: %s", err_name(r));
 	return r ? -1 : 0;

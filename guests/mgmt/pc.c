@@ -104,6 +104,7 @@ void pc_before_run(struct child *c)
 	pit_advance(&p->pit, p->now_ns);
 	rtc_advance(&p->rtc, p->now_ns);
 	acpi_pm_advance(&p->pm, p->now_ns);
+	uart_advance(&c->uart, p->now_ns);
 	deliver_extint(p);
 }
 
@@ -161,6 +162,7 @@ long pc_create(struct child *c)
 	p->tsc_khz = tsc_khz();
 	p->tsc_start = read_tsc();
 	devices_reset(p);
+	c->uart.irq = &p->sink; /* COM1's IRQ 4, as the other ISA devices' */
 	if ((r = place_acpi_tables(p)) < 0) {
 		gprintf("error: vm create %s: ACPI tables: %s\n", c->name, err_name(r));
 		return r;

@@ -5,7 +5,12 @@
  * A child none of whose vCPUs ran in a whole round can never run again
  * (only its own vCPUs could start the waiting ones) and has halted. The
  * run ends when no child is left, after max_slices rounds, or, in the
- * interactive shell, when a key arrives on COM1 between two slices. */
+ * interactive shell, when a key arrives on COM1 between two slices.
+ *
+ * Background children (`vm start`, `vm console`) get a round whenever
+ * the shell waits for a key, in each round of a foreground run, and in
+ * a console session; a child's typed input goes into its UART before
+ * each of its slices. */
 #include "guests/mgmt/mgmt.h"
 
 static u32 runnable_count(struct child **set, u32 n)
@@ -37,8 +42,9 @@ static bool vcpu_due(struct child_vcpu *v)
 	return true;
 }
 
-/* A slice for each due vCPU of c; false when a key interrupted. */
-static bool child_round(struct child *c)
+/* A slice for each due vCPU of c; false when a key interrupted (only
+ * when keys_stop). */
+static bool child_round(struct child *c, bool keys_stop)
 {
 	bool ran = false, asked = false;
 
@@ -47,8 +53,9 @@ static bool child_round(struct child *c)
 			asked |= c->vcpu[i].state == VCPU_WAIT_SIPI;
 			continue;
 		}
+		console_feed(c);
 		ran |= vmm_slice(c, i);
-		if (tty_interactive && tty_take_key())
+		if (keys_stop && tty_interactive && tty_take_key())
 			return false;
 	}
 	if (child_runnable(c) && !ran && !asked)
@@ -60,9 +67,32 @@ static bool child_round(struct child *c)
 static bool run_round(struct child **set, u32 n)
 {
 	for (u32 i = 0; i < n; i++)
-		if (child_runnable(set[i]) && !child_round(set[i]))
+		if (child_runnable(set[i]) && !child_round(set[i], true))
 			return false;
 	return true;
+}
+
+static bool in_set(const struct child *c, struct child **set, u32 n)
+{
+	for (u32 i = 0; i < n; i++)
+		if (set[i] == c)
+			return true;
+	return false;
+}
+
+/* A round for each runnable background child not in set[]. */
+static void background_round_except(struct child **set, u32 n)
+{
+	struct child *c;
+
+	for (u32 i = 0; i < CHILDREN_MAX; i++)
+		if ((c = child_at(i)) && c->background && child_runnable(c) && !in_set(c, set, n))
+			child_round(c, false);
+}
+
+void sched_background_round(void)
+{
+	background_round_except(NULL, 0);
 }
 
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
@@ -75,6 +105,7 @@ enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
 			return RUN_BOUND;
 		}
 		rounds++;
+		background_round_except(set, n);
 		if (!run_round(set, n)) {
 			gprintf("run: interrupted by a key after %llu round(s); %u VM(s) still "
 				"runnable\n", (unsigned long long)rounds, runnable_count(set, n));
@@ -82,4 +113,41 @@ enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
 		}
 	}
 	return RUN_DONE;
+}
+
+bool sched_start(struct child *c)
+{
+	if (!child_runnable(c)) {
+		gprintf("error: vm %s is %s, not runnable\n", c->name, child_state_name(c));
+		return false;
+	}
+	c->background = true;
+	return true;
+}
+
+/* vm start NAME...: each runs in the background from now on. */
+void cmd_vm_start(struct words *ws)
+{
+	struct child *c;
+
+	if (ws->n < 3)
+		return (void)gprintf("error: usage: vm start NAME...\n");
+	for (int i = 2; i < ws->n; i++) {
+		if (!(c = child_find(ws->w[i])))
+			gprintf("error: no VM named '%s' (see vm list)\n", ws->w[i]);
+		else if (sched_start(c))
+			gprintf("vm %s: running in the background\n", c->name);
+	}
+}
+
+/* idle ROUNDS (a test aid): what the shell does while the user types
+ * nothing, for ROUNDS background rounds. */
+void cmd_idle(struct words *ws)
+{
+	u64 rounds;
+
+	if (ws->n != 2 || !parse_u64(ws->w[1], &rounds))
+		return (void)gprintf("error: usage: idle ROUNDS\n");
+	while (rounds--)
+		sched_background_round();
 }

@@ -104,6 +104,14 @@ static void cmd_exit(struct words *ws)
 	mgmt_exit((u32)code);
 }
 
+/* A script hands the terminal to the user: what follows (a console
+ * session, say) takes keys from it, as at the prompt. */
+static void cmd_interactive(struct words *ws)
+{
+	(void)ws;
+	tty_interactive = true;
+}
+
 static const struct command commands[] = {
 	{ "help", cmd_help, "help                      this list" },
 	{ "info", cmd_info, "info                      what start-up discovered" },
@@ -111,6 +119,10 @@ static const struct command commands[] = {
 	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
 	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
+			"vm start NAME...          run in the background: at the prompt, in\n"
+			"                          runs and consoles, until it ends or is stopped\n"
+			"vm console NAME           the terminal on its UART (starts it); Ctrl-]\n"
+			"                          detaches, it keeps running\n"
 			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
 			"vm cpuid NAME [vendor=TEXT] [LEAF[.SUB]=EAX:EBX:ECX:EDX ...]\n"
@@ -122,6 +134,12 @@ static const struct command commands[] = {
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
 	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
 	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running|poweroff|reset" },
+	{ "type", cmd_type, "type TEXT                 test aid: TEXT as keys typed at this terminal\n"
+			    "                          (^M Enter, ^] the console escape)" },
+	{ "idle", cmd_idle, "idle ROUNDS               test aid: the prompt's wait for a key, ROUNDS\n"
+			    "                          background rounds long" },
+	{ "interactive", cmd_interactive, "interactive               (scripts) the rest takes keys from the terminal,\n"
+					  "                          e.g. before vm console (make run-linux)" },
 	{ "exit", cmd_exit, "exit [CODE]               end the machine (default: 1 if a check failed)" },
 };
 

@@ -1,7 +1,12 @@
 /* COM1 input. VM 0 owns the real UART: poll LSR bit 0 (data ready) and
  * read RBR. The line editor echoes, erases with backspace/DEL, kills the
  * line with Ctrl-U, discards it with Ctrl-C, and skips ANSI escape
- * sequences (arrow keys). */
+ * sequences (arrow keys). While it waits for a key, the background
+ * children run a round at a time; a child's line printed meanwhile
+ * breaks the prompt's line, which is shown again below it.
+ *
+ * Typed-ahead keys (`type`, a test aid) come before COM1's: scripts
+ * drive `vm console` with them as a user at the terminal would. */
 #include "guests/mgmt/mgmt.h"
 
 #define COM1 0x3f8
@@ -10,8 +15,22 @@
 #define CTRL_U 0x15
 #define ESC 0x1b
 #define DRAIN_POLLS 200000
+#define TYPED_MAX 256
+#define CARET_FIRST '?' /* ^? is DEL, ^@ to ^_ the control keys */
+#define CARET_LAST '_'
 
 bool tty_interactive;
+
+static u8 typed[TYPED_MAX];
+static u32 typed_head, typed_len;
+
+/* The line being edited, to show again after a child's line broke it. */
+static struct line_edit {
+	const char *prompt;
+	char *buf;
+	size_t *n;
+	bool active, broken;
+} edit;
 
 static int tty_getc_nowait(void)
 {
@@ -20,13 +39,80 @@ static int tty_getc_nowait(void)
 	return inb(COM1);
 }
 
+int tty_key(void)
+{
+	if (typed_head < typed_len)
+		return typed[typed_head++];
+	typed_head = typed_len = 0;
+	return tty_getc_nowait();
+}
+
+void tty_output_begins(void)
+{
+	if (edit.active && !edit.broken) {
+		gprintf("\n");
+		edit.broken = true;
+	}
+}
+
+static void show_line_again(void)
+{
+	if (!edit.broken)
+		return;
+	edit.broken = false;
+	edit.buf[*edit.n] = '\0';
+	gprintf("%s%s", edit.prompt, edit.buf);
+}
+
+/* Waits for a key, running the background children meanwhile. */
 static int tty_getc(void)
 {
 	int c;
 
-	while ((c = tty_getc_nowait()) < 0)
+	for (;;) {
+		show_line_again();
+		if ((c = tty_key()) >= 0)
+			return c;
+		sched_background_round();
 		asm volatile("pause");
-	return c;
+	}
+}
+
+/* Appends one key to the typed-ahead ones; false when they are full. */
+static bool type_key(u8 key)
+{
+	if (typed_len == TYPED_MAX) {
+		gprintf("error: type: more than %u keys waiting\n", TYPED_MAX);
+		return false;
+	}
+	typed[typed_len++] = key;
+	return true;
+}
+
+/* Keys of one word: ^X is the control key X, the rest as written. */
+static bool type_word(const char *p)
+{
+	for (; *p; p++) {
+		u8 key = (u8)*p;
+
+		if (key == '^' && p[1] >= CARET_FIRST && p[1] <= CARET_LAST)
+			key = (u8)(*++p ^ 0x40);
+		if (!type_key(key))
+			return false;
+	}
+	return true;
+}
+
+/* type WORD... : the words, a space between two, as typed keys. */
+void cmd_type(struct words *ws)
+{
+	if (ws->n < 2) {
+		gprintf("error: usage: type TEXT (^M Enter, ^] the console escape)\n");
+		return;
+	}
+	for (int i = 1; i < ws->n; i++)
+		if ((i > 1 && !type_key(' ')) || !type_word(ws->w[i]))
+			return;
 }
 
 /* A key may be several bytes (an arrow key is ESC [ A; Enter may be
@@ -103,6 +189,7 @@ void tty_readline(const char *prompt, char *buf, size_t len)
 	int esc = 0, c;
 	size_t n = 0;
 
+	edit = (struct line_edit){ .prompt = prompt, .buf = buf, .n = &n, .active = true };
 	gprintf("%s", prompt);
 	for (;;) {
 		c = tty_getc();
@@ -116,5 +203,6 @@ void tty_readline(const char *prompt, char *buf, size_t len)
 		if (edit_key(c, buf, len, &n))
 			break;
 	}
+	edit.active = false;
 	buf[n] = '\0';
 }

@@ -41,17 +41,11 @@ static long start_child(u32 *vm_out)
 	return hv_vcpu_set_regs(&r);
 }
 
-static bool run_to_port(u32 vm, u16 port, u64 *value)
+/* The value the child writes to `port` next. */
+static bool reported(u32 vm, u16 port, u64 *value)
 {
-	long r = hv_vcpu_run(vm, 0, &ex, false, 0);
-
-	if (r != HV_EXIT_IO || ex.u.io.port != port) {
-		test_fail("child exit %ld (reason %u, port 0x%x, rip 0x%llx%s%s), want OUT 0x%x",
-			  r, ex.reason, ex.u.io.port, (unsigned long long)ex.rip,
-			  ex.reason == HV_EXIT_FAILED ? ": " : "",
-			  ex.reason == HV_EXIT_FAILED ? ex.u.text : "", port);
+	if (!test_run_to_io(vm, &ex, port, false, 0))
 		return false;
-	}
 	*value = ex.u.io.value;
 	return true;
 }
@@ -65,7 +59,7 @@ void test_main(void)
 		test_fail("cannot start the real-mode child");
 		return;
 	}
-	if (run_to_port(vm, RM_PORT_SP, &sp) && run_to_port(vm, RM_PORT_IP, &ip)) {
+	if (reported(vm, RM_PORT_SP, &sp) && reported(vm, RM_PORT_IP, &ip)) {
 		CHECK(sp == RM_STACK - 6, "#GP frame of %llu bytes, want 6 (FLAGS, CS, IP)",
 		      (unsigned long long)(RM_STACK - sp));
 		CHECK(ip == rdmsr_ip, "#GP pushed IP 0x%llx, want 0x%llx (the RDMSR)",

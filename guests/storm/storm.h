@@ -173,7 +173,7 @@ outcomes outbuf_put(struct outbuf *o, void *head, u32 head_len, u32 full, u32 mi
 
 #define MODEL_CHILDREN 63 /* children alive at once; more VM slots: refused */
 #define MODEL_VCPUS 4
-#define MODEL_RANGES 64
+#define MODEL_RANGES 1024 /* the hypervisor's VM_MAX_REGIONS */
 #define VM_ID_LAST 0x7fffffffu /* the highest child id (docs/abi.md VM_CREATE) */
 
 enum program {

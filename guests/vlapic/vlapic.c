@@ -30,24 +30,12 @@ struct reply {
 	bool gp;
 };
 
-/* Runs the child to its next exit; true when it is I/O at `port`. */
-static bool run_to(u32 vm, u16 port, bool complete, u64 value)
-{
-	long r = hv_vcpu_run(vm, 0, &ex, complete, value);
-
-	if (r != HV_EXIT_IO || ex.u.io.port != port) {
-		test_fail("child exit %ld (reason %u, port 0x%x, rip 0x%llx), want I/O at 0x%x", r,
-			  ex.reason, ex.u.io.port, (unsigned long long)ex.rip, port);
-		return false;
-	}
-	return true;
-}
-
 /* Hands the child a request; it waits at its IN of the operation. */
 static bool request(u32 vm, u32 op, u32 addr, u64 value)
 {
-	return run_to(vm, VL_PORT_ADDR, true, op) && run_to(vm, VL_PORT_LO, true, addr) &&
-	       run_to(vm, VL_PORT_HI, true, (u32)value);
+	return test_run_to_io(vm, &ex, VL_PORT_ADDR, true, op) &&
+	       test_run_to_io(vm, &ex, VL_PORT_LO, true, addr) &&
+	       test_run_to_io(vm, &ex, VL_PORT_HI, true, (u32)value);
 }
 
 /* The three OUTs of a reply, the first one already reached. */
@@ -55,17 +43,18 @@ static struct reply collect(u32 vm)
 {
 	struct reply r = { ex.u.io.value, false };
 
-	if (run_to(vm, VL_PORT_OUT, false, 0))
+	if (test_run_to_io(vm, &ex, VL_PORT_OUT, false, 0))
 		r.value |= (u64)(u32)ex.u.io.value << 32;
-	if (run_to(vm, VL_PORT_OUT, false, 0))
+	if (test_run_to_io(vm, &ex, VL_PORT_OUT, false, 0))
 		r.gp = ex.u.io.value;
-	run_to(vm, VL_PORT_OP, false, 0);
+	test_run_to_io(vm, &ex, VL_PORT_OP, false, 0);
 	return r;
 }
 
 static struct reply op(u32 vm, u32 what, u32 addr, u64 value)
 {
-	if (!request(vm, what, addr, value) || !run_to(vm, VL_PORT_OUT, true, value >> 32))
+	if (!request(vm, what, addr, value) ||
+	    !test_run_to_io(vm, &ex, VL_PORT_OUT, true, value >> 32))
 		return (struct reply){ 0, true };
 	return collect(vm);
 }
@@ -144,7 +133,7 @@ static long start_child(u32 *vm_out)
 	      "LAPIC GET after SET: %llu", (unsigned long long)v);
 	CHECK(set_feature(HV_FEATURE_EXIT_REASONS, vm, 1u << HV_EXIT_MMIO) == 0, "MMIO exits");
 	*vm_out = vm;
-	return run_to(vm, VL_PORT_OP, false, 0) ? 0 : -1;
+	return test_run_to_io(vm, &ex, VL_PORT_OP, false, 0) ? 0 : -1;
 }
 
 static void check_cpuid(u32 vm)
@@ -230,7 +219,7 @@ static void check_page_not_decoded(u32 vm)
 	r = hv_vcpu_run(vm, 0, &ex, true, 0);
 	CHECK(r == HV_EXIT_MMIO && ex.u.mmio.gpa == APIC + 0x30, "exit %ld gpa 0x%llx", r,
 	      (unsigned long long)ex.u.mmio.gpa);
-	if (r == HV_EXIT_MMIO && run_to(vm, VL_PORT_OUT, true, 0x1234))
+	if (r == HV_EXIT_MMIO && test_run_to_io(vm, &ex, VL_PORT_OUT, true, 0x1234))
 		CHECK(collect(vm).value == 0x1234, "the VMM's value");
 }
 

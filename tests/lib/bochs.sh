@@ -8,7 +8,7 @@
 
 bochs_boot() { # dir model iso
 	local dir=$1 model=$2 iso=$3
-	sed -e "s|@MODEL@|$model|" -e "s|@ISO@|$PWD/$iso|" \
+	sed -e "s|@MODEL@|$model|" -e "s|@ISO@|$PWD/$iso|" -e "s|^megs: .*|megs: ${BOCHS_MEGS:-256}|" \
 	    -e "s|@SERIAL@|$PWD/$dir/serial.log|" -e "s|@LOG@|$PWD/$dir/bochs.log|" \
 	    tests/bochsrc.in >"$dir/bochsrc"
 	bochs_run_once "$dir"

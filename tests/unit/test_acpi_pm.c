@@ -4,6 +4,7 @@
  * bits, SCI_EN always set, the S5 sleep request, and resets through
  * 0xCF9 and the keyboard controller. */
 #include "check.h"
+#include "irq_log.h"
 #include "../../guests/mgmt/acpi_pm.c"
 
 #define PM1_STS ACPI_PM1A_EVT_BLK
@@ -13,22 +14,6 @@
 /* the first change of bit 23: tick 0x800000 */
 #define BIT23_NS 2343484438ULL
 
-struct irq_log {
-	bool level[16];
-	unsigned rises[16];
-};
-
-static void log_irq(void *ctx, unsigned line, bool level)
-{
-	struct irq_log *l = ctx;
-
-	if (level && !l->level[line])
-		l->rises[line]++;
-	l->level[line] = level;
-}
-
-static struct irq_log irqs;
-static const struct pc_irq_sink sink = { .ctx = &irqs, .set_irq = log_irq };
 static struct acpi_pm pm;
 
 static void setup(void)

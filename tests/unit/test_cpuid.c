@@ -586,13 +586,37 @@ TEST(xsave_size_for_guest_xcr0)
 	CHECK_EQ(ask_as(&c, &st, 0xd, 0).ecx, 2688);
 }
 
+/* Subleaf 1 keeps XSAVEOPT, XSAVEC and XGETBV 1, never XSAVES: EBX is
+ * then the XSAVEC image of the guest's XCR0 (x87 alone: legacy area and
+ * header), ECX/EDX (IA32_XSS) stay 0. */
 TEST(xsave_subleaf1_hides_xsaves)
 {
 	struct cpu c = intel();
 
-	CHECK_REGS(ask(&c, 0xd, 1), 0x7, 0, 0, 0);
+	CHECK_REGS(ask(&c, 0xd, 1), 0x7, 576, 0, 0);
 	c = amd();
-	CHECK_REGS(ask(&c, 0xd, 1), 0x7, 0, 0, 0);
+	CHECK_REGS(ask(&c, 0xd, 1), 0x7, 576, 0, 0);
+}
+
+/* SDM vol. 1, 13.4.3: the compacted image packs the enabled components
+ * after the 576 bytes of legacy area and header, each in order, with no
+ * gaps unless leaf 0xD marks one 64-byte aligned; only the guest's XCR0
+ * counts. Without XSAVEC there is no compacted size. */
+TEST(xsave_subleaf1_compacted_size)
+{
+	struct cpu c = intel();
+	struct cpuid_vcpu_state st = vcpu0;
+
+	st.xcr0 = 0x7;
+	CHECK_EQ(ask_as(&c, &st, 0xd, 1).ebx, 576 + 256);
+	st.xcr0 = 0xe7;
+	CHECK_EQ(ask_as(&c, &st, 0xd, 1).ebx, 576 + 256 + 64 + 512 + 1024);
+	reg(&c, 0xd, 5)->eax = 8; /* an opmask of 8 bytes: packed, no gap */
+	CHECK_EQ(ask_as(&c, &st, 0xd, 1).ebx, 576 + 256 + 8 + 512 + 1024);
+	reg(&c, 0xd, 6)->ecx |= B(1); /* ZMM_Hi256 aligned: 840 up to 896 */
+	CHECK_EQ(ask_as(&c, &st, 0xd, 1).ebx, 896 + 512 + 1024);
+	reg(&c, 0xd, 1)->eax &= ~B(1);
+	CHECK_EQ(ask_as(&c, &st, 0xd, 1).ebx, 0);
 }
 
 TEST(xsave_components_only_offered)
@@ -698,7 +722,7 @@ TEST(allowlist_all_ones)
 	CHECK_EQ(offered_xcr0(&c), 0xe7);
 	CHECK_EQ(ask(&c, 0xd, 0).eax, 0xe7);
 	CHECK_EQ(ask(&c, 0xd, 0).edx, 0);
-	CHECK_REGS(ask(&c, 0xd, 1), 0x7, 0, 0, 0);
+	CHECK_REGS(ask(&c, 0xd, 1), 0x7, 576, 0, 0);
 	CHECK_REGS(ask(&c, 0xd, 2), ALL, ALL, 0x2, 0);
 	CHECK(is_zero(ask(&c, 0xd, 3)));
 	CHECK_REGS(ask(&c, 0x80000000, 0), 0x80000008, ALL, ALL, ALL);
@@ -964,6 +988,7 @@ RUN_TESTS("cpuid", T(max_leaf_capped), T(ext_max_leaf_capped),
 	  T(xcr0_mask_without_avx512), T(xcr0_mask_without_avx),
 	  T(xcr0_mask_limited_by_host), T(xcr0_mask_without_xsave),
 	  T(xsave_size_for_guest_xcr0), T(xsave_subleaf1_hides_xsaves),
+	  T(xsave_subleaf1_compacted_size),
 	  T(xsave_components_only_offered), T(ext1_allowlist_amd),
 	  T(ext1_allowlist_intel), T(ext1_hides_svm), T(svm_and_sev_leaves_hidden),
 	  T(brand_string_passes), T(cache_leaves_pass), T(ext7_only_invariant_tsc),

@@ -5,28 +5,13 @@
  * the gates and port 0x61, and Linux's two TSC calibration loops on
  * channel 2. */
 #include "check.h"
+#include "irq_log.h"
 #include "../../guests/mgmt/pit.c"
 
 /* 1 s: the clock has ticked exactly PIT_HZ times. */
 #define T0 1000000000ULL
 #define TICK0 ((u64)PIT_HZ)
 
-struct irq_log {
-	bool level[16];
-	unsigned rises[16];
-};
-
-static void log_irq(void *ctx, unsigned line, bool level)
-{
-	struct irq_log *l = ctx;
-
-	if (level && !l->level[line])
-		l->rises[line]++;
-	l->level[line] = level;
-}
-
-static struct irq_log irqs;
-static const struct pc_irq_sink sink = { .ctx = &irqs, .set_irq = log_irq };
 static struct pit pit;
 
 static void setup(void)

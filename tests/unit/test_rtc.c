@@ -4,6 +4,7 @@
  * periodic rates, the alarm with don't-care fields, NVRAM and the NMI
  * mask bit of the index, and the memory-size bytes BIOSes read. */
 #include "check.h"
+#include "irq_log.h"
 #include "../../guests/mgmt/rtc.c"
 
 #define T0 5000000000ULL /* the clock's start, in the child's time */
@@ -11,22 +12,6 @@
 /* 2024-02-29 23:59:58 UTC, a Thursday */
 #define START 1709251198ULL
 
-struct irq_log {
-	bool level[16];
-	unsigned rises[16];
-};
-
-static void log_irq(void *ctx, unsigned line, bool level)
-{
-	struct irq_log *l = ctx;
-
-	if (level && !l->level[line])
-		l->rises[line]++;
-	l->level[line] = level;
-}
-
-static struct irq_log irqs;
-static const struct pc_irq_sink sink = { .ctx = &irqs, .set_irq = log_irq };
 static struct rtc rtc;
 
 static void setup(void)

@@ -32,29 +32,29 @@ static struct cpuid_result this_cpu_read(const void *ctx, u32 leaf, u32 subleaf)
 	return c->r;
 }
 
-static struct cpuid_host this_cpu(void)
+/* The TSC's frequency is learnt once at boot (arch/x86/tsc.c), before
+ * any guest asks; it is taken while still unknown (0). */
+static const struct cpuid_host *this_cpu(void)
 {
-	return (struct cpuid_host){ this_cpu_read, NULL, tsc_khz() };
+	static struct cpuid_host host = { this_cpu_read, NULL, 0 };
+
+	if (!host.tsc_khz)
+		host.tsc_khz = tsc_khz();
+	return &host;
 }
 
 void guest_cpuid(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		 struct cpuid_result *r)
 {
-	struct cpuid_host h = this_cpu();
-
-	cpuid_guest_view(&h, st, leaf, subleaf, r);
+	cpuid_guest_view(this_cpu(), st, leaf, subleaf, r);
 }
 
 u64 cpuid_guest_xcr0_mask(void)
 {
-	struct cpuid_host h = this_cpu();
-
-	return cpuid_offered_xcr0(&h);
+	return cpuid_offered_xcr0(this_cpu());
 }
 
 u32 cpuid_table_first_refused(const struct hv_cpuid_entry *e, u32 n)
 {
-	struct cpuid_host h = this_cpu();
-
-	return cpuid_table_check(&h, e, n);
+	return cpuid_table_check(this_cpu(), e, n);
 }

@@ -390,7 +390,8 @@ void cpuid_guest_view(const struct cpuid_host *host,
 		table_view(st->table, leaf, subleaf, r);
 	else
 		default_view(host, st, leaf, subleaf, r);
-	vcpu_facts(st, leaf, subleaf, r);
+	if (leaf == 1 || leaf == 7) /* the only leaves with vCPU facts */
+		vcpu_facts(st, leaf, subleaf, r);
 }
 
 /* Whether two entries answer some leaf and subleaf both. */

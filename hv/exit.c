@@ -40,7 +40,8 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	if (v->reinject && !v->event_queued)
 		virt->inject_event(v, &v->interrupted);
-	irq_before_entry(v, v->reinject || v->event_queued);
+	if (!irq_idle(&v->irq, v->vm->lapic))
+		irq_before_entry(v, v->reinject || v->event_queued);
 	v->reinject = false;
 	v->event_queued = false;
 	virt->vcpu_run(v, exit);
@@ -406,9 +407,11 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
 
 	v->vmm_exit = out;
-	if (vcpu_waits_for_sipi(v))
+	/* a runnable vCPU waits for no SIPI: no call to learn it */
+	if (v->mp_state != VCPU_MP_RUNNABLE && vcpu_waits_for_sipi(v))
 		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
-	else if (complete_pending(v, &call->args) && irq_run_start(v)) {
+	else if (complete_pending(v, &call->args) &&
+		 (irq_idle(&v->irq, v->vm->lapic) || irq_run_start(v))) {
 		v->vm->state = VM_RUNNING;
 		vcpu_run_slice(v);
 	}

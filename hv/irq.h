@@ -37,6 +37,16 @@ struct irq_msg {
 	struct vcpu *source; /* the sender, for shorthands; NULL from the VMM */
 };
 
+/* Whether an entry of a vCPU with these `irq` has nothing to inject or
+ * arm: nothing pending, no window asked for or armed, and (`lapic`
+ * false) no virtual LAPIC. The core then skips irq_before_entry and
+ * irq_run_start, which would find the same. */
+static inline bool irq_idle(const struct vcpu_irq *q, bool lapic)
+{
+	return !(q->ext_pending | q->nmi_pending | q->window_exit | q->window_on |
+		 q->nmi_window_on | lapic);
+}
+
 /* Before each entry of v: injects a pending NMI or interrupt when v can
  * take it, else arms the window exit. `busy`: an event (cut short, or
  * one the core queued) already goes in on this entry. */

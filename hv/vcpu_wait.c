@@ -41,10 +41,17 @@ static u64 vlapic_deadline(const struct vcpu *v)
  * TSC, so that no value a guest writes makes it look due early. */
 void vcpu_timer_arm(struct vcpu *v, u64 slice_end)
 {
-	u64 d = vlapic_deadline(v), now = rdtsc(), vnow = now + v->tsc_offset;
-	u64 until = d > vnow ? d - vnow : 0;
-	bool first = d && (s64)(slice_end - now) > 0 && until < slice_end - now;
+	u64 d = vlapic_deadline(v), now, vnow, until;
+	bool first;
 
+	if (!d) { /* no LAPIC timer: the slice's end, no TSC read */
+		arch_timer_arm_at(slice_end);
+		return;
+	}
+	now = rdtsc();
+	vnow = now + v->tsc_offset;
+	until = d > vnow ? d - vnow : 0;
+	first = (s64)(slice_end - now) > 0 && until < slice_end - now;
 	arch_timer_arm_at(first ? now + until : slice_end);
 }
 

@@ -23,6 +23,15 @@ static struct timer_rate {
 static volatile bool timer_fired;
 static u64 armed_at; /* host TSC the armed timer stands for; 0: disarmed */
 
+/* The last conversion's range: every count of cycles in (lo, hi]
+ * converts to `ticks` (cycles_to_ticks rounds up, ticks_to_cycles down),
+ * so a slice's start, armed about as far ahead each time, converts once.
+ * hi 0: empty. */
+static struct tick_memo {
+	u64 lo, hi;
+	u32 ticks;
+} memo;
+
 /* Ticks for `cycles` TSC cycles, rounded up (the timer never fires
  * before its point), at least 1 (a count of 0 stops the timer) and at
  * most the counter's range. Split at whole `r->cycles` so nothing
@@ -67,13 +76,36 @@ void arch_timer_init(void)
 	rate = measure_rate();
 	if (!rate.ticks || !rate.cycles)
 		rate = (struct timer_rate){ 1, 1 };
+	memo = (struct tick_memo){ 0 };
 	log_info("timer: %llu APIC timer ticks per %llu TSC cycles",
 		 (unsigned long long)rate.ticks, (unsigned long long)rate.cycles);
 }
 
+/* Asked once per time slice, nearly always for the same count: the last
+ * conversion is kept. The rate is measured at boot, before any slice
+ * (and 0 ticks are 0 cycles at any rate). */
 u64 arch_timer_ticks_to_tsc(u32 ticks)
 {
-	return ticks_to_cycles(&rate, ticks);
+	static u32 last_ticks;
+	static u64 last_cycles;
+
+	if (ticks != last_ticks) {
+		last_ticks = ticks;
+		last_cycles = ticks_to_cycles(&rate, ticks);
+	}
+	return last_cycles;
+}
+
+static u32 cycles_to_ticks_memo(u64 cycles)
+{
+	u32 t;
+
+	if (cycles > memo.lo && cycles <= memo.hi)
+		return memo.ticks;
+	t = cycles_to_ticks(&rate, cycles);
+	if (t > 1 && t < COUNT_MAX)
+		memo = (struct tick_memo){ ticks_to_cycles(&rate, t - 1), ticks_to_cycles(&rate, t), t };
+	return t;
 }
 
 /* Re-armed only when the point moved or the timer went off: an MMIO
@@ -87,7 +119,7 @@ void arch_timer_arm_at(u64 tsc)
 	timer_fired = false;
 	armed_at = tsc;
 	now = rdtsc();
-	lapic_timer_oneshot(TIMER_VECTOR, cycles_to_ticks(&rate, tsc > now ? tsc - now : 0));
+	lapic_timer_oneshot(TIMER_VECTOR, cycles_to_ticks_memo(tsc > now ? tsc - now : 0));
 }
 
 void arch_timer_disarm(void)

@@ -68,7 +68,7 @@ bool svm_nmi_allowed(struct vcpu *v);
 void svm_set_irq_window(struct vcpu *v, bool on);
 void svm_set_nmi_window(struct vcpu *v, bool on);
 void svm_irq_injected(struct vcpu *v, const struct event *e);
-void svm_irq_exit(struct vcpu *v, const struct vm_exit *exit);
+void svm_iret_exit(struct vcpu *v);
 
 /* svm_exit.c */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *exit);

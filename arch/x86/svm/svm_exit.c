@@ -53,11 +53,9 @@ static void decode_npf(const struct vmcb_control *c, struct exit_stage2 *f)
 	f->insn = c->insn;
 }
 
-/* Exits that need nothing decoded beyond their code, the frequent
- * ones first. */
+/* Exits that need nothing decoded beyond their code (the hypercall and
+ * CPUID, the most frequent, have cases of their own below). */
 static const struct exit_code_map simple_exits[] = {
-	{ SVM_EXIT_VMMCALL, EXIT_HYPERCALL },
-	{ SVM_EXIT_CPUID, EXIT_CPUID },
 	{ SVM_EXIT_INTR, EXIT_INTR },
 	{ SVM_EXIT_HLT, EXIT_HLT },
 	{ SVM_EXIT_SHUTDOWN, EXIT_SHUTDOWN },
@@ -108,8 +106,26 @@ static void decode_interrupted(u64 info, struct vm_exit *exit)
 	exit->interrupted_valid = true;
 }
 
+static void decode_ioio(const struct vmcb_control *c, struct vm_exit *exit)
+{
+	exit->reason = EXIT_IO;
+	decode_io(c->exit_info1, &exit->io);
+	exit->next_rip = c->exit_info2; /* always saved for IOIO */
+	exit->next_rip_valid = true;
+}
+
+static void decode_cr_write(const struct vmcb_control *c, u64 code, struct vm_exit *exit)
+{
+	exit->reason = EXIT_CR_ACCESS;
+	exit->cr = (struct exit_cr){ code - SVM_EXIT_WRITE_CR0, CR_GPR_UNDECODED, true };
+	if (svm_cpu.decode_assists && (c->exit_info1 & CR_INFO_MOV))
+		exit->cr.gpr = c->exit_info1 & 15;
+}
+
 /* Fills what the exit's reason needs, no more: the core reads no other
- * part of the union. */
+ * part of the union. The switch takes the low 32 bits of the code:
+ * QEMU stores only those of VMEXIT_INVALID (-1), and no other code has
+ * more. */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 {
 	const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
@@ -119,27 +135,35 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *exit)
 	exit->next_rip = c->next_rip;
 	exit->next_rip_valid = svm_cpu.nrips && c->next_rip;
 	exit->interrupted_valid = false;
-	if (code == SVM_EXIT_IOIO) {
-		exit->reason = EXIT_IO;
-		decode_io(c->exit_info1, &exit->io);
-		exit->next_rip = c->exit_info2; /* always saved for IOIO */
-		exit->next_rip_valid = true;
-	} else if (code == SVM_EXIT_MSR) {
+	switch ((u32)code) {
+	case SVM_EXIT_VMMCALL:
+		exit->reason = EXIT_HYPERCALL;
+		break;
+	case SVM_EXIT_CPUID:
+		exit->reason = EXIT_CPUID;
+		break;
+	case SVM_EXIT_IOIO:
+		decode_ioio(c, exit);
+		break;
+	case SVM_EXIT_MSR:
 		exit->reason = c->exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
 		exit->msr = (u32)v->regs.rcx;
-	} else if (code == SVM_EXIT_NPF) {
+		break;
+	case SVM_EXIT_NPF:
 		exit->reason = EXIT_STAGE2_FAULT;
 		decode_npf(c, &exit->stage2);
-	} else if (code == SVM_EXIT_WRITE_CR0 || code == SVM_EXIT_WRITE_CR4) {
-		exit->reason = EXIT_CR_ACCESS;
-		exit->cr = (struct exit_cr){ code - SVM_EXIT_WRITE_CR0, CR_GPR_UNDECODED, true };
-		if (svm_cpu.decode_assists && (c->exit_info1 & CR_INFO_MOV))
-			exit->cr.gpr = c->exit_info1 & 15;
-	} else if (code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_EXCP_BASE + 32) {
+		break;
+	case SVM_EXIT_WRITE_CR0:
+	case SVM_EXIT_WRITE_CR4:
+		decode_cr_write(c, code, exit);
+		break;
+	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31:
 		decode_exception(c, exit);
-	} else if ((u32)code == (u32)SVM_EXIT_INVALID) {
-		exit->reason = EXIT_ENTRY_FAILED; /* QEMU stores only 32 bits of -1 */
-	} else {
+		break;
+	case (u32)SVM_EXIT_INVALID:
+		exit->reason = EXIT_ENTRY_FAILED;
+		break;
+	default:
 		exit->reason = exit_code_lookup(simple_exits, ARRAY_SIZE(simple_exits), code);
 	}
 	decode_interrupted(c->exit_int_info, exit);

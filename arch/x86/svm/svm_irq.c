@@ -65,14 +65,13 @@ void svm_irq_injected(struct vcpu *v, const struct event *e)
 	}
 }
 
-/* The IRET intercept: NMIs unblock once RIP has left the IRET; the
+/* The IRET intercept's exit (EXIT_NMI_WINDOW, the only one svm_vcpu_run
+ * passes here): NMIs unblock once RIP has left the IRET; the
  * interrupt window (set by update_intercepts) brings the vCPU back then. */
-void svm_irq_exit(struct vcpu *v, const struct vm_exit *exit)
+void svm_iret_exit(struct vcpu *v)
 {
 	struct svm_vcpu *s = svm_vcpu(v);
 
-	if (exit->reason != EXIT_NMI_WINDOW)
-		return;
 	s->iret_seen = true;
 	s->iret_rip = v->regs.rip;
 	update_intercepts(s);

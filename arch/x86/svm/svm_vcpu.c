@@ -131,7 +131,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	regs_from_vmcb(&v->regs, &s->vmcb->save);
 	s->vmcb->control.tlb_control = 0;
 	svm_decode_exit(v, exit);
-	svm_irq_exit(v, exit);
+	if (exit->reason == EXIT_NMI_WINDOW)
+		svm_iret_exit(v);
 }
 
 /* The VMCB's segment in slot `slot` (order of guest_sregs_slot()). */

@@ -358,9 +358,17 @@ static void vmx_set_nmi_window(struct vcpu *v, bool on)
 		set_proc_control(v, PROC_NMI_WINDOW, on);
 }
 
-static void prepare_interruptibility(struct vcpu *v)
+/* The VMCS's state stands until the core steps past the exiting
+ * instruction; only a shadow it still shows then is written away. */
+static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 {
-	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, interruptibility(v));
+	u32 intr;
+
+	if (!x->launched || v->regs.rip == x->exit_rip)
+		return;
+	intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & INTERRUPTIBILITY_STI_MOVSS)
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u32)INTERRUPTIBILITY_STI_MOVSS);
 }
 
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
@@ -370,7 +378,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 
 	vmcs_load(x);
 	guest_state_load(v);
-	prepare_interruptibility(v);
+	prepare_interruptibility(v, x);
 	vmwrite(VMCS_GUEST_RSP, v->regs.rsp);
 	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);

@@ -71,6 +71,22 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	return insn_skip(v, exit);
 }
 
+/* The instruction behind `exit` waits for the VMM's answer (`what`),
+ * then completes at next_rip (complete_pending). */
+static void park_for_vmm(struct vcpu *v, const struct vm_exit *exit, enum vmm_pending what,
+			 u64 next_rip)
+{
+	v->pending = what;
+	v->pending_exit = *exit;
+	v->pending_exit.next_rip = next_rip;
+}
+
+/* EDX:EAX, as RDMSR returns and WRMSR and XSETBV take a 64-bit value. */
+static u64 edx_eax(const struct guest_regs *r)
+{
+	return (u32)r->rax | (u64)(u32)r->rdx << 32;
+}
+
 /* An MSR hv/msr.c does not emulate, for the VMM: the instruction
  * completes when the VMM runs the vCPU again (complete_msr). */
 static bool msr_exit_to_vmm(struct vcpu *v, const struct vm_exit *exit, bool write, u64 value)
@@ -79,9 +95,7 @@ static bool msr_exit_to_vmm(struct vcpu *v, const struct vm_exit *exit, bool wri
 
 	if (!insn_next_rip(v, exit, &next))
 		return false;
-	v->pending = write ? VMM_PENDING_WRMSR : VMM_PENDING_RDMSR;
-	v->pending_exit = *exit;
-	v->pending_exit.next_rip = next;
+	park_for_vmm(v, exit, write ? VMM_PENDING_WRMSR : VMM_PENDING_RDMSR, next);
 	v->vmm_exit->u.msr = (struct hv_exit_msr){ .index = exit->msr, .write = write,
 						   .value = write ? value : 0 };
 	return vcpu_exit_to_vmm(v, HV_EXIT_MSR);
@@ -100,7 +114,7 @@ static void set_edx_eax(struct guest_regs *r, u64 value)
 static bool handle_msr(struct vcpu *v, const struct vm_exit *exit)
 {
 	bool write = exit->reason == EXIT_MSR_WRITE;
-	u64 value = (u32)v->regs.rax | (u64)(u32)v->regs.rdx << 32;
+	u64 value = edx_eax(&v->regs);
 	enum msr_result res = msr_access(v, exit->msr, write, &value);
 
 	if (res == MSR_UNKNOWN && v->vmm_exit && (v->vm->exit_reasons & BIT(HV_EXIT_MSR)))
@@ -148,9 +162,7 @@ static bool run_hypercall(struct vcpu *v, const struct vm_exit *exit, u64 next_r
 		hypercall_dispatch(v, user);
 		return vcpu_complete_insn(v, next_rip);
 	}
-	v->pending = VMM_PENDING_HYPERCALL;
-	v->pending_exit = *exit;
-	v->pending_exit.next_rip = next_rip;
+	park_for_vmm(v, exit, VMM_PENDING_HYPERCALL, next_rip);
 	v->vmm_exit->u.hypercall = (struct hv_exit_hypercall){ v->regs.rax, v->regs.rdi };
 	return vcpu_exit_to_vmm(v, HV_EXIT_HYPERCALL);
 }
@@ -177,7 +189,7 @@ static bool handle_exception(struct vcpu *v, const struct vm_exit *exit)
 static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *exit)
 {
 	struct guest_regs *r = &v->regs;
-	u64 value = (u32)r->rax | (r->rdx << 32);
+	u64 value = edx_eax(r);
 
 	if (!(virt->guest_cr4(v) & CR4_OSXSAVE))
 		return vcpu_inject_exception(v, VEC_UD, false, 0);

@@ -56,10 +56,11 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
 	struct guest_regs *r = &v->regs;
 	u32 leaf = (u32)r->rax;
 	/* CR4 matters to leaves 1 and 7 only (OSXSAVE, OSPKE); reading it
-	 * costs VMREADs. The APIC bit follows IA32_APIC_BASE's enable. */
+	 * costs VMREADs. XCR0 matters to leaf 0xD only. The APIC bit follows
+	 * IA32_APIC_BASE's enable. */
 	struct cpuid_vcpu_state st = {
 		.vcpu_id = v->id, .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
-		.xcr0 = v->xcr0, .apic_enabled = v->msrs.apic_base & APIC_BASE_ENABLE,
+		.xcr0 = leaf == 0xd ? guest_state_xcr0(v) : v->xcr0, .apic_enabled = v->msrs.apic_base & APIC_BASE_ENABLE,
 		.lapic = v->vm->lapic, .table = &v->vm->cpuid };
 	struct cpuid_result c;
 

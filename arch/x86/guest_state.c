@@ -224,6 +224,13 @@ void guest_state_debug_trap(struct vcpu *v, u64 dr6_bits)
 	WRITE_DR(6, dr6_after_trap(dr6, dr6_bits));
 }
 
+u64 guest_state_xcr0(struct vcpu *v)
+{
+	if (gs.xsave && this_cpu()->lazy_owner == v)
+		v->xcr0 = xgetbv();
+	return v->xcr0;
+}
+
 bool guest_state_set_xcr0(struct vcpu *v, u64 value, u64 allowed)
 {
 	if (!gs.xsave || !xcr0_valid(value, allowed & gs.xcr0_all))

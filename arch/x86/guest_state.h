@@ -48,5 +48,9 @@ void guest_state_debug_trap(struct vcpu *v, u64 dr6_bits);
 /* XSETBV from the guest (v is the vCPU that just ran): true when the
  * value was valid and is now v's XCR0; false means #GP for the guest. */
 bool guest_state_set_xcr0(struct vcpu *v, u64 value, u64 allowed);
+/* v's XCR0 as the guest last set it, read back from the CPU when v's
+ * state is loaded: a CPU that does not intercept XSETBV (QEMU 7.2's SVM)
+ * lets the guest change it without an exit. */
+u64 guest_state_xcr0(struct vcpu *v);
 
 #endif

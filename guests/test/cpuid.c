@@ -22,6 +22,9 @@ const char test_title[] = "CPUID: hypervisor leaves present, only virtualized fe
 #define L7_EDX_SPEC_CTRL_FAMILY 0xfc000000u /* bits 26-31 */
 #define X8_EBX_SPEC_CTRL_FAMILY (BIT32(12) | BIT32(14) | BIT32(15) | BIT32(24) | BIT32(25))
 #define XSAVE_AREA_X87_ONLY 576u
+#define XCR0_X87 1u
+#define XCR0_SSE 2u
+#define XCR0_AVX 4u
 
 static bool osxsave_reported(void)
 {
@@ -118,6 +121,27 @@ static void check_xsave_leaf(void)
 	CHECK(d.ebx == XSAVE_AREA_X87_ONLY, "area for XCR0 x87 is %u bytes", d.ebx);
 }
 
+/* Leaf 0xD's EBX is the area for the components XCR0 has now, right
+ * after XSETBV (with or without an exit for it): x87+SSE, then with AVX
+ * where offered (its offset and size from sub-leaf 2). XCR0 ends x87. */
+static void check_area_follows_xcr0(void)
+{
+	u32 offered = guest_cpuid(0xd, 0).eax, sse, avx;
+	struct cpuid_out c2 = guest_cpuid(0xd, 2);
+
+	CHECK(xsetbv_safe(0, XCR0_X87 | XCR0_SSE), "XSETBV x87+SSE refused");
+	sse = guest_cpuid(0xd, 0).ebx;
+	CHECK(sse == XSAVE_AREA_X87_ONLY, "area for XCR0 x87+SSE is %u bytes", sse);
+	if (offered & XCR0_AVX) {
+		CHECK(xsetbv_safe(0, XCR0_X87 | XCR0_SSE | XCR0_AVX), "XSETBV AVX refused");
+		avx = guest_cpuid(0xd, 0).ebx;
+		CHECK(avx == c2.ebx + c2.eax, "area for XCR0 x87+SSE+AVX is %u bytes, not %u",
+		      avx, c2.ebx + c2.eax);
+		gprintf("leaf 0xD follows XCR0: %u bytes with SSE, %u with AVX\n", sse, avx);
+	}
+	CHECK(xsetbv_safe(0, XCR0_X87), "XSETBV x87 refused");
+}
+
 /* CR4.OSXSAVE (with CR4.OSFXSR, which it goes with) shows in leaf 1 while
  * set and not before or after; CR4 is restored. */
 static void check_osxsave(void)
@@ -134,6 +158,7 @@ static void check_osxsave(void)
 	before = osxsave_reported();
 	write_cr4(cr4 | CR4_OSFXSR | CR4_OSXSAVE);
 	during = osxsave_reported();
+	check_area_follows_xcr0();
 	write_cr4(cr4);
 	after = osxsave_reported();
 	CHECK(!before, "OSXSAVE reported before CR4.OSXSAVE was set");

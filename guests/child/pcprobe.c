@@ -2,7 +2,8 @@
  * hvctl emulates, looked at as a kernel for QEMU's pc machine would: the
  * RSDP by the standard scan of 0xE0000-0xFFFFF and through it the MADT
  * (one LAPIC, the IOAPIC at 0xFEC00000, IRQ 0 on GSI 2); fw_cfg's "QEMU"
- * signature; the RTC's date; the ACPI PM timer advancing; then the PIT
+ * signature; the RTC's date; the ACPI PM timer advancing; the MSRs hvctl
+ * answers; then the PIT
  * at 1 kHz through the IOAPIC to the virtual LAPIC, a few IRQ 0s counted
  * while the vCPU waits in HLT; the RTC's periodic IRQ 8 the same way;
  * and the PIT through the 8259 pair as ExtINTs through LINT0. The end is
@@ -25,6 +26,10 @@ const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM tim
 #define MADT_LAPIC 0
 #define MADT_IOAPIC 1
 #define MADT_OVERRIDE 2
+
+#define MSR_NB_CFG 0xc001001fu
+#define NB_CFG_CF8_EXT (1ull << 46)
+#define MSR_ABSENT 0xc0011fffu /* no CPU has it */
 
 #define PM1A_CNT 0x604
 #define PM_TMR 0x608
@@ -337,6 +342,20 @@ static void count_pic_irqs(void)
 	gprintf("PIC: %u IRQ 0s as ExtINT, vector 0x%x\n", pic_irqs, VEC_PIC);
 }
 
+/* The MSRs hvctl answers as QEMU's pc machine does (pc_msr.c): AMD's
+ * NB_CFG reads as zero and ignores writes; an MSR no CPU has is #GP. */
+static void check_msrs(void)
+{
+	u64 v = ~0ull, ignored;
+	bool read = rdmsr_safe(MSR_NB_CFG, &v), wrote = wrmsr_safe(MSR_NB_CFG, NB_CFG_CF8_EXT);
+	bool absent = !rdmsr_safe(MSR_ABSENT, &ignored) && !wrmsr_safe(MSR_ABSENT, 1);
+
+	PCHECK(read && v == 0 && wrote, "NB_CFG: read %u (0x%llx), write %u", read,
+	       (unsigned long long)v, wrote);
+	PCHECK(absent, "MSR 0x%x did not #GP", MSR_ABSENT);
+	gprintf("MSRs: NB_CFG reads 0 and takes writes, 0x%x is #GP\n", MSR_ABSENT);
+}
+
 void test_main(void)
 {
 	if (has_word("reset")) {
@@ -355,6 +374,7 @@ void test_main(void)
 	check_fw_cfg();
 	check_rtc();
 	check_pm_timer();
+	check_msrs();
 	count_pit_irqs();
 	count_rtc_irqs();
 	count_pic_irqs();

@@ -73,13 +73,17 @@ long hv_vcpu_set_regs(struct hv_vcpu_regs *r)
 	return hv_call(HV_CALL_VCPU_SET_REGS, r);
 }
 
-long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value)
+long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value)
 {
-	struct hv_vcpu_run a = { sizeof(a), complete ? HV_RUN_COMPLETE : 0, vm, vcpu,
-				 (u64)exit, value };
+	struct hv_vcpu_run a = { sizeof(a), flags, vm, vcpu, (u64)exit, value };
 
 	exit->argsz = sizeof(*exit);
 	return hv_call(HV_CALL_VCPU_RUN, &a);
+}
+
+long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value)
+{
+	return hv_vcpu_run_flags(vm, vcpu, exit, complete ? HV_RUN_COMPLETE : 0, value);
 }
 
 #if HV_ABI_HEADER_REVISION >= 2 /* extensions absent from the v1 headers */
@@ -91,9 +95,14 @@ long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page)
 	return hv_call(HV_CALL_VCPU_RUN_PAGE_SET, &a);
 }
 
+long hv_vcpu_run_paged_flags(u32 vm, u32 vcpu, u32 flags)
+{
+	return hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, vcpu, flags);
+}
+
 long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete)
 {
-	return hypercall3(HV_CALL_VCPU_RUN_PAGED, vm, vcpu, complete ? HV_RUN_COMPLETE : 0);
+	return hv_vcpu_run_paged_flags(vm, vcpu, complete ? HV_RUN_COMPLETE : 0);
 }
 
 long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags)
@@ -118,13 +127,6 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
 	return hv_call(HV_CALL_VM_IRQ, &a);
 }
 
-long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value)
-{
-	struct hv_vcpu_run a = { sizeof(a), flags, vm, vcpu, (u64)exit, value };
-
-	exit->argsz = sizeof(*exit);
-	return hv_call(HV_CALL_VCPU_RUN, &a);
-}
 #endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)

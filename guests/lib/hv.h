@@ -24,6 +24,9 @@ long hv_vcpu_create(u32 vm);
 long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r);
 long hv_vcpu_set_regs(struct hv_vcpu_regs *r);
 long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value);
+/* A run with any HV_RUN_* flags the hypervisor knows (HV_RUN_COMPLETE in
+ * v1; HV_RUN_MSR_GP, HV_RUN_IRQ_WINDOW with their extensions). */
+long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value);
 #if HV_ABI_HEADER_REVISION >= 2 /* extensions absent from the v1 headers (abi/v1) */
 /* The run page (HV_EXT_RUN_PAGE): registers `page` (one page-aligned page
  * of VM 0's memory) for the vCPU, or clears it with NULL; then
@@ -31,14 +34,13 @@ long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 valu
  * `complete`, page->complete_value answers the last exit. */
 long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page);
 long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete);
+long hv_vcpu_run_paged_flags(u32 vm, u32 vcpu, u32 flags);
 /* Windows (HV_EXT_MEM_WINDOW): the child's [vm_gpa, vm_gpa+length) at
  * VM 0's gpa, flags HV_WINDOW_READONLY; unmapped by its VM 0 address. */
 long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);
 long hv_vm_unmap_window(u32 vm, u64 gpa);
-/* Interrupts (HV_EXT_IRQ): HV_CALL_VM_IRQ with these fields, and a run
- * with any HV_RUN_* flags (HV_RUN_IRQ_WINDOW). */
+/* Interrupts (HV_EXT_IRQ): HV_CALL_VM_IRQ with these fields. */
 long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags);
-long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value);
 #endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);

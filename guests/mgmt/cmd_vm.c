@@ -12,6 +12,8 @@ static void use_pc(struct create_args *a)
 	a->pc = true;
 	a->lapic = true;
 	a->exit_reasons |= 1u << HV_EXIT_MMIO;
+	if (disc.ext[HV_EXT_MSR_EXIT] > 0)
+		a->exit_reasons |= 1u << HV_EXIT_MSR;
 }
 #endif
 

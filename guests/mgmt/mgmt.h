@@ -210,6 +210,7 @@ struct child_vcpu {
 	enum vcpu_run_state state;
 	bool skip;              /* waited for SIPI: skipped for one round */
 	bool complete;          /* answer the last IN on the next run */
+	bool msr_gp;            /* answer the last RDMSR/WRMSR with #GP */
 	u64 complete_value;
 	u64 rip;                /* at its last exit */
 	u64 exits;
@@ -233,6 +234,7 @@ struct child {
 	u32 cur;                /* the vCPU whose exit is being handled */
 	struct child_vcpu vcpu[CHILD_VCPUS_MAX];
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
+	u64 msr_gp;             /* MSR exits answered with #GP */
 	struct uart16550 uart;
 	u32 out_len;            /* its UART output not yet printed */
 	char out_line[CHILD_LINE_MAX];
@@ -410,7 +412,7 @@ bool mmio_dev_exit(struct child *c, const struct hv_exit *e);
 long vmm_attach_run_page(struct child *c);
 /* Runs the child's current vCPU through its run page; *e is the exit
  * there. */
-long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e);
+long vmm_run_paged(struct child *c, u32 flags, struct hv_exit **e);
 
 enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 

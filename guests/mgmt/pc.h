@@ -58,6 +58,7 @@ struct pc {
 };
 
 struct hv_exit_mmio; /* not in the v1 headers, where no child is a PC */
+struct hv_exit_msr;
 
 /* How a port access ended. */
 enum pc_io {
@@ -80,6 +81,9 @@ void pc_before_run(struct child *c);
 enum pc_io pc_port_io(struct child *c, const struct hv_exit_io *io);
 /* An MMIO exit of a PC child; false when the address is not the PC's. */
 bool pc_mmio(struct child *c, const struct hv_exit_mmio *m);
+/* An MSR exit of a PC child (pc_msr.c), answered through the vCPU's
+ * completion: the value of a read, or #GP. */
+void pc_msr(struct child *c, const struct hv_exit_msr *m);
 /* An ISA interrupt line at a level, for devices outside struct pc (the
  * UART's IRQ 4). */
 void pc_set_isa_irq(struct pc *p, unsigned line, bool level);

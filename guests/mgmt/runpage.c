@@ -29,13 +29,13 @@ long vmm_attach_run_page(struct child *c)
 	return r;
 }
 
-long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e)
+long vmm_run_paged(struct child *c, u32 flags, struct hv_exit **e)
 {
 	struct child_vcpu *v = child_cur(c);
 
 	v->page->complete_value = v->complete_value;
 	*e = &v->page->exit;
-	return hv_vcpu_run_paged(c->id, c->cur, complete);
+	return hv_vcpu_run_paged_flags(c->id, c->cur, flags);
 }
 
 void cmd_runpage(struct words *ws)
@@ -60,9 +60,9 @@ long vmm_attach_run_page(struct child *c)
 	return 0;
 }
 
-long vmm_run_paged(struct child *c, bool complete, struct hv_exit **e)
+long vmm_run_paged(struct child *c, u32 flags, struct hv_exit **e)
 {
-	(void)c, (void)complete, (void)e;
+	(void)c, (void)flags, (void)e;
 	return -HV_ENOSYS;
 }
 

@@ -33,9 +33,10 @@ static void stats_child(const struct child *c)
 	else
 		print_counters(who, &s);
 	gprintf("stats: %s: vmm: exits %llu io %llu unclaimed_in %llu unclaimed_out %llu "
-		"slices %llu\n", who, (unsigned long long)c->exits,
+		"msr_gp %llu slices %llu\n", who, (unsigned long long)c->exits,
 		(unsigned long long)c->io_exits, (unsigned long long)c->unclaimed_in,
-		(unsigned long long)c->unclaimed_out, (unsigned long long)c->slices);
+		(unsigned long long)c->unclaimed_out, (unsigned long long)c->msr_gp,
+		(unsigned long long)c->slices);
 }
 
 void cmd_stats(struct words *ws)

@@ -174,6 +174,9 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 		child_cur(c)->state = VCPU_WAIT_SIPI;
 		child_cur(c)->skip = true;
 		return false;
+	case HV_EXIT_MSR:
+		pc_msr(c, &e->u.msr);
+		return true;
 #endif
 	case HV_EXIT_HYPERCALL: /* never enabled; answer as the hypervisor would */
 		child_cur(c)->complete = true;
@@ -193,14 +196,28 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 
 /* One run call: the answer to the last exit goes in the run page or in
  * the v1 call's struct; *e is where the exit lands. */
-static long run_once(struct child *c, bool complete, struct hv_exit **e)
+static long run_once(struct child *c, u32 flags, struct hv_exit **e)
 {
 	struct child_vcpu *v = child_cur(c);
 
 	if (v->page)
-		return vmm_run_paged(c, complete, e);
+		return vmm_run_paged(c, flags, e);
 	*e = &ex;
-	return hv_vcpu_run(c->id, c->cur, &ex, complete, v->complete_value);
+	return hv_vcpu_run_flags(c->id, c->cur, &ex, flags, v->complete_value);
+}
+
+/* The answer to the vCPU's last exit as HV_RUN_* flags, taken once. */
+static u32 take_answer(struct child_vcpu *v)
+{
+	u32 flags = v->complete ? HV_RUN_COMPLETE : 0;
+
+#if HV_ABI_HEADER_REVISION >= 2 /* MSR exits came after v1 */
+	if (v->msr_gp)
+		flags = HV_RUN_MSR_GP;
+#endif
+	v->complete = false;
+	v->msr_gp = false;
+	return flags;
 }
 
 bool vmm_slice(struct child *c, u32 i)
@@ -212,13 +229,12 @@ bool vmm_slice(struct child *c, u32 i)
 	c->slices++;
 	v->state = VCPU_READY;
 	for (u32 n = 0; n < SLICE_EXITS; n++) {
-		bool complete = v->complete;
+		u32 flags = take_answer(v);
 		struct hv_exit *e;
 		long r;
 
-		v->complete = false;
 		before_run(c);
-		r = run_once(c, complete, &e);
+		r = run_once(c, flags, &e);
 		if (r < 0) {
 			child_end(c, CHILD_FAULTED, "failed: vcpu_run: %s", err_name(r));
 			return true;

@@ -13,6 +13,9 @@ while [ "$(cat $cs)" != tsc ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 echo "linux-test: clocksource $(cat $cs)"
+# Kernel warnings and MSR accesses the platform refused: none, as under
+# plain QEMU.
+echo "linux-test: kernel warnings $(dmesg | grep -c -E 'WARNING: CPU|unchecked MSR access')"
 cat /proc/interrupts
 grep -m1 "model name" /proc/cpuinfo
 cat /proc/cpuinfo

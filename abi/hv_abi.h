@@ -163,6 +163,7 @@ enum hv_extension {
 				     * vCPUs a virtual local APIC */
 	HV_EXT_IRQ = 15,            /* 1: HV_CALL_VM_IRQ, HV_EXIT_IRQ_WINDOW and
 				     * HV_RUN_IRQ_WINDOW exist */
+	HV_EXT_EOI_EXIT = 16,       /* 1: HV_EXIT_EOI can be enabled */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -364,11 +365,14 @@ enum hv_exit_reason {
 				   * HV_FEATURE_LAPIC, or any vCPU after
 				   * INIT): nothing ran; run it again once
 				   * a sibling or the VMM sent one */
+	HV_EXIT_EOI = 12,         /* optional: the guest's EOI of a level-
+				   * triggered vector in its virtual LAPIC
+				   * (bit 1 << 12) */
 };
 
 #define HV_EXIT_OPTIONAL_MASK                                                \
 	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR) | \
-	 (1u << HV_EXIT_IRQ_WINDOW))
+	 (1u << HV_EXIT_IRQ_WINDOW) | (1u << HV_EXIT_EOI))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -420,6 +424,16 @@ struct hv_exit_msr {
 };
 #define HV_EXIT_MSR_SIZE_VER0 24
 
+/* HV_EXIT_EOI: the EOI write (xAPIC page or x2APIC MSR) is complete, RIP
+ * is past it; the VMM clears its IOAPIC's remote IRR for the vector and
+ * runs the vCPU again (no answer). */
+struct hv_exit_eoi {
+	uint32_t vector;   /* the level-triggered vector the EOI ended */
+	uint32_t reserved; /* 0 */
+	uint64_t reserved1; /* 0 */
+};
+#define HV_EXIT_EOI_SIZE_VER0 16
+
 struct hv_exit {
 	uint32_t argsz;
 	uint32_t flags;
@@ -432,6 +446,7 @@ struct hv_exit {
 		struct hv_exit_hypercall hypercall;
 		struct hv_exit_mmio mmio;
 		struct hv_exit_msr msr;
+		struct hv_exit_eoi eoi;
 		char text[64]; /* HV_EXIT_FAILED: why */
 		uint64_t room[16]; /* reserved room to grow: 128 bytes */
 	} u;
@@ -596,6 +611,7 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_irq) == HV_VM_IRQ_SIZE_VER0, "hv_vm_irq
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_exit_msr");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_eoi) == HV_EXIT_EOI_SIZE_VER0, "hv_exit_eoi");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");

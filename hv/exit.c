@@ -341,13 +341,11 @@ static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcp
 	return vcpu_complete_insn(v, v->pending_exit.next_rip);
 }
 
-/* Then an IPI the exit's emulation queued (an ICR write) goes out. */
+/* Then an IPI the exit's emulation queued (an ICR write) goes out, and
+ * a level-triggered EOI may end the run (HV_EXIT_EOI). */
 bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 {
-	bool go_on = handle_exit_reason(v, exit);
-
-	irq_after_exit(v);
-	return go_on;
+	return irq_after_exit(v, handle_exit_reason(v, exit));
 }
 
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left

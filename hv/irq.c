@@ -201,13 +201,31 @@ void irq_deliver(struct vm *vm, const struct irq_msg *m)
 			deliver_to(&vm->vcpus[i], m);
 }
 
-void irq_after_exit(struct vcpu *v)
+/* A level-triggered vector's EOI (the vLAPIC's TMR bit was set) ends the
+ * run with HV_EXIT_EOI when the VMM enabled it, for its IOAPIC's remote
+ * IRR; the EOI instruction is complete. Without it the EOI stays here. */
+static bool report_level_eoi(struct vcpu *v)
+{
+	int vector = vlapic_take_level_eoi(&v->apic);
+
+	if (!v->vmm_exit || !(v->vm->exit_reasons & BIT(HV_EXIT_EOI)))
+		return true;
+	v->vmm_exit->u.eoi = (struct hv_exit_eoi){ .vector = (u32)vector };
+	return vcpu_exit_to_vmm(v, HV_EXIT_EOI);
+}
+
+bool irq_after_exit(struct vcpu *v, bool go_on)
 {
 	struct vlapic_ipi ipi;
 
-	if (v->vm->lapic && vlapic_take_ipi(&v->apic, &ipi))
+	if (!v->vm->lapic)
+		return go_on;
+	if (vlapic_take_ipi(&v->apic, &ipi))
 		irq_deliver(v->vm, &(struct irq_msg){ .dest = ipi.dest, .logical = ipi.logical,
 						       .vector = ipi.vector, .mode = ipi.mode,
 						       .level = ipi.level, .assert = ipi.assert,
 						       .shorthand = ipi.shorthand, .source = v });
+	if (go_on && vlapic_level_eoi_pending(&v->apic))
+		return report_level_eoi(v);
+	return go_on;
 }

@@ -116,6 +116,11 @@ void vlapic_ack(struct vlapic *a, u8 vector);
 /* The vector of the last EOI when its TMR bit was set (the IOAPIC's
  * remote IRR), once; -1 when none. */
 int vlapic_take_level_eoi(struct vlapic *a);
+/* Whether vlapic_take_level_eoi has a vector (cheap: after every exit). */
+static inline bool vlapic_level_eoi_pending(const struct vlapic *a)
+{
+	return a->eoi_level >= 0;
+}
 
 /* An ICR write (or x2APIC SELF_IPI, as a fixed self IPI) queued one:
  * take it once. Until taken the xAPIC ICR reads delivery status busy. */

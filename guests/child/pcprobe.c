@@ -6,7 +6,10 @@
  * answers; then the PIT
  * at 1 kHz through the IOAPIC to the virtual LAPIC, a few IRQ 0s counted
  * while the vCPU waits in HLT; the RTC's periodic IRQ 8 the same way;
- * and the PIT through the 8259 pair as ExtINTs through LINT0. The end is
+ * and the PIT through the 8259 pair as ExtINTs through LINT0; the UART's
+ * IRQ 4 programmed level-triggered in the IOAPIC, its THR-empty cause
+ * left pending across one EOI (delivered again: the VMM learns of the
+ * EOI) and then cleared (no more). The end is
  * the VMM's to see: ACPI S5 through PM1a_CNT (hvctl: "powered off").
  * With `reset` on the command line it only resets through port 0xCF9,
  * with `kbc` through the keyboard controller's 0xFE pulse (hvctl:
@@ -45,6 +48,17 @@ const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM tim
 #define PIT_GSI 2
 #define PIT_1KHZ 1193
 #define IRQS_WANTED 5
+#define VEC_UART 0x3c
+#define UART_GSI 4
+#define COM1 0x3f8
+#define UART_IER 1
+#define UART_IIR 2
+#define UART_MCR 4
+#define UART_IER_THRE 0x02
+#define UART_MCR_OUT2 0x08
+#define RTE_REMOTE_IRR (1u << 14)
+#define RTE_LEVEL (1u << 15)
+#define RTE_MASKED (1u << 16)
 
 /* A failed check, counted: any one keeps the child from powering off. */
 static u32 failures;
@@ -91,7 +105,18 @@ asm(".text\n"
     "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
     "	iretq\n");
 
-static volatile u32 pic_irqs, rtc_irqs;
+/* The UART's IRQ 4 through a level-triggered IOAPIC entry. */
+void irq_uart(void);
+asm(".text\n"
+    "irq_uart:\n"
+    "	pushq %rax\n pushq %rcx\n pushq %rdx\n pushq %rsi\n pushq %rdi\n"
+    "	pushq %r8\n pushq %r9\n pushq %r10\n pushq %r11\n"
+    "	call uart_tick\n"
+    "	popq %r11\n popq %r10\n popq %r9\n popq %r8\n"
+    "	popq %rdi\n popq %rsi\n popq %rdx\n popq %rcx\n popq %rax\n"
+    "	iretq\n");
+
+static volatile u32 pic_irqs, rtc_irqs, uart_irqs, uart_rte_in_service;
 
 static volatile u32 *lapic(u32 off)
 {
@@ -117,6 +142,21 @@ void pic_tick(void)
 }
 
 static u8 cmos(u8 index);
+static u32 ioapic_read(u32 reg);
+
+/* The first interrupt leaves the UART's cause (THR empty) pending and
+ * EOIs: the line is still high, so the IOAPIC delivers again once the
+ * EOI reached it. The second reads IIR, which acknowledges THR empty and
+ * drops the line, then EOIs: no third. */
+void uart_tick(void);
+void uart_tick(void)
+{
+	if (uart_irqs++ == 0)
+		uart_rte_in_service = ioapic_read(0x10 + 2 * UART_GSI);
+	else
+		(void)inb(COM1 + UART_IIR);
+	*lapic(0xb0) = 0;
+}
 
 /* Register C read acknowledges the RTC's interrupt (IRQF and the flags). */
 void rtc_tick(void);
@@ -269,6 +309,12 @@ static void ioapic_write(u32 reg, u32 v)
 	*(volatile u32 *)(u64)(IOAPIC + 0x10) = v;
 }
 
+static u32 ioapic_read(u32 reg)
+{
+	*(volatile u32 *)(u64)IOAPIC = reg;
+	return *(volatile u32 *)(u64)(IOAPIC + 0x10);
+}
+
 static void route_pit(void)
 {
 	outb(0x21, 0xff); /* the PIC pair masked: only the IOAPIC delivers */
@@ -317,6 +363,52 @@ static void count_rtc_irqs(void)
 	outb(0x71, inb(0x71) & ~0x40);
 	ioapic_write(0x10 + 2 * RTC_GSI, 1u << 16 | VEC_RTC);
 	gprintf("RTC: %u periodic IRQ 8s through the IOAPIC, vector 0x%x\n", rtc_irqs, VEC_RTC);
+}
+
+/* Waits with interrupts on until `count` reaches `want` or `ms` of the
+ * vCPU's TSC went by. Each round reads the PM timer: an exit, and an
+ * entry that delivers what is pending. */
+static void wait_irqs(volatile u32 *count, u32 want, u32 ms)
+{
+	u32 khz = guest_cpuid(0x40000010, 0).eax;
+	u64 start = rdtsc_ordered(), limit = (u64)(khz ? khz : 1000000) * ms;
+
+	while (*count < want && rdtsc_ordered() - start < limit) {
+		(void)inl(PM_TMR);
+		asm volatile("sti; nop; cli");
+	}
+}
+
+/* The UART's IRQ 4 as a level-triggered IOAPIC entry: THR-empty
+ * interrupts on (its line goes high at once), two interrupts (the first
+ * handler EOIs with the cause left, the second clears it), then no more
+ * while the line stays low. Nothing is printed meanwhile: a byte written
+ * to THR would raise the cause again. */
+static void count_level_irqs(void)
+{
+	u8 mcr = inb(COM1 + UART_MCR);
+	u32 got, rte_after;
+
+	traps_set_gate(VEC_UART, irq_uart, 0);
+	ioapic_write(0x11 + 2 * UART_GSI, 0);
+	ioapic_write(0x10 + 2 * UART_GSI, RTE_LEVEL | VEC_UART);
+	outb(COM1 + UART_MCR, mcr | UART_MCR_OUT2);
+	outb(COM1 + UART_IER, UART_IER_THRE);
+	wait_irqs(&uart_irqs, 2, 2000);
+	wait_irqs(&uart_irqs, 3, 5); /* a third would be a stuck line */
+	got = uart_irqs;
+	outb(COM1 + UART_IER, 0);
+	outb(COM1 + UART_MCR, mcr);
+	ioapic_write(0x10 + 2 * UART_GSI, RTE_MASKED | RTE_LEVEL | VEC_UART);
+	rte_after = ioapic_read(0x10 + 2 * UART_GSI);
+	PCHECK(got == 2, "UART level IRQ 4: %u interrupts, want 2", got);
+	PCHECK(uart_rte_in_service & RTE_REMOTE_IRR, "remote IRR clear while in service (0x%x)",
+	       uart_rte_in_service);
+	PCHECK(!(rte_after & RTE_REMOTE_IRR), "remote IRR still set after the EOI (0x%x)",
+	       rte_after);
+	gprintf("UART: %u level IRQ 4s through the IOAPIC, vector 0x%x; remote IRR %s, then %s\n",
+		got, VEC_UART, uart_rte_in_service & RTE_REMOTE_IRR ? "set" : "clear",
+		rte_after & RTE_REMOTE_IRR ? "set" : "clear");
 }
 
 /* The 8259 pair initialized with vectors 0x20/0x28, IRQ 0 alone
@@ -377,6 +469,7 @@ void test_main(void)
 	check_msrs();
 	count_pit_irqs();
 	count_rtc_irqs();
+	count_level_irqs();
 	count_pic_irqs();
 	if (failures)
 		return;

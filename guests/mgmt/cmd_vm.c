@@ -5,8 +5,9 @@
 #define MEM_DEFAULT (16 * MIB)
 
 #if HV_ABI_HEADER_REVISION >= 2
-/* `pc`: a PC's devices (pc.h), which need the virtual LAPIC and the
- * MMIO exits of the IOAPIC page. */
+/* `pc`: a PC's devices (pc.h), which need the virtual LAPIC, the MMIO
+ * exits of the IOAPIC page, and where the hypervisor has them the EOI
+ * exits that clear its level-triggered entries' remote IRR. */
 static void use_pc(struct create_args *a)
 {
 	a->pc = true;
@@ -14,6 +15,8 @@ static void use_pc(struct create_args *a)
 	a->exit_reasons |= 1u << HV_EXIT_MMIO;
 	if (disc.ext[HV_EXT_MSR_EXIT] > 0)
 		a->exit_reasons |= 1u << HV_EXIT_MSR;
+	if (disc.ext[HV_EXT_EOI_EXIT] > 0)
+		a->exit_reasons |= 1u << HV_EXIT_EOI;
 }
 #endif
 

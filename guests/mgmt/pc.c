@@ -68,6 +68,12 @@ static void sink_msi(void *ctx, u32 dest, bool logical, u8 vector, u8 mode, bool
 	count_irq(p, hv_vm_irq(p->child->id, 0, dest, vector, mode, flags), &p->irqs);
 }
 
+void pc_eoi(struct child *c, u8 vector)
+{
+	c->pc->eois++;
+	ioapic_eoi(&c->pc->ioapic, vector);
+}
+
 void pc_set_isa_irq(struct pc *p, unsigned line, bool level)
 {
 	sink_set_irq(p, line, level);
@@ -184,11 +190,12 @@ void pc_print(const struct child *c)
 	gprintf("  pc: time %llu us, TSC %u kHz, ACPI tables %u bytes at 0x%x, %u e820 entries\n",
 		(unsigned long long)(p->now_ns / 1000), p->tsc_khz, p->acpi_size, ACPI_TABLES_GPA,
 		p->e820.n);
-	gprintf("  pc: %llu interrupts, %llu ExtINTs, %llu refused (last %s), PIT IRQ0 edges %llu\n",
+	gprintf("  pc: %llu interrupts, %llu ExtINTs, %llu refused (last %s), PIT IRQ0 edges %llu, "
+		"%llu level EOIs\n",
 		(unsigned long long)p->irqs, (unsigned long long)p->extints,
 		(unsigned long long)p->irq_errors,
 		p->irq_errors ? err_name(p->last_irq_error) : "none",
-		(unsigned long long)p->pit.irq0_edges);
+		(unsigned long long)p->pit.irq0_edges, (unsigned long long)p->eois);
 }
 
 #endif

@@ -9,8 +9,9 @@
  * MADT's override). The IOAPIC's messages become VM_IRQ calls; the PIC's
  * INTR becomes an ExtINT with the vector of its INTA cycle, taken at
  * delivery, before a run of the child. A level-triggered IOAPIC entry
- * keeps its remote IRR: the ABI does not report the vLAPIC's EOIs to the
- * VMM (docs/abi.md §14 keeps them in the hypervisor).
+ * keeps its remote IRR until the child's EOI of its vector comes back
+ * as HV_EXIT_EOI (docs/abi.md §6.5); a hypervisor without that exit
+ * leaves such an entry stuck after its first interrupt.
  *
  * Time: the devices run on the child's virtual time in nanoseconds,
  * counted from VM 0's TSC since creation at the frequency CPUID
@@ -53,6 +54,7 @@ struct pc {
 	u8 bochs_matched;                /* of "Shutdown" at port 0x8900 */
 	enum pm_request request;         /* from port 0x92 or 0x8900 */
 	u64 irqs, extints;               /* VM_IRQ calls that went in */
+	u64 eois;                        /* HV_EXIT_EOIs */
 	u64 irq_errors;                  /* VM_IRQ calls refused */
 	long last_irq_error;
 };
@@ -84,6 +86,9 @@ bool pc_mmio(struct child *c, const struct hv_exit_mmio *m);
 /* An MSR exit of a PC child (pc_msr.c), answered through the vCPU's
  * completion: the value of a read, or #GP. */
 void pc_msr(struct child *c, const struct hv_exit_msr *m);
+/* The child's EOI of a level-triggered vector (HV_EXIT_EOI): the
+ * IOAPIC's remote IRR, and delivery again while the line is high. */
+void pc_eoi(struct child *c, u8 vector);
 /* An ISA interrupt line at a level, for devices outside struct pc (the
  * UART's IRQ 4). */
 void pc_set_isa_irq(struct pc *p, unsigned line, bool level);

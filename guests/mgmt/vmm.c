@@ -89,6 +89,14 @@ static void before_run(struct child *c)
 	if (c->pc)
 		pc_before_run(c);
 }
+
+/* Enabled only for PC children (cmd_vm.c); the EOI is done, the child
+ * goes on. */
+static void handle_eoi(struct child *c, const struct hv_exit_eoi *e)
+{
+	if (c->pc)
+		pc_eoi(c, (u8)e->vector);
+}
 #else
 static bool pc_io(struct child *c, const struct hv_exit_io *io, bool *goes_on)
 {
@@ -170,6 +178,9 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children never have MMIO exits */
 	case HV_EXIT_MMIO:
 		return handle_mmio(c, e);
+	case HV_EXIT_EOI:
+		handle_eoi(c, &e->u.eoi);
+		return true;
 	case HV_EXIT_WAIT_SIPI: /* the scheduler skips it for a round */
 		child_cur(c)->state = VCPU_WAIT_SIPI;
 		child_cur(c)->skip = true;

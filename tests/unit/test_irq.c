@@ -250,9 +250,9 @@ TEST(ipi_after_exit)
 	setup();
 	vlapic_mmio_write(&vm.vcpus[0].apic, ICR_HI, 3u << 24, 0);
 	vlapic_mmio_write(&vm.vcpus[0].apic, ICR_LO, 0x4051, 0); /* fixed, level assert */
-	irq_after_exit(&vm.vcpus[0]);
+	CHECK(irq_after_exit(&vm.vcpus[0], true));
 	CHECK_EQ(have(0x51), 1u << 3);
-	irq_after_exit(&vm.vcpus[0]); /* taken once */
+	CHECK(irq_after_exit(&vm.vcpus[0], true)); /* taken once */
 	CHECK_EQ(have(0x51), 1u << 3);
 }
 
@@ -284,6 +284,53 @@ TEST(window_exit_for_vmm)
 	CHECK_EQ(out.reason, HV_EXIT_IRQ_WINDOW);
 }
 
+/* A level-triggered vector taken and EOIed: HV_EXIT_EOI with it when the
+ * VMM enabled the exit, once the instruction is complete (go_on). */
+static void take_and_eoi(struct vcpu *v, u8 vector, bool level)
+{
+	vlapic_accept(&v->apic, vector, level);
+	vlapic_ack(&v->apic, vector);
+	vlapic_mmio_write(&v->apic, 0xb0, 0, 0); /* EOI */
+}
+
+TEST(eoi_exit_for_vmm)
+{
+	struct hv_exit out = { 0 };
+	struct vcpu *v;
+
+	setup();
+	v = &vm.vcpus[0];
+	v->vmm_exit = &out;
+	vm.exit_reasons = BIT(HV_EXIT_EOI);
+	take_and_eoi(v, 0x61, false); /* edge: nothing */
+	CHECK(irq_after_exit(v, true));
+	take_and_eoi(v, 0x62, true);
+	CHECK(!irq_after_exit(v, false)); /* not complete: kept for later */
+	CHECK_EQ(out.reason, 0);
+	CHECK(!irq_after_exit(v, true));
+	CHECK_EQ(out.reason, HV_EXIT_EOI);
+	CHECK_EQ(out.u.eoi.vector, 0x62);
+	CHECK(irq_after_exit(v, true)); /* once */
+}
+
+TEST(eoi_exit_not_enabled)
+{
+	struct hv_exit out = { 0 };
+	struct vcpu *v;
+
+	setup();
+	v = &vm.vcpus[0];
+	v->vmm_exit = &out;
+	vm.exit_reasons = BIT(HV_EXIT_MSR);
+	take_and_eoi(v, 0x62, true);
+	CHECK(irq_after_exit(v, true));
+	CHECK_EQ(out.reason, 0);
+	vm.exit_reasons = BIT(HV_EXIT_EOI); /* the old EOI was dropped */
+	CHECK(irq_after_exit(v, true));
+	CHECK_EQ(out.reason, 0);
+}
+
 RUN_TESTS("irq", T(fixed_physical), T(fixed_logical), T(lowest_priority), T(shorthands),
 	  T(nmi_init_sipi), T(extint_lint0), T(inject_when_allowed), T(nmi_first),
-	  T(ipi_after_exit), T(window_exit_for_vmm))
+	  T(ipi_after_exit), T(window_exit_for_vmm), T(eoi_exit_for_vmm),
+	  T(eoi_exit_not_enabled))

@@ -95,6 +95,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_TSC] = 1, /* answered with the frequency below */
 	[HV_EXT_LAPIC] = 1,
 	[HV_EXT_IRQ] = 1,
+	[HV_EXT_MODULE_MAP] = 1,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)

@@ -170,6 +170,9 @@ const struct hv_boot_module *module_find(const char *name);
 void module_name(const struct hv_boot_module *m, char *buf, size_t len);
 const char *module_args(const struct hv_boot_module *m);
 void modules_print(void);
+/* `modules check`: a write to a module mapped above VM 0's RAM is
+ * refused. */
+void modules_check(void);
 
 /* ---- child.c ----------------------------------------------------------- */
 

@@ -5,7 +5,8 @@
  * Guest-physical layout below the kernel:
  *   0x1000 GDT   0x2000 PML4   0x3000 PDPT   0x4000-0x7fff page directories
  *   (identity map of the first 4 GiB with 2 MiB pages, long-mode guests)
- *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB */
+ *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB
+ * Above the RAM, below 3 GiB: boot modules too large for it, read-only. */
 #include "hv/vm0.h"
 #include "hv/vm0_modules.h"
 #include "abi/hv_boot.h"

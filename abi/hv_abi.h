@@ -164,6 +164,9 @@ enum hv_extension {
 	HV_EXT_IRQ = 15,            /* 1: HV_CALL_VM_IRQ, HV_EXIT_IRQ_WINDOW and
 				     * HV_RUN_IRQ_WINDOW exist */
 	HV_EXT_EOI_EXIT = 16,       /* 1: HV_EXIT_EOI can be enabled */
+	HV_EXT_MODULE_MAP = 17,     /* 1: a boot module too large for VM 0's
+				     * RAM is mapped read-only above it
+				     * (abi/hv_boot.h) */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */

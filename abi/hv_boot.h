@@ -23,6 +23,10 @@ struct hv_boot_mem_range {
 	uint32_t pad;
 };
 
+/* A module that fits in VM 0's RAM after its kernel is copied there;
+ * one that does not is mapped read-only above the RAM (HV_EXT_MODULE_MAP,
+ * docs/abi.md section 15): at a 2 MiB boundary at or above the RAM's end
+ * and below 3 GiB, readable, a write gets #GP(0). */
 struct hv_boot_module {
 	uint64_t gpa;  /* where the module's bytes sit in guest memory */
 	uint64_t size;

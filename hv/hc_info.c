@@ -96,6 +96,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_LAPIC] = 1,
 	[HV_EXT_IRQ] = 1,
 	[HV_EXT_EOI_EXIT] = 1,
+	[HV_EXT_MODULE_MAP] = 1,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)

@@ -228,7 +228,7 @@ static enum verdict run_vm0(struct vm *vm, u64 frames_before, char *reason,
 	destroy_children(vm);
 	clean_exit = vm->exit_code_set && vm->exit_code == 0;
 	hv_snprintf(reason, len, "vm0 %s", clean_exit ? "exited 0" : vm->stop_reason);
-	vm_destroy(vm);
+	vm0_destroy(vm);
 	if (hv_frames.free_frames != frames_before) {
 		hv_snprintf(reason, len, "vm0 leaked %lld frames",
 			    (long long)(frames_before - hv_frames.free_frames));

@@ -96,7 +96,7 @@ static bool ranges_overlap(u64 a, u64 a_len, u64 b, u64 b_len)
 }
 
 /* Whether [gpa, gpa+len) overlaps the VM's RAM or, with windows, one of
- * its windows. */
+ * its windows or its mapped modules. */
 static bool vm_overlaps(const struct vm *vm, u64 gpa, u64 len, bool windows)
 {
 	for (u32 i = 0; i < vm->region_count; i++)
@@ -106,7 +106,8 @@ static bool vm_overlaps(const struct vm *vm, u64 gpa, u64 len, bool windows)
 		if (vm->windows[i].len &&
 		    ranges_overlap(vm->windows[i].gpa, vm->windows[i].len, gpa, len))
 			return true;
-	return false;
+	return windows && vm->modmap_len &&
+	       ranges_overlap(vm->modmap_gpa, vm->modmap_len, gpa, len);
 }
 
 /* Whether [gpa, gpa+len) is a non-empty range of whole `align` units

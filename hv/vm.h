@@ -145,6 +145,8 @@ struct vm {
 	u32 vcpu_max;   /* vCPUs the VM may create */
 	u32 exit_reasons; /* optional HV_EXIT_* its VMM enabled */
 	struct vm_window windows[VM_MAX_WINDOWS]; /* VM 0's only */
+	u64 modmap_gpa, modmap_len; /* VM 0's boot modules mapped above its
+				     * RAM (hv/vm0_modules.c): no window there */
 	u64 tsc_offset;   /* each new vCPU's: a child's TSC starts near 0 */
 	struct cpuid_table cpuid; /* set by its VMM; count 0: the default */
 	bool lapic;       /* HV_FEATURE_LAPIC: each vCPU has a virtual LAPIC */
@@ -182,7 +184,7 @@ bool vm_is_ram(const struct vm *vm, u64 gpa, u64 len);
 
 /* Whether a window can go at host's [gpa, gpa+len): 0, -EINVAL (not
  * 4 KiB aligned, empty, wrapping or beyond what stage-2 maps) or -EEXIST
- * (overlaps host's RAM or one of its windows). */
+ * (overlaps host's RAM, one of its windows or its mapped modules). */
 int vm_check_window(const struct vm *host, u64 gpa, u64 len);
 /* host's window that starts at gpa, or NULL. */
 struct vm_window *vm_window_at(struct vm *host, u64 gpa);

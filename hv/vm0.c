@@ -1,11 +1,14 @@
 /* VM 0: the first boot module, loaded into its own guest-physical memory
- * (never host addresses) with a small boot-information block.
+ * (never host addresses) with a small boot-information block and the
+ * other boot modules (hv/vm0_modules.c).
  *
  * Guest-physical layout below the kernel:
  *   0x1000 GDT   0x2000 PML4   0x3000 PDPT   0x4000-0x7fff page directories
  *   (identity map of the first 4 GiB with 2 MiB pages, long-mode guests)
- *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB */
+ *   0x8000 struct hv_boot_info   stack below 0x80000   kernel from 1 MiB
+ * Above the RAM, below 3 GiB: boot modules too large for it, read-only. */
 #include "hv/vm0.h"
+#include "hv/vm0_modules.h"
 #include "abi/hv_boot.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -80,27 +83,6 @@ static bool build_guest_page_tables(struct vm *vm)
 	return true;
 }
 
-static void copy_modules(struct vm *vm, const struct boot_info *bi, u64 gpa,
-			struct hv_boot_info *info)
-{
-	for (u32 i = 1; i < bi->module_count && info->module_count < HV_BOOT_MODULES_MAX; i++) {
-		const struct boot_module *m = &bi->modules[i];
-		struct hv_boot_module *out = &info->modules[info->module_count];
-		u64 size = m->end - m->start;
-
-		gpa = ALIGN_UP(gpa, PAGE_SIZE);
-		if (gpa + size > vm->mem_size || !vm_write(vm, gpa, (void *)m->start, size)) {
-			log_warn("vm0: module %u (%llu KiB) does not fit in VM 0's memory",
-				 i, (unsigned long long)(size / 1024));
-			continue;
-		}
-		*out = (struct hv_boot_module){ .gpa = gpa, .size = size };
-		hv_strlcpy(out->name, m->string, sizeof(out->name));
-		info->module_count++;
-		gpa += size;
-	}
-}
-
 static bool write_boot_info(struct vm *vm, const struct boot_info *bi, u64 kernel_end)
 {
 	static struct hv_boot_info info;
@@ -111,7 +93,7 @@ static bool write_boot_info(struct vm *vm, const struct boot_info *bi, u64 kerne
 	info.memmap_count = 1;
 	info.memmap[0] = (struct hv_boot_mem_range){ 0, vm->mem_size, HV_BOOT_MEM_RAM, 0 };
 	hv_strlcpy(info.cmdline, bi->modules[0].string, sizeof(info.cmdline));
-	copy_modules(vm, bi, kernel_end, &info);
+	vm0_modules_add(vm, bi, kernel_end, &info);
 	return vm_write(vm, GUEST_BOOT_INFO, &info, sizeof(info));
 }
 
@@ -186,7 +168,7 @@ int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 	if (!err)
 		err = start_vcpu(vm, &elf);
 	if (err) {
-		vm_destroy(vm);
+		vm0_destroy(vm);
 		return err;
 	}
 	io_reset(vm);
@@ -196,4 +178,10 @@ int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 		 (unsigned long long)(mem_size / MIB));
 	*out = vm;
 	return 0;
+}
+
+void vm0_destroy(struct vm *vm)
+{
+	vm_destroy(vm);
+	vm0_modules_release();
 }

@@ -107,7 +107,7 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 /* The last CHECK_EXTENSION id this build knows: the live header's, or
  * v1's when built against the frozen headers (abi/v1). */
 #if HV_ABI_HEADER_REVISION >= 2
-#define EXT_LAST HV_EXT_EOI_EXIT
+#define EXT_LAST HV_EXT_MODULE_MAP
 #else
 #define EXT_LAST HV_EXT_TRACE
 #endif
@@ -170,6 +170,9 @@ const struct hv_boot_module *module_find(const char *name);
 void module_name(const struct hv_boot_module *m, char *buf, size_t len);
 const char *module_args(const struct hv_boot_module *m);
 void modules_print(void);
+/* `modules check`: a write to a module mapped above VM 0's RAM is
+ * refused. */
+void modules_check(void);
 
 /* ---- child.c ----------------------------------------------------------- */
 

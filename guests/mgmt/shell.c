@@ -24,8 +24,10 @@ static void cmd_caps(struct words *ws)
 
 static void cmd_modules(struct words *ws)
 {
-	(void)ws;
-	modules_print();
+	if (ws->n > 1 && !strcmp(ws->w[1], "check"))
+		modules_check();
+	else
+		modules_print();
 }
 
 static void cmd_run_all(struct words *ws)
@@ -116,7 +118,8 @@ static const struct command commands[] = {
 	{ "help", cmd_help, "help                      this list" },
 	{ "info", cmd_info, "info                      what start-up discovered" },
 	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
-	{ "modules", cmd_modules, "modules                   boot modules children are made from" },
+	{ "modules", cmd_modules, "modules [check]           boot modules children are made from; check:\n"
+	  "                          writes to those mapped read-only are refused" },
 	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] [args=...]\n"
 			"vm run [NAME|all] [slices=N]\n"
 			"vm start NAME...          run in the background: at the prompt, in\n"

@@ -384,7 +384,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h
 # test_pc links the PC's device models beside the wiring it includes:
 # the models' static helpers share names, so they are separate units.
 PC_MODEL_SRCS := $(addprefix guests/mgmt/,pic.c ioapic.c pit.c rtc.c acpi_pm.c fw_cfg.c uart.c \
-	e820.c acpi_tables.c)
+	e820.c acpi_tables.c bda.c)
 $(BUILD)/unit/test_pc: tests/unit/test_pc.c tests/unit/check.h guests/mgmt/pc.c \
 		guests/mgmt/pc_io.c guests/mgmt/pc.h $(PC_MODEL_SRCS)
 	@mkdir -p $(dir $@)

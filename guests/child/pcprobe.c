@@ -434,6 +434,27 @@ static void count_pic_irqs(void)
 	gprintf("PIC: %u IRQ 0s as ExtINT, vector 0x%x\n", pic_irqs, VEC_PIC);
 }
 
+/* The BIOS data area, as kernels read it before anything else: COM1's
+ * port, the EBDA's segment and the base memory size agreeing with it,
+ * and the EBDA's size byte. */
+static u16 low_word(u64 gpa)
+{
+	asm("" : "+r"(gpa)); /* an address the compiler cannot see as null-based */
+	return *(const volatile u16 *)gpa;
+}
+
+static void check_bios_data(void)
+{
+	u16 com1 = low_word(0x400), ebda = low_word(0x40e), kib = low_word(0x413);
+	u8 ebda_kib = (u8)low_word((u64)ebda << 4);
+
+	PCHECK(com1 == 0x3f8 && ebda == 0x9fc0 && kib == 639 && ebda_kib == 1,
+	       "BIOS data area: COM1 0x%x, EBDA segment 0x%x, %u KiB, EBDA %u KiB", com1, ebda,
+	       kib, ebda_kib);
+	gprintf("BDA: COM1 at 0x%x, EBDA at 0x%x (%u KiB), %u KiB base memory\n", com1,
+		ebda << 4, ebda_kib, kib);
+}
+
 /* The MSRs hvctl answers as QEMU's pc machine does (pc_msr.c): AMD's
  * NB_CFG reads as zero and ignores writes; an MSR no CPU has is #GP. */
 static void check_msrs(void)
@@ -466,6 +487,7 @@ void test_main(void)
 	check_fw_cfg();
 	check_rtc();
 	check_pm_timer();
+	check_bios_data();
 	check_msrs();
 	count_pit_irqs();
 	count_rtc_irqs();

@@ -2,6 +2,7 @@
  * wires from the device models to the PIC, the IOAPIC and the child's
  * virtual LAPIC. The port and MMIO dispatch is pc_io.c. */
 #include "guests/mgmt/pc.h"
+#include "guests/mgmt/bda.h"
 
 #if HV_ABI_HEADER_REVISION >= 2 /* VM_IRQ and the virtual LAPIC are post-v1 */
 
@@ -143,6 +144,20 @@ static long place_acpi_tables(struct pc *p)
 	return child_copy(p->child->id, ACPI_TABLES_GPA, p->acpi, p->acpi_size);
 }
 
+/* What the firmware leaves in low memory: the BIOS data area, and the
+ * EBDA's size byte (e820.h reserves the EBDA). */
+static long place_bios_data(struct pc *p)
+{
+	static const u8 ebda_kib = EBDA_SIZE_KIB;
+	u8 bda[BDA_SIZE];
+	long r;
+
+	bda_build(bda, UART_BASE, PC_EBDA_BASE);
+	if ((r = child_copy(p->child->id, BDA_GPA, bda, sizeof(bda))) < 0)
+		return r;
+	return child_copy(p->child->id, PC_EBDA_BASE, &ebda_kib, 1);
+}
+
 /* The e820 map, also as fw_cfg's etc/e820, and fw_cfg's fixed items. */
 static long describe_memory(struct pc *p)
 {
@@ -173,7 +188,7 @@ long pc_create(struct child *c)
 		gprintf("error: vm create %s: ACPI tables: %s\n", c->name, err_name(r));
 		return r;
 	}
-	if ((r = describe_memory(p)) < 0) {
+	if ((r = describe_memory(p)) < 0 || (r = place_bios_data(p)) < 0) {
 		gprintf("error: vm create %s: memory map: %s\n", c->name, err_name(r));
 		return r;
 	}

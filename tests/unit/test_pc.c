@@ -24,6 +24,8 @@ static struct irq_call irq_calls[16];
 static int n_irq_calls;
 static long irq_answer; /* what hv_vm_irq returns */
 static int n_copies;
+static u8 low_copy[BDA_SIZE]; /* the BIOS data area as copied */
+static u8 ebda_copy;
 static enum child_state ended = CHILD_RUNNING;
 
 long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
@@ -35,8 +37,13 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
 
 long child_copy(u32 vm, u64 gpa, const void *src, u64 len)
 {
-	(void)vm, (void)src;
-	CHECK(gpa == ACPI_TABLES_GPA && len > 0 && len <= ACPI_TABLES_MAX);
+	(void)vm;
+	if (gpa == BDA_GPA && len == BDA_SIZE)
+		memcpy(low_copy, src, len);
+	else if (gpa == PC_EBDA_BASE && len == 1)
+		ebda_copy = *(const u8 *)src;
+	else
+		CHECK(gpa == ACPI_TABLES_GPA && len > 0 && len <= ACPI_TABLES_MAX);
 	n_copies++;
 	return 0;
 }
@@ -66,6 +73,7 @@ static struct child child;
 static void make_child(void)
 {
 	memset(&child, 0, sizeof(child));
+	n_copies = 0;
 	child.id = 7;
 	child.vcpus = 1;
 	child.mem = 64ULL << 20;
@@ -119,7 +127,11 @@ static void ioapic_write_reg(u32 reg, u32 val)
 TEST(creation_builds_tables_map_and_fw_cfg)
 {
 	make_child();
-	CHECK_EQ(n_copies > 0, 1);
+	CHECK_EQ(n_copies, 3);
+	CHECK_EQ(low_copy[BDA_BASE_MEMORY] | low_copy[BDA_BASE_MEMORY + 1] << 8, 639);
+	CHECK_EQ(low_copy[BDA_EBDA_SEGMENT] | low_copy[BDA_EBDA_SEGMENT + 1] << 8, 0x9fc0);
+	CHECK_EQ(low_copy[BDA_COM_PORTS] | low_copy[BDA_COM_PORTS + 1] << 8, 0x3f8);
+	CHECK_EQ(ebda_copy, 1);
 	CHECK(child.pc->acpi_size > 0);
 	CHECK(child.pc->e820.n >= 4);
 	CHECK_EQ(out(FW_CFG_PORT_SEL, 2, FW_CFG_SIGNATURE), PC_IO_DONE);

@@ -245,6 +245,8 @@ struct child {
 	u8 mmio_regs[MMIO_DEV_SIZE];
 	u64 mmio_exits, mmio_unclaimed;
 	struct pc *pc;          /* `pc`: its PC (pc.h), else NULL */
+	bool reset_restarts;    /* `reset=restart`: a PC reset reboots it */
+	u32 boots;              /* 1 at creation, one more each restart */
 };
 
 /* While set, children's console lines and end reports are not printed
@@ -307,6 +309,10 @@ struct create_args {
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
+/* A PC child's reset with reset=restart: the VM made again from the same
+ * modules and arguments, as a PC reboots; false when that failed and
+ * the child ended instead (printed). */
+bool child_restart(struct child *c);
 /* Loads module m into the (new) child with b's command line (and, for a
  * multiboot kernel, b's modules; for a Linux kernel the initrd, NULL:
  * none): 0, or -1 with err filled. */

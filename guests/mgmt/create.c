@@ -363,7 +363,7 @@ bool child_restart(struct child *c)
 
 long child_destroy(struct child *c)
 {
-	long r = hv_vm_destroy(c->id);
+	long r = c->id == NO_VM ? 0 : hv_vm_destroy(c->id);
 
 	child_out_flush(c);
 	if (r)

@@ -144,13 +144,17 @@ static void vm_destroy(struct words *ws)
 
 static void list_one(const struct child *c)
 {
-	char mem[24], result[16];
+	char mem[24], result[16], id[12];
 
 	if (c->state == CHILD_EXITED)
 		hv_snprintf(result, sizeof(result), "%u", c->result);
 	else
 		hv_snprintf(result, sizeof(result), "-");
-	gprintf("%3u %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu %5u\n", c->id, c->name,
+	if (c->id == CHILD_NO_VM)
+		hv_snprintf(id, sizeof(id), "-");
+	else
+		hv_snprintf(id, sizeof(id), "%u", c->id);
+	gprintf("%3s %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu %5u\n", id, c->name,
 		child_state_name(c), fmt_size(c->mem, mem, sizeof(mem)), c->vcpus, result,
 		(unsigned long long)c->exits, (unsigned long long)c->io_exits,
 		(unsigned long long)c->unclaimed_in, (unsigned long long)c->unclaimed_out,

@@ -5,10 +5,6 @@
  * makes it again the same way, from what its creation recorded. */
 #include "guests/mgmt/pc.h"
 
-/* The id of a child whose VM could not be made again after a reset:
- * no VM has it, so calls naming it get -ENOENT. */
-#define NO_VM 0xffffffffu
-
 static bool name_ok(const char *name)
 {
 	size_t n = strlen(name);
@@ -250,7 +246,7 @@ static void unmake(struct child *c, bool destroy)
 {
 	if (destroy)
 		hv_vm_destroy(c->id);
-	c->id = NO_VM;
+	c->id = CHILD_NO_VM;
 	c->pc = NULL;
 }
 
@@ -363,7 +359,7 @@ bool child_restart(struct child *c)
 
 long child_destroy(struct child *c)
 {
-	long r = c->id == NO_VM ? 0 : hv_vm_destroy(c->id);
+	long r = c->id == CHILD_NO_VM ? 0 : hv_vm_destroy(c->id);
 
 	child_out_flush(c);
 	if (r)

@@ -190,6 +190,10 @@ enum child_state {
 	CHILD_RESET,    /* a PC child's reset request */
 };
 
+/* The id of a child whose VM could not be made again after a reset
+ * (create.c): no VM has it, so calls naming it get -ENOENT. */
+#define CHILD_NO_VM 0xffffffffu
+
 /* The MMIO device of children created with `mmio` (mmio_dev.c). */
 #define MMIO_DEV_BASE 0xd0000000ULL
 #define MMIO_DEV_SIZE 64
@@ -219,7 +223,7 @@ struct child_vcpu {
 struct child {
 	bool used;
 	u32 slot;               /* its index in the table (its run page) */
-	u32 id;                 /* the hypervisor's VM id */
+	u32 id;                 /* the hypervisor's VM id, or CHILD_NO_VM */
 	char name[HV_NAME_MAX];
 	char module[HV_BOOT_MODULE_NAME_MAX];
 	const char *format;     /* how the image was entered */

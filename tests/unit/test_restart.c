@@ -257,6 +257,7 @@ TEST(restart_without_memory_ends_the_child_with_nothing_left)
 	CHECK(!child_runnable(c));
 	CHECK(strstr(c->why, "restarting failed") != NULL);
 	CHECK(c->pc == NULL);
+	CHECK_EQ(c->id, CHILD_NO_VM);
 	destroys = vm_destroys;
 	CHECK_EQ(child_destroy(c), 0); /* no call: its VM is gone */
 	CHECK_EQ(vm_destroys, destroys);

@@ -18,13 +18,26 @@ static void use_pc(struct create_args *a)
 	if (disc.ext[HV_EXT_EOI_EXIT] > 0)
 		a->exit_reasons |= 1u << HV_EXIT_EOI;
 }
+
+/* reset=stop (the default: a PC child's reset ends it) or reset=restart
+ * (it reboots); false, printed, for another value. */
+static bool reset_option(const char *v, bool *restart)
+{
+	if (strcmp(v, "stop") && strcmp(v, "restart")) {
+		gprintf("error: reset=%s: want reset=stop or reset=restart\n", v);
+		return false;
+	}
+	*restart = !strcmp(v, "restart");
+	return true;
+}
 #endif
 
 /* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
- * virtual LAPIC), pc (a PC's devices and tables), modules= (a multiboot
- * kernel's boot modules), initrd= (a Linux kernel's), cmdline="..." (one
- * word, quoted) or args= (the rest of the line): the kernel's arguments. */
-static bool create_options(struct words *ws, struct create_args *a)
+ * virtual LAPIC), pc (a PC's devices and tables), reset= (what a PC
+ * child's reset does), modules= (a multiboot kernel's boot modules),
+ * initrd= (a Linux kernel's), cmdline="..." (one word, quoted) or args=
+ * (the rest of the line): the kernel's arguments. */
+static bool create_options(struct words *ws, struct create_args *a, bool *restart)
 {
 	static char args[LINE_MAX];
 	const char *v;
@@ -49,6 +62,9 @@ static bool create_options(struct words *ws, struct create_args *a)
 			a->lapic = true;
 		} else if (!strcmp(ws->w[i], "pc")) {
 			use_pc(a);
+		} else if ((v = opt_value(ws->w[i], "reset"))) {
+			if (!reset_option(v, restart))
+				return false;
 #endif
 		} else if ((v = opt_value(ws->w[i], "modules"))) {
 			a->modules = v;
@@ -61,10 +77,14 @@ static bool create_options(struct words *ws, struct create_args *a)
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc modules= "
-				"initrd= cmdline= args=)\n", ws->w[i]);
+			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc reset= "
+				"modules= initrd= cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
+	}
+	if (*restart && !a->pc) {
+		gprintf("error: reset=restart is for a pc child\n");
+		return false;
 	}
 	return true;
 }
@@ -72,16 +92,19 @@ static bool create_options(struct words *ws, struct create_args *a)
 static void vm_create(struct words *ws)
 {
 	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL, NULL };
+	bool restart = false;
+	struct child *c;
 
 	if (ws->n < 4) {
 		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
-			"[modules=M1,M2,...] [initrd=MODULE] [cmdline=\"...\"|args=...]\n");
+			"[reset=stop|restart] [modules=M1,M2,...] [initrd=MODULE] "
+			"[cmdline=\"...\"|args=...]\n");
 		return;
 	}
 	a.name = ws->w[2];
 	a.module = ws->w[3];
-	if (create_options(ws, &a))
-		child_create(&a);
+	if (create_options(ws, &a, &restart) && (c = child_create(&a)))
+		c->reset_restarts = restart;
 }
 
 /* The named child, or an error printed. */
@@ -126,17 +149,21 @@ static void vm_destroy(struct words *ws)
 
 static void list_one(const struct child *c)
 {
-	char mem[24], result[16];
+	char mem[24], result[16], id[12];
 
 	if (c->state == CHILD_EXITED)
 		hv_snprintf(result, sizeof(result), "%u", c->result);
 	else
 		hv_snprintf(result, sizeof(result), "-");
-	gprintf("%3u %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu\n", c->id, c->name,
+	if (c->id == CHILD_NO_VM)
+		hv_snprintf(id, sizeof(id), "-");
+	else
+		hv_snprintf(id, sizeof(id), "%u", c->id);
+	gprintf("%3s %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu %5u\n", id, c->name,
 		child_state_name(c), fmt_size(c->mem, mem, sizeof(mem)), c->vcpus, result,
 		(unsigned long long)c->exits, (unsigned long long)c->io_exits,
 		(unsigned long long)c->unclaimed_in, (unsigned long long)c->unclaimed_out,
-		(unsigned long long)c->slices);
+		(unsigned long long)c->slices, c->boots);
 }
 
 static void vm_list(void)
@@ -144,7 +171,7 @@ static void vm_list(void)
 	u32 n = 0;
 
 	gprintf(" ID NAME         STATE      MEM VCPUS RESULT    EXITS IO-EXITS UNCL-IN "
-		"UNCL-OUT SLICES\n");
+		"UNCL-OUT SLICES BOOTS\n");
 	for (u32 i = 0; i < CHILDREN_MAX; i++) {
 		if (child_at(i)) {
 			list_one(child_at(i));

@@ -1,6 +1,8 @@
-/* Creating and destroying children: argument checks in words, then
- * VM_CREATE, VCPU_CREATE for each vCPU, and the image (load.c). A child
- * that cannot be loaded is destroyed again, so nothing is left behind. */
+/* Creating, restarting and destroying children: argument checks in
+ * words, then VM_CREATE, VCPU_CREATE for each vCPU, and the image
+ * (load.c). A child that cannot be loaded is destroyed again, so nothing
+ * is left behind. A PC child's restart after a reset destroys its VM and
+ * makes it again the same way, from what its creation recorded. */
 #include "guests/mgmt/pc.h"
 
 static bool name_ok(const char *name)
@@ -226,10 +228,67 @@ static bool args_ok(const struct create_args *a, const struct hv_boot_module **m
 	return (*m = module_named(a->module));
 }
 
+/* What a child is made from, kept for its restarts: the image, the
+ * initrd, the command line and the multiboot modules (VM 0's boot
+ * modules stay where they are). */
+struct boot_record {
+	const struct hv_boot_module *image, *initrd;
+	bool pc;
+	char cmdline[HV_BOOT_CMDLINE_MAX];
+	struct mb1_boot boot;
+};
+
+static struct boot_record records[CHILDREN_MAX]; /* by child slot */
+
+/* After a failure: no VM of the child's is left in the hypervisor, and
+ * its id names none. */
+static void unmake(struct child *c, bool destroy)
+{
+	if (destroy)
+		hv_vm_destroy(c->id);
+	c->id = CHILD_NO_VM;
+	c->pc = NULL;
+}
+
+/* The VM, its PC and its image; false with the error printed and
+ * nothing left in the hypervisor. */
+static bool build(struct child *c, const struct boot_record *rec)
+{
+	static char err[160];
+
+	if (!make_vm(c)) {
+		unmake(c, false); /* make_vm destroyed what it made */
+		return false;
+	}
+	if (rec->pc && make_pc(c) < 0) {
+		unmake(c, true);
+		return false;
+	}
+	if (child_load(c, rec->image, rec->initrd, &rec->boot, err, sizeof(err))) {
+		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
+		unmake(c, true);
+		return false;
+	}
+	return true;
+}
+
+static void record_boot(struct child *c, const struct create_args *a,
+			const struct hv_boot_module *m, const struct hv_boot_module *initrd,
+			const struct mb1_boot *boot)
+{
+	struct boot_record *rec = &records[c->slot];
+
+	rec->image = m;
+	rec->initrd = initrd;
+	rec->pc = a->pc;
+	rec->boot = *boot;
+	rec->boot.cmdline = rec->cmdline;
+	make_cmdline(rec->cmdline, sizeof(rec->cmdline), m, a->args);
+}
+
 struct child *child_create(const struct create_args *a)
 {
-	static char cmdline[HV_BOOT_CMDLINE_MAX], err[160];
-	static struct mb1_boot boot = { .cmdline = cmdline };
+	static struct mb1_boot boot;
 	const struct hv_boot_module *m, *initrd;
 	struct child *c;
 
@@ -245,30 +304,62 @@ struct child *child_create(const struct create_args *a)
 	c->vcpus = a->vcpus;
 	c->exit_reasons = a->exit_reasons;
 	c->lapic = a->lapic;
-	make_cmdline(cmdline, sizeof(cmdline), m, a->args);
-	if (!make_vm(c)) {
-		child_free(c);
-		return NULL;
-	}
-	if (a->pc && make_pc(c) < 0) {
-		hv_vm_destroy(c->id);
-		child_free(c);
-		return NULL;
-	}
-	if (child_load(c, m, initrd, &boot, err, sizeof(err))) {
-		gprintf("error: vm create %s: module %s: %s\n", c->name, c->module, err);
-		hv_vm_destroy(c->id);
+	c->boots = 1;
+	record_boot(c, a, m, initrd, &boot);
+	if (!build(c, &records[c->slot])) {
 		child_free(c);
 		return NULL;
 	}
 	if (!vmm_quiet)
-		report_created(c, &boot);
+		report_created(c, &records[c->slot].boot);
 	return c;
 }
 
+#if HV_ABI_HEADER_REVISION >= 2 /* v1 children are never PCs */
+/* A PC at power-on: the vCPUs, the device state hvctl keeps (a fresh
+ * UART, the scratch registers, the MMIO test device); the console's
+ * state (the line being printed, typed bytes, the attachment) stays. */
+static void power_on_state(struct child *c)
+{
+	c->state = CHILD_CREATED;
+	c->result = 0;
+	c->why[0] = '\0';
+	c->cur = 0;
+	memset(c->vcpu, 0, sizeof(c->vcpu));
+	memset(c->scratch, 0, sizeof(c->scratch));
+	memset(c->mmio_regs, 0, sizeof(c->mmio_regs));
+	c->pc = NULL;
+	uart_init(&c->uart, NULL, child_out_byte, c);
+}
+
+bool child_restart(struct child *c)
+{
+	static struct rtc cmos; /* battery-backed: kept through the reset */
+	u64 cmos_now = pc_now_ns(c->pc);
+	long r;
+
+	cmos = c->pc->rtc;
+	child_out_flush(c);
+	c->boots++;
+	if (!vmm_quiet)
+		gprintf("vm %s: reset, restarting (boot %u)\n", c->name, c->boots);
+	if ((r = hv_vm_destroy(c->id)) < 0) {
+		child_end(c, CHILD_FAULTED, "reset: vm_destroy: %s", err_name(r));
+		return false;
+	}
+	power_on_state(c);
+	if (!build(c, &records[c->slot])) {
+		child_end(c, CHILD_FAULTED, "reset: restarting failed (see above), its VM is gone");
+		return false;
+	}
+	rtc_carry_over(&c->pc->rtc, &cmos, cmos_now);
+	return true;
+}
+#endif
+
 long child_destroy(struct child *c)
 {
-	long r = hv_vm_destroy(c->id);
+	long r = c->id == CHILD_NO_VM ? 0 : hv_vm_destroy(c->id);
 
 	child_out_flush(c);
 	if (r)

@@ -193,6 +193,10 @@ enum child_state {
 	CHILD_RESET,    /* a PC child's reset request */
 };
 
+/* The id of a child whose VM could not be made again after a reset
+ * (create.c): no VM has it, so calls naming it get -ENOENT. */
+#define CHILD_NO_VM 0xffffffffu
+
 /* The MMIO device of children created with `mmio` (mmio_dev.c). */
 #define MMIO_DEV_BASE 0xd0000000ULL
 #define MMIO_DEV_SIZE 64
@@ -223,7 +227,7 @@ struct child_vcpu {
 struct child {
 	bool used;
 	u32 slot;               /* its index in the table (its run page) */
-	u32 id;                 /* the hypervisor's VM id */
+	u32 id;                 /* the hypervisor's VM id, or CHILD_NO_VM */
 	char name[HV_NAME_MAX];
 	char module[HV_BOOT_MODULE_NAME_MAX];
 	const char *format;     /* how the image was entered */
@@ -250,6 +254,8 @@ struct child {
 	u8 mmio_regs[MMIO_DEV_SIZE];
 	u64 mmio_exits, mmio_unclaimed;
 	struct pc *pc;          /* `pc`: its PC (pc.h), else NULL */
+	bool reset_restarts;    /* `reset=restart`: a PC reset reboots it */
+	u32 boots;              /* 1 at creation, one more each restart */
 };
 
 /* While set, children's console lines and end reports are not printed
@@ -312,6 +318,10 @@ struct create_args {
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
+/* A PC child's reset with reset=restart: the VM made again from the same
+ * modules and arguments, as a PC reboots; false when that failed and
+ * the child ended instead (printed). */
+bool child_restart(struct child *c);
 /* Loads module m into the (new) child with b's command line (and, for a
  * multiboot kernel, b's modules; for a Linux kernel the initrd, NULL:
  * none): 0, or -1 with err filled. */

@@ -1,8 +1,9 @@
 /* The port and MMIO dispatch of a child's PC (pc.h): a table of port
  * ranges and their handlers, the IOAPIC page, and the power requests the
  * accesses make (ACPI S5, reset through 0xCF9, the keyboard controller
- * or port 0x92, the Bochs shutdown string at 0x8900). Ports no row
- * claims go back to vmm.c: the UART, the exit device, the scratch
+ * or port 0x92, the Bochs shutdown string at 0x8900): the end of the
+ * child, or for a reset with reset=restart its restart (create.c). Ports
+ * no row claims go back to vmm.c: the UART, the exit device, the scratch
  * registers, else unclaimed (all-ones, counted). */
 #include "guests/mgmt/pc.h"
 
@@ -202,7 +203,9 @@ static enum pm_request take_request(struct pc *p)
 	return r;
 }
 
-/* Ends the child on a power request the access made. */
+/* Ends the child on a power request the access made; a reset restarts
+ * it instead when it was created with reset=restart (the slice ends
+ * either way). */
 static enum pc_io act_on_request(struct child *c)
 {
 	switch (take_request(c->pc)) {
@@ -210,7 +213,10 @@ static enum pc_io act_on_request(struct child *c)
 		child_end(c, CHILD_POWERED_OFF, "powered off");
 		return PC_IO_ENDED;
 	case PM_REQUEST_RESET:
-		child_end(c, CHILD_RESET, "reset");
+		if (c->reset_restarts)
+			child_restart(c);
+		else
+			child_end(c, CHILD_RESET, "reset");
 		return PC_IO_ENDED;
 	default:
 		return PC_IO_DONE;

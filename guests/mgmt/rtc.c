@@ -359,6 +359,27 @@ void rtc_reset(struct rtc *r, const struct pc_irq_sink *irq, u64 start_secs,
 	fill_time(r, start_secs);
 }
 
+/* The chip's RESET pin clears B's interrupt enables and SQWE and C's
+ * flags; the rest is battery-backed. */
+#define B_CLEARED_BY_RESET (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE | RTC_B_SQWE)
+
+void rtc_carry_over(struct rtc *r, const struct rtc *old, u64 old_now_ns)
+{
+	struct rtc o = *old;
+	u64 now_ns = r->last_ns;
+
+	if (!o.frozen)
+		fill_time(&o, clock_secs(&o, old_now_ns));
+	memcpy(r->cmos, o.cmos, sizeof(r->cmos));
+	r->cmos[RTC_REG_B] &= ~B_CLEARED_BY_RESET;
+	r->cmos[RTC_REG_C] = 0;
+	r->frozen = o.frozen;
+	/* the divider chain keeps its phase: the next second boundary is as
+	 * far away as it was in the old clock */
+	r->origin_ns = now_ns - (old_now_ns - o.origin_ns) % NS_PER_SEC;
+	rebase(r, now_ns);
+}
+
 static void put_le(struct rtc *r, u8 idx, u64 v, unsigned bytes)
 {
 	for (unsigned i = 0; i < bytes; i++)

@@ -70,6 +70,11 @@ u64 rtc_unix_seconds(const struct rtc_time *t);
 /* The clock starts at Unix time start_secs at now_ns. */
 void rtc_reset(struct rtc *r, const struct pc_irq_sink *irq, u64 start_secs,
 	       u64 now_ns);
+/* A PC's reset: r, just reset, takes from old (the RTC before the
+ * reset, at old_now_ns in the old time) what survives one on the
+ * battery: the clock, running on, the NVRAM and alarm bytes, registers A
+ * and B (without B's interrupt enables); C's flags are cleared. */
+void rtc_carry_over(struct rtc *r, const struct rtc *old, u64 old_now_ns);
 /* Fills the CMOS memory-size bytes that BIOSes and kernels read. */
 void rtc_set_memory(struct rtc *r, u64 bytes_below_4g, u64 bytes_above_4g);
 u8 rtc_read(struct rtc *r, u16 port, u64 now_ns);

@@ -121,6 +121,8 @@ static const struct command commands[] = {
 	{ "modules", cmd_modules, "modules [check]           boot modules children are made from; check:\n"
 	  "                          writes to those mapped read-only are refused" },
 	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] [args=...]\n"
+			"                          pc reset=restart: a reset reboots it (default\n"
+			"                          reset=stop: a reset ends it)\n"
 			"vm run [NAME|all] [slices=N]\n"
 			"vm start NAME...          run in the background: at the prompt, in\n"
 			"                          runs and consoles, until it ends or is stopped\n"

@@ -46,6 +46,9 @@ void cmd_vm_info(struct words *ws)
 		print_vcpu(c, i);
 	gprintf("vm %s: pending interrupts: not reported (no call returns them)\n", c->name);
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children are never PCs */
+	if (c->pc)
+		gprintf("vm %s: reset=%s, boot %u\n", c->name,
+			c->reset_restarts ? "restart" : "stop", c->boots);
 	pc_print(c);
 #endif
 }

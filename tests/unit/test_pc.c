@@ -5,7 +5,7 @@
  * kept only when the hypervisor took it (-EBUSY: tried again), the IOAPIC
  * page through MMIO exits, and the power requests ending the child as
  * poweroff or reset (S5, 0xCF9, the keyboard controller, port 0x92, the
- * Bochs shutdown string). */
+ * Bochs shutdown string), or with reset=restart a reset restarting it. */
 #include "check.h"
 #include <stdarg.h>
 /* The models are linked beside (Makefile: PC_MODEL_SRCS); their static
@@ -55,6 +55,15 @@ void child_end(struct child *c, enum child_state st, const char *fmt, ...)
 	(void)fmt;
 }
 
+static int restarts;
+
+bool child_restart(struct child *c)
+{
+	(void)c;
+	restarts++;
+	return true;
+}
+
 void gprintf(const char *fmt, ...)
 {
 	(void)fmt;
@@ -81,6 +90,7 @@ static void make_child(void)
 	n_irq_calls = 0;
 	irq_answer = 0;
 	ended = CHILD_RUNNING;
+	restarts = 0;
 	CHECK_EQ(pc_create(&child), 0);
 	CHECK(child.pc != NULL);
 }
@@ -274,6 +284,23 @@ TEST(resets_end_the_child_as_reset)
 	CHECK_EQ(ended, CHILD_RESET);
 }
 
+/* reset=restart: each way of resetting restarts the child instead;
+ * poweroff still ends it. */
+TEST(resets_restart_a_reset_restart_child)
+{
+	make_child();
+	child.reset_restarts = true;
+	CHECK_EQ(out(ACPI_RESET_PORT, 1, 0x02), PC_IO_DONE);
+	CHECK_EQ(out(ACPI_RESET_PORT, 1, ACPI_RESET_VALUE), PC_IO_ENDED);
+	CHECK_EQ(out(0x64, 1, 0xfe), PC_IO_ENDED);
+	CHECK_EQ(out(0x92, 1, 0x01), PC_IO_ENDED);
+	CHECK_EQ(restarts, 3);
+	CHECK_EQ(ended, CHILD_RUNNING);
+	CHECK_EQ(out(ACPI_PM1A_CNT_BLK, 2, ACPI_PM1_SLP_EN | ACPI_S5_SLP_TYP << 10), PC_IO_ENDED);
+	CHECK_EQ(ended, CHILD_POWERED_OFF);
+	CHECK_EQ(restarts, 3);
+}
+
 TEST(bochs_shutdown_string_powers_off)
 {
 	const char *s = "xShutShutdown";
@@ -308,5 +335,6 @@ RUN_TESTS("pc",
 	  T(ioapic_page_only),
 	  T(s5_powers_off),
 	  T(resets_end_the_child_as_reset),
+	  T(resets_restart_a_reset_restart_child),
 	  T(bochs_shutdown_string_powers_off),
 	  T(time_goes_forward))

@@ -322,6 +322,55 @@ TEST(nvram_and_nmi_bit)
 	CHECK_EQ(rtc_read(&rtc, RTC_PORT_INDEX, T0), 0xff);
 }
 
+/* A PC's reset: the RTC made again at the new PC's time 0 takes the
+ * old one's clock, NVRAM and format from the time of the reset. */
+static struct rtc after;
+
+static u8 rd_after(u8 idx, u64 now)
+{
+	rtc_write(&after, RTC_PORT_INDEX, idx, now);
+	return rtc_read(&after, RTC_PORT_DATA, now);
+}
+
+TEST(reset_keeps_clock_and_nvram)
+{
+	setup();
+	wr(RTC_REG_B, RTC_B_24H | RTC_B_DM | RTC_B_PIE, T0);
+	wr(0x38, 0x03, T0);
+	wr(RTC_SECONDS_ALARM, 0x2a, T0);
+	CHECK_EQ(irqs.level[PC_IRQ_RTC], false);
+	CHECK_EQ(rd(RTC_REG_C, T0 + S(1)) & RTC_C_PF, RTC_C_PF);
+	rtc_reset(&after, &sink, 0, 0);
+	rtc_carry_over(&after, &rtc, T0 + S(10) + S(3) / 10);
+	CHECK_EQ(rd_after(0x38, 0), 0x03);
+	CHECK_EQ(rd_after(RTC_SECONDS_ALARM, 0), 0x2a);
+	CHECK_EQ(rd_after(RTC_REG_A, 0), 0x26);
+	CHECK_EQ(rd_after(RTC_REG_B, 0), RTC_B_24H | RTC_B_DM); /* PIE cleared */
+	/* 10.3 s after 23:59:58 on Feb 29th: 00:00:08 on March 1st, binary */
+	CHECK_EQ(rd_after(RTC_SECONDS, 0), 8);
+	CHECK_EQ(rd_after(RTC_DAY, 0), 1);
+	CHECK_EQ(rd_after(RTC_MONTH, 0), 3);
+	CHECK_EQ(rd_after(RTC_SECONDS, S(7) / 10 - 1), 8); /* same phase */
+	CHECK_EQ(rd_after(RTC_SECONDS, S(7) / 10), 9);
+	CHECK_EQ(rd_after(RTC_REG_C, S(2)) & RTC_C_IRQF, 0); /* no interrupt enabled */
+	CHECK_EQ(memcmp(&after.cmos[0x40], &rtc.cmos[0x40], 0x40), 0);
+}
+
+TEST(reset_while_set_keeps_the_time_bytes)
+{
+	setup();
+	wr(RTC_REG_B, RTC_B_24H | RTC_B_SET, T0);
+	wr(RTC_SECONDS, 0x30, T0);
+	wr(RTC_MINUTES, 0x20, T0);
+	rtc_reset(&after, &sink, 0, 0);
+	rtc_carry_over(&after, &rtc, T0 + S(5));
+	CHECK_EQ(rd_after(RTC_SECONDS, S(3)), 0x30);
+	CHECK_EQ(rd_after(RTC_MINUTES, S(3)), 0x20);
+	rtc_write(&after, RTC_PORT_INDEX, RTC_REG_B, S(3));
+	rtc_write(&after, RTC_PORT_DATA, RTC_B_24H, S(3));
+	CHECK_EQ(rd_after(RTC_SECONDS, S(4)), 0x31);
+}
+
 TEST(memory_bytes_256m)
 {
 	setup();
@@ -374,4 +423,5 @@ RUN_TESTS("rtc", T(unix_seconds_of_dates), T(reset_registers),
 	  T(update_flag_and_c_read_clears_irq), T(flags_set_without_enables),
 	  T(periodic_rates), T(periodic_1024hz_count), T(alarm_at_time),
 	  T(alarm_dont_care_fields), T(nvram_and_nmi_bit),
+	  T(reset_keeps_clock_and_nvram), T(reset_while_set_keeps_the_time_bytes),
 	  T(memory_bytes_256m), T(memory_bytes_6g), T(memory_bytes_small))

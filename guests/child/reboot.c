@@ -1,0 +1,165 @@
+/* A PC child that reboots itself (`vm create NAME reboot pc
+ * reset=restart`): it counts its boots in a CMOS NVRAM byte, which a
+ * PC's reset keeps, checks that its memory is as a fresh load leaves it,
+ * and resets a different way on each boot:
+ *
+ *   boot 1  port 0xCF9, 0x02 then 0x06, as Linux does
+ *   boot 2  the keyboard controller's reset pulse (0xFE to port 0x64)
+ *   boot 3  the FADT's reset register, found through the RSDP scan
+ *   boot 4  no reset: it ends with REBOOT_DONE through isa-debug-exit
+ *
+ * Created without reset=restart, its first reset ends it (hvctl:
+ * "reset"). A failed check ends it with the test verdict instead. */
+#include "guests/lib/test.h"
+#include "lib/string.h"
+
+const char test_title[] = "a PC child that resets itself and counts its boots in CMOS";
+
+#define REBOOT_DONE 4   /* the result after the fourth boot */
+#define CMOS_INDEX 0x70
+#define CMOS_DATA 0x71
+#define CMOS_BOOTS 0x38 /* NVRAM: the boots before this one */
+
+#define RESET_CONTROL 0xcf9
+#define KBC_CMD 0x64
+#define KBC_PULSE_RESET 0xfe
+
+#define BIOS_AREA 0xe0000u
+#define BIOS_AREA_END 0x100000u
+#define FADT_FLAGS 112
+#define FADT_RESET_REG 116 /* a Generic Address Structure */
+#define FADT_RESET_VALUE 128
+#define FADT_RESET_REG_SUP (1u << 10)
+#define GAS_SYSTEM_IO 1
+
+/* RAM no image or boot data uses: zero after each load. */
+#define UNTOUCHED_RAM ((volatile u64 *)0x800000)
+#define MARK 0x5eb0075eb0075eb0ULL
+
+/* Initialized data: as the image has it on each boot. */
+static u32 fresh_data = 0x1234;
+
+static u8 cmos_read(u8 index)
+{
+	outb(CMOS_INDEX, index);
+	return inb(CMOS_DATA);
+}
+
+static void cmos_write(u8 index, u8 v)
+{
+	outb(CMOS_INDEX, index);
+	outb(CMOS_DATA, v);
+}
+
+/* --- the FADT ----------------------------------------------------------- */
+
+static u32 rd32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static bool sum_ok(const u8 *p, u32 len)
+{
+	u8 s = 0;
+
+	for (u32 i = 0; i < len; i++)
+		s += p[i];
+	return s == 0;
+}
+
+static const u8 *find_rsdp(void)
+{
+	for (u32 a = BIOS_AREA; a < BIOS_AREA_END; a += 16)
+		if (!memcmp((const void *)(u64)a, "RSD PTR ", 8) && sum_ok((const u8 *)(u64)a, 20))
+			return (const u8 *)(u64)a;
+	return NULL;
+}
+
+/* The FADT ("FACP") the RSDT lists, or NULL. */
+static const u8 *find_fadt(void)
+{
+	const u8 *rsdp = find_rsdp(), *rsdt;
+
+	if (!rsdp)
+		return NULL;
+	rsdt = (const u8 *)(u64)rd32(rsdp + 16);
+	for (u32 off = 36; off + 4 <= rd32(rsdt + 4); off += 4) {
+		const u8 *t = (const u8 *)(u64)rd32(rsdt + off);
+
+		if (!memcmp(t, "FACP", 4) && sum_ok(t, rd32(t + 4)))
+			return t;
+	}
+	return NULL;
+}
+
+/* Writes the FADT's reset value to its reset register (in I/O space). */
+static void reset_through_fadt(void)
+{
+	const u8 *fadt = find_fadt();
+	u64 port;
+
+	if (!fadt) {
+		test_fail("no FADT through the RSDP scan");
+		return;
+	}
+	if (!(rd32(fadt + FADT_FLAGS) & FADT_RESET_REG_SUP) ||
+	    fadt[FADT_RESET_REG] != GAS_SYSTEM_IO) {
+		test_fail("the FADT has no reset register in I/O space");
+		return;
+	}
+	memcpy(&port, fadt + FADT_RESET_REG + 4, 8);
+	gprintf("resetting through the FADT's reset register: 0x%x to port 0x%llx\n",
+		fadt[FADT_RESET_VALUE], (unsigned long long)port);
+	outb((u16)port, fadt[FADT_RESET_VALUE]);
+}
+
+/* --- the boots ---------------------------------------------------------- */
+
+static void check_fresh_memory(void)
+{
+	if (fresh_data != 0x1234 || *UNTOUCHED_RAM)
+		test_fail("memory not as a fresh load leaves it: data 0x%x, RAM 0x%llx",
+			  fresh_data, (unsigned long long)*UNTOUCHED_RAM);
+	fresh_data = 0;
+	*UNTOUCHED_RAM = MARK;
+}
+
+static void reset(u32 boot)
+{
+	switch (boot) {
+	case 1:
+		gprintf("resetting through port 0xcf9\n");
+		outb(RESET_CONTROL, 0x02);
+		outb(RESET_CONTROL, 0x06);
+		break;
+	case 2:
+		gprintf("resetting through the keyboard controller\n");
+		outb(KBC_CMD, KBC_PULSE_RESET);
+		break;
+	default:
+		reset_through_fadt();
+		break;
+	}
+}
+
+void test_main(void)
+{
+	u32 boot = cmos_read(CMOS_BOOTS) + 1u;
+
+	gprintf("boot %u of %u\n", boot, REBOOT_DONE);
+	check_fresh_memory();
+	if (boot > REBOOT_DONE) {
+		test_fail("boot %u: the count went past %u", boot, REBOOT_DONE);
+		return;
+	}
+	cmos_write(CMOS_BOOTS, (u8)boot);
+	if (boot == REBOOT_DONE) {
+		gprintf("all %u boots seen; exiting with %u\n", boot, REBOOT_DONE);
+		guest_exit(REBOOT_DONE);
+	}
+	reset(boot);
+	test_fail("still running after the reset of boot %u", boot);
+}

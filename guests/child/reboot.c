@@ -6,7 +6,9 @@
  *   boot 1  port 0xCF9, 0x02 then 0x06, as Linux does
  *   boot 2  the keyboard controller's reset pulse (0xFE to port 0x64)
  *   boot 3  the FADT's reset register, found through the RSDP scan
- *   boot 4  no reset: it ends with REBOOT_DONE through isa-debug-exit
+ *   boot 4  a triple fault (an empty IDT, then INT3), which a PC's
+ *           chipset turns into a reset
+ *   boot 5  no reset: it ends with REBOOT_DONE through isa-debug-exit
  *
  * Created without reset=restart, its first reset ends it (hvctl:
  * "reset"). A failed check ends it with the test verdict instead. */
@@ -15,7 +17,7 @@
 
 const char test_title[] = "a PC child that resets itself and counts its boots in CMOS";
 
-#define REBOOT_DONE 4   /* the result after the fourth boot */
+#define REBOOT_DONE 5   /* the result after the fifth boot */
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
 #define CMOS_BOOTS 0x38 /* NVRAM: the boots before this one */
@@ -127,6 +129,18 @@ static void check_fresh_memory(void)
 	*UNTOUCHED_RAM = MARK;
 }
 
+/* INT3 with an IDT of limit 0: #GP, then #DF, then shutdown. */
+static void triple_fault(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) none = { 0, 0 };
+
+	gprintf("resetting by a triple fault\n");
+	asm volatile("lidt %0; int3" : : "m"(none));
+}
+
 static void reset(u32 boot)
 {
 	switch (boot) {
@@ -139,8 +153,11 @@ static void reset(u32 boot)
 		gprintf("resetting through the keyboard controller\n");
 		outb(KBC_CMD, KBC_PULSE_RESET);
 		break;
-	default:
+	case 3:
 		reset_through_fadt();
+		break;
+	default:
+		triple_fault();
 		break;
 	}
 }

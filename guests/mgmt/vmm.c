@@ -135,6 +135,14 @@ static void handle_fault(struct child *c, const struct hv_exit *e)
 
 	switch (e->reason) {
 	case HV_EXIT_SHUTDOWN:
+#if HV_ABI_HEADER_REVISION >= 2 /* a PC's chipset resets on it; v1 has no PCs */
+		if (c->reset_restarts) {
+			gprintf("vm %s: shutdown (triple fault) at rip 0x%llx\n", c->name,
+				(unsigned long long)e->rip);
+			child_restart(c);
+			break;
+		}
+#endif
 		child_end(c, CHILD_FAULTED, "shutdown (triple fault) at rip 0x%llx",
 			  (unsigned long long)e->rip);
 		break;

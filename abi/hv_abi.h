@@ -167,6 +167,8 @@ enum hv_extension {
 	HV_EXT_MODULE_MAP = 17,     /* 1: a boot module too large for VM 0's
 				     * RAM is mapped read-only above it
 				     * (abi/hv_boot.h) */
+	HV_EXT_RUN_DEADLINE = 18,   /* 1: HV_RUN_DEADLINE, hv_vcpu_run.deadline
+				     * and hv_run_page.deadline exist */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -336,6 +338,15 @@ struct hv_vcpu_regs {
  * can take an external interrupt (RFLAGS.IF set, no STI or MOV SS
  * shadow, no event on its way in), before its next instruction. */
 #define HV_RUN_IRQ_WINDOW 4u
+/* With HV_RUN_DEADLINE (HV_EXT_RUN_DEADLINE), the run returns
+ * HV_EXIT_TIMESLICE no later than when VM 0's TSC (what RDTSC reads in
+ * VM 0) reaches `deadline` (hv_vcpu_run.deadline, which needs size >=
+ * HV_VCPU_RUN_SIZE_VER1, else -EINVAL; hv_run_page.deadline for
+ * VCPU_RUN_PAGED), or earlier for any other exit. The deadline only
+ * shortens the time slice, halted waiting included. A deadline already
+ * reached: the call's answers (HV_RUN_COMPLETE, HV_RUN_MSR_GP) are
+ * applied, the vCPU is not entered, HV_EXIT_TIMESLICE at once. */
+#define HV_RUN_DEADLINE 8u
 
 struct hv_vcpu_run {
 	uint32_t size;
@@ -344,8 +355,10 @@ struct hv_vcpu_run {
 	uint32_t vcpu;
 	uint64_t exit;           /* guest-physical address of a struct hv_exit */
 	uint64_t complete_value; /* with HV_RUN_COMPLETE */
+	uint64_t deadline;       /* VM 0's TSC, with HV_RUN_DEADLINE (ver 1) */
 };
 #define HV_VCPU_RUN_SIZE_VER0 32
+#define HV_VCPU_RUN_SIZE_VER1 40
 
 enum hv_exit_reason {
 	HV_EXIT_IO = 1,           /* port I/O to a port the VMM emulates */
@@ -475,7 +488,8 @@ struct hv_vcpu_run_page_set {
 #define HV_VCPU_RUN_PAGE_SET_SIZE_VER0 24
 
 /* HV_CALL_VCPU_RUN_PAGED reads no memory at RDI: RDI = vm, RSI = vcpu,
- * RDX = flags (HV_RUN_COMPLETE, the answer in hv_run_page.complete_value).
+ * RDX = flags (HV_RUN_COMPLETE, the answer in hv_run_page.complete_value;
+ * HV_RUN_DEADLINE, the deadline in hv_run_page.deadline).
  * Upper bits and unknown flags: -EINVAL. This struct is how the tracer
  * and hvdump show those registers. */
 struct hv_vcpu_run_paged {
@@ -486,10 +500,13 @@ struct hv_vcpu_run_paged {
 #define HV_VCPU_RUN_PAGED_SIZE_VER0 24
 
 /* The layout of a registered page. The hypervisor fills it at
- * registration (size, vm, vcpu, exit.argsz; the rest of the struct 0)
- * and then writes only exit.reason, exit.rip and the union member the
- * reason selects; other union bytes keep what an earlier exit left.
- * Bytes past `size` up to the page end are room to grow: untouched. */
+ * registration (size, vm, vcpu, exit.argsz; the rest of its first
+ * `size` bytes 0) and then writes only exit.reason, exit.rip and the
+ * union member the reason selects; other union bytes keep what an
+ * earlier exit left. Bytes past `size` up to the page end are room to
+ * grow: the hypervisor never writes them. `deadline` lies there: it is
+ * the VMM's input, read only by a run with HV_RUN_DEADLINE, so `size`
+ * (and HV_EXT_RUN_PAGE) stay 176. */
 struct hv_run_page {
 	uint32_t size;            /* the layout the hypervisor writes */
 	uint32_t flags;           /* none defined: 0 */
@@ -497,8 +514,11 @@ struct hv_run_page {
 	uint32_t vcpu;
 	struct hv_exit exit;      /* as VCPU_RUN writes it; argsz 152 */
 	uint64_t complete_value;  /* VMM: read by a run with HV_RUN_COMPLETE */
+	/* past the layout the hypervisor writes (`size` stays 176): */
+	uint64_t deadline;        /* VMM: read by a run with HV_RUN_DEADLINE */
 };
 #define HV_RUN_PAGE_SIZE_VER0 176
+#define HV_RUN_PAGE_SIZE_VER1 184 /* with deadline (HV_EXT_RUN_DEADLINE) */
 
 /* ---- HV_CALL_STATS: argsz, flags and vm are inputs, the rest output ---- */
 
@@ -609,7 +629,8 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_regs) == HV_VCPU_REGS_SIZE_VER0, "hv_
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, gprs) == 16, "hv_vcpu_regs.gprs");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cs) == 160, "hv_vcpu_regs.cs");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_regs, cr0) == 312, "hv_vcpu_regs.cr0");
-HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run) == HV_VCPU_RUN_SIZE_VER1, "hv_vcpu_run");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_run, deadline) == HV_VCPU_RUN_SIZE_VER0, "hv_vcpu_run.deadline");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_irq) == HV_VM_IRQ_SIZE_VER0, "hv_vm_irq");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_io) == 16, "hv_exit_io");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_mmio) == 40, "hv_exit_mmio");
@@ -620,7 +641,8 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_page_set) == HV_VCPU_RUN_PAGE_SET_SIZE_VER0, "hv_vcpu_run_page_set");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_paged) == HV_VCPU_RUN_PAGED_SIZE_VER0, "hv_vcpu_run_paged");
-HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER0, "hv_run_page");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER1, "hv_run_page");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, deadline) == HV_RUN_PAGE_SIZE_VER0, "hv_run_page.deadline");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, exit) == 16, "hv_run_page.exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "hv_run_page.complete_value");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");

@@ -387,11 +387,20 @@ static bool slice_ended(struct vcpu *v, u64 slice_end)
 /* One time slice of the child, with the host timer armed for its end or
  * the child's LAPIC timer, whichever comes first; a due LAPIC timer's
  * interrupt is pending before each entry. A halted child waits instead
- * of running, through slice ends (HV_EXIT_TIMESLICE) until it wakes. */
-static void vcpu_run_slice(struct vcpu *v)
+ * of running, through slice ends (HV_EXIT_TIMESLICE) until it wakes.
+ * The VMM's deadline (HV_RUN_DEADLINE) ends the slice early; one already
+ * reached ends it before the child is entered. */
+static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 {
 	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
 	struct vm_exit exit;
+
+	if (call->args.flags & HV_RUN_DEADLINE) {
+		if ((s64)(call->deadline - slice_end) < 0)
+			slice_end = call->deadline;
+		if (slice_ended(v, slice_end))
+			return;
+	}
 
 	for (;;) {
 		u32 still_halted;
@@ -424,7 +433,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	else if (complete_pending(v, &call->args) &&
 		 (irq_idle(&v->irq, v->vm->lapic) || irq_run_start(v))) {
 		v->vm->state = VM_RUNNING;
-		vcpu_run_slice(v);
+		vcpu_run_slice(v, call);
 	}
 	v->vmm_exit = NULL;
 	if (v->vm->state == VM_STOPPED) {

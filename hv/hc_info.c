@@ -97,6 +97,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_IRQ] = 1,
 	[HV_EXT_EOI_EXIT] = 1,
 	[HV_EXT_MODULE_MAP] = 1,
+	[HV_EXT_RUN_DEADLINE] = 1,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)

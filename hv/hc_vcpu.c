@@ -129,12 +129,24 @@ static bool run_flags_allowed(u32 flags, const struct vcpu *child)
 	       (!(flags & HV_RUN_IRQ_WINDOW) || (enabled & BIT(HV_EXIT_IRQ_WINDOW)));
 }
 
+#define RUN_FLAGS (HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW | HV_RUN_DEADLINE)
+
+/* A deadline in VM 0's TSC as the host's: VM 0's TSC reads the host's
+ * plus its offset (0 unless VM 0 wrote IA32_TSC; hv/tsc.h). */
+static u64 host_deadline(const struct vcpu *vm0, u64 deadline)
+{
+	return deadline - vm0->tsc_offset;
+}
+
 int hc_vcpu_run_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
 	int err;
 
-	if (!flags_known(a->flags, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
+	if (!flags_known(a->flags, RUN_FLAGS))
+		return -EINVAL;
+	/* a caller of the 32-byte struct has no deadline to give */
+	if ((a->flags & HV_RUN_DEADLINE) && a->size < HV_VCPU_RUN_SIZE_VER1)
 		return -EINVAL;
 	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
@@ -158,6 +170,8 @@ s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 	r->nr = HV_CALL_VCPU_RUN;
 	r->args = c->in.hv_vcpu_run;
 	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
+	if (r->args.flags & HV_RUN_DEADLINE)
+		r->deadline = host_deadline(c->vcpu, r->args.deadline);
 	r->args_len = c->trace_len;
 	r->exit_len = c->len;
 	r->exit = (struct hv_exit){ .argsz = sizeof(r->exit) };
@@ -196,7 +210,8 @@ int hc_vcpu_run_page_set_decode(struct hc_ctx *c)
 }
 
 /* Registering fills the page's header and clears its exit record, so the
- * VMM never reads what the page held before. */
+ * VMM never reads what the page held before: the layout the hypervisor
+ * writes only (HV_RUN_PAGE_SIZE_VER0), not the VMM's deadline past it. */
 s64 hc_vcpu_run_page_set_invoke(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run_page_set *a = &c->in.hv_vcpu_run_page_set;
@@ -204,8 +219,11 @@ s64 hc_vcpu_run_page_set_invoke(struct hc_ctx *c)
 
 	if (!(a->flags & HV_RUN_PAGE_CLEAR)) {
 		p = vm_gpa_ptr(c->vm, a->gpa, PAGE_SIZE, true); /* checked by decode */
-		*p = (struct hv_run_page){ .size = sizeof(*p), .vm = a->vm, .vcpu = a->vcpu,
-					   .exit.argsz = sizeof(p->exit) };
+		memset(p, 0, HV_RUN_PAGE_SIZE_VER0);
+		p->size = HV_RUN_PAGE_SIZE_VER0;
+		p->vm = a->vm;
+		p->vcpu = a->vcpu;
+		p->exit.argsz = sizeof(p->exit);
 	}
 	c->target_vcpu->run_page = p;
 	return 0;
@@ -220,7 +238,7 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	int err;
 
 	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
-	    !flags_known((u32)r->rdx, HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
+	    !flags_known((u32)r->rdx, RUN_FLAGS))
 		return -EINVAL;
 	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
@@ -243,6 +261,8 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	r->args.flags = (u32)c->vcpu->regs.rdx;
 	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	r->args.complete_value = *(volatile u64 *)&p->complete_value;
+	if (r->args.flags & HV_RUN_DEADLINE)
+		r->deadline = host_deadline(c->vcpu, *(volatile u64 *)&p->deadline);
 	r->out = &p->exit;
 	return 0;
 }

@@ -89,6 +89,7 @@ struct vmm_run_call {
 	/* the run page (HV_CALL_VCPU_RUN_PAGED) */
 	u32 nr;                   /* the call: HV_CALL_VCPU_RUN or _RUN_PAGED */
 	struct hv_exit *out;      /* where the run writes: &exit, or the page's */
+	u64 deadline;             /* host TSC, with HV_RUN_DEADLINE in args.flags */
 };
 
 /* Where a vCPU stands in the multiprocessor start (hv/vcpu_mp.h). */

@@ -75,7 +75,8 @@ long hv_vcpu_set_regs(struct hv_vcpu_regs *r)
 
 long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value)
 {
-	struct hv_vcpu_run a = { sizeof(a), flags, vm, vcpu, (u64)exit, value };
+	struct hv_vcpu_run a = { .size = sizeof(a), .flags = flags, .vm = vm, .vcpu = vcpu,
+				 .exit = (u64)exit, .complete_value = value };
 
 	exit->argsz = sizeof(*exit);
 	return hv_call(HV_CALL_VCPU_RUN, &a);
@@ -103,6 +104,24 @@ long hv_vcpu_run_paged_flags(u32 vm, u32 vcpu, u32 flags)
 long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete)
 {
 	return hv_vcpu_run_paged_flags(vm, vcpu, complete ? HV_RUN_COMPLETE : 0);
+}
+
+long hv_vcpu_run_deadline(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value,
+			  u64 deadline)
+{
+	struct hv_vcpu_run a = { .size = sizeof(a), .flags = flags, .vm = vm, .vcpu = vcpu,
+				 .exit = (u64)exit, .complete_value = value,
+				 .deadline = deadline };
+
+	exit->argsz = sizeof(*exit);
+	return hv_call(HV_CALL_VCPU_RUN, &a);
+}
+
+long hv_vcpu_run_paged_deadline(u32 vm, u32 vcpu, struct hv_run_page *page, u32 flags,
+				u64 deadline)
+{
+	page->deadline = deadline;
+	return hv_vcpu_run_paged_flags(vm, vcpu, flags);
 }
 
 long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags)

@@ -35,6 +35,13 @@ long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 va
 long hv_vcpu_run_page_set(u32 vm, u32 vcpu, struct hv_run_page *page);
 long hv_vcpu_run_paged(u32 vm, u32 vcpu, bool complete);
 long hv_vcpu_run_paged_flags(u32 vm, u32 vcpu, u32 flags);
+/* Runs with `deadline` (VM 0's TSC) as the struct's or the run page's
+ * (HV_EXT_RUN_DEADLINE); `flags` should include HV_RUN_DEADLINE for it
+ * to count (without, the deadline is ignored). */
+long hv_vcpu_run_deadline(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value,
+			  u64 deadline);
+long hv_vcpu_run_paged_deadline(u32 vm, u32 vcpu, struct hv_run_page *page, u32 flags,
+				u64 deadline);
 /* Windows (HV_EXT_MEM_WINDOW): the child's [vm_gpa, vm_gpa+length) at
  * VM 0's gpa, flags HV_WINDOW_READONLY; unmapped by its VM 0 address. */
 long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);

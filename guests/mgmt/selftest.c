@@ -94,7 +94,7 @@ static void bad_copy(u32 vm, u32 flags, u64 gpa, u64 buf, u64 len, const char *w
 
 static void bad_run_exit(u32 vm, u64 exit)
 {
-	struct hv_vcpu_run a = { sizeof(a), 0, vm, 0, exit, 0 };
+	struct hv_vcpu_run a = { .size = sizeof(a), .vm = vm, .exit = exit };
 
 	check("vcpu_run exit", exit, hv_call(HV_CALL_VCPU_RUN, &a));
 }

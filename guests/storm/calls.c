@@ -111,6 +111,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_IRQ:
 	case HV_EXT_EOI_EXIT:
 	case HV_EXT_MODULE_MAP:
+	case HV_EXT_RUN_DEADLINE:
 		return 1;
 	case HV_EXT_MAX_VMS:
 		return max_vms;

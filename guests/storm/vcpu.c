@@ -191,12 +191,14 @@ void pick_run_target(u32 *vm, u32 *vcpu)
 }
 
 /* Unknown run flags are -EINVAL, HV_RUN_MSR_GP is for a VM with MSR exits
- * enabled only, HV_RUN_IRQ_WINDOW for one with interrupt-window exits. */
+ * enabled only, HV_RUN_IRQ_WINDOW for one with interrupt-window exits.
+ * HV_RUN_DEADLINE is always known (a deadline of 0 has passed: the run
+ * returns HV_EXIT_TIMESLICE at once). */
 outcomes run_flags_error(u64 flags, u32 vm)
 {
 	const struct mvm *m = vm_find(vm);
 
-	if (flags & ~(u64)(HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW))
+	if (flags & ~(u64)(HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW | HV_RUN_DEADLINE))
 		return E(EINVAL);
 	if ((flags & HV_RUN_MSR_GP) && !(m && (m->exit_reasons & BIT(HV_EXIT_MSR))))
 		return E(EINVAL);
@@ -209,6 +211,8 @@ static outcomes run_fields(const struct hv_vcpu_run *a)
 {
 	outcomes e = run_flags_error(a->flags, a->vm);
 
+	if ((a->flags & HV_RUN_DEADLINE) && a->size < HV_VCPU_RUN_SIZE_VER1)
+		e |= E(EINVAL); /* no deadline in a 32-byte struct */
 	if (!a->vm)
 		e |= E(EPERM);
 	else if (!vcpu_exists(a->vm, a->vcpu))
@@ -283,7 +287,8 @@ void note_completion(struct mvcpu *v, const struct hv_vcpu_run *a)
 
 void storm_vcpu_run(void)
 {
-	struct hv_vcpu_run a = { 0, chance(25) ? HV_RUN_COMPLETE : 0, 0, 0, 0, complete_value() };
+	struct hv_vcpu_run a = { .flags = chance(25) ? HV_RUN_COMPLETE : 0,
+				 .complete_value = complete_value() };
 	struct hv_vcpu_run wanted;
 	struct hv_exit head;
 	struct outbuf o;

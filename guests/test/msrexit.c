@@ -102,7 +102,8 @@ static u8 page_store[4096] __attribute__((aligned(4096)));
 /* VCPU_RUN with any flags, through the run page once one is registered. */
 static long run(u32 vm, u32 flags, u64 value)
 {
-	struct hv_vcpu_run a = { sizeof(a), flags, vm, 0, (u64)&v1_exit, value };
+	struct hv_vcpu_run a = { .size = sizeof(a), .flags = flags, .vm = vm,
+				 .exit = (u64)&v1_exit, .complete_value = value };
 
 	if (page) {
 		page->complete_value = value;

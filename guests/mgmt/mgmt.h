@@ -107,7 +107,7 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 /* The last CHECK_EXTENSION id this build knows: the live header's, or
  * v1's when built against the frozen headers (abi/v1). */
 #if HV_ABI_HEADER_REVISION >= 2
-#define EXT_LAST HV_EXT_MODULE_MAP
+#define EXT_LAST HV_EXT_RUN_DEADLINE
 #else
 #define EXT_LAST HV_EXT_TRACE
 #endif
@@ -425,7 +425,7 @@ bool mmio_dev_exit(struct child *c, const struct hv_exit *e);
 long vmm_attach_run_page(struct child *c);
 /* Runs the child's current vCPU through its run page; *e is the exit
  * there. */
-long vmm_run_paged(struct child *c, u32 flags, struct hv_exit **e);
+long vmm_run_paged(struct child *c, u32 flags, u64 deadline, struct hv_exit **e);
 
 enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 

@@ -9,6 +9,13 @@
 #define HV_CPUID_TSC_LEAF 0x40000010u
 #define TSC_KHZ_UNKNOWN 1000000u /* 1 GHz when the hypervisor does not say */
 #define ISA_IRQ0_GSI 2
+#define NS_PER_MS 1000000ULL
+/* A device event further off than this gives a run no deadline: it is
+ * beyond any time slice the hypervisor runs a child for. */
+#define DEADLINE_HORIZON_NS (100 * NS_PER_MS)
+
+_Static_assert(PIT_NO_EVENT == PC_NO_EVENT && RTC_NO_EVENT == PC_NO_EVENT &&
+	       ACPI_PM_NO_EVENT == PC_NO_EVENT, "one 'no event' for all devices");
 
 static struct pc pcs[CHILDREN_MAX];
 
@@ -28,13 +35,27 @@ static u32 tsc_khz(void)
 	return a ? a : TSC_KHZ_UNKNOWN;
 }
 
-/* The child's time: VM 0's TSC cycles since creation, in nanoseconds
- * (whole kHz periods and the rest scaled apart: no overflow). */
+/* The child's time at VM 0's TSC `tsc`: cycles since creation, in
+ * nanoseconds, rounded down (whole kHz periods and the rest scaled apart:
+ * no overflow). */
+static u64 tsc_to_ns(const struct pc *p, u64 tsc)
+{
+	u64 cycles = tsc - p->tsc_start;
+
+	return cycles / p->tsc_khz * NS_PER_MS + cycles % p->tsc_khz * NS_PER_MS / p->tsc_khz;
+}
+
+/* Its inverse, rounded up: at the TSC it gives, tsc_to_ns is at least
+ * ns, so a device event due at ns is due when a run returns there. */
+static u64 ns_to_tsc(const struct pc *p, u64 ns)
+{
+	return p->tsc_start + ns / NS_PER_MS * p->tsc_khz +
+	       (ns % NS_PER_MS * p->tsc_khz + NS_PER_MS - 1) / NS_PER_MS;
+}
+
 u64 pc_now_ns(const struct pc *p)
 {
-	u64 cycles = read_tsc() - p->tsc_start;
-
-	return cycles / p->tsc_khz * 1000000ULL + cycles % p->tsc_khz * 1000000ULL / p->tsc_khz;
+	return tsc_to_ns(p, read_tsc());
 }
 
 /* --- the interrupt sink ------------------------------------------------ */
@@ -113,6 +134,26 @@ void pc_before_run(struct child *c)
 	acpi_pm_advance(&p->pm, p->now_ns);
 	uart_advance(&c->uart, p->now_ns);
 	deliver_extint(p);
+}
+
+/* The earliest next event of the devices that raise interrupts on their
+ * own as time passes; PC_NO_EVENT if none will. (The UART's character
+ * timeout is left out: the model has no next-event time for it.) */
+u64 pc_next_event_ns(const struct pc *p, u64 now_ns)
+{
+	u64 next = pit_next_event_ns(&p->pit, now_ns);
+
+	next = MIN(next, rtc_next_event_ns(&p->rtc, now_ns));
+	return MIN(next, acpi_pm_next_event_ns(&p->pm, now_ns));
+}
+
+u64 pc_run_deadline(const struct pc *p)
+{
+	u64 next = pc_next_event_ns(p, p->now_ns);
+
+	if (next == PC_NO_EVENT || next - p->now_ns > DEADLINE_HORIZON_NS)
+		return 0;
+	return ns_to_tsc(p, next);
 }
 
 /* --- creation -------------------------------------------------------- */

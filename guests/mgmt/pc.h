@@ -78,6 +78,14 @@ u64 pc_now_ns(const struct pc *p);
 /* Brings every device to the child's now and delivers what is pending;
  * before each run of one of its vCPUs. */
 void pc_before_run(struct child *c);
+#define PC_NO_EVENT (~0ULL)
+/* When the next device interrupt may come (PIT, RTC, ACPI PM timer), in
+ * the child's ns; PC_NO_EVENT if none will without the child's doing. */
+u64 pc_next_event_ns(const struct pc *p, u64 now_ns);
+/* The VM 0 TSC a run should return by (HV_RUN_DEADLINE) for the next
+ * device event after pc_before_run's now; 0 for none, or one further off
+ * than any time slice. */
+u64 pc_run_deadline(const struct pc *p);
 /* A port exit of a PC child. An IN is answered through the vCPU's
  * completion. */
 enum pc_io pc_port_io(struct child *c, const struct hv_exit_io *io);

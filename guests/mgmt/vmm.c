@@ -90,6 +90,24 @@ static void before_run(struct child *c)
 		pc_before_run(c);
 }
 
+/* A PC child's run returns by its next device event (HV_RUN_DEADLINE),
+ * so that a child spinning on its TSC gets its timer interrupts on time;
+ * 0 for no deadline, else HV_RUN_DEADLINE joins *flags. */
+static u64 run_deadline(const struct child *c, u32 *flags)
+{
+	u64 deadline = c->pc && disc.ext[HV_EXT_RUN_DEADLINE] > 0 ? pc_run_deadline(c->pc) : 0;
+
+	if (deadline)
+		*flags |= HV_RUN_DEADLINE;
+	return deadline;
+}
+
+/* VCPU_RUN with the struct, its deadline in the post-v1 field. */
+static long run_struct(struct child *c, struct hv_exit *e, u32 flags, u64 value, u64 deadline)
+{
+	return hv_vcpu_run_deadline(c->id, c->cur, e, flags, value, deadline);
+}
+
 /* Enabled only for PC children (cmd_vm.c); the EOI is done, the child
  * goes on. */
 static void handle_eoi(struct child *c, const struct hv_exit_eoi *e)
@@ -107,6 +125,18 @@ static bool pc_io(struct child *c, const struct hv_exit_io *io, bool *goes_on)
 static void before_run(struct child *c)
 {
 	(void)c;
+}
+
+static u64 run_deadline(const struct child *c, u32 *flags)
+{
+	(void)c, (void)flags;
+	return 0;
+}
+
+static long run_struct(struct child *c, struct hv_exit *e, u32 flags, u64 value, u64 deadline)
+{
+	(void)deadline;
+	return hv_vcpu_run_flags(c->id, c->cur, e, flags, value);
 }
 #endif
 
@@ -218,11 +248,12 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 static long run_once(struct child *c, u32 flags, struct hv_exit **e)
 {
 	struct child_vcpu *v = child_cur(c);
+	u64 deadline = run_deadline(c, &flags);
 
 	if (v->page)
-		return vmm_run_paged(c, flags, e);
+		return vmm_run_paged(c, flags, deadline, e);
 	*e = &ex;
-	return hv_vcpu_run_flags(c->id, c->cur, &ex, flags, v->complete_value);
+	return run_struct(c, &ex, flags, v->complete_value, deadline);
 }
 
 /* The answer to the vCPU's last exit as HV_RUN_* flags, taken once. */

@@ -5,7 +5,8 @@
  * signature; the RTC's date; the ACPI PM timer advancing; the MSRs hvctl
  * answers; then the PIT
  * at 1 kHz through the IOAPIC to the virtual LAPIC, a few IRQ 0s counted
- * while the vCPU waits in HLT; the RTC's periodic IRQ 8 the same way;
+ * while the vCPU waits in HLT, and more than four while it spins on the
+ * TSC for ten periods (timer_irq_works); the RTC's periodic IRQ 8 the same way;
  * and the PIT through the 8259 pair as ExtINTs through LINT0; the UART's
  * IRQ 4 programmed level-triggered in the IOAPIC, its THR-empty cause
  * left pending across one EOI (delivered again: the VMM learns of the
@@ -48,6 +49,7 @@ const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM tim
 #define PIT_GSI 2
 #define PIT_1KHZ 1193
 #define IRQS_WANTED 5
+#define SPIN_PIT_PERIODS 10 /* timer_irq_works' busy wait, in 1 kHz periods */
 #define VEC_UART 0x3c
 #define UART_GSI 4
 #define COM1 0x3f8
@@ -347,6 +349,29 @@ static void count_pit_irqs(void)
 		(unsigned long long)us, (unsigned long long)(khz ? gap_max * 1000 / khz : 0));
 }
 
+/* What Linux's and Xen's timer_irq_works do: interrupts on, a busy wait
+ * on the TSC for ten PIT periods (no HLT, no port I/O: the vCPU never
+ * exits on its own), and more than four IRQ 0s wanted. Only a VMM that
+ * gets control back at each PIT period delivers them on time. */
+static void count_pit_irqs_spinning(void)
+{
+	u32 khz = guest_cpuid(0x40000010, 0).eax, before, got;
+	u64 start, spin = (u64)(khz ? khz : 1000000) * SPIN_PIT_PERIODS; /* 1 ms each */
+
+	ioapic_write(0x10 + 2 * PIT_GSI, VEC_PIT); /* unmasked again */
+	before = irqs;
+	asm volatile("sti");
+	for (start = rdtsc_ordered(); rdtsc_ordered() - start < spin;)
+		asm volatile("pause");
+	asm volatile("cli");
+	got = irqs - before;
+	ioapic_write(0x10 + 2 * PIT_GSI, 1u << 16 | VEC_PIT);
+	PCHECK(got > 4, "PIT: %u IRQ 0s while spinning %u ms on the TSC, want more than 4", got,
+	       SPIN_PIT_PERIODS);
+	gprintf("PIT: %u IRQ 0s while spinning %u ms on the TSC with interrupts on\n", got,
+		SPIN_PIT_PERIODS);
+}
+
 /* The RTC's periodic interrupt at 1024 Hz (rate 6), IRQ 8 on GSI 8. */
 static void count_rtc_irqs(void)
 {
@@ -490,6 +515,7 @@ void test_main(void)
 	check_bios_data();
 	check_msrs();
 	count_pit_irqs();
+	count_pit_irqs_spinning();
 	count_rtc_irqs();
 	count_level_irqs();
 	count_pic_irqs();

@@ -27,7 +27,8 @@ void vcpu_timer_check(struct vcpu *v);
 
 /* Waits while the vCPU is halted: 0 when it woke (no longer halted),
  * else the exit for its VMM, the vCPU still halted: HV_EXIT_TIMESLICE
- * when the slice ending at host TSC slice_end ended first or another
+ * when the slice ending at host TSC slice_end (the VMM's deadline, when
+ * that is earlier: hv/exit.c) ended first or another
  * vCPU of its VM could run, HV_EXIT_IRQ_WINDOW when the VMM asked for
  * one (HV_RUN_IRQ_WINDOW). */
 u32 vcpu_wait(struct vcpu *v, u64 slice_end);

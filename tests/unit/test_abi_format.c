@@ -458,13 +458,14 @@ TEST(exit_record_shows_the_selected_member)
 }
 
 /* The run page: its exit record's member is selected by exit.reason,
- * and the register call shows its registers. */
+ * the VMM's deadline past the hypervisor's 176 bytes shows when the
+ * bytes given reach it, and the register call shows its registers. */
 TEST(run_page_and_register_call)
 {
 	const struct abi_struct *s = abi_struct_by_name("hv_run_page");
 	struct hv_run_page p = { .size = 176, .vm = 1, .exit.argsz = 152,
 				 .exit.reason = HV_EXIT_IO, .exit.rip = 0x1000,
-				 .complete_value = 0x5a };
+				 .complete_value = 0x5a, .deadline = 1000 };
 	struct hv_vcpu_run_paged r = { .vm = 1, .vcpu = 0, .flags = HV_RUN_COMPLETE };
 
 	p.exit.u.io.port = 0x3f8;
@@ -474,9 +475,9 @@ TEST(run_page_and_register_call)
 		       "exit.flags=0, exit.reason=1, exit.rip=0x1000, "
 		       "exit.u.io.port=0x3f8, exit.u.io.size=1, "
 		       "exit.u.io.direction=0, exit.u.io.value=0, "
-		       "complete_value=0x5a");
+		       "complete_value=0x5a, deadline=1000");
 	p.exit.reason = HV_EXIT_TIMESLICE;
-	abi_format_struct(s, &p, sizeof(p), out, sizeof(out));
+	abi_format_struct(s, &p, HV_RUN_PAGE_SIZE_VER0, out, sizeof(out));
 	CHECK_STR(out, "size=176, flags=0, vm=1, vcpu=0, exit.argsz=152, "
 		       "exit.flags=0, exit.reason=6, exit.rip=0x1000, "
 		       "complete_value=0x5a");

@@ -344,15 +344,23 @@ LINUX_ARGS := console=ttyS0 loglevel=4
 LINUX_SCRIPT := vm create linux linux initrd=initrd mem=256M pc cmdline=\"$(LINUX_ARGS)\"; interactive; vm console linux
 LINUX_QEMU_MEM := 512
 
-$(LINUX_KERNEL): tools/fetch-linux.sh | deps-linux
+$(LINUX_KERNEL): tools/fetch-deb.sh | deps-linux
 	@mkdir -p $(LINUX_DIR)
-	sh tools/fetch-linux.sh $@
+	sh tools/fetch-deb.sh linux-image-amd64 'linux-image-[0-9].*-amd64' 'boot/vmlinuz-*' $@
+
+# Debian's Xen (xen-system-amd64's versioned hypervisor package), a
+# multiboot kernel for a PC child: its xen.gz uncompressed, as QEMU's
+# -kernel takes it, otherwise unmodified.
+XEN_KERNEL := $(LINUX_DIR)/xen
+$(XEN_KERNEL): tools/fetch-deb.sh | deps-linux
+	@mkdir -p $(LINUX_DIR)
+	sh tools/fetch-deb.sh -z xen-system-amd64 'xen-hypervisor-[0-9.]+-amd64' 'boot/xen-*.gz' $@
 
 $(LINUX_INITRD): tools/mkinitramfs.py tools/linux/init tools/linux/test.sh | deps-linux
 	@mkdir -p $(LINUX_DIR)
 	python3 tools/mkinitramfs.py $@ /bin/busybox tools/linux/init tools/linux/test.sh
 
-linux: $(LINUX_KERNEL) $(LINUX_INITRD)
+linux: $(LINUX_KERNEL) $(LINUX_INITRD) $(XEN_KERNEL)
 
 $(BUILD)/linux.iso: $(BUILD)/hv.elf $(BUILD)/guests/mgmt.elf $(LINUX_KERNEL) $(LINUX_INITRD) \
 		tools/mkiso.sh Makefile

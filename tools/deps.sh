@@ -11,7 +11,7 @@
 #   bochs    the Bochs emulator with its BIOS images (make storm)
 #   linux    run + busybox-static and python3 for the initramfs (make
 #            run-linux; the kernel itself is downloaded, not installed,
-#            by tools/fetch-linux.sh)
+#            by tools/fetch-deb.sh)
 #   acpi     iasl, which the ACPI tables' unit test disassembles them with
 #            (without it those checks are skipped)
 #   test     everything make test uses, with the static analysers, g++

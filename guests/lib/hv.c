@@ -73,10 +73,12 @@ long hv_vcpu_set_regs(struct hv_vcpu_regs *r)
 	return hv_call(HV_CALL_VCPU_SET_REGS, r);
 }
 
+/* The VER0 struct: a run without a deadline needs no more, and reads as
+ * it always did in a trace. */
 long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value)
 {
-	struct hv_vcpu_run a = { .size = sizeof(a), .flags = flags, .vm = vm, .vcpu = vcpu,
-				 .exit = (u64)exit, .complete_value = value };
+	struct hv_vcpu_run a = { .size = HV_VCPU_RUN_SIZE_VER0, .flags = flags, .vm = vm,
+				 .vcpu = vcpu, .exit = (u64)exit, .complete_value = value };
 
 	exit->argsz = sizeof(*exit);
 	return hv_call(HV_CALL_VCPU_RUN, &a);

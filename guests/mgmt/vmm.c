@@ -102,10 +102,12 @@ static u64 run_deadline(const struct child *c, u32 *flags)
 	return deadline;
 }
 
-/* VCPU_RUN with the struct, its deadline in the post-v1 field. */
+/* VCPU_RUN with the struct, a deadline in its VER1 field. */
 static long run_struct(struct child *c, struct hv_exit *e, u32 flags, u64 value, u64 deadline)
 {
-	return hv_vcpu_run_deadline(c->id, c->cur, e, flags, value, deadline);
+	if (flags & HV_RUN_DEADLINE)
+		return hv_vcpu_run_deadline(c->id, c->cur, e, flags, value, deadline);
+	return hv_vcpu_run_flags(c->id, c->cur, e, flags, value);
 }
 
 /* Enabled only for PC children (cmd_vm.c); the EOI is done, the child

@@ -16,14 +16,13 @@
  * with `kbc` through the keyboard controller's 0xFE pulse (hvctl:
  * "reset"). A failed check ends the child with the test verdict
  * instead. */
+#include "guests/lib/acpi_scan.h"
 #include "guests/lib/test.h"
 #include "guests/lib/timing.h"
 #include "lib/string.h"
 
 const char test_title[] = "the PC hvctl gives a child: ACPI, fw_cfg, RTC, PM timer, PIT";
 
-#define BIOS_AREA 0xe0000u
-#define BIOS_AREA_END 0x100000u
 #define IOAPIC 0xfec00000u
 #define LAPIC 0xfee00000u
 
@@ -183,61 +182,20 @@ static bool has_word(const char *w)
 
 /* --- ACPI ------------------------------------------------------------- */
 
-static bool sum_ok(const u8 *p, u32 len)
-{
-	u8 s = 0;
-
-	for (u32 i = 0; i < len; i++)
-		s += p[i];
-	return s == 0;
-}
-
-static const u8 *find_rsdp(void)
-{
-	for (u32 a = BIOS_AREA; a < BIOS_AREA_END; a += 16)
-		if (!memcmp((const void *)(u64)a, "RSD PTR ", 8) && sum_ok((const u8 *)(u64)a, 20))
-			return (const u8 *)(u64)a;
-	return NULL;
-}
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/* The table with signature sig that the RSDT lists, or NULL. */
-static const u8 *find_table(const u8 *rsdp, const char *sig)
-{
-	const u8 *rsdt = (const u8 *)(u64)rd32(rsdp + 16);
-	u32 len = rd32(rsdt + 4);
-
-	PCHECK(!memcmp(rsdt, "RSDT", 4) && sum_ok(rsdt, len), "RSDT at %p bad", (const void *)rsdt);
-	for (u32 off = 36; off + 4 <= len; off += 4) {
-		const u8 *t = (const u8 *)(u64)rd32(rsdt + off);
-
-		if (!memcmp(t, sig, 4))
-			return t;
-	}
-	return NULL;
-}
-
 static void check_madt(const u8 *madt)
 {
-	u32 len = rd32(madt + 4), lapics = 0, ioapic = 0, irq0_gsi = 0;
+	u32 len = acpi_rd32(madt + 4), lapics = 0, ioapic = 0, irq0_gsi = 0;
 
-	PCHECK(sum_ok(madt, len), "MADT checksum");
+	PCHECK(acpi_sum_ok(madt, len), "MADT checksum");
 	for (u32 off = 44; off + 2 <= len && madt[off + 1]; off += madt[off + 1]) {
 		const u8 *e = madt + off;
 
-		if (e[0] == MADT_LAPIC && (rd32(e + 4) & 1))
+		if (e[0] == MADT_LAPIC && (acpi_rd32(e + 4) & 1))
 			lapics++;
 		else if (e[0] == MADT_IOAPIC)
-			ioapic = rd32(e + 4);
+			ioapic = acpi_rd32(e + 4);
 		else if (e[0] == MADT_OVERRIDE && e[3] == 0)
-			irq0_gsi = rd32(e + 4);
+			irq0_gsi = acpi_rd32(e + 4);
 	}
 	PCHECK(lapics == 1, "MADT: %u enabled LAPICs, want 1", lapics);
 	PCHECK(ioapic == IOAPIC, "MADT: IOAPIC at 0x%x, want 0x%x", ioapic, IOAPIC);
@@ -247,7 +205,7 @@ static void check_madt(const u8 *madt)
 
 static void check_acpi(void)
 {
-	const u8 *rsdp = find_rsdp(), *madt;
+	const u8 *rsdp = acpi_find_rsdp(), *madt;
 
 	if (!rsdp) {
 		PCHECK(false, "no RSDP in 0xE0000-0xFFFFF");
@@ -255,9 +213,9 @@ static void check_acpi(void)
 	}
 	gprintf("RSDP at 0x%llx, OEM '%.6s', revision %u\n", (unsigned long long)(u64)rsdp,
 		(const char *)rsdp + 9, rsdp[15]);
-	madt = find_table(rsdp, "APIC");
+	madt = acpi_find_table(rsdp, "APIC");
 	if (!madt) {
-		PCHECK(false, "no MADT in the RSDT");
+		PCHECK(false, "no valid MADT in a valid RSDT");
 		return;
 	}
 	check_madt(madt);

@@ -12,6 +12,7 @@
  *
  * Created without reset=restart, its first reset ends it (hvctl:
  * "reset"). A failed check ends it with the test verdict instead. */
+#include "guests/lib/acpi_scan.h"
 #include "guests/lib/test.h"
 #include "lib/string.h"
 
@@ -26,8 +27,6 @@ const char test_title[] = "a PC child that resets itself and counts its boots in
 #define KBC_CMD 0x64
 #define KBC_PULSE_RESET 0xfe
 
-#define BIOS_AREA 0xe0000u
-#define BIOS_AREA_END 0x100000u
 #define FADT_FLAGS 112
 #define FADT_RESET_REG 116 /* a Generic Address Structure */
 #define FADT_RESET_VALUE 128
@@ -55,59 +54,18 @@ static void cmos_write(u8 index, u8 v)
 
 /* --- the FADT ----------------------------------------------------------- */
 
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static bool sum_ok(const u8 *p, u32 len)
-{
-	u8 s = 0;
-
-	for (u32 i = 0; i < len; i++)
-		s += p[i];
-	return s == 0;
-}
-
-static const u8 *find_rsdp(void)
-{
-	for (u32 a = BIOS_AREA; a < BIOS_AREA_END; a += 16)
-		if (!memcmp((const void *)(u64)a, "RSD PTR ", 8) && sum_ok((const u8 *)(u64)a, 20))
-			return (const u8 *)(u64)a;
-	return NULL;
-}
-
-/* The FADT ("FACP") the RSDT lists, or NULL. */
-static const u8 *find_fadt(void)
-{
-	const u8 *rsdp = find_rsdp(), *rsdt;
-
-	if (!rsdp)
-		return NULL;
-	rsdt = (const u8 *)(u64)rd32(rsdp + 16);
-	for (u32 off = 36; off + 4 <= rd32(rsdt + 4); off += 4) {
-		const u8 *t = (const u8 *)(u64)rd32(rsdt + off);
-
-		if (!memcmp(t, "FACP", 4) && sum_ok(t, rd32(t + 4)))
-			return t;
-	}
-	return NULL;
-}
-
 /* Writes the FADT's reset value to its reset register (in I/O space). */
 static void reset_through_fadt(void)
 {
-	const u8 *fadt = find_fadt();
+	const u8 *rsdp = acpi_find_rsdp();
+	const u8 *fadt = rsdp ? acpi_find_table(rsdp, "FACP") : NULL;
 	u64 port;
 
 	if (!fadt) {
 		test_fail("no FADT through the RSDP scan");
 		return;
 	}
-	if (!(rd32(fadt + FADT_FLAGS) & FADT_RESET_REG_SUP) ||
+	if (!(acpi_rd32(fadt + FADT_FLAGS) & FADT_RESET_REG_SUP) ||
 	    fadt[FADT_RESET_REG] != GAS_SYSTEM_IO) {
 		test_fail("the FADT has no reset register in I/O space");
 		return;

@@ -9,6 +9,7 @@
  * the next one follows its EOI; a self IPI; ExtINT through LINT0. */
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
+#include "guests/test/child_gate.h"
 
 const char test_title[] = "interrupt injection and the interrupt window";
 
@@ -78,19 +79,7 @@ asm(".pushsection .rodata.child, \"a\"\n"
     "	mov " STR(NMI_COUNT) ", %eax\n"
     "	out %eax, $" STR(P_VALUE) "\n"
     "	hlt\n"
-    /* rax: handler, ecx: vector; a 64-bit interrupt gate, code selector 8 */
-    "set_gate:\n"
-    "	shl $4, %ecx\n"
-    "	add $" STR(IDT) ", %ecx\n"
-    "	mov %eax, %edx\n"
-    "	and $0xffff, %edx\n"
-    "	or $0x80000, %edx\n"
-    "	mov %edx, (%rcx)\n"
-    "	and $0xffff0000, %eax\n"
-    "	or $0x8e00, %eax\n"
-    "	mov %eax, 4(%rcx)\n"
-    "	movq $0, 8(%rcx)\n"
-    "	ret\n"
+    CHILD_SET_GATE_ASM(STR(IDT))
     "irq_handler:\n"
     "	incq " STR(IRQ_COUNT) "\n"
     "	iretq\n"

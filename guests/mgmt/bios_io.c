@@ -6,12 +6,13 @@
 
 #if HV_ABI_HEADER_REVISION >= 2 /* PC children are post-v1 */
 
+/* struct hv_vcpu_regs's gprs: rax rbx rcx rdx rsi rdi rbp rsp r8-r15 */
 #define REG_RAX 0
-#define REG_RCX 1
-#define REG_RDX 2
-#define REG_RBX 3
-#define REG_RSP 4
-#define REG_RDI 7
+#define REG_RBX 1
+#define REG_RCX 2
+#define REG_RDX 3
+#define REG_RDI 5
+#define REG_RSP 7
 #define CR0_PE 1u
 #define FLAGS_OFFSET 4 /* IP, CS, then FLAGS: what the INT pushed */
 #define PIC_OCW2_EOI 0x20 /* non-specific EOI */

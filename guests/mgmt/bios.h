@@ -11,7 +11,11 @@
  * The OUT exits to hvctl, which finds the vector from where the vCPU
  * stands (CS:IP just past the OUT), reads its registers, answers the
  * call, writes them back and sets CF/ZF in the FLAGS image the INT
- * pushed at SS:SP+4, which the stub's IRET then pops.
+ * pushed at SS:SP+4, which the stub's IRET then pops. Only a child in
+ * real mode gets there: one entered in protected or long mode (ELF,
+ * Linux, multiboot) runs the stubs only once it goes back to real mode
+ * and calls the BIOS; no image loads over them (child_range_ok keeps
+ * images out of 0-0x4FF and of 0x90000-1 MiB).
  *
  * Port 0xE2: below 0x100 (OUT's immediate form) and claimed by no PC
  * device, neither in pc_io.c nor in QEMU's pc machine (0xE0-0xEF hold
@@ -23,7 +27,8 @@
  * call, EBX the continuation), E801h, 88h; INT 12h and INT 11h (base
  * memory, equipment word); INT 10h AH=0Fh (text mode 3, 80 columns),
  * VESA (AH=4Fh) refused, the rest nothing; INT 13h: no disks; INT 16h:
- * no key; INT 1Ah AH=00h: ticks since midnight of the RTC's clock. Any
+ * no key; INT 1Ah AH=00h: ticks since midnight of the RTC's clock as it
+ * runs from its start (a time the child set is not seen). Any
  * other INT 15h function fails with CF set and AH=86h; any other vector
  * returns at once. A vector in a PIC chip's vector range as programmed
  * (a PC BIOS leaves them at 08h-0Fh and 70h-77h; pc.c delivers nothing

@@ -38,6 +38,8 @@ bool arch_paging_selftest(void);
 void arch_timer_init(void);
 void arch_timer_arm_at(u64 tsc);
 void arch_timer_disarm(void);
+/* The TSC the armed timer stands for; 0 when disarmed. */
+u64 arch_timer_armed_at(void);
 u64 arch_timer_ticks_to_tsc(u32 ticks);
 /* Halts the CPU until an interrupt (the armed timer's) comes; one that
  * came since interrupts were last on ends it at once. */

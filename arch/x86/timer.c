@@ -122,6 +122,11 @@ void arch_timer_arm_at(u64 tsc)
 	lapic_timer_oneshot(TIMER_VECTOR, cycles_to_ticks_memo(tsc > now ? tsc - now : 0));
 }
 
+u64 arch_timer_armed_at(void)
+{
+	return armed_at;
+}
+
 void arch_timer_disarm(void)
 {
 	armed_at = 0;

@@ -229,7 +229,8 @@ long pc_create(struct child *c)
 		gprintf("error: vm create %s: ACPI tables: %s\n", c->name, err_name(r));
 		return r;
 	}
-	if ((r = describe_memory(p)) < 0 || (r = place_bios_data(p)) < 0) {
+	if ((r = describe_memory(p)) < 0 || (r = place_bios_data(p)) < 0 ||
+	    (r = bios_place(c)) < 0) {
 		gprintf("error: vm create %s: memory map: %s\n", c->name, err_name(r));
 		return r;
 	}
@@ -252,6 +253,7 @@ void pc_print(const struct child *c)
 		(unsigned long long)p->irq_errors,
 		p->irq_errors ? err_name(p->last_irq_error) : "none",
 		(unsigned long long)p->pit.irq0_edges, (unsigned long long)p->eois);
+	bios_print(c);
 }
 
 #endif

@@ -2,7 +2,7 @@
  * (PIC pair, IOAPIC, PIT, RTC, ACPI PM, fw_cfg; the UART stays in vmm.c
  * for every child) wired together, to the child's virtual LAPIC through
  * HV_CALL_VM_IRQ, and to its port and MMIO exits; its ACPI tables and
- * memory map, built at creation.
+ * memory map, built at creation; the real-mode BIOS (bios.h).
  *
  * Wiring: an ISA line goes to the PIC input of the same number and to
  * the IOAPIC GSI of the same number, except IRQ 0 which is GSI 2 (the
@@ -21,6 +21,7 @@
 
 #include "guests/mgmt/acpi_pm.h"
 #include "guests/mgmt/acpi_tables.h"
+#include "guests/mgmt/bios.h"
 #include "guests/mgmt/e820.h"
 #include "guests/mgmt/fw_cfg.h"
 #include "guests/mgmt/ioapic.h"
@@ -55,6 +56,7 @@ struct pc {
 	enum pm_request request;         /* from port 0x92 or 0x8900 */
 	u64 irqs, extints;               /* VM_IRQ calls that went in */
 	u64 eois;                        /* HV_EXIT_EOIs */
+	struct bios bios;                /* the real-mode BIOS calls */
 	u64 irq_errors;                  /* VM_IRQ calls refused */
 	long last_irq_error;
 };

@@ -1,7 +1,8 @@
 /* The port and MMIO dispatch of a child's PC (pc.h): a table of port
  * ranges and their handlers, the IOAPIC page, and the power requests the
  * accesses make (ACPI S5, reset through 0xCF9, the keyboard controller
- * or port 0x92, the Bochs shutdown string at 0x8900): the end of the
+ * or port 0x92, the Bochs shutdown string at 0x8900), the BIOS stubs'
+ * port (bios.h): the end of the
  * child, or for a reset with reset=restart its restart (create.c). Ports
  * no row claims go back to vmm.c: the UART, the exit device, the scratch
  * registers, else unclaimed (all-ones, counted). */
@@ -229,6 +230,8 @@ enum pc_io pc_port_io(struct child *c, const struct hv_exit_io *io)
 	const struct port_range *row = port_row(io->port, io->size);
 	u32 mask = io->size >= 4 ? ~0u : (1u << (8 * io->size)) - 1;
 
+	if (io->port == BIOS_PORT && !io->direction)
+		return bios_port_exit(c) ? PC_IO_DONE : PC_IO_ENDED;
 	if (!row)
 		return PC_IO_UNCLAIMED;
 	p->now_ns = pc_now_ns(p);

@@ -69,6 +69,29 @@ void gprintf(const char *fmt, ...)
 	(void)fmt;
 }
 
+/* The BIOS stubs' glue (bios_io.c) is tested apart (test_bios.c). */
+static int bios_places, bios_exits;
+static bool bios_goes_on = true;
+
+long bios_place(struct child *c)
+{
+	(void)c;
+	bios_places++;
+	return 0;
+}
+
+bool bios_port_exit(struct child *c)
+{
+	(void)c;
+	bios_exits++;
+	return bios_goes_on;
+}
+
+void bios_print(const struct child *c)
+{
+	(void)c;
+}
+
 const char *err_name(long err)
 {
 	(void)err;
@@ -91,7 +114,10 @@ static void make_child(void)
 	irq_answer = 0;
 	ended = CHILD_RUNNING;
 	restarts = 0;
+	bios_places = bios_exits = 0;
+	bios_goes_on = true;
 	CHECK_EQ(pc_create(&child), 0);
+	CHECK_EQ(bios_places, 1);
 	CHECK(child.pc != NULL);
 }
 
@@ -161,6 +187,17 @@ TEST(unclaimed_ports_go_back_to_the_vmm)
 	CHECK_EQ(in(0x80, 1), 0xff);
 	CHECK_EQ(in(0x92, 1), 0x02);
 	CHECK_EQ(in(0x64, 1), 0);
+}
+
+TEST(bios_port_out_is_a_bios_call)
+{
+	make_child();
+	CHECK_EQ(out(BIOS_PORT, 1, 0x20), PC_IO_DONE);
+	CHECK_EQ(bios_exits, 1);
+	bios_goes_on = false;
+	CHECK_EQ(out(BIOS_PORT, 1, 0x20), PC_IO_ENDED);
+	CHECK_EQ(in(BIOS_PORT, 1), ~0ULL); /* an IN is not a call */
+	CHECK_EQ(bios_exits, 2);
 }
 
 TEST(pit_irq0_reaches_ioapic_gsi2_as_vm_irq)
@@ -326,6 +363,7 @@ TEST(time_goes_forward)
 RUN_TESTS("pc",
 	  T(creation_builds_tables_map_and_fw_cfg),
 	  T(unclaimed_ports_go_back_to_the_vmm),
+	  T(bios_port_out_is_a_bios_call),
 	  T(pit_irq0_reaches_ioapic_gsi2_as_vm_irq),
 	  T(isa_irq8_reaches_gsi8_level_logical),
 	  T(refused_vm_irq_is_counted),

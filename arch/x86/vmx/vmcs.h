@@ -27,6 +27,7 @@
 
 /* 32-bit fields */
 #define VMCS_PIN_CTLS 0x4000
+#define VMCS_PREEMPTION_TIMER 0x482e /* 32 bits, guest state */
 #define VMCS_PROC_CTLS 0x4002
 #define VMCS_EXCEPTION_BITMAP 0x4004
 #define VMCS_CR3_TARGET_COUNT 0x400a
@@ -92,6 +93,7 @@
 #define PIN_EXT_INTR_EXITING BIT(0)
 #define PIN_NMI_EXITING BIT(3)
 #define PIN_VIRTUAL_NMIS BIT(5)
+#define PIN_PREEMPTION_TIMER BIT(6)
 /* primary processor-based controls */
 #define PROC_INTR_WINDOW BIT(2)
 #define PROC_NMI_WINDOW BIT(22)
@@ -125,6 +127,8 @@
 /* capability MSRs */
 #define MSR_VMX_BASIC 0x480
 #define MSR_VMX_PINBASED 0x481
+#define MSR_VMX_MISC 0x485
+#define VMX_MISC_TIMER_RATE 0x1f /* the preemption timer counts TSC >> this */
 #define MSR_VMX_PROCBASED 0x482
 #define MSR_VMX_EXIT 0x483
 #define MSR_VMX_ENTRY 0x484
@@ -150,6 +154,7 @@
 /* exit reasons (basic, bits 15:0) */
 #define VMX_EXIT_EXCEPTION_NMI 0
 #define VMX_EXIT_EXTERNAL_INTR 1
+#define VMX_EXIT_PREEMPTION_TIMER 52
 #define VMX_EXIT_TRIPLE_FAULT 2
 #define VMX_EXIT_INTR_WINDOW 7
 #define VMX_EXIT_NMI_WINDOW 8

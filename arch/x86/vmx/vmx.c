@@ -46,7 +46,8 @@ static int compute_controls(u64 basic)
 	int err = 0;
 
 	err |= adjust("pin-based", MSR_VMX_PINBASED + t,
-		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, PIN_VIRTUAL_NMIS, &vmx_cpu.pin);
+		      PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER,
+		      &vmx_cpu.pin);
 	err |= adjust("processor-based", MSR_VMX_PROCBASED + t,
 		      PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		      PROC_SECONDARY | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
@@ -64,6 +65,7 @@ static int compute_controls(u64 basic)
 			    &vmx_cpu.proc_windows);
 	vmx_cpu.proc_windows &= PROC_INTR_WINDOW |
 				((vmx_cpu.pin & PIN_VIRTUAL_NMIS) ? PROC_NMI_WINDOW : 0);
+	vmx_cpu.timer_rate = rdmsr(MSR_VMX_MISC) & VMX_MISC_TIMER_RATE;
 	vmx_cpu.vpid = vmx_cpu.proc2 & PROC2_VPID;
 	vmx_cpu.unrestricted = vmx_cpu.proc2 & PROC2_UNRESTRICTED;
 	return err ? -ENODEV : 0;

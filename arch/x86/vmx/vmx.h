@@ -14,6 +14,7 @@ struct vmx_cpu {
 	 * all contexts (0: no INVVPID) */
 	u64 invept_type, invvpid_type;
 	u32 pin, proc, proc2, exit, entry; /* computed control values */
+	u32 timer_rate;      /* the preemption timer's TSC shift, when pin has it */
 	u32 proc_windows;    /* PROC_INTR_WINDOW, and PROC_NMI_WINDOW with
 			      * virtual NMIs: the window exits this CPU has */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
@@ -36,6 +37,7 @@ struct vmx_vcpu {
 	u64 exit_rip;          /* RIP at the last exit: moved means "skipped" */
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */
+	bool preempt;          /* a child's: the preemption timer is on */
 };
 
 #define INV_SINGLE_CONTEXT 1

@@ -108,6 +108,7 @@ static const struct exit_code_map exits[] = {
 	{ VMX_EXIT_MONITOR, EXIT_INVALID_OPCODE },
 	{ VMX_EXIT_EXCEPTION_NMI, EXIT_EXCEPTION },
 	{ VMX_EXIT_EXTERNAL_INTR, EXIT_INTR },
+	{ VMX_EXIT_PREEMPTION_TIMER, EXIT_INTR }, /* as the timer's interrupt */
 	{ VMX_EXIT_TRIPLE_FAULT, EXIT_SHUTDOWN },
 	{ VMX_EXIT_EPT_VIOLATION, EXIT_STAGE2_FAULT },
 	{ VMX_EXIT_INTR_WINDOW, EXIT_IRQ_WINDOW },
@@ -169,7 +170,8 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *exit)
 		break;
 	case EXIT_INTR:
 		/* acknowledged on exit: the vector is ours to handle */
-		arch_irq(vmread(VMCS_EXIT_INTR_INFO) & 0xff);
+		if ((reason & 0xffff) == VMX_EXIT_EXTERNAL_INTR)
+			arch_irq(vmread(VMCS_EXIT_INTR_INFO) & 0xff);
 		break;
 	case EXIT_STAGE2_FAULT:
 		decode_ept_violation(vmread(VMCS_EXIT_QUALIFICATION), &exit->stage2);

@@ -8,9 +8,11 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/vendor_common.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
+#include "hv/arch.h"
 #include "lib/errno.h"
 #include "hv/log.h"
 
@@ -100,7 +102,8 @@ static void setup_controls(struct vm *vm, struct vmx_vcpu *x)
 {
 	struct vmx_vm *xv = vm->arch;
 
-	vmwrite(VMCS_PIN_CTLS, vmx_cpu.pin);
+	x->preempt = !vm->privileged && (vmx_cpu.pin & PIN_PREEMPTION_TIMER);
+	vmwrite(VMCS_PIN_CTLS, x->preempt ? vmx_cpu.pin : vmx_cpu.pin & ~PIN_PREEMPTION_TIMER);
 	vmwrite(VMCS_PROC_CTLS, vmx_cpu.proc);
 	vmwrite(VMCS_PROC_CTLS2, vmx_cpu.proc2 & ~(x->vpid ? 0 : PROC2_VPID));
 	vmwrite(VMCS_EXIT_CTLS, vmx_cpu.exit);
@@ -371,6 +374,19 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u32)INTERRUPTIBILITY_STI_MOVSS);
 }
 
+/* A child's host timer (its slice's end or its LAPIC timer) armed as the
+ * VMX-preemption timer too, which ends the guest's run whatever its IF:
+ * Bochs takes no external interrupt out of a guest with IF clear, so a
+ * child spinning with interrupts off would keep the CPU for good. */
+static void arm_preemption_timer(void)
+{
+	u64 at = arch_timer_armed_at(), now = rdtsc(), ticks = 0xffffffffULL;
+
+	if (at)
+		ticks = at > now ? (at - now) >> vmx_cpu.timer_rate : 0;
+	vmwrite(VMCS_PREEMPTION_TIMER, ticks < 0xffffffffULL ? ticks : 0xffffffffULL);
+}
+
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -383,6 +399,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
 	load_cr2(x->cr2);
+	if (x->preempt)
+		arm_preemption_timer();
 	failed = vmx_enter_guest(&v->regs, x->launched);
 	x->cr2 = read_cr2();
 	if (failed) {

@@ -33,6 +33,8 @@ const char test_title[] = "virtual LAPIC: timer, priorities, EOI, ESR, APIC_BASE
 #define APIC_IRR 0x200
 #define APIC_ESR 0x280
 #define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define MSR_X2APIC_ICR 0x830
 #define APIC_LVT_TIMER 0x320
 #define APIC_LVT_ERROR 0x370
 #define APIC_TIMER_INITIAL 0x380
@@ -45,6 +47,7 @@ const char test_title[] = "virtual LAPIC: timer, priorities, EOI, ESR, APIC_BASE
 #define DIVIDE_1 0xb
 #define DIVIDE_16 0x3
 #define ICR_SELF (1u << 18)
+#define ICR_DM_NMI (4u << 8)
 #define ESR_SEND_ILLEGAL (1u << 5)
 
 #define SPURIOUS 0xef
@@ -56,6 +59,7 @@ const char test_title[] = "virtual LAPIC: timer, priorities, EOI, ESR, APIC_BASE
 #define VEC_LOW 0x55
 #define VEC_HIGH 0x75
 #define VEC_ERROR 0x5e
+#define VEC_NMI 2
 
 static u64 apic_base = BASE_DEFAULT;
 static volatile u32 count[256];
@@ -77,7 +81,7 @@ asm(".text\n"
     "	popq %r8\n popq %rsi\n popq %rdx\n popq %rcx\n"
     "	popq %rdi\n"
     "	iretq\n"
-    ".irp v, 0x48, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x58, 0x5e, 0x68, 0x75, 0xef\n"
+    ".irp v, 0x02, 0x48, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x58, 0x5e, 0x68, 0x75, 0xef\n"
     "	.globl irq_\\v\n"
     "irq_\\v:\n"
     "	pushq %rdi\n"
@@ -86,6 +90,7 @@ asm(".text\n"
     ".endr\n");
 
 #define STUB(v) extern const u8 irq_##v[]
+STUB(0x02);
 STUB(0x48); STUB(0x50); STUB(0x51); STUB(0x52); STUB(0x53); STUB(0x54);
 STUB(0x55); STUB(0x58); STUB(0x5e); STUB(0x68); STUB(0x75); STUB(0xef);
 
@@ -121,7 +126,7 @@ void irq(u64 vector)
 		held_58 = count[0x58] == 0 && vec_bit(APIC_IRR, 0x58);
 		isr_68 = vec_bit(APIC_ISR, 0x68);
 	}
-	if (vector != SPURIOUS) /* a spurious interrupt takes no EOI */
+	if (vector != SPURIOUS && vector != VEC_NMI) /* neither takes an EOI */
 		eoi();
 }
 
@@ -158,6 +163,7 @@ static void setup(void)
 
 	for (u32 i = 0; i < sizeof(vecs); i++)
 		traps_set_gate(vecs[i], stubs[i], 0);
+	traps_set_gate(VEC_NMI, irq_0x02, 0);
 	CHECK(rdmsr_safe(MSR_APIC_BASE, &base) && base == (BASE_DEFAULT | BASE_BSP | BASE_EN),
 	      "IA32_APIC_BASE 0x%llx, want 0xfee00900", (unsigned long long)base);
 	CHECK(*reg(APIC_SVR) == 0xff, "SVR after reset 0x%x, want 0xff", *reg(APIC_SVR));
@@ -366,6 +372,38 @@ static void x2apic_modes(void)
 	gprintf("x2APIC: xAPIC -> x2APIC -> disabled -> xAPIC; the illegal ones #GP\n");
 }
 
+/* Waits, interrupts off, for the n-th NMI; false after a bound no
+ * delivery needs. */
+static bool wait_nmi(u32 n)
+{
+	for (u32 i = 0; i < 10000000 && count[VEC_NMI] < n; i++)
+		asm volatile("pause");
+	return count[VEC_NMI] == n;
+}
+
+/* An NMI the vCPU sends itself through the ICR (delivery mode NMI, its
+ * own APIC id as the physical destination), as Xen does before it
+ * patches its code: taken with interrupts off, without an EOI; through
+ * the xAPIC page, then through the x2APIC ICR where offered. */
+static void self_nmi(void)
+{
+	bool x2apic = guest_cpuid(1, 0).ecx & (1u << 21);
+
+	*reg(APIC_ICR_HI) = *reg(APIC_ID);
+	*reg(APIC_ICR_LO) = ICR_DM_NMI;
+	CHECK(wait_nmi(1), "xAPIC self-NMI: %u NMIs", count[VEC_NMI]);
+	if (x2apic) {
+		CHECK(set_base(BASE_DEFAULT | BASE_BSP | BASE_EN | BASE_EXTD), "x2APIC: #GP");
+		CHECK(wrmsr_safe(MSR_X2APIC_ICR, ICR_DM_NMI), "x2APIC ICR write: #GP");
+		CHECK(wait_nmi(2), "x2APIC self-NMI: %u NMIs", count[VEC_NMI]);
+		set_base(BASE_DEFAULT | BASE_BSP);
+		set_base(BASE_DEFAULT | BASE_BSP | BASE_EN);
+		*reg(APIC_SVR) = 0x100 | SPURIOUS;
+	}
+	gprintf("self-NMI through the ICR: %u taken (xAPIC%s)\n", count[VEC_NMI],
+		x2apic ? ", x2APIC" : "");
+}
+
 /* HLT with interrupts on: the timer wakes the vCPU. */
 static void halt_woken_by_timer(void)
 {
@@ -397,5 +435,6 @@ void test_main(void)
 	esr_illegal_vector();
 	apic_base_moves();
 	x2apic_modes();
+	self_nmi();
 	halt_woken_by_timer();
 }

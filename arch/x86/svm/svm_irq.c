@@ -1,9 +1,11 @@
 /* Interrupt and NMI windows under SVM (AMD APM vol. 2, 15.21). The
  * interrupt window is a virtual interrupt (V_IRQ, any priority) with
  * its VINTR intercept: the exit comes as the guest would take it. There
- * is no NMI window: while an NMI waits behind one being handled, IRET is
- * intercepted, and NMIs count as unblocked once RIP has moved on from
- * it; the interrupt window then brings the vCPU back after the IRET. */
+ * is no NMI window: from an NMI's injection to its handler's IRET, IRET
+ * is intercepted (the unblocking is never missed, whether or not another
+ * NMI waits yet), and NMIs count as unblocked once RIP has moved on from
+ * it; the interrupt window brings the vCPU back after the IRET when an
+ * NMI waits. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/svm/svm.h"
 
@@ -20,12 +22,16 @@ bool svm_interrupt_allowed(struct vcpu *v)
 	return (v->regs.rflags & RFLAGS_IF) && !in_shadow(v);
 }
 
+static void update_intercepts(struct svm_vcpu *s);
+
 bool svm_nmi_allowed(struct vcpu *v)
 {
 	struct svm_vcpu *s = svm_vcpu(v);
 
-	if (s->iret_seen && v->regs.rip != s->iret_rip)
+	if (s->iret_seen && v->regs.rip != s->iret_rip) {
 		s->nmi_blocked = s->iret_seen = false;
+		update_intercepts(s);
+	}
 	return !s->nmi_blocked && !in_shadow(v);
 }
 
@@ -33,7 +39,7 @@ static void update_intercepts(struct svm_vcpu *s)
 {
 	struct vmcb_control *c = &s->vmcb->control;
 	bool vintr = s->irq_window || (s->nmi_window && s->iret_seen);
-	bool iret = s->nmi_window && s->nmi_blocked && !s->iret_seen;
+	bool iret = s->nmi_blocked && !s->iret_seen;
 
 	c->intercepts1 &= ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
 	c->intercepts1 |= (vintr ? SVM_INTERCEPT_VINTR : 0) | (iret ? SVM_INTERCEPT_IRET : 0);

@@ -256,3 +256,18 @@ long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len)
 	r.efer = 0xd00;     /* NXE LMA LME */
 	return hv_vcpu_set_regs(&r);
 }
+
+#define CHILD_PD_4G 0x5000
+#define APIC_DEFAULT 0xfee00000ULL
+
+long hv_child_map_apic_page(u32 vm)
+{
+	static u64 pd[512];
+	u64 pdpt3 = CHILD_PD_4G | 3;
+	long err;
+
+	pd[(APIC_DEFAULT >> 21) & 511] = APIC_DEFAULT | 0x9b; /* P RW PWT PCD PS */
+	if ((err = hv_vm_copy(vm, HV_COPY_TO_VM, CHILD_PD_4G, pd, sizeof(pd))))
+		return err;
+	return hv_vm_copy(vm, HV_COPY_TO_VM, CHILD_PDPT + 3 * 8, &pdpt3, 8);
+}

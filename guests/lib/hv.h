@@ -70,5 +70,9 @@ static inline struct hv_segment hv_flat_segment(u16 selector, u16 attr)
  * 64-bit mode (GDT, identity page tables for 1 GiB, stack at 512 KiB).
  * Returns 0 or -errno. */
 long hv_child_boot_long_mode(u32 vm, u32 vcpu, const void *code, u64 len);
+/* For such a child: its fourth GiB mapped through a page directory at
+ * child-physical 0x5000 holding one 2 MiB page, uncached, at the local
+ * APIC's default address. Returns 0 or -errno. */
+long hv_child_map_apic_page(u32 vm);
 
 #endif

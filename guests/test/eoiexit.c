@@ -18,8 +18,6 @@ const char test_title[] = "EOI exits for level-triggered interrupts";
 #define IDT 0x6000
 #define COUNT 0x7000 /* the child's handlers count here */
 #define APIC 0xfee00000
-#define CHILD_PDPT 0x3000  /* hv_child_boot_long_mode's tables */
-#define CHILD_PD_4G 0x5000 /* ours: maps the APIC page */
 #define P_STEP 0xe0        /* OUT: the child reached its next step */
 #define P_VALUE 0xe1       /* OUT: its count, after the step's interrupt */
 #define EOI_BIT (1u << HV_EXIT_EOI)
@@ -127,20 +125,6 @@ static bool run_to_out(u32 vm, u16 port, u64 *value)
 	return true;
 }
 
-/* The APIC page at its default address: the fourth GiB through a page
- * directory of the child's, uncached. */
-static long map_apic_page(u32 vm)
-{
-	static u64 pd[512];
-	u64 pdpt3 = CHILD_PD_4G | 3;
-	long err;
-
-	pd[(APIC >> 21) & 511] = APIC | 0x9b; /* P RW PWT PCD PS */
-	if ((err = hv_vm_copy(vm, HV_COPY_TO_VM, CHILD_PD_4G, pd, sizeof(pd))))
-		return err;
-	return hv_vm_copy(vm, HV_COPY_TO_VM, CHILD_PDPT + 3 * 8, &pdpt3, 8);
-}
-
 static long start_child(const char *name, u32 exit_reasons)
 {
 	long vm = hv_vm_create(name, 2 * MIB, 1, exit_reasons);
@@ -149,7 +133,7 @@ static long start_child(const char *name, u32 exit_reasons)
 	if (vm < 0 || hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC, vm, &on) ||
 	    hv_vcpu_create(vm) < 0 ||
 	    hv_child_boot_long_mode(vm, 0, child_start, child_end - child_start) ||
-	    map_apic_page(vm) || hv_vcpu_run_page_set(vm, 0, &page)) {
+	    hv_child_map_apic_page(vm) || hv_vcpu_run_page_set(vm, 0, &page)) {
 		test_fail("cannot start child %s", name);
 		return -1;
 	}

@@ -23,8 +23,6 @@ const char test_title[] = "interrupt injection and the interrupt window";
 #define SELF_VECTOR 0x50
 #define EXTINT_VECTOR 0x30
 #define APIC 0xfee00000
-#define CHILD_PDPT 0x3000  /* hv_child_boot_long_mode's tables */
-#define CHILD_PD_4G 0x5000 /* ours: maps the APIC page */
 #define VCPU1_STACK 0x70000
 #define P_STEP 0xe0  /* OUT: the child reached its next step */
 #define P_VALUE 0xe1 /* OUT: a value for the VMM to check */
@@ -313,27 +311,13 @@ static long boot_apic_vcpu(u32 vm, u32 vcpu)
 	return hv_vcpu_set_regs(&r);
 }
 
-/* The APIC page at its default address: the fourth GiB through a page
- * directory of the child's, uncached. */
-static long map_apic_page(u32 vm)
-{
-	static u64 pd[512];
-	u64 pdpt3 = CHILD_PD_4G | 3;
-	long err;
-
-	pd[(APIC >> 21) & 511] = APIC | 0x9b; /* P RW PWT PCD PS */
-	if ((err = hv_vm_copy(vm, HV_COPY_TO_VM, CHILD_PD_4G, pd, sizeof(pd))))
-		return err;
-	return hv_vm_copy(vm, HV_COPY_TO_VM, CHILD_PDPT + 3 * 8, &pdpt3, 8);
-}
-
 static long start_apic_child(u32 *vm_out)
 {
 	long vm = hv_vm_create("irqapic", 2 * MIB, 2, 0);
 	u64 on = 1;
 
 	if (vm < 0 || hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC, vm, &on) ||
-	    boot_apic_vcpu(vm, 0) || boot_apic_vcpu(vm, 1) || map_apic_page(vm))
+	    boot_apic_vcpu(vm, 0) || boot_apic_vcpu(vm, 1) || hv_child_map_apic_page(vm))
 		return -1;
 	*vm_out = vm;
 	return 0;

@@ -341,11 +341,14 @@ static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcp
 	return vcpu_complete_insn(v, v->pending_exit.next_rip);
 }
 
-/* Then an IPI the exit's emulation queued (an ICR write) goes out, and
- * a level-triggered EOI may end the run (HV_EXIT_EOI). */
+/* Then, with the virtual LAPIC, an IPI the exit's emulation queued (an
+ * ICR write) goes out, and a level-triggered EOI may end the run
+ * (HV_EXIT_EOI). */
 bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
 {
-	return irq_after_exit(v, handle_exit_reason(v, exit));
+	bool go_on = handle_exit_reason(v, exit);
+
+	return v->vm->lapic ? irq_after_exit(v, go_on) : go_on;
 }
 
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left

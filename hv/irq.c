@@ -218,8 +218,6 @@ bool irq_after_exit(struct vcpu *v, bool go_on)
 {
 	struct vlapic_ipi ipi;
 
-	if (!v->vm->lapic)
-		return go_on;
 	if (vlapic_take_ipi(&v->apic, &ipi))
 		irq_deliver(v->vm, &(struct irq_msg){ .dest = ipi.dest, .logical = ipi.logical,
 						       .vector = ipi.vector, .mode = ipi.mode,

@@ -70,11 +70,12 @@ bool irq_set_ext(struct vcpu *v, u8 vector);
 /* Makes an NMI pending for v (NMIs that meet one pending are one). */
 void irq_set_nmi(struct vcpu *v);
 
-/* After each exit of v, with go_on what handling the exit returned:
- * routes the IPI its vLAPIC queued, if any. Once the exit's instruction
- * is complete (go_on), an EOI of a level-triggered vector ends the run
- * with HV_EXIT_EOI (false) where the VMM enabled it. A VM without the
- * virtual LAPIC: go_on, nothing else. */
+/* After each exit of v, a vCPU with the virtual LAPIC (the caller checks,
+ * so that other VMs' exits pay no call), with go_on what handling the
+ * exit returned: routes the IPI its vLAPIC queued, if any. Once the
+ * exit's instruction is complete (go_on), an EOI of a level-triggered
+ * vector ends the run with HV_EXIT_EOI (false) where the VMM enabled
+ * it. */
 bool irq_after_exit(struct vcpu *v, bool go_on);
 
 /* Routes a message to the VM's vCPUs it names (a VM with the virtual

@@ -18,6 +18,24 @@ struct child *child_find(const char *name)
 	return NULL;
 }
 
+struct child *child_named(const char *name)
+{
+	struct child *c = child_find(name);
+
+	if (!c)
+		gprintf("error: no VM named '%s' (see vm list)\n", name);
+	return c;
+}
+
+struct child *vm_command_child(struct words *ws, int i, const char *usage)
+{
+	if (ws->n != i + 1) {
+		gprintf("error: usage: %s\n", usage);
+		return NULL;
+	}
+	return child_named(ws->w[i]);
+}
+
 struct child *child_alloc(void)
 {
 	for (u32 i = 0; i < CHILDREN_MAX; i++) {

@@ -107,24 +107,9 @@ static void vm_create(struct words *ws)
 		c->reset_restarts = restart;
 }
 
-/* The named child, or an error printed. */
-static struct child *named(struct words *ws, int i, const char *usage)
-{
-	struct child *c;
-
-	if (ws->n != i + 1) {
-		gprintf("error: usage: %s\n", usage);
-		return NULL;
-	}
-	c = child_find(ws->w[i]);
-	if (!c)
-		gprintf("error: no VM named '%s' (see vm list)\n", ws->w[i]);
-	return c;
-}
-
 static void vm_stop(struct words *ws)
 {
-	struct child *c = named(ws, 2, "vm stop NAME");
+	struct child *c = vm_command_child(ws, 2, "vm stop NAME");
 
 	if (!c)
 		return;
@@ -137,7 +122,7 @@ static void vm_stop(struct words *ws)
 
 static void vm_destroy(struct words *ws)
 {
-	struct child *c = named(ws, 2, "vm destroy NAME");
+	struct child *c = vm_command_child(ws, 2, "vm destroy NAME");
 	char name[HV_NAME_MAX];
 
 	if (!c)

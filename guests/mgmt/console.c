@@ -73,11 +73,7 @@ void cmd_vm_console(struct words *ws)
 {
 	struct child *c;
 
-	if (ws->n != 3)
-		return (void)gprintf("error: usage: vm console NAME\n");
-	if (!(c = child_find(ws->w[2])))
-		return (void)gprintf("error: no VM named '%s' (see vm list)\n", ws->w[2]);
-	if (!sched_start(c))
+	if (!(c = vm_command_child(ws, 2, "vm console NAME")) || !sched_start(c))
 		return;
 	child_out_flush(c);
 	gprintf("console: attached to %s, Ctrl-] detaches\n", c->name);

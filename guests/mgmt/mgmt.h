@@ -263,6 +263,11 @@ struct child {
 extern bool vmm_quiet;
 
 struct child *child_find(const char *name);
+/* As child_find, with "no VM named" printed when there is none. */
+struct child *child_named(const char *name);
+/* The child a `vm` command of exactly i + 1 words names in word i, or
+ * NULL with the usage or the missing name printed. */
+struct child *vm_command_child(struct words *ws, int i, const char *usage);
 struct child *child_at(u32 i); /* NULL when the slot is free */
 struct child *child_alloc(void);
 void child_free(struct child *c);

@@ -34,10 +34,8 @@ static u32 pick(const char *name, struct child **set)
 	u32 n = 0;
 
 	if (name) {
-		if (!(c = child_find(name))) {
-			gprintf("error: no VM named '%s' (see vm list)\n", name);
+		if (!(c = child_named(name)))
 			return 0;
-		}
 		if (!child_runnable(c)) {
 			gprintf("error: vm %s is %s, not runnable\n", c->name, child_state_name(c));
 			return 0;

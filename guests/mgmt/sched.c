@@ -133,9 +133,7 @@ void cmd_vm_start(struct words *ws)
 	if (ws->n < 3)
 		return (void)gprintf("error: usage: vm start NAME...\n");
 	for (int i = 2; i < ws->n; i++) {
-		if (!(c = child_find(ws->w[i])))
-			gprintf("error: no VM named '%s' (see vm list)\n", ws->w[i]);
-		else if (sched_start(c))
+		if ((c = child_named(ws->w[i])) && sched_start(c))
 			gprintf("vm %s: running in the background\n", c->name);
 	}
 }

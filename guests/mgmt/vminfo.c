@@ -35,10 +35,8 @@ void cmd_vm_info(struct words *ws)
 {
 	struct child *c;
 
-	if (ws->n != 3)
-		return (void)gprintf("error: usage: vm info NAME\n");
-	if (!(c = child_find(ws->w[2])))
-		return (void)gprintf("error: no VM named '%s' (see vm list)\n", ws->w[2]);
+	if (!(c = vm_command_child(ws, 2, "vm info NAME")))
+		return;
 	gprintf("vm %s: id %u, %s, %u vCPU(s), virtual LAPIC %s, %llu exits\n", c->name, c->id,
 		child_state_name(c), c->vcpus, c->lapic ? "on" : "off",
 		(unsigned long long)c->exits);

@@ -75,13 +75,19 @@ long hv_vcpu_set_regs(struct hv_vcpu_regs *r)
 
 /* The VER0 struct: a run without a deadline needs no more, and reads as
  * it always did in a trace. */
+/* VCPU_RUN with a, its exit record written to exit. */
+static long vcpu_run(struct hv_vcpu_run *a, struct hv_exit *exit)
+{
+	exit->argsz = sizeof(*exit);
+	return hv_call(HV_CALL_VCPU_RUN, a);
+}
+
 long hv_vcpu_run_flags(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64 value)
 {
 	struct hv_vcpu_run a = { .size = HV_VCPU_RUN_SIZE_VER0, .flags = flags, .vm = vm,
 				 .vcpu = vcpu, .exit = (u64)exit, .complete_value = value };
 
-	exit->argsz = sizeof(*exit);
-	return hv_call(HV_CALL_VCPU_RUN, &a);
+	return vcpu_run(&a, exit);
 }
 
 long hv_vcpu_run(u32 vm, u32 vcpu, struct hv_exit *exit, bool complete, u64 value)
@@ -115,8 +121,7 @@ long hv_vcpu_run_deadline(u32 vm, u32 vcpu, struct hv_exit *exit, u32 flags, u64
 				 .exit = (u64)exit, .complete_value = value,
 				 .deadline = deadline };
 
-	exit->argsz = sizeof(*exit);
-	return hv_call(HV_CALL_VCPU_RUN, &a);
+	return vcpu_run(&a, exit);
 }
 
 long hv_vcpu_run_paged_deadline(u32 vm, u32 vcpu, struct hv_run_page *page, u32 flags,

@@ -29,6 +29,47 @@ struct cpuid_vcpu_state {
 	const struct cpuid_table *table; /* the VM's table, or NULL */
 };
 
+/* The leaves whose answer follows the asking vCPU's state (cpuid_vcpu_state
+ * above: its APIC id, CR4, XCR0, APIC enable); every other leaf answers a VM
+ * the same all its life (its table is fixed before its first run). */
+static inline bool cpuid_leaf_follows_vcpu(u32 leaf)
+{
+	return leaf == 1 || leaf == 7 || leaf == 0xd;
+}
+
+/* A vCPU's last answers for the other leaves, so that a repeated CPUID
+ * exit skips the policy: direct-mapped, a leaf that collides is computed
+ * again. Zeroed with the vCPU. */
+#define CPUID_MEMO_SLOTS 4
+
+struct cpuid_memo {
+	struct {
+		bool valid;
+		u32 leaf, subleaf;
+		struct cpuid_result r;
+	} slot[CPUID_MEMO_SLOTS];
+};
+
+/* The memo's answer for (leaf, subleaf) into r, or false. */
+static inline bool cpuid_memo_get(const struct cpuid_memo *m, u32 leaf, u32 subleaf,
+				  struct cpuid_result *r)
+{
+	const typeof(m->slot[0]) *s = &m->slot[leaf % CPUID_MEMO_SLOTS];
+
+	if (!s->valid || s->leaf != leaf || s->subleaf != subleaf)
+		return false;
+	*r = s->r;
+	return true;
+}
+
+/* Keeps an answer of a leaf that does not follow the vCPU. */
+static inline void cpuid_memo_put(struct cpuid_memo *m, u32 leaf, u32 subleaf,
+				  const struct cpuid_result *r)
+{
+	if (!cpuid_leaf_follows_vcpu(leaf))
+		m->slot[leaf % CPUID_MEMO_SLOTS] = (typeof(m->slot[0])){ true, leaf, subleaf, *r };
+}
+
 /* What CPUID(leaf, subleaf) answers on that vCPU. */
 void guest_cpuid(const struct cpuid_vcpu_state *st, u32 leaf, u32 subleaf,
 		 struct cpuid_result *r);

@@ -390,7 +390,7 @@ void cpuid_guest_view(const struct cpuid_host *host,
 		table_view(st->table, leaf, subleaf, r);
 	else
 		default_view(host, st, leaf, subleaf, r);
-	if (leaf == 1 || leaf == 7) /* the only leaves with vCPU facts */
+	if (leaf == 1 || leaf == 7) /* the leaves with vCPU facts besides 0xD */
 		vcpu_facts(st, leaf, subleaf, r);
 }
 

@@ -51,20 +51,28 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 	}
 }
 
-static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
+/* The policy's answer for the vCPU (hv/cpuid.h). CR4 matters to leaves 1
+ * and 7 only (OSXSAVE, OSPKE); reading it costs VMREADs. XCR0 matters to
+ * leaf 0xD only. The APIC bit follows IA32_APIC_BASE's enable. */
+static void vcpu_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, struct cpuid_result *c)
 {
-	struct guest_regs *r = &v->regs;
-	u32 leaf = (u32)r->rax;
-	/* CR4 matters to leaves 1 and 7 only (OSXSAVE, OSPKE); reading it
-	 * costs VMREADs. XCR0 matters to leaf 0xD only. The APIC bit follows
-	 * IA32_APIC_BASE's enable. */
 	struct cpuid_vcpu_state st = {
 		.vcpu_id = v->id, .cr4 = leaf == 1 || leaf == 7 ? virt->guest_cr4(v) : 0,
 		.xcr0 = leaf == 0xd ? guest_state_xcr0(v) : v->xcr0, .apic_enabled = v->msrs.apic_base & APIC_BASE_ENABLE,
 		.lapic = v->vm->lapic, .table = &v->vm->cpuid };
+
+	guest_cpuid(&st, leaf, subleaf, c);
+	cpuid_memo_put(&v->cpuid_memo, leaf, subleaf, c);
+}
+
+static bool handle_cpuid(struct vcpu *v, const struct vm_exit *exit)
+{
+	struct guest_regs *r = &v->regs;
+	u32 leaf = (u32)r->rax, subleaf = (u32)r->rcx;
 	struct cpuid_result c;
 
-	guest_cpuid(&st, leaf, (u32)r->rcx, &c);
+	if (!cpuid_memo_get(&v->cpuid_memo, leaf, subleaf, &c))
+		vcpu_cpuid(v, leaf, subleaf, &c);
 	r->rax = c.eax;
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;

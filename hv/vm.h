@@ -111,6 +111,7 @@ struct vcpu {
 	struct mem_op mmio_op;       /* VMM_PENDING_MMIO: the instruction */
 	struct hv_exit_mmio mmio;    /* and the exit it gave */
 	u64 xcr0;                /* the guest's XCR0 (XSETBV) */
+	struct cpuid_memo cpuid_memo; /* its CPUID exits' answers (hv/cpuid.h) */
 	u8 tpr;                  /* CR8 where the backend intercepts it */
 	struct vcpu_msrs msrs;   /* the emulated MSRs, see hv/msr.c */
 	bool event_queued;       /* the core injected an event for the next entry */

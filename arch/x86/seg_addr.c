@@ -25,15 +25,6 @@
 #define ATTR_CODE BIT(3)
 #define ATTR_S BIT(4)           /* code or data, not a system segment */
 #define ATTR_P BIT(7)
-#define ATTR_L BIT(9)
-#define ATTR_DB BIT(10)
-
-enum cpu_mode seg_code_mode(const struct guest_sregs *s)
-{
-	if ((s->efer & EFER_LMA) && (s->cs.attr & ATTR_L))
-		return CPU_MODE_64;
-	return (s->cs.attr & ATTR_DB) ? CPU_MODE_32 : CPU_MODE_16;
-}
 
 static const struct segment *segment_of(const struct guest_sregs *s, enum seg_reg r)
 {

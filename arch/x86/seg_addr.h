@@ -7,6 +7,7 @@
 #define ARCH_X86_SEG_ADDR_H
 
 #include "arch/x86/insn_len.h"
+#include "arch/x86/msr.h"
 #include "hv/virt.h"
 
 /* One memory access of an instruction. */
@@ -26,7 +27,16 @@ enum seg_fault { SEG_FAULT_NONE, SEG_FAULT_GP, SEG_FAULT_SS };
 enum seg_fault seg_linear(const struct guest_sregs *s, u64 rflags,
 			  const struct seg_access *a, u64 *linear);
 
-/* The code segment's mode: 64-bit (long mode and CS.L), else CS.D. */
-enum cpu_mode seg_code_mode(const struct guest_sregs *s);
+#define ATTR_L BIT(9)   /* CS: a 64-bit code segment */
+#define ATTR_DB BIT(10) /* CS: 32-bit default operand size */
+
+/* The code segment's mode: 64-bit (long mode and CS.L), else CS.D. Inline:
+ * every exit without the CPU's next RIP asks it. */
+static inline enum cpu_mode seg_code_mode(const struct guest_sregs *s)
+{
+	if ((s->efer & EFER_LMA) && (s->cs.attr & ATTR_L))
+		return CPU_MODE_64;
+	return (s->cs.attr & ATTR_DB) ? CPU_MODE_32 : CPU_MODE_16;
+}
 
 #endif

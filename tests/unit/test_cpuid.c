@@ -971,6 +971,65 @@ TEST(table_refuses_overlaps)
 	CHECK_EQ(refused_after_good(&c, entry(0x40000001, IDX, 3, 0, 0, 0, 0)), 6);
 }
 
+/* The CPUID memo's premise (hv/cpuid.h): only leaves 1, 7 and 0xD change
+ * with the asking vCPU's state. Every leaf and subleaf the policy answers
+ * is asked by two vCPUs that differ in every fact; any other leaf must
+ * answer both alike, on both vendors, with and without a VMM table. */
+static void check_leaves_follow_vcpu_only_where_said(const struct cpu *c,
+						      const struct cpuid_table *t)
+{
+	static const u32 bases[] = { 0, 0x40000000, 0x80000000 };
+	struct cpuid_vcpu_state a = { .vcpu_id = 0, .cr4 = 0, .xcr0 = 1, .table = t };
+	struct cpuid_vcpu_state b = { .vcpu_id = 5, .cr4 = ~0ull, .xcr0 = 7,
+				      .apic_enabled = true, .table = t };
+
+	for (size_t i = 0; i < ARRAY_SIZE(bases); i++)
+		for (u32 leaf = bases[i]; leaf < bases[i] + 0x30; leaf++)
+			for (u32 sub = 0; sub < 4; sub++) {
+				struct cpuid_result ra = ask_as(c, &a, leaf, sub);
+				struct cpuid_result rb = ask_as(c, &b, leaf, sub);
+
+				if (!cpuid_leaf_follows_vcpu(leaf))
+					CHECK(!memcmp(&ra, &rb, sizeof(ra)));
+			}
+	/* and the three do follow it */
+	CHECK(ask_as(c, &a, 1, 0).ebx != ask_as(c, &b, 1, 0).ebx);
+}
+
+TEST(only_leaves_1_7_0xd_follow_the_vcpu)
+{
+	struct cpu i = intel(), a = amd();
+	struct cpuid_table t = vmm_table();
+
+	check_leaves_follow_vcpu_only_where_said(&i, NULL);
+	check_leaves_follow_vcpu_only_where_said(&a, NULL);
+	check_leaves_follow_vcpu_only_where_said(&i, &t);
+	check_leaves_follow_vcpu_only_where_said(&a, &t);
+}
+
+TEST(memo_keeps_fixed_leaves_only)
+{
+	struct cpuid_memo m;
+	struct cpuid_result r = { 1, 2, 3, 4 }, got;
+
+	memset(&m, 0, sizeof(m));
+	CHECK(!cpuid_memo_get(&m, 0x40000000, 0, &got));
+	cpuid_memo_put(&m, 0x40000000, 0, &r);
+	CHECK(cpuid_memo_get(&m, 0x40000000, 0, &got));
+	CHECK_EQ(got.ecx, 3);
+	CHECK(!cpuid_memo_get(&m, 0x40000000, 1, &got)); /* another subleaf */
+	for (u32 leaf = 1; leaf <= 0xd; leaf += 6) { /* 1, 7, 0xD */
+		u32 l = leaf == 13 ? 0xd : leaf;
+
+		cpuid_memo_put(&m, l, 0, &r);
+		CHECK(!cpuid_memo_get(&m, l, 0, &got));
+	}
+	/* a colliding leaf replaces the slot: the first is asked again */
+	cpuid_memo_put(&m, 0x40000000 + CPUID_MEMO_SLOTS, 0, &r);
+	CHECK(!cpuid_memo_get(&m, 0x40000000, 0, &got));
+	CHECK(cpuid_memo_get(&m, 0x40000000 + CPUID_MEMO_SLOTS, 0, &got));
+}
+
 RUN_TESTS("cpuid", T(max_leaf_capped), T(ext_max_leaf_capped),
 	  T(leaf_above_host_max_zero), T(ext_leaf_above_host_max_zero),
 	  T(unlisted_ranges_zero), T(hypervisor_leaves_unchanged),
@@ -998,4 +1057,5 @@ RUN_TESTS("cpuid", T(max_leaf_capped), T(ext_max_leaf_capped),
 	  T(table_osxsave_follows_cr4), T(table_ospke_follows_cr4_pke),
 	  T(table_apic_follows_apic_base), T(lapic_offers_its_bits), T(table_refuses_unvirtualized_bits),
 	  T(table_accepts_what_default_offers), T(table_refuses_malformed_entries),
-	  T(table_refuses_overlaps))
+	  T(table_refuses_overlaps), T(only_leaves_1_7_0xd_follow_the_vcpu),
+	  T(memo_keeps_fixed_leaves_only))

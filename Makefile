@@ -78,7 +78,7 @@ RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
 	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
 RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
 
-.PHONY: all iso run test test-long debug clean deps unit guests bench fuzz tools storm linux \
+.PHONY: all iso run test test-long debug clean deps unit guests bench profile fuzz tools storm linux \
 	run-linux
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
@@ -423,6 +423,11 @@ test-long: | deps-test
 bench: $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
 		$(BUILD)/guests/vmmbench.elf | deps-run deps-bochs
 	@BENCH_UPDATE='$(BENCH_UPDATE)' bash tests/bench
+
+# Per-function instruction profile of the exits make bench measures (QEMU).
+profile: $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
+		$(BUILD)/guests/vmmbench.elf | deps-run
+	@sh tools/benchprof.sh
 
 # The hypercall storm on QEMU SVM, Bochs SVM and Bochs VMX with
 # STORM_CALLS random hypercalls each (make test runs 100000).

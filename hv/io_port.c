@@ -16,6 +16,19 @@ static bool is_scratch(u16 port, u8 size)
 	       port + size <= HV_PORT_SCRATCH + HV_PORT_SCRATCH_SIZE;
 }
 
+/* The low `size` bytes (1, 2 or 4) of v to p, a move of that width: the
+ * port exit's size is one of the three, and a memcpy of a variable
+ * length would cost its length dispatch on every OUT (make bench). */
+static void store_sized(u8 *p, u32 v, u8 size)
+{
+	if (size == 4)
+		memcpy(p, &v, 4);
+	else if (size == 2)
+		memcpy(p, &v, 2);
+	else
+		*p = (u8)v;
+}
+
 u32 io_port_read(struct vm *vm, u16 port, u8 size)
 {
 	u32 v = 0;
@@ -37,7 +50,7 @@ bool io_port_write(struct vm *vm, u16 port, u8 size, u32 v)
 		return false;
 	}
 	if (is_scratch(port, size)) {
-		memcpy(&scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], &v, size);
+		store_sized(&scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], v, size);
 		return true;
 	}
 	vm->stats.io_ignored_writes++;

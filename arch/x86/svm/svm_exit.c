@@ -24,6 +24,8 @@ static u8 outs_segment(u64 info1)
 	return (seg && seg <= SEG_GS) ? seg : SEG_UNKNOWN;
 }
 
+/* The string forms' address size and OUTS segment are read only for
+ * them: the plain IN and OUT are the frequent exits. */
 static void decode_io(u64 info1, struct exit_io *io)
 {
 	/* one-hot bits: 1, 2 or 4 bytes; 16-, 32- or 64-bit addresses */
@@ -33,11 +35,13 @@ static void decode_io(u64 info1, struct exit_io *io)
 	io->port = info1 >> 16;
 	io->in = info1 & IOIO_IN;
 	io->string = info1 & IOIO_STR;
-	io->rep = info1 & IOIO_REP;
 	io->size = (size & 4) ? 4 : (size & 2) ? 2 : 1;
+	if (!io->string)
+		return;
+	io->rep = info1 & IOIO_REP;
 	/* 0 when the CPU left the address size out (QEMU does) */
 	io->addr_size = (addr & 4) ? 8 : addr * 2;
-	io->seg = (io->string && !io->in) ? outs_segment(info1) : SEG_UNKNOWN;
+	io->seg = io->in ? SEG_UNKNOWN : outs_segment(info1);
 }
 
 /* With decode assists the CPU fetched the faulting instruction's bytes. */

@@ -78,6 +78,8 @@ require_long_mode:
 	jnc no_long_mode
 	ret
 
+/* Also the way into long mode of the secondary CPUs (arch/x86/ap_trampoline.S). */
+	.globl enable_long_mode
 enable_long_mode:
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax

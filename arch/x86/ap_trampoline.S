@@ -1,0 +1,88 @@
+/* Where a secondary CPU starts after INIT-SIPI-SIPI. arch/x86/smp.c
+ * copies ap_trampoline..ap_trampoline_end to a page below 1 MiB, whose
+ * number is the SIPI's vector: the CPU runs it in real mode with CS at
+ * that page and IP 0, so the 16-bit code addresses itself relative to
+ * CS. It loads a GDT with a 32-bit code segment, enters protected mode,
+ * takes the multiboot2 entry's way into long mode on the boot identity
+ * map (enable_long_mode, boot/multiboot2.S) with the top of its page as
+ * stack, and jumps to ap_long_mode in the image. That loads the
+ * hypervisor's page tables and the stack smp.c prepared and calls
+ * ap_main(struct percpu *). The ap_start_* words are written by the boot
+ * CPU before each start, one CPU at a time. */
+#include "boot/boot_entry.h"
+
+#define AP_SEL_CODE32 0x18
+#define AP_GDT_CODE32 0x00cf9a000000ffff
+#define TR(sym) ((sym) - ap_trampoline)
+
+	.section .rodata
+	.balign 8
+ap_gdt:
+	.quad 0
+	.quad GDT_CODE64		/* GDT_SEL_CODE */
+	.quad GDT_DATA			/* GDT_SEL_DATA */
+	.quad AP_GDT_CODE32		/* AP_SEL_CODE32 */
+ap_gdt_end:
+
+/* Copied, never run in place. */
+	.balign 16
+	.globl ap_trampoline, ap_trampoline_end
+	.code16
+ap_trampoline:
+	cli
+	cld
+	movw %cs, %ax
+	movw %ax, %ds
+	movzwl %ax, %esi
+	shll $4, %esi			/* the page's physical address */
+	leal TR(ap_protected)(%esi), %eax
+	movl %eax, TR(ap_far32)
+	lgdtl TR(ap_gdt_ptr)
+	movl %cr0, %eax
+	orl $CR0_PE, %eax
+	movl %eax, %cr0
+	ljmpl *TR(ap_far32)
+
+	.code32
+ap_protected:
+	movw $GDT_SEL_DATA, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	leal PAGE_SIZE(%esi), %esp
+	movl $enable_long_mode, %eax
+	call *%eax
+	ljmp $GDT_SEL_CODE, $ap_long_mode
+
+	.balign 4
+ap_far32:			/* the linear address of ap_protected, filled in */
+	.long 0
+	.word AP_SEL_CODE32
+ap_gdt_ptr:
+	.word ap_gdt_end - ap_gdt - 1
+	.long ap_gdt
+ap_trampoline_end:
+
+	.section .data
+	.balign 8
+	.globl ap_start_cr3, ap_start_stack, ap_start_percpu
+ap_start_cr3:
+	.quad 0
+ap_start_stack:
+	.quad 0
+ap_start_percpu:
+	.quad 0
+
+	.section .text
+	.code64
+ap_long_mode:
+	LOAD_BOOT_DATA_SEGMENTS
+	movq ap_start_cr3(%rip), %rax
+	movq %rax, %cr3
+	movq ap_start_stack(%rip), %rsp
+	movq ap_start_percpu(%rip), %rdi
+	xorl %ebp, %ebp
+	call ap_main
+1:	cli
+	hlt
+	jmp 1b

@@ -26,6 +26,28 @@
 .Lno_nx\@:
 .endm
 
+/* In 32-bit code with paging off: PAE, the boot identity map
+ * (boot_tables.S), NX, long mode, then CR0.PG with CR0.NE and WP as the
+ * hypervisor runs. Also how the secondary CPUs get there
+ * (arch/x86/ap_trampoline.S). Clobbers EAX, EBX, ECX and EDX. */
+.macro ENABLE_LONG_MODE_32
+	movl %cr4, %eax
+	orl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $boot_pml4, %eax
+	movl %eax, %cr3
+
+	ENABLE_NX_IF_PRESENT
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $EFER_LME, %eax
+	wrmsr
+
+	movl %cr0, %eax
+	orl $(CR0_PE | CR0_NE | CR0_WP | CR0_PG), %eax
+	movl %eax, %cr0
+.endm
+
 /* Right after the far jump to the boot GDT's 64-bit code segment: its
  * data segment, FS and GS null. */
 .macro LOAD_BOOT_DATA_SEGMENTS

@@ -1,14 +1,14 @@
 /* Where a secondary CPU starts after INIT-SIPI-SIPI. arch/x86/smp.c
- * copies ap_trampoline..ap_trampoline_end to a page below 1 MiB, whose
- * number is the SIPI's vector: the CPU runs it in real mode with CS at
- * that page and IP 0, so the 16-bit code addresses itself relative to
+ * copies the ap_trampoline_size bytes at ap_trampoline to a page below
+ * 1 MiB, whose number is the SIPI's vector: the CPU runs it in real mode
+ * with CS at that page and IP 0, so the 16-bit code addresses itself relative to
  * CS. It loads a GDT with a 32-bit code segment, enters protected mode,
  * takes the multiboot2 entry's way into long mode on the boot identity
- * map (enable_long_mode, boot/multiboot2.S) with the top of its page as
- * stack, and jumps to ap_long_mode in the image. That loads the
- * hypervisor's page tables and the stack smp.c prepared and calls
- * ap_main(struct percpu *). The ap_start_* words are written by the boot
- * CPU before each start, one CPU at a time. */
+ * map (ENABLE_LONG_MODE_32, boot/boot_entry.h) and jumps to ap_long_mode
+ * in the image. That loads the hypervisor's page tables and the stack
+ * smp.c prepared and calls ap_main(struct percpu *) (smp_ap.c). The
+ * ap_start_* words are written by the boot CPU before each start, one
+ * CPU at a time. */
 #include "boot/boot_entry.h"
 
 #define AP_SEL_CODE32 0x18
@@ -26,7 +26,7 @@ ap_gdt_end:
 
 /* Copied, never run in place. */
 	.balign 16
-	.globl ap_trampoline, ap_trampoline_end
+	.globl ap_trampoline, ap_trampoline_size
 	.code16
 ap_trampoline:
 	cli
@@ -49,9 +49,7 @@ ap_protected:
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %ss
-	leal PAGE_SIZE(%esi), %esp
-	movl $enable_long_mode, %eax
-	call *%eax
+	ENABLE_LONG_MODE_32
 	ljmp $GDT_SEL_CODE, $ap_long_mode
 
 	.balign 4
@@ -62,6 +60,10 @@ ap_gdt_ptr:
 	.word ap_gdt_end - ap_gdt - 1
 	.long ap_gdt
 ap_trampoline_end:
+
+	.balign 4
+ap_trampoline_size:
+	.long ap_trampoline_end - ap_trampoline
 
 	.section .data
 	.balign 8

@@ -11,13 +11,11 @@
  * the frame allocator and the console need no lock yet. */
 #include "arch/x86/apic_ipi.h"
 #include "arch/x86/cpu.h"
-#include "arch/x86/gdt.h"
 #include "arch/x86/percpu.h"
-#include "arch/x86/trap.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "boot/boot_info.h"
 #include "drivers/acpi_madt.h"
-#include "hv/arch.h"
 #include "hv/log.h"
 #include "lib/string.h"
 
@@ -28,21 +26,9 @@
 #define ENABLE_MS 1000
 #define TSC_KHZ_UNKNOWN 10000000u /* assumed when unmeasured: waits only get longer */
 
-enum ap_state {
-	AP_OFF,
-	AP_CHECKED_IN,   /* in long mode on its own GDT, IDT and stack */
-	AP_PARKED_VIRT,  /* virtualization on */
-	AP_PARKED_PLAIN, /* refused or failed: virtualization off */
-};
-
-extern const u8 ap_trampoline[], ap_trampoline_end[];
+extern const u8 ap_trampoline[];
+extern const u32 ap_trampoline_size;
 extern u64 ap_start_cr3, ap_start_stack, ap_start_percpu;
-
-void ap_main(struct percpu *pc);
-
-static volatile u32 ap_state;
-static struct virt_report boot_cpu_report;
-static int (*ap_cpu_enable)(void);
 
 /* ACPI tables lie in the first 4 GiB, which the hypervisor identity-maps
  * (page 0 aside). */
@@ -185,38 +171,6 @@ static u32 start_cpu(u32 cpu_id, u32 apic_id, u64 page)
 	return state;
 }
 
-/* The same capability check as on the boot CPU, which must come out the
- * same, then the backend's per-CPU enable. */
-static int enable_virtualization_here(void)
-{
-	struct virt_report rep;
-
-	arch_virt_detect(&rep);
-	if (rep.ops != boot_cpu_report.ops || strcmp(rep.summary, boot_cpu_report.summary)) {
-		log_err("smp: CPU %u differs from the boot CPU: %s", this_cpu()->cpu_id,
-			rep.summary);
-		return -1;
-	}
-	return ap_cpu_enable();
-}
-
-/* Parked until a later step gives secondary CPUs work. */
-static __noreturn void park(void)
-{
-	for (;;)
-		asm volatile("cli; hlt");
-}
-
-void ap_main(struct percpu *pc)
-{
-	percpu_init_this_cpu(pc);
-	gdt_init_this_cpu();
-	idt_init_this_cpu();
-	ap_state = AP_CHECKED_IN;
-	ap_state = enable_virtualization_here() ? AP_PARKED_PLAIN : AP_PARKED_VIRT;
-	park();
-}
-
 static bool copy_trampoline(const struct boot_info *bi, u64 *page)
 {
 	*page = find_trampoline_page(bi);
@@ -224,7 +178,7 @@ static bool copy_trampoline(const struct boot_info *bi, u64 *page)
 		log_err("smp: one CPU only: no free page below 640 KiB for the start-up code");
 		return false;
 	}
-	memcpy((void *)*page, ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
+	memcpy((void *)*page, ap_trampoline, ap_trampoline_size);
 	log_debug("smp: start-up code at 0x%llx", (unsigned long long)*page);
 	return true;
 }
@@ -240,7 +194,7 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 	if (madt && limit < found)
 		log_info("smp: cpus=%u: starting %u of the %u CPUs", limit, limit, found);
 	if (madt && MIN(limit, found) > 1 && copy_trampoline(bi, &page)) {
-		arch_virt_detect(&boot_cpu_report);
+		arch_virt_detect(&ap_boot_cpu_report);
 		ap_cpu_enable = cpu_enable;
 		for (u32 i = 0; i < found && next_id < limit; i++) {
 			u32 id = madt->apic_ids[i], state;

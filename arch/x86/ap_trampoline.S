@@ -5,10 +5,11 @@
  * CS. It loads a GDT with a 32-bit code segment, enters protected mode,
  * takes the multiboot2 entry's way into long mode on the boot identity
  * map (ENABLE_LONG_MODE_32, boot/boot_entry.h) and jumps to ap_long_mode
- * in the image. That loads the hypervisor's page tables and the stack
- * smp.c prepared and calls ap_main(struct percpu *) (smp_ap.c). The
- * ap_start_* words are written by the boot CPU before each start, one
- * CPU at a time. */
+ * in the image. That claims the start (arch/x86/smp.h), loads the
+ * hypervisor's page tables and the stack smp.c prepared and calls
+ * ap_main(struct percpu *) (smp_ap.c). The ap_start_* words are written
+ * by the boot CPU before each start, one CPU at a time. */
+#include "arch/x86/smp.h"
 #include "boot/boot_entry.h"
 
 #define AP_SEL_CODE32 0x18
@@ -79,6 +80,10 @@ ap_start_percpu:
 	.code64
 ap_long_mode:
 	LOAD_BOOT_DATA_SEGMENTS
+	movl $AP_OFF, %eax
+	movl $AP_CHECKED_IN, %ecx
+	lock cmpxchgl %ecx, ap_state(%rip)
+	jne 1f				/* not this CPU's start: stay out */
 	movq ap_start_cr3(%rip), %rax
 	movq %rax, %cr3
 	movq ap_start_stack(%rip), %rsp

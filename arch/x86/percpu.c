@@ -23,14 +23,15 @@ void percpu_init_boot_cpu(void)
 	percpu_init_this_cpu(&boot_cpu);
 }
 
+#define PERCPU_PAGES (ALIGN_UP(sizeof(struct percpu), PAGE_SIZE) / PAGE_SIZE)
+
 struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 {
-	u64 pages = ALIGN_UP(sizeof(struct percpu), PAGE_SIZE) / PAGE_SIZE;
-	struct percpu *pc = pages_alloc(pages);
+	struct percpu *pc = pages_alloc(PERCPU_PAGES);
 	u8 *stack = pages_alloc(AP_STACK_PAGES);
 
 	if (!pc || !stack) {
-		pages_free(pc, pages);
+		pages_free(pc, PERCPU_PAGES);
 		pages_free(stack, AP_STACK_PAGES);
 		return NULL;
 	}
@@ -39,6 +40,12 @@ struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 	pc->stack_bottom = (u64)stack;
 	pc->stack_top = (u64)stack + AP_STACK_PAGES * PAGE_SIZE;
 	return pc;
+}
+
+void percpu_free(struct percpu *pc)
+{
+	pages_free((void *)pc->stack_bottom, AP_STACK_PAGES);
+	pages_free(pc, PERCPU_PAGES);
 }
 
 static bool range_inside(u64 addr, u64 len, u64 lo, u64 hi)

@@ -51,6 +51,9 @@ void percpu_init_boot_cpu(void);
  * NULL when memory ran out. */
 struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id);
 
+/* Gives back what percpu_alloc took, for a CPU that never used it. */
+void percpu_free(struct percpu *pc);
+
 /* Points GS base at pc: a secondary CPU's first step in C. */
 void percpu_init_this_cpu(struct percpu *pc);
 

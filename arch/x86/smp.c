@@ -23,7 +23,7 @@
 #define INIT_DELAY_US 10000
 #define SIPI_DELAY_US 200
 #define CHECK_IN_MS 1000
-#define ENABLE_MS 1000
+#define ENABLE_MS 5000
 #define TSC_KHZ_UNKNOWN 10000000u /* assumed when unmeasured: waits only get longer */
 
 extern const u8 ap_trampoline[];
@@ -141,8 +141,16 @@ static void send_init_sipi_sipi(u32 apic_id, u64 page)
 	}
 }
 
-/* Starts one CPU; its final state (AP_OFF when it never checked in). */
-static u32 start_cpu(u32 cpu_id, u32 apic_id, u64 page)
+/* No CPU claimed the start in time: end it, unless one does just now. */
+static bool give_up_start(void)
+{
+	return __sync_bool_compare_and_swap(&ap_state, AP_OFF, AP_GIVEN_UP);
+}
+
+/* Starts one CPU; its final state (AP_OFF when none checked in). A CPU
+ * still enabling after ENABLE_MS may be using the frame allocator: no
+ * further CPU is started then (*stop). */
+static u32 start_cpu(u32 cpu_id, u32 apic_id, u64 page, bool *stop)
 {
 	struct percpu *pc = percpu_alloc(cpu_id, apic_id);
 	u32 state;
@@ -151,23 +159,25 @@ static u32 start_cpu(u32 cpu_id, u32 apic_id, u64 page)
 		log_err("smp: CPU %u (APIC id %u): out of memory; skipped", cpu_id, apic_id);
 		return AP_OFF;
 	}
-	ap_state = AP_OFF;
 	ap_start_cr3 = read_cr3();
 	ap_start_stack = pc->stack_top;
 	ap_start_percpu = (u64)pc;
+	ap_state = AP_OFF;
 	send_init_sipi_sipi(apic_id, page);
-	if (wait_state_change(AP_OFF, CHECK_IN_MS) == AP_OFF) {
-		log_err("smp: CPU %u (APIC id %u) did not check in within %u ms; skipped",
-			cpu_id, apic_id, CHECK_IN_MS);
+	if (wait_state_change(AP_OFF, CHECK_IN_MS) == AP_OFF && give_up_start()) {
+		log_err("smp: APIC id %u did not check in within %u ms; skipped", apic_id,
+			CHECK_IN_MS);
+		percpu_free(pc);
 		return AP_OFF;
 	}
 	state = wait_state_change(AP_CHECKED_IN, ENABLE_MS);
-	if (state == AP_CHECKED_IN)
-		log_err("smp: CPU %u (APIC id %u) checked in but did not finish within %u ms",
-			cpu_id, apic_id, ENABLE_MS);
+	*stop = state == AP_CHECKED_IN;
+	if (*stop)
+		log_err("smp: CPU %u checked in but did not finish within %u ms; no "
+			"further CPU is started", cpu_id, ENABLE_MS);
 	else
 		log_info("smp: CPU %u (APIC id %u) started, virtualization %s", cpu_id,
-			 apic_id, state == AP_PARKED_VIRT ? "on" : "off (parked)");
+			 pc->apic_id, state == AP_PARKED_VIRT ? "on" : "off (parked)");
 	return state;
 }
 
@@ -188,6 +198,7 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 	u32 boot_apic_id = apic_id_this_cpu();
 	const struct madt_info *madt = find_cpus(bi, boot_apic_id);
 	u32 found = madt ? madt->count : 1, started = 1, virtualized = 1, next_id = 1;
+	bool stop = false;
 	u64 page;
 
 	this_cpu()->apic_id = boot_apic_id;
@@ -196,7 +207,7 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 	if (madt && MIN(limit, found) > 1 && copy_trampoline(bi, &page)) {
 		arch_virt_detect(&ap_boot_cpu_report);
 		ap_cpu_enable = cpu_enable;
-		for (u32 i = 0; i < found && next_id < limit; i++) {
+		for (u32 i = 0; i < found && next_id < limit && !stop; i++) {
 			u32 id = madt->apic_ids[i], state;
 
 			if (id == boot_apic_id)
@@ -205,7 +216,7 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 				log_err("smp: APIC id %u needs x2APIC mode; skipped", id);
 				continue;
 			}
-			state = start_cpu(next_id, id, page);
+			state = start_cpu(next_id, id, page, &stop);
 			next_id += state != AP_OFF;
 			started += state != AP_OFF;
 			virtualized += state == AP_PARKED_VIRT;

@@ -2,6 +2,7 @@
  * stack: its per-CPU data, GDT/TSS and IDT, the boot CPU's capability
  * check and the backend's per-CPU enable, each step reported to the boot
  * CPU through ap_state; then it parks. */
+#include "arch/x86/apic_ipi.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
@@ -38,12 +39,15 @@ static __noreturn void park(void)
 		asm volatile("cli; hlt");
 }
 
+/* After ap_trampoline.S claimed the start (ap_state AP_CHECKED_IN). The
+ * APIC id is this CPU's own: a CPU that came late may have claimed the
+ * start meant for the next one. */
 void ap_main(struct percpu *pc)
 {
 	percpu_init_this_cpu(pc);
+	pc->apic_id = apic_id_this_cpu();
 	gdt_init_this_cpu();
 	idt_init_this_cpu();
-	ap_state = AP_CHECKED_IN;
 	ap_state = enable_virtualization_here() ? AP_PARKED_PLAIN : AP_PARKED_VIRT;
 	park();
 }

@@ -8,6 +8,12 @@
 #ifdef __ASSEMBLY__
 #include "asm_offsets.h"
 
+/* The boot GDT's (boot_tables.S) 32-bit code segment, after GDT_SEL_CODE
+ * and GDT_SEL_DATA: BOOT_GDT_ENTRIES descriptors in all. */
+#define BOOT_SEL_CODE32 0x18
+#define BOOT_GDT_CODE32 0x00cf9a000000ffff
+#define BOOT_GDT_ENTRIES 4
+
 /* EFER.NXE where the CPU has NX (CPUID 0x80000001 EDX bit 20): the
  * hypervisor's page tables use it. Clobbers EAX, EBX, ECX and EDX. */
 .macro ENABLE_NX_IF_PRESENT

@@ -5,6 +5,7 @@
  * override (type 5). */
 #include "drivers/acpi_madt.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 
 #define RSDP_V1_SIZE 20
 #define RSDP_V2_SIZE 36
@@ -23,22 +24,6 @@
 #define MADT_ENABLED BIT(0)
 #define MADT_ONLINE_CAPABLE BIT(1)
 #define XAPIC_ID_NONE 0xff
-
-static u32 get32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 get64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static bool sums_to_zero(const u8 *p, u32 len)
 {

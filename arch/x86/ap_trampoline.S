@@ -1,30 +1,21 @@
 /* Where a secondary CPU starts after INIT-SIPI-SIPI. arch/x86/smp.c
  * copies the ap_trampoline_size bytes at ap_trampoline to a page below
  * 1 MiB, whose number is the SIPI's vector: the CPU runs it in real mode
- * with CS at that page and IP 0, so the 16-bit code addresses itself relative to
- * CS. It loads a GDT with a 32-bit code segment, enters protected mode,
- * takes the multiboot2 entry's way into long mode on the boot identity
- * map (ENABLE_LONG_MODE_32, boot/boot_entry.h) and jumps to ap_long_mode
- * in the image. That claims the start (arch/x86/smp.h), loads the
+ * with CS at that page and IP 0, so the 16-bit code addresses itself
+ * relative to CS. It loads the boot GDT (boot/boot_tables.S, which has a
+ * 32-bit code segment for this), enters protected mode, takes the
+ * multiboot2 entry's way into long mode on the boot identity map
+ * (ENABLE_LONG_MODE_32, boot/boot_entry.h) and jumps to ap_long_mode in
+ * the image. That claims the start (arch/x86/smp.h), loads the
  * hypervisor's page tables and the stack smp.c prepared and calls
  * ap_main(struct percpu *) (smp_ap.c). The ap_start_* words are written
  * by the boot CPU before each start, one CPU at a time. */
 #include "arch/x86/smp.h"
 #include "boot/boot_entry.h"
 
-#define AP_SEL_CODE32 0x18
-#define AP_GDT_CODE32 0x00cf9a000000ffff
 #define TR(sym) ((sym) - ap_trampoline)
 
 	.section .rodata
-	.balign 8
-ap_gdt:
-	.quad 0
-	.quad GDT_CODE64		/* GDT_SEL_CODE */
-	.quad GDT_DATA			/* GDT_SEL_DATA */
-	.quad AP_GDT_CODE32		/* AP_SEL_CODE32 */
-ap_gdt_end:
-
 /* Copied, never run in place. */
 	.balign 16
 	.globl ap_trampoline, ap_trampoline_size
@@ -56,10 +47,10 @@ ap_protected:
 	.balign 4
 ap_far32:			/* the linear address of ap_protected, filled in */
 	.long 0
-	.word AP_SEL_CODE32
+	.word BOOT_SEL_CODE32
 ap_gdt_ptr:
-	.word ap_gdt_end - ap_gdt - 1
-	.long ap_gdt
+	.word BOOT_GDT_ENTRIES * 8 - 1
+	.long boot_gdt
 ap_trampoline_end:
 
 	.balign 4

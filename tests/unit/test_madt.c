@@ -24,16 +24,6 @@ static const void *map_phys(u64 pa, u64 len, void *ctx)
 	return phys + pa;
 }
 
-static void put32(u8 *p, u32 v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void put64(u8 *p, u64 v)
-{
-	memcpy(p, &v, 8);
-}
-
 static u8 sum(const u8 *p, u32 len)
 {
 	u8 s = 0;
@@ -104,25 +94,32 @@ static void madt_end(struct madt_buf *m)
 	seal(m->t, "APIC", m->len);
 }
 
-/* An RSDT listing an unrelated table, then the MADT. */
+static void put_address(u8 *p, u64 pa, u32 size)
+{
+	if (size == 8)
+		put64(p, pa);
+	else
+		put32(p, (u32)pa);
+}
+
+/* A root table of `size`-byte entries listing an unrelated table, then
+ * the MADT. */
+static void make_root(u32 pa, const char *sig, u32 size)
+{
+	seal(phys + OTHER_PA, "FACP", 36);
+	put_address(phys + pa + 36, OTHER_PA, size);
+	put_address(phys + pa + 36 + size, MADT_PA, size);
+	seal(phys + pa, sig, 36 + 2 * size);
+}
+
 static void make_rsdt(void)
 {
-	u8 *r = phys + RSDT_PA;
-
-	seal(phys + OTHER_PA, "FACP", 36);
-	put32(r + 36, OTHER_PA);
-	put32(r + 40, MADT_PA);
-	seal(r, "RSDT", 44);
+	make_root(RSDT_PA, "RSDT", 4);
 }
 
 static void make_xsdt(void)
 {
-	u8 *x = phys + XSDT_PA;
-
-	seal(phys + OTHER_PA, "FACP", 36);
-	put64(x + 36, OTHER_PA);
-	put64(x + 44, MADT_PA);
-	seal(x, "XSDT", 52);
+	make_root(XSDT_PA, "XSDT", 8);
 }
 
 static void make_rsdp_v1(void)

@@ -15,6 +15,8 @@
 #include "lib/types.h"
 #include "lib/verdict.h"
 
+/* How many CPUs the verdict names: those running virtualized once the
+ * others were started (hv_main). */
 void hv_verdict_set_cpus(u32 n);
 
 __noreturn void hv_finish(enum verdict v, const char *fmt, ...) __printf(2, 3);

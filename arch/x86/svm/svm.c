@@ -66,8 +66,8 @@ int svm_cpu_enable(void)
 	asm volatile("vmsave %%rax" : : "a"((u64)pc->host_vmcb) : "memory");
 	hv_log(pc->cpu_id ? LOG_DEBUG : LOG_INFO, "svm: enabled, %u ASIDs, next-RIP "
 	       "save %s, decode assists %s", svm_cpu.nasids,
-		svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)",
-		svm_cpu.decode_assists ? "yes" : "no");
+	       svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)",
+	       svm_cpu.decode_assists ? "yes" : "no");
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Start-up of the secondary CPUs: the ACPI MADT names them, each is sent
- * INIT-SIPI-SIPI (SDM Vol. 3A, 9.4.4: 10 ms after INIT, 200 us after each
- * SIPI) to a real-mode trampoline in a free page below 1 MiB
+ * INIT-SIPI-SIPI (10 ms after INIT, 200 us after each SIPI, as the SDM's
+ * "Typical BSP Initialization Sequence" waits) to a real-mode trampoline
+ * in a free page below 640 KiB
  * (ap_trampoline.S), one at a time: the boot CPU waits, bounded, for it
  * to check in and then to report whether virtualization came on. Each
  * gets its own struct percpu (GDT, TSS, IST stacks, stack), the
@@ -130,7 +131,7 @@ static const struct madt_info *find_cpus(const struct boot_info *bi, u32 boot_ap
 	return &madt;
 }
 
-/* INIT, 10 ms, SIPI, 200 us, SIPI, 200 us (SDM Vol. 3A, 9.4.4.1). */
+/* INIT, 10 ms, SIPI, 200 us, SIPI, 200 us. */
 static void send_init_sipi_sipi(u32 apic_id, u64 page)
 {
 	apic_send_init(apic_id);

@@ -1,17 +1,20 @@
 /* What both boot entries (multiboot2.S, efi_entry.S) run on until the
  * hypervisor has built its own: a GDT with a 64-bit code and a data
- * segment, the first 4 GiB identity-mapped with 2 MiB pages (the entries
+ * segment (and the 32-bit code segment the secondary CPUs pass through,
+ * arch/x86/ap_trampoline.S), the first 4 GiB identity-mapped with 2 MiB pages (the entries
  * filled in by the assembler), and the boot CPU's stack. */
-#include "asm_offsets.h"
+#include "boot/boot_entry.h"
 
 #define BOOT_PDS 4 /* page directories, one per GiB */
 
 	.section .rodata
 	.balign 8
+	.globl boot_gdt
 boot_gdt:
 	.quad 0
 	.quad GDT_CODE64		/* GDT_SEL_CODE */
 	.quad GDT_DATA			/* GDT_SEL_DATA */
+	.quad BOOT_GDT_CODE32		/* BOOT_SEL_CODE32 */
 boot_gdt_end:
 /* lgdt takes a 32-bit base in 32-bit code, all 64 bits in long mode. */
 	.globl boot_gdt_ptr

@@ -79,21 +79,7 @@ require_long_mode:
 	ret
 
 enable_long_mode:
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $boot_pml4, %eax
-	movl %eax, %cr3
-
-	ENABLE_NX_IF_PRESENT
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $EFER_LME, %eax
-	wrmsr
-
-	movl %cr0, %eax
-	orl $(CR0_PE | CR0_NE | CR0_WP | CR0_PG), %eax
-	movl %eax, %cr0
+	ENABLE_LONG_MODE_32
 	ret
 
 /* A CPU that cannot run 64-bit code: say so on COM1 and on the 0xE9

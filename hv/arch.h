@@ -60,6 +60,15 @@ struct virt_report {
 
 void arch_virt_detect(struct virt_report *r);
 
+/* Starts the other CPUs the ACPI MADT lists, `limit` CPUs at most with
+ * the boot CPU, each with its own per-CPU data, GDT/TSS and stacks, the
+ * hypervisor's page tables and IDT, the boot CPU's capability check and
+ * `cpu_enable` (the backend's, run on that CPU), and parks them with
+ * interrupts off. Logs what it found and did; returns how many CPUs run
+ * virtualized, the boot CPU included. */
+struct boot_info;
+u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void));
+
 /* Deliberately raises an exception of the named kind ("ud", "gp", "pf",
  * "de"), to exercise the exception path in tests. Returns only when the
  * name is unknown. */

@@ -25,6 +25,7 @@ static const char *const known_options[] = {
 	"test.bad-entry", /* corrupt VM 0's entry state to test the diagnostics */
 	"trace",      /* hypercalls: log every hypercall, decoded */
 	"timeslice",  /* local-APIC ticks (bus clock / 16) per child time slice */
+	"cpus",       /* how many CPUs to run on, the boot CPU included (default all) */
 };
 
 #define VM0_MEM_DEFAULT (64 * MIB)
@@ -147,7 +148,22 @@ static const struct virt_ops *check_virtualization(void)
 	return rep.ops;
 }
 
-static void enable_virtualization(const struct virt_ops *ops)
+/* `cpus=N`: at most N CPUs, N >= 1; all of them without it. */
+static u32 cpu_limit(struct cmdline *cl)
+{
+	const char *v = cmdline_get(cl, "cpus");
+	u64 n;
+
+	if (!v)
+		return UINT32_MAX;
+	if (cmdline_parse_u64(v, &n) && n >= 1)
+		return n > UINT32_MAX ? UINT32_MAX : (u32)n;
+	log_warn("cmdline: cpus=%s is not a CPU count of 1 or more; using all CPUs", v);
+	return UINT32_MAX;
+}
+
+/* On the boot CPU, then on the others it starts. */
+static void enable_virtualization(const struct boot_info *bi, const struct virt_ops *ops)
 {
 	int err = ops->cpu_enable();
 
@@ -156,6 +172,7 @@ static void enable_virtualization(const struct virt_ops *ops)
 			  ops->name, err);
 	virt = ops;
 	arch_timer_init();
+	hv_verdict_set_cpus(arch_smp_start(bi, cpu_limit(&hv_cmdline), ops->cpu_enable));
 }
 
 static u64 vm0_mem_size(struct cmdline *cl)
@@ -276,7 +293,7 @@ void hv_main(struct boot_info *bi)
 		arch_raise_test_fault(fault);
 	if (!bi->module_count)
 		idle(&hv_cmdline, VERDICT_PASS, "");
-	enable_virtualization(ops);
+	enable_virtualization(bi, ops);
 	frames = hv_frames.free_frames;
 	err = vm0_create(bi, vm0_mem_size(&hv_cmdline), &vm0);
 	if (err == -EOPNOTSUPP)

@@ -15,6 +15,13 @@ static const struct {
 	[VERDICT_UNSUPPORTED] = { "UNSUPPORTED", VERDICT_CODE_UNSUPPORTED },
 };
 
+static u32 cpus_running = 1;
+
+void hv_verdict_set_cpus(u32 n)
+{
+	cpus_running = n;
+}
+
 /* Keeps the verdict on one line whatever the reason contains. */
 static void flatten_line(char *s)
 {
@@ -36,7 +43,7 @@ static void announce_on_debug_port(const char *result)
 void hv_finish(enum verdict v, const char *fmt, ...)
 {
 	char reason[160] = "";
-	char result[176]; /* the verdict word, a blank and the reason */
+	char result[192]; /* the verdict word, the reason and the CPU count */
 	va_list ap;
 
 	if (fmt) {
@@ -45,8 +52,8 @@ void hv_finish(enum verdict v, const char *fmt, ...)
 		va_end(ap);
 		flatten_line(reason);
 	}
-	hv_snprintf(result, sizeof(result), "%s%s%s", verdicts[v].word,
-		    reason[0] ? " " : "", reason);
+	hv_snprintf(result, sizeof(result), "%s%s%s [cpus=%u]", verdicts[v].word,
+		    reason[0] ? " " : "", reason, cpus_running);
 	console_begin_line();
 	hv_printf("HV-RESULT: %s\n", result);
 	console_flush();

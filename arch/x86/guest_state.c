@@ -82,9 +82,9 @@ void guest_state_cpu_init(const struct guest_state_policy *p)
 	gs.area_pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	gs.ibpb = cpu_has_ibpb();
 	this_cpu()->last_vm_id = ~0u;
-	log_info("guest state: %s image of %u bytes, IBPB between VMs %s, return "
-		 "stack refilled on every exit", gs.xsave ? "XSAVE" : "FXSAVE", size,
-		 gs.ibpb ? "yes" : "no (the CPU has none)");
+	hv_log(this_cpu()->cpu_id ? LOG_DEBUG : LOG_INFO, "guest state: %s image of "
+	       "%u bytes, IBPB between VMs %s, return stack refilled on every exit",
+	       gs.xsave ? "XSAVE" : "FXSAVE", size, gs.ibpb ? "yes" : "no (the CPU has none)");
 }
 
 /* A fresh image: every component in its initial state (XSTATE_BV = 0),

@@ -1,18 +1,51 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/page_alloc.h"
+
+#define AP_STACK_PAGES 8 /* 32 KiB, as the boot CPU's */
 
 extern u8 bsp_stack_bottom[], bsp_stack_top[];
 
 static struct percpu boot_cpu;
 
+void percpu_init_this_cpu(struct percpu *pc)
+{
+	pc->self = pc;
+	wrmsr(MSR_GS_BASE, (u64)pc);
+}
+
 void percpu_init_boot_cpu(void)
 {
-	boot_cpu.self = &boot_cpu;
 	boot_cpu.cpu_id = 0;
 	boot_cpu.stack_bottom = (u64)bsp_stack_bottom;
 	boot_cpu.stack_top = (u64)bsp_stack_top;
-	wrmsr(MSR_GS_BASE, (u64)&boot_cpu);
+	percpu_init_this_cpu(&boot_cpu);
+}
+
+#define PERCPU_PAGES (ALIGN_UP(sizeof(struct percpu), PAGE_SIZE) / PAGE_SIZE)
+
+struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
+{
+	struct percpu *pc = pages_alloc(PERCPU_PAGES);
+	u8 *stack = pages_alloc(AP_STACK_PAGES);
+
+	if (!pc || !stack) {
+		pages_free(pc, PERCPU_PAGES);
+		pages_free(stack, AP_STACK_PAGES);
+		return NULL;
+	}
+	pc->cpu_id = cpu_id;
+	pc->apic_id = apic_id;
+	pc->stack_bottom = (u64)stack;
+	pc->stack_top = (u64)stack + AP_STACK_PAGES * PAGE_SIZE;
+	return pc;
+}
+
+void percpu_free(struct percpu *pc)
+{
+	pages_free((void *)pc->stack_bottom, AP_STACK_PAGES);
+	pages_free(pc, PERCPU_PAGES);
 }
 
 static bool range_inside(u64 addr, u64 len, u64 lo, u64 hi)

@@ -20,12 +20,17 @@ struct vcpu;
 
 struct percpu {
 	struct percpu *self; /* must stay first: this_cpu() reads %gs:0 */
-	u32 cpu_id;
+	u32 cpu_id;  /* 0: the boot CPU; secondary CPUs count from 1 */
+	u32 apic_id;
 	struct vcpu *lazy_owner; /* whose guest_state the registers hold */
 	u32 last_vm_id;          /* the VM that last ran here (~0: none) */
 	u32 exception_depth;
 	u64 stack_bottom;
 	u64 stack_top;
+	/* Pages the virtualization backend keeps for this CPU: VMX's VMXON
+	 * region, or SVM's host save area (VM_HSAVE_PA) and host VMCB. */
+	void *virt_region;
+	void *host_vmcb;
 	u64 gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 	u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
@@ -41,6 +46,16 @@ static inline struct percpu *this_cpu(void)
 
 /* Points GS base at the boot CPU's struct percpu; first thing in C. */
 void percpu_init_boot_cpu(void);
+
+/* A zeroed struct percpu with its own stack for secondary CPU `cpu_id`;
+ * NULL when memory ran out. */
+struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id);
+
+/* Gives back what percpu_alloc took, for a CPU that never used it. */
+void percpu_free(struct percpu *pc);
+
+/* Points GS base at pc: a secondary CPU's first step in C. */
+void percpu_init_this_cpu(struct percpu *pc);
 
 /* True when [addr, addr+len) lies inside one of this CPU's stacks. */
 bool percpu_on_stack(u64 addr, u64 len);

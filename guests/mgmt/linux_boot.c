@@ -5,48 +5,10 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 #include "lib/x86_desc.h"
 
 #define FOUR_GIB (4 * GIB)
-
-static u16 get16(const u8 *p)
-{
-	u16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u32 get32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 get64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static void put16(u8 *p, u16 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
-
-static void put32(u8 *p, u32 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
-
-static void put64(u8 *p, u64 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
 static int refuse(int code, char *err, size_t errlen, const char *what)
 {

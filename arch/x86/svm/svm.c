@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/svm/svm.h"
 #include "lib/errno.h"
@@ -14,31 +15,59 @@
 
 struct svm_cpu svm_cpu;
 
-/* VM_CR.SVMDIS set never gets here: the backend is not chosen then
- * (svm_missing() in arch/x86/cpu_caps.c, on this same and only CPU). */
-int svm_cpu_enable(void)
+/* What SVM offers on this CPU; every CPU must offer what the boot CPU
+ * does, which svm_cpu keeps. */
+static int read_svm_caps(bool boot_cpu)
 {
 	struct cpuid_regs leaf = cpuid(0x8000000a, 0);
+	bool nrips = leaf.edx & CPUID_SVM_NRIPS;
+	bool decode_assists = leaf.edx & CPUID_SVM_DECODE_ASSISTS;
 
-	svm_cpu.nrips = leaf.edx & CPUID_SVM_NRIPS;
-	svm_cpu.decode_assists = leaf.edx & CPUID_SVM_DECODE_ASSISTS;
-	svm_cpu.nasids = leaf.ebx;
-	svm_cpu.host_save_area = pages_alloc(1);
-	svm_cpu.host_vmcb = pages_alloc(1);
-	if (!svm_cpu.host_save_area || !svm_cpu.host_vmcb)
+	if (boot_cpu) {
+		svm_cpu.nrips = nrips;
+		svm_cpu.decode_assists = decode_assists;
+		svm_cpu.nasids = leaf.ebx;
+	} else if (nrips != svm_cpu.nrips || decode_assists != svm_cpu.decode_assists ||
+		   leaf.ebx != svm_cpu.nasids) {
+		log_err("svm: CPU %u's SVM features differ from the boot CPU's",
+			this_cpu()->cpu_id);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* VM_CR.SVMDIS set never gets here: the backend is not chosen then
+ * (svm_missing() in arch/x86/cpu_caps.c, checked on each CPU). The host
+ * save area and host VMCB are this CPU's (struct percpu); svm_cpu keeps
+ * the boot CPU's, which the vCPUs run on. */
+int svm_cpu_enable(void)
+{
+	struct percpu *pc = this_cpu();
+	int err = read_svm_caps(pc->cpu_id == 0);
+
+	if (err)
+		return err;
+	pc->virt_region = pages_alloc(1);
+	pc->host_vmcb = pages_alloc(1);
+	if (!pc->virt_region || !pc->host_vmcb)
 		return -ENOMEM;
+	if (pc->cpu_id == 0) {
+		svm_cpu.host_save_area = pc->virt_region;
+		svm_cpu.host_vmcb = pc->host_vmcb;
+	}
 	/* VMRUN/#VMEXIT switch DR6, DR7 and (with VMLOAD/VMSAVE) the
 	 * SYSCALL MSRs; the rest is switched lazily. */
 	guest_state_cpu_init(&(struct guest_state_policy){ .dr6 = false,
 							    .syscall_msrs = false });
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, (u64)svm_cpu.host_save_area);
+	wrmsr(MSR_VM_HSAVE_PA, (u64)pc->virt_region);
 	/* The host's FS, GS, TR, LDTR and SYSCALL MSRs are set up before
 	 * this and never change: saved once here, loaded after every exit. */
-	asm volatile("vmsave %%rax" : : "a"((u64)svm_cpu.host_vmcb) : "memory");
-	log_info("svm: enabled, %u ASIDs, next-RIP save %s, decode assists %s",
-		 svm_cpu.nasids, svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)",
-		 svm_cpu.decode_assists ? "yes" : "no");
+	asm volatile("vmsave %%rax" : : "a"((u64)pc->host_vmcb) : "memory");
+	hv_log(pc->cpu_id ? LOG_DEBUG : LOG_INFO, "svm: enabled, %u ASIDs, next-RIP "
+	       "save %s, decode assists %s", svm_cpu.nasids,
+	       svm_cpu.nrips ? "yes" : "no (instruction lengths decoded)",
+	       svm_cpu.decode_assists ? "yes" : "no");
 	return 0;
 }
 

@@ -4,9 +4,11 @@
 #include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_ctls.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "hv/cr.h"
 #include "hv/log.h"
 
@@ -110,7 +112,8 @@ static void apply_host_fixed_bits(void)
 	vmx_cpu.cr4_owned = vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1 | ~cr4_guest_allowed();
 }
 
-/* The VMXON region stays in use until VMXOFF, which never comes. */
+/* The VMXON region (this CPU's, in struct percpu) stays in use until
+ * VMXOFF, which never comes. */
 static int vmxon(void)
 {
 	u32 *region = pages_alloc(1);
@@ -119,6 +122,7 @@ static int vmxon(void)
 
 	if (!region)
 		return -ENOMEM;
+	this_cpu()->virt_region = region;
 	*region = vmx_cpu.revision;
 	asm volatile("vmxon %1; setna %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
 	if (fail) {
@@ -128,11 +132,25 @@ static int vmxon(void)
 	return 0;
 }
 
+/* A secondary CPU must come out of the computation with exactly the
+ * boot CPU's vmx_cpu; otherwise the boot CPU's stays. */
+static int same_as_boot_cpu(const struct vmx_cpu *boot)
+{
+	if (this_cpu()->cpu_id == 0 || !memcmp(boot, &vmx_cpu, sizeof(*boot)))
+		return 0;
+	memcpy(&vmx_cpu, boot, sizeof(vmx_cpu));
+	log_err("vmx: CPU %u's VMX capabilities differ from the boot CPU's",
+		this_cpu()->cpu_id);
+	return -ENODEV;
+}
+
 int vmx_cpu_enable(void)
 {
+	struct vmx_cpu boot;
 	u64 basic = rdmsr(MSR_VMX_BASIC);
 	int err;
 
+	memcpy(&boot, &vmx_cpu, sizeof(boot)); /* padding included, for memcmp */
 	vmx_cpu.revision = basic & 0x7fffffff;
 	vmx_cpu.insouts_info = basic & VMX_BASIC_INSOUTS_INFO;
 	feature_control_enable();
@@ -142,12 +160,12 @@ int vmx_cpu_enable(void)
 	guest_state_cpu_init(&(struct guest_state_policy){ .dr6 = true,
 							    .syscall_msrs = true });
 	apply_host_fixed_bits();
-	if ((err = vmxon()))
+	if ((err = same_as_boot_cpu(&boot)) || (err = vmxon()))
 		return err;
-	log_info("vmx: enabled, VMCS revision 0x%x, VPID %s, unrestricted guest %s, "
-		 "TRUE controls %s", vmx_cpu.revision, vmx_cpu.vpid ? "yes" : "no",
-		 vmx_cpu.unrestricted ? "yes" : "no",
-		 (basic & VMX_BASIC_TRUE_CTLS) ? "yes" : "no");
+	hv_log(this_cpu()->cpu_id ? LOG_DEBUG : LOG_INFO, "vmx: enabled, VMCS revision "
+	       "0x%x, VPID %s, unrestricted guest %s, TRUE controls %s", vmx_cpu.revision,
+	       vmx_cpu.vpid ? "yes" : "no", vmx_cpu.unrestricted ? "yes" : "no",
+	       (basic & VMX_BASIC_TRUE_CTLS) ? "yes" : "no");
 	return 0;
 }
 

@@ -50,11 +50,16 @@ static void bell(struct line_edit *le)
 	out(le, "\a", 1);
 }
 
-/* Moves the terminal's cursor n columns: ESC [ n C (right) or D (left). */
+/* Moves the terminal's cursor n columns: ESC [ n C (right) or D (left),
+ * one column left BS. */
 static void move(struct line_edit *le, size_t n, char dir)
 {
 	if (!n)
 		return;
+	if (n == 1 && dir == 'D') {
+		out(le, "\b", 1);
+		return;
+	}
 	out_str(le, "\x1b[");
 	out_number(le, n);
 	out(le, &dir, 1);

@@ -6,7 +6,9 @@
  *   end.c       failure count, the end of the run, panic
  *   discover.c  what the hypervisor offers (CPUID, INFO, extensions)
  *   words.c     splitting lines into words, numbers, sizes, errno names
- *   tty.c       COM1 input: keys, the line editor, typed-ahead keys
+ *   tty.c       COM1 input: keys, lines, typed-ahead keys
+ *   line_edit.c the line editor: history, cursor keys, Tab completion
+ *               (line_edit.h; no hardware, unit-tested)
  *   console.c   `vm console`: the terminal attached to a child's UART
  *   shell.c     the command table and dispatch (help, expect, exit ...)
  *   script.c    mgmt.script="cmd; cmd" from VM 0's command line
@@ -144,8 +146,8 @@ bool tty_take_key(void);
 /* The next key (typed-ahead keys first, then COM1), or -1 when none is
  * waiting. */
 int tty_key(void);
-/* Reads one line with echo and basic editing (backspace/DEL, Ctrl-U,
- * Ctrl-C discards the line). Background children run while it waits. */
+/* Reads one line with the line editor (line_edit.h); an abandoned or
+ * refused line reads as "". Background children run while it waits. */
 void tty_readline(const char *prompt, char *buf, size_t len);
 /* `type TEXT` (a test aid): TEXT becomes keys typed at VM 0's terminal,
  * ^X in it the control key X (^M Enter, ^] the console escape). */
@@ -158,6 +160,8 @@ void tty_output_begins(void);
 
 /* Runs one command line; errors are printed, never fatal. */
 void shell_exec(const char *line);
+/* The i-th command's name, NULL after the last (Tab completion). */
+const char *shell_command_name(size_t i);
 __noreturn void shell_interactive(void);
 /* Runs mgmt.script from VM 0's command line, if any. */
 void script_run(const char *cmdline);

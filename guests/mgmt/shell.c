@@ -159,6 +159,11 @@ static void cmd_help(struct words *ws)
 		SCRIPT_SLICES_DEFAULT);
 }
 
+const char *shell_command_name(size_t i)
+{
+	return i < ARRAY_SIZE(commands) ? commands[i].name : NULL;
+}
+
 void shell_exec(const char *line)
 {
 	static struct words ws;

@@ -1,36 +1,33 @@
 /* COM1 input. VM 0 owns the real UART: poll LSR bit 0 (data ready) and
- * read RBR. The line editor echoes, erases with backspace/DEL, kills the
- * line with Ctrl-U, discards it with Ctrl-C, and skips ANSI escape
- * sequences (arrow keys). While it waits for a key, the background
- * children run a round at a time; a child's line printed meanwhile
- * breaks the prompt's line, which is shown again below it.
+ * read RBR. Lines are read with the line editor (line_edit.h): history,
+ * cursor keys, Tab completion of commands and VM names. While it waits
+ * for a key, the background children run a round at a time; a child's
+ * line printed meanwhile breaks the prompt's line, which is shown again
+ * below it.
  *
  * Typed-ahead keys (`type`, a test aid) come before COM1's: scripts
- * drive `vm console` with them as a user at the terminal would. */
+ * drive `vm console` and the prompt with them as a user at the terminal
+ * would. */
+#include "guests/mgmt/line_edit.h"
 #include "guests/mgmt/mgmt.h"
 
 #define COM1 0x3f8
 #define LSR_DATA_READY 0x01
-#define CTRL_C 0x03
-#define CTRL_U 0x15
-#define ESC 0x1b
 #define DRAIN_POLLS 200000
 #define TYPED_MAX 256
 #define CARET_FIRST '?' /* ^? is DEL, ^@ to ^_ the control keys */
 #define CARET_LAST '_'
+#define SHOW_CHUNK 256  /* bytes per gprintf: well inside its buffer */
+
+_Static_assert(LINE_MAX == LINE_EDIT_MAX + 1, "a shell line holds any line the editor takes");
 
 bool tty_interactive;
 
 static u8 typed[TYPED_MAX];
 static u32 typed_head, typed_len;
 
-/* The line being edited, to show again after a child's line broke it. */
-static struct line_edit {
-	const char *prompt;
-	char *buf;
-	size_t *n;
-	bool active, broken;
-} edit;
+static struct line_edit editor;
+static bool editing, broken; /* a line is being edited; a child's line broke it */
 
 static int tty_getc_nowait(void)
 {
@@ -49,19 +46,18 @@ int tty_key(void)
 
 void tty_output_begins(void)
 {
-	if (edit.active && !edit.broken) {
+	if (editing && !broken) {
 		gprintf("\n");
-		edit.broken = true;
+		broken = true;
 	}
 }
 
 static void show_line_again(void)
 {
-	if (!edit.broken)
+	if (!broken)
 		return;
-	edit.broken = false;
-	edit.buf[*edit.n] = '\0';
-	gprintf("%s%s", edit.prompt, edit.buf);
+	broken = false;
+	line_edit_redraw(&editor);
 }
 
 /* Waits for a key, running the background children meanwhile. */
@@ -132,77 +128,55 @@ bool tty_take_key(void)
 	return true;
 }
 
-static void erase_chars(size_t n)
+/* The editor's output. */
+static void show(void *ctx, const char *s, size_t n)
 {
-	while (n--)
-		gprintf("\b \b");
+	(void)ctx;
+	for (size_t i = 0; i < n; i += SHOW_CHUNK)
+		gprintf("%.*s", (int)MIN(n - i, (size_t)SHOW_CHUNK), s + i);
 }
 
-/* ESC [ ... final byte: 0 plain, 1 after ESC, 2 inside the sequence. */
-static bool skip_escape(int *state, int c)
+/* The i-th existing child's name. */
+static const char *vm_name(unsigned i)
 {
-	if (*state == 1) {
-		*state = (c == '[' || c == 'O') ? 2 : 0;
-		return true;
+	for (u32 slot = 0; slot < CHILDREN_MAX; slot++) {
+		const struct child *c = child_at(slot);
+
+		if (c && !i--)
+			return c->name;
 	}
-	if (*state == 2) {
-		if (c >= 0x40 && c <= 0x7e)
-			*state = 0;
-		return true;
-	}
-	if (c == ESC) {
-		*state = 1;
-		return true;
-	}
-	return false;
+	return NULL;
 }
 
-/* Applies one key to the line; true when the line is complete. */
-static bool edit_key(int c, char *buf, size_t len, size_t *n)
+/* Words that name a VM: `run NAME`, `expect NAME`, `vm SUB NAME...`. */
+static bool names_a_vm(const char *first, unsigned word)
 {
-	if (c == '\r' || c == '\n') {
-		gprintf("\n");
-		return true;
-	}
-	if (c == '\b' || c == 0x7f) {
-		if (*n) {
-			(*n)--;
-			erase_chars(1);
-		}
-	} else if (c == CTRL_U) {
-		erase_chars(*n);
-		*n = 0;
-	} else if (c == CTRL_C) {
-		gprintf("^C\n");
-		*n = 0;
-		return true;
-	} else if (c >= ' ' && c < 0x7f && *n + 1 < len) {
-		buf[(*n)++] = (char)c;
-		gprintf("%c", c);
-	}
-	return false;
+	if (!strcmp(first, "vm"))
+		return word >= 2;
+	return word == 1 && (!strcmp(first, "run") || !strcmp(first, "expect"));
+}
+
+/* Tab completion: the first word from the commands, a VM's name from
+ * the existing VMs; nothing else completes. */
+static const char *complete_name(void *ctx, const char *first, unsigned word, unsigned i)
+{
+	(void)ctx;
+	if (word == 0)
+		return shell_command_name(i);
+	return names_a_vm(first, word) ? vm_name(i) : NULL;
 }
 
 void tty_readline(const char *prompt, char *buf, size_t len)
 {
-	static int last;
-	int esc = 0, c;
-	size_t n = 0;
+	static const struct line_edit_io io = { .out = show, .candidate = complete_name };
+	enum line_edit_result r;
 
-	edit = (struct line_edit){ .prompt = prompt, .buf = buf, .n = &n, .active = true };
-	gprintf("%s", prompt);
-	for (;;) {
-		c = tty_getc();
-		if (c == '\n' && last == '\r') { /* the second half of CR LF */
-			last = 0;
-			continue;
-		}
-		last = c;
-		if (skip_escape(&esc, c))
-			continue;
-		if (edit_key(c, buf, len, &n))
-			break;
-	}
-	edit.active = false;
-	buf[n] = '\0';
+	if (!editor.io.out)
+		line_edit_init(&editor, &io);
+	line_edit_begin(&editor, prompt);
+	editing = true;
+	while ((r = line_edit_feed(&editor, (u8)tty_getc())) == LINE_EDIT_MORE)
+		;
+	editing = false;
+	hv_strlcpy(buf, r == LINE_EDIT_DONE ? line_edit_text(&editor) : "", len);
 }

@@ -153,6 +153,14 @@ static enum line_edit_result feed_n(const char *s, size_t n)
 
 #define FEED(s) feed_n(s, sizeof(s) - 1)
 
+/* The line and the cursor are as wanted, and the row shows them. */
+#define CHECK_LINE(text, at)              \
+	do {                              \
+		CHECK_STR(le.buf, text);  \
+		CHECK_EQ(le.cur, at);     \
+		CHECK(row_matches());     \
+	} while (0)
+
 /* A line typed and ended with Enter; the next prompt shown. */
 static void enter_line(const char *s)
 {
@@ -210,17 +218,14 @@ TEST(backspace_in_the_middle_closes_the_gap)
 {
 	setup();
 	FEED("vm lisst" LEFT LEFT "\x7f");
-	CHECK_STR(le.buf, "vm list");
-	CHECK_EQ(le.cur, 5);
-	CHECK(row_matches());
+	CHECK_LINE("vm list", 5);
 }
 
 TEST(delete_key_erases_under_the_cursor)
 {
 	setup();
 	FEED("abXc" LEFT LEFT "\x1b[3~");
-	CHECK_STR(le.buf, "abc");
-	CHECK_EQ(le.cur, 2);
+	CHECK_LINE("abc", 2);
 	FEED("\x1b[F\x1b[3~");
 	CHECK_EQ(t.bells, 1); /* nothing under the cursor at the end */
 }
@@ -229,8 +234,7 @@ TEST(insertion_in_the_middle)
 {
 	setup();
 	FEED("vm creat x" LEFT LEFT "e");
-	CHECK_STR(le.buf, "vm create x");
-	CHECK_EQ(le.cur, 9);
+	CHECK_LINE("vm create x", 9);
 	FEED("\x1b[H> ");
 	CHECK_STR(le.buf, "> vm create x");
 	CHECK(row_matches());
@@ -271,8 +275,7 @@ TEST(ctrl_u_erases_the_whole_line)
 {
 	setup();
 	FEED("vm destroy all" LEFT LEFT "\x15");
-	CHECK_STR(le.buf, "");
-	CHECK_EQ(le.cur, 0);
+	CHECK_LINE("", 0);
 	CHECK_STR(row(), PROMPT);
 	FEED("ok");
 	CHECK_EQ(FEED("\r"), LINE_EDIT_DONE);
@@ -389,8 +392,7 @@ TEST(tab_in_the_middle_completes_the_word_before_the_cursor)
 {
 	setup();
 	FEED("exp a" LEFT LEFT "\t");
-	CHECK_STR(le.buf, "expect a"); /* the space there already follows */
-	CHECK_EQ(le.cur, 6);
+	CHECK_LINE("expect a", 6); /* the space there already follows */
 	FEED("\x1b[F\t");
 	CHECK_STR(le.buf, "expect alpha ");
 	FEED("\x1b[H" "xx\t"); /* "xxexpect": no command starts so */
@@ -518,8 +520,7 @@ TEST(unknown_escape_sequences_ring_and_change_nothing)
 	FEED("ab" LEFT);
 	for (size_t i = 0; i < ARRAY_SIZE(unknown); i++)
 		feed_n(unknown[i], strlen(unknown[i]));
-	CHECK_STR(le.buf, "ab");
-	CHECK_EQ(le.cur, 1);
+	CHECK_LINE("ab", 1);
 	CHECK_EQ(t.bells, ARRAY_SIZE(unknown));
 	CHECK_EQ(le.escape, LINE_ESC_NONE);
 }

@@ -340,14 +340,10 @@ static void refuse(struct line_edit *le)
 
 static enum line_edit_result line_end(struct line_edit *le)
 {
-	bool refused = le->refused;
-
 	cursor_to(le, le->len);
 	out_str(le, "\n");
-	if (refused) {
-		clear(le);
-		return LINE_EDIT_ABANDONED;
-	}
+	if (le->refused)
+		return LINE_EDIT_ABANDONED; /* its kept part was cleared */
 	history_keep(le);
 	return LINE_EDIT_DONE;
 }

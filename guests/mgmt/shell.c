@@ -137,7 +137,8 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
-	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
+	{ "bench", cmd_bench, "bench [tsc=instructions]  cost of one VM create + destroy in TSC ticks\n"
+	  "                          (make bench: its TSC counts instructions)" },
 	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running|poweroff|reset" },
 	{ "type", cmd_type, "type TEXT                 test aid: TEXT as keys typed at this terminal\n"
 			    "                          (^M Enter, ^] the console escape)" },

@@ -4,18 +4,12 @@
 # argument). Prints one PASS or FAIL line per check.
 cd "$(dirname "$0")/.." || exit 1
 hvdump=build/hvdump
-status=0
+check_details="tests/check_hvdump.sh"
+# shellcheck source=tests/lib/checks.sh
+. tests/lib/checks.sh
 call='vm_create(size=64, flags=0, mem_size=2M, vcpus=1, name="child", exit_reasons=0x80) = 1'
 line="trace: vm vm0: $call"
 
-report() { # name, exit status of its check
-	if [ "$2" -eq 0 ]; then
-		echo "PASS hvdump/$1"
-	else
-		echo "FAIL hvdump/$1: see tests/check_hvdump.sh"
-		status=1
-	fi
-}
 
 decodes() { # trace argument (or - for standard input), input
 	printf '%s\n' "$2" | $hvdump --trace ${1:+"$1"} 2>/dev/null | grep -q 'exit_reasons = 0x80'
@@ -42,19 +36,19 @@ bad_line_fails() {
 }
 
 decodes "$call" ""
-report bare-trace-line $?
+report hvdump/bare-trace-line $?
 decodes "$line" ""
-report prefixed-trace-line $?
+report hvdump/prefixed-trace-line $?
 decodes - "$line"
-report trace-lines-from-stdin $?
+report hvdump/trace-lines-from-stdin $?
 decodes "" "$(printf '%s\r\n\n%s' "$line" "$call")"
-report trace-lines-from-stdin-no-argument $?
+report hvdump/trace-lines-from-stdin-no-argument $?
 help_on_stdout
-report help-exits-0-on-stdout $?
+report hvdump/help-exits-0-on-stdout $?
 bad_usage_exits_2
-report bad-usage-exits-2 $?
+report hvdump/bad-usage-exits-2 $?
 hex_from_stdin
-report hex-from-stdin $?
+report hvdump/hex-from-stdin $?
 bad_line_fails
-report bad-stdin-line-fails $?
-exit $status
+report hvdump/bad-stdin-line-fails $?
+checks_done

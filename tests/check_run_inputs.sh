@@ -6,17 +6,10 @@
 cd "$(dirname "$0")/.." || exit 1
 out=${OUT:-build/test}/run-inputs
 iso=$out/hv.iso
-status=0
+check_details="tests/check_run_inputs.sh and $out"
+# shellcheck source=tests/lib/checks.sh
+. tests/lib/checks.sh
 mkdir -p "$out"
-
-report() { # name, exit status of its check
-	if [ "$2" -eq 0 ]; then
-		echo "PASS run-inputs/$1"
-	else
-		echo "FAIL run-inputs/$1: see tests/check_run_inputs.sh and $out"
-		status=1
-	fi
-}
 
 # make with RUN_ISO=$iso and the arguments given, its output in $out/make.log.
 make_iso() {
@@ -31,16 +24,16 @@ grub_cfg() {
 }
 
 make_iso CMDLINE=loglevel=warn && grub_cfg | grep -q 'multiboot2 /boot/hv.elf onidle=exit loglevel=warn$'
-report first-cmdline $?
+report run-inputs/first-cmdline $?
 make_iso CMDLINE=loglevel=debug && grub_cfg | grep -q 'multiboot2 /boot/hv.elf onidle=exit loglevel=debug$'
-report second-cmdline-takes-effect $?
+report run-inputs/second-cmdline-takes-effect $?
 make_iso CMDLINE=loglevel=debug -n && ! grep -q mkiso "$out/make.log"
-report same-inputs-rebuild-nothing $?
+report run-inputs/same-inputs-rebuild-nothing $?
 make_iso CMDLINE=loglevel=debug SCRIPT='vm list; exit' VMS=hello && grub_cfg >"$out/cfg" &&
 	grep -q 'mgmt.script="vm list; exit"' "$out/cfg" && grep -q 'module2 /boot/mod1 hello$' "$out/cfg" &&
 	! grep -q mod2 "$out/cfg"
-report script-and-vms-take-effect $?
+report run-inputs/script-and-vms-take-effect $?
 make -n --no-print-directory RUN_ISO="$iso" run QEMU_FLAGS+='-s' 2>/dev/null |
 	grep -q -- '-machine q35 .* -s '
-report qemu-flags-append $?
-exit $status
+report run-inputs/qemu-flags-append $?
+checks_done

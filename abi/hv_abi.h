@@ -169,7 +169,7 @@ enum hv_extension {
 				     * (abi/hv_boot.h) */
 	HV_EXT_RUN_DEADLINE = 18,   /* 1: HV_RUN_DEADLINE, hv_vcpu_run.deadline
 				     * and hv_run_page.deadline exist */
-	HV_EXT_FREE_CHUNKS = 20,    /* the bytes of a chunk of VM RAM (2 MiB):
+	HV_EXT_FREE_CHUNKS = 19,    /* the bytes of a chunk of VM RAM (2 MiB):
 				     * hv_stats.free_chunk_bytes exists */
 };
 

@@ -68,15 +68,38 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 FUZZ_BINS := $(BUILD)/fuzz_decode $(BUILD)/fuzz_insn $(BUILD)/fuzz_walk
 
 QEMU := qemu-system-x86_64
-QEMU_FLAGS := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
+# The machine every QEMU target boots. QEMU_FLAGS adds to it:
+# `make run QEMU_FLAGS=-s` and `make run QEMU_FLAGS+=-s` both append.
+QEMU_MACHINE := -accel tcg -cpu EPYC -m 256 -machine q35 -display none \
 	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-RUN_CMDLINE := loglevel=info
-# make run: the management guest as VM 0 with two children, started by a
-# script; afterwards the hvctl prompt is yours.
-RUN_SCRIPT := vm create hello hello; vm create mandel mandel; vm run
-RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(RUN_SCRIPT)"' \
-	$(BUILD)/guests/hello.elf hello $(BUILD)/guests/mandel.elf mandel
-RUN_DEPS := $(BUILD)/guests/mgmt.elf $(BUILD)/guests/hello.elf $(BUILD)/guests/mandel.elf
+QEMU_FLAGS :=
+# QEMU's exit status for the hypervisor's verdict: 33 is PASS (35 FAIL,
+# 37 UNSUPPORTED); Ctrl-A X quits with 0.
+QEMU_PASSED := || [ $$? -eq 33 ]
+
+# What make run (run-efi, debug) boots, each settable on make's command
+# line: the hypervisor's command line CMDLINE, hvctl's SCRIPT, and VMS,
+# the guests hvctl gets as boot modules (NAME for build/guests/NAME.elf,
+# or NAME=FILE). onidle=exit: hvctl's `exit` ends the machine with the
+# verdict (an onidle= in CMDLINE comes later and wins).
+CMDLINE := loglevel=info
+SCRIPT := vm create hello hello; vm create mandel mandel; vm run
+VMS := hello mandel
+RUN_CMDLINE := onidle=exit $(CMDLINE)
+vm_name = $(firstword $(subst =, ,$1))
+vm_file = $(if $(findstring =,$1),$(patsubst $(call vm_name,$1)=%,%,$1),$(BUILD)/guests/$1.elf)
+RUN_MODULES := $(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(SCRIPT)"' \
+	$(foreach v,$(VMS),$(call vm_file,$v) $(call vm_name,$v))
+RUN_DEPS := $(BUILD)/guests/mgmt.elf $(foreach v,$(VMS),$(call vm_file,$v))
+RUN_ISO := $(BUILD)/hv.iso
+
+# Values that are build inputs: $(call stamp,FILE,TEXT) is FILE, written
+# with TEXT when it holds something else, so an image that depends on it
+# is made again exactly when TEXT changed. same: $1 and $2 are equal
+# (each is the other repeated, so once).
+same = $(if $(subst $1,,$2)$(subst $2,,$1),,same)
+stamp = $(if $(call same,$(file <$1),$2),,$(shell mkdir -p $(dir $1))$(file >$1,$2))$1
+RUN_STAMP := $(call stamp,$(RUN_ISO).config,$(RUN_CMDLINE) $(RUN_MODULES))
 
 .PHONY: all iso run test test-long debug clean deps unit guests bench profile fuzz tools storm linux \
 	run-linux
@@ -128,7 +151,7 @@ fuzz: $(FUZZ_BINS)
 
 guests: $(GUEST_ELFS)
 
-iso: $(BUILD)/hv.iso
+iso: $(RUN_ISO)
 
 deps:
 	@sh tools/deps.sh test
@@ -184,7 +207,7 @@ $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/ksyms.o linker/hv.ld
 	@sh tools/gensyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "symbol table does not match the final link" >&2; rm -f $@; exit 1; }
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf $(RUN_DEPS) tools/mkiso.sh Makefile
+$(RUN_ISO): $(BUILD)/hv.elf $(RUN_DEPS) tools/mkiso.sh Makefile $(RUN_STAMP)
 	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" $(RUN_MODULES)
 
 # --- guests ---------------------------------------------------------------
@@ -330,8 +353,9 @@ $(BUILD)/guests/%.elf: $(BUILD)/guest/guests/test/%.c.o $(LIBHVTEST) $(LIBHV) li
 
 # --- running --------------------------------------------------------------
 
-run: $(BUILD)/hv.iso | deps-run
-	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio
+run: $(RUN_ISO) | deps-run
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_FLAGS) -cdrom $(RUN_ISO) -boot d -serial mon:stdio \
+		$(QEMU_PASSED)
 
 # --- Linux ----------------------------------------------------------------
 # Debian's kernel (linux-image-amd64's versioned package, downloaded and
@@ -363,7 +387,7 @@ $(LINUX_INITRD): tools/mkinitramfs.py tools/linux/init tools/linux/test.sh | dep
 linux: $(LINUX_KERNEL) $(LINUX_INITRD) $(XEN_KERNEL)
 
 $(BUILD)/linux.iso: $(BUILD)/hv.elf $(BUILD)/guests/mgmt.elf $(LINUX_KERNEL) $(LINUX_INITRD) \
-		tools/mkiso.sh Makefile
+		tools/mkiso.sh Makefile $(call stamp,$(BUILD)/linux.iso.config,$(RUN_CMDLINE) $(LINUX_SCRIPT))
 	sh tools/mkiso.sh $@ $< "$(RUN_CMDLINE)" \
 		$(BUILD)/guests/mgmt.elf 'mgmt mgmt.script="$(LINUX_SCRIPT)"' \
 		$(LINUX_KERNEL) linux $(LINUX_INITRD) initrd
@@ -374,13 +398,15 @@ $(BUILD)/linux.iso: $(BUILD)/hv.elf $(BUILD)/guests/mgmt.elf $(LINUX_KERNEL) $(L
 # the PIT, whose every read is an exit to hvctl, then sees an exit cost
 # what it costs in instructions, not TCG's stalls in host time.
 run-linux: $(BUILD)/linux.iso | deps-run
-	$(QEMU) $(filter-out -m 256,$(QEMU_FLAGS)) -m $(LINUX_QEMU_MEM) \
-		-icount shift=0,sleep=off -cdrom $(BUILD)/linux.iso -boot d -serial mon:stdio
+	$(QEMU) $(filter-out -m 256,$(QEMU_MACHINE)) -m $(LINUX_QEMU_MEM) $(QEMU_FLAGS) \
+		-icount shift=0,sleep=off -cdrom $(BUILD)/linux.iso -boot d -serial mon:stdio \
+		$(QEMU_PASSED)
 
-debug: $(BUILD)/hv.iso | deps-run
+debug: $(RUN_ISO) | deps-run
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb $(BUILD)/hv.elf -ex 'target remote :1234'"
-	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/hv.iso -boot d -serial mon:stdio -s -S
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_FLAGS) -cdrom $(RUN_ISO) -boot d -serial mon:stdio -s -S \
+		$(QEMU_PASSED)
 
 # --- tests ----------------------------------------------------------------
 
@@ -445,7 +471,7 @@ include boot/efi/efi.mk
 # to rebuild).
 $(HV_OBJS) $(GUEST_LIB_OBJS) $(MGMT_OBJS) $(STORM_OBJS) $(GUEST_V1_OBJS) $(GUEST_ELFS) \
 	$(UNIT_BINS) $(BUILD)/hvdump: | deps-build
-$(BUILD)/hv.iso: | deps-iso
+$(RUN_ISO): | deps-iso
 $(FUZZ_BINS): | deps-fuzz
 $(EFI_OBJS) $(BUILD)/esp.img: | deps-efi
 

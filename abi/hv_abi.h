@@ -169,6 +169,8 @@ enum hv_extension {
 				     * (abi/hv_boot.h) */
 	HV_EXT_RUN_DEADLINE = 18,   /* 1: HV_RUN_DEADLINE, hv_vcpu_run.deadline
 				     * and hv_run_page.deadline exist */
+	HV_EXT_FREE_CHUNKS = 19,    /* the bytes of a chunk of VM RAM (2 MiB):
+				     * hv_stats.free_chunk_bytes exists */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -537,8 +539,12 @@ struct hv_stats {
 	uint64_t vms;         /* hypervisor: VMs alive */
 	uint64_t free_bytes;  /* hypervisor: free memory */
 	uint64_t vmm_exits;   /* exits handed to the VMM */
+	/* HV_EXT_FREE_CHUNKS: hypervisor: the free memory that VM RAM can
+	 * come from, in whole free chunks (aligned 2 MiB runs) */
+	uint64_t free_chunk_bytes;
 };
 #define HV_STATS_SIZE_VER0 80
+#define HV_STATS_SIZE_VER1 88 /* with free_chunk_bytes */
 
 /* ---- HV_CALL_VM_SET_CPUID (HV_EXT_CPUID_SET) -------------------------- *
  * The CPUID table a child sees, set before its first run. Each entry
@@ -638,7 +644,7 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_ex
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_eoi) == HV_EXIT_EOI_SIZE_VER0, "hv_exit_eoi");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
-HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER0, "hv_stats");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER1, "hv_stats");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_page_set) == HV_VCPU_RUN_PAGE_SET_SIZE_VER0, "hv_vcpu_run_page_set");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_paged) == HV_VCPU_RUN_PAGED_SIZE_VER0, "hv_vcpu_run_paged");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER1, "hv_run_page");

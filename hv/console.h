@@ -20,4 +20,11 @@ void console_begin_line(void);
 /* Returns once everything written has been sent (before power-off). */
 void console_flush(void);
 
+/* With debugcon=1 the mirror carries VM 0's own COM1 output too: COM1's
+ * first port (transmit and receive) then exits for VM 0 (hv/vm0.c) and
+ * comes here; its text is mirrored as a guest's, "[vm0] ...". */
+bool console_mirrors_vm0(void);
+u32 console_vm0_com1_read(u8 size);
+void console_vm0_com1_write(u32 vm, const char *name, u8 size, u32 v);
+
 #endif

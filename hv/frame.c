@@ -200,6 +200,19 @@ u64 frame_alloc_contig(struct frame_alloc *fa, u64 count, u64 align)
 	return fa->base + (i << PAGE_SHIFT);
 }
 
+u64 frame_free_runs(const struct frame_alloc *fa, u64 count)
+{
+	u64 n = 0, i = 0;
+
+	if (!count || count > fa->nframes)
+		return 0;
+	while ((i = find_run(fa, i, fa->nframes - count, count, count)) != NO_FRAME) {
+		n++;
+		i += count;
+	}
+	return n;
+}
+
 u64 frame_alloc(struct frame_alloc *fa)
 {
 	return frame_alloc_contig(fa, 1, PAGE_SIZE);

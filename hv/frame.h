@@ -40,6 +40,11 @@ void frame_reserve(struct frame_alloc *fa, u64 start, u64 end);
  * physical address, or 0 when nothing fits (address 0 is never usable). */
 u64 frame_alloc_contig(struct frame_alloc *fa, u64 count, u64 align);
 
+/* How many runs of `count` free frames, each starting at a multiple of
+ * count frames, fit side by side: the allocations of that size and
+ * alignment that would succeed now (VM RAM's 2 MiB chunks). */
+u64 frame_free_runs(const struct frame_alloc *fa, u64 count);
+
 /* One frame; 0 when out of memory. */
 u64 frame_alloc(struct frame_alloc *fa);
 

@@ -98,6 +98,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_EOI_EXIT] = 1,
 	[HV_EXT_MODULE_MAP] = 1,
 	[HV_EXT_RUN_DEADLINE] = 1,
+	[HV_EXT_FREE_CHUNKS] = VM_CHUNK,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)
@@ -178,6 +179,7 @@ int hc_stats_decode(struct hc_ctx *c)
 			add_vm_stats(s, each);
 	}
 	s->free_bytes = hv_frames.free_frames * PAGE_SIZE;
+	s->free_chunk_bytes = frame_free_runs(&hv_frames, VM_CHUNK / PAGE_SIZE) * VM_CHUNK;
 	return hc_check_out(c, s, sizeof(*s), HC_HEADER_SIZE);
 }
 

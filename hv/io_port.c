@@ -1,5 +1,7 @@
 #include "hv/io_port.h"
 #include "abi/hv_boot.h"
+#include "drivers/uart16550.h"
+#include "hv/console.h"
 #include "hv/insn.h"
 #include "lib/string.h"
 
@@ -37,6 +39,8 @@ u32 io_port_read(struct vm *vm, u16 port, u8 size)
 		memcpy(&v, &scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], size);
 		return v;
 	}
+	if (port == COM1_PORT && vm->privileged) /* exits only with debugcon=1 */
+		return console_vm0_com1_read(size);
 	vm->stats.io_unclaimed_reads++;
 	return (u32)size_mask(size);
 }
@@ -51,6 +55,10 @@ bool io_port_write(struct vm *vm, u16 port, u8 size, u32 v)
 	}
 	if (is_scratch(port, size)) {
 		store_sized(&scratch[vm_slot(vm)][port - HV_PORT_SCRATCH], v, size);
+		return true;
+	}
+	if (port == COM1_PORT && vm->privileged) {
+		console_vm0_com1_write(vm->id, vm->name, size, v);
 		return true;
 	}
 	vm->stats.io_ignored_writes++;

@@ -191,7 +191,8 @@ struct vm *vm_create(const char *name, u64 mem_size, bool privileged)
 	if (!err)
 		err = vm_add_memory(vm, 0, mem_size, false);
 	if (err) {
-		log_err("vm %s: cannot create: error %d", name, err);
+		/* a child's creator gets the error and reports it */
+		hv_log(privileged ? LOG_ERR : LOG_DEBUG, "vm %s: cannot create: error %d", name, err);
 		vm_destroy(vm);
 		return NULL;
 	}

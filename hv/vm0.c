@@ -16,6 +16,7 @@
 #include "drivers/uart16550.h"
 #include "lib/elf.h"
 #include "lib/errno.h"
+#include "hv/console.h"
 #include "hv/io_port.h"
 #include "hv/log.h"
 #include "lib/string.h"
@@ -172,7 +173,9 @@ int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 		return err;
 	}
 	io_reset(vm);
-	stage2_io_allow(vm, COM1_PORT, 8); /* VM 0 drives the serial port itself */
+	/* VM 0 drives the serial port itself; with debugcon=1 its first port
+	 * exits, to be mirrored (hv/console.h). */
+	stage2_io_allow(vm, COM1_PORT + console_mirrors_vm0(), 8 - console_mirrors_vm0());
 	log_info("vm0: '%s' loaded, %u-bit entry at 0x%llx, %llu MiB",
 		 bi->modules[0].string, elf.bits, (unsigned long long)elf.entry,
 		 (unsigned long long)(mem_size / MIB));

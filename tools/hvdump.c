@@ -4,10 +4,16 @@
  *
  *   hvdump STRUCT HEX...              decode bytes: hvdump hv_vm_destroy 10000000 0 ...
  *                                     (hex digits in memory order; spaces
- *                                     and separate arguments are ignored)
- *   hvdump --trace 'LINE'             encode a trace line back into bytes
+ *                                     and separate arguments are ignored;
+ *                                     no HEX or "-": from standard input)
+ *   hvdump --trace 'LINE'             encode a trace line back into bytes,
+ *                                     bare or as the hypervisor prints it
+ *                                     ("trace: vm vm0: vm_create(...) = 1");
+ *                                     no LINE or "-": each line of
+ *                                     standard input
  *   hvdump --encode STRUCT 'f=v, ...' encode a bare field list
  *   hvdump --list                     every struct and every call number
+ *   hvdump --help                     this usage, on standard output
  *
  * Exit status: 0 done, 2 bad usage or input, 1 output did not fit.
  *
@@ -31,7 +37,8 @@
 #define EXIT_INTERNAL 1
 
 static u8 bytes[BYTES_MAX];
-static char text[TEXT_MAX];
+static char text[TEXT_MAX];  /* output */
+static char input[TEXT_MAX]; /* standard input, a line or all of it */
 
 static const char *const dir_names[] = {
 	[ABI_DIR_NONE] = "no struct", [ABI_DIR_IN] = "in",
@@ -39,13 +46,17 @@ static const char *const dir_names[] = {
 	[ABI_DIR_REGS] = "registers",
 };
 
-static int usage(void)
+/* To standard output when asked for (--help), else to standard error
+ * as the answer to a bad command line. */
+static int usage(bool asked)
 {
-	fputs("usage: hvdump STRUCT HEX...\n"
-	      "       hvdump --trace 'name(field=value, ...) = ret'\n"
+	fputs("usage: hvdump STRUCT [HEX... | -]\n"
+	      "       hvdump --trace ['[trace: vm NAME: ]name(field=value, ...) = ret' | -]\n"
 	      "       hvdump --encode STRUCT 'field=value, ...'\n"
-	      "       hvdump --list\n", stderr);
-	return EXIT_INPUT;
+	      "       hvdump --list | --help\n"
+	      "Without HEX or LINE, or with -, the input is read from standard input.\n",
+	      asked ? stdout : stderr);
+	return asked ? 0 : EXIT_INPUT;
 }
 
 static __attribute__((format(printf, 1, 2))) int fail(const char *fmt, ...)
@@ -78,7 +89,7 @@ static int read_hex_args(char **args, int n, u32 *len)
 		for (const char *p = args[i]; *p; p++) {
 			int d = hex_digit_value(*p);
 
-			if (*p == ' ' || *p == '\t' || *p == '\n')
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 				continue;
 			if (d < 0)
 				return fail("'%c' is not a hex digit", *p);
@@ -120,14 +131,29 @@ static int print_struct(const struct abi_struct *s, u32 len)
 	return 0;
 }
 
+/* Standard input as one argument of hex digits. */
+static char *read_stdin(void)
+{
+	size_t n = fread(input, 1, sizeof(input) - 1, stdin);
+
+	input[n] = '\0';
+	return input;
+}
+
 static int decode(const char *name, char **hex, int nhex)
 {
 	const struct abi_struct *s = struct_named(name);
+	char *in[1];
 	u32 len = 0;
 	int err;
 
 	if (!s)
 		return EXIT_INPUT;
+	if (!nhex || (nhex == 1 && !strcmp(hex[0], "-"))) {
+		in[0] = read_stdin();
+		hex = in;
+		nhex = 1;
+	}
 	err = read_hex_args(hex, nhex, &len);
 	if (err)
 		return err;
@@ -151,12 +177,26 @@ static int print_encoded(const struct abi_struct *s, u32 len)
 	return print_struct(s, len);
 }
 
+/* The call in a line as the hypervisor prints it: after "trace: vm NAME: "
+ * (VM names have no blanks), else the line itself. */
+static const char *trace_call(const char *line)
+{
+	const char *p = strstr(line, "trace: vm ");
+	const char *end;
+
+	if (!p)
+		return line;
+	end = strstr(p + strlen("trace: vm "), ": ");
+	return end ? end + 2 : line;
+}
+
 static int encode_trace(const char *line)
 {
 	const struct abi_struct *s;
 	struct abi_parse_error e;
 	u32 len;
 
+	line = trace_call(line);
 	if (abi_parse_trace_line_why(line, &s, bytes, sizeof(bytes), &len, &e))
 		return parse_failed(line, &e);
 	if (!s) {
@@ -164,6 +204,27 @@ static int encode_trace(const char *line)
 		return 0;
 	}
 	return print_encoded(s, len);
+}
+
+/* Each non-blank line of standard input as a trace line; every line is
+ * tried, and the status is the worst. */
+static int encode_trace_lines(void)
+{
+	char *line = input;
+	int status = 0, err;
+	unsigned n = 0;
+
+	while (fgets(line, sizeof(input), stdin)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		n++;
+		if (!line[strspn(line, " \t")])
+			continue;
+		printf("line %u: %s\n", n, trace_call(line));
+		err = encode_trace(line);
+		if (err > status)
+			status = err;
+	}
+	return status;
 }
 
 static int encode_fields(const char *name, const char *fields)
@@ -203,15 +264,18 @@ static int list(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return usage(true);
 	if (argc == 2 && strcmp(argv[1], "--list") == 0)
 		return list();
-	if (argc == 3 && strcmp(argv[1], "--trace") == 0)
-		return encode_trace(argv[2]);
+	if (argc <= 3 && argc >= 2 && strcmp(argv[1], "--trace") == 0)
+		return argc == 2 || !strcmp(argv[2], "-") ? encode_trace_lines()
+							   : encode_trace(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "--encode") == 0)
 		return encode_fields(argv[2], argv[3]);
 	if (argc >= 2 && argv[1][0] == '-')
-		return usage();
-	if (argc >= 3)
+		return usage(false);
+	if (argc >= 2)
 		return decode(argv[1], argv + 2, argc - 2);
-	return usage();
+	return usage(false);
 }

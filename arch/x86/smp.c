@@ -23,8 +23,8 @@
 #define LOW_MEMORY_END 0xa0000 /* SIPI vectors 0xa0-0xbf are not RAM */
 #define INIT_DELAY_US 10000
 #define SIPI_DELAY_US 200
-#define CHECK_IN_MS 1000
-#define ENABLE_MS 5000
+#define CHECK_IN_MS 10000 /* as long as Linux waits: an emulated CPU on a busy host is slow */
+#define ENABLE_MS 10000
 #define TSC_KHZ_UNKNOWN 10000000u /* assumed when unmeasured: waits only get longer */
 
 extern const u8 ap_trampoline[];

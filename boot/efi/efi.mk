@@ -1,6 +1,7 @@
 # hv.efi: the hypervisor as a UEFI application (GNU-EFI), and an EFI
 # system partition image to boot it. Included by the main Makefile, which
-# defines BUILD, CC, LD, QEMU, QEMU_FLAGS and RUN_CMDLINE.
+# defines BUILD, CC, LD, QEMU, QEMU_MACHINE, QEMU_FLAGS, RUN_CMDLINE,
+# RUN_MODULES, RUN_DEPS, QEMU_PASSED and stamp.
 #
 #   make efi      build/hv.efi and build/esp.img (\EFI\BOOT\BOOTX64.EFI,
 #                 \EFI\BOOT\hv.cfg and the demo guest as VM 0)
@@ -56,14 +57,16 @@ $(BUILD)/hv.efi: $(EFI_BUILD)/hv.so
 		-j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@
 
-$(BUILD)/esp.img: $(BUILD)/hv.efi $(RUN_DEPS) tools/mkesp.sh
+$(BUILD)/esp.img: $(BUILD)/hv.efi $(RUN_DEPS) tools/mkesp.sh \
+		$(call stamp,$(BUILD)/esp.img.config,$(RUN_CMDLINE) $(RUN_MODULES))
 	sh tools/mkesp.sh $@ $(BUILD)/hv.efi "$(RUN_CMDLINE)" $(RUN_MODULES)
 
 run-efi: $(BUILD)/esp.img | deps-run-efi
 	cp $(OVMF_VARS) $(EFI_BUILD)/vars.fd
-	$(QEMU) $(QEMU_FLAGS) \
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_FLAGS) \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file=$(OVMF_CODE) \
 		-drive if=pflash,format=raw,unit=1,file=$(EFI_BUILD)/vars.fd \
-		-drive format=raw,file=$(BUILD)/esp.img -net none -serial mon:stdio
+		-drive format=raw,file=$(BUILD)/esp.img -net none -serial mon:stdio \
+		$(QEMU_PASSED)
 
 -include $(EFI_OBJS:.o=.d)

@@ -10,6 +10,9 @@
  * (traps_init) and then calls guest_entry(boot_info). The guest defines
  * it, or libhvtest.a does for guests with test_main() (test.h). */
 extern const struct hv_boot_info *boot_info;
+/* The VM's id as RSI held it at entry: hvctl's children get theirs, VM 0
+ * gets 0 from the hypervisor's loader. */
+extern u32 boot_vm_id;
 void guest_entry(const struct hv_boot_info *info);
 
 void gprintf(const char *fmt, ...) __printf(1, 2);

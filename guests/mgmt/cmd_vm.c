@@ -45,8 +45,9 @@ static bool create_options(struct words *ws, struct create_args *a, bool *restar
 
 	for (int i = 4; i < ws->n; i++) {
 		if ((v = opt_value(ws->w[i], "mem"))) {
-			if (!parse_size(v, &a->mem)) {
-				gprintf("error: mem=%s: want MiB or a size with K/M/G\n", v);
+			if (!strcmp(v, "max") ? !(a->mem = stats_vm_room()) : !parse_size(v, &a->mem)) {
+				gprintf("error: mem=%s: want MiB, a size with K/M/G, or max (the most "
+					"a new VM can have now, if the hypervisor says; see stats)\n", v);
 				return false;
 			}
 		} else if ((v = opt_value(ws->w[i], "vcpus"))) {

@@ -119,40 +119,67 @@ static long add_high_ram(const struct child *c)
 	return hv_vm_add_memory(c->id, PC_HIGH_RAM, c->mem - PC_LOW_RAM_END);
 }
 
+/* Whether VM 0 and the other children fill the hypervisor's VM slots. */
+static bool slots_full(void)
+{
+	u32 vms = 0; /* VM 0, and the other children: the new one is counted */
+
+	for (u32 i = 0; i < CHILDREN_MAX; i++)
+		vms += child_at(i) != NULL;
+	return disc.have_limits && vms >= disc.limits.max_vms;
+}
+
+/* What to do about a VM create that failed with err. */
+static const char *create_hint(long err)
+{
+	static char hint[160];
+	char size[24];
+	u64 room;
+
+	if (err == -HV_ENOMEM && slots_full())
+		return " (every VM slot is in use: vm destroy one)";
+	if (err == -HV_ENOMEM && (room = stats_vm_room())) {
+		hv_snprintf(hint, sizeof(hint), " (VM RAM comes in whole free 2 MiB chunks: a new "
+			    "VM can have %s for sure now, mem=max; or vm destroy one)",
+			    fmt_size(room, size, sizeof(size)));
+		return hint;
+	}
+	if (err == -HV_ENOMEM)
+		return " (too little free memory in whole 2 MiB chunks: ask for less with mem=, "
+		       "or vm destroy one)";
+	if (err == -HV_ENOSPC)
+		return " (the VM's memory regions are all used: ask for less with mem=)";
+	return "";
+}
+
+/* A step of make_vm failed: one line with the error's name and what to
+ * do, and the VM made so far (if any) destroyed. */
+static bool create_failed(struct child *c, const char *step, long err, bool made)
+{
+	gprintf("error: vm create %s: %s: %s%s\n", c->name, step, err_name(err), create_hint(err));
+	if (made)
+		hv_vm_destroy(c->id);
+	return false;
+}
+
 /* VM_CREATE and the vCPUs; on failure nothing is left. */
 static bool make_vm(struct child *c)
 {
 	long r = hv_vm_create(c->name, MIN(c->mem, PC_LOW_RAM_END), c->vcpus, c->exit_reasons);
 
-	if (r < 0) {
-		gprintf("error: vm create %s: vm_create: %s\n", c->name, err_name(r));
-		return false;
-	}
+	if (r < 0)
+		return create_failed(c, "vm_create", r, false);
 	c->id = (u32)r;
-	if ((r = add_high_ram(c)) < 0) {
-		gprintf("error: vm create %s: vm_add_memory above 4 GiB: %s\n", c->name,
-			err_name(r));
-		hv_vm_destroy(c->id);
-		return false;
-	}
-	for (u32 i = 0; i < c->vcpus; i++) {
-		if ((r = hv_vcpu_create(c->id)) < 0) {
-			gprintf("error: vm create %s: vcpu_create: %s\n", c->name, err_name(r));
-			hv_vm_destroy(c->id);
-			return false;
-		}
-	}
-	if ((r = enable_lapic(c)) < 0) {
-		gprintf("error: vm create %s: feature lapic: %s\n", c->name, err_name(r));
-		hv_vm_destroy(c->id);
-		return false;
-	}
+	if ((r = add_high_ram(c)) < 0)
+		return create_failed(c, "vm_add_memory above 4 GiB", r, true);
+	for (u32 i = 0; i < c->vcpus; i++)
+		if ((r = hv_vcpu_create(c->id)) < 0)
+			return create_failed(c, "vcpu_create", r, true);
+	if ((r = enable_lapic(c)) < 0)
+		return create_failed(c, "feature lapic", r, true);
 	mark_unused_aps(c);
-	if ((r = vmm_attach_run_page(c)) < 0) {
-		gprintf("error: vm create %s: vcpu_run_page_set: %s\n", c->name, err_name(r));
-		hv_vm_destroy(c->id);
-		return false;
-	}
+	if ((r = vmm_attach_run_page(c)) < 0)
+		return create_failed(c, "vcpu_run_page_set", r, true);
 	return true;
 }
 

@@ -29,6 +29,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_EOI_EXIT] = "eoi-exit",
 		[HV_EXT_MODULE_MAP] = "module-map",
 		[HV_EXT_RUN_DEADLINE] = "run-deadline",
+		[HV_EXT_FREE_CHUNKS] = "free-chunks",
 #endif
 	};
 

@@ -71,6 +71,7 @@ long entry_long_mode(u32 vm, u64 rip, u64 rdi)
 	static struct hv_vcpu_regs r;
 
 	common_state(&r, vm, rip);
+	r.gprs[4] = vm; /* RSI: the child's own VM id (guests/lib/start.S) */
 	r.gprs[5] = rdi;
 	r.cs = hv_flat_segment(SEL_CODE64, ATTR_CODE64);
 	r.cr0 = 0x80010031; /* PG WP NE ET PE */

@@ -5,7 +5,8 @@
  *   bzImage (Linux)            64-bit long mode at the boot protocol's
  *                              64-bit entry, RSI = the zero page, with
  *                              its initrd; nothing below is written
- *   ELF64                      64-bit long mode, RDI = struct hv_boot_info
+ *   ELF64                      64-bit long mode, RDI = struct hv_boot_info,
+ *                              RSI = the child's VM id
  *   multiboot (v1) header      32-bit protected mode, paging off,
  *                              EAX = 0x2BADB002, EBX = multiboot info
  *   ELF32 without that header  32-bit protected mode, paging off,

@@ -109,7 +109,7 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 /* The last CHECK_EXTENSION id this build knows: the live header's, or
  * v1's when built against the frozen headers (abi/v1). */
 #if HV_ABI_HEADER_REVISION >= 2
-#define EXT_LAST HV_EXT_RUN_DEADLINE
+#define EXT_LAST HV_EXT_FREE_CHUNKS
 #else
 #define EXT_LAST HV_EXT_TRACE
 #endif
@@ -462,5 +462,8 @@ void cmd_bench(struct words *ws);
 void cmd_runpage(struct words *ws);
 /* Hypervisor-wide free bytes from HV_CALL_STATS. 0 or -errno. */
 long stats_free_bytes(u64 *out);
+/* The most RAM a new VM is sure to get now (`stats`, mem=max); 0 when
+ * the hypervisor does not say (HV_EXT_FREE_CHUNKS) or has no room. */
+u64 stats_vm_room(void);
 
 #endif

@@ -133,11 +133,13 @@ static const struct command commands[] = {
 			"vm cpuid NAME [vendor=TEXT] [LEAF[.SUB]=EAX:EBX:ECX:EDX ...]\n"
 			"                          the child's CPUID table, before it first runs" },
 	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
-	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics" },
+	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics, the RAM a\n"
+			      "                          new VM can have" },
 	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
-	{ "bench", cmd_bench, "bench                     cost of one VM create + destroy (make bench)" },
+	{ "bench", cmd_bench, "bench [tsc=instructions]  cost of one VM create + destroy in TSC ticks\n"
+	  "                          (make bench: its TSC counts instructions)" },
 	{ "expect", cmd_expect, "expect NAME RESULT|fault|halted|running|poweroff|reset" },
 	{ "type", cmd_type, "type TEXT                 test aid: TEXT as keys typed at this terminal\n"
 			    "                          (^M Enter, ^] the console escape)" },
@@ -154,7 +156,8 @@ static void cmd_help(struct words *ws)
 	gprintf("commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		gprintf("%s\n", commands[i].usage);
-	gprintf("SIZE: MiB, or with K/M/G; a multiple of 2M (default 16M)\n");
+	gprintf("SIZE: MiB, or with K/M/G; a multiple of 2M (default 16M); max: the most a new\n"
+		"VM can have now (stats)\n");
 	gprintf("a key stops an interactive run; scripted runs stop after %u slices\n",
 		SCRIPT_SLICES_DEFAULT);
 }

@@ -12,6 +12,41 @@ long stats_free_bytes(u64 *out)
 	return r;
 }
 
+/* The free memory in whole 2 MiB chunks; 0 from a hypervisor (or a
+ * build against the v1 headers) without HV_EXT_FREE_CHUNKS. */
+static u64 free_chunk_bytes(const struct hv_stats *s)
+{
+#if HV_ABI_HEADER_REVISION >= 2
+	return s->argsz >= HV_STATS_SIZE_VER1 ? s->free_chunk_bytes : 0;
+#else
+	(void)s;
+	return 0;
+#endif
+}
+
+/* The RAM a new VM is sure to get now: the whole free chunks, less those
+ * its own page tables and bitmaps may spoil (two, and one more for each
+ * GiB past the first; docs/abi.md, STATS), within the hypervisor's
+ * limit. 0 when the hypervisor does not report its chunks. */
+static u64 vm_room(const struct hv_stats *s)
+{
+	u64 max = disc.have_limits ? (u64)disc.limits.max_memory_regions * 2 * MIB : 0;
+	u64 chunks = free_chunk_bytes(s) / (2 * MIB);
+
+	if (chunks <= 2)
+		return 0;
+	chunks -= 2;
+	chunks -= (chunks - 1) / 512;
+	return max ? MIN(chunks * 2 * MIB, max) : chunks * 2 * MIB;
+}
+
+u64 stats_vm_room(void)
+{
+	static struct hv_stats s;
+
+	return hv_stats(0, 0, &s) ? 0 : vm_room(&s);
+}
+
 static void print_counters(const char *who, const struct hv_stats *s)
 {
 	gprintf("stats: %s: exits %llu hypercalls %llu io_exits %llu unclaimed_reads %llu "
@@ -42,7 +77,7 @@ static void stats_child(const struct child *c)
 void cmd_stats(struct words *ws)
 {
 	static struct hv_stats s;
-	char fr[24];
+	char fr[24], room[24];
 	long r;
 
 	(void)ws;
@@ -52,6 +87,11 @@ void cmd_stats(struct words *ws)
 	}
 	gprintf("stats: hypervisor: vms %llu free_bytes %llu (%s)\n", (unsigned long long)s.vms,
 		(unsigned long long)s.free_bytes, fmt_human(s.free_bytes, fr, sizeof(fr)));
+	if (vm_room(&s))
+		gprintf("stats: hypervisor: %s free in whole 2 MiB chunks (VM RAM comes in "
+			"those): a new VM can have %s for sure (mem=max)\n",
+			fmt_size(free_chunk_bytes(&s), fr, sizeof(fr)),
+			fmt_size(vm_room(&s), room, sizeof(room)));
 	print_counters("all VMs", &s);
 	if (!(r = hv_stats(HV_STATS_VM, 0, &s)))
 		print_counters("vm0 (id 0)", &s);

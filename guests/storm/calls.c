@@ -127,6 +127,8 @@ static s64 extension_value(u32 ext)
 		return HV_CPUID_MAX_ENTRIES;
 	case HV_EXT_TSC:
 		return guest_cpuid(HV_CPUID_TSC, 0).eax;
+	case HV_EXT_FREE_CHUNKS:
+		return 2 << 20; /* the chunk VM RAM comes in */
 	default:
 		return 0;
 	}

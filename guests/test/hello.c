@@ -1,7 +1,8 @@
-/* The demo guest: says hello from VM 0 and computes something visible. */
+/* The demo guest: says hello from its VM (VM 0, or a child of hvctl)
+ * and computes something visible. */
 #include "guests/lib/test.h"
 
-const char test_title[] = "Hello from VM 0";
+const char test_title[] = "The demo guest";
 
 static u32 count_primes(u32 below)
 {
@@ -26,8 +27,8 @@ void test_main(void)
 	__builtin_memcpy(vendor + 4, &v.edx, 4);
 	__builtin_memcpy(vendor + 8, &v.ecx, 4);
 	vendor[12] = '\0';
-	gprintf("Hello from VM 0 on a %s CPU, %llu MiB of guest RAM, command line '%s'\n",
-		vendor, (unsigned long long)(boot_info->memmap[0].length >> 20),
+	gprintf("Hello from VM %u on a %s CPU, %llu MiB of guest RAM, command line '%s'\n",
+		boot_vm_id, vendor, (unsigned long long)(boot_info->memmap[0].length >> 20),
 		boot_info->cmdline);
 	gprintf("There are %u primes below 10000.\n", count_primes(10000));
 }

@@ -171,6 +171,30 @@ TEST(contig_2mib_aligned)
 	CHECK_EQ(frame_alloc_contig(&fa, 0x100, 4 * MIB), 0);
 }
 
+/* frame_free_runs counts what frame_alloc_contig of that size and
+ * alignment would hand out, one call after another. */
+TEST(free_runs)
+{
+	u64 one;
+
+	setup((const struct mem_range[]){ R(0x1000, 0x9ff000) }, 1); /* 4 chunks and a part */
+	CHECK_EQ(frame_free_runs(&fa, 512), 4);
+	one = frame_alloc_contig(&fa, 1, 2 * MIB);
+	CHECK_EQ(one, 0x200000);
+	CHECK_EQ(frame_free_runs(&fa, 512), 3); /* one frame spoils a chunk */
+	CHECK_EQ(frame_free_runs(&fa, 1), fa.free_frames);
+	for (u64 n = 3; n; n--)
+		CHECK(frame_alloc_contig(&fa, 512, 2 * MIB));
+	CHECK_EQ(frame_free_runs(&fa, 512), 0);
+	CHECK_EQ(frame_alloc_contig(&fa, 512, 2 * MIB), 0);
+	CHECK(frame_free(&fa, one, 1));
+	CHECK_EQ(frame_free_runs(&fa, 512), 1);
+	CHECK_EQ(frame_free_runs(&fa, 0), 0);
+	CHECK_EQ(frame_free_runs(&fa, fa.nframes + 1), 0);
+	setup(gappy, ARRAY_SIZE(gappy));
+	CHECK_EQ(frame_free_runs(&fa, 512), 1);
+}
+
 TEST(contig_not_across_gap)
 {
 	static const struct mem_range r[] = {
@@ -356,6 +380,6 @@ TEST(random_stress)
 RUN_TESTS("frame",
 	  T(bitmap_bytes), T(init_totals), T(alloc_until_exhausted),
 	  T(free_then_realloc), T(double_free_refused), T(foreign_free_refused),
-	  T(contig_2mib_aligned), T(contig_not_across_gap), T(reserve),
+	  T(contig_2mib_aligned), T(free_runs), T(contig_not_across_gap), T(reserve),
 	  T(address_zero_never_returned), T(next_fit), T(bad_arguments),
 	  T(empty_allocator), T(sparse_large_span), T(random_stress))

@@ -58,6 +58,7 @@ enum hv_call {
 	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
 	HV_CALL_VM_IRQ = 19,         /* struct hv_vm_irq (HV_EXT_IRQ) */
+	HV_CALL_DMESG = 22,          /* struct hv_dmesg (HV_EXT_DMESG) */
 	HV_CALL_COUNT
 };
 
@@ -171,6 +172,9 @@ enum hv_extension {
 				     * and hv_run_page.deadline exist */
 	HV_EXT_FREE_CHUNKS = 19,    /* the bytes of a chunk of VM RAM (2 MiB):
 				     * hv_stats.free_chunk_bytes exists */
+	HV_EXT_DMESG = 22,          /* the bytes of the hypervisor's log ring:
+				     * HV_CALL_DMESG exists, and hv_stats has
+				     * guest_tsc and exit_counts (VER2) */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -526,6 +530,30 @@ struct hv_run_page {
 
 #define HV_STATS_VM 1u /* in: statistics of `vm`; otherwise summed over all VMs */
 
+/* hv_stats.exit_counts' slots: the exits the hypervisor took, by what
+ * the CPU reported (whatever the vendor), handled there or not. */
+enum hv_stats_exit {
+	HV_STATS_EXIT_OTHER = 0,        /* none of those below */
+	HV_STATS_EXIT_CPUID = 1,
+	HV_STATS_EXIT_IO = 2,           /* port I/O */
+	HV_STATS_EXIT_MSR_READ = 3,
+	HV_STATS_EXIT_MSR_WRITE = 4,
+	HV_STATS_EXIT_HLT = 5,
+	HV_STATS_EXIT_HYPERCALL = 6,    /* VMCALL or VMMCALL */
+	HV_STATS_EXIT_STAGE2_FAULT = 7, /* nested page fault / EPT violation */
+	HV_STATS_EXIT_SHUTDOWN = 8,     /* triple fault */
+	HV_STATS_EXIT_INTR = 9,         /* a host interrupt */
+	HV_STATS_EXIT_NMI = 10,
+	HV_STATS_EXIT_EXCEPTION = 11,   /* an intercepted guest exception */
+	HV_STATS_EXIT_XSETBV = 12,
+	HV_STATS_EXIT_CR_ACCESS = 13,
+	HV_STATS_EXIT_INVALID_OPCODE = 14,
+	HV_STATS_EXIT_IRQ_WINDOW = 15,
+	HV_STATS_EXIT_NMI_WINDOW = 16,
+	HV_STATS_EXIT_ENTRY_FAILED = 17, /* the CPU refused the guest state */
+};
+#define HV_STATS_EXIT_SLOTS 24 /* 18-23 reserved: 0 */
+
 struct hv_stats {
 	uint32_t argsz;
 	uint32_t flags;
@@ -542,9 +570,14 @@ struct hv_stats {
 	/* HV_EXT_FREE_CHUNKS: hypervisor: the free memory that VM RAM can
 	 * come from, in whole free chunks (aligned 2 MiB runs) */
 	uint64_t free_chunk_bytes;
+	/* HV_EXT_DMESG: */
+	uint64_t guest_tsc;   /* TSC ticks the VM's vCPUs ran in guest mode
+			       * (children: VM 0's own are not counted) */
+	uint64_t exit_counts[HV_STATS_EXIT_SLOTS]; /* exits by enum hv_stats_exit */
 };
 #define HV_STATS_SIZE_VER0 80
 #define HV_STATS_SIZE_VER1 88 /* with free_chunk_bytes */
+#define HV_STATS_SIZE_VER2 288 /* with guest_tsc and exit_counts */
 
 /* ---- HV_CALL_VM_SET_CPUID (HV_EXT_CPUID_SET) -------------------------- *
  * The CPUID table a child sees, set before its first run. Each entry
@@ -612,6 +645,26 @@ struct hv_vm_irq {
 };
 #define HV_VM_IRQ_SIZE_VER0 40
 
+/* ---- HV_CALL_DMESG (HV_EXT_DMESG) ------------------------------------- *
+ * The hypervisor's log ring: every line that reached its console, each
+ * behind "<N>" with N its level (0 error, 1 warning, 2 info, 3 debug).
+ * Bytes are numbered from boot; the call copies up to len bytes from
+ * seq on (an overwritten seq starts at the oldest byte held) and says
+ * where to go on (next) and how many bytes from seq were lost to the
+ * ring's wrapping. Returns the bytes copied: 0 once seq is the end. */
+struct hv_dmesg {
+	uint32_t size;
+	uint32_t flags;     /* none defined */
+	uint64_t seq;       /* the first byte wanted; 0: the oldest held */
+	uint64_t buf;       /* guest-physical address of len bytes */
+	uint32_t len;
+	uint32_t reserved;
+	uint64_t next;      /* out: seq for the next call */
+	uint64_t lost;      /* out: bytes from seq overwritten before this call */
+	uint64_t reserved1;
+};
+#define HV_DMESG_SIZE_VER0 56
+
 /* ---- layout checks ----------------------------------------------------- */
 
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
@@ -644,7 +697,8 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_msr) == HV_EXIT_MSR_SIZE_VER0, "hv_ex
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit_eoi) == HV_EXIT_EOI_SIZE_VER0, "hv_exit_eoi");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_exit) == HV_EXIT_SIZE_VER0, "hv_exit");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_exit, u) == 24, "hv_exit.u");
-HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER1, "hv_stats");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_stats) == HV_STATS_SIZE_VER2, "hv_stats");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_stats, guest_tsc) == HV_STATS_SIZE_VER1, "hv_stats.guest_tsc");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_page_set) == HV_VCPU_RUN_PAGE_SET_SIZE_VER0, "hv_vcpu_run_page_set");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_run_paged) == HV_VCPU_RUN_PAGED_SIZE_VER0, "hv_vcpu_run_paged");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_run_page) == HV_RUN_PAGE_SIZE_VER1, "hv_run_page");
@@ -654,5 +708,7 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cpuid_entry) == HV_CPUID_ENTRY_SIZE_VER0, "hv_cpuid_entry");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_set_cpuid) == HV_VM_SET_CPUID_SIZE_VER0, "hv_vm_set_cpuid");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_dmesg) == HV_DMESG_SIZE_VER0, "hv_dmesg");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_dmesg, next) == 32, "hv_dmesg.next");
 
 #endif

@@ -415,6 +415,7 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 
 	for (;;) {
 		u32 still_halted;
+		u64 entered;
 
 		vcpu_timer_check(v);
 		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
@@ -423,7 +424,9 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 			break;
 		}
 		vcpu_timer_arm(v, slice_end);
+		entered = rdtsc();
 		vcpu_enter(v, &exit);
+		v->vm->stats.guest_tsc += rdtsc() - entered;
 		if (!exit_handle(v, &exit) || slice_ended(v, slice_end))
 			break;
 	}

@@ -13,6 +13,10 @@ enum log_level {
 	LOG_DEBUG = 3,
 };
 
+/* Every line that reaches the console, for VM 0 (HV_CALL_DMESG). */
+#define LOG_RING_SIZE (16 * 1024)
+extern struct log_ring hv_log_ring;
+
 void log_set_level(enum log_level level);
 /* Accepts a name (err, warn, info, debug) or a digit 0-3. */
 bool log_parse_level(const char *s, enum log_level *out);

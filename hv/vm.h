@@ -42,6 +42,7 @@ struct vm_stats {
 	u64 io_ignored_writes;
 	u64 hypercalls;
 	u64 vmm_exits; /* exits handed to the VMM */
+	u64 guest_tsc; /* TSC ticks its vCPUs ran in guest mode (children) */
 };
 
 enum vm_state {

@@ -135,6 +135,7 @@ static const struct {
 	EXPECT_STRUCT(hv_vm_set_cpuid),
 	EXPECT_STRUCT(hv_cpuid_entry),
 	EXPECT_STRUCT(hv_vm_irq),
+	EXPECT_STRUCT(hv_dmesg),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */
@@ -301,10 +302,15 @@ TEST(kinds_fit_their_field_sizes)
 	}
 }
 
+/* Numbers may be left unassigned between calls (a call of another
+ * extension may take them later): those have no row and no struct. */
 TEST(every_call_number_is_described)
 {
 	for (u32 nr = 0; nr < HV_CALL_COUNT; nr++) {
-		CHECK(abi_call_name(nr) != NULL);
+		if (!abi_call_name(nr)) {
+			CHECK(nr > HV_CALL_VM_IRQ && abi_call_struct(nr) == NULL);
+			continue;
+		}
 		CHECK((abi_call_struct(nr) == NULL) == (nr == HV_CALL_ABI_VERSION));
 		for (u32 other = 0; other < nr; other++)
 			CHECK(!abi_call_name(other) ||
@@ -549,6 +555,8 @@ TEST(round_trip_every_call)
 		u8 bytes[BUF_MAX] = { 0 };
 		u32 size = s ? s->size : 0, len;
 
+		if (!abi_call_name(nr))
+			continue; /* an unassigned number */
 
 		for (int round = 0; round < 20; round++) {
 			if (s)

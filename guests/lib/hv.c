@@ -153,6 +153,18 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
 	return hv_call(HV_CALL_VM_IRQ, &a);
 }
 
+long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost)
+{
+	struct hv_dmesg a = { .size = sizeof(a), .seq = *seq, .buf = (u64)buf, .len = len };
+	long ret = hv_call(HV_CALL_DMESG, &a);
+
+	if (ret >= 0) {
+		*seq = a.next;
+		*lost = a.lost;
+	}
+	return ret;
+}
+
 #endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)

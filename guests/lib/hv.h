@@ -48,6 +48,10 @@ long hv_vm_map_window(u32 vm, u64 vm_gpa, u64 length, u64 gpa, u32 flags);
 long hv_vm_unmap_window(u32 vm, u64 gpa);
 /* Interrupts (HV_EXT_IRQ): HV_CALL_VM_IRQ with these fields. */
 long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags);
+/* The hypervisor's log (HV_EXT_DMESG): up to len bytes from *seq on into
+ * buf; *seq moves on past them, *lost is what the ring overwrote from the
+ * old *seq. The bytes copied or -errno. */
+long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost);
 #endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);

@@ -191,7 +191,11 @@ void cmd_vm(struct words *ws)
 		cmd_vm_cpuid(ws);
 	else if (!strcmp(sub, "info"))
 		cmd_vm_info(ws);
+	else if (!strcmp(sub, "mem"))
+		cmd_vm_mem(ws);
+	else if (!strcmp(sub, "stats"))
+		cmd_vm_stats(ws);
 	else
-		gprintf("error: vm create|run|start|console|list|info|stop|destroy|cycle|cpuid "
+		gprintf("error: vm create|run|start|console|list|info|mem|stats|stop|destroy|cycle|cpuid "
 			"(try help)\n");
 }

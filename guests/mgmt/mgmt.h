@@ -455,6 +455,15 @@ void cmd_run(struct words *ws, int first); /* vm run / run */
 void cmd_cycle(struct words *ws);
 void cmd_vm_cpuid(struct words *ws);
 void cmd_vm_info(struct words *ws);
+/* inspect.c: vm mem, vm stats, and vm info's parts */
+void cmd_vm_mem(struct words *ws);
+void cmd_vm_stats(struct words *ws);
+void inspect_print_regs(const struct hv_vcpu_regs *r);
+void inspect_print_interrupts(const struct child *c);
+void inspect_print_layout(const struct child *c);
+void inspect_print_devices(const struct child *c);
+void inspect_print_exit_stats(const struct child *c);
+void cmd_dmesg(struct words *ws); /* dmesg.c */
 void cmd_stats(struct words *ws);
 void cmd_trace(struct words *ws);
 void cmd_selftest(struct words *ws);

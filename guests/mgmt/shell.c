@@ -129,12 +129,16 @@ static const struct command commands[] = {
 			"vm console NAME           the terminal on its UART (starts it); Ctrl-]\n"
 			"                          detaches, it keeps running\n"
 			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
+			"vm mem NAME ADDR LEN      hex dump of its memory (LEN at most 4096)\n"
+			"vm stats NAME             its exits by reason and time in guest mode\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
 			"vm cpuid NAME [vendor=TEXT] [LEAF[.SUB]=EAX:EBX:ECX:EDX ...]\n"
 			"                          the child's CPUID table, before it first runs" },
 	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
 	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics, the RAM a\n"
 			      "                          new VM can have" },
+	{ "dmesg", cmd_dmesg, "dmesg [-c]                the hypervisor's log; -c: later ones show only\n"
+			      "                          newer lines" },
 	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },

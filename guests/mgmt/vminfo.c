@@ -1,6 +1,7 @@
-/* `vm info NAME`: one child and each of its vCPUs (state, RIP, exits).
- * RIP comes from VCPU_GET_REGS; the hypervisor has no call that reports
- * a vCPU's pending interrupts, so none are shown. */
+/* `vm info NAME`: one child, each of its vCPUs with its state and
+ * registers (VCPU_GET_REGS), the interrupts hvctl's devices hold
+ * pending, its memory layout, its devices and its exits by reason
+ * (inspect.c). */
 #include "guests/mgmt/pc.h"
 
 static const char *vcpu_state_name(const struct child *c, const struct child_vcpu *v)
@@ -20,15 +21,16 @@ static const char *vcpu_state_name(const struct child *c, const struct child_vcp
 static void print_vcpu(const struct child *c, u32 i)
 {
 	const struct child_vcpu *v = &c->vcpu[i];
-	struct hv_vcpu_regs r;
+	static struct hv_vcpu_regs r;
 	long err = hv_vcpu_get_regs(c->id, i, &r);
 
-	if (err < 0)
+	if (err < 0) {
 		gprintf("  vcpu %u: %s, registers: %s\n", i, vcpu_state_name(c, v), err_name(err));
-	else
-		gprintf("  vcpu %u: %s, rip 0x%llx, cs 0x%x, %llu exits\n", i,
-			vcpu_state_name(c, v), (unsigned long long)r.rip, r.cs.selector,
-			(unsigned long long)v->exits);
+		return;
+	}
+	gprintf("  vcpu %u: %s, rip 0x%llx, cs 0x%x, %llu exits\n", i, vcpu_state_name(c, v),
+		(unsigned long long)r.rip, r.cs.selector, (unsigned long long)v->exits);
+	inspect_print_regs(&r);
 }
 
 void cmd_vm_info(struct words *ws)
@@ -42,11 +44,13 @@ void cmd_vm_info(struct words *ws)
 		(unsigned long long)c->exits);
 	for (u32 i = 0; i < c->vcpus; i++)
 		print_vcpu(c, i);
-	gprintf("vm %s: pending interrupts: not reported (no call returns them)\n", c->name);
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children are never PCs */
 	if (c->pc)
 		gprintf("vm %s: reset=%s, boot %u\n", c->name,
 			c->reset_restarts ? "restart" : "stop", c->boots);
-	pc_print(c);
 #endif
+	inspect_print_interrupts(c);
+	inspect_print_layout(c);
+	inspect_print_devices(c);
+	inspect_print_exit_stats(c);
 }

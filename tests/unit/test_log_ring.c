@@ -15,6 +15,17 @@ static void reset(void)
 
 #define WRITE(s) log_ring_write(&ring, s, sizeof(s) - 1)
 
+/* Reads up to len bytes from *seq: they must be want, and *seq end at
+ * want_seq. */
+static void check_read(u64 *seq, u32 len, const char *want, u64 want_seq)
+{
+	u32 n = log_ring_read(&ring, seq, out, len);
+
+	out[n] = '\0';
+	CHECK_STR(out, want);
+	CHECK_EQ(*seq, want_seq);
+}
+
 TEST(empty_ring_reads_nothing)
 {
 	u64 seq = 0;
@@ -32,9 +43,7 @@ TEST(reads_what_was_written)
 	reset();
 	WRITE("one\n");
 	WRITE("two\n");
-	CHECK_EQ(log_ring_read(&ring, &seq, out, sizeof(out)), 8u);
-	CHECK_STR(out, "one\ntwo\n");
-	CHECK_EQ(seq, 8u);
+	check_read(&seq, 32, "one\ntwo\n", 8);
 }
 
 TEST(second_read_goes_on_where_the_first_stopped)
@@ -45,15 +54,10 @@ TEST(second_read_goes_on_where_the_first_stopped)
 	WRITE("abcdefgh");
 	CHECK_EQ(log_ring_read(&ring, &seq, out, 3), 3u);
 	CHECK_EQ(seq, 3u);
-	CHECK_EQ(log_ring_read(&ring, &seq, out, 3), 3u);
-	out[3] = '\0';
-	CHECK_STR(out, "def");
+	check_read(&seq, 3, "def", 6);
 	WRITE("ij");
-	CHECK_EQ(log_ring_read(&ring, &seq, out, sizeof(out)), 4u);
-	out[4] = '\0';
-	CHECK_STR(out, "ghij");
-	CHECK_EQ(log_ring_read(&ring, &seq, out, sizeof(out)), 0u);
-	CHECK_EQ(seq, 10u);
+	check_read(&seq, 8, "ghij", 10);
+	check_read(&seq, 8, "", 10);
 }
 
 TEST(wrap_keeps_the_newest_bytes_in_order)
@@ -64,9 +68,7 @@ TEST(wrap_keeps_the_newest_bytes_in_order)
 	WRITE("0123456789");
 	WRITE("abcdefghij"); /* 20 bytes into 16: the first 4 are gone */
 	CHECK_EQ(log_ring_oldest(&ring), 4u);
-	CHECK_EQ(log_ring_read(&ring, &seq, out, sizeof(out)), 16u);
-	CHECK_STR(out, "456789abcdefghij");
-	CHECK_EQ(seq, 20u);
+	check_read(&seq, 32, "456789abcdefghij", 20);
 }
 
 TEST(overwritten_start_moves_up_to_the_oldest)
@@ -77,10 +79,7 @@ TEST(overwritten_start_moves_up_to_the_oldest)
 	WRITE("0123456789abcdefghijkl"); /* longer than the ring at once */
 	CHECK_EQ(ring.head, 22u);
 	CHECK_EQ(log_ring_oldest(&ring), 6u);
-	CHECK_EQ(log_ring_read(&ring, &seq, out, 4), 4u);
-	out[4] = '\0';
-	CHECK_STR(out, "6789");
-	CHECK_EQ(seq, 10u);
+	check_read(&seq, 4, "6789", 10);
 }
 
 TEST(read_across_the_end_of_the_buffer)
@@ -90,9 +89,7 @@ TEST(read_across_the_end_of_the_buffer)
 	reset();
 	WRITE("0123456789ab");
 	WRITE("cdefgh"); /* "gh" lands at the buffer's start */
-	CHECK_EQ(log_ring_read(&ring, &seq, out, sizeof(out)), 6u);
-	CHECK_STR(out, "cdefgh");
-	CHECK_EQ(seq, 18u);
+	check_read(&seq, 32, "cdefgh", 18);
 }
 
 TEST(sequence_numbers_survive_many_wraps)

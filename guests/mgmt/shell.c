@@ -128,7 +128,9 @@ static const struct command commands[] = {
 			"                          runs and consoles, until it ends or is stopped\n"
 			"vm console NAME           the terminal on its UART (starts it); Ctrl-]\n"
 			"                          detaches, it keeps running\n"
-			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
+			"vm create NAME            from its definition in a config module (vm defs)\n"
+			"vm list | vm info NAME | vm stop NAME | vm destroy NAME|all\n"
+			"vm pause|resume|reset NAME  (every NAME may be the VM's id)\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
 			"vm cpuid NAME [vendor=TEXT] [LEAF[.SUB]=EAX:EBX:ECX:EDX ...]\n"
 			"                          the child's CPUID table, before it first runs" },

@@ -36,30 +36,6 @@ static int __printf(2, 3) fail(struct parse *ps, const char *fmt, ...)
 	return -1;
 }
 
-static bool name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_' || c == '.';
-}
-
-const char *vm_name_problem(const char *name)
-{
-	size_t n = strlen(name), digits = 0;
-
-	if (!n || n >= VMCFG_NAME_MAX)
-		return "a VM name has 1-31 characters";
-	for (size_t i = 0; i < n; i++) {
-		if (!name_char(name[i]))
-			return "a VM name has letters, digits, '-', '_' and '.' only";
-		digits += name[i] >= '0' && name[i] <= '9';
-	}
-	if (digits == n)
-		return "a VM name is not a number (numbers are VM ids)";
-	if (!strcmp(name, "all"))
-		return "'all' is reserved (vm destroy all)";
-	return NULL;
-}
-
 const struct vm_def *vmcfg_find(const struct vm_config *cfg, const char *name)
 {
 	for (u32 i = 0; i < cfg->n; i++)

@@ -74,10 +74,34 @@ struct vm_config {
 int vmcfg_parse(struct vm_config *cfg, const char *file, const char *text, size_t len,
 		char *err, size_t errlen);
 const struct vm_def *vmcfg_find(const struct vm_config *cfg, const char *name);
+
+static inline bool vm_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.';
+}
+
 /* What is wrong with a VM name, or NULL when it is a good one: 1 to
  * VMCFG_NAME_MAX - 1 characters of letters, digits, '-', '_' and '.',
- * not digits alone (those are ids) and not "all". */
-const char *vm_name_problem(const char *name);
+ * not digits alone (those are ids) and not "all". (Inline: `vm create`
+ * and the parser share it without one needing the other.) */
+static inline const char *vm_name_problem(const char *name)
+{
+	size_t n = 0, digits = 0;
+
+	for (; name[n]; n++) {
+		if (!vm_name_char(name[n]))
+			return "a VM name has letters, digits, '-', '_' and '.' only";
+		digits += name[n] >= '0' && name[n] <= '9';
+	}
+	if (!n || n >= VMCFG_NAME_MAX)
+		return "a VM name has 1-31 characters";
+	if (digits == n)
+		return "a VM name is not a number (numbers are VM ids)";
+	if (name[0] == 'a' && name[1] == 'l' && name[2] == 'l' && !name[3])
+		return "'all' is reserved (vm destroy all)";
+	return NULL;
+}
 const char *vmcfg_on_stop_name(enum vm_on_stop s);
 
 #endif

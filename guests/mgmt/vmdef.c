@@ -68,15 +68,15 @@ static void check_listed(const char *list)
 {
 	char name[HV_BOOT_MODULE_NAME_MAX];
 
-	while (list && *list) {
+	for (const char *p = list; p && *p;) {
 		size_t n = 0;
 
-		while (list[n] && list[n] != ',')
+		while (p[n] && p[n] != ',')
 			n++;
-		hv_strlcpy(name, list, MIN(n + 1, sizeof(name)));
+		hv_strlcpy(name, p, MIN(n + 1, sizeof(name)));
 		if (!module_find(name))
 			gprintf("error: %s=%s: no boot module named '%s'\n", CONFIG_KEY, list, name);
-		list += n + (list[n] == ',');
+		p += n + (p[n] == ',');
 	}
 }
 

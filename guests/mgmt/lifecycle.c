@@ -10,8 +10,9 @@
  * then catch up in one step, and a timer that fell due any number of
  * times during the pause raises its interrupt once (the PIT's IRQ 0 is
  * one edge, the RTC's flags are set once, the ACPI PM timer's overflow
- * is one status bit): interrupts do not pile up, the ticks missed are
- * lost, as on a PC whose interrupts were masked that long. */
+ * is one status bit; the hypervisor's LAPIC timer skips the periods it
+ * missed): interrupts do not pile up, the ticks missed are lost, as on a
+ * PC whose interrupts were masked that long. */
 #include "guests/mgmt/mgmt.h"
 
 static void vm_pause(struct child *c)

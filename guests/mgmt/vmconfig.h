@@ -29,7 +29,7 @@
 #ifndef GUESTS_MGMT_VMCONFIG_H
 #define GUESTS_MGMT_VMCONFIG_H
 
-#include "lib/types.h"
+#include "lib/string.h"
 
 #define VMCFG_VMS_MAX 16      /* definitions over all files */
 #define VMCFG_LINE_MAX 511    /* characters of one line */
@@ -87,18 +87,18 @@ static inline bool vm_name_char(char c)
  * and the parser share it without one needing the other.) */
 static inline const char *vm_name_problem(const char *name)
 {
-	size_t n = 0, digits = 0;
+	size_t n = strlen(name), digits = 0;
 
-	for (; name[n]; n++) {
-		if (!vm_name_char(name[n]))
-			return "a VM name has letters, digits, '-', '_' and '.' only";
-		digits += name[n] >= '0' && name[n] <= '9';
-	}
 	if (!n || n >= VMCFG_NAME_MAX)
 		return "a VM name has 1-31 characters";
+	for (size_t i = 0; i < n; i++) {
+		if (!vm_name_char(name[i]))
+			return "a VM name has letters, digits, '-', '_' and '.' only";
+		digits += name[i] >= '0' && name[i] <= '9';
+	}
 	if (digits == n)
 		return "a VM name is not a number (numbers are VM ids)";
-	if (name[0] == 'a' && name[1] == 'l' && name[2] == 'l' && !name[3])
+	if (!strcmp(name, "all"))
 		return "'all' is reserved (vm destroy all)";
 	return NULL;
 }

@@ -2,6 +2,7 @@
 #include "hv/trace_format.h"
 #include "hv/hc.h"
 #include "hv/log.h"
+#include "hv/tracebuf.h"
 #include "lib/abi_text.h"
 #include "lib/string.h"
 
@@ -106,6 +107,8 @@ static void finish(struct vcpu *v, u64 nr, const void *s, u32 len, s64 ret)
 {
 	char line[1280]; /* vcpu_set_regs lines are the longest */
 
+	if (tracebuf_wants(HV_TRACE_EV_HYPERCALL))
+		tracebuf_put(HV_TRACE_EV_HYPERCALL, v, nr < ~0u ? (u32)nr : ~0u, 0, (u64)ret);
 	if (hypercall_trace & HV_TRACE_HYPERCALLS) {
 		abi_format_call(nr < ~0u ? (u32)nr : ~0u, s, len, ret, line, sizeof(line));
 		log_info("trace: vm %s: %s", v->vm->name, line);
@@ -123,6 +126,25 @@ static void finish_run_paged(struct vcpu *v, s64 ret)
 	finish(v, HV_CALL_VCPU_RUN_PAGED, &a, sizeof(a), ret);
 }
 
+/* The binary trace's run events: a VCPU_RUN call enters its child ... */
+static void trace_run_start(const struct vcpu *v)
+{
+	if (tracebuf_wants(HV_TRACE_EV_RUN_START))
+		tracebuf_put(HV_TRACE_EV_RUN_START, v->run_call.child, 0, 0, 0);
+}
+
+/* ... and returns to VM 0 with the exit reason; the child's VM may have
+ * stopped in the run. */
+static void trace_run_end(const struct vmm_run_call *r)
+{
+	const struct vcpu *child = r->child;
+
+	if (tracebuf_wants(HV_TRACE_EV_RUN_END))
+		tracebuf_put(HV_TRACE_EV_RUN_END, child, r->out->reason, 0, child->regs.rip);
+	if (tracebuf_wants(HV_TRACE_EV_VM_STOP) && child->vm->state == VM_STOPPED)
+		tracebuf_put(HV_TRACE_EV_VM_STOP, child, child->vm->stop_kind, 0, child->regs.rip);
+}
+
 void hypercall_dispatch(struct vcpu *v, bool user)
 {
 	struct hc_ctx c; /* not zeroed: c.in is read in first */
@@ -135,16 +157,20 @@ void hypercall_dispatch(struct vcpu *v, bool user)
 	 * of the context than the two vCPUs, so none is built. Any other
 	 * caller fails the table's privilege check below. */
 	if (nr == HV_CALL_VCPU_RUN_PAGED && !user && v->vm->privileged) {
-		if ((ret = hc_vcpu_run_paged_decode(&c)))
+		if ((ret = hc_vcpu_run_paged_decode(&c))) {
 			finish_run_paged(v, ret);
-		else
+		} else {
 			hc_vcpu_run_paged_invoke(&c); /* hypercall_complete_run finishes it */
+			trace_run_start(v);
+		}
 		return;
 	}
 	ctx_init(&c, v);
 	ret = dispatch(&c, nr, user);
-	if (v->run_call.child)
+	if (v->run_call.child) {
+		trace_run_start(v);
 		return; /* a VCPU_RUN call: hypercall_complete_run finishes it */
+	}
 	finish(v, nr, c.trace, c.trace_len, ret);
 }
 
@@ -153,6 +179,7 @@ void hypercall_complete_run(struct vcpu *v)
 	struct vmm_run_call *r = &v->run_call;
 	struct hc_ctx c;
 
+	trace_run_end(r);
 	r->child = NULL;
 	if (r->nr == HV_CALL_VCPU_RUN_PAGED) { /* the exit is in the page already */
 		finish_run_paged(v, r->out->reason);

@@ -23,7 +23,7 @@ int hc_trace_read_decode(struct hc_ctx *c)
 	if (!flags_known(a->flags, READ_FLAGS) || a->reserved || !filter_valid(a) ||
 	    a->len % HV_TRACE_RECORD_SIZE || a->len > HV_TRACE_READ_MAX)
 		return -EINVAL;
-	if (a->len && a->cpu >= tracebuf_cpus() && !(a->flags & HV_TRACE_READ_SET))
+	if (a->len && a->cpu >= tracebuf_cpus())
 		return -ENOENT;
 	if ((a->len && !gmem_writable(&c->mem, a->buf, a->len)) ||
 	    !gmem_writable(&c->mem, c->arg + OUT_EVENTS, 2 * sizeof(u32)) ||
@@ -38,10 +38,9 @@ s64 hc_trace_read_invoke(struct hc_ctx *c)
 	u32 now[2], n = 0;
 	u64 lost = 0;
 
-	if ((a->flags & HV_TRACE_READ_SET) &&
-	    !tracebuf_set(a->events, a->flags & HV_TRACE_READ_ONE_VM ? a->vm : HV_TRACE_ALL_VMS))
-		return -ENOMEM;
-	if (a->len && a->cpu < tracebuf_cpus())
+	if (a->flags & HV_TRACE_READ_SET)
+		tracebuf_set(a->events, a->flags & HV_TRACE_READ_ONE_VM ? a->vm : HV_TRACE_ALL_VMS);
+	if (a->len)
 		n = tracebuf_read(a->cpu, &c->mem, a->buf, a->len / HV_TRACE_RECORD_SIZE, &lost);
 	now[0] = tracebuf_events;
 	now[1] = tracebuf_vm();

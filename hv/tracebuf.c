@@ -4,16 +4,14 @@
  * it publishes the new tail. A full ring drops new records and counts
  * them, as xentrace does. */
 #include "hv/tracebuf.h"
-#include "arch/x86/page_alloc.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "hv/uaccess.h"
 
-#define TRACE_CPUS 64      /* the CPU ids a ring can belong to */
-#define RING_PAGES 32
-#define RING_RECORDS (RING_PAGES * PAGE_SIZE / HV_TRACE_RECORD_SIZE)
-/* The CPUs that run guests, each of which gets a ring: the boot CPU
- * alone until the others run vCPUs. */
+#define RING_RECORDS 4096 /* 128 KiB a CPU */
+/* The CPUs that run guests, each with a ring: the boot CPU alone until
+ * the others run vCPUs. The rings are the image's own memory, so VM 0's
+ * end finds every frame it had back whether tracing is on or not. */
 #define GUEST_CPUS 1
 
 #define SAME_EXIT(r) ((int)EXIT_##r == (int)HV_TRACE_EXIT_##r)
@@ -26,27 +24,27 @@ _Static_assert(SAME_EXIT(CPUID) && SAME_EXIT(IO) && SAME_EXIT(MSR_READ) &&
 	       "the trace's exit reasons are the core's");
 
 struct trace_ring {
-	struct hv_trace_record *rec; /* RING_RECORDS of them */
-	u64 head;                    /* records written, ever */
-	u64 tail;                    /* records read, ever */
-	u64 lost;                    /* dropped since the last read */
+	struct hv_trace_record rec[RING_RECORDS];
+	u64 head; /* records written, ever */
+	u64 tail; /* records read, ever */
+	u64 lost; /* dropped since the last read */
 };
 
-static struct trace_ring rings[TRACE_CPUS];
-static u32 ring_count;
+static struct trace_ring rings[GUEST_CPUS];
 static u32 traced_vm = HV_TRACE_ALL_VMS;
 u32 tracebuf_events;
 
 static void put_at(u64 tsc, u32 type, const struct vcpu *v, u32 code, u32 arg, u64 value)
 {
 	u32 cpu = this_cpu()->cpu_id;
-	struct trace_ring *r = &rings[cpu];
+	struct trace_ring *r;
 	u64 head;
 
-	if (cpu >= TRACE_CPUS || (traced_vm != HV_TRACE_ALL_VMS && v->vm->id != traced_vm))
+	if (cpu >= GUEST_CPUS || (traced_vm != HV_TRACE_ALL_VMS && v->vm->id != traced_vm))
 		return;
+	r = &rings[cpu];
 	head = r->head;
-	if (cpu >= ring_count || head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= RING_RECORDS) {
+	if (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= RING_RECORDS) {
 		__atomic_add_fetch(&r->lost, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -68,13 +66,14 @@ bool tracebuf_exit(struct vcpu *v, const struct vm_exit *exit,
 	bool go_on = handle(v, exit);
 
 	ticks = rdtsc() - start;
-	put_at(start, HV_TRACE_EV_EXIT, v, exit->reason, ticks > ~0u ? ~0u : (u32)ticks, rip);
+	if (tracebuf_wants(HV_TRACE_EV_EXIT)) /* not switched off by the exit's hypercall */
+		put_at(start, HV_TRACE_EV_EXIT, v, exit->reason, ticks > ~0u ? ~0u : (u32)ticks, rip);
 	return go_on;
 }
 
 u32 tracebuf_cpus(void)
 {
-	return ring_count;
+	return GUEST_CPUS;
 }
 
 u32 tracebuf_vm(void)
@@ -82,24 +81,11 @@ u32 tracebuf_vm(void)
 	return traced_vm;
 }
 
-static bool rings_alloc(void)
+void tracebuf_set(u32 events, u32 vm)
 {
-	for (u32 cpu = ring_count; cpu < GUEST_CPUS; cpu++) {
-		if (!(rings[cpu].rec = pages_alloc(RING_PAGES)))
-			return false;
-		ring_count = cpu + 1;
-	}
-	return true;
-}
-
-bool tracebuf_set(u32 events, u32 vm)
-{
-	if (events && !rings_alloc())
-		return false;
 	tracebuf_events = 0; /* no record of the old VM under the new filter */
 	traced_vm = vm;
 	tracebuf_events = events;
-	return true;
 }
 
 u32 tracebuf_read(u32 cpu, const struct gmem *m, u64 dst, u32 max, u64 *lost)

@@ -29,14 +29,12 @@ bool tracebuf_exit(struct vcpu *v, const struct vm_exit *exit,
 
 /* ---- for HV_CALL_TRACE_READ ---- */
 
-/* CPUs with a ring (ids 0 .. tracebuf_cpus() - 1); 0 before tracing was
- * first switched on. */
+/* CPUs with a ring: ids 0 .. tracebuf_cpus() - 1. */
 u32 tracebuf_cpus(void);
 
 /* Records `events` from now on, of VM `vm` only unless it is
- * HV_TRACE_ALL_VMS. Allocates the rings the first time events are
- * switched on; false (nothing changed) when memory ran out. */
-bool tracebuf_set(u32 events, u32 vm);
+ * HV_TRACE_ALL_VMS. */
+void tracebuf_set(u32 events, u32 vm);
 
 /* The VM traced now (HV_TRACE_ALL_VMS: every VM). */
 u32 tracebuf_vm(void);

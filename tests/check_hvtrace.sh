@@ -3,11 +3,89 @@
 # `trace dump` lines among other output, each record built here byte by
 # byte as docs/abi.md lays it out. Also standard input, --help, bad usage
 # and a log without records. Prints one PASS or FAIL line per check.
+#
+# check_hvtrace.sh --boot DIR: the boot case mgmt-trace
+# (tests/scenarios/mgmt-trace.hvctl) instead, each of its four dumps in
+# DIR/serial.log summed up by build/hvtrace and checked against what
+# hvctl's `stats` counted; what is wrong goes to DIR/mismatch.
 cd "$(dirname "$0")/.." || exit 1
 hvtrace=build/hvtrace
+
+# The quick child's port I/O: "--- q ---" and "Test result: SUCCESS",
+# each character a read of the UART's line status and a write, each line
+# ending CR LF, then the write to the exit port.
+QUICK_IO=$(((11 + 22) * 2 + 1))
+
+# The hvtrace lines of dump N (from 0) of the log, each dump ended by
+# hvctl's "trace dump: ..." line.
+dump_lines() { # log n
+	tr -d '\r' <"$1" | awk -v want="$2" '/^trace dump: / {n++; next} /hvtrace: / && n == want'
+}
+
+# The value after `word` in the line of text that matches pattern.
+field() { # text pattern word
+	printf '%s\n' "$1" | grep -a -E -- "$2" | head -n 1 |
+		awk -v w="$3" '{for (i = 1; i < NF; i++) if ($i == w) {v = $(i + 1); sub(",", "", v); print v}}'
+}
+
+# Dump 0: the child q (VM 1) alone; its exits and I/O exits are what the
+# hypervisor's statistics say, the I/O exactly its known port accesses.
+check_child_dump() { # log
+	s=$(dump_lines "$1" 0 | $hvtrace) || { echo "dump 0: no records"; return; }
+	stats=$(tr -d '\r' <"$1" | grep -a '^stats: vm q (id 1): exits')
+	exits=$(field "$s" '^vm 1: ' exits)
+	io=$(field "$s" '^exit vm 1 io: ' count)
+	runs=$(field "$s" '^vm 1: ' runs)
+	[ -n "$exits" ] && [ "$exits" = "$(field "$stats" . exits)" ] ||
+		echo "dump 0: vm 1 exits '$exits', stats says '$stats'"
+	[ "$io" = "$QUICK_IO" ] && [ "$io" = "$(field "$stats" . io_exits)" ] ||
+		echo "dump 0: vm 1 io exits '$io', want $QUICK_IO as stats: '$stats'"
+	[ "${runs:-0}" -gt 0 ] && [ "$runs" = "$(field "$s" '^vm 1: ' ends)" ] ||
+		echo "dump 0: vm 1 runs '$runs' and run ends differ"
+	[ "$(printf '%s\n' "$s" | grep -c '^vm [0-9]*: ')" = 1 ] ||
+		echo "dump 0: records of another VM than vm 1"
+}
+
+# Dump 2: VM 0's hypercalls alone during `bench`: 21 VMs created and
+# destroyed.
+check_hypercall_dump() { # log
+	s=$(dump_lines "$1" 2 | $hvtrace) || { echo "dump 2: no records"; return; }
+	has "$s" "hypercall vm_create: count 21, errors 0" &&
+		has "$s" "hypercall vm_destroy: count 21, errors 0" ||
+		echo "dump 2: not 21 vm_create and vm_destroy calls"
+	printf '%s\n' "$s" | grep -q -E '^(exit|vm [1-9]|inject)' &&
+		echo "dump 2: records other than vm 0's hypercalls"
+}
+
+# Dump 3: a full ring and the records it lost, as hvctl counted them.
+check_overflow_dump() { # log
+	s=$(dump_lines "$1" 3 | $hvtrace) || { echo "dump 3: no records"; return; }
+	lost=$(tr -d '\r' <"$1" | sed -n 's/^trace dump: 4096 records of 1 CPU, \([1-9][0-9]*\) lost$/\1/p')
+	has "$s" "hvtrace: 4096 records, ${lost:-?} lost, 0 unreadable lines, tsc $(field "$s" '^hvtrace: ' tsc) kHz" ||
+		echo "dump 3: not the full ring of 4096 records and hvctl's lost count '$lost'"
+}
+
+check_boot() { # dir
+	serial="$1/serial.log"
+	{
+		check_child_dump "$serial"
+		dump_lines "$serial" 1 | $hvtrace >/dev/null 2>&1
+		[ $? -eq 1 ] || echo "dump 1: the ring was not drained by dump 0"
+		check_hypercall_dump "$serial"
+		check_overflow_dump "$serial"
+	} >>"$1/mismatch"
+}
 check_details="tests/check_hvtrace.sh"
 # shellcheck source=tests/lib/checks.sh
 . tests/lib/checks.sh
+has() { # summary, the exact line it must hold
+	printf '%s\n' "$1" | grep -q -x -F -- "$2"
+}
+
+if [ "${1:-}" = --boot ]; then
+	check_boot "$2"
+	exit 0
+fi
 log=build/test/hvtrace-synthetic.log
 mkdir -p build/test
 
@@ -50,9 +128,6 @@ rec() { # tsc vm vcpu cpu type code arg value
 	echo "trace dump: 16 records of 1 CPU, 4 lost"
 } >"$log"
 
-has() { # summary, the exact line it must hold
-	printf '%s\n' "$1" | grep -q -x -F -- "$2"
-}
 
 counts_known() {
 	s=$($hvtrace "$log") || return 1

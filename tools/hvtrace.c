@@ -312,7 +312,7 @@ static void print_injections(void)
 /* Events per interval of the span the records cover. */
 static void print_timeline(unsigned intervals)
 {
-	uint64_t first = recs[0].tsc, last = recs[0].tsc, width;
+	uint64_t first = UINT64_MAX, last = 0, width;
 	uint64_t *per = calloc(intervals, sizeof(*per));
 
 	if (!per)

@@ -99,6 +99,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_MODULE_MAP] = 1,
 	[HV_EXT_RUN_DEADLINE] = 1,
 	[HV_EXT_FREE_CHUNKS] = VM_CHUNK,
+	[HV_EXT_TRACE_BUFFER] = HV_TRACE_RECORD_SIZE,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)

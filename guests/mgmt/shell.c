@@ -137,7 +137,12 @@ static const struct command commands[] = {
 	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
 	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics, the RAM a\n"
 			      "                          new VM can have" },
-	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
+	{ "trace", cmd_trace, "trace on [VM] [EVENT...]  the hypervisor's binary trace buffer: record\n"
+			      "                          exit hypercall inject run_start run_end vm_stop\n"
+			      "                          (default all) of VM (default every VM)\n"
+			      "trace off | trace dump    stop recording; write the records out as\n"
+			      "                          hvtrace lines (build/hvtrace summarizes them)\n"
+			      "trace console [on|off]    each hypercall as a text line on the console" },
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
 	{ "bench", cmd_bench, "bench [tsc=instructions]  cost of one VM create + destroy in TSC ticks\n"

@@ -105,8 +105,9 @@ RUN_STAMP := $(call stamp,$(RUN_ISO).config,$(RUN_CMDLINE) $(RUN_MODULES))
 	run-linux
 all: $(BUILD)/hv.elf iso guests tools $(UNIT_BINS) $(FUZZ_BINS)
 
-# Host tools: the ABI decoder (the "lsvfio" of this ABI).
-tools: $(BUILD)/hvdump
+# Host tools: the ABI decoder (the "lsvfio" of this ABI) and the trace
+# buffer's summary (the xenalyze of hvctl's `trace dump`).
+tools: $(BUILD)/hvdump $(BUILD)/hvtrace
 
 HVDUMP_SRCS := tools/hvdump.c tools/abi_print.c tools/abi_parse.c lib/abi_text.c lib/printf.c
 
@@ -115,6 +116,11 @@ $(BUILD)/hvdump: $(HVDUMP_SRCS) tools/abi_print.h tools/abi_parse.h lib/abi_text
 	@mkdir -p $(BUILD)
 	@echo "  HOSTCC tools/hvdump.c"
 	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. $(HVDUMP_SRCS) -o $@
+
+$(BUILD)/hvtrace: tools/hvtrace.c abi/hv_abi.h abi/hv_abi.def
+	@mkdir -p $(BUILD)
+	@echo "  HOSTCC tools/hvtrace.c"
+	@$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. tools/hvtrace.c -o $@
 
 # libFuzzer targets: the hypercall decode layer, the instruction-length
 # decoder against Zydis (libzydis-dev), and the guest page-table walker.
@@ -470,7 +476,7 @@ include boot/efi/efi.mk
 # Packages before the files that need them (order-only: never a reason
 # to rebuild).
 $(HV_OBJS) $(GUEST_LIB_OBJS) $(MGMT_OBJS) $(STORM_OBJS) $(GUEST_V1_OBJS) $(GUEST_ELFS) \
-	$(UNIT_BINS) $(BUILD)/hvdump: | deps-build
+	$(UNIT_BINS) $(BUILD)/hvdump $(BUILD)/hvtrace: | deps-build
 $(RUN_ISO): | deps-iso
 $(FUZZ_BINS): | deps-fuzz
 $(EFI_OBJS) $(BUILD)/esp.img: | deps-efi

@@ -58,6 +58,8 @@ enum hv_call {
 	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
 	HV_CALL_VM_IRQ = 19,         /* struct hv_vm_irq (HV_EXT_IRQ) */
+	HV_CALL_TRACE_READ = 21,     /* struct hv_trace_read (HV_EXT_TRACE_BUFFER);
+				      * returns the records copied */
 	HV_CALL_DMESG = 22,          /* struct hv_dmesg (HV_EXT_DMESG) */
 	HV_CALL_COUNT
 };
@@ -172,6 +174,8 @@ enum hv_extension {
 				     * and hv_run_page.deadline exist */
 	HV_EXT_FREE_CHUNKS = 19,    /* the bytes of a chunk of VM RAM (2 MiB):
 				     * hv_stats.free_chunk_bytes exists */
+	HV_EXT_TRACE_BUFFER = 21,   /* HV_TRACE_RECORD_SIZE: the binary trace
+				     * buffer and HV_CALL_TRACE_READ exist */
 	HV_EXT_DMESG = 22,          /* the bytes of the hypervisor's log ring:
 				     * HV_CALL_DMESG exists, and hv_stats has
 				     * guest_tsc and exit_counts (VER2) */
@@ -530,29 +534,9 @@ struct hv_run_page {
 
 #define HV_STATS_VM 1u /* in: statistics of `vm`; otherwise summed over all VMs */
 
-/* hv_stats.exit_counts' slots: the exits the hypervisor took, by what
- * the CPU reported (whatever the vendor), handled there or not. */
-enum hv_stats_exit {
-	HV_STATS_EXIT_OTHER = 0,        /* none of those below */
-	HV_STATS_EXIT_CPUID = 1,
-	HV_STATS_EXIT_IO = 2,           /* port I/O */
-	HV_STATS_EXIT_MSR_READ = 3,
-	HV_STATS_EXIT_MSR_WRITE = 4,
-	HV_STATS_EXIT_HLT = 5,
-	HV_STATS_EXIT_HYPERCALL = 6,    /* VMCALL or VMMCALL */
-	HV_STATS_EXIT_STAGE2_FAULT = 7, /* nested page fault / EPT violation */
-	HV_STATS_EXIT_SHUTDOWN = 8,     /* triple fault */
-	HV_STATS_EXIT_INTR = 9,         /* a host interrupt */
-	HV_STATS_EXIT_NMI = 10,
-	HV_STATS_EXIT_EXCEPTION = 11,   /* an intercepted guest exception */
-	HV_STATS_EXIT_XSETBV = 12,
-	HV_STATS_EXIT_CR_ACCESS = 13,
-	HV_STATS_EXIT_INVALID_OPCODE = 14,
-	HV_STATS_EXIT_IRQ_WINDOW = 15,
-	HV_STATS_EXIT_NMI_WINDOW = 16,
-	HV_STATS_EXIT_ENTRY_FAILED = 17, /* the CPU refused the guest state */
-};
-#define HV_STATS_EXIT_SLOTS 24 /* 18-23 reserved: 0 */
+/* hv_stats.exit_counts: the exits the hypervisor took, by what the CPU
+ * reported (whatever the vendor), indexed by enum hv_trace_exit. */
+#define HV_STATS_EXIT_SLOTS 24 /* 0 and 19-23 are 0 */
 
 struct hv_stats {
 	uint32_t argsz;
@@ -573,7 +557,7 @@ struct hv_stats {
 	/* HV_EXT_DMESG: */
 	uint64_t guest_tsc;   /* TSC ticks the VM's vCPUs ran in guest mode
 			       * (children: VM 0's own are not counted) */
-	uint64_t exit_counts[HV_STATS_EXIT_SLOTS]; /* exits by enum hv_stats_exit */
+	uint64_t exit_counts[HV_STATS_EXIT_SLOTS]; /* exits by enum hv_trace_exit */
 };
 #define HV_STATS_SIZE_VER0 80
 #define HV_STATS_SIZE_VER1 88 /* with free_chunk_bytes */
@@ -645,6 +629,86 @@ struct hv_vm_irq {
 };
 #define HV_VM_IRQ_SIZE_VER0 40
 
+/* ---- HV_CALL_TRACE_READ (HV_EXT_TRACE_BUFFER) ------------------------- *
+ * The hypervisor records events into one ring of fixed-size records per
+ * CPU, off until VM 0 sets a mask of events (xentrace's model). Each call
+ * may first set what is recorded (HV_TRACE_READ_SET), then moves up to
+ * len / HV_TRACE_RECORD_SIZE of the oldest records of CPU `cpu`'s ring
+ * to `buf` and returns how many it moved. A full ring drops new records
+ * and counts them; docs/abi.md has the events' fields. */
+
+#define HV_TRACE_READ_SET 1u    /* apply events and the VM filter first */
+#define HV_TRACE_READ_ONE_VM 2u /* with SET: record only VM `vm`'s events */
+
+enum hv_trace_event {
+	HV_TRACE_EV_EXIT = 1,      /* an exit the hypervisor handled */
+	HV_TRACE_EV_HYPERCALL = 2, /* a hypercall and its result */
+	HV_TRACE_EV_INJECT = 3,    /* an interrupt or NMI injected */
+	HV_TRACE_EV_RUN_START = 4, /* VM 0's run call enters a child's vCPU */
+	HV_TRACE_EV_RUN_END = 5,   /* ... and returns to VM 0 */
+	HV_TRACE_EV_VM_STOP = 6,   /* a child VM stopped */
+};
+#define HV_TRACE_EV_ALL 0x7eu /* the bits (1 << HV_TRACE_EV_*) defined */
+
+struct hv_trace_read {
+	uint32_t size;
+	uint32_t flags;    /* HV_TRACE_READ_* */
+	uint32_t events;   /* in with SET: bits 1 << HV_TRACE_EV_*, 0 = off;
+			    * out: the events recorded now */
+	uint32_t vm;       /* in with SET|ONE_VM: the VM traced; out: the
+			    * VM traced now, HV_TRACE_ALL_VMS for every VM */
+	uint32_t cpu;      /* in: the CPU whose ring is read (0: the boot CPU) */
+	uint32_t len;      /* in: bytes at buf, a multiple of HV_TRACE_RECORD_SIZE */
+	uint64_t buf;      /* in: guest-physical address in VM 0 for the records */
+	uint64_t lost;     /* out: records the ring dropped since its last read */
+	uint64_t reserved;
+};
+#define HV_TRACE_READ_SIZE_VER0 48
+#define HV_TRACE_ALL_VMS 0xffffffffu
+#define HV_TRACE_READ_MAX (64u << 10) /* len at most */
+
+/* The internal exit reasons a record names (HV_TRACE_EV_EXIT's code). */
+enum hv_trace_exit {
+	HV_TRACE_EXIT_CPUID = 1,
+	HV_TRACE_EXIT_IO = 2,
+	HV_TRACE_EXIT_MSR_READ = 3,
+	HV_TRACE_EXIT_MSR_WRITE = 4,
+	HV_TRACE_EXIT_HLT = 5,
+	HV_TRACE_EXIT_HYPERCALL = 6,
+	HV_TRACE_EXIT_STAGE2_FAULT = 7,
+	HV_TRACE_EXIT_SHUTDOWN = 8,
+	HV_TRACE_EXIT_INTR = 9,
+	HV_TRACE_EXIT_NMI = 10,
+	HV_TRACE_EXIT_EXCEPTION = 11,
+	HV_TRACE_EXIT_XSETBV = 12,
+	HV_TRACE_EXIT_CR_ACCESS = 13,
+	HV_TRACE_EXIT_INVALID_OPCODE = 14,
+	HV_TRACE_EXIT_IRQ_WINDOW = 15,
+	HV_TRACE_EXIT_NMI_WINDOW = 16,
+	HV_TRACE_EXIT_ENTRY_FAILED = 17,
+	HV_TRACE_EXIT_UNKNOWN = 18,
+};
+
+/* One record. code, arg and value by type:
+ *   EXIT       reason (HV_TRACE_EXIT_*), ticks from the exit to the end
+ *              of its handling, the guest's RIP at the exit
+ *   HYPERCALL  call number (0xffffffff: larger), 0, the result
+ *   INJECT     vector, 1 for an NMI (else 0), 0
+ *   RUN_START  0, 0, 0 (vm and vcpu: the child's)
+ *   RUN_END    the HV_EXIT_* the run returned, 0, the child's RIP
+ *   VM_STOP    the HV_EXIT_* it stopped with, 0, its RIP */
+struct hv_trace_record {
+	uint64_t tsc;   /* the host's TSC at the event (an exit: as the
+			 * hypervisor began handling it) */
+	uint32_t vm;
+	uint16_t vcpu;
+	uint8_t cpu;    /* the CPU it happened on */
+	uint8_t type;   /* enum hv_trace_event */
+	uint32_t code;
+	uint32_t arg;
+	uint64_t value;
+};
+#define HV_TRACE_RECORD_SIZE 32
 /* ---- HV_CALL_DMESG (HV_EXT_DMESG) ------------------------------------- *
  * The hypervisor's log ring: every line that reached its console, each
  * behind "<N>" with N its level (0 error, 1 warning, 2 info, 3 debug).
@@ -708,6 +772,8 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cpuid_entry) == HV_CPUID_ENTRY_SIZE_VER0, "hv_cpuid_entry");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_set_cpuid) == HV_VM_SET_CPUID_SIZE_VER0, "hv_vm_set_cpuid");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_trace_read) == HV_TRACE_READ_SIZE_VER0, "hv_trace_read");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_trace_record) == HV_TRACE_RECORD_SIZE, "hv_trace_record");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_dmesg) == HV_DMESG_SIZE_VER0, "hv_dmesg");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_dmesg, next) == 32, "hv_dmesg.next");
 

@@ -19,6 +19,7 @@
 #include "hv/log.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
+#include "hv/tracebuf.h"
 #include "hv/vcpu_mp.h"
 #include "hv/vcpu_wait.h"
 #include "lib/string.h"
@@ -352,11 +353,18 @@ static bool complete_msr(struct vcpu *v, enum vmm_pending p, const struct hv_vcp
 /* Then, with the virtual LAPIC, an IPI the exit's emulation queued (an
  * ICR write) goes out, and a level-triggered EOI may end the run
  * (HV_EXIT_EOI). */
-bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+static bool handle_exit(struct vcpu *v, const struct vm_exit *exit)
 {
 	bool go_on = handle_exit_reason(v, exit);
 
 	return v->vm->lapic ? irq_after_exit(v, go_on) : go_on;
+}
+
+bool exit_handle(struct vcpu *v, const struct vm_exit *exit)
+{
+	if (tracebuf_wants(HV_TRACE_EV_EXIT))
+		return tracebuf_exit(v, exit, handle_exit);
+	return handle_exit(v, exit);
 }
 
 /* Applies the VMM's answer (HV_RUN_COMPLETE) to what the last exit left

@@ -100,6 +100,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_MODULE_MAP] = 1,
 	[HV_EXT_RUN_DEADLINE] = 1,
 	[HV_EXT_FREE_CHUNKS] = VM_CHUNK,
+	[HV_EXT_TRACE_BUFFER] = HV_TRACE_RECORD_SIZE,
 	[HV_EXT_DMESG] = LOG_RING_SIZE,
 };
 
@@ -145,33 +146,16 @@ s64 hc_console_write_invoke(struct hc_ctx *c)
 	return len;
 }
 
-/* hv_stats.exit_counts' slot for each exit reason (enum hv_stats_exit). */
-static const u8 stats_exit_slot[EXIT_UNKNOWN + 1] = {
-	[EXIT_CPUID] = HV_STATS_EXIT_CPUID,
-	[EXIT_IO] = HV_STATS_EXIT_IO,
-	[EXIT_MSR_READ] = HV_STATS_EXIT_MSR_READ,
-	[EXIT_MSR_WRITE] = HV_STATS_EXIT_MSR_WRITE,
-	[EXIT_HLT] = HV_STATS_EXIT_HLT,
-	[EXIT_HYPERCALL] = HV_STATS_EXIT_HYPERCALL,
-	[EXIT_STAGE2_FAULT] = HV_STATS_EXIT_STAGE2_FAULT,
-	[EXIT_SHUTDOWN] = HV_STATS_EXIT_SHUTDOWN,
-	[EXIT_INTR] = HV_STATS_EXIT_INTR,
-	[EXIT_NMI] = HV_STATS_EXIT_NMI,
-	[EXIT_EXCEPTION] = HV_STATS_EXIT_EXCEPTION,
-	[EXIT_XSETBV] = HV_STATS_EXIT_XSETBV,
-	[EXIT_CR_ACCESS] = HV_STATS_EXIT_CR_ACCESS,
-	[EXIT_INVALID_OPCODE] = HV_STATS_EXIT_INVALID_OPCODE,
-	[EXIT_IRQ_WINDOW] = HV_STATS_EXIT_IRQ_WINDOW,
-	[EXIT_NMI_WINDOW] = HV_STATS_EXIT_NMI_WINDOW,
-	[EXIT_ENTRY_FAILED] = HV_STATS_EXIT_ENTRY_FAILED,
-};
+/* exit_counts is indexed by enum hv_trace_exit, the core's exit reasons
+ * (hv/tracebuf.c checks that they agree). */
+_Static_assert(EXIT_UNKNOWN < HV_STATS_EXIT_SLOTS, "hv_stats.exit_counts is too short");
 
 static void add_vm_stats(struct hv_stats *s, const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
 
-	for (u32 r = 0; r < ARRAY_SIZE(stats_exit_slot); r++)
-		s->exit_counts[stats_exit_slot[r]] += st->exits_by_reason[r];
+	for (u32 r = 0; r <= EXIT_UNKNOWN; r++)
+		s->exit_counts[r] += st->exits_by_reason[r];
 	s->guest_tsc += st->guest_tsc;
 
 	s->exits += st->exits;

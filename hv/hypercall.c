@@ -2,6 +2,7 @@
 #include "hv/trace_format.h"
 #include "hv/hc.h"
 #include "hv/log.h"
+#include "hv/tracebuf.h"
 #include "lib/abi_text.h"
 #include "lib/string.h"
 
@@ -101,15 +102,29 @@ static void ctx_init(struct hc_ctx *c, struct vcpu *v)
 	c->trace_len = 0; /* the tracer shows `name()` until a struct is read */
 }
 
-/* The call's value to RAX, traced first with the call's struct s. */
-static void finish(struct vcpu *v, u64 nr, const void *s, u32 len, s64 ret)
+/* The call as a record of the binary trace and as a line of the text
+ * trace, whichever is on; out of line, so that neither costs the calls
+ * anything but the test while both are off (make bench). */
+static __attribute__((noinline, cold)) void trace_call(struct vcpu *v, u64 nr, const void *s,
+						       u32 len, s64 ret)
 {
 	char line[1280]; /* vcpu_set_regs lines are the longest */
 
+	if (tracebuf_wants(HV_TRACE_EV_HYPERCALL))
+		tracebuf_put(HV_TRACE_EV_HYPERCALL, v, nr < ~0u ? (u32)nr : ~0u, 0, (u64)ret);
 	if (hypercall_trace & HV_TRACE_HYPERCALLS) {
 		abi_format_call(nr < ~0u ? (u32)nr : ~0u, s, len, ret, line, sizeof(line));
 		log_info("trace: vm %s: %s", v->vm->name, line);
 	}
+}
+
+/* The call's value to RAX, traced first with the call's struct s.
+ * HV_TRACE_HYPERCALLS is the one bit hypercall_trace may hold (FEATURE
+ * refuses others), so one test covers both traces. */
+static void finish(struct vcpu *v, u64 nr, const void *s, u32 len, s64 ret)
+{
+	if (__builtin_expect(hypercall_trace | tracebuf_events, 0))
+		trace_call(v, nr, s, len, ret);
 	v->regs.rax = (u64)ret;
 }
 
@@ -121,6 +136,27 @@ static void finish_run_paged(struct vcpu *v, s64 ret)
 					     .flags = v->regs.rdx };
 
 	finish(v, HV_CALL_VCPU_RUN_PAGED, &a, sizeof(a), ret);
+}
+
+/* The binary trace's run events: a VCPU_RUN call enters its child ... */
+static void trace_run_start(const struct vcpu *v)
+{
+	if (tracebuf_wants(HV_TRACE_EV_RUN_START))
+		tracebuf_put(HV_TRACE_EV_RUN_START, v->run_call.child, 0, 0, 0);
+}
+
+#define RUN_END_EVENTS (1u << HV_TRACE_EV_RUN_END | 1u << HV_TRACE_EV_VM_STOP)
+
+/* ... and returns to VM 0 with the exit reason; the child's VM may have
+ * stopped in the run. */
+static __attribute__((noinline, cold)) void trace_run_end(const struct vmm_run_call *r)
+{
+	const struct vcpu *child = r->child;
+
+	if (tracebuf_wants(HV_TRACE_EV_RUN_END))
+		tracebuf_put(HV_TRACE_EV_RUN_END, child, r->out->reason, 0, child->regs.rip);
+	if (tracebuf_wants(HV_TRACE_EV_VM_STOP) && child->vm->state == VM_STOPPED)
+		tracebuf_put(HV_TRACE_EV_VM_STOP, child, child->vm->stop_kind, 0, child->regs.rip);
 }
 
 void hypercall_dispatch(struct vcpu *v, bool user)
@@ -135,16 +171,20 @@ void hypercall_dispatch(struct vcpu *v, bool user)
 	 * of the context than the two vCPUs, so none is built. Any other
 	 * caller fails the table's privilege check below. */
 	if (nr == HV_CALL_VCPU_RUN_PAGED && !user && v->vm->privileged) {
-		if ((ret = hc_vcpu_run_paged_decode(&c)))
+		if ((ret = hc_vcpu_run_paged_decode(&c))) {
 			finish_run_paged(v, ret);
-		else
+		} else {
 			hc_vcpu_run_paged_invoke(&c); /* hypercall_complete_run finishes it */
+			trace_run_start(v);
+		}
 		return;
 	}
 	ctx_init(&c, v);
 	ret = dispatch(&c, nr, user);
-	if (v->run_call.child)
+	if (v->run_call.child) {
+		trace_run_start(v);
 		return; /* a VCPU_RUN call: hypercall_complete_run finishes it */
+	}
 	finish(v, nr, c.trace, c.trace_len, ret);
 }
 
@@ -153,6 +193,8 @@ void hypercall_complete_run(struct vcpu *v)
 	struct vmm_run_call *r = &v->run_call;
 	struct hc_ctx c;
 
+	if (__builtin_expect(tracebuf_events & RUN_END_EVENTS, 0))
+		trace_run_end(r);
 	r->child = NULL;
 	if (r->nr == HV_CALL_VCPU_RUN_PAGED) { /* the exit is in the page already */
 		finish_run_paged(v, r->out->reason);

@@ -6,6 +6,7 @@
  * it again. */
 #include "hv/irq.h"
 #include "hv/event.h"
+#include "hv/tracebuf.h"
 #include "hv/vcpu_mp.h"
 
 /* The vector the vCPU's virtual LAPIC would deliver now, or -1. */
@@ -28,6 +29,8 @@ static bool inject_nmi(struct vcpu *v)
 		return false;
 	v->irq.nmi_pending = false;
 	virt->inject_event(v, &e);
+	if (tracebuf_wants(HV_TRACE_EV_INJECT))
+		tracebuf_put(HV_TRACE_EV_INJECT, v, e.vector, 1, 0);
 	return true;
 }
 
@@ -46,6 +49,8 @@ static bool inject_interrupt(struct vcpu *v)
 		vlapic_ack(&v->apic, e.vector);
 	}
 	virt->inject_event(v, &e);
+	if (tracebuf_wants(HV_TRACE_EV_INJECT))
+		tracebuf_put(HV_TRACE_EV_INJECT, v, e.vector, 0, 0);
 	return true;
 }
 

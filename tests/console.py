@@ -3,10 +3,15 @@
 driven with pexpect as a user at the terminal would. A background child
 prints ticks at the idle prompt, `vm console` to an echo child shows its
 echo of typed keys, Ctrl-] returns to the prompt with both children
-still running, and `exit 0` ends the machine.
+still running. Then the line editor: a mistyped command is recalled with
+Up and mended with Left and Backspace; Tab completes a command. A VM
+defined in a config module is created by its name and started; paused,
+it prints no tick for a while, resumed, it ticks again. `exit 0` ends the
+machine.
 
 Usage: tests/console.py ISO LOG (the ISO boots hvctl without a script,
-with the echo child as module "echo"; LOG receives the session)."""
+with the echo child as module "echo" and tests/scenarios/pty-console.cfg
+as module "vms.cfg"; LOG receives the session)."""
 import sys
 
 import pexpect
@@ -14,6 +19,7 @@ import pexpect
 PROMPT = "hvctl> "
 BOOT_TIMEOUT = 120
 STEP_TIMEOUT = 60
+UP, LEFT, TAB = "\x1b[A", "\x1b[D", "\t"
 QEMU_PASS = 33  # isa-debug-exit's status for the hypervisor's PASS
 
 
@@ -50,6 +56,43 @@ def session(p):
     command(p, "vm list", "vm list: 2 VM(s)")
     command(p, "expect e running", "expect e running: ok")
     command(p, "expect a running", "expect a running: ok")
+    return edit_lines(p) and defined_vm_paused(p) and leave(p)
+
+
+def edit_lines(p):
+    """Up recalls the last line; Left and Backspace mend its middle."""
+    command(p, "vm lxist", "error: vm create|run")
+    # recall "vm lxist", step left over "ist", erase the "x" before them
+    p.send(UP + LEFT * 3 + "\x7f" + "\r")
+    p.expect(r"vm list: 2 VM\(s\)")
+    p.expect_exact(PROMPT)
+    p.send("sta" + TAB)  # the one command starting "sta"
+    p.expect_exact("stats")
+    p.send("\r")
+    p.expect_exact("stats: hypervisor")
+    p.expect_exact(PROMPT)
+    return True
+
+
+def defined_vm_paused(p):
+    """A VM from the config module, paused: no tick; resumed: ticks."""
+    command(p, "vm create ticker", "vm ticker: created")
+    command(p, "vm start ticker", "vm ticker: running in the background")
+    p.expect(r"\[ticker\] tick 2")
+    command(p, "vm pause ticker", "vm ticker: paused")
+    try:  # a tick still in flight may arrive; none after a quiet spell
+        p.expect(r"\[ticker\] tick", timeout=STEP_TIMEOUT // 4)
+        p.expect(r"\[ticker\] tick", timeout=STEP_TIMEOUT // 4)
+        print("console: ticker ticked twice while paused")
+        return False
+    except pexpect.TIMEOUT:
+        pass
+    command(p, "vm resume ticker", "vm ticker: resumed")
+    p.expect(r"\[ticker\] tick")
+    return True
+
+
+def leave(p):
     p.send("exit 0\r")
     p.expect(pexpect.EOF)
     p.close()

@@ -12,9 +12,18 @@ struct child *child_at(u32 i)
 
 struct child *child_find(const char *name)
 {
+	char id[12];
+
 	for (u32 i = 0; i < CHILDREN_MAX; i++)
 		if (children[i].used && !strcmp(children[i].name, name))
 			return &children[i];
+	for (u32 i = 0; i < CHILDREN_MAX; i++) {
+		if (!children[i].used || children[i].id == CHILD_NO_VM)
+			continue;
+		hv_snprintf(id, sizeof(id), "%u", children[i].id);
+		if (!strcmp(id, name))
+			return &children[i];
+	}
 	return NULL;
 }
 
@@ -23,7 +32,7 @@ struct child *child_named(const char *name)
 	struct child *c = child_find(name);
 
 	if (!c)
-		gprintf("error: no VM named '%s' (see vm list)\n", name);
+		gprintf("error: no VM named '%s' and none with that id (see vm list)\n", name);
 	return c;
 }
 
@@ -56,9 +65,14 @@ void child_free(struct child *c)
 	c->used = false;
 }
 
-bool child_runnable(const struct child *c)
+bool child_alive(const struct child *c)
 {
 	return c->state == CHILD_CREATED || c->state == CHILD_RUNNING;
+}
+
+bool child_runnable(const struct child *c)
+{
+	return child_alive(c) && !c->paused;
 }
 
 const char *child_state_name(const struct child *c)
@@ -70,7 +84,7 @@ const char *child_state_name(const struct child *c)
 		[CHILD_POWERED_OFF] = "poweroff", [CHILD_RESET] = "reset",
 	};
 
-	return names[c->state];
+	return c->paused && child_alive(c) ? "paused" : names[c->state];
 }
 
 void child_end(struct child *c, enum child_state st, const char *fmt, ...)
@@ -79,6 +93,8 @@ void child_end(struct child *c, enum child_state st, const char *fmt, ...)
 
 	child_out_flush(c);
 	c->state = st;
+	c->paused = false;
+	c->end_pending = st != CHILD_STOPPED;
 	va_start(ap, fmt);
 	hv_vsnprintf(c->why, sizeof(c->why), fmt, ap);
 	va_end(ap);

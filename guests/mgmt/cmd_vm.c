@@ -1,5 +1,6 @@
-/* The `vm` commands: create, run, list, stop, destroy (start: sched.c,
- * console: console.c, cycle: cycle.c, cpuid: vmcpuid.c). */
+/* The `vm` commands: create, run, list, stop (start: sched.c, console:
+ * console.c, cycle: cycle.c, cpuid: vmcpuid.c, pause, resume, reset and
+ * destroy: lifecycle.c, defs and create from a definition: vmdef.c). */
 #include "guests/mgmt/mgmt.h"
 
 #define MEM_DEFAULT (16 * MIB)
@@ -8,7 +9,7 @@
 /* `pc`: a PC's devices (pc.h), which need the virtual LAPIC, the MMIO
  * exits of the IOAPIC page, and where the hypervisor has them the EOI
  * exits that clear its level-triggered entries' remote IRR. */
-static void use_pc(struct create_args *a)
+void create_args_pc(struct create_args *a)
 {
 	a->pc = true;
 	a->lapic = true;
@@ -62,7 +63,7 @@ static bool create_options(struct words *ws, struct create_args *a, bool *restar
 		} else if (!strcmp(ws->w[i], "lapic")) {
 			a->lapic = true;
 		} else if (!strcmp(ws->w[i], "pc")) {
-			use_pc(a);
+			create_args_pc(a);
 		} else if ((v = opt_value(ws->w[i], "reset"))) {
 			if (!reset_option(v, restart))
 				return false;
@@ -96,8 +97,10 @@ static void vm_create(struct words *ws)
 	bool restart = false;
 	struct child *c;
 
+	if (ws->n == 3)
+		return vmdef_create(ws->w[2]);
 	if (ws->n < 4) {
-		gprintf("error: usage: vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
+		gprintf("error: usage: vm create NAME (defined in a config module) | vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
 			"[reset=stop|restart] [modules=M1,M2,...] [initrd=MODULE] "
 			"[cmdline=\"...\"|args=...]\n");
 		return;
@@ -110,32 +113,21 @@ static void vm_create(struct words *ws)
 
 static void vm_stop(struct words *ws)
 {
-	struct child *c = vm_command_child(ws, 2, "vm stop NAME");
+	struct child *c = vm_command_child(ws, 2, "vm stop NAME|ID");
 
 	if (!c)
 		return;
-	if (!child_runnable(c)) {
+	if (!child_alive(c)) {
 		gprintf("vm %s: already %s\n", c->name, child_state_name(c));
 		return;
 	}
 	child_end(c, CHILD_STOPPED, "stopped by the user");
 }
 
-static void vm_destroy(struct words *ws)
-{
-	struct child *c = vm_command_child(ws, 2, "vm destroy NAME");
-	char name[HV_NAME_MAX];
-
-	if (!c)
-		return;
-	hv_strlcpy(name, c->name, sizeof(name));
-	if (!child_destroy(c))
-		gprintf("vm %s: destroyed\n", name);
-}
-
 static void list_one(const struct child *c)
 {
 	char mem[24], result[16], id[12];
+	const char *why = c->why[0] && !child_alive(c) ? c->why : "-";
 
 	if (c->state == CHILD_EXITED)
 		hv_snprintf(result, sizeof(result), "%u", c->result);
@@ -145,11 +137,11 @@ static void list_one(const struct child *c)
 		hv_snprintf(id, sizeof(id), "-");
 	else
 		hv_snprintf(id, sizeof(id), "%u", c->id);
-	gprintf("%3s %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu %5u\n", id, c->name,
-		child_state_name(c), fmt_size(c->mem, mem, sizeof(mem)), c->vcpus, result,
+	gprintf("%3s %-12s %-8s %5s %5u %6s %8llu %8llu %7llu %8llu %6llu %5u %14llu %s\n", id,
+		c->name, child_state_name(c), fmt_size(c->mem, mem, sizeof(mem)), c->vcpus, result,
 		(unsigned long long)c->exits, (unsigned long long)c->io_exits,
 		(unsigned long long)c->unclaimed_in, (unsigned long long)c->unclaimed_out,
-		(unsigned long long)c->slices, c->boots);
+		(unsigned long long)c->slices, c->boots, (unsigned long long)c->cpu_ticks, why);
 }
 
 static void vm_list(void)
@@ -157,7 +149,7 @@ static void vm_list(void)
 	u32 n = 0;
 
 	gprintf(" ID NAME         STATE      MEM VCPUS RESULT    EXITS IO-EXITS UNCL-IN "
-		"UNCL-OUT SLICES BOOTS\n");
+		"UNCL-OUT SLICES BOOTS      CPU-TICKS WHY\n");
 	for (u32 i = 0; i < CHILDREN_MAX; i++) {
 		if (child_at(i)) {
 			list_one(child_at(i));
@@ -171,6 +163,8 @@ void cmd_vm(struct words *ws)
 {
 	const char *sub = ws->n > 1 ? ws->w[1] : "";
 
+	if (cmd_vm_lifecycle(sub, ws))
+		return;
 	if (!strcmp(sub, "create"))
 		vm_create(ws);
 	else if (!strcmp(sub, "run"))
@@ -183,8 +177,8 @@ void cmd_vm(struct words *ws)
 		vm_list();
 	else if (!strcmp(sub, "stop"))
 		vm_stop(ws);
-	else if (!strcmp(sub, "destroy"))
-		vm_destroy(ws);
+	else if (!strcmp(sub, "defs"))
+		cmd_vm_defs(ws);
 	else if (!strcmp(sub, "cycle"))
 		cmd_cycle(ws);
 	else if (!strcmp(sub, "cpuid"))
@@ -196,6 +190,6 @@ void cmd_vm(struct words *ws)
 	else if (!strcmp(sub, "stats"))
 		cmd_vm_stats(ws);
 	else
-		gprintf("error: vm create|run|start|console|list|info|mem|stats|stop|destroy|cycle|cpuid "
-			"(try help)\n");
+		gprintf("error: vm create|run|start|console|list|info|mem|stats|stop|pause|resume|"
+			"reset|destroy|defs|cycle|cpuid (try help)\n");
 }

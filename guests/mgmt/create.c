@@ -5,22 +5,14 @@
  * makes it again the same way, from what its creation recorded. */
 #include "guests/mgmt/pc.h"
 
+_Static_assert(VMCFG_NAME_MAX == HV_NAME_MAX, "a definition's name is a VM's name");
+
 static bool name_ok(const char *name)
 {
-	size_t n = strlen(name);
+	const char *why = vm_name_problem(name);
 
-	if (!n || n >= HV_NAME_MAX) {
-		gprintf("error: a VM name has 1-%u characters\n", HV_NAME_MAX - 1);
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (name[i] <= ' ' || name[i] > '~') {
-			gprintf("error: VM name '%s': printable characters, no spaces\n", name);
-			return false;
-		}
-	}
-	if (!strcmp(name, "all")) {
-		gprintf("error: 'all' is reserved (vm run all)\n");
+	if (why) {
+		gprintf("error: VM name '%s': %s\n", name, why);
 		return false;
 	}
 	if (child_find(name)) {
@@ -343,12 +335,43 @@ struct child *child_create(const struct create_args *a)
 }
 
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children are never PCs */
+/* A PC's CMOS is battery-backed: kept through a reboot. */
+static struct rtc cmos;
+static u64 cmos_now;
+static bool cmos_kept;
+
+static void cmos_save(const struct child *c)
+{
+	if (!(cmos_kept = c->pc != NULL))
+		return;
+	cmos = c->pc->rtc;
+	cmos_now = pc_now_ns(c->pc);
+}
+
+static void cmos_restore(struct child *c)
+{
+	if (c->pc && cmos_kept)
+		rtc_carry_over(&c->pc->rtc, &cmos, cmos_now);
+}
+#else
+static void cmos_save(const struct child *c)
+{
+	(void)c;
+}
+
+static void cmos_restore(struct child *c)
+{
+	(void)c;
+}
+#endif
+
 /* A PC at power-on: the vCPUs, the device state hvctl keeps (a fresh
  * UART, the scratch registers, the MMIO test device); the console's
  * state (the line being printed, typed bytes, the attachment) stays. */
 static void power_on_state(struct child *c)
 {
 	c->state = CHILD_CREATED;
+	c->end_pending = false;
 	c->result = 0;
 	c->why[0] = '\0';
 	c->cur = 0;
@@ -359,30 +382,36 @@ static void power_on_state(struct child *c)
 	uart_init(&c->uart, NULL, child_out_byte, c);
 }
 
+/* A reboot that failed ends the child for good: its on_stop is not
+ * done (a restart would fail again). */
+static bool restart_failed(struct child *c, const char *why)
+{
+	child_end(c, CHILD_FAULTED, "reset: %s", why);
+	c->end_pending = false;
+	return false;
+}
+
 bool child_restart(struct child *c)
 {
-	static struct rtc cmos; /* battery-backed: kept through the reset */
-	u64 cmos_now = pc_now_ns(c->pc);
 	long r;
 
-	cmos = c->pc->rtc;
+	cmos_save(c);
 	child_out_flush(c);
 	c->boots++;
 	if (!vmm_quiet)
 		gprintf("vm %s: reset, restarting (boot %u)\n", c->name, c->boots);
-	if ((r = hv_vm_destroy(c->id)) < 0) {
-		child_end(c, CHILD_FAULTED, "reset: vm_destroy: %s", err_name(r));
-		return false;
+	if (c->id != CHILD_NO_VM && (r = hv_vm_destroy(c->id)) < 0) {
+		char why[48];
+
+		hv_snprintf(why, sizeof(why), "vm_destroy: %s", err_name(r));
+		return restart_failed(c, why);
 	}
 	power_on_state(c);
-	if (!build(c, &records[c->slot])) {
-		child_end(c, CHILD_FAULTED, "reset: restarting failed (see above), its VM is gone");
-		return false;
-	}
-	rtc_carry_over(&c->pc->rtc, &cmos, cmos_now);
+	if (!build(c, &records[c->slot]))
+		return restart_failed(c, "restarting failed (see above), its VM is gone");
+	cmos_restore(c);
 	return true;
 }
-#endif
 
 long child_destroy(struct child *c)
 {

@@ -226,17 +226,10 @@ void inspect_print_devices(const struct child *c)
 /* ---- vm stats ------------------------------------------------------------ */
 
 #if HV_ABI_HEADER_REVISION >= 2
+/* The exit reasons' names, as the trace buffer's (abi/hv_abi.def). */
 static const char *const exit_names[HV_STATS_EXIT_SLOTS] = {
-	[HV_STATS_EXIT_OTHER] = "other", [HV_STATS_EXIT_CPUID] = "cpuid",
-	[HV_STATS_EXIT_IO] = "io", [HV_STATS_EXIT_MSR_READ] = "rdmsr",
-	[HV_STATS_EXIT_MSR_WRITE] = "wrmsr", [HV_STATS_EXIT_HLT] = "hlt",
-	[HV_STATS_EXIT_HYPERCALL] = "hypercall", [HV_STATS_EXIT_STAGE2_FAULT] = "stage2-fault",
-	[HV_STATS_EXIT_SHUTDOWN] = "shutdown", [HV_STATS_EXIT_INTR] = "intr",
-	[HV_STATS_EXIT_NMI] = "nmi", [HV_STATS_EXIT_EXCEPTION] = "exception",
-	[HV_STATS_EXIT_XSETBV] = "xsetbv", [HV_STATS_EXIT_CR_ACCESS] = "cr",
-	[HV_STATS_EXIT_INVALID_OPCODE] = "invalid-opcode",
-	[HV_STATS_EXIT_IRQ_WINDOW] = "irq-window", [HV_STATS_EXIT_NMI_WINDOW] = "nmi-window",
-	[HV_STATS_EXIT_ENTRY_FAILED] = "entry-failed",
+#define ABI_TRACE_EXIT(nr, name) [nr] = name,
+#include "abi/hv_abi.def"
 };
 
 static void print_exit_counts(const struct child *c, const struct hv_stats *s)

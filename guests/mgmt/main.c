@@ -1,5 +1,5 @@
 /* hvctl's entry, with the IDT already installed: banner, discovery, the
- * script, then the shell. */
+ * VM definitions (with the autostart VMs), the script, then the shell. */
 #include "guests/mgmt/mgmt.h"
 
 void guest_entry(const struct hv_boot_info *info)
@@ -10,6 +10,7 @@ void guest_entry(const struct hv_boot_info *info)
 			    info->magic, HV_BOOT_MAGIC);
 	discover();
 	print_info();
+	vmdef_boot(info->cmdline);
 	script_run(info->cmdline);
 	shell_interactive();
 }

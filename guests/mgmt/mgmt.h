@@ -14,6 +14,12 @@
  *   script.c    mgmt.script="cmd; cmd" from VM 0's command line
  *   modules.c   VM 0's boot modules: the images children are made from
  *   child.c     the table of child VMs and their states
+ *   vmconfig.c  VM definitions in config modules: the parser
+ *               (vmconfig.h; no hardware, unit-tested)
+ *   vmdef.c     the config modules, `vm create NAME` from a definition,
+ *               autostart
+ *   lifecycle.c `vm pause|resume|reset|destroy`, what a VM's on_stop
+ *               does when it ends
  *   create.c    `vm create`'s work: checks, VM, vCPUs, load; destroy
  *   load.c      loading a child: kind of image, boot information
  *   elfload.c   copying ELF segments into a child
@@ -55,6 +61,7 @@
 #include "guests/lib/hv.h"
 #include "guests/mgmt/linux_boot.h"
 #include "guests/mgmt/uart.h"
+#include "guests/mgmt/vmconfig.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -260,12 +267,18 @@ struct child {
 	struct pc *pc;          /* `pc`: its PC (pc.h), else NULL */
 	bool reset_restarts;    /* `reset=restart`: a PC reset reboots it */
 	u32 boots;              /* 1 at creation, one more each restart */
+	bool paused;            /* `vm pause`: its vCPUs get no slices */
+	u64 cpu_ticks;          /* TSC ticks spent in its slices */
+	enum vm_on_stop on_stop; /* what its own end leads to (lifecycle.c) */
+	bool end_pending;       /* it ended by itself; on_stop not done yet */
+	u64 cpus;               /* its definition's CPU list (recorded only) */
 };
 
 /* While set, children's console lines and end reports are not printed
  * (`vm cycle` runs many children). */
 extern bool vmm_quiet;
 
+/* The child named, or with that hypervisor id (names are never numbers). */
 struct child *child_find(const char *name);
 /* As child_find, with "no VM named" printed when there is none. */
 struct child *child_named(const char *name);
@@ -275,10 +288,14 @@ struct child *vm_command_child(struct words *ws, int i, const char *usage);
 struct child *child_at(u32 i); /* NULL when the slot is free */
 struct child *child_alloc(void);
 void child_free(struct child *c);
+/* Not ended yet (created or running, paused or not). */
+bool child_alive(const struct child *c);
+/* Alive and not paused: its vCPUs get slices. */
 bool child_runnable(const struct child *c);
 const char *child_state_name(const struct child *c);
 /* Ends a child: sets the state, flushes its console, prints
- * "vm NAME: <what>" (unless vmm_quiet). */
+ * "vm NAME: <what>" (unless vmm_quiet). Any end but `vm stop` leaves its
+ * on_stop to be done (lifecycle_sweep). */
 void child_end(struct child *c, enum child_state st, const char *fmt, ...) __printf(3, 4);
 
 /* ---- load.c / elfload.c / multiboot.c / entry.c / childmem.c ----------- */
@@ -322,14 +339,18 @@ struct create_args {
 	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
 };
 
+/* `pc` in a create's options: a PC's devices (pc.h), the virtual LAPIC
+ * and the exits they need (cmd_vm.c). */
+void create_args_pc(struct create_args *a);
 /* Creates, loads and readies a child; prints what it did or why not.
  * Returns the child or NULL. */
 struct child *child_create(const struct create_args *a);
 /* Destroys the VM in the hypervisor and frees the slot. */
 long child_destroy(struct child *c);
-/* A PC child's reset with reset=restart: the VM made again from the same
- * modules and arguments, as a PC reboots; false when that failed and
- * the child ended instead (printed). */
+/* A reboot: the VM made again from the same modules and arguments and
+ * entered at the kernel's entry, as a PC reboots (a PC child's reset with
+ * reset=restart, `vm reset`, on_stop = restart); a PC keeps its CMOS.
+ * False when that failed and the child ended instead (printed). */
 bool child_restart(struct child *c);
 /* Loads module m into the (new) child with b's command line (and, for a
  * multiboot kernel, b's modules; for a Linux kernel the initrd, NULL:
@@ -447,6 +468,21 @@ void sched_background_round(void);
 bool sched_start(struct child *c);
 void cmd_vm_start(struct words *ws); /* vm start NAME... */
 void cmd_idle(struct words *ws);     /* idle ROUNDS */
+
+/* ---- vmdef.c / lifecycle.c -------------------------------------------- */
+
+/* Reads the config modules (names ending in ".cfg", and those named by
+ * mgmt.config=M1,M2 on VM 0's command line), then creates and starts
+ * the autostart VMs. */
+void vmdef_boot(const char *cmdline);
+/* `vm create NAME` (ws->n == 3): from its definition. */
+void vmdef_create(const char *name);
+/* `vm defs`: the definitions read. */
+void cmd_vm_defs(struct words *ws);
+/* Does what each child that ended by itself asks for (its on_stop). */
+void lifecycle_sweep(void);
+/* vm pause|resume|reset|destroy, true when sub was one of them. */
+bool cmd_vm_lifecycle(const char *sub, struct words *ws);
 
 /* ---- commands ---------------------------------------------------------- */
 

@@ -65,4 +65,5 @@ void cmd_run(struct words *ws, int first)
 	gprintf("run: %u VM(s)%s\n", n, tty_interactive ? "; any key returns to the prompt" : "");
 	if (sched_run(set, n, slices) == RUN_DONE)
 		gprintf("run: done\n");
+	lifecycle_sweep();
 }

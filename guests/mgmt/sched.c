@@ -10,8 +10,11 @@
  * Background children (`vm start`, `vm console`) get a round whenever
  * the shell waits for a key, in each round of a foreground run, and in
  * a console session; a child's typed input goes into its UART before
- * each of its slices. */
+ * each of its slices. A paused child is not runnable: it gets none.
+ * Each slice's TSC ticks count as the child's CPU time; after each
+ * round, the children that ended by themselves get their on_stop. */
 #include "guests/mgmt/mgmt.h"
+#include "guests/lib/timing.h"
 
 static u32 runnable_count(struct child **set, u32 n)
 {
@@ -42,6 +45,15 @@ static bool vcpu_due(struct child_vcpu *v)
 	return true;
 }
 
+static bool timed_slice(struct child *c, u32 i)
+{
+	u64 t0 = rdtsc_ordered();
+	bool ran = vmm_slice(c, i);
+
+	c->cpu_ticks += rdtsc_ordered() - t0;
+	return ran;
+}
+
 /* A slice for each due vCPU of c; false when a key interrupted (only
  * when keys_stop). */
 static bool child_round(struct child *c, bool keys_stop)
@@ -54,7 +66,7 @@ static bool child_round(struct child *c, bool keys_stop)
 			continue;
 		}
 		console_feed(c);
-		ran |= vmm_slice(c, i);
+		ran |= timed_slice(c, i);
 		if (keys_stop && tty_interactive && tty_take_key())
 			return false;
 	}
@@ -93,6 +105,7 @@ static void background_round_except(struct child **set, u32 n)
 void sched_background_round(void)
 {
 	background_round_except(NULL, 0);
+	lifecycle_sweep();
 }
 
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices)

@@ -5,7 +5,7 @@
 #include "guests/mgmt/mgmt.h"
 
 #define SCRIPT_KEY "mgmt.script"
-#define SCRIPT_CUT_AT 255 /* boot/boot_info.h: BOOT_MODULE_STRING_MAX - 1 */
+#define SCRIPT_CUT_AT (HV_BOOT_CMDLINE_MAX - 1) /* what VM 0 is handed of it */
 
 /* Finds the script in the command line; false when there is none. */
 static bool script_find(const char *cmdline, struct words *ws, const char **script)

@@ -128,7 +128,9 @@ static const struct command commands[] = {
 			"                          runs and consoles, until it ends or is stopped\n"
 			"vm console NAME           the terminal on its UART (starts it); Ctrl-]\n"
 			"                          detaches, it keeps running\n"
-			"vm list | vm info NAME | vm stop NAME | vm destroy NAME\n"
+			"vm create NAME            from its definition in a config module (vm defs)\n"
+			"vm list | vm info NAME | vm stop NAME | vm destroy NAME|all\n"
+			"vm pause|resume|reset NAME  (every NAME may be the VM's id)\n"
 			"vm mem NAME ADDR LEN      hex dump of its memory (LEN at most 4096)\n"
 			"vm stats NAME             its exits by reason and time in guest mode\n"
 			"vm cycle MODULE COUNT     create, run, destroy COUNT times; leak check\n"
@@ -139,7 +141,12 @@ static const struct command commands[] = {
 			      "                          new VM can have" },
 	{ "dmesg", cmd_dmesg, "dmesg [-c]                the hypervisor's log; -c: later ones show only\n"
 			      "                          newer lines" },
-	{ "trace", cmd_trace, "trace [on|off]            hypercall tracing in the hypervisor" },
+	{ "trace", cmd_trace, "trace on [VM] [EVENT...]  the hypervisor's binary trace buffer: record\n"
+			      "                          exit hypercall inject run_start run_end vm_stop\n"
+			      "                          (default all) of VM (default every VM)\n"
+			      "trace off | trace dump    stop recording; write the records out as\n"
+			      "                          hvtrace lines (build/hvtrace summarizes them)\n"
+			      "trace console [on|off]    each hypercall as a text line on the console" },
 	{ "runpage", cmd_runpage, "runpage [on|off]          new children run through the run page or VCPU_RUN v1" },
 	{ "selftest", cmd_selftest, "selftest                  bad pointers must give -EFAULT" },
 	{ "bench", cmd_bench, "bench [tsc=instructions]  cost of one VM create + destroy in TSC ticks\n"

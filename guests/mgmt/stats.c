@@ -1,5 +1,5 @@
 /* `stats`: HV_CALL_STATS hypervisor-wide, for VM 0 and for each child
- * (plus what the VMM counted itself); `trace on|off`: HV_FEATURE_TRACE. */
+ * (plus what the VMM counted itself). */
 #include "guests/mgmt/mgmt.h"
 
 long stats_free_bytes(u64 *out)
@@ -100,38 +100,4 @@ void cmd_stats(struct words *ws)
 	for (u32 i = 0; i < CHILDREN_MAX; i++)
 		if (child_at(i))
 			stats_child(child_at(i));
-}
-
-static void trace_show(void)
-{
-	u64 v = 0;
-	long r = hv_feature(HV_FEATURE_TRACE | HV_FEATURE_GET, 0, &v);
-
-	if (r)
-		gprintf("error: trace: feature get: %s\n", err_name(r));
-	else
-		gprintf("trace: %s (0x%llx)\n", (v & HV_TRACE_HYPERCALLS) ? "on" : "off",
-			(unsigned long long)v);
-}
-
-void cmd_trace(struct words *ws)
-{
-	bool on;
-	u64 v;
-	long r;
-
-	if (ws->n == 1) {
-		trace_show();
-		return;
-	}
-	if (ws->n != 2 || !parse_on_off(ws->w[1], &on)) {
-		gprintf("error: usage: trace [on|off]\n");
-		return;
-	}
-	v = on ? HV_TRACE_HYPERCALLS : 0;
-	r = hv_feature(HV_FEATURE_TRACE | HV_FEATURE_SET, 0, &v);
-	if (r)
-		gprintf("error: trace %s: feature set: %s\n", ws->w[1], err_name(r));
-	else
-		gprintf("trace: %s\n", on ? "on" : "off");
 }

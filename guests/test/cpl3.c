@@ -96,8 +96,9 @@ static void check_user_call(u64 nr, bool vmmcall)
 	user_calls += 2;
 }
 
-/* The call numbers the headers assign (some below HV_CALL_COUNT may not be). */
-static const bool assigned[HV_CALL_COUNT] = {
+/* The numbers abi/hv_abi.def lists: below HV_CALL_COUNT, a number may
+ * still be free (kept for a call being added elsewhere). */
+static const bool listed[HV_CALL_COUNT] = {
 #define ABI_CALL(nr, name, type, dir) [nr] = true,
 #define ABI_CALL_NOARG(nr, name) [nr] = true,
 #include "abi/hv_abi.def"
@@ -106,7 +107,7 @@ static const bool assigned[HV_CALL_COUNT] = {
 /* What the same struct gets from CPL 0. */
 static void check_kernel_call(u64 nr, bool vmmcall)
 {
-	bool known = nr < HV_CALL_COUNT && assigned[nr];
+	bool known = nr < HV_CALL_COUNT && listed[nr];
 	bool writes = nr == HV_CALL_INFO || nr == HV_CALL_STATS;
 	long want = nr == HV_CALL_ABI_VERSION ? (long)HV_ABI_VERSION : !known ? -HV_ENOSYS :
 		    writes ? 0 : nr == HV_CALL_VCPU_GET_REGS ? -HV_EINVAL : -HV_E2BIG;

@@ -135,6 +135,7 @@ static const struct {
 	EXPECT_STRUCT(hv_vm_set_cpuid),
 	EXPECT_STRUCT(hv_cpuid_entry),
 	EXPECT_STRUCT(hv_vm_irq),
+	EXPECT_STRUCT(hv_trace_read),	EXPECT_STRUCT(hv_trace_record),
 	EXPECT_STRUCT(hv_dmesg),
 };
 
@@ -302,15 +303,19 @@ TEST(kinds_fit_their_field_sizes)
 	}
 }
 
-/* Numbers may be left unassigned between calls (a call of another
- * extension may take them later): those have no row and no struct. */
+/* A number below HV_CALL_COUNT that no call of this tree has: one taken
+ * by a call on another branch (20 until that branch is merged). */
+static bool call_number_reserved(u32 nr)
+{
+	return nr == 20 && !abi_call_by_nr(nr);
+}
+
 TEST(every_call_number_is_described)
 {
 	for (u32 nr = 0; nr < HV_CALL_COUNT; nr++) {
-		if (!abi_call_name(nr)) {
-			CHECK(nr > HV_CALL_VM_IRQ && abi_call_struct(nr) == NULL);
+		if (call_number_reserved(nr))
 			continue;
-		}
+		CHECK(abi_call_name(nr) != NULL);
 		CHECK((abi_call_struct(nr) == NULL) == (nr == HV_CALL_ABI_VERSION));
 		for (u32 other = 0; other < nr; other++)
 			CHECK(!abi_call_name(other) ||
@@ -555,8 +560,8 @@ TEST(round_trip_every_call)
 		u8 bytes[BUF_MAX] = { 0 };
 		u32 size = s ? s->size : 0, len;
 
-		if (!abi_call_name(nr))
-			continue; /* an unassigned number */
+		if (call_number_reserved(nr))
+			continue;
 
 		for (int round = 0; round < 20; round++) {
 			if (s)

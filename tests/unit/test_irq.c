@@ -14,6 +14,20 @@
 static bool init_seen[VM_MAX_VCPUS], sipi_seen[VM_MAX_VCPUS];
 static u8 sipi_seen_vector[VM_MAX_VCPUS];
 
+/* The binary trace buffer (hv/tracebuf.c): the injection records, as
+ * code and arg, counted. */
+u32 tracebuf_events;
+static u32 traced, traced_code, traced_arg;
+
+void tracebuf_put(u32 type, const struct vcpu *v, u32 code, u32 arg, u64 value)
+{
+	(void)v;
+	(void)value;
+	traced += type == HV_TRACE_EV_INJECT;
+	traced_code = code;
+	traced_arg = arg;
+}
+
 void vcpu_init_signal(struct vcpu *v)
 {
 	init_seen[v->id] = true;
@@ -244,6 +258,33 @@ TEST(nmi_first)
 	CHECK_EQ(injected, 0x45);
 }
 
+/* With injections traced, each injection is one record: its vector, and
+ * arg 1 for an NMI; nothing while tracing is off. */
+TEST(inject_traced)
+{
+	struct vcpu *v;
+
+	setup();
+	v = &vm.vcpus[0];
+	traced = 0;
+	tracebuf_events = 1u << HV_TRACE_EV_INJECT;
+	vlapic_accept(&v->apic, 0x45, false);
+	irq_set_nmi(v);
+	irq_before_entry(v, false);
+	CHECK_EQ(traced, 1);
+	CHECK_EQ(traced_code, 2);
+	CHECK_EQ(traced_arg, 1);
+	irq_before_entry(v, false);
+	CHECK_EQ(traced, 2);
+	CHECK_EQ(traced_code, 0x45);
+	CHECK_EQ(traced_arg, 0);
+	tracebuf_events = 0;
+	vlapic_accept(&v->apic, 0x81, false);
+	irq_before_entry(v, false);
+	CHECK_EQ(injected, 0x81);
+	CHECK_EQ(traced, 2);
+}
+
 /* An ICR write queues an IPI; the exit hook routes it to its target. */
 TEST(ipi_after_exit)
 {
@@ -332,5 +373,6 @@ TEST(eoi_exit_not_enabled)
 
 RUN_TESTS("irq", T(fixed_physical), T(fixed_logical), T(lowest_priority), T(shorthands),
 	  T(nmi_init_sipi), T(extint_lint0), T(inject_when_allowed), T(nmi_first),
+	  T(inject_traced),
 	  T(ipi_after_exit), T(window_exit_for_vmm), T(eoi_exit_for_vmm),
 	  T(eoi_exit_not_enabled))

@@ -59,21 +59,25 @@ static void check_boot_log(u64 *end)
 		(unsigned long long)total, PART, first);
 }
 
+/* A DMESG call that must fail with want. */
+static void refused(struct hv_dmesg a, long want, const char *what)
+{
+	a.size = sizeof(a);
+	a.len = a.len ? a.len : PART;
+	a.buf = a.buf ? a.buf : (u64)buf;
+	CHECK(hv_call(HV_CALL_DMESG, &a) == want, "%s accepted", what);
+}
+
 static void check_refused(u64 end)
 {
-	struct hv_dmesg a = { .size = sizeof(a), .buf = (u64)buf, .len = PART };
 	u64 seq = end + 1, lost = 7;
 
 	CHECK(hv_dmesg(&seq, buf, PART, &lost) == -HV_EINVAL && lost == 7,
 	      "a seq past the end accepted");
-	a.flags = 1;
-	CHECK(hv_call(HV_CALL_DMESG, &a) == -HV_EINVAL, "flags accepted");
-	a.flags = 0;
-	a.reserved1 = 1;
-	CHECK(hv_call(HV_CALL_DMESG, &a) == -HV_EINVAL, "reserved1 accepted");
-	a.reserved1 = 0;
-	a.buf = 1ULL << 40;
-	CHECK(hv_call(HV_CALL_DMESG, &a) == -HV_EFAULT, "a buffer outside VM 0's RAM accepted");
+	refused((struct hv_dmesg){ .flags = 1 }, -HV_EINVAL, "flags");
+	refused((struct hv_dmesg){ .reserved = 1 }, -HV_EINVAL, "reserved");
+	refused((struct hv_dmesg){ .reserved1 = 1 }, -HV_EINVAL, "reserved1");
+	refused((struct hv_dmesg){ .buf = 1ULL << 40 }, -HV_EFAULT, "a buffer outside VM 0's RAM");
 	seq = end;
 	CHECK(hv_dmesg(&seq, buf, 0, &lost) == 0 && seq == end && !lost, "len 0");
 	gprintf("refused: seq past the end, flags, reserved1 -> -EINVAL; buf -> -EFAULT\n");

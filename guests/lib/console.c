@@ -14,6 +14,16 @@ static void serial_putc(char c)
 	outb(COM1, (u8)c);
 }
 
+void gputs(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == '\n')
+			serial_putc('\r');
+		serial_putc(*p);
+	}
+}
+
+/* At most 511 characters: longer text goes through gputs. */
 void gprintf(const char *fmt, ...)
 {
 	char buf[512];
@@ -22,11 +32,7 @@ void gprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	for (const char *p = buf; *p; p++) {
-		if (*p == '\n')
-			serial_putc('\r');
-		serial_putc(*p);
-	}
+	gputs(buf);
 }
 
 void guest_exit(u32 code)

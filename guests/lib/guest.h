@@ -16,6 +16,8 @@ extern u32 boot_vm_id;
 void guest_entry(const struct hv_boot_info *info);
 
 void gprintf(const char *fmt, ...) __printf(1, 2);
+/* Text of any length, as it is (\n becomes CR LF). */
+void gputs(const char *s);
 __noreturn void guest_exit(u32 code);
 
 /* What the runtime does with an exception no fixup claims; each program

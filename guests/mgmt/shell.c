@@ -120,15 +120,17 @@ static const struct command commands[] = {
 	{ "caps", cmd_caps, "caps                      capability chain and extensions (live)" },
 	{ "modules", cmd_modules, "modules [check]           boot modules children are made from; check:\n"
 	  "                          writes to those mapped read-only are refused" },
-	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] [args=...]\n"
+	{ "vm", cmd_vm, "vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc]\n"
+			"          [initrd=MODULE] [reset=stop|restart] [cmdline=\"...\" | args=...]\n"
 			"                          pc reset=restart: a reset reboots it (default\n"
 			"                          reset=stop: a reset ends it)\n"
-			"vm run [NAME|all] [slices=N]\n"
+			"vm run [NAME|all] [slices=N]  (any key returns to the prompt)\n"
 			"vm start NAME...          run in the background: at the prompt, in\n"
 			"                          runs and consoles, until it ends or is stopped\n"
 			"vm console NAME           the terminal on its UART (starts it); Ctrl-]\n"
 			"                          detaches, it keeps running\n"
-			"vm create NAME            from its definition in a config module (vm defs)\n"
+			"vm create NAME            from its definition in a config module\n"
+			"vm defs                   the definitions read at start-up\n"
 			"vm list | vm info NAME | vm stop NAME | vm destroy NAME|all\n"
 			"vm pause|resume|reset NAME  (every NAME may be the VM's id)\n"
 			"vm mem NAME ADDR LEN      hex dump of its memory (LEN at most 4096)\n"
@@ -165,8 +167,10 @@ static void cmd_help(struct words *ws)
 {
 	(void)ws;
 	gprintf("commands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		gprintf("%s\n", commands[i].usage);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		gputs(commands[i].usage); /* `vm`'s is longer than gprintf's 511 */
+		gputs("\n");
+	}
 	gprintf("SIZE: MiB, or with K/M/G; a multiple of 2M (default 16M); max: the most a new\n"
 		"VM can have now (stats)\n");
 	gprintf("a key stops an interactive run; scripted runs stop after %u slices\n",

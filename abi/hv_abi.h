@@ -643,12 +643,17 @@ struct hv_vm_irq {
 enum hv_trace_event {
 	HV_TRACE_EV_EXIT = 1,      /* an exit the hypervisor handled */
 	HV_TRACE_EV_HYPERCALL = 2, /* a hypercall and its result */
-	HV_TRACE_EV_INJECT = 3,    /* an interrupt or NMI injected */
+	HV_TRACE_EV_INJECT = 3,    /* an event injected: arg HV_TRACE_INJECT_* */
 	HV_TRACE_EV_RUN_START = 4, /* VM 0's run call enters a child's vCPU */
 	HV_TRACE_EV_RUN_END = 5,   /* ... and returns to VM 0 */
 	HV_TRACE_EV_VM_STOP = 6,   /* a child VM stopped */
 };
 #define HV_TRACE_EV_ALL 0x7eu /* the bits (1 << HV_TRACE_EV_*) defined */
+/* An INJECT record's arg: what its vector (code) is. */
+#define HV_TRACE_INJECT_IRQ 0u       /* an external interrupt */
+#define HV_TRACE_INJECT_NMI 1u       /* an NMI (vector 2) */
+#define HV_TRACE_INJECT_EXCEPTION 2u /* an exception the hypervisor raised or
+				      * reflected; value: its error code */
 
 struct hv_trace_read {
 	uint32_t size;

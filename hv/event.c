@@ -1,5 +1,6 @@
 #include "hv/event.h"
 #include "arch/x86/cpu.h"
+#include "hv/tracebuf.h"
 
 /* Outside protected mode exceptions push no error code (and VMX refuses
  * to inject one there). */
@@ -11,6 +12,8 @@ bool vcpu_inject_event(struct vcpu *v, const struct event *e)
 		ev.has_error = false;
 	virt->inject_event(v, &ev);
 	v->event_queued = true;
+	if (tracebuf_wants(HV_TRACE_EV_INJECT) && ev.type == EVENT_EXCEPTION)
+		tracebuf_put(HV_TRACE_EV_INJECT, v, ev.vector, HV_TRACE_INJECT_EXCEPTION, ev.error);
 	return true;
 }
 

@@ -30,7 +30,7 @@ static bool inject_nmi(struct vcpu *v)
 	v->irq.nmi_pending = false;
 	virt->inject_event(v, &e);
 	if (tracebuf_wants(HV_TRACE_EV_INJECT))
-		tracebuf_put(HV_TRACE_EV_INJECT, v, e.vector, 1, 0);
+		tracebuf_put(HV_TRACE_EV_INJECT, v, e.vector, HV_TRACE_INJECT_NMI, 0);
 	return true;
 }
 
@@ -50,7 +50,7 @@ static bool inject_interrupt(struct vcpu *v)
 	}
 	virt->inject_event(v, &e);
 	if (tracebuf_wants(HV_TRACE_EV_INJECT))
-		tracebuf_put(HV_TRACE_EV_INJECT, v, e.vector, 0, 0);
+		tracebuf_put(HV_TRACE_EV_INJECT, v, e.vector, HV_TRACE_INJECT_IRQ, 0);
 	return true;
 }
 

@@ -67,7 +67,7 @@ static struct vm_sum vms[VMS_MAX];
 static size_t nvms;
 static struct lat all_exits[NAMES_MAX];
 static uint64_t calls[NAMES_MAX + 1], call_errors[NAMES_MAX + 1]; /* [NAMES_MAX]: others */
-static uint64_t vectors[256], nmis;
+static uint64_t vectors[256], exceptions[32], nmis;
 
 static void *grow(void *p, size_t *cap, size_t elem)
 {
@@ -214,8 +214,10 @@ static void count(const struct hv_trace_record *r)
 		call_errors[i] += (int64_t)r->value < 0;
 		break;
 	case HV_TRACE_EV_INJECT:
-		if (r->arg)
+		if (r->arg == HV_TRACE_INJECT_NMI)
 			nmis++;
+		else if (r->arg == HV_TRACE_INJECT_EXCEPTION)
+			exceptions[r->code & 31]++;
 		else
 			vectors[r->code & 255]++;
 		break;
@@ -307,6 +309,10 @@ static void print_injections(void)
 			printf("inject vector 0x%02x: count %llu\n", v, (unsigned long long)vectors[v]);
 	if (nmis)
 		printf("inject nmi: count %llu\n", (unsigned long long)nmis);
+	for (uint32_t v = 0; v < 32; v++)
+		if (exceptions[v])
+			printf("inject exception %u: count %llu\n", v,
+			       (unsigned long long)exceptions[v]);
 }
 
 /* Events per interval of the span the records cover. */

@@ -71,6 +71,19 @@ static u64 fake_dr6;
 static struct event injected;
 static int injections;
 
+/* The binary trace buffer (hv/tracebuf.c): the last INJECT record. */
+u32 tracebuf_events;
+static u32 traced, traced_code, traced_arg;
+
+void tracebuf_put(u32 type, const struct vcpu *v, u32 code, u32 arg, u64 value)
+{
+	(void)v;
+	(void)value;
+	traced += type == HV_TRACE_EV_INJECT;
+	traced_code = code;
+	traced_arg = arg;
+}
+
 static u64 fake_guest_cr0(struct vcpu *v)
 {
 	(void)v;
@@ -244,6 +257,26 @@ TEST(single_step_traps_after_the_instruction)
 	CHECK(vcpu.event_queued);
 }
 
+/* An exception the hypervisor raises is an INJECT record of its vector
+ * as an exception while the trace records injections, and none when not. */
+TEST(an_injected_exception_is_traced)
+{
+	struct vm_exit exit = { .reason = EXIT_CPUID, .next_rip = 0x1234,
+				.next_rip_valid = true };
+
+	setup();
+	traced = 0;
+	vcpu.regs.rflags = RFLAGS_FIXED | RFLAGS_TF;
+	CHECK(insn_skip(&vcpu, &exit));
+	CHECK_EQ(traced, 0);
+	tracebuf_events = 1u << HV_TRACE_EV_INJECT;
+	CHECK(insn_skip(&vcpu, &exit));
+	tracebuf_events = 0;
+	CHECK_EQ(traced, 1);
+	CHECK_EQ(traced_code, VEC_DB);
+	CHECK_EQ(traced_arg, HV_TRACE_INJECT_EXCEPTION);
+}
+
 TEST(a_changed_table_entry_is_seen)
 {
 	static const u8 cpuid[] = { 0x0f, 0xa2 };
@@ -324,7 +357,7 @@ RUN_TESTS("insn_skip", T(unprefixed_forms_take_their_fixed_length),
 	  T(another_instruction_goes_to_the_decoder),
 	  T(bytes_across_a_page_go_to_the_decoder),
 	  T(the_cpu_next_rip_wins),
-	  T(single_step_traps_after_the_instruction),
+	  T(single_step_traps_after_the_instruction), T(an_injected_exception_is_traced),
 	  T(a_changed_table_entry_is_seen),
 	  T(a_changed_cr3_is_seen),
 	  T(changed_code_bytes_are_seen),

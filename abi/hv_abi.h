@@ -61,6 +61,7 @@ enum hv_call {
 	HV_CALL_TRACE_READ = 21,     /* struct hv_trace_read (HV_EXT_TRACE_BUFFER);
 				      * returns the records copied */
 	HV_CALL_DMESG = 22,          /* struct hv_dmesg (HV_EXT_DMESG) */
+	HV_CALL_VCPU_GET_LAPIC = 23, /* struct hv_vcpu_lapic (HV_EXT_LAPIC_STATE) */
 	HV_CALL_COUNT
 };
 
@@ -179,6 +180,7 @@ enum hv_extension {
 	HV_EXT_DMESG = 22,          /* the bytes of the hypervisor's log ring:
 				     * HV_CALL_DMESG exists, and hv_stats has
 				     * guest_tsc and exit_counts (VER2) */
+	HV_EXT_LAPIC_STATE = 23,    /* 1: HV_CALL_VCPU_GET_LAPIC exists */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -734,6 +736,33 @@ struct hv_dmesg {
 };
 #define HV_DMESG_SIZE_VER0 56
 
+/* ---- HV_CALL_VCPU_GET_LAPIC (HV_EXT_LAPIC_STATE) ----------------------- *
+ * A child vCPU's virtual local APIC as the hypervisor holds it, for a
+ * VMM to show (or save): the vectors requested (IRR), in service (ISR)
+ * and level-triggered (TMR) as 256-bit sets, bit v of word v / 64. Like
+ * VCPU_GET_REGS, size is the caller's buffer and comes back as what the
+ * hypervisor filled. -ENOTTY: the VM has no virtual LAPIC. */
+struct hv_vcpu_lapic {
+	uint32_t size;
+	uint32_t flags;         /* none defined */
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t apic_base;     /* out: IA32_APIC_BASE */
+	uint32_t id;            /* out: the APIC id */
+	uint32_t tpr;           /* out: the task priority */
+	uint32_t svr;           /* out: the spurious-interrupt vector register */
+	uint32_t esr;           /* out: errors latched since the last ESR write */
+	uint64_t irr[4];        /* out */
+	uint64_t isr[4];        /* out */
+	uint64_t tmr[4];        /* out */
+	uint64_t lvt[6];        /* out: timer, thermal, perf, LINT0, LINT1, error */
+	uint32_t timer_initial; /* out: the timer's initial count */
+	uint32_t timer_dcr;     /* out: its divide configuration */
+	uint64_t reserved;
+	uint64_t reserved1;
+};
+#define HV_VCPU_LAPIC_SIZE_VER0 208
+
 /* ---- layout checks ----------------------------------------------------- */
 
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
@@ -781,5 +810,7 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_trace_read) == HV_TRACE_READ_SIZE_VER0, "h
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_trace_record) == HV_TRACE_RECORD_SIZE, "hv_trace_record");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_dmesg) == HV_DMESG_SIZE_VER0, "hv_dmesg");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_dmesg, next) == 32, "hv_dmesg.next");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_lapic) == HV_VCPU_LAPIC_SIZE_VER0, "hv_vcpu_lapic");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_lapic, irr) == 40, "hv_vcpu_lapic.irr");
 
 #endif

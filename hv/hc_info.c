@@ -102,6 +102,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_FREE_CHUNKS] = VM_CHUNK,
 	[HV_EXT_TRACE_BUFFER] = HV_TRACE_RECORD_SIZE,
 	[HV_EXT_DMESG] = LOG_RING_SIZE,
+	[HV_EXT_LAPIC_STATE] = 1,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)

@@ -153,6 +153,15 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
 	return hv_call(HV_CALL_VM_IRQ, &a);
 }
 
+long hv_vcpu_get_lapic(u32 vm, u32 vcpu, struct hv_vcpu_lapic *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->size = sizeof(*l);
+	l->vm = vm;
+	l->vcpu = vcpu;
+	return hv_call(HV_CALL_VCPU_GET_LAPIC, l);
+}
+
 long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost)
 {
 	struct hv_dmesg a = { .size = sizeof(a), .seq = *seq, .buf = (u64)buf, .len = len };

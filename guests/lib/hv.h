@@ -52,6 +52,8 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags);
  * buf; *seq moves on past them, *lost is what the ring overwrote from the
  * old *seq. The bytes copied or -errno. */
 long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost);
+/* A child vCPU's virtual LAPIC (HV_EXT_LAPIC_STATE) into *l. */
+long hv_vcpu_get_lapic(u32 vm, u32 vcpu, struct hv_vcpu_lapic *l);
 #endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);

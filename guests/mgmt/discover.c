@@ -32,6 +32,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_FREE_CHUNKS] = "free-chunks",
 		[HV_EXT_TRACE_BUFFER] = "trace-buffer",
 		[HV_EXT_DMESG] = "dmesg",
+		[HV_EXT_LAPIC_STATE] = "lapic-state",
 #endif
 	};
 

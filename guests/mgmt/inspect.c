@@ -174,6 +174,52 @@ static void ioapic_pending(const struct ioapic *a, u32 *asserted, u32 *remote_ir
 	}
 }
 
+#if HV_ABI_HEADER_REVISION >= 2
+/* The vectors of a 256-bit set, as " 0x30 0xef", or " none". */
+static void print_vectors(const char *what, const u64 set[4])
+{
+	bool any = false;
+
+	gprintf("%s", what);
+	for (u32 v = 0; v < 256; v++)
+		if (set[v / 64] >> (v % 64) & 1) {
+			gprintf(" 0x%02x", v);
+			any = true;
+		}
+	if (!any)
+		gprintf(" none");
+}
+#endif
+
+/* Each vCPU's virtual LAPIC as the hypervisor holds it. */
+static void print_lapics(const struct child *c)
+{
+#if HV_ABI_HEADER_REVISION >= 2
+	struct hv_vcpu_lapic l;
+	long err;
+
+	if (disc.ext[HV_EXT_LAPIC_STATE] <= 0) {
+		gprintf("  virtual LAPIC: not readable (the hypervisor lacks HV_EXT_LAPIC_STATE)\n");
+		return;
+	}
+	for (u32 i = 0; i < c->vcpus; i++) {
+		if ((err = hv_vcpu_get_lapic(c->id, i, &l))) {
+			gprintf("  vcpu %u lapic: %s\n", i, err_name(err));
+			continue;
+		}
+		gprintf("  vcpu %u lapic: id %u tpr 0x%x svr 0x%x timer lvt 0x%llx initial %u; ", i,
+			l.id, l.tpr, l.svr, (unsigned long long)l.lvt[0], l.timer_initial);
+		print_vectors("requested", l.irr);
+		print_vectors(", in service", l.isr);
+		print_vectors(", level", l.tmr);
+		gprintf("\n");
+	}
+#else
+	(void)c;
+	gprintf("  virtual LAPIC: not readable (v1 headers)\n");
+#endif
+}
+
 void inspect_print_interrupts(const struct child *c)
 {
 	const struct pc *p = c->pc;
@@ -181,7 +227,7 @@ void inspect_print_interrupts(const struct child *c)
 
 	gprintf("vm %s: pending interrupts:\n", c->name);
 	if (c->lapic)
-		gprintf("  virtual LAPIC IRR/ISR: not readable (no hypercall returns them)\n");
+		print_lapics(c);
 	if (!p) {
 		gprintf("  no interrupt controller modelled by hvctl\n");
 		return;

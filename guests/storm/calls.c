@@ -133,6 +133,8 @@ static s64 extension_value(u32 ext)
 		return HV_TRACE_RECORD_SIZE;
 	case HV_EXT_DMESG:
 		return 16 << 10; /* the hypervisor's log ring */
+	case HV_EXT_LAPIC_STATE:
+		return 1;
 	default:
 		return 0;
 	}

@@ -5,7 +5,9 @@
  * MSR, through VCPU_RUN and the run page); an edge-triggered one gives
  * none. Without the exit a level EOI is not reported, then or after the
  * VMM enables it. Malformed enables are refused as for every optional
- * exit. */
+ * exit. VCPU_GET_LAPIC (HV_EXT_LAPIC_STATE) shows the level vector
+ * requested and level-triggered before the child takes it, and nothing
+ * pending once it is EOIed; it refuses a VM without the LAPIC. */
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 #include "guests/test/child_gate.h"
@@ -140,6 +142,36 @@ static long start_child(const char *name, u32 exit_reasons)
 	return vm;
 }
 
+static bool vector_in(const u64 set[4], u8 vector)
+{
+	return set[vector / 64] >> (vector % 64) & 1;
+}
+
+static bool vectors_none(const u64 set[4])
+{
+	return !(set[0] | set[1] | set[2] | set[3]);
+}
+
+/* What VCPU_GET_LAPIC says of the child's LAPIC: `vector` requested
+ * (and level-triggered when `level`) with nothing in service, or, with
+ * vector 0, nothing pending at all; the SVR the child wrote. */
+static void check_lapic_state(u32 vm, u8 vector, bool level)
+{
+	struct hv_vcpu_lapic l;
+	long r = hv_vcpu_get_lapic(vm, 0, &l);
+	bool ok = r == 0 && l.size == sizeof(l) && l.svr == 0x1ff && vectors_none(l.isr);
+
+	if (vector)
+		ok = ok && vector_in(l.irr, vector) && vector_in(l.tmr, vector) == level;
+	else
+		ok = ok && vectors_none(l.irr);
+	CHECK(ok, "VCPU_GET_LAPIC %ld: svr 0x%x irr 0x%llx:%llx isr 0x%llx:%llx tmr 0x%llx:%llx, "
+	      "want vector 0x%x %s", r, l.svr, (unsigned long long)l.irr[1],
+	      (unsigned long long)l.irr[0], (unsigned long long)l.isr[1],
+	      (unsigned long long)l.isr[0], (unsigned long long)l.tmr[1],
+	      (unsigned long long)l.tmr[0], vector, level ? "level" : "edge");
+}
+
 /* The child's next step with one interrupt (level or edge); want_eoi:
  * the EOI exit expected first, at eoi_rip. The count it reports after. */
 static u64 step(u32 vm, u8 vector, bool level, bool want_eoi, bool paged, const u8 *eoi_rip)
@@ -152,6 +184,7 @@ static u64 step(u32 vm, u8 vector, bool level, bool want_eoi, bool paged, const 
 		return ~0ull;
 	CHECK(hv_vm_irq(vm, 0, 0, vector, HV_IRQ_FIXED, level ? HV_IRQ_LEVEL : 0) == 0,
 	      "VM_IRQ vector 0x%x refused", vector);
+	check_lapic_state(vm, vector, level);
 	if (want_eoi) {
 		r = run(vm, paged, &e);
 		CHECK(r == HV_EXIT_EOI && e->reason == HV_EXIT_EOI && e->u.eoi.vector == vector &&
@@ -161,7 +194,30 @@ static u64 step(u32 vm, u8 vector, bool level, bool want_eoi, bool paged, const 
 		      vector, r, e->u.eoi.vector, (unsigned long long)e->rip,
 		      (unsigned long long)child_rip(eoi_rip));
 	}
-	return run_to_out(vm, P_VALUE, &count) ? count : ~0ull;
+	if (!run_to_out(vm, P_VALUE, &count))
+		return ~0ull;
+	check_lapic_state(vm, 0, false);
+	return count;
+}
+
+/* VCPU_GET_LAPIC of `vm` (a VM without the LAPIC and, at first, without
+ * vCPUs), of VM 0, and with a flag. */
+static void check_lapic_refusals(u32 vm)
+{
+	struct hv_vcpu_lapic l;
+	long flagged;
+
+	CHECK(hv_check_extension(HV_EXT_LAPIC_STATE) == 1, "HV_EXT_LAPIC_STATE = %ld",
+	      hv_check_extension(HV_EXT_LAPIC_STATE));
+	CHECK(hv_vcpu_get_lapic(vm, 0, &l) == -HV_ENOENT, "VCPU_GET_LAPIC of a vCPU not created");
+	CHECK(hv_vcpu_create(vm) == 0, "vcpu_create");
+	CHECK(hv_vcpu_get_lapic(vm, 0, &l) == -HV_ENOTTY, "VCPU_GET_LAPIC without the LAPIC");
+	CHECK(hv_vcpu_get_lapic(0, 0, &l) == -HV_EPERM, "VCPU_GET_LAPIC of VM 0");
+	l = (struct hv_vcpu_lapic){ .size = sizeof(l), .flags = 1, .vm = vm };
+	flagged = hv_call(HV_CALL_VCPU_GET_LAPIC, &l);
+	CHECK(flagged == -HV_EINVAL, "VCPU_GET_LAPIC with flags 1: %ld", flagged);
+	gprintf("VCPU_GET_LAPIC refused: no LAPIC -ENOTTY, no vCPU -ENOENT, VM 0 -EPERM, "
+		"flags -EINVAL\n");
 }
 
 /* Malformed enables: bits outside HV_EXIT_OPTIONAL_MASK at creation and
@@ -190,6 +246,7 @@ static void check_enables(void)
 		      hv_feature(HV_FEATURE_GET | HV_FEATURE_EXIT_REASONS, vm, &got) == 0 &&
 		      got == EOI_BIT,
 	      "EOI exit without the LAPIC: GET 0x%llx", (unsigned long long)got);
+	check_lapic_refusals(vm);
 	CHECK(hv_vm_destroy(vm) == 0, "destroy");
 	gprintf("refused: bit 13 at creation and in FEATURE -> -EINVAL, VM 0 -> -EPERM; "
 		"taken without the LAPIC\n");

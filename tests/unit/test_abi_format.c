@@ -137,6 +137,7 @@ static const struct {
 	EXPECT_STRUCT(hv_vm_irq),
 	EXPECT_STRUCT(hv_trace_read),	EXPECT_STRUCT(hv_trace_record),
 	EXPECT_STRUCT(hv_dmesg),
+	EXPECT_STRUCT(hv_vcpu_lapic),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */

@@ -69,6 +69,13 @@ void arch_virt_detect(struct virt_report *r);
 struct boot_info;
 u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void));
 
+/* This CPU's id: 0 for the boot CPU, the others from 1. */
+u32 arch_cpu_id(void);
+
+/* Interrupts CPU `cpu` with the hypervisor's kick vector: in guest mode
+ * it exits, in HLT it wakes; the handler does nothing else. */
+void arch_kick_cpu(u32 cpu);
+
 /* Deliberately raises an exception of the named kind ("ud", "gp", "pf",
  * "de"), to exercise the exception path in tests. Returns only when the
  * name is unknown. */

@@ -424,7 +424,9 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 		}
 		vcpu_timer_arm(v, slice_end);
 		vcpu_enter(v, &exit);
-		if (!exit_handle(v, &exit) || slice_ended(v, slice_end))
+		/* stopped: maybe by another CPU, which kicked this one out */
+		if (!exit_handle(v, &exit) || v->vm->state == VM_STOPPED ||
+		    slice_ended(v, slice_end))
 			break;
 	}
 	arch_timer_disarm();
@@ -438,6 +440,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
 
 	v->vmm_exit = out;
+	v->running_on = v->home_cpu = arch_cpu_id();
 	/* a runnable vCPU waits for no SIPI: no call to learn it */
 	if (v->mp_state != VCPU_MP_RUNNABLE && vcpu_waits_for_sipi(v))
 		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
@@ -447,6 +450,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 		vcpu_run_slice(v, call);
 	}
 	v->vmm_exit = NULL;
+	v->running_on = VCPU_NO_CPU;
 	if (v->vm->state == VM_STOPPED) {
 		out->reason = v->vm->stop_kind;
 		out->rip = v->regs.rip;
@@ -455,11 +459,15 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	}
 }
 
+/* VM 0's vCPUs, each on its own CPU: the first one to run starts VM 0,
+ * the run of each ends when VM 0 stops. */
 void vcpu_run_until_stopped(struct vcpu *v)
 {
 	struct vm_exit exit;
 
-	v->vm->state = VM_RUNNING;
+	if (v->vm->state == VM_CREATED)
+		v->vm->state = VM_RUNNING;
+	v->running_on = v->home_cpu = arch_cpu_id();
 	while (v->vm->state == VM_RUNNING) {
 		vcpu_enter(v, &exit);
 		if (!exit_handle(v, &exit))
@@ -469,4 +477,5 @@ void vcpu_run_until_stopped(struct vcpu *v)
 			hypercall_complete_run(v);
 		}
 	}
+	v->running_on = VCPU_NO_CPU;
 }

@@ -4,6 +4,7 @@
 #include "hv/arch.h"
 #include "hv/cmdline.h"
 #include "hv/console.h"
+#include "hv/lock.h"
 #include "hv/log.h"
 #include "hv/mem.h"
 #include "lib/printf.h"
@@ -294,6 +295,7 @@ void hv_main(struct boot_info *bi)
 	if (!bi->module_count)
 		idle(&hv_cmdline, VERDICT_PASS, "");
 	enable_virtualization(bi, ops);
+	hv_lock_acquire(); /* held from here on but in guest mode (hv/lock.h) */
 	frames = hv_frames.free_frames;
 	err = vm0_create(bi, vm0_mem_size(&hv_cmdline), &vm0);
 	if (err == -EOPNOTSUPP)

@@ -68,3 +68,8 @@ void apic_send_startup(u32 dest, u8 vector)
 {
 	send_ipi(dest, ICR_STARTUP | ICR_ASSERT | vector);
 }
+
+void apic_send_fixed(u32 dest, u8 vector)
+{
+	send_ipi(dest, ICR_ASSERT | vector);
+}

@@ -8,6 +8,12 @@
 extern u8 bsp_stack_bottom[], bsp_stack_top[];
 
 static struct percpu boot_cpu;
+static struct percpu *percpus[PERCPU_MAX] = { &boot_cpu };
+
+struct percpu *percpu_of(u32 cpu_id)
+{
+	return cpu_id < PERCPU_MAX ? percpus[cpu_id] : NULL;
+}
 
 void percpu_init_this_cpu(struct percpu *pc)
 {
@@ -27,8 +33,8 @@ void percpu_init_boot_cpu(void)
 
 struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 {
-	struct percpu *pc = pages_alloc(PERCPU_PAGES);
-	u8 *stack = pages_alloc(AP_STACK_PAGES);
+	struct percpu *pc = cpu_id < PERCPU_MAX ? pages_alloc(PERCPU_PAGES) : NULL;
+	u8 *stack = pc ? pages_alloc(AP_STACK_PAGES) : NULL;
 
 	if (!pc || !stack) {
 		pages_free(pc, PERCPU_PAGES);
@@ -39,11 +45,13 @@ struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 	pc->apic_id = apic_id;
 	pc->stack_bottom = (u64)stack;
 	pc->stack_top = (u64)stack + AP_STACK_PAGES * PAGE_SIZE;
+	percpus[cpu_id] = pc;
 	return pc;
 }
 
 void percpu_free(struct percpu *pc)
 {
+	percpus[pc->cpu_id] = NULL;
 	pages_free((void *)pc->stack_bottom, AP_STACK_PAGES);
 	pages_free(pc, PERCPU_PAGES);
 }

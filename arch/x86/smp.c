@@ -227,3 +227,16 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 		 started, virtualized);
 	return virtualized;
 }
+
+u32 arch_cpu_id(void)
+{
+	return this_cpu()->cpu_id;
+}
+
+void arch_kick_cpu(u32 cpu)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	if (pc)
+		apic_send_fixed(pc->apic_id, KICK_VECTOR);
+}

@@ -38,6 +38,7 @@ struct vmx_vcpu {
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */
 	bool preempt;          /* a child's: the preemption timer is on */
+	u32 host_cpu;          /* the CPU whose host state the VMCS holds */
 };
 
 #define INV_SINGLE_CONTEXT 1

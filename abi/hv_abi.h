@@ -58,6 +58,7 @@ enum hv_call {
 	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
 	HV_CALL_VM_IRQ = 19,         /* struct hv_vm_irq (HV_EXT_IRQ) */
+	HV_CALL_VCPU_START = 20,     /* struct hv_vcpu_start (HV_EXT_VM0_SMP) */
 	HV_CALL_COUNT
 };
 
@@ -171,6 +172,8 @@ enum hv_extension {
 				     * and hv_run_page.deadline exist */
 	HV_EXT_FREE_CHUNKS = 19,    /* the bytes of a chunk of VM RAM (2 MiB):
 				     * hv_stats.free_chunk_bytes exists */
+	HV_EXT_VM0_SMP = 20,        /* VM 0's vCPUs, one per CPU (1: only the
+				     * boot vCPU); HV_CALL_VCPU_START exists */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -612,6 +615,27 @@ struct hv_vm_irq {
 };
 #define HV_VM_IRQ_SIZE_VER0 40
 
+/* ---- HV_CALL_VCPU_START (HV_EXT_VM0_SMP) ------------------------------- *
+ * VM 0 has one vCPU per CPU (HV_EXT_VM0_SMP says how many), each pinned
+ * to its CPU: vCPU 0 starts at the entry (abi/hv_boot.h), vCPU i > 0
+ * waits until VM 0 starts it with this call, once. It starts in the
+ * calling vCPU's mode: its control registers, segments, descriptor
+ * tables and page tables; RIP, RSP and RDI as given, the other GPRs 0,
+ * RFLAGS 2 (interrupts off). Errors: -EINVAL (flags or reserved set),
+ * -ENOENT (no such vCPU, or vCPU 0), -EBUSY (started already). */
+
+struct hv_vcpu_start {
+	uint32_t size;
+	uint32_t flags;    /* 0 */
+	uint32_t vcpu;     /* 1 .. HV_EXT_VM0_SMP - 1 */
+	uint32_t reserved;
+	uint64_t rip;
+	uint64_t rsp;
+	uint64_t rdi;
+	uint64_t reserved1;
+};
+#define HV_VCPU_START_SIZE_VER0 48
+
 /* ---- layout checks ----------------------------------------------------- */
 
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
@@ -654,5 +678,6 @@ HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_run_page, complete_value) == 168, "
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_vm_window");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cpuid_entry) == HV_CPUID_ENTRY_SIZE_VER0, "hv_cpuid_entry");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_set_cpuid) == HV_VM_SET_CPUID_SIZE_VER0, "hv_vm_set_cpuid");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_start) == HV_VCPU_START_SIZE_VER0, "hv_vcpu_start");
 
 #endif

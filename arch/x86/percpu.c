@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
+#include "hv/arch.h"
 
 #define AP_STACK_PAGES 8 /* 32 KiB, as the boot CPU's */
 
@@ -74,4 +75,9 @@ bool percpu_on_stack(u64 addr, u64 len)
 			return true;
 	}
 	return false;
+}
+
+u32 arch_cpu_id(void)
+{
+	return this_cpu()->cpu_id;
 }

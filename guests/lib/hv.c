@@ -153,6 +153,14 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
 	return hv_call(HV_CALL_VM_IRQ, &a);
 }
 
+long hv_vcpu_start(u32 vcpu, u64 rip, u64 rsp, u64 rdi)
+{
+	struct hv_vcpu_start a = { .size = sizeof(a), .vcpu = vcpu, .rip = rip, .rsp = rsp,
+				   .rdi = rdi };
+
+	return hv_call(HV_CALL_VCPU_START, &a);
+}
+
 #endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)

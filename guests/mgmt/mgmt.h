@@ -109,7 +109,7 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 /* The last CHECK_EXTENSION id this build knows: the live header's, or
  * v1's when built against the frozen headers (abi/v1). */
 #if HV_ABI_HEADER_REVISION >= 2
-#define EXT_LAST HV_EXT_FREE_CHUNKS
+#define EXT_LAST HV_EXT_VM0_SMP
 #else
 #define EXT_LAST HV_EXT_TRACE
 #endif

@@ -135,6 +135,7 @@ static const struct {
 	EXPECT_STRUCT(hv_vm_set_cpuid),
 	EXPECT_STRUCT(hv_cpuid_entry),
 	EXPECT_STRUCT(hv_vm_irq),
+	EXPECT_STRUCT(hv_vcpu_start),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */

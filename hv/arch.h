@@ -82,6 +82,12 @@ u32 arch_cpu_id(void);
  * it exits, in HLT it wakes; the handler does nothing else. */
 void arch_kick_cpu(u32 cpu);
 
+/* CPU `cpu`'s exits from guest mode so far, counted without a lock; and
+ * whether it left guest mode since it had made `exits` of them (or is
+ * out of it now): its next entry then sees what changed before. */
+u64 arch_cpu_guest_exits(u32 cpu);
+bool arch_cpu_left_guest_since(u32 cpu, u64 exits);
+
 /* Deliberately raises an exception of the named kind ("ud", "gp", "pf",
  * "de"), to exercise the exception path in tests. Returns only when the
  * name is unknown. */

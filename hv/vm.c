@@ -383,10 +383,40 @@ int vm_window_map(struct vm *host, struct vm_window *w, struct vm *child,
 	return 0;
 }
 
+/* A stage-2 mapping of vm was removed or restricted, and this CPU's TLB
+ * flushed: every other CPU running one of its vCPUs leaves guest mode
+ * once (kicked) before this returns, and flushes at its next entry (the
+ * backends' stage-2 generations). */
+static bool cpu_left_guest(const void *arg)
+{
+	const u64 *seen = arg; /* [cpu, exits] */
+
+	return arch_cpu_left_guest_since((u32)seen[0], seen[1]);
+}
+
+void vm_tlb_shootdown(struct vm *vm)
+{
+	u32 here = arch_cpu_id();
+
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
+		u32 cpu = vm->vcpus[i].running_on;
+		u64 seen[2] = { cpu, 0 };
+
+		if (cpu == VCPU_NO_CPU || cpu == here)
+			continue;
+		seen[1] = arch_cpu_guest_exits(cpu);
+		if (cpu_left_guest(seen)) /* out of guest mode: enters flushing */
+			continue;
+		arch_kick_cpu(cpu);
+		hv_lock_wait_until(cpu_left_guest, seen);
+	}
+}
+
 void vm_window_unmap(struct vm *host, struct vm_window *w)
 {
 	stage2_unmap(host, w->gpa, w->len);
 	w->len = 0;
+	vm_tlb_shootdown(host);
 }
 
 bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)

@@ -181,6 +181,10 @@ void vm_kick(struct vm *vm);
 /* Kicks vm's vCPUs on other CPUs and waits, hv_lock released, until
  * none runs on another CPU. */
 void vm_wait_stopped_elsewhere(struct vm *vm);
+/* After a stage-2 mapping of vm was removed or restricted: returns once
+ * every other CPU running one of its vCPUs has left guest mode since
+ * (kicked), so none uses the old mapping any more. */
+void vm_tlb_shootdown(struct vm *vm);
 /* Whether v's backend state may be touched on this CPU: it runs on no
  * other CPU and is bound to none or to this one. */
 bool vcpu_reachable_here(const struct vcpu *v);

@@ -81,3 +81,17 @@ u32 arch_cpu_id(void)
 {
 	return this_cpu()->cpu_id;
 }
+
+bool arch_cpu_left_guest_since(u32 cpu, u64 exits)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	return !pc || pc->guest_exits != exits || !pc->in_guest;
+}
+
+u64 arch_cpu_guest_exits(u32 cpu)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	return pc ? pc->guest_exits : 0;
+}

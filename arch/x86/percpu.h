@@ -28,6 +28,7 @@ struct percpu {
 	/* Exits from guest mode on this CPU, counted without the lock: a CPU
 	 * that saw it move knows this one left the guest since (hv/lock.h). */
 	volatile u64 guest_exits;
+	volatile bool in_guest;  /* between releasing hv_lock to enter and the exit */
 	void *current_vmcs;      /* VMX: the VMCS VMPTRLD made current here */
 	u64 stack_bottom;
 	u64 stack_top;

@@ -4,7 +4,9 @@
  * different VM 0 vCPUs at the same time, each counting in a shared page,
  * and all counts advance during one run of VM 0's vCPU 0; the child is
  * destroyed while the other vCPUs run it: every run ends and the free
- * memory comes back exactly. */
+ * memory comes back exactly; a window the other vCPUs keep reading is
+ * unmapped: once the unmap returned, each read of it faults (#GP(0)),
+ * none reads the old page (the TLB shootdown). */
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 
@@ -22,6 +24,8 @@ const char test_title[] = "VM 0 on every CPU: vCPU start, parallel hypercalls an
 #define CHILD_MEM (4 * MIB)
 #define CHILD_COUNTS 0x200000ULL /* vCPU i counts at + 64 * i */
 #define WIN 0x40000000ULL        /* VM 0's window onto the counts */
+#define WIN2 0x40100000ULL       /* the window the shootdown takes away */
+#define WIN2_VALUE 0x5a5a5a5aULL
 #define TRIES 200                /* runs of vCPU 0 to see every count move */
 #define WAIT_SPINS 200000000ULL  /* a bound on waiting for the others */
 
@@ -41,8 +45,8 @@ asm(".pushsection .rodata.child, \"a\"\n"
     ".popsection\n");
 extern const u8 count_start[], count_end[];
 
-enum phase { PHASE_START, PHASE_HYPERCALLS, PHASE_CHILD };
-enum ap_run { AP_IDLE, AP_RUNNING, AP_DONE };
+enum phase { PHASE_START, PHASE_HYPERCALLS, PHASE_CHILD, PHASE_SHOOTDOWN };
+enum ap_run { AP_IDLE, AP_RUNNING, AP_DONE, AP_READING, AP_FAULTED, AP_STALE };
 
 static u32 vcpus;                        /* VM 0's */
 static volatile u32 phase;
@@ -54,6 +58,7 @@ static volatile u32 child;               /* the child's VM id */
 static struct hv_vcpu_regs child_regs;   /* its vCPU 0's start, for all */
 static volatile u32 ap_run[MAX_VCPUS];
 static volatile long last_run[MAX_VCPUS]; /* the run call's last answer */
+static volatile u32 unmapped;            /* WIN2's unmap returned */
 
 static void relax(void)
 {
@@ -119,6 +124,37 @@ static void set_child_regs(u32 self)
 	}
 }
 
+/* A read of VM 0's address that may fault; false when it did. */
+static bool read_ok(u64 gpa, u64 *v)
+{
+	int ok = 1;
+
+	asm volatile(FIXUP_ASM("movq (%[p]), %[v]")
+		     : [ok] "+r"(ok), [v] "=r"(*v) : [p] "r"(gpa) : "memory");
+	return ok;
+}
+
+/* Reads WIN2 until it faults: a read that succeeds although the unmap
+ * had returned before it began saw a stale translation. */
+static void read_until_fault(u32 self)
+{
+	u64 v;
+
+	ap_run[self] = AP_READING;
+	for (;;) {
+		u32 after_unmap = unmapped;
+
+		if (!read_ok(WIN2, &v)) {
+			ap_run[self] = AP_FAULTED;
+			return;
+		}
+		if (after_unmap || v != WIN2_VALUE) {
+			ap_run[self] = AP_STALE;
+			return;
+		}
+	}
+}
+
 /* Interrupts on (none reaches VM 0: the host's exit): Bochs 2.7's VMX
  * takes no external-interrupt exit, a kick's included, out of a guest
  * with IF clear, and VM 0's end kicks this vCPU out of its last loop. */
@@ -141,6 +177,8 @@ static __noreturn void ap_main(u64 self)
 		;
 	last_run[self] = r;
 	ap_run[self] = AP_DONE;
+	wait_phase(PHASE_SHOOTDOWN);
+	read_until_fault((u32)self);
 	for (;;)
 		relax();
 }
@@ -269,6 +307,32 @@ static void parallel_child(void)
 		vcpus - 1);
 }
 
+/* The other vCPUs read WIN2, a window onto a child's page, in a loop
+ * while this one unmaps it. */
+static void shootdown(void)
+{
+	long vm = hv_vm_create("tlb", 2 * MIB, 1, 0);
+
+	if (vm < 0 || hv_vm_map_window((u32)vm, 0, PAGE_SIZE, WIN2, 0)) {
+		test_error("child or window for the shootdown: %ld", vm);
+		return;
+	}
+	*(volatile u64 *)WIN2 = WIN2_VALUE;
+	phase = PHASE_SHOOTDOWN;
+	CHECK(wait_all(ap_run, AP_READING), "not every vCPU reads the window");
+	CHECK(hv_vm_unmap_window((u32)vm, WIN2) == 0, "unmap the window being read");
+	unmapped = 1;
+	for (u32 i = 1; i < vcpus; i++) {
+		for (u64 spin = 0; ap_run[i] == AP_READING && spin < WAIT_SPINS; spin++)
+			relax();
+		CHECK(ap_run[i] == AP_FAULTED, "vCPU %u: %s", i,
+		      ap_run[i] == AP_STALE ? "read the window after its unmap" : "no fault");
+	}
+	CHECK(hv_vm_destroy((u32)vm) == 0, "destroy the shootdown's child");
+	gprintf("smp0: window unmapped under %u readers: each faulted, none read it after\n",
+		vcpus - 1);
+}
+
 void test_main(void)
 {
 	vcpus = (u32)hv_check_extension(HV_EXT_VM0_SMP);
@@ -281,4 +345,5 @@ void test_main(void)
 	start_vcpus();
 	parallel_hypercalls();
 	parallel_child();
+	shootdown();
 }

@@ -135,9 +135,11 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	 * and is taken right after STGI. hv_lock is not held in guest mode
 	 * (hv/lock.h). */
 	asm volatile("clgi; sti" ::: "memory");
+	this_cpu()->in_guest = true;
 	hv_lock_release();
 	svm_enter_guest((u64)s->vmcb, (u64)this_cpu()->host_vmcb, &v->regs);
 	this_cpu()->guest_exits++;
+	this_cpu()->in_guest = false;
 	hv_lock_acquire();
 	asm volatile("stgi; cli" ::: "memory");
 	regs_from_vmcb(&v->regs, &s->vmcb->save);

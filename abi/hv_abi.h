@@ -59,6 +59,7 @@ enum hv_call {
 	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
 	HV_CALL_VM_IRQ = 19,         /* struct hv_vm_irq (HV_EXT_IRQ) */
 	HV_CALL_VCPU_START = 20,     /* struct hv_vcpu_start (HV_EXT_VM0_SMP) */
+	HV_CALL_VCPU_KICK = 24,      /* struct hv_vcpu_kick (HV_EXT_VM0_SMP) */
 	HV_CALL_COUNT
 };
 
@@ -389,11 +390,13 @@ enum hv_exit_reason {
 	HV_EXIT_EOI = 12,         /* optional: the guest's EOI of a level-
 				   * triggered vector in its virtual LAPIC
 				   * (bit 1 << 12) */
+	HV_EXIT_KICKED = 13,      /* optional: HV_CALL_VCPU_KICK ended the run
+				   * (bit 1 << 13; else HV_EXIT_TIMESLICE) */
 };
 
 #define HV_EXIT_OPTIONAL_MASK                                                \
 	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR) | \
-	 (1u << HV_EXIT_IRQ_WINDOW) | (1u << HV_EXIT_EOI))
+	 (1u << HV_EXIT_IRQ_WINDOW) | (1u << HV_EXIT_EOI) | (1u << HV_EXIT_KICKED))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -636,6 +639,21 @@ struct hv_vcpu_start {
 };
 #define HV_VCPU_START_SIZE_VER0 48
 
+/* ---- HV_CALL_VCPU_KICK (HV_EXT_VM0_SMP) -------------------------------- *
+ * Ends a child vCPU's run now, wherever it runs (an IPI to its CPU): the
+ * run returns HV_EXIT_KICKED when the VM enabled it, else
+ * HV_EXIT_TIMESLICE. A vCPU not running now ends its next run so before
+ * it enters. Errors: -EINVAL (flags or reserved set), -ENOENT. */
+
+struct hv_vcpu_kick {
+	uint32_t size;
+	uint32_t flags;    /* 0 */
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t reserved;
+};
+#define HV_VCPU_KICK_SIZE_VER0 24
+
 /* ---- layout checks ----------------------------------------------------- */
 
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cap_header) == 8, "hv_cap_header");
@@ -679,5 +697,6 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_window) == HV_VM_WINDOW_SIZE_VER0, "hv_
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_cpuid_entry) == HV_CPUID_ENTRY_SIZE_VER0, "hv_cpuid_entry");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm_set_cpuid) == HV_VM_SET_CPUID_SIZE_VER0, "hv_vm_set_cpuid");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_start) == HV_VCPU_START_SIZE_VER0, "hv_vcpu_start");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_kick) == HV_VCPU_KICK_SIZE_VER0, "hv_vcpu_kick");
 
 #endif

@@ -395,6 +395,19 @@ static bool slice_ended(struct vcpu *v, u64 slice_end)
 	return over;
 }
 
+/* A kick (HV_CALL_VCPU_KICK) ends the run before the next entry: with
+ * HV_EXIT_KICKED where the VMM enabled it, else as a slice's end. */
+static bool kicked(struct vcpu *v)
+{
+	bool kicks_reported = v->vm->exit_reasons & BIT(HV_EXIT_KICKED);
+
+	if (!v->kicked)
+		return false;
+	v->kicked = false;
+	vcpu_exit_to_vmm(v, kicks_reported ? HV_EXIT_KICKED : HV_EXIT_TIMESLICE);
+	return true;
+}
+
 /* One time slice of the child, with the host timer armed for its end or
  * the child's LAPIC timer, whichever comes first; a due LAPIC timer's
  * interrupt is pending before each entry. A halted child waits instead
@@ -416,16 +429,19 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 	for (;;) {
 		u32 still_halted;
 
+		if (kicked(v))
+			break;
 		vcpu_timer_check(v);
 		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
 		if (still_halted) {
-			vcpu_exit_to_vmm(v, still_halted);
+			if (!kicked(v)) /* a kick woke it */
+				vcpu_exit_to_vmm(v, still_halted);
 			break;
 		}
 		vcpu_timer_arm(v, slice_end);
 		vcpu_enter(v, &exit);
 		/* stopped: maybe by another CPU, which kicked this one out */
-		if (!exit_handle(v, &exit) || v->vm->state == VM_STOPPED ||
+		if (!exit_handle(v, &exit) || v->vm->state == VM_STOPPED || kicked(v) ||
 		    slice_ended(v, slice_end))
 			break;
 	}

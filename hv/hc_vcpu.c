@@ -283,3 +283,25 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	r->out = &p->exit;
 	return 0;
 }
+
+int hc_vcpu_kick_decode(struct hc_ctx *c)
+{
+	const struct hv_vcpu_kick *a = &c->in.hv_vcpu_kick;
+
+	if (a->flags || a->reserved)
+		return -EINVAL;
+	return hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu);
+}
+
+/* Its CPU, if another, leaves guest mode or wakes from HLT at once; the
+ * run loop sees the flag before the next entry (hv/exit.c). */
+s64 hc_vcpu_kick_invoke(struct hc_ctx *c)
+{
+	struct vcpu *v = c->target_vcpu;
+	u32 cpu = v->running_on;
+
+	v->kicked = true;
+	if (cpu != VCPU_NO_CPU && cpu != arch_cpu_id())
+		arch_kick_cpu(cpu);
+	return 0;
+}

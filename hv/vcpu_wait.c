@@ -95,7 +95,7 @@ u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 			return HV_EXIT_IRQ_WINDOW;
 		}
 		if (tsc_reached(slice_end) || sibling_runnable(v) ||
-		    v->vm->state == VM_STOPPED)
+		    v->vm->state == VM_STOPPED || v->kicked)
 			return HV_EXIT_TIMESLICE;
 		vcpu_timer_arm(v, slice_end);
 		hv_lock_release();

@@ -133,6 +133,7 @@ struct vcpu {
 	 * registers), which alone may touch it. VCPU_NO_CPU: none. */
 	volatile u32 running_on;
 	u32 home_cpu;
+	bool kicked; /* HV_CALL_VCPU_KICK: its run ends before the next entry */
 };
 
 #define VCPU_NO_CPU 0xffffffffu

@@ -2,7 +2,9 @@
  * guest as VM 0: it starts its other vCPUs (each says hello), which then
  * make hypercalls all at once; a child with four vCPUs has them run by
  * different VM 0 vCPUs at the same time, each counting in a shared page,
- * and all counts advance during one run of VM 0's vCPU 0; the child is
+ * and all counts advance during one run of VM 0's vCPU 0; a kick ends
+ * the run of a child vCPU spinning on another CPU (HV_EXIT_KICKED), and
+ * the next run of one not running; the child is
  * destroyed while the other vCPUs run it: every run ends and the free
  * memory comes back exactly; a window the other vCPUs keep reading is
  * unmapped: once the unmap returned, each read of it faults (#GP(0)),
@@ -59,6 +61,7 @@ static struct hv_vcpu_regs child_regs;   /* its vCPU 0's start, for all */
 static volatile u32 ap_run[MAX_VCPUS];
 static volatile long last_run[MAX_VCPUS]; /* the run call's last answer */
 static volatile u32 unmapped;            /* WIN2's unmap returned */
+static volatile u32 kicks_seen[MAX_VCPUS]; /* runs that ended HV_EXIT_KICKED */
 
 static void relax(void)
 {
@@ -100,15 +103,23 @@ static void make_hypercalls(u32 self)
 	__atomic_fetch_add(&calls_done, 1, __ATOMIC_RELEASE);
 }
 
+static bool run_goes_on(long r)
+{
+	return r == HV_EXIT_TIMESLICE || r == HV_EXIT_KICKED;
+}
+
 /* VM 0's vCPU `self` runs the child's vCPUs j with j % vcpus == self, a
- * slice each in turn, until a run ends otherwise (the child destroyed). */
+ * slice each in turn, until a run ends otherwise (the child destroyed);
+ * it counts the runs a kick ended. */
 static long run_round(u32 self)
 {
 	struct hv_exit ex;
 	long r = HV_EXIT_TIMESLICE;
 
-	for (u32 j = self; j < CHILD_VCPUS && r == HV_EXIT_TIMESLICE; j += vcpus)
+	for (u32 j = self; j < CHILD_VCPUS && run_goes_on(r); j += vcpus) {
 		r = hv_vcpu_run(child, j, &ex, false, 0);
+		kicks_seen[self] += r == HV_EXIT_KICKED;
+	}
 	return r;
 }
 
@@ -173,7 +184,7 @@ static __noreturn void ap_main(u64 self)
 	wait_phase(PHASE_CHILD);
 	set_child_regs((u32)self);
 	ap_run[self] = AP_RUNNING;
-	while ((r = run_round((u32)self)) == HV_EXIT_TIMESLICE)
+	while (run_goes_on(r = run_round((u32)self)))
 		;
 	last_run[self] = r;
 	ap_run[self] = AP_DONE;
@@ -240,7 +251,7 @@ static u64 free_bytes(void)
 
 static bool make_child(void)
 {
-	long vm = hv_vm_create("counters", CHILD_MEM, CHILD_VCPUS, 0);
+	long vm = hv_vm_create("counters", CHILD_MEM, CHILD_VCPUS, 1u << HV_EXIT_KICKED);
 
 	if (vm < 0) {
 		test_error("vm_create: %ld", vm);
@@ -284,6 +295,26 @@ static bool counts_advance_together(void)
 	return false;
 }
 
+/* Child vCPU 1 spins on VM 0's vCPU 1's CPU: a kick ends that run now.
+ * Child vCPU 0 is not running: the kick ends its next run at once. */
+static void kicks(void)
+{
+	struct hv_vcpu_kick bad = { .size = sizeof(bad), .flags = 1, .vm = child };
+	struct hv_exit ex;
+	u32 before = kicks_seen[1];
+
+	CHECK(hv_vcpu_kick(child, 1) == 0, "kick child vCPU 1");
+	for (u64 spin = 0; kicks_seen[1] == before && spin < WAIT_SPINS; spin++)
+		relax();
+	CHECK(kicks_seen[1] != before, "the kicked run did not end HV_EXIT_KICKED");
+	CHECK(hv_vcpu_kick(child, 0) == 0, "kick child vCPU 0");
+	CHECK(hv_vcpu_run(child, 0, &ex, false, 0) == HV_EXIT_KICKED,
+	      "the run after a kick: %u", ex.reason);
+	CHECK(hv_call(HV_CALL_VCPU_KICK, &bad) == -EINVAL, "kick with flags");
+	CHECK(hv_vcpu_kick(child, CHILD_VCPUS) == -ENOENT, "kick of no vCPU");
+	gprintf("smp0: a kick ended the run of child vCPU 1 on vCPU 1's CPU\n");
+}
+
 static void parallel_child(void)
 {
 	u64 free_before = free_bytes();
@@ -294,6 +325,7 @@ static void parallel_child(void)
 	phase = PHASE_CHILD;
 	CHECK(wait_all(ap_run, AP_RUNNING), "not every vCPU runs the child");
 	CHECK(counts_advance_together(), "the child's counts did not all advance at once");
+	kicks();
 	CHECK(hv_vcpu_run(child, 1, &(struct hv_exit){ 0 }, false, 0) == -EBUSY,
 	      "child vCPU 1 runs elsewhere: -EBUSY");
 	CHECK(hv_vm_destroy(child) == 0, "destroy the child while it runs");

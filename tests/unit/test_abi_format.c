@@ -136,6 +136,7 @@ static const struct {
 	EXPECT_STRUCT(hv_cpuid_entry),
 	EXPECT_STRUCT(hv_vm_irq),
 	EXPECT_STRUCT(hv_vcpu_start),
+	EXPECT_STRUCT(hv_vcpu_kick),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */
@@ -305,6 +306,8 @@ TEST(kinds_fit_their_field_sizes)
 TEST(every_call_number_is_described)
 {
 	for (u32 nr = 0; nr < HV_CALL_COUNT; nr++) {
+		if (nr > HV_CALL_VCPU_START && nr < HV_CALL_VCPU_KICK)
+			continue; /* numbers given to calls still to come */
 		CHECK(abi_call_name(nr) != NULL);
 		CHECK((abi_call_struct(nr) == NULL) == (nr == HV_CALL_ABI_VERSION));
 		for (u32 other = 0; other < nr; other++)
@@ -550,7 +553,8 @@ TEST(round_trip_every_call)
 		u8 bytes[BUF_MAX] = { 0 };
 		u32 size = s ? s->size : 0, len;
 
-
+		if (!abi_call_name(nr))
+			continue; /* a number given to a call still to come */
 		for (int round = 0; round < 20; round++) {
 			if (s)
 				fill_random(s, bytes);

@@ -31,16 +31,7 @@ size_t hv_strlcpy(char *dst, const char *src, size_t size)
 	return (size_t)snprintf(dst, size, "%s", src);
 }
 
-/* One CPU: no other runs a vCPU, so none is kicked or waited for. */
-u32 arch_cpu_id(void) { return 0; }
-void arch_kick_cpu(u32 cpu) { (void)cpu; }
-u64 arch_cpu_guest_exits(u32 cpu) { (void)cpu; return 0; }
-bool arch_cpu_left_guest_since(u32 cpu, u64 exits) { (void)cpu; (void)exits; return true; }
-void hv_lock_wait_until(bool (*done)(const void *arg), const void *arg)
-{
-	(void)done;
-	(void)arg;
-}
+#include "one_cpu.h"
 
 int guest_state_alloc(struct vcpu *v)
 {

@@ -58,10 +58,12 @@ enum hv_call {
 	HV_CALL_VM_UNMAP_WINDOW = 17, /* struct hv_vm_window */
 	HV_CALL_VM_SET_CPUID = 18,   /* struct hv_vm_set_cpuid (HV_EXT_CPUID_SET) */
 	HV_CALL_VM_IRQ = 19,         /* struct hv_vm_irq (HV_EXT_IRQ) */
+	HV_CALL_VCPU_START = 20,     /* struct hv_vcpu_start (HV_EXT_VM0_SMP) */
 	HV_CALL_TRACE_READ = 21,     /* struct hv_trace_read (HV_EXT_TRACE_BUFFER);
 				      * returns the records copied */
 	HV_CALL_DMESG = 22,          /* struct hv_dmesg (HV_EXT_DMESG) */
 	HV_CALL_VCPU_GET_LAPIC = 23, /* struct hv_vcpu_lapic (HV_EXT_LAPIC_STATE) */
+	HV_CALL_VCPU_KICK = 24,      /* struct hv_vcpu_kick (HV_EXT_VM0_SMP) */
 	HV_CALL_COUNT
 };
 
@@ -175,6 +177,8 @@ enum hv_extension {
 				     * and hv_run_page.deadline exist */
 	HV_EXT_FREE_CHUNKS = 19,    /* the bytes of a chunk of VM RAM (2 MiB):
 				     * hv_stats.free_chunk_bytes exists */
+	HV_EXT_VM0_SMP = 20,        /* VM 0's vCPUs, one per CPU (1: only the
+				     * boot vCPU); HV_CALL_VCPU_START exists */
 	HV_EXT_TRACE_BUFFER = 21,   /* HV_TRACE_RECORD_SIZE: the binary trace
 				     * buffer and HV_CALL_TRACE_READ exist */
 	HV_EXT_DMESG = 22,          /* the bytes of the hypervisor's log ring:
@@ -396,11 +400,13 @@ enum hv_exit_reason {
 	HV_EXIT_EOI = 12,         /* optional: the guest's EOI of a level-
 				   * triggered vector in its virtual LAPIC
 				   * (bit 1 << 12) */
+	HV_EXIT_KICKED = 13,      /* optional: HV_CALL_VCPU_KICK ended the run
+				   * (bit 1 << 13; else HV_EXIT_TIMESLICE) */
 };
 
 #define HV_EXIT_OPTIONAL_MASK                                                \
 	((1u << HV_EXIT_HYPERCALL) | (1u << HV_EXIT_MMIO) | (1u << HV_EXIT_MSR) | \
-	 (1u << HV_EXIT_IRQ_WINDOW) | (1u << HV_EXIT_EOI))
+	 (1u << HV_EXIT_IRQ_WINDOW) | (1u << HV_EXIT_EOI) | (1u << HV_EXIT_KICKED))
 
 struct hv_exit_io {
 	uint16_t port;
@@ -762,6 +768,41 @@ struct hv_vcpu_lapic {
 	uint64_t reserved1;
 };
 #define HV_VCPU_LAPIC_SIZE_VER0 208
+/* ---- HV_CALL_VCPU_START (HV_EXT_VM0_SMP) ------------------------------- *
+ * VM 0 has one vCPU per CPU (HV_EXT_VM0_SMP says how many), each pinned
+ * to its CPU: vCPU 0 starts at the entry (abi/hv_boot.h), vCPU i > 0
+ * waits until VM 0 starts it with this call, once. It starts in the
+ * calling vCPU's mode: its control registers, segments, descriptor
+ * tables and page tables; RIP, RSP and RDI as given, the other GPRs 0,
+ * RFLAGS 2 (interrupts off). Errors: -EINVAL (flags or reserved set),
+ * -ENOENT (no such vCPU, or vCPU 0), -EBUSY (started already). */
+
+struct hv_vcpu_start {
+	uint32_t size;
+	uint32_t flags;    /* 0 */
+	uint32_t vcpu;     /* 1 .. HV_EXT_VM0_SMP - 1 */
+	uint32_t reserved;
+	uint64_t rip;
+	uint64_t rsp;
+	uint64_t rdi;
+	uint64_t reserved1;
+};
+#define HV_VCPU_START_SIZE_VER0 48
+
+/* ---- HV_CALL_VCPU_KICK (HV_EXT_VM0_SMP) -------------------------------- *
+ * Ends a child vCPU's run now, wherever it runs (an IPI to its CPU): the
+ * run returns HV_EXIT_KICKED when the VM enabled it, else
+ * HV_EXIT_TIMESLICE. A vCPU not running now ends its next run so before
+ * it enters. Errors: -EINVAL (flags or reserved set), -ENOENT. */
+
+struct hv_vcpu_kick {
+	uint32_t size;
+	uint32_t flags;    /* 0 */
+	uint32_t vm;
+	uint32_t vcpu;
+	uint64_t reserved;
+};
+#define HV_VCPU_KICK_SIZE_VER0 24
 
 /* ---- layout checks ----------------------------------------------------- */
 
@@ -812,5 +853,7 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_dmesg) == HV_DMESG_SIZE_VER0, "hv_dmesg");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_dmesg, next) == 32, "hv_dmesg.next");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_lapic) == HV_VCPU_LAPIC_SIZE_VER0, "hv_vcpu_lapic");
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_lapic, irr) == 40, "hv_vcpu_lapic.irr");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_start) == HV_VCPU_START_SIZE_VER0, "hv_vcpu_start");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_kick) == HV_VCPU_KICK_SIZE_VER0, "hv_vcpu_kick");
 
 #endif

@@ -1,7 +1,13 @@
 /* What a guest started by the hypervisor finds at entry: the guest-physical
  * address of a struct hv_boot_info in RDI (long-mode guests) or EBX
  * (32-bit guests). Public ABI: fixed-width types, explicit padding,
- * compiles freestanding and on a hosted compiler. */
+ * compiles freestanding and on a hosted compiler.
+ *
+ * On several CPUs VM 0 has one vCPU per CPU (HV_EXT_VM0_SMP): vCPU 0
+ * enters as above; the others wait, never entered, until VM 0 starts
+ * each with HV_CALL_VCPU_START at an entry, stack and RDI of its choice
+ * in the starting vCPU's mode (docs/abi.md section 16). A VM 0 that
+ * never starts them runs on one vCPU as on one CPU. */
 #ifndef ABI_HV_BOOT_H
 #define ABI_HV_BOOT_H
 

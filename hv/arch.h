@@ -63,11 +63,30 @@ void arch_virt_detect(struct virt_report *r);
 /* Starts the other CPUs the ACPI MADT lists, `limit` CPUs at most with
  * the boot CPU, each with its own per-CPU data, GDT/TSS and stacks, the
  * hypervisor's page tables and IDT, the boot CPU's capability check and
- * `cpu_enable` (the backend's, run on that CPU), and parks them with
- * interrupts off. Logs what it found and did; returns how many CPUs run
- * virtualized, the boot CPU included. */
+ * `cpu_enable` (the backend's, run on that CPU); then each with
+ * virtualization on runs `cpu_main` with its local APIC on, and halts
+ * with interrupts off when it returns (the others at once). Logs what
+ * it found and did; returns how many CPUs run virtualized, the boot CPU
+ * included. */
 struct boot_info;
-u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void));
+u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void),
+		   void (*cpu_main)(void));
+
+/* How many CPUs, from id 0 up without a gap, run virtualized. */
+u32 arch_smp_vm_cpus(void);
+
+/* This CPU's id: 0 for the boot CPU, the others from 1. */
+u32 arch_cpu_id(void);
+
+/* Interrupts CPU `cpu` with the hypervisor's kick vector: in guest mode
+ * it exits, in HLT it wakes; the handler does nothing else. */
+void arch_kick_cpu(u32 cpu);
+
+/* CPU `cpu`'s exits from guest mode so far, counted without a lock; and
+ * whether it left guest mode since it had made `exits` of them (or is
+ * out of it now): its next entry then sees what changed before. */
+u64 arch_cpu_guest_exits(u32 cpu);
+bool arch_cpu_left_guest_since(u32 cpu, u64 exits);
 
 /* Deliberately raises an exception of the named kind ("ud", "gp", "pf",
  * "de"), to exercise the exception path in tests. Returns only when the

@@ -9,7 +9,7 @@
 static bool debugcon_enabled;
 /* Each stream's line: the UART's, and the mirror's on port 0xE9, which
  * also carries VM 0's own COM1 output. */
-static struct console_line uart_line, mirror_line;
+static struct console_line uart_line, mirror_line; /* guarded by hv_lock (hv/lock.h) */
 
 void console_init(void)
 {

@@ -403,6 +403,19 @@ static bool slice_ended(struct vcpu *v, u64 slice_end)
 	return over;
 }
 
+/* A kick (HV_CALL_VCPU_KICK) ends the run before the next entry: with
+ * HV_EXIT_KICKED where the VMM enabled it, else as a slice's end. */
+static bool kicked(struct vcpu *v)
+{
+	bool kicks_reported = v->vm->exit_reasons & BIT(HV_EXIT_KICKED);
+
+	if (!v->kicked)
+		return false;
+	v->kicked = false;
+	vcpu_exit_to_vmm(v, kicks_reported ? HV_EXIT_KICKED : HV_EXIT_TIMESLICE);
+	return true;
+}
+
 /* One time slice of the child, with the host timer armed for its end or
  * the child's LAPIC timer, whichever comes first; a due LAPIC timer's
  * interrupt is pending before each entry. A halted child waits instead
@@ -425,17 +438,22 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 		u32 still_halted;
 		u64 entered;
 
+		if (kicked(v))
+			break;
 		vcpu_timer_check(v);
 		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
 		if (still_halted) {
-			vcpu_exit_to_vmm(v, still_halted);
+			if (!kicked(v)) /* a kick woke it */
+				vcpu_exit_to_vmm(v, still_halted);
 			break;
 		}
 		vcpu_timer_arm(v, slice_end);
 		entered = rdtsc();
 		vcpu_enter(v, &exit);
 		v->vm->stats.guest_tsc += rdtsc() - entered;
-		if (!exit_handle(v, &exit) || slice_ended(v, slice_end))
+		/* stopped: maybe by another CPU, which kicked this one out */
+		if (!exit_handle(v, &exit) || v->vm->state == VM_STOPPED || kicked(v) ||
+		    slice_ended(v, slice_end))
 			break;
 	}
 	arch_timer_disarm();
@@ -449,6 +467,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	struct hv_exit *out = call->out; /* cleared by the v1 call, not the page */
 
 	v->vmm_exit = out;
+	v->running_on = v->home_cpu = arch_cpu_id();
 	/* a runnable vCPU waits for no SIPI: no call to learn it */
 	if (v->mp_state != VCPU_MP_RUNNABLE && vcpu_waits_for_sipi(v))
 		vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
@@ -458,6 +477,7 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 		vcpu_run_slice(v, call);
 	}
 	v->vmm_exit = NULL;
+	v->running_on = VCPU_NO_CPU;
 	if (v->vm->state == VM_STOPPED) {
 		out->reason = v->vm->stop_kind;
 		out->rip = v->regs.rip;
@@ -466,11 +486,15 @@ static void vcpu_run_for_vmm(struct vmm_run_call *call)
 	}
 }
 
+/* VM 0's vCPUs, each on its own CPU: the first one to run starts VM 0,
+ * the run of each ends when VM 0 stops. */
 void vcpu_run_until_stopped(struct vcpu *v)
 {
 	struct vm_exit exit;
 
-	v->vm->state = VM_RUNNING;
+	if (v->vm->state == VM_CREATED)
+		v->vm->state = VM_RUNNING;
+	v->running_on = v->home_cpu = arch_cpu_id();
 	while (v->vm->state == VM_RUNNING) {
 		vcpu_enter(v, &exit);
 		if (!exit_handle(v, &exit))
@@ -480,4 +504,5 @@ void vcpu_run_until_stopped(struct vcpu *v)
 			hypercall_complete_run(v);
 		}
 	}
+	v->running_on = VCPU_NO_CPU;
 }

@@ -3,7 +3,8 @@
 #include "hv/log.h"
 #include "lib/string.h"
 
-/* The entries, read in once by decode and installed by invoke. */
+/* The entries, read in once by decode and installed by invoke; guarded
+ * by hv_lock (hv/lock.h), as every hypercall runs under it. */
 static struct hv_cpuid_entry entries[HV_CPUID_MAX_ENTRIES];
 
 /* Before the child's first run only: what it has seen stays true. The

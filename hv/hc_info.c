@@ -100,6 +100,7 @@ static const s64 host_extensions[] = {
 	[HV_EXT_MODULE_MAP] = 1,
 	[HV_EXT_RUN_DEADLINE] = 1,
 	[HV_EXT_FREE_CHUNKS] = VM_CHUNK,
+	[HV_EXT_VM0_SMP] = 1, /* answered with the count below */
 	[HV_EXT_TRACE_BUFFER] = HV_TRACE_RECORD_SIZE,
 	[HV_EXT_DMESG] = LOG_RING_SIZE,
 	[HV_EXT_LAPIC_STATE] = 1,
@@ -122,6 +123,8 @@ s64 hc_check_extension_invoke(struct hc_ctx *c)
 		return ext == HV_EXT_INFO_CAPS;
 	if (ext == HV_EXT_TSC)
 		return tsc_khz();
+	if (ext == HV_EXT_VM0_SMP)
+		return c->vm->vcpu_count; /* VM 0's, one per CPU (hv/vm0_smp.h) */
 	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
 }
 

@@ -2,9 +2,26 @@
  * the VMM of its children. */
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
+#include "hv/arch.h"
 #include "hv/log.h"
 #include "hv/vcpu_mp.h"
 #include "lib/string.h"
+
+/* A child vCPU whose backend state this CPU may touch: -EBUSY while it
+ * runs on another CPU, or stays bound to the one that ran it first
+ * (moving a vCPU between CPUs is not supported yet). Its first use binds
+ * it here. */
+static int hc_child_vcpu_here(u32 vm, u32 vcpu, struct vcpu **out)
+{
+	int err = hc_child_vcpu(vm, vcpu, out);
+
+	if (err)
+		return err;
+	if (!vcpu_reachable_here(*out))
+		return -EBUSY;
+	(*out)->home_cpu = arch_cpu_id();
+	return 0;
+}
 
 int hc_vcpu_create_decode(struct hc_ctx *c)
 {
@@ -61,7 +78,7 @@ int hc_vcpu_get_regs_decode(struct hc_ctx *c)
 
 	if (r->flags)
 		return -EINVAL;
-	if ((err = hc_child_vcpu(r->vm, r->vcpu, &c->target_vcpu)))
+	if ((err = hc_child_vcpu_here(r->vm, r->vcpu, &c->target_vcpu)))
 		return err;
 	r->flags = HV_REGS_GPRS | HV_REGS_SREGS;
 	regs_to_abi(r, c->target_vcpu);
@@ -83,7 +100,7 @@ int hc_vcpu_set_regs_decode(struct hc_ctx *c)
 
 	if (!r->flags || !flags_known(r->flags, HV_REGS_GPRS | HV_REGS_SREGS))
 		return -EINVAL;
-	if ((err = hc_child_vcpu(r->vm, r->vcpu, &c->target_vcpu)))
+	if ((err = hc_child_vcpu_here(r->vm, r->vcpu, &c->target_vcpu)))
 		return err;
 	if ((r->flags & HV_REGS_SREGS) && !sregs_runnable(r)) {
 		log_err("vm %s: vcpu_set_regs: this CPU lacks unrestricted guest, "
@@ -148,7 +165,7 @@ int hc_vcpu_run_decode(struct hc_ctx *c)
 	/* a caller of the 32-byte struct has no deadline to give */
 	if ((a->flags & HV_RUN_DEADLINE) && a->size < HV_VCPU_RUN_SIZE_VER1)
 		return -EINVAL;
-	if ((err = hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu)))
+	if ((err = hc_child_vcpu_here(a->vm, a->vcpu, &c->target_vcpu)))
 		return err;
 	if (!run_flags_allowed(a->flags, c->target_vcpu))
 		return -EINVAL;
@@ -240,7 +257,7 @@ int hc_vcpu_run_paged_decode(struct hc_ctx *c)
 	if ((r->rdi | r->rsi | r->rdx) >> 32 ||
 	    !flags_known((u32)r->rdx, RUN_FLAGS))
 		return -EINVAL;
-	if ((err = hc_child_vcpu((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
+	if ((err = hc_child_vcpu_here((u32)r->rdi, (u32)r->rsi, &c->target_vcpu)))
 		return err;
 	if (!run_flags_allowed((u32)r->rdx, c->target_vcpu))
 		return -EINVAL;
@@ -264,5 +281,27 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	if (r->args.flags & HV_RUN_DEADLINE)
 		r->deadline = host_deadline(c->vcpu, *(volatile u64 *)&p->deadline);
 	r->out = &p->exit;
+	return 0;
+}
+
+int hc_vcpu_kick_decode(struct hc_ctx *c)
+{
+	const struct hv_vcpu_kick *a = &c->in.hv_vcpu_kick;
+
+	if (a->flags || a->reserved)
+		return -EINVAL;
+	return hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu);
+}
+
+/* Its CPU, if another, leaves guest mode or wakes from HLT at once; the
+ * run loop sees the flag before the next entry (hv/exit.c). */
+s64 hc_vcpu_kick_invoke(struct hc_ctx *c)
+{
+	struct vcpu *v = c->target_vcpu;
+	u32 cpu = v->running_on;
+
+	v->kicked = true;
+	if (cpu != VCPU_NO_CPU && cpu != arch_cpu_id())
+		arch_kick_cpu(cpu);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * cuts its delivery short, the core's reinjection (hv/exit.c) delivers
  * it again. */
 #include "hv/irq.h"
+#include "hv/arch.h"
 #include "hv/event.h"
 #include "hv/tracebuf.h"
 #include "hv/vcpu_mp.h"
@@ -99,13 +100,16 @@ bool irq_pending(const struct vcpu *v)
 	return v->irq.nmi_pending || interrupt_waiting(v);
 }
 
-/* Something became pending for v. With one CPU, v is not running now
+/* Something became pending for v. On this CPU, v is not running now
  * (its VMM, or the vCPU that sent an IPI, is): it finds it at its next
- * entry. Where vCPUs run on several CPUs, this is where v's CPU gets
- * interrupted to look. */
+ * entry. On another CPU it may be in guest mode or halted there: that
+ * CPU is interrupted to look. */
 static void kick(struct vcpu *v)
 {
-	(void)v;
+	u32 cpu = v->running_on;
+
+	if (cpu != VCPU_NO_CPU && cpu != arch_cpu_id())
+		arch_kick_cpu(cpu);
 }
 
 bool irq_set_ext(struct vcpu *v, u8 vector)

@@ -4,6 +4,7 @@
 #include "hv/arch.h"
 #include "hv/cmdline.h"
 #include "hv/console.h"
+#include "hv/lock.h"
 #include "hv/log.h"
 #include "hv/mem.h"
 #include "lib/printf.h"
@@ -13,6 +14,7 @@
 #include "hv/exit.h"
 #include "hv/hypercall.h"
 #include "hv/vm0.h"
+#include "hv/vm0_smp.h"
 
 #define HV_VERSION "0.1"
 
@@ -172,7 +174,8 @@ static void enable_virtualization(const struct boot_info *bi, const struct virt_
 			  ops->name, err);
 	virt = ops;
 	arch_timer_init();
-	hv_verdict_set_cpus(arch_smp_start(bi, cpu_limit(&hv_cmdline), ops->cpu_enable));
+	hv_verdict_set_cpus(arch_smp_start(bi, cpu_limit(&hv_cmdline), ops->cpu_enable,
+					   vm0_smp_cpu_main));
 }
 
 static u64 vm0_mem_size(struct cmdline *cl)
@@ -241,6 +244,7 @@ static enum verdict run_vm0(struct vm *vm, u64 frames_before, char *reason,
 	bool clean_exit;
 
 	vcpu_run_until_stopped(&vm->vcpus[0]);
+	vm_wait_stopped_elsewhere(vm); /* VM 0's vCPUs on other CPUs too */
 	report_vm_stats(vm);
 	destroy_children(vm);
 	clean_exit = vm->exit_code_set && vm->exit_code == 0;
@@ -294,6 +298,7 @@ void hv_main(struct boot_info *bi)
 	if (!bi->module_count)
 		idle(&hv_cmdline, VERDICT_PASS, "");
 	enable_virtualization(bi, ops);
+	hv_lock_acquire(); /* held from here on but in guest mode (hv/lock.h) */
 	frames = hv_frames.free_frames;
 	err = vm0_create(bi, vm0_mem_size(&hv_cmdline), &vm0);
 	if (err == -EOPNOTSUPP)

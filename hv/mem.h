@@ -4,7 +4,7 @@
 #include "boot/boot_info.h"
 #include "hv/frame.h"
 
-/* All RAM the hypervisor may hand out. */
+/* All RAM the hypervisor may hand out; guarded by hv_lock (hv/lock.h). */
 extern struct frame_alloc hv_frames;
 
 /* Builds the frame allocator from the boot memory map, keeping out the

@@ -1,13 +1,16 @@
 /* HLT inside the hypervisor and the virtual LAPIC timer on the host's
- * (hv/vcpu_wait.h). One CPU runs everything, so while a vCPU waits
- * nothing but the host timer's interrupt can change what it waits for:
- * the checks run with interrupts off, and the halt enables them in the
- * same step (arch_timer_wait), so no wake-up is lost. */
+ * (hv/vcpu_wait.h). While a vCPU waits, the host timer's interrupt or
+ * another CPU can change what it waits for; another CPU does so holding
+ * hv_lock, which the wait releases, and then kicks this one (hv/irq.c).
+ * The checks run with interrupts off and the lock held, and the halt
+ * enables interrupts in the same step (arch_timer_wait), so no wake-up
+ * is lost: a kick sent after the checks is pending when HLT starts. */
 #include "hv/vcpu_wait.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
 #include "hv/irq.h"
+#include "hv/lock.h"
 #include "hv/tsc.h"
 
 /* What wakes a halted vCPU:
@@ -91,10 +94,13 @@ u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 			v->irq.window_exit = false;
 			return HV_EXIT_IRQ_WINDOW;
 		}
-		if (tsc_reached(slice_end) || sibling_runnable(v))
+		if (tsc_reached(slice_end) || sibling_runnable(v) ||
+		    v->vm->state == VM_STOPPED || v->kicked)
 			return HV_EXIT_TIMESLICE;
 		vcpu_timer_arm(v, slice_end);
+		hv_lock_release();
 		arch_timer_wait();
+		hv_lock_acquire();
 		vcpu_timer_check(v);
 	}
 }

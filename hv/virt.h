@@ -144,6 +144,9 @@ struct virt_ops {
 
 	int (*vcpu_create)(struct vcpu *v);
 	void (*vcpu_destroy)(struct vcpu *v);
+	/* Lets another CPU run the vCPU next: VMX's VMCLEAR on this CPU;
+	 * NULL where nothing binds a vCPU to a CPU (SVM). */
+	void (*vcpu_release)(struct vcpu *v);
 	/* Runs the vCPU until the next exit, described in *exit. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	void (*get_sregs)(struct vcpu *v, struct guest_sregs *s);

@@ -3,12 +3,16 @@
 #include "arch/x86/stage2.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
+#include "hv/lock.h"
 #include "hv/log.h"
+#include "hv/arch.h"
 #include "hv/mem.h"
 #include "hv/uaccess.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
+/* The VM table and the VM ids: guarded by hv_lock (hv/lock.h), as is
+ * each VM (its stage-2 tables included). */
 static struct vm vms[VM_MAX];
 static bool vm_slot_used[VM_MAX];
 static u32 last_vm_id; /* the id given to the latest child VM */
@@ -28,7 +32,7 @@ struct vm *vm_at_slot(u32 slot)
 struct vm *vm_get(u32 id)
 {
 	for (u32 i = 0; i < VM_MAX; i++)
-		if (vm_slot_used[i] && vms[i].id == id)
+		if (vm_slot_used[i] && vms[i].id == id && !vms[i].dying)
 			return &vms[i];
 	return NULL;
 }
@@ -209,8 +213,59 @@ static void vm_windows_close(const struct vm *child)
 			vm_window_unmap(host, &host->windows[i]);
 }
 
+void vm_kick(struct vm *vm)
+{
+	u32 here = arch_cpu_id();
+
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
+		u32 cpu = vm->vcpus[i].running_on;
+
+		if (cpu != VCPU_NO_CPU && cpu != here)
+			arch_kick_cpu(cpu);
+	}
+}
+
+static bool stopped_elsewhere(const void *arg)
+{
+	const struct vm *vm = arg;
+	u32 here = arch_cpu_id();
+
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
+		u32 cpu = vm->vcpus[i].running_on;
+
+		if (cpu != VCPU_NO_CPU && cpu != here)
+			return false;
+	}
+	return true;
+}
+
+void vm_wait_stopped_elsewhere(struct vm *vm)
+{
+	if (stopped_elsewhere(vm))
+		return;
+	vm_kick(vm);
+	hv_lock_wait_until(stopped_elsewhere, vm);
+}
+
+bool vcpu_reachable_here(const struct vcpu *v)
+{
+	u32 here = arch_cpu_id();
+
+	return (v->running_on == VCPU_NO_CPU || v->running_on == here) &&
+	       (v->home_cpu == VCPU_NO_CPU || v->home_cpu == here);
+}
+
+/* A child still running on another CPU is stopped there first (dying
+ * keeps every call from reaching it meanwhile). */
 void vm_destroy(struct vm *vm)
 {
+	vm->dying = true;
+	if (vm->state != VM_STOPPED) { /* what a run still going on returns */
+		vm->stop_kind = HV_EXIT_FAILED;
+		hv_strlcpy(vm->stop_reason, "destroyed", sizeof(vm->stop_reason));
+		vm->state = VM_STOPPED;
+	}
+	vm_wait_stopped_elsewhere(vm);
 	if (!vm->privileged)
 		vm_windows_close(vm);
 	for (u32 i = 0; i < vm->vcpu_count; i++) {
@@ -247,6 +302,9 @@ struct vcpu *vm_vcpu_create(struct vm *vm)
 	}
 	v->tsc_offset = vm->tsc_offset;
 	virt->set_tsc_offset(v, v->tsc_offset);
+	if (virt->vcpu_release) /* bound to no CPU until one uses it */
+		virt->vcpu_release(v);
+	v->running_on = v->home_cpu = VCPU_NO_CPU;
 	vm->vcpu_count++;
 	return v;
 }
@@ -260,6 +318,7 @@ void vm_stop(struct vm *vm, u32 kind, const char *fmt, ...)
 	hv_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
 	vm->state = VM_STOPPED;
+	vm_kick(vm); /* its vCPUs on other CPUs stop now */
 	log_info("vm %s: stopped: %s", vm->name, vm->stop_reason);
 }
 
@@ -324,10 +383,40 @@ int vm_window_map(struct vm *host, struct vm_window *w, struct vm *child,
 	return 0;
 }
 
+/* A stage-2 mapping of vm was removed or restricted, and this CPU's TLB
+ * flushed: every other CPU running one of its vCPUs leaves guest mode
+ * once (kicked) before this returns, and flushes at its next entry (the
+ * backends' stage-2 generations). */
+static bool cpu_left_guest(const void *arg)
+{
+	const u64 *seen = arg; /* [cpu, exits] */
+
+	return arch_cpu_left_guest_since((u32)seen[0], seen[1]);
+}
+
+void vm_tlb_shootdown(struct vm *vm)
+{
+	u32 here = arch_cpu_id();
+
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
+		u32 cpu = vm->vcpus[i].running_on;
+		u64 seen[2] = { cpu, 0 };
+
+		if (cpu == VCPU_NO_CPU || cpu == here)
+			continue;
+		seen[1] = arch_cpu_guest_exits(cpu);
+		if (cpu_left_guest(seen)) /* out of guest mode: enters flushing */
+			continue;
+		arch_kick_cpu(cpu);
+		hv_lock_wait_until(cpu_left_guest, seen);
+	}
+}
+
 void vm_window_unmap(struct vm *host, struct vm_window *w)
 {
 	stage2_unmap(host, w->gpa, w->len);
 	w->len = 0;
+	vm_tlb_shootdown(host);
 }
 
 bool vm_write(struct vm *vm, u64 gpa, const void *src, u64 len)

@@ -35,6 +35,8 @@ struct vm_window {
 	u32 child; /* the child's VM id */
 };
 
+/* Guarded by hv_lock (hv/lock.h), as is all of struct vm and struct vcpu
+ * but the fields marked volatile. */
 struct vm_stats {
 	u64 exits;
 	u64 exits_by_reason[EXIT_UNKNOWN + 1];
@@ -126,7 +128,16 @@ struct vcpu {
 	bool halted;             /* waits in HLT for a wake-up (hv/vcpu_wait.h) */
 	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
 	enum vcpu_mp_state mp_state;
+	/* Several CPUs (hv/lock.h): the CPU whose run loop runs it now, read
+	 * without the lock by CPUs waiting for it to stop; and the CPU its
+	 * backend state is bound to (VMX's active VMCS, the lazily switched
+	 * registers), which alone may touch it. VCPU_NO_CPU: none. */
+	volatile u32 running_on;
+	u32 home_cpu;
+	bool kicked; /* HV_CALL_VCPU_KICK: its run ends before the next entry */
 };
+
+#define VCPU_NO_CPU 0xffffffffu
 
 struct vm {
 	u32 id; /* the ABI's VM id: 0 for VM 0, never reused for a child
@@ -153,6 +164,7 @@ struct vm {
 	u64 tsc_offset;   /* each new vCPU's: a child's TSC starts near 0 */
 	struct cpuid_table cpuid; /* set by its VMM; count 0: the default */
 	bool lapic;       /* HV_FEATURE_LAPIC: each vCPU has a virtual LAPIC */
+	bool dying;       /* being destroyed: vm_get no longer finds it */
 };
 
 /* Whether a VM may be created with mem_size bytes: a non-zero multiple
@@ -164,6 +176,20 @@ bool vm_mem_size_valid(u64 mem_size);
 struct vm *vm_create(const char *name, u64 mem_size, bool privileged);
 void vm_destroy(struct vm *vm);
 struct vcpu *vm_vcpu_create(struct vm *vm);
+
+/* Makes every CPU that runs one of vm's vCPUs in guest mode leave it
+ * (an IPI), so that it looks at what changed. */
+void vm_kick(struct vm *vm);
+/* Kicks vm's vCPUs on other CPUs and waits, hv_lock released, until
+ * none runs on another CPU. */
+void vm_wait_stopped_elsewhere(struct vm *vm);
+/* After a stage-2 mapping of vm was removed or restricted: returns once
+ * every other CPU running one of its vCPUs has left guest mode since
+ * (kicked), so none uses the old mapping any more. */
+void vm_tlb_shootdown(struct vm *vm);
+/* Whether v's backend state may be touched on this CPU: it runs on no
+ * other CPU and is bound to none or to this one. */
+bool vcpu_reachable_here(const struct vcpu *v);
 
 /* The live VM with this id, or NULL. */
 struct vm *vm_get(u32 id);

@@ -9,6 +9,7 @@
  * Above the RAM, below 3 GiB: boot modules too large for it, read-only. */
 #include "hv/vm0.h"
 #include "hv/vm0_modules.h"
+#include "hv/vm0_smp.h"
 #include "abi/hv_boot.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -168,6 +169,8 @@ int vm0_create(const struct boot_info *bi, u64 mem_size, struct vm **out)
 	err = load_kernel(vm, bi, &elf) ? 0 : -ENOEXEC;
 	if (!err)
 		err = start_vcpu(vm, &elf);
+	if (!err)
+		vm0_smp_create(vm);
 	if (err) {
 		vm0_destroy(vm);
 		return err;

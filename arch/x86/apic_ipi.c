@@ -1,5 +1,7 @@
 #include "arch/x86/apic_ipi.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
+#include "hv/arch.h"
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_X2APIC BIT(10)
@@ -67,4 +69,17 @@ void apic_send_init(u32 dest)
 void apic_send_startup(u32 dest, u8 vector)
 {
 	send_ipi(dest, ICR_STARTUP | ICR_ASSERT | vector);
+}
+
+void apic_send_fixed(u32 dest, u8 vector)
+{
+	send_ipi(dest, ICR_ASSERT | vector);
+}
+
+void arch_kick_cpu(u32 cpu)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	if (pc)
+		apic_send_fixed(pc->apic_id, KICK_VECTOR);
 }

@@ -15,6 +15,14 @@ u32 apic_id_this_cpu(void);
 /* The highest APIC id an IPI from this CPU can name. */
 u32 apic_max_destination(void);
 
+/* The hypervisor's own vector for kicks: its handler only acknowledges
+ * it; what matters is that the CPU it interrupts leaves guest mode or
+ * wakes from HLT. */
+#define KICK_VECTOR 0xed
+
+/* A fixed interrupt with `vector` to the CPU with local APIC id `dest`. */
+void apic_send_fixed(u32 dest, u8 vector);
+
 /* INIT, level asserted, to the CPU with local APIC id `dest`. */
 void apic_send_init(u32 dest);
 

@@ -109,12 +109,16 @@ int guest_state_alloc(struct vcpu *v)
 	return 0;
 }
 
+/* No CPU may keep v's registers: v goes (every CPU's lazy_owner is read
+ * under hv_lock only). */
 void guest_state_free(struct vcpu *v)
 {
-	struct percpu *pc = this_cpu();
+	for (u32 cpu = 0; cpu < PERCPU_MAX; cpu++) {
+		struct percpu *pc = percpu_of(cpu);
 
-	if (pc->lazy_owner == v)
-		pc->lazy_owner = NULL;
+		if (pc && pc->lazy_owner == v)
+			pc->lazy_owner = NULL;
+	}
 	pages_free(v->lazy.xsave, gs.area_pages);
 	v->lazy.xsave = NULL;
 }

@@ -2,12 +2,19 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
+#include "hv/arch.h"
 
 #define AP_STACK_PAGES 8 /* 32 KiB, as the boot CPU's */
 
 extern u8 bsp_stack_bottom[], bsp_stack_top[];
 
 static struct percpu boot_cpu;
+static struct percpu *percpus[PERCPU_MAX] = { &boot_cpu };
+
+struct percpu *percpu_of(u32 cpu_id)
+{
+	return cpu_id < PERCPU_MAX ? percpus[cpu_id] : NULL;
+}
 
 void percpu_init_this_cpu(struct percpu *pc)
 {
@@ -27,8 +34,8 @@ void percpu_init_boot_cpu(void)
 
 struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 {
-	struct percpu *pc = pages_alloc(PERCPU_PAGES);
-	u8 *stack = pages_alloc(AP_STACK_PAGES);
+	struct percpu *pc = cpu_id < PERCPU_MAX ? pages_alloc(PERCPU_PAGES) : NULL;
+	u8 *stack = pc ? pages_alloc(AP_STACK_PAGES) : NULL;
 
 	if (!pc || !stack) {
 		pages_free(pc, PERCPU_PAGES);
@@ -39,11 +46,13 @@ struct percpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 	pc->apic_id = apic_id;
 	pc->stack_bottom = (u64)stack;
 	pc->stack_top = (u64)stack + AP_STACK_PAGES * PAGE_SIZE;
+	percpus[cpu_id] = pc;
 	return pc;
 }
 
 void percpu_free(struct percpu *pc)
 {
+	percpus[pc->cpu_id] = NULL;
 	pages_free((void *)pc->stack_bottom, AP_STACK_PAGES);
 	pages_free(pc, PERCPU_PAGES);
 }
@@ -66,4 +75,23 @@ bool percpu_on_stack(u64 addr, u64 len)
 			return true;
 	}
 	return false;
+}
+
+u32 arch_cpu_id(void)
+{
+	return this_cpu()->cpu_id;
+}
+
+bool arch_cpu_left_guest_since(u32 cpu, u64 exits)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	return !pc || pc->guest_exits != exits || !pc->in_guest;
+}
+
+u64 arch_cpu_guest_exits(u32 cpu)
+{
+	struct percpu *pc = percpu_of(cpu);
+
+	return pc ? pc->guest_exits : 0;
 }

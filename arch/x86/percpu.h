@@ -25,6 +25,11 @@ struct percpu {
 	struct vcpu *lazy_owner; /* whose guest_state the registers hold */
 	u32 last_vm_id;          /* the VM that last ran here (~0: none) */
 	u32 exception_depth;
+	/* Exits from guest mode on this CPU, counted without the lock: a CPU
+	 * that saw it move knows this one left the guest since (hv/lock.h). */
+	volatile u64 guest_exits;
+	volatile bool in_guest;  /* between releasing hv_lock to enter and the exit */
+	void *current_vmcs;      /* VMX: the VMCS VMPTRLD made current here */
 	u64 stack_bottom;
 	u64 stack_top;
 	/* Pages the virtualization backend keeps for this CPU: VMX's VMXON
@@ -43,6 +48,11 @@ static inline struct percpu *this_cpu(void)
 	asm volatile("movq %%gs:0, %0" : "=r"(p));
 	return p;
 }
+
+#define PERCPU_MAX 64 /* CPUs the hypervisor keeps a struct percpu for */
+
+/* CPU `cpu_id`'s struct percpu, NULL when it has none. */
+struct percpu *percpu_of(u32 cpu_id);
 
 /* Points GS base at the boot CPU's struct percpu; first thing in C. */
 void percpu_init_boot_cpu(void);

@@ -31,6 +31,9 @@ extern const u8 ap_trampoline[];
 extern const u32 ap_trampoline_size;
 extern u64 ap_start_cr3, ap_start_stack, ap_start_percpu;
 
+/* CPUs 0..vm_cpus-1 all run virtualized (arch_smp_vm_cpus). */
+static u32 vm_cpus = 1;
+
 /* ACPI tables lie in the first 4 GiB, which the hypervisor identity-maps
  * (page 0 aside). */
 static const void *map_identity(u64 pa, u64 len, void *ctx)
@@ -194,7 +197,8 @@ static bool copy_trampoline(const struct boot_info *bi, u64 *page)
 	return true;
 }
 
-u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void))
+u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void),
+		   void (*cpu_main)(void))
 {
 	u32 boot_apic_id = apic_id_this_cpu();
 	const struct madt_info *madt = find_cpus(bi, boot_apic_id);
@@ -208,6 +212,7 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 	if (madt && MIN(limit, found) > 1 && copy_trampoline(bi, &page)) {
 		arch_virt_detect(&ap_boot_cpu_report);
 		ap_cpu_enable = cpu_enable;
+		ap_cpu_main = cpu_main;
 		for (u32 i = 0; i < found && next_id < limit && !stop; i++) {
 			u32 id = madt->apic_ids[i], state;
 
@@ -218,6 +223,8 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 				continue;
 			}
 			state = start_cpu(next_id, id, page, &stop);
+			if (state == AP_PARKED_VIRT && vm_cpus == next_id)
+				vm_cpus++;
 			next_id += state != AP_OFF;
 			started += state != AP_OFF;
 			virtualized += state == AP_PARKED_VIRT;
@@ -226,4 +233,9 @@ u32 arch_smp_start(const struct boot_info *bi, u32 limit, int (*cpu_enable)(void
 	log_info("smp: CPUs: %u found, %u started, %u running virtualized", found,
 		 started, virtualized);
 	return virtualized;
+}
+
+u32 arch_smp_vm_cpus(void)
+{
+	return vm_cpus;
 }

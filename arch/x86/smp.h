@@ -25,6 +25,7 @@ extern volatile u32 ap_state;
  * which every CPU's must equal, and the backend's per-CPU enable. */
 extern struct virt_report ap_boot_cpu_report;
 extern int (*ap_cpu_enable)(void);
+extern void (*ap_cpu_main)(void); /* what a virtualized CPU runs once parked */
 #endif
 
 #endif

@@ -7,12 +7,14 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
+#include "drivers/lapic.h"
 #include "hv/log.h"
 #include "lib/string.h"
 
 volatile u32 ap_state;
 struct virt_report ap_boot_cpu_report;
 int (*ap_cpu_enable)(void);
+void (*ap_cpu_main)(void);
 
 void ap_main(struct percpu *pc);
 
@@ -32,9 +34,15 @@ static int enable_virtualization_here(void)
 	return ap_cpu_enable();
 }
 
-/* Parked until a later step gives secondary CPUs work. */
-static __noreturn void park(void)
+/* A CPU without virtualization stays halted; one with it runs what the
+ * core gave it (its VM 0 vCPU), with its local APIC on for the IPIs that
+ * wake it and for the timer of the children it runs. */
+static __noreturn void park(bool virtualized)
 {
+	if (virtualized) {
+		lapic_init();
+		ap_cpu_main();
+	}
 	for (;;)
 		asm volatile("cli; hlt");
 }
@@ -44,10 +52,13 @@ static __noreturn void park(void)
  * start meant for the next one. */
 void ap_main(struct percpu *pc)
 {
+	bool virtualized;
+
 	percpu_init_this_cpu(pc);
 	pc->apic_id = apic_id_this_cpu();
 	gdt_init_this_cpu();
 	idt_init_this_cpu();
-	ap_state = enable_virtualization_here() ? AP_PARKED_PLAIN : AP_PARKED_VIRT;
-	park();
+	virtualized = enable_virtualization_here() == 0;
+	ap_state = virtualized ? AP_PARKED_VIRT : AP_PARKED_PLAIN;
+	park(virtualized);
 }

@@ -6,6 +6,8 @@
  * TSC cycles convert to its ticks. The TSC's frequency is learnt here
  * too, with the rest of the hypervisor's time. */
 #include "arch/x86/tsc.h"
+#include "arch/x86/apic_ipi.h"
+#include "arch/x86/percpu.h"
 #include "drivers/lapic.h"
 #include "hv/arch.h"
 #include "hv/log.h"
@@ -20,8 +22,18 @@ static struct timer_rate {
 	u64 ticks, cycles;
 } rate = { 1, 1 };
 
-static volatile bool timer_fired;
-static u64 armed_at; /* host TSC the armed timer stands for; 0: disarmed */
+/* Each CPU's own timer: whether it fired, and the host TSC it is armed
+ * for (0: disarmed). The rate and the memos below are shared, guarded by
+ * hv_lock (hv/lock.h). */
+static struct cpu_timer {
+	volatile bool fired;
+	u64 armed_at;
+} cpu_timers[PERCPU_MAX];
+
+static struct cpu_timer *timer_here(void)
+{
+	return &cpu_timers[arch_cpu_id()];
+}
 
 /* The last conversion's range: every count of cycles in (lo, hi]
  * converts to `ticks` (cycles_to_ticks rounds up, ticks_to_cycles down),
@@ -112,24 +124,25 @@ static u32 cycles_to_ticks_memo(u64 cycles)
  * write saved on most exits. */
 void arch_timer_arm_at(u64 tsc)
 {
+	struct cpu_timer *t = timer_here();
 	u64 now;
 
-	if (tsc == armed_at && !timer_fired)
+	if (tsc == t->armed_at && !t->fired)
 		return;
-	timer_fired = false;
-	armed_at = tsc;
+	t->fired = false;
+	t->armed_at = tsc;
 	now = rdtsc();
 	lapic_timer_oneshot(TIMER_VECTOR, cycles_to_ticks_memo(tsc > now ? tsc - now : 0));
 }
 
 u64 arch_timer_armed_at(void)
 {
-	return armed_at;
+	return timer_here()->armed_at;
 }
 
 void arch_timer_disarm(void)
 {
-	armed_at = 0;
+	timer_here()->armed_at = 0;
 	lapic_timer_stop();
 }
 
@@ -146,8 +159,8 @@ void arch_irq(u8 vector)
 	if (vector == LAPIC_SPURIOUS_VECTOR)
 		return; /* no EOI for the spurious vector */
 	if (vector == TIMER_VECTOR)
-		timer_fired = true;
-	else
+		timer_here()->fired = true;
+	else if (vector != KICK_VECTOR) /* a kick needs nothing but the EOI */
 		log_warn("irq: unexpected vector 0x%x", vector);
 	lapic_eoi();
 }

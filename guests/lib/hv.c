@@ -174,6 +174,21 @@ long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost)
 	return ret;
 }
 
+long hv_vcpu_start(u32 vcpu, u64 rip, u64 rsp, u64 rdi)
+{
+	struct hv_vcpu_start a = { .size = sizeof(a), .vcpu = vcpu, .rip = rip, .rsp = rsp,
+				   .rdi = rdi };
+
+	return hv_call(HV_CALL_VCPU_START, &a);
+}
+
+long hv_vcpu_kick(u32 vm, u32 vcpu)
+{
+	struct hv_vcpu_kick a = { .size = sizeof(a), .vm = vm, .vcpu = vcpu };
+
+	return hv_call(HV_CALL_VCPU_KICK, &a);
+}
+
 #endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)

@@ -54,6 +54,11 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags);
 long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost);
 /* A child vCPU's virtual LAPIC (HV_EXT_LAPIC_STATE) into *l. */
 long hv_vcpu_get_lapic(u32 vm, u32 vcpu, struct hv_vcpu_lapic *l);
+/* Starts VM 0's vCPU `vcpu` (HV_EXT_VM0_SMP) in the caller's mode at rip
+ * with rsp and rdi. */
+long hv_vcpu_start(u32 vcpu, u64 rip, u64 rsp, u64 rdi);
+/* Ends the run of a child's vCPU now, on whichever CPU it runs. */
+long hv_vcpu_kick(u32 vm, u32 vcpu);
 #endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);

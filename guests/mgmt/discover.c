@@ -30,6 +30,7 @@ const char *ext_name(u32 ext)
 		[HV_EXT_MODULE_MAP] = "module-map",
 		[HV_EXT_RUN_DEADLINE] = "run-deadline",
 		[HV_EXT_FREE_CHUNKS] = "free-chunks",
+		[HV_EXT_VM0_SMP] = "vm0-smp",
 		[HV_EXT_TRACE_BUFFER] = "trace-buffer",
 		[HV_EXT_DMESG] = "dmesg",
 		[HV_EXT_LAPIC_STATE] = "lapic-state",

@@ -129,6 +129,8 @@ static s64 extension_value(u32 ext)
 		return guest_cpuid(HV_CPUID_TSC, 0).eax;
 	case HV_EXT_FREE_CHUNKS:
 		return 2 << 20; /* the chunk VM RAM comes in */
+	case HV_EXT_VM0_SMP:
+		return 1; /* the storm runs on one CPU */
 	case HV_EXT_TRACE_BUFFER:
 		return HV_TRACE_RECORD_SIZE;
 	case HV_EXT_DMESG:

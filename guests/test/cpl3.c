@@ -17,6 +17,13 @@ static const u64 unknown_calls[UNKNOWN_CALLS] = {
 	HV_CALL_COUNT, 0x100, 0xdead, 0x80000000ULL, 1ULL << 32, ~0ULL,
 };
 
+/* The numbers below HV_CALL_COUNT that are calls (there may be gaps). */
+static const bool defined_calls[HV_CALL_COUNT] = {
+#define ABI_CALL(nr, name, type, dir) [nr] = true,
+#define ABI_CALL_NOARG(nr, name) [nr] = true,
+#include "abi/hv_abi.def"
+};
+
 static u8 arg[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static u8 before[PAGE_SIZE];
 
@@ -96,18 +103,10 @@ static void check_user_call(u64 nr, bool vmmcall)
 	user_calls += 2;
 }
 
-/* The numbers abi/hv_abi.def lists: below HV_CALL_COUNT, a number may
- * still be free (kept for a call being added elsewhere). */
-static const bool listed[HV_CALL_COUNT] = {
-#define ABI_CALL(nr, name, type, dir) [nr] = true,
-#define ABI_CALL_NOARG(nr, name) [nr] = true,
-#include "abi/hv_abi.def"
-};
-
 /* What the same struct gets from CPL 0. */
 static void check_kernel_call(u64 nr, bool vmmcall)
 {
-	bool known = nr < HV_CALL_COUNT && listed[nr];
+	bool known = nr < HV_CALL_COUNT && defined_calls[nr];
 	bool writes = nr == HV_CALL_INFO || nr == HV_CALL_STATS;
 	long want = nr == HV_CALL_ABI_VERSION ? (long)HV_ABI_VERSION : !known ? -HV_ENOSYS :
 		    writes ? 0 : nr == HV_CALL_VCPU_GET_REGS ? -HV_EINVAL : -HV_E2BIG;

@@ -225,11 +225,11 @@ static void check_lapic_refusals(u32 vm)
  * bit (its LAPIC may come later) and never sees the exit. */
 static void check_enables(void)
 {
-	u64 bad = EOI_BIT | (1u << 13), eoi = EOI_BIT, got = 0;
+	u64 bad = EOI_BIT | (1u << 31), eoi = EOI_BIT, got = 0; /* 31: no exit reason */
 	long vm;
 
 	CHECK(hv_vm_create("eoibad", 2 * MIB, 1, (u32)bad) == -HV_EINVAL,
-	      "creation with bit 13 accepted");
+	      "creation with bit 31 accepted");
 	CHECK(hv_feature(HV_FEATURE_SET | HV_FEATURE_EXIT_REASONS, 0, &eoi) == -HV_EPERM,
 	      "EOI exit for VM 0 accepted");
 	vm = hv_vm_create("eoinolapic", 2 * MIB, 1, 0);
@@ -238,7 +238,7 @@ static void check_enables(void)
 		return;
 	}
 	CHECK(hv_feature(HV_FEATURE_SET | HV_FEATURE_EXIT_REASONS, vm, &bad) == -HV_EINVAL,
-	      "FEATURE SET with bit 13 accepted");
+	      "FEATURE SET with bit 31 accepted");
 	CHECK(hv_feature(HV_FEATURE_PROBE | HV_FEATURE_SET | HV_FEATURE_EXIT_REASONS, vm, &eoi) ==
 		      0,
 	      "PROBE of the EOI exit refused");
@@ -248,7 +248,7 @@ static void check_enables(void)
 	      "EOI exit without the LAPIC: GET 0x%llx", (unsigned long long)got);
 	check_lapic_refusals(vm);
 	CHECK(hv_vm_destroy(vm) == 0, "destroy");
-	gprintf("refused: bit 13 at creation and in FEATURE -> -EINVAL, VM 0 -> -EPERM; "
+	gprintf("refused: bit 31 at creation and in FEATURE -> -EINVAL, VM 0 -> -EPERM; "
 		"taken without the LAPIC\n");
 }
 

@@ -39,6 +39,17 @@ void vcpu_sipi(struct vcpu *v, u8 vector)
 	sipi_seen_vector[v->id] = vector;
 }
 
+/* One CPU: nothing is ever kicked. */
+u32 arch_cpu_id(void)
+{
+	return 0;
+}
+
+void arch_kick_cpu(u32 cpu)
+{
+	(void)cpu;
+}
+
 #define TPR 0x80
 #define LDR 0xd0
 #define SVR 0xf0

@@ -36,6 +36,8 @@ size_t hv_strlcpy(char *dst, const char *src, size_t size)
 	return (size_t)snprintf(dst, size, "%s", src);
 }
 
+#include "one_cpu.h"
+
 int guest_state_alloc(struct vcpu *v)
 {
 	(void)v;

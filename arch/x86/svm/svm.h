@@ -19,6 +19,7 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	u32 asid;
 	u64 tlb_gen_seen; /* flush the TLB on entry when behind svm_vm */
+	u32 last_cpu;     /* the CPU it last entered on: flush on another */
 	/* SVM keeps the guest's NMI blocking hidden: blocked from an NMI's
 	 * injection until its handler's IRET (intercepted while an NMI
 	 * waits) has run, i.e. RIP moved on from it. */

@@ -5,9 +5,11 @@
 #include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/page_alloc.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/vendor_common.h"
 #include "lib/errno.h"
+#include "hv/lock.h"
 #include "hv/log.h"
 
 #define ASID_MAX 4096
@@ -79,6 +81,7 @@ static int svm_vcpu_create(struct vcpu *v)
 		return err;
 	}
 	vmcb_init(s->vmcb, v->vm, s->asid);
+	s->last_cpu = this_cpu()->cpu_id; /* vmcb_init flushes on the first entry */
 	s->tlb_gen_seen = svm_vm(v->vm)->tlb_gen;
 	return 0;
 }
@@ -100,12 +103,17 @@ static void regs_from_vmcb(struct guest_regs *r, const struct vmcb_save *save)
 }
 
 /* Flushes this vCPU's TLB entries on entry when stage-2 permissions
- * shrank since it last ran (flush-by-ASID is not always available). */
+ * shrank since it last ran, or when it last ran on another CPU, whose
+ * entries for its ASID this CPU may hold from before (flush-by-ASID is
+ * not always available). */
 static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm)
 {
-	if (s->tlb_gen_seen != svm->tlb_gen) {
+	u32 cpu = this_cpu()->cpu_id;
+
+	if (s->tlb_gen_seen != svm->tlb_gen || s->last_cpu != cpu) {
 		s->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		s->tlb_gen_seen = svm->tlb_gen;
+		s->last_cpu = cpu;
 	}
 }
 
@@ -124,9 +132,15 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	regs_to_vmcb(&v->regs, &s->vmcb->save);
 	load_cr2(s->vmcb->save.cr2);
 	/* IF=1 with GIF=0: a host interrupt during the guest exits (INTR)
-	 * and is taken right after STGI. */
+	 * and is taken right after STGI. hv_lock is not held in guest mode
+	 * (hv/lock.h). */
 	asm volatile("clgi; sti" ::: "memory");
-	svm_enter_guest((u64)s->vmcb, (u64)svm_cpu.host_vmcb, &v->regs);
+	this_cpu()->in_guest = true;
+	hv_lock_release();
+	svm_enter_guest((u64)s->vmcb, (u64)this_cpu()->host_vmcb, &v->regs);
+	this_cpu()->guest_exits++;
+	this_cpu()->in_guest = false;
+	hv_lock_acquire();
 	asm volatile("stgi; cli" ::: "memory");
 	regs_from_vmcb(&v->regs, &s->vmcb->save);
 	s->vmcb->control.tlb_control = 0;

@@ -27,6 +27,7 @@ struct vmx_cpu {
 struct vmx_vm {
 	struct stage2 s2; /* first: see arch/x86/stage2.h */
 	u64 eptp;
+	u64 ept_gen;    /* bumped at each INVEPT: other CPUs flush at entry */
 	u8 *msr_bitmap; /* 1 = exit */
 };
 
@@ -38,6 +39,8 @@ struct vmx_vcpu {
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */
 	bool preempt;          /* a child's: the preemption timer is on */
+	u32 host_cpu;          /* the CPU whose host state the VMCS holds */
+	u64 ept_gen_seen;      /* behind vmx_vm's: INVEPT on this CPU at entry */
 };
 
 #define INV_SINGLE_CONTEXT 1
@@ -61,6 +64,9 @@ static inline u64 vmread(u64 field)
 
 /* Returns 0 on a VM exit, 1 when VMLAUNCH/VMRESUME itself failed. */
 int vmx_enter_guest(struct guest_regs *regs, int launched);
+
+/* INVEPT of the VM's EPT context on this CPU. */
+void vmx_invept_here(const struct vmx_vm *x);
 
 /* vmx.c */
 int vmx_cpu_enable(void);

@@ -14,6 +14,7 @@
 #include "arch/x86/vmx/vmx_ctls.h"
 #include "hv/arch.h"
 #include "lib/errno.h"
+#include "hv/lock.h"
 #include "hv/log.h"
 
 #define VPID_MAX 4096
@@ -25,7 +26,6 @@
 extern const u8 vmx_exit_stub[];
 
 static u8 vpid_used[VPID_MAX / 8];
-static void *current_vmcs;
 
 /* Drops every translation tagged with the VPID before it is reused. */
 static void vpid_free(u16 id)
@@ -40,15 +40,18 @@ static void vpid_free(u16 id)
 	tag_free(vpid_used, id);
 }
 
-/* Makes the vCPU's VMCS the current one for VMREAD/VMWRITE. */
+/* Makes the vCPU's VMCS the current one of this CPU for VMREAD/VMWRITE.
+ * A VMCS is active on one CPU at a time: the core releases it
+ * (vmx_vcpu_release) before another CPU loads it. */
 static void vmcs_load(struct vmx_vcpu *x)
 {
+	struct percpu *pc = this_cpu();
 	u64 pa = (u64)x->vmcs;
 
-	if (current_vmcs == x->vmcs)
+	if (pc->current_vmcs == x->vmcs)
 		return;
 	asm volatile("vmptrld %0" : : "m"(pa) : "cc", "memory");
-	current_vmcs = x->vmcs;
+	pc->current_vmcs = x->vmcs;
 }
 
 static void vmcs_clear(void *vmcs)
@@ -56,8 +59,8 @@ static void vmcs_clear(void *vmcs)
 	u64 pa = (u64)vmcs;
 
 	asm volatile("vmclear %0" : : "m"(pa) : "cc", "memory");
-	if (current_vmcs == vmcs)
-		current_vmcs = NULL;
+	if (this_cpu()->current_vmcs == vmcs)
+		this_cpu()->current_vmcs = NULL;
 }
 
 /* Fields that start at zero: no MSR lists, CR3 targets or pending event,
@@ -144,9 +147,20 @@ static int vmx_vcpu_create(struct vcpu *v)
 	vmcs_load(x);
 	setup_controls(v->vm, x);
 	setup_host_state();
+	x->host_cpu = this_cpu()->cpu_id;
 	setup_fixed_values();
 	v->arch = x;
 	return 0;
+}
+
+/* VMCLEAR here, so that another CPU may load the VMCS; its next entry
+ * is a launch again. */
+static void vmx_vcpu_release(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	vmcs_clear(x->vmcs);
+	x->launched = false;
 }
 
 static void vmx_vcpu_destroy(struct vcpu *v)
@@ -156,6 +170,9 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 	if (!x)
 		return;
 	vmcs_clear(x->vmcs);
+	for (u32 cpu = 0; cpu < PERCPU_MAX; cpu++) /* no CPU takes it for loaded */
+		if (percpu_of(cpu) && percpu_of(cpu)->current_vmcs == x->vmcs)
+			percpu_of(cpu)->current_vmcs = NULL;
 	if (x->vpid)
 		vpid_free(x->vpid);
 	pages_free(x, VCPU_PAGES);
@@ -393,6 +410,14 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	int failed;
 
 	vmcs_load(x);
+	if (x->host_cpu != this_cpu()->cpu_id) { /* its host state is this CPU's */
+		setup_host_state();
+		x->host_cpu = this_cpu()->cpu_id;
+	}
+	if (x->ept_gen_seen != ((struct vmx_vm *)v->vm->arch)->ept_gen) {
+		vmx_invept_here(v->vm->arch); /* changed on another CPU */
+		x->ept_gen_seen = ((struct vmx_vm *)v->vm->arch)->ept_gen;
+	}
 	guest_state_load(v);
 	prepare_interruptibility(v, x);
 	vmwrite(VMCS_GUEST_RSP, v->regs.rsp);
@@ -401,8 +426,13 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	load_cr2(x->cr2);
 	if (x->preempt)
 		arm_preemption_timer();
+	this_cpu()->in_guest = true;
+	hv_lock_release(); /* not held in guest mode (hv/lock.h) */
 	failed = vmx_enter_guest(&v->regs, x->launched);
 	x->cr2 = read_cr2();
+	this_cpu()->guest_exits++;
+	this_cpu()->in_guest = false;
+	hv_lock_acquire();
 	if (failed) {
 		x->insn_error = vmread(VMCS_INSN_ERROR);
 		*exit = (struct vm_exit){ .reason = EXIT_ENTRY_FAILED, .hw_code = x->insn_error };
@@ -431,6 +461,7 @@ const struct virt_ops vmx_ops = {
 	.vm_destroy = vmx_vm_destroy,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_release = vmx_vcpu_release,
 	.vcpu_run = vmx_vcpu_run,
 	.get_sregs = vmx_get_sregs,
 	.get_fetch_sregs = vmx_get_fetch_sregs,

@@ -12,13 +12,23 @@
 
 _Static_assert(offsetof(struct vmx_vm, s2) == 0, "vm->arch is a struct stage2");
 
-static void invept(struct stage2 *s2)
+void vmx_invept_here(const struct vmx_vm *x)
 {
 	struct {
 		u64 eptp, reserved;
-	} desc = { ((struct vmx_vm *)s2)->eptp, 0 };
+	} desc = { x->eptp, 0 };
 
 	asm volatile("invept %0, %1" : : "m"(desc), "r"(vmx_cpu.invept_type) : "cc", "memory");
+}
+
+/* INVEPT reaches this CPU only: the others flush at their vCPUs' next
+ * entry (ept_gen), which the core waits for where it must. */
+static void invept(struct stage2 *s2)
+{
+	struct vmx_vm *x = (struct vmx_vm *)s2;
+
+	x->ept_gen++;
+	vmx_invept_here(x);
 }
 
 /* The MSR bitmap (SDM 25.6.9): read bitmaps for 0-0x1fff and

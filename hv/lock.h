@@ -1,0 +1,37 @@
+/* The hypervisor lock: one ticket spinlock for the whole core.
+ *
+ * The rule: a CPU holds hv_lock whenever it runs hypervisor code outside
+ * guest mode. It takes it right after the world switch returns from a
+ * guest and releases it right before entering one (the backends' entry
+ * paths), and releases it while it waits: HLT in vcpu_wait, and any wait
+ * for another CPU (hv_lock_wait_until). Every shared structure (the VM
+ * table, the frame allocator, a VM's stage-2 tables, the VM ids, the
+ * console, the statistics) is guarded by hv_lock; their declarations say
+ * so. There is no other lock, so there is no locking order.
+ *
+ * What is truly per CPU (struct percpu: the lazily switched guest
+ * registers, the current VMCS, the host timer) needs no lock. What other
+ * CPUs read without the lock is marked volatile where it is declared
+ * (a vCPU's running CPU, a CPU's exit counter). Interrupt handlers never
+ * take it. A single CPU takes it once, before VM 0 first runs, and
+ * behaves as before. */
+#ifndef HV_LOCK_H
+#define HV_LOCK_H
+
+#include "lib/types.h"
+
+struct ticket_lock {
+	volatile u32 next;    /* the ticket the next taker draws */
+	volatile u32 serving; /* the ticket that holds the lock */
+};
+
+extern struct ticket_lock hv_lock;
+
+void hv_lock_acquire(void);
+void hv_lock_release(void);
+
+/* Releases hv_lock, spins until done(arg) holds, then takes it again;
+ * done is read without the lock. */
+void hv_lock_wait_until(bool (*done)(const void *arg), const void *arg);
+
+#endif

@@ -14,12 +14,13 @@
 static int hc_child_vcpu_here(u32 vm, u32 vcpu, struct vcpu **out)
 {
 	int err = hc_child_vcpu(vm, vcpu, out);
+	u32 here = arch_cpu_id();
 
 	if (err)
 		return err;
-	if (!vcpu_reachable_here(*out))
+	if (!vcpu_reachable_on(*out, here))
 		return -EBUSY;
-	(*out)->home_cpu = arch_cpu_id();
+	(*out)->home_cpu = here;
 	return 0;
 }
 

@@ -27,8 +27,19 @@ struct ticket_lock {
 
 extern struct ticket_lock hv_lock;
 
-void hv_lock_acquire(void);
-void hv_lock_release(void);
+/* Inline: every exit takes and releases it once (make bench). */
+static inline void hv_lock_acquire(void)
+{
+	u32 ticket = __atomic_fetch_add(&hv_lock.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&hv_lock.serving, __ATOMIC_ACQUIRE) != ticket)
+		asm volatile("pause");
+}
+
+static inline void hv_lock_release(void)
+{
+	__atomic_store_n(&hv_lock.serving, hv_lock.serving + 1, __ATOMIC_RELEASE);
+}
 
 /* Releases hv_lock, spins until done(arg) holds, then takes it again;
  * done is read without the lock. */

@@ -247,14 +247,6 @@ void vm_wait_stopped_elsewhere(struct vm *vm)
 	hv_lock_wait_until(stopped_elsewhere, vm);
 }
 
-bool vcpu_reachable_here(const struct vcpu *v)
-{
-	u32 here = arch_cpu_id();
-
-	return (v->running_on == VCPU_NO_CPU || v->running_on == here) &&
-	       (v->home_cpu == VCPU_NO_CPU || v->home_cpu == here);
-}
-
 /* A child still running on another CPU is stopped there first (dying
  * keeps every call from reaching it meanwhile). */
 void vm_destroy(struct vm *vm)

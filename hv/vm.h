@@ -187,9 +187,13 @@ void vm_wait_stopped_elsewhere(struct vm *vm);
  * every other CPU running one of its vCPUs has left guest mode since
  * (kicked), so none uses the old mapping any more. */
 void vm_tlb_shootdown(struct vm *vm);
-/* Whether v's backend state may be touched on this CPU: it runs on no
- * other CPU and is bound to none or to this one. */
-bool vcpu_reachable_here(const struct vcpu *v);
+/* Whether v's backend state may be touched on CPU `cpu`: it runs on no
+ * other CPU and is bound to none or to that one. */
+static inline bool vcpu_reachable_on(const struct vcpu *v, u32 cpu)
+{
+	return (v->running_on == VCPU_NO_CPU || v->running_on == cpu) &&
+	       (v->home_cpu == VCPU_NO_CPU || v->home_cpu == cpu);
+}
 
 /* The live VM with this id, or NULL. */
 struct vm *vm_get(u32 id);

@@ -106,10 +106,8 @@ static void regs_from_vmcb(struct guest_regs *r, const struct vmcb_save *save)
  * shrank since it last ran, or when it last ran on another CPU, whose
  * entries for its ASID this CPU may hold from before (flush-by-ASID is
  * not always available). */
-static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm)
+static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm, u32 cpu)
 {
-	u32 cpu = this_cpu()->cpu_id;
-
 	if (s->tlb_gen_seen != svm->tlb_gen || s->last_cpu != cpu) {
 		s->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		s->tlb_gen_seen = svm->tlb_gen;
@@ -124,8 +122,9 @@ static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm)
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct svm_vcpu *s = svm_vcpu(v);
+	struct percpu *pc = this_cpu();
 
-	sync_tlb(s, svm_vm(v->vm));
+	sync_tlb(s, svm_vm(v->vm), pc->cpu_id);
 	guest_state_load(v);
 	if (v->regs.rip != s->vmcb->save.rip) /* the core stepped past the shadow */
 		s->vmcb->control.int_state &= ~(u64)SVM_INT_STATE_SHADOW;
@@ -135,11 +134,11 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	 * and is taken right after STGI. hv_lock is not held in guest mode
 	 * (hv/lock.h). */
 	asm volatile("clgi; sti" ::: "memory");
-	this_cpu()->in_guest = true;
+	pc->in_guest = true;
 	hv_lock_release();
-	svm_enter_guest((u64)s->vmcb, (u64)this_cpu()->host_vmcb, &v->regs);
-	this_cpu()->guest_exits++;
-	this_cpu()->in_guest = false;
+	svm_enter_guest((u64)s->vmcb, (u64)pc->host_vmcb, &v->regs);
+	pc->guest_exits++;
+	pc->in_guest = false;
 	hv_lock_acquire();
 	asm volatile("stgi; cli" ::: "memory");
 	regs_from_vmcb(&v->regs, &s->vmcb->save);

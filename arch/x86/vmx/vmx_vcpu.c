@@ -407,12 +407,13 @@ static void arm_preemption_timer(void)
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct vmx_vcpu *x = v->arch;
+	struct percpu *pc = this_cpu();
 	int failed;
 
 	vmcs_load(x);
-	if (x->host_cpu != this_cpu()->cpu_id) { /* its host state is this CPU's */
+	if (x->host_cpu != pc->cpu_id) { /* its host state is this CPU's */
 		setup_host_state();
-		x->host_cpu = this_cpu()->cpu_id;
+		x->host_cpu = pc->cpu_id;
 	}
 	if (x->ept_gen_seen != ((struct vmx_vm *)v->vm->arch)->ept_gen) {
 		vmx_invept_here(v->vm->arch); /* changed on another CPU */
@@ -426,12 +427,12 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	load_cr2(x->cr2);
 	if (x->preempt)
 		arm_preemption_timer();
-	this_cpu()->in_guest = true;
+	pc->in_guest = true;
 	hv_lock_release(); /* not held in guest mode (hv/lock.h) */
 	failed = vmx_enter_guest(&v->regs, x->launched);
 	x->cr2 = read_cr2();
-	this_cpu()->guest_exits++;
-	this_cpu()->in_guest = false;
+	pc->guest_exits++;
+	pc->in_guest = false;
 	hv_lock_acquire();
 	if (failed) {
 		x->insn_error = vmread(VMCS_INSN_ERROR);

@@ -58,13 +58,20 @@ long hv_vcpu_create(u32 vm)
 	return hv_call(HV_CALL_VCPU_CREATE, &a);
 }
 
+/* A GET call whose struct starts {size, flags, vm, vcpu}: the struct
+ * zeroed, the header set, the call made. */
+static long vcpu_get(u32 nr, void *s, u32 size, u32 vm, u32 vcpu)
+{
+	u32 header[4] = { size, 0, vm, vcpu };
+
+	memset(s, 0, size);
+	memcpy(s, header, sizeof(header));
+	return hv_call(nr, s);
+}
+
 long hv_vcpu_get_regs(u32 vm, u32 vcpu, struct hv_vcpu_regs *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->size = sizeof(*r);
-	r->vm = vm;
-	r->vcpu = vcpu;
-	return hv_call(HV_CALL_VCPU_GET_REGS, r);
+	return vcpu_get(HV_CALL_VCPU_GET_REGS, r, sizeof(*r), vm, vcpu);
 }
 
 long hv_vcpu_set_regs(struct hv_vcpu_regs *r)
@@ -155,11 +162,7 @@ long hv_vm_irq(u32 vm, u32 vcpu, u32 dest, u8 vector, u8 mode, u32 flags)
 
 long hv_vcpu_get_lapic(u32 vm, u32 vcpu, struct hv_vcpu_lapic *l)
 {
-	memset(l, 0, sizeof(*l));
-	l->size = sizeof(*l);
-	l->vm = vm;
-	l->vcpu = vcpu;
-	return hv_call(HV_CALL_VCPU_GET_LAPIC, l);
+	return vcpu_get(HV_CALL_VCPU_GET_LAPIC, l, sizeof(*l), vm, vcpu);
 }
 
 long hv_dmesg(u64 *seq, void *buf, u32 len, u64 *lost)

@@ -71,18 +71,7 @@ static u64 fake_dr6;
 static struct event injected;
 static int injections;
 
-/* The binary trace buffer (hv/tracebuf.c): the last INJECT record. */
-u32 tracebuf_events;
-static u32 traced, traced_code, traced_arg;
-
-void tracebuf_put(u32 type, const struct vcpu *v, u32 code, u32 arg, u64 value)
-{
-	(void)v;
-	(void)value;
-	traced += type == HV_TRACE_EV_INJECT;
-	traced_code = code;
-	traced_arg = arg;
-}
+#include "trace_stub.h"
 
 static u64 fake_guest_cr0(struct vcpu *v)
 {

@@ -14,19 +14,7 @@
 static bool init_seen[VM_MAX_VCPUS], sipi_seen[VM_MAX_VCPUS];
 static u8 sipi_seen_vector[VM_MAX_VCPUS];
 
-/* The binary trace buffer (hv/tracebuf.c): the injection records, as
- * code and arg, counted. */
-u32 tracebuf_events;
-static u32 traced, traced_code, traced_arg;
-
-void tracebuf_put(u32 type, const struct vcpu *v, u32 code, u32 arg, u64 value)
-{
-	(void)v;
-	(void)value;
-	traced += type == HV_TRACE_EV_INJECT;
-	traced_code = code;
-	traced_arg = arg;
-}
+#include "trace_stub.h"
 
 void vcpu_init_signal(struct vcpu *v)
 {

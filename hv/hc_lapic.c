@@ -42,8 +42,3 @@ int hc_vcpu_get_lapic_decode(struct hc_ctx *c)
 	lapic_to_abi(a, &c->target_vcpu->apic);
 	return hc_check_out(c, a, sizeof(*a), HC_HEADER_SIZE);
 }
-
-s64 hc_vcpu_get_lapic_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
-}

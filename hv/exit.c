@@ -434,12 +434,11 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 			return;
 	}
 
-	for (;;) {
+	/* a kick since the last run; later ones are seen after each exit */
+	for (bool go = !kicked(v); go;) {
 		u32 still_halted;
 		u64 entered;
 
-		if (kicked(v))
-			break;
 		vcpu_timer_check(v);
 		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
 		if (still_halted) {
@@ -452,9 +451,8 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 		vcpu_enter(v, &exit);
 		v->vm->stats.guest_tsc += rdtsc() - entered;
 		/* stopped: maybe by another CPU, which kicked this one out */
-		if (!exit_handle(v, &exit) || v->vm->state == VM_STOPPED || kicked(v) ||
-		    slice_ended(v, slice_end))
-			break;
+		go = exit_handle(v, &exit) && v->vm->state != VM_STOPPED && !kicked(v) &&
+		     !slice_ended(v, slice_end);
 	}
 	arch_timer_disarm();
 }

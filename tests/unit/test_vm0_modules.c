@@ -25,29 +25,7 @@ static int map_fail_after; /* stage2_map calls left before failing; < 0: never *
 static struct map { u64 gpa, hpa, size; u32 perms; } maps[MAPS_MAX];
 static u32 nmaps;
 
-void hv_log(enum log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
-size_t hv_strlcpy(char *dst, const char *src, size_t size)
-{
-	return (size_t)snprintf(dst, size, "%s", src);
-}
-
-#include "one_cpu.h"
-
-int guest_state_alloc(struct vcpu *v)
-{
-	(void)v;
-	return 0;
-}
-
-void guest_state_free(struct vcpu *v)
-{
-	(void)v;
-}
+#include "vm_stubs.h"
 
 /* RAM chunks (PT_RWX) are not recorded: only what else gets mapped. */
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)

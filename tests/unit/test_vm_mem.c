@@ -20,29 +20,7 @@ static long mapped;        /* bytes the stage-2 stub holds mapped */
 static int map_fail_after; /* stage2_map calls left before failing; < 0: never */
 static int vms_live;
 
-void hv_log(enum log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
-size_t hv_strlcpy(char *dst, const char *src, size_t size)
-{
-	return (size_t)snprintf(dst, size, "%s", src);
-}
-
-#include "one_cpu.h"
-
-int guest_state_alloc(struct vcpu *v)
-{
-	(void)v;
-	return 0;
-}
-
-void guest_state_free(struct vcpu *v)
-{
-	(void)v;
-}
+#include "vm_stubs.h"
 
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
 {

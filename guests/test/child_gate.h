@@ -1,6 +1,7 @@
-/* A routine for the child programs that test VMMs write in assembly:
- * set_gate installs a 64-bit interrupt gate (code selector 8) for the
- * handler in RAX at vector ECX of the IDT at address `idt` (a string). */
+/* For the child programs that test VMMs write in assembly: set_gate
+ * installs a 64-bit interrupt gate (code selector 8) for the handler in
+ * RAX at vector ECX of the IDT at address `idt` (a string); idtr is the
+ * operand of the LIDT that loads that IDT (256 gates). */
 #ifndef GUESTS_TEST_CHILD_GATE_H
 #define GUESTS_TEST_CHILD_GATE_H
 
@@ -17,5 +18,10 @@
 	"	mov %eax, 4(%rcx)\n"                                         \
 	"	movq $0, 8(%rcx)\n"                                          \
 	"	ret\n"
+
+#define CHILD_IDTR_ASM(idt)                                                  \
+	"idtr:\n"                                                            \
+	"	.word 0xfff\n"                                               \
+	"	.quad " idt "\n"
 
 #endif

@@ -79,9 +79,7 @@ asm(".pushsection .rodata.child, \"a\"\n"
     "	pop %rcx\n"
     "	pop %rax\n"
     "	iretq\n"
-    "idtr:\n"
-    "	.word 0xfff\n"
-    "	.quad " STR(IDT) "\n"
+    CHILD_IDTR_ASM(STR(IDT))
     "child_end:\n"
     ".popsection\n");
 extern const u8 child_start[], child_end[], xapic_eoi_done[], x2apic_eoi_done[];

@@ -135,9 +135,7 @@ asm(".pushsection .rodata.child, \"a\"\n"
     "apic_extint:\n"
     "	incq " STR(EXTINT_COUNT) "(,%rbp,8)\n"
     "	iretq\n"
-    "idtr:\n"
-    "	.word 0xfff\n"
-    "	.quad " STR(IDT) "\n"
+    CHILD_IDTR_ASM(STR(IDT))
     "child_end:\n"
     ".popsection\n");
 extern const u8 child_start[], child_end[], window_opens[], window_open[], apic_start[];

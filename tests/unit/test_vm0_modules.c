@@ -17,9 +17,7 @@
 #define VM0_MEM (4 * MIB)
 #define MAPS_MAX 8
 
-struct frame_alloc hv_frames;
 static u8 *ram, *mods;
-static u64 *bitmap;
 static int map_fail_after; /* stage2_map calls left before failing; < 0: never */
 
 static struct map { u64 gpa, hpa, size; u32 perms; } maps[MAPS_MAX];
@@ -71,7 +69,6 @@ static struct hv_boot_info info;
 
 static struct vm *setup(void)
 {
-	struct mem_range r;
 	struct vm *vm;
 
 	if (!ram) {
@@ -80,11 +77,7 @@ static struct vm *setup(void)
 	}
 	for (u64 i = 0; i < MOD_SIZE; i++)
 		mods[i] = (u8)(i * 7 + (i >> 12));
-	r = (struct mem_range){ .base = (u64)(uintptr_t)ram, .length = RAM_SIZE,
-				.type = MEM_USABLE };
-	free(bitmap);
-	bitmap = malloc(frame_bitmap_bytes(r.base, r.base + r.length));
-	frame_init(&hv_frames, &r, 1, bitmap);
+	frames_over(ram, RAM_SIZE);
 	virt = &stub_ops;
 	map_fail_after = -1;
 	nmaps = 0;

@@ -13,9 +13,7 @@
 #define RAM_SIZE (16 * MIB)
 #define JUNK 0xa5
 
-struct frame_alloc hv_frames;
 static u8 *ram;
-static u64 *bitmap;
 static long mapped;        /* bytes the stage-2 stub holds mapped */
 static int map_fail_after; /* stage2_map calls left before failing; < 0: never */
 static int vms_live;
@@ -63,16 +61,10 @@ static const struct virt_ops stub_ops = {
  * allocator over all of it. */
 static void setup(void)
 {
-	struct mem_range r;
-
 	if (!ram)
 		ram = aligned_alloc(VM_CHUNK, RAM_SIZE);
 	memset(ram, JUNK, RAM_SIZE);
-	r = (struct mem_range){ .base = (u64)(uintptr_t)ram, .length = RAM_SIZE,
-				.type = MEM_USABLE };
-	free(bitmap);
-	bitmap = malloc(frame_bitmap_bytes(r.base, r.base + r.length));
-	frame_init(&hv_frames, &r, 1, bitmap);
+	frames_over(ram, RAM_SIZE);
 	virt = &stub_ops;
 	mapped = 0;
 	map_fail_after = -1;

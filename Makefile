@@ -165,7 +165,7 @@ deps:
 # deps-GROUP: the packages of one group (see tools/deps.sh). Rules name
 # them as order-only prerequisites, so a group is checked once per make
 # run and before anything that needs it.
-DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi linux test
+DEPS_GROUPS := build iso run efi run-efi fuzz bochs acpi linux profile test
 .PHONY: $(addprefix deps-,$(DEPS_GROUPS))
 $(addprefix deps-,$(DEPS_GROUPS)):
 	@sh tools/deps.sh $(@:deps-%=%)
@@ -458,7 +458,7 @@ bench: $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
 
 # Per-function instruction profile of the exits make bench measures (QEMU).
 profile: $(BUILD)/hv.elf $(BUILD)/guests/bench.elf $(BUILD)/guests/mgmt.elf \
-		$(BUILD)/guests/vmmbench.elf | deps-run
+		$(BUILD)/guests/vmmbench.elf | deps-profile
 	@sh tools/benchprof.sh
 
 # The hypercall storm on QEMU SVM, Bochs SVM and Bochs VMX with

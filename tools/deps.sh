@@ -12,6 +12,7 @@
 #   linux    run + busybox-static and python3 for the initramfs (make
 #            run-linux; the kernel itself is downloaded, not installed,
 #            by tools/fetch-deb.sh)
+#   profile  run + python3 for tools/exitprof.py (make profile)
 #   acpi     iasl, which the ACPI tables' unit test disassembles them with
 #            (without it those checks are skipped)
 #   test     everything make test uses, with the static analysers, g++
@@ -31,6 +32,7 @@ group_packages() {
 	bochs) echo "bochs bochsbios vgabios" ;;
 	acpi) echo "acpica-tools" ;;
 	linux) echo "$(group_packages run) busybox-static python3" ;;
+	profile) echo "$(group_packages run) python3" ;;
 	test)
 		echo "python3-pexpect" # tests/console.py types into hvctl through a pty
 		echo "$(group_packages run) $(group_packages run-efi) $(group_packages fuzz)"

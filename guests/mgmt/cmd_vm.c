@@ -33,7 +33,7 @@ static bool reset_option(const char *v, bool *restart)
 }
 #endif
 
-/* mem=, vcpus=, mmio (MMIO exits, answered by mmio_dev.c), lapic (the
+/* mem=, vcpus=, cpus= (the CPUs its vCPUs run on, cpus.c), mmio (MMIO exits, answered by mmio_dev.c), lapic (the
  * virtual LAPIC), pc (a PC's devices and tables), reset= (what a PC
  * child's reset does), modules= (a multiboot kernel's boot modules),
  * initrd= (a Linux kernel's), cmdline="..." (one word, quoted) or args=
@@ -57,6 +57,12 @@ static bool create_options(struct words *ws, struct create_args *a, bool *restar
 				return false;
 			}
 			a->vcpus = (u32)n;
+		} else if ((v = opt_value(ws->w[i], "cpus"))) {
+			if (!cpu_list_parse(v, &a->cpus)) {
+				gprintf("error: cpus=%s: want a CPU list like 0,2-3 (CPUs 0-%u)\n", v,
+					VMCFG_CPUS - 1);
+				return false;
+			}
 #if HV_ABI_HEADER_REVISION >= 2 /* v1: no MMIO exits, `mmio` is unknown */
 		} else if (!strcmp(ws->w[i], "mmio")) {
 			a->exit_reasons |= 1u << HV_EXIT_MMIO;
@@ -79,7 +85,7 @@ static bool create_options(struct words *ws, struct create_args *a, bool *restar
 			a->args = args;
 			return true;
 		} else {
-			gprintf("error: unknown option '%s' (mem= vcpus= mmio lapic pc reset= "
+			gprintf("error: unknown option '%s' (mem= vcpus= cpus= mmio lapic pc reset= "
 				"modules= initrd= cmdline= args=)\n", ws->w[i]);
 			return false;
 		}
@@ -93,15 +99,15 @@ static bool create_options(struct words *ws, struct create_args *a, bool *restar
 
 static void vm_create(struct words *ws)
 {
-	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL, NULL };
+	struct create_args a = { NULL, NULL, MEM_DEFAULT, 1, NULL, 0, false, false, NULL, NULL, 0 };
 	bool restart = false;
 	struct child *c;
 
 	if (ws->n == 3)
 		return vmdef_create(ws->w[2]);
 	if (ws->n < 4) {
-		gprintf("error: usage: vm create NAME (defined in a config module) | vm create NAME MODULE [mem=SIZE] [vcpus=N] [mmio] [lapic] [pc] "
-			"[reset=stop|restart] [modules=M1,M2,...] [initrd=MODULE] "
+		gprintf("error: usage: vm create NAME (defined in a config module) | vm create NAME MODULE [mem=SIZE] [vcpus=N] [cpus=LIST] [mmio] [lapic] "
+			"[pc] [reset=stop|restart] [modules=M1,M2,...] [initrd=MODULE] "
 			"[cmdline=\"...\"|args=...]\n");
 		return;
 	}

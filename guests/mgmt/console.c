@@ -66,7 +66,7 @@ static bool console_key(struct child *c)
 static void console_session(struct child *c)
 {
 	while (child_runnable(c) && console_key(c))
-		sched_background_round();
+		sched_wait_round();
 }
 
 void cmd_vm_console(struct words *ws)

@@ -172,6 +172,7 @@ static bool make_vm(struct child *c)
 	mark_unused_aps(c);
 	if ((r = vmm_attach_run_page(c)) < 0)
 		return create_failed(c, "vcpu_run_page_set", r, true);
+	placement_apply(c);
 	return true;
 }
 
@@ -239,7 +240,7 @@ static bool args_ok(const struct create_args *a, const struct hv_boot_module **m
 		    const struct hv_boot_module **initrd, struct mb1_boot *b)
 {
 	if (!name_ok(a->name) || !mem_ok(a->mem) || !vcpus_ok(a->vcpus) ||
-	    !modules_ok(a->modules, b))
+	    !placement_check(a->cpus) || !modules_ok(a->modules, b))
 		return false;
 	*initrd = NULL;
 	if (a->initrd && !(*initrd = module_named(a->initrd)))
@@ -323,6 +324,7 @@ struct child *child_create(const struct create_args *a)
 	c->vcpus = a->vcpus;
 	c->exit_reasons = a->exit_reasons;
 	c->lapic = a->lapic;
+	c->cpus = a->cpus;
 	c->boots = 1;
 	record_boot(c, a, m, initrd, &boot);
 	if (!build(c, &records[c->slot])) {
@@ -395,6 +397,8 @@ bool child_restart(struct child *c)
 {
 	long r;
 
+	if (!child_take_down(c))
+		return false;
 	cmos_save(c);
 	child_out_flush(c);
 	c->boots++;
@@ -407,16 +411,22 @@ bool child_restart(struct child *c)
 		return restart_failed(c, why);
 	}
 	power_on_state(c);
+	c->going = false;
 	if (!build(c, &records[c->slot]))
 		return restart_failed(c, "restarting failed (see above), its VM is gone");
 	cmos_restore(c);
+	vm0_cpus_wake_all();
 	return true;
 }
 
 long child_destroy(struct child *c)
 {
-	long r = c->id == CHILD_NO_VM ? 0 : hv_vm_destroy(c->id);
+	long r;
 
+	if (!child_take_down(c))
+		return -HV_EBUSY;
+	r = c->id == CHILD_NO_VM ? 0 : hv_vm_destroy(c->id);
+	c->going = false;
 	child_out_flush(c);
 	if (r)
 		gprintf("error: vm destroy %s: vm_destroy: %s\n", c->name, err_name(r));

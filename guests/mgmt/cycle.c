@@ -11,7 +11,7 @@ static bool cycle_once(const char *module, u64 *done, u64 *clean)
 {
 	u64 i = *done;
 	char name[HV_NAME_MAX];
-	struct create_args a = { name, module, CYCLE_MEM, 1, NULL, 0, false, false, NULL, NULL };
+	struct create_args a = { name, module, CYCLE_MEM, 1, NULL, 0, false, false, NULL, NULL, 0 };
 	enum run_end end = RUN_DONE;
 	struct child *c;
 	bool ok;

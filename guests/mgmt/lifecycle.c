@@ -22,8 +22,9 @@ static void vm_pause(struct child *c)
 				     child_state_name(c));
 	if (c->paused)
 		return (void)gprintf("vm %s: already paused\n", c->name);
-	child_out_flush(c);
 	c->paused = true;
+	child_stop_runs(c); /* none of its vCPUs runs once this returns */
+	child_out_flush(c);
 	gprintf("vm %s: paused\n", c->name);
 }
 
@@ -33,6 +34,7 @@ static void vm_resume(struct child *c)
 		return (void)gprintf("error: vm %s is %s, not paused\n", c->name,
 				     child_state_name(c));
 	c->paused = false;
+	vm0_cpus_wake_all();
 	gprintf("vm %s: resumed%s\n", c->name, c->background ? "" : " (vm start or vm run runs it)");
 }
 

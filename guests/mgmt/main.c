@@ -9,6 +9,7 @@ void guest_entry(const struct hv_boot_info *info)
 		guest_panic("boot info at %p has magic 0x%x, not 0x%x", (const void *)info,
 			    info->magic, HV_BOOT_MAGIC);
 	discover();
+	vm0_cpus_init();
 	print_info();
 	vmdef_boot(info->cmdline);
 	script_run(info->cmdline);

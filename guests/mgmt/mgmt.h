@@ -226,7 +226,10 @@ enum vcpu_run_state {
 
 struct child_vcpu {
 	enum vcpu_run_state state;
-	bool skip;              /* waited for SIPI: skipped for one round */
+	u32 cpu;                /* the VM 0 vCPU (CPU) that runs it (cpus.c) */
+	volatile bool in_run;   /* inside a run call, hvctl's lock released */
+	u64 asked;              /* its child's progress when it last waited
+				 * for a SIPI: asked again once that moved */
 	bool complete;          /* answer the last IN on the next run */
 	bool msr_gp;            /* answer the last RDMSR/WRMSR with #GP */
 	u64 complete_value;
@@ -271,7 +274,12 @@ struct child {
 	u64 cpu_ticks;          /* TSC ticks spent in its slices */
 	enum vm_on_stop on_stop; /* what its own end leads to (lifecycle.c) */
 	bool end_pending;       /* it ended by itself; on_stop not done yet */
-	u64 cpus;               /* its definition's CPU list (recorded only) */
+	u64 cpus;               /* the CPUs it runs on (cpus.c); 0: any */
+	bool foreground;        /* in the set of a `vm run` going on */
+	bool going;             /* being destroyed or restarted: no new
+				 * runs, and exits of runs still going on
+				 * are dropped */
+	u64 progress;           /* slices of its vCPUs that ran (sched.c) */
 };
 
 /* While set, children's console lines and end reports are not printed
@@ -337,6 +345,7 @@ struct create_args {
 	bool pc;          /* `pc`: a PC's devices and tables (pc.h) */
 	const char *modules; /* modules=M1,M2: a multiboot kernel's, or NULL */
 	const char *initrd; /* initrd=: a module for a Linux child, or NULL */
+	u64 cpus;           /* cpus=LIST: the CPUs its vCPUs run on; 0: any */
 };
 
 /* `pc` in a create's options: a PC's devices (pc.h), the virtual LAPIC
@@ -439,9 +448,9 @@ void console_feed(struct child *c);
 /* The bound of a scripted `vm run` without slices=. */
 #define SCRIPT_SLICES_DEFAULT 10000
 
-/* One slice of vCPU i of the child; false when it did not run (it
- * waits for a SIPI). */
-bool vmm_slice(struct child *c, u32 i);
+/* One slice of vCPU i of the child, run by VM 0's vCPU `cpu`; false
+ * when it did not run (it waits for a SIPI). */
+bool vmm_slice(struct child *c, u32 i, u32 cpu);
 /* The vCPU whose exit is being handled. */
 static inline struct child_vcpu *child_cur(struct child *c)
 {
@@ -453,21 +462,57 @@ bool mmio_dev_exit(struct child *c, const struct hv_exit *e);
 /* Gives each vCPU of a new child its run page when the hypervisor offers
  * HV_EXT_RUN_PAGE and `runpage off` did not turn it off. 0 or -errno. */
 long vmm_attach_run_page(struct child *c);
-/* Runs the child's current vCPU through its run page; *e is the exit
+/* Runs the child's vCPU i through its run page; *e is the exit
  * there. */
-long vmm_run_paged(struct child *c, u32 flags, u64 deadline, struct hv_exit **e);
+long vmm_run_paged(struct child *c, u32 i, u32 flags, u64 deadline, struct hv_exit **e);
 
 enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 
 /* Gives every runnable child of set[] slices in turn until none is
  * runnable, max_slices rounds (0: no bound), or (interactive) a key. */
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
-/* One round for each runnable background child (between keystrokes). */
-void sched_background_round(void);
+/* One round for each runnable background child (between keystrokes);
+ * false when no vCPU ran. */
+bool sched_background_round(void);
+/* What the shell does while it waits: a background round, or, when that
+ * ran nothing, a wait with hvctl's lock released (cpus.c). */
+void sched_wait_round(void);
+/* A worker's round (cpus.c): a slice for each due vCPU placed on CPU
+ * `cpu` of every child that runs now; false when none ran. */
+bool sched_cpu_round(u32 cpu);
 /* Puts a runnable child in the background set; false (printed) if not. */
 bool sched_start(struct child *c);
 void cmd_vm_start(struct words *ws); /* vm start NAME... */
 void cmd_idle(struct words *ws);     /* idle ROUNDS */
+
+/* ---- cpus.c: VM 0's CPUs ----------------------------------------------- */
+
+#define VM0_CPUS_MAX 4
+
+/* hvctl's one lock, held whenever a vCPU of VM 0 runs hvctl code; the
+ * shell's from vm0_cpus_init on. */
+void vm0_lock(void);
+void vm0_unlock(void);
+void vm0_cpus_init(void);
+/* VM 0's vCPUs that run children (1 without HV_EXT_VM0_SMP). */
+u32 vm0_cpu_count(void);
+/* The set of those CPUs (bit k: CPU k). */
+u64 vm0_cpu_set(void);
+/* Waits a little (or until woken) with the lock released. */
+void vm0_wait_a_while(void);
+/* Wakes the worker of CPU `cpu` (or all) to look for work now. */
+void vm0_cpu_wake(u32 cpu);
+void vm0_cpus_wake_all(void);
+/* Ends every run of c's vCPUs going on elsewhere and waits until none is
+ * in a run call. */
+void child_stop_runs(struct child *c);
+/* Marks c as going (no new runs; exits of runs going on are dropped) and
+ * stops its runs; false, printed, when it is going already. */
+bool child_take_down(struct child *c);
+/* Whether a CPU set (cpus=) names one of VM 0's CPUs (printed if not). */
+bool placement_check(u64 cpus);
+/* Places each vCPU of c on a CPU, starting the workers it needs. */
+void placement_apply(struct child *c);
 
 /* ---- vmdef.c / lifecycle.c -------------------------------------------- */
 

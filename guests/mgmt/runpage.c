@@ -29,13 +29,13 @@ long vmm_attach_run_page(struct child *c)
 	return r;
 }
 
-long vmm_run_paged(struct child *c, u32 flags, u64 deadline, struct hv_exit **e)
+long vmm_run_paged(struct child *c, u32 i, u32 flags, u64 deadline, struct hv_exit **e)
 {
-	struct child_vcpu *v = child_cur(c);
+	struct child_vcpu *v = &c->vcpu[i];
 
 	v->page->complete_value = v->complete_value;
 	*e = &v->page->exit;
-	return hv_vcpu_run_paged_deadline(c->id, c->cur, v->page, flags, deadline);
+	return hv_vcpu_run_paged_deadline(c->id, i, v->page, flags, deadline);
 }
 
 void cmd_runpage(struct words *ws)
@@ -60,9 +60,9 @@ long vmm_attach_run_page(struct child *c)
 	return 0;
 }
 
-long vmm_run_paged(struct child *c, u32 flags, u64 deadline, struct hv_exit **e)
+long vmm_run_paged(struct child *c, u32 i, u32 flags, u64 deadline, struct hv_exit **e)
 {
-	(void)c, (void)flags, (void)deadline, (void)e;
+	(void)c, (void)i, (void)flags, (void)deadline, (void)e;
 	return -HV_ENOSYS;
 }
 

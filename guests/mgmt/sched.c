@@ -1,18 +1,22 @@
-/* Round-robin over the vCPUs of runnable children: each round gives
- * every ready vCPU of every runnable child of the set one slice (vmm.c),
- * all on VM 0's one CPU. A vCPU that waits for a SIPI is asked again a
- * round later (its run returns at once); a halted one is not run again.
- * A child none of whose vCPUs ran in a whole round can never run again
- * (only its own vCPUs could start the waiting ones) and has halted. The
- * run ends when no child is left, after max_slices rounds, or, in the
- * interactive shell, when a key arrives on COM1 between two slices.
+/* Round-robin over the vCPUs of runnable children, per CPU of VM 0
+ * (cpus.c): each round on a CPU gives every due vCPU placed on that CPU
+ * one slice (vmm.c). The shell's CPU 0 runs rounds while a `vm run`
+ * goes on, while the shell waits for a key, and in a console session;
+ * each other CPU's worker runs rounds for as long as it has vCPUs of
+ * children that run now (in the background or in a `vm run`'s set).
  *
- * Background children (`vm start`, `vm console`) get a round whenever
- * the shell waits for a key, in each round of a foreground run, and in
- * a console session; a child's typed input goes into its UART before
- * each of its slices. A paused child is not runnable: it gets none.
- * Each slice's TSC ticks count as the child's CPU time; after each
- * round, the children that ended by themselves get their on_stop. */
+ * A vCPU that waits for a SIPI is asked again once another vCPU of its
+ * child made progress (a slice that ran) since it was last asked: only
+ * its siblings can start it. A child all of whose vCPUs are halted or
+ * were asked since the last progress can never run again, and has
+ * halted. A `vm run` ends when no child of its set is left, after
+ * max_slices slices per vCPU of its set, or, in the interactive shell,
+ * when a key arrives on COM1 between two slices.
+ *
+ * A paused child is not runnable: it gets none. A child's typed input
+ * goes into its UART before each of its slices. Each slice's TSC ticks
+ * count as the child's CPU time; the children that ended by themselves
+ * get their on_stop from the shell (lifecycle_sweep). */
 #include "guests/mgmt/mgmt.h"
 #include "guests/lib/timing.h"
 
@@ -25,61 +29,79 @@ static u32 runnable_count(struct child **set, u32 n)
 	return k;
 }
 
-static void report_still_running(struct child **set, u32 n, u64 rounds)
+static void report_still_running(struct child **set, u32 n, u64 slices)
 {
 	for (u32 i = 0; i < n; i++)
 		if (child_runnable(set[i]))
 			gprintf("vm %s: still running after %llu slices\n", set[i]->name,
-				(unsigned long long)rounds);
+				(unsigned long long)slices);
 }
 
-/* Whether vCPU i gets a slice this round (a waiting one every other). */
-static bool vcpu_due(struct child_vcpu *v)
+/* Runnable and not being taken down: its vCPUs may start a slice. */
+static bool child_runs(const struct child *c)
 {
-	if (v->state == VCPU_HALTED || v->state == VCPU_UNUSED)
+	return child_runnable(c) && !c->going;
+}
+
+/* Whether vCPU v of c gets a slice now. */
+static bool vcpu_due(const struct child *c, const struct child_vcpu *v)
+{
+	if (v->state == VCPU_HALTED || v->state == VCPU_UNUSED || v->in_run)
 		return false;
-	if (v->skip) {
-		v->skip = false;
-		return false;
+	return v->state != VCPU_WAIT_SIPI || v->asked != c->progress;
+}
+
+/* Every vCPU halted, or waiting for a SIPI and asked since the last
+ * progress: nothing can start any of them again. */
+static bool child_stuck(const struct child *c)
+{
+	for (u32 i = 0; i < c->vcpus; i++) {
+		const struct child_vcpu *v = &c->vcpu[i];
+
+		if (v->in_run || v->state == VCPU_READY)
+			return false;
+		if (v->state == VCPU_WAIT_SIPI && v->asked != c->progress)
+			return false;
 	}
 	return true;
 }
 
-static bool timed_slice(struct child *c, u32 i)
+static bool timed_slice(struct child *c, u32 i, u32 cpu)
 {
 	u64 t0 = rdtsc_ordered();
-	bool ran = vmm_slice(c, i);
+	bool ran = vmm_slice(c, i, cpu);
 
 	c->cpu_ticks += rdtsc_ordered() - t0;
+	if (ran)
+		c->progress++;
+	else if (child_alive(c) && child_stuck(c))
+		child_end(c, CHILD_HALTED, "no vCPU can run: each is halted or waits for a SIPI");
 	return ran;
 }
 
-/* A slice for each due vCPU of c; false when a key interrupted (only
- * when keys_stop). */
-static bool child_round(struct child *c, bool keys_stop)
+/* A slice for each due vCPU of c placed on CPU `cpu`; *gave tells
+ * whether one got a slice. False when a key interrupted (only when
+ * keys_stop). */
+static bool child_round(struct child *c, u32 cpu, bool keys_stop, bool *gave)
 {
-	bool ran = false, asked = false;
-
-	for (u32 i = 0; i < c->vcpus && child_runnable(c); i++) {
-		if (!vcpu_due(&c->vcpu[i])) {
-			asked |= c->vcpu[i].state == VCPU_WAIT_SIPI;
+	for (u32 i = 0; i < c->vcpus && child_runs(c); i++) {
+		if (c->vcpu[i].cpu != cpu || !vcpu_due(c, &c->vcpu[i]))
 			continue;
-		}
 		console_feed(c);
-		ran |= timed_slice(c, i);
+		timed_slice(c, i, cpu);
+		*gave = true;
 		if (keys_stop && tty_interactive && tty_take_key())
 			return false;
 	}
-	if (child_runnable(c) && !ran && !asked)
-		child_end(c, CHILD_HALTED, "no vCPU can run: each is halted or waits for a SIPI");
 	return true;
 }
 
-/* One round for each runnable child; false when a key interrupted. */
-static bool run_round(struct child **set, u32 n)
+/* The shell's round for each runnable child of set[]; false when a key
+ * interrupted. */
+static bool run_round(struct child **set, u32 n, bool *gave)
 {
 	for (u32 i = 0; i < n; i++)
-		if (child_runnable(set[i]) && !child_round(set[i], true))
+		if (child_runs(set[i]) && !child_round(set[i], 0, true, gave))
 			return false;
 	return true;
 }
@@ -92,40 +114,96 @@ static bool in_set(const struct child *c, struct child **set, u32 n)
 	return false;
 }
 
-/* A round for each runnable background child not in set[]. */
-static void background_round_except(struct child **set, u32 n)
+/* The shell's round for each runnable background child not in set[]. */
+static void background_round_except(struct child **set, u32 n, bool *gave)
 {
 	struct child *c;
 
 	for (u32 i = 0; i < CHILDREN_MAX; i++)
-		if ((c = child_at(i)) && c->background && child_runnable(c) && !in_set(c, set, n))
-			child_round(c, false);
+		if ((c = child_at(i)) && c->background && child_runs(c) && !in_set(c, set, n))
+			child_round(c, 0, false, gave);
 }
 
-void sched_background_round(void)
+bool sched_background_round(void)
 {
-	background_round_except(NULL, 0);
+	bool gave = false;
+
+	background_round_except(NULL, 0, &gave);
 	lifecycle_sweep();
+	return gave;
+}
+
+void sched_wait_round(void)
+{
+	if (!sched_background_round())
+		vm0_wait_a_while();
+}
+
+bool sched_cpu_round(u32 cpu)
+{
+	bool gave = false;
+	struct child *c;
+
+	for (u32 i = 0; i < CHILDREN_MAX; i++)
+		if ((c = child_at(i)) && (c->background || c->foreground) && child_runs(c))
+			child_round(c, cpu, false, &gave);
+	return gave;
+}
+
+static void set_foreground(struct child **set, u32 n, bool on)
+{
+	for (u32 i = 0; i < n; i++)
+		set[i]->foreground = on;
+	if (on)
+		vm0_cpus_wake_all();
+}
+
+/* The slices the set's vCPUs had, all CPUs together. */
+static u64 set_slices(struct child **set, u32 n)
+{
+	u64 k = 0;
+
+	for (u32 i = 0; i < n; i++)
+		k += set[i]->slices;
+	return k;
+}
+
+static u64 set_vcpus(struct child **set, u32 n)
+{
+	u64 k = 0;
+
+	for (u32 i = 0; i < n; i++)
+		k += set[i]->vcpus;
+	return k;
 }
 
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
 {
-	u64 rounds = 0;
+	u64 rounds = 0, first = set_slices(set, n), bound = max_slices * set_vcpus(set, n);
+	enum run_end end = RUN_DONE;
+	bool gave;
 
+	set_foreground(set, n, true);
 	while (runnable_count(set, n)) {
-		if (max_slices && rounds == max_slices) {
-			report_still_running(set, n, rounds);
-			return RUN_BOUND;
+		if (max_slices && set_slices(set, n) - first >= bound) {
+			report_still_running(set, n, max_slices);
+			end = RUN_BOUND;
+			break;
 		}
 		rounds++;
-		background_round_except(set, n);
-		if (!run_round(set, n)) {
+		gave = false;
+		background_round_except(set, n, &gave);
+		if (!run_round(set, n, &gave)) {
 			gprintf("run: interrupted by a key after %llu round(s); %u VM(s) still "
 				"runnable\n", (unsigned long long)rounds, runnable_count(set, n));
-			return RUN_KEY;
+			end = RUN_KEY;
+			break;
 		}
+		if (!gave)
+			vm0_wait_a_while();
 	}
-	return RUN_DONE;
+	set_foreground(set, n, false);
+	return end;
 }
 
 bool sched_start(struct child *c)
@@ -135,6 +213,7 @@ bool sched_start(struct child *c)
 		return false;
 	}
 	c->background = true;
+	vm0_cpus_wake_all();
 	return true;
 }
 
@@ -160,5 +239,5 @@ void cmd_idle(struct words *ws)
 	if (ws->n != 2 || !parse_u64(ws->w[1], &rounds))
 		return (void)gprintf("error: usage: idle ROUNDS\n");
 	while (rounds--)
-		sched_background_round();
+		sched_wait_round();
 }

@@ -69,8 +69,7 @@ static int tty_getc(void)
 		show_line_again();
 		if ((c = tty_key()) >= 0)
 			return c;
-		sched_background_round();
-		asm volatile("pause");
+		sched_wait_round();
 	}
 }
 

@@ -141,22 +141,26 @@ static bool cpu_item(const char *s, size_t len, u64 *set)
 	return true;
 }
 
-static int key_cpus(struct parse *ps, const char *v)
+bool cpu_list_parse(const char *v, u64 *set)
 {
-	u64 set = 0;
-
+	*set = 0;
 	for (const char *p = v;; p++) {
 		const char *comma = find_char(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (!cpu_item(p, len, &set))
-			return fail(ps, "expected a CPU list of numbers 0-%u and ranges (cpus = 0,2-3)",
-				    VMCFG_CPUS - 1);
+		if (!cpu_item(p, len, set))
+			return false;
 		if (!comma)
-			break;
+			return true;
 		p = comma;
 	}
-	ps->vm->cpus = set;
+}
+
+static int key_cpus(struct parse *ps, const char *v)
+{
+	if (!cpu_list_parse(v, &ps->vm->cpus))
+		return fail(ps, "expected a CPU list of numbers 0-%u and ranges (cpus = 0,2-3)",
+			    VMCFG_CPUS - 1);
 	return 0;
 }
 

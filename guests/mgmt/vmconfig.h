@@ -103,5 +103,7 @@ static inline const char *vm_name_problem(const char *name)
 	return NULL;
 }
 const char *vmcfg_on_stop_name(enum vm_on_stop s);
+/* A CPU list, "0,2-3", as a set (bit n: CPU n); false if it is not one. */
+bool cpu_list_parse(const char *v, u64 *set);
 
 #endif

@@ -130,7 +130,7 @@ static bool def_devices(const struct vm_def *d, struct create_args *a)
 void vmdef_create(const char *name)
 {
 	const struct vm_def *d = vmcfg_find(&defs, name);
-	struct create_args a = { NULL, NULL, 0, 1, NULL, 0, false, false, NULL, NULL };
+	struct create_args a = { NULL, NULL, 0, 1, NULL, 0, false, false, NULL, NULL, 0 };
 	struct child *c;
 
 	if (!d)
@@ -143,11 +143,11 @@ void vmdef_create(const char *name)
 	a.args = d->has_cmdline ? d->cmdline : NULL;
 	a.modules = d->modules[0] ? d->modules : NULL;
 	a.initrd = d->initrd[0] ? d->initrd : NULL;
+	a.cpus = d->cpus;
 	if (!def_devices(d, &a) || !(c = child_create(&a)))
 		return;
 	c->on_stop = d->on_stop;
 	c->reset_restarts = d->pc && d->on_stop == ON_STOP_RESTART;
-	c->cpus = d->cpus;
 }
 
 static void print_def(const struct vm_def *d)

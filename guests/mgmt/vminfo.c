@@ -18,18 +18,30 @@ static const char *vcpu_state_name(const struct child *c, const struct child_vcp
 	return names[v->state];
 }
 
+/* ", on CPU k" where VM 0 runs children on several CPUs (cpus.c). */
+static const char *cpu_text(const struct child_vcpu *v, char *buf, size_t len)
+{
+	if (vm0_cpu_count() == 1)
+		return "";
+	hv_snprintf(buf, len, ", on CPU %u", v->cpu);
+	return buf;
+}
+
 static void print_vcpu(const struct child *c, u32 i)
 {
 	const struct child_vcpu *v = &c->vcpu[i];
 	static struct hv_vcpu_regs r;
-	long err = hv_vcpu_get_regs(c->id, i, &r);
+	char buf[16];
+	const char *cpu = cpu_text(v, buf, sizeof(buf));
+	long err = v->in_run ? -HV_EBUSY : hv_vcpu_get_regs(c->id, i, &r);
 
 	if (err < 0) {
-		gprintf("  vcpu %u: %s, registers: %s\n", i, vcpu_state_name(c, v), err_name(err));
+		gprintf("  vcpu %u: %s%s, registers: %s%s\n", i, vcpu_state_name(c, v), cpu,
+			err_name(err), v->in_run ? " (it runs now: vm pause first)" : "");
 		return;
 	}
-	gprintf("  vcpu %u: %s, rip 0x%llx, cs 0x%x, %llu exits\n", i, vcpu_state_name(c, v),
-		(unsigned long long)r.rip, r.cs.selector, (unsigned long long)v->exits);
+	gprintf("  vcpu %u: %s%s, rip 0x%llx, cs 0x%x, %llu exits\n", i, vcpu_state_name(c, v),
+		cpu, (unsigned long long)r.rip, r.cs.selector, (unsigned long long)v->exits);
 	inspect_print_regs(&r);
 }
 

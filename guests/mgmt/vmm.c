@@ -10,7 +10,8 @@
 
 #define EXIT_PORT 0xf4
 
-static struct hv_exit ex; /* VM 0's memory: the v1 call's record */
+/* VM 0's memory: the v1 call's record, one per CPU of VM 0 */
+static struct hv_exit ex[VM0_CPUS_MAX];
 
 static u64 io_mask(u8 size)
 {
@@ -102,12 +103,13 @@ static u64 run_deadline(const struct child *c, u32 *flags)
 	return deadline;
 }
 
-/* VCPU_RUN with the struct, a deadline in its VER1 field. */
-static long run_struct(struct child *c, struct hv_exit *e, u32 flags, u64 value, u64 deadline)
+/* VCPU_RUN of vCPU i with the struct, a deadline in its VER1 field. */
+static long run_struct(struct child *c, u32 i, struct hv_exit *e, u32 flags, u64 value,
+		       u64 deadline)
 {
 	if (flags & HV_RUN_DEADLINE)
-		return hv_vcpu_run_deadline(c->id, c->cur, e, flags, value, deadline);
-	return hv_vcpu_run_flags(c->id, c->cur, e, flags, value);
+		return hv_vcpu_run_deadline(c->id, i, e, flags, value, deadline);
+	return hv_vcpu_run_flags(c->id, i, e, flags, value);
 }
 
 /* Enabled only for PC children (cmd_vm.c); the EOI is done, the child
@@ -135,10 +137,11 @@ static u64 run_deadline(const struct child *c, u32 *flags)
 	return 0;
 }
 
-static long run_struct(struct child *c, struct hv_exit *e, u32 flags, u64 value, u64 deadline)
+static long run_struct(struct child *c, u32 i, struct hv_exit *e, u32 flags, u64 value,
+		       u64 deadline)
 {
 	(void)deadline;
-	return hv_vcpu_run_flags(c->id, c->cur, e, flags, value);
+	return hv_vcpu_run_flags(c->id, i, e, flags, value);
 }
 #endif
 
@@ -216,14 +219,15 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 	case HV_EXIT_TIMESLICE:
 		return false;
 #if HV_ABI_HEADER_REVISION >= 2 /* v1 children never have MMIO exits */
+	case HV_EXIT_KICKED: /* child_stop_runs: the slice ends */
+		return false;
 	case HV_EXIT_MMIO:
 		return handle_mmio(c, e);
 	case HV_EXIT_EOI:
 		handle_eoi(c, &e->u.eoi);
 		return true;
-	case HV_EXIT_WAIT_SIPI: /* the scheduler skips it for a round */
+	case HV_EXIT_WAIT_SIPI: /* asked again once a sibling ran (sched.c) */
 		child_cur(c)->state = VCPU_WAIT_SIPI;
-		child_cur(c)->skip = true;
 		return false;
 	case HV_EXIT_MSR:
 		pc_msr(c, &e->u.msr);
@@ -245,17 +249,26 @@ static bool handle_exit(struct child *c, const struct hv_exit *e)
 	}
 }
 
-/* One run call: the answer to the last exit goes in the run page or in
- * the v1 call's struct; *e is where the exit lands. */
-static long run_once(struct child *c, u32 flags, struct hv_exit **e)
+/* One run call of vCPU i by VM 0's vCPU `cpu`, hvctl's lock released
+ * meanwhile: the answer to the last exit goes in the run page or in the
+ * v1 call's struct; *e is where the exit lands. */
+static long run_once(struct child *c, u32 i, u32 cpu, u32 flags, struct hv_exit **e)
 {
-	struct child_vcpu *v = child_cur(c);
+	struct child_vcpu *v = &c->vcpu[i];
 	u64 deadline = run_deadline(c, &flags);
+	long r;
 
-	if (v->page)
-		return vmm_run_paged(c, flags, deadline, e);
-	*e = &ex;
-	return run_struct(c, &ex, flags, v->complete_value, deadline);
+	v->in_run = true;
+	vm0_unlock();
+	if (v->page) {
+		r = vmm_run_paged(c, i, flags, deadline, e);
+	} else {
+		*e = &ex[cpu];
+		r = run_struct(c, i, *e, flags, v->complete_value, deadline);
+	}
+	vm0_lock();
+	v->in_run = false;
+	return r;
 }
 
 /* The answer to the vCPU's last exit as HV_RUN_* flags, taken once. */
@@ -272,21 +285,32 @@ static u32 take_answer(struct child_vcpu *v)
 	return flags;
 }
 
-bool vmm_slice(struct child *c, u32 i)
+/* Another vCPU's exit (or the shell) may have paused, ended or begun
+ * to take down the child while this one ran. */
+static bool child_goes_on(const struct child *c)
+{
+	return child_runnable(c) && !c->going;
+}
+
+bool vmm_slice(struct child *c, u32 i, u32 cpu)
 {
 	struct child_vcpu *v = &c->vcpu[i];
 
-	c->cur = i;
 	c->state = CHILD_RUNNING;
 	c->slices++;
 	v->state = VCPU_READY;
-	for (u32 n = 0; n < SLICE_EXITS; n++) {
+	v->asked = c->progress;
+	for (u32 n = 0; n < SLICE_EXITS && child_goes_on(c); n++) {
 		u32 flags = take_answer(v);
 		struct hv_exit *e;
 		long r;
 
+		c->cur = i;
 		before_run(c);
-		r = run_once(c, flags, &e);
+		r = run_once(c, i, cpu, flags, &e);
+		if (c->going || !child_alive(c))
+			break; /* its exit goes with it */
+		c->cur = i;
 		if (r < 0) {
 			child_end(c, CHILD_FAULTED, "failed: vcpu_run: %s", err_name(r));
 			return true;

@@ -70,6 +70,29 @@ long vmm_attach_run_page(struct child *c)
 	return 0;
 }
 
+/* cpus.c: one CPU, nothing running elsewhere. */
+bool placement_check(u64 cpus)
+{
+	(void)cpus;
+	return true;
+}
+
+void placement_apply(struct child *c)
+{
+	(void)c;
+}
+
+bool child_take_down(struct child *c)
+{
+	CHECK(!c->going);
+	c->going = true;
+	return true;
+}
+
+void vm0_cpus_wake_all(void)
+{
+}
+
 u64 stats_vm_room(void)
 {
 	return 0;
@@ -195,7 +218,7 @@ const char *fmt_size(u64 bytes, char *buf, size_t len)
 
 static struct child *make_child(void)
 {
-	struct create_args a = { "r", "k", 16 << 20, 1, "alpha beta", 0, true, true, NULL, NULL };
+	struct create_args a = { "r", "k", 16 << 20, 1, "alpha beta", 0, true, true, NULL, NULL, 0 };
 	struct child *c;
 
 	memset(live, 0, sizeof(live));

@@ -5,7 +5,11 @@
  * and sends the first one an IPI, then fixed IPIs go out in physical and
  * logical destination mode and as the two broadcasts. Every IPI is
  * counted per vector and per receiving vCPU and must arrive exactly once.
- * Last, INIT-SIPI restarts the first AP.
+ * Then INIT-SIPI restarts the first AP. Last, with work=N on its command
+ * line, every vCPU runs the same CPU-bound loop of N steps at once (an
+ * IPI starts the APs' share) and the first one prints the TSC ticks from
+ * the start until all are done: run with its vCPUs on one CPU and spread
+ * over several (hvctl's cpus=), the two figures give the speed-up.
  *
  * The application processors start in real mode at TRAMP_BASE (SIPI
  * vector TRAMP_BASE >> 12), switch to 32-bit protected mode with paging
@@ -14,6 +18,7 @@
  * wake them. Waits have no time bound: the VMM's slice bound ends a
  * child that hangs. */
 #include "guests/lib/test.h"
+#include "guests/lib/timing.h"
 #include "lib/string.h"
 
 const char test_title[] = "SMP: INIT-SIPI-SIPI, APIC ids, IPIs in every destination mode";
@@ -45,6 +50,7 @@ const char test_title[] = "SMP: INIT-SIPI-SIPI, APIC ids, IPIs in every destinat
 #define VEC_ALL 0x43
 #define VEC_TO_BSP 0x44
 #define VEC_COUNT 5
+#define VEC_WORK 0x45 /* the parallel work starts (not counted) */
 
 /* Written by the APs (assembly below) and the first vCPU's handlers. */
 volatile u32 ap_alive;
@@ -55,6 +61,11 @@ u8 ap_stacks[CPUS_MAX][1024] __attribute__((aligned(16)));
 extern const u8 smp_tramp_start[], smp_tramp_end[];
 extern const u8 ap_isr_table[];
 extern const u8 bsp_isr_all[], bsp_isr_to_bsp[];
+extern const u8 ap_isr_wake[];
+/* The parallel work: the APs start a round when work_go moves past the
+ * round they last did, and each leaves its loop's result. */
+volatile u32 work_go, work_done, work_steps;
+volatile u32 ap_work_seen[CPUS_MAX], ap_work_result[CPUS_MAX];
 
 /* The trampoline, copied to TRAMP_BASE: real mode with CS = the SIPI
  * vector << 8, IP 0. Its GDT stays in use by the AP afterwards. */
@@ -121,9 +132,28 @@ asm(".text\n"
     "	lock incl ap_alive\n"
     "	movl $0, 0xfee00310\n"
     "	movl $0x44, 0xfee00300\n"
-    "1:	sti\n"
+    "1:	cli\n" /* no wake-up lost between the check and HLT */
+    "	movl work_go, %eax\n"
+    "	cmpl ap_work_seen(,%esi,4), %eax\n"
+    "	jne 2f\n"
+    "	sti\n"
     "	hlt\n"
     "	jmp 1b\n"
+    "2:	movl %eax, ap_work_seen(,%esi,4)\n"
+    "	sti\n"
+    "	movl work_steps, %ecx\n"
+    "	xorl %eax, %eax\n"
+    "3:	imull $1103515245, %eax, %eax\n" /* the loop of work_round() */
+    "	addl $12345, %eax\n"
+    "	decl %ecx\n"
+    "	jnz 3b\n"
+    "	movl %eax, ap_work_result(,%esi,4)\n"
+    "	lock incl work_done\n"
+    "	jmp 1b\n"
+    ".globl ap_isr_wake\n"
+    "ap_isr_wake:\n"
+    "	movl $0, 0xfee000b0\n"
+    "	iret\n"
     "ap_isr_common:\n" /* EDX: the row (vector - 0x40) * CPUS_MAX */
     "	movl 0xfee00020, %eax\n"
     "	shrl $24, %eax\n"
@@ -190,16 +220,21 @@ static u32 cpus_from_cmdline(void)
 	return 2;
 }
 
+static void set_ap_gate(u32 vector, const u8 *isr)
+{
+	u32 off = (u32)(u64)isr;
+
+	ap_idt[vector] = (off & 0xffff) | (0x08ULL << 16) | (0x8eULL << 40) |
+			 ((u64)(off >> 16) << 48);
+}
+
 /* 32-bit interrupt gates for the APs: selector 0x08 of the trampoline's
  * GDT. */
 static void build_ap_idt(void)
 {
-	for (u32 i = 0; i < VEC_COUNT; i++) {
-		u32 off = (u32)(u64)(ap_isr_table + 16 * i);
-
-		ap_idt[VEC_PHYS + i] = (off & 0xffff) | (0x08ULL << 16) | (0x8eULL << 40) |
-				       ((u64)(off >> 16) << 48);
-	}
+	for (u32 i = 0; i < VEC_COUNT; i++)
+		set_ap_gate(VEC_PHYS + i, ap_isr_table + 16 * i);
+	set_ap_gate(VEC_WORK, ap_isr_wake);
 }
 
 static void bsp_setup(void)
@@ -291,9 +326,54 @@ static void restart_ap(u32 cpus)
 	gprintf("AP 1 restarted by INIT-SIPI: up again with APIC id %u\n", ap_apic_id[1]);
 }
 
+/* work=N on the command line: N steps per vCPU; 0: no parallel work. */
+static u32 work_from_cmdline(void)
+{
+	u32 n = 0;
+
+	for (const char *p = boot_info->cmdline; *p; p++)
+		if (!strncmp(p, "work=", 5))
+			for (p += 5; *p >= '0' && *p <= '9'; p++)
+				n = n * 10 + (u32)(*p - '0');
+	return n;
+}
+
+/* The APs' loop, in C: a linear congruential generator from 0. */
+static u32 work_round(u32 steps)
+{
+	u32 x = 0;
+
+	while (steps--)
+		asm volatile("imull $1103515245, %0, %0; addl $12345, %0" : "+r"(x));
+	return x;
+}
+
+static void parallel_work(u32 cpus, u32 steps)
+{
+	u64 t0, t1;
+	u32 mine;
+
+	work_steps = steps;
+	work_done = 0;
+	asm volatile("sti");
+	t0 = rdtsc_ordered();
+	__atomic_add_fetch(&work_go, 1, __ATOMIC_SEQ_CST);
+	send_ipi(0, ICR_OTHERS | VEC_WORK);
+	mine = work_round(steps);
+	wait_count(&work_done, cpus - 1);
+	t1 = rdtsc_ordered();
+	asm volatile("cli");
+	for (u32 id = 1; id < cpus; id++)
+		CHECK(ap_work_result[id] == mine, "AP %u's work: 0x%x, want 0x%x", id,
+		      ap_work_result[id], mine);
+	gprintf("parallel work: %u vCPUs x %u steps in %llu TSC ticks\n", cpus, steps,
+		(unsigned long long)(t1 - t0));
+}
+
 void test_main(void)
 {
 	u32 cpus = cpus_from_cmdline();
+	u32 steps = work_from_cmdline();
 
 	gprintf("%u vCPUs\n", cpus);
 	bsp_setup();
@@ -302,4 +382,6 @@ void test_main(void)
 	asm volatile("cli");
 	check_counts(cpus);
 	restart_ap(cpus);
+	if (steps)
+		parallel_work(cpus, steps);
 }

@@ -18,10 +18,10 @@
 #include "hv/vm.h"
 
 /* Makes v's backend state usable on this CPU, moving it here if its
- * home is another. Returns 0, -EBUSY while v runs on another CPU (in
- * guest mode or halted in a run there) or is being moved by another
- * CPU, or -ENOENT when its VM began to die while this CPU waited for
- * it. Releases hv_lock while it waits for v's home CPU. */
+ * home is another (after the move, when another CPU is taking it over
+ * now). Returns 0, -EBUSY while v runs on another CPU (in guest mode or
+ * halted in a run there), or -ENOENT when its VM began to die while this
+ * CPU waited for it. Releases hv_lock while it waits. */
 int vcpu_claim_from(struct vcpu *v, u32 here);
 
 static inline int vcpu_claim(struct vcpu *v)

@@ -16,6 +16,7 @@ static struct vcpu *nested;  /* claimed by CPU nested_cpu during a wait */
 static u32 nested_cpu;
 static int nested_result;
 static bool dies_meanwhile;
+static struct vcpu *taken_by_2; /* CPU 2 ends its move of it during a wait */
 static struct vm vm;
 
 u32 arch_cpu_id(void)
@@ -69,6 +70,11 @@ void hv_lock_wait_until(bool (*done)(const void *arg), const void *arg)
 	}
 	if (dies_meanwhile)
 		vm.dying = true;
+	if (taken_by_2) {
+		taken_by_2->moving = false;
+		taken_by_2->home_cpu = 2;
+		taken_by_2 = NULL;
+	}
 	for (int round = 0; round < 3 && !done(arg); round++)
 		all_cpus_serve();
 	CHECK(done(arg));
@@ -87,6 +93,7 @@ static void setup(void)
 	memset(unloaded_on, 0, sizeof(unloaded_on));
 	memset(released_on, 0, sizeof(released_on));
 	nested = NULL;
+	taken_by_2 = NULL;
 	dies_meanwhile = false;
 	cur_cpu = 0;
 }
@@ -126,7 +133,7 @@ TEST(another_cpu_takes_it_over)
 	CHECK_EQ(released_on[0], 1);
 }
 
-TEST(running_or_moving_elsewhere_is_busy)
+TEST(running_elsewhere_is_busy)
 {
 	struct vcpu *v;
 
@@ -135,12 +142,27 @@ TEST(running_or_moving_elsewhere_is_busy)
 	v->home_cpu = v->running_on = 1;
 	CHECK_EQ(vcpu_claim(v), -EBUSY);
 	CHECK_EQ(kicks[1], 0);
-	v->running_on = VCPU_NO_CPU;
-	v->moving = true; /* CPU 2 takes it from CPU 1 */
-	CHECK_EQ(vcpu_claim(v), -EBUSY);
-	cur_cpu = 1; /* its home too */
-	CHECK_EQ(vcpu_claim(v), -EBUSY);
 	CHECK_EQ(released_on[1], 0);
+	CHECK_EQ(v->home_cpu, 1);
+}
+
+/* CPU 2 takes it from CPU 1 while CPU 1 (its home) wants it: CPU 1
+ * waits for that move and then asks CPU 2. */
+TEST(a_vcpu_being_moved_is_asked_of_its_new_cpu)
+{
+	struct vcpu *v;
+
+	setup();
+	v = &vm.vcpus[0];
+	v->home_cpu = 1;
+	v->moving = true;
+	taken_by_2 = v;
+	cur_cpu = 1;
+	CHECK_EQ(vcpu_claim(v), 0);
+	CHECK_EQ(v->home_cpu, 1);
+	CHECK_EQ(kicks[2], 1);
+	CHECK_EQ(released_on[2], 1);
+	CHECK(!v->moving);
 }
 
 /* CPU 0 takes vCPU 0 from CPU 1 while CPU 1 takes vCPU 1 from CPU 0. */
@@ -177,5 +199,6 @@ TEST(a_vm_dying_during_the_wait)
 }
 
 RUN_TESTS("vcpu_move", T(first_use_takes_it_and_its_home_keeps_it), T(another_cpu_takes_it_over),
-	  T(running_or_moving_elsewhere_is_busy), T(two_cpus_asking_each_other_both_go_on),
+	  T(running_elsewhere_is_busy), T(a_vcpu_being_moved_is_asked_of_its_new_cpu),
+	  T(two_cpus_asking_each_other_both_go_on),
 	  T(a_vm_dying_during_the_wait))

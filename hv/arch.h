@@ -64,8 +64,9 @@ void arch_virt_detect(struct virt_report *r);
  * the boot CPU, each with its own per-CPU data, GDT/TSS and stacks, the
  * hypervisor's page tables and IDT, the boot CPU's capability check and
  * `cpu_enable` (the backend's, run on that CPU); then each with
- * virtualization on runs `cpu_main` with its local APIC on, and halts
- * with interrupts off when it returns (the others at once). Logs what
+ * virtualization on runs `cpu_main` with its local APIC on, and when it
+ * returns halts, waking only to serve other CPUs' requests for the
+ * vCPUs it used (hv/vcpu_move.h); the others halt at once. Logs what
  * it found and did; returns how many CPUs run virtualized, the boot CPU
  * included. */
 struct boot_info;

@@ -20,6 +20,7 @@
 #include "hv/mmio.h"
 #include "hv/msr.h"
 #include "hv/tracebuf.h"
+#include "hv/vcpu_move.h"
 #include "hv/vcpu_mp.h"
 #include "hv/vcpu_wait.h"
 #include "lib/string.h"
@@ -45,6 +46,7 @@ static void vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 		irq_before_entry(v, v->reinject || v->event_queued);
 	v->reinject = false;
 	v->event_queued = false;
+	vcpu_moves_serve(); /* what other CPUs asked of this one */
 	virt->vcpu_run(v, exit);
 	if (exit->interrupted_valid && exit->reason != EXIT_SHUTDOWN) {
 		v->interrupted = exit->interrupted;

@@ -4,24 +4,23 @@
 #include "arch/x86/cpu.h"
 #include "hv/arch.h"
 #include "hv/log.h"
+#include "hv/vcpu_move.h"
 #include "hv/vcpu_mp.h"
 #include "lib/string.h"
 
-/* A child vCPU whose backend state this CPU may touch: -EBUSY while it
- * runs on another CPU, or stays bound to the one that ran it first
- * (moving a vCPU between CPUs is not supported yet). Its first use binds
- * it here. */
+/* A child vCPU whose backend state this CPU may touch: taken over from
+ * the CPU that used it last (hv/vcpu_move.h), -EBUSY while it runs on
+ * another CPU. The start state an INIT or SIPI gave it is loaded first.
+ * Neither changes what the VMM sees: decode may do both. */
 static int hc_child_vcpu_here(u32 vm, u32 vcpu, struct vcpu **out)
 {
 	int err = hc_child_vcpu(vm, vcpu, out);
-	u32 here = arch_cpu_id();
 
-	if (err)
-		return err;
-	if (!vcpu_reachable_on(*out, here))
-		return -EBUSY;
-	(*out)->home_cpu = here;
-	return 0;
+	if (!err)
+		err = vcpu_claim(*out);
+	if (!err)
+		vcpu_start(*out);
+	return err;
 }
 
 int hc_vcpu_create_decode(struct hc_ctx *c)

@@ -103,7 +103,8 @@ bool irq_pending(const struct vcpu *v)
 /* Something became pending for v. On this CPU, v is not running now
  * (its VMM, or the vCPU that sent an IPI, is): it finds it at its next
  * entry. On another CPU it may be in guest mode or halted there: that
- * CPU is interrupted to look. */
+ * CPU is interrupted to look (an INIT's or SIPI's state too: v's own CPU
+ * loads it, irq_after_exit and hv/vcpu_wait.c). */
 static void kick(struct vcpu *v)
 {
 	u32 cpu = v->running_on;
@@ -223,6 +224,15 @@ static bool report_level_eoi(struct vcpu *v)
 	return vcpu_exit_to_vmm(v, HV_EXIT_EOI);
 }
 
+/* An INIT or SIPI from a vCPU on another CPU, which kicked this one out
+ * of the guest: its state is loaded here, and a vCPU INIT left waiting
+ * for a SIPI ends the run. */
+static bool start_signalled(struct vcpu *v)
+{
+	vcpu_start_load(v);
+	return v->mp_state == VCPU_MP_RUNNABLE || vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
+}
+
 bool irq_after_exit(struct vcpu *v, bool go_on)
 {
 	struct vlapic_ipi ipi;
@@ -232,6 +242,8 @@ bool irq_after_exit(struct vcpu *v, bool go_on)
 						       .vector = ipi.vector, .mode = ipi.mode,
 						       .level = ipi.level, .assert = ipi.assert,
 						       .shorthand = ipi.shorthand, .source = v });
+	if (go_on && v->start_pending)
+		return start_signalled(v);
 	if (go_on && vlapic_level_eoi_pending(&v->apic))
 		return report_level_eoi(v);
 	return go_on;

@@ -4,7 +4,9 @@
  * guest mode. It takes it right after the world switch returns from a
  * guest and releases it right before entering one (the backends' entry
  * paths), and releases it while it waits: HLT in vcpu_wait, and any wait
- * for another CPU (hv_lock_wait_until). Every shared structure (the VM
+ * for another CPU (hv_lock_wait_until). Before each of those releases it
+ * serves what other CPUs asked of it (hv/vcpu_move.h), so no CPU waits
+ * for one that waits for it. Every shared structure (the VM
  * table, the frame allocator, a VM's stage-2 tables, the VM ids, the
  * console, the statistics) is guarded by hv_lock; their declarations say
  * so. There is no other lock, so there is no locking order.
@@ -42,7 +44,8 @@ static inline void hv_lock_release(void)
 }
 
 /* Releases hv_lock, spins until done(arg) holds, then takes it again;
- * done is read without the lock. */
+ * done is read without the lock. Meanwhile it serves the requests other
+ * CPUs make of this one (hv/vcpu_move.h), as every wait does. */
 void hv_lock_wait_until(bool (*done)(const void *arg), const void *arg);
 
 #endif

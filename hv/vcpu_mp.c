@@ -62,10 +62,23 @@ static bool load_start_state(struct vcpu *v, u16 cs_selector, u64 cs_base, u64 i
 
 void vcpu_init_signal(struct vcpu *v)
 {
-	load_start_state(v, 0xf000, 0xffff0000, 0xfff0);
 	if (v->vm->lapic)
 		vlapic_init_signal(&v->apic);
+	v->start_pending = VCPU_START_INIT;
 	v->mp_state = VCPU_MP_WAIT_SIPI;
+}
+
+/* A SIPI's state replaces an INIT's that is still pending: INIT kept
+ * only CR0's CD and NW, which the SIPI's keeps as well. */
+void vcpu_start_load(struct vcpu *v)
+{
+	u8 vector = v->start_vector;
+
+	if (v->start_pending == VCPU_START_INIT)
+		load_start_state(v, 0xf000, 0xffff0000, 0xfff0);
+	else if (!load_start_state(v, (u16)(vector << 8), (u64)vector << 12, 0))
+		v->mp_state = VCPU_MP_WAIT_SIPI; /* it cannot run: it waits on */
+	v->start_pending = VCPU_START_NONE;
 }
 
 void vcpu_started_by_vmm(struct vcpu *v)
@@ -88,6 +101,7 @@ void vcpu_sipi(struct vcpu *v, u8 vector)
 {
 	if (!vcpu_waits_for_sipi(v))
 		return;
-	if (load_start_state(v, (u16)(vector << 8), (u64)vector << 12, 0))
-		v->mp_state = VCPU_MP_RUNNABLE; /* else it cannot run: it waits on */
+	v->start_pending = VCPU_START_SIPI;
+	v->start_vector = vector;
+	v->mp_state = VCPU_MP_RUNNABLE;
 }

@@ -14,15 +14,26 @@
 
 #include "hv/vm.h"
 
-/* INIT: the vCPU gets the architectural INIT state (its LAPIC too) and
- * waits for a SIPI. */
+/* INIT: the vCPU waits for a SIPI, its LAPIC reset now, its registers
+ * in the architectural INIT state from its next start (below). */
 void vcpu_init_signal(struct vcpu *v);
-/* A startup IPI with this vector: a vCPU waiting for it starts at
- * vector << 12 in real mode; any other vCPU ignores it. */
+/* A startup IPI with this vector: a vCPU waiting for it is runnable and
+ * starts at vector << 12 in real mode; any other vCPU ignores it. */
 void vcpu_sipi(struct vcpu *v, u8 vector);
-/* Its VMM set the whole register state (VCPU_SET_REGS with SREGS): the
- * vCPU runs from there, whether or not it waited for a SIPI (a VMM that
- * starts its vCPUs itself, as a firmware would). */
+/* The registers INIT or SIPI gave (start_pending) are loaded on the
+ * vCPU's own CPU, since another vCPU's CPU may send them: before any use
+ * of its backend state (hv/hc_vcpu.c), after the exit a kick brought it
+ * to, or in its HLT. A SIPI that cannot start it (real mode needs VMX's
+ * unrestricted guest) leaves it waiting for one. */
+void vcpu_start_load(struct vcpu *v);
+static inline void vcpu_start(struct vcpu *v)
+{
+	if (v->start_pending)
+		vcpu_start_load(v);
+}
+/* Its VMM set the whole register state (VCPU_SET_REGS with SREGS, after
+ * vcpu_start): the vCPU runs from there, whether or not it waited for a
+ * SIPI (a VMM that starts its vCPUs itself, as a firmware would). */
 void vcpu_started_by_vmm(struct vcpu *v);
 /* Whether the vCPU waits for a SIPI now (a new application processor
  * of a VM with the virtual LAPIC is put into that state here). */

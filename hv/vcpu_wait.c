@@ -12,6 +12,8 @@
 #include "hv/irq.h"
 #include "hv/lock.h"
 #include "hv/tsc.h"
+#include "hv/vcpu_move.h"
+#include "hv/vcpu_mp.h"
 
 /* What wakes a halted vCPU:
  * - an interrupt its virtual LAPIC would deliver now (an IRR vector whose
@@ -69,23 +71,38 @@ void vcpu_timer_check(struct vcpu *v)
 		vlapic_timer_expire(&v->apic, now);
 }
 
-/* Whether another vCPU of v's VM would run now: only it can wake v (an
- * IPI) before the timer, so v gives its slice back to let VM 0 run it.
- * One that never ran is not counted: v ran, so the first vCPU did. */
+/* Whether another vCPU of v's VM would run now on this CPU (the last
+ * one it used, or none yet): only it can wake v (an IPI) before the
+ * timer, so v gives its slice back to let VM 0 run it. A sibling another
+ * CPU runs wakes v there, kicking this one. One that never ran is not
+ * counted: v ran, so the first vCPU did. */
 static bool sibling_runnable(const struct vcpu *v)
 {
+	u32 here = arch_cpu_id();
+
 	for (u32 i = 0; i < v->vm->vcpu_count; i++) {
 		const struct vcpu *u = &v->vm->vcpus[i];
 
-		if (u != v && !u->halted && u->mp_state == VCPU_MP_RUNNABLE)
+		if (u != v && !u->halted && u->mp_state == VCPU_MP_RUNNABLE &&
+		    (u->home_cpu == here || u->home_cpu == VCPU_NO_CPU))
 			return true;
 	}
 	return false;
 }
 
+/* An INIT or SIPI another CPU sent ends the halt: its state is loaded
+ * here; after INIT the run ends waiting for a SIPI. */
+static u32 start_signalled(struct vcpu *v)
+{
+	vcpu_start_load(v);
+	return v->mp_state == VCPU_MP_RUNNABLE ? 0 : HV_EXIT_WAIT_SIPI;
+}
+
 u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 {
 	for (;;) {
+		if (v->start_pending)
+			return start_signalled(v);
 		if (vcpu_has_wakeup(v)) {
 			v->halted = false;
 			return 0;
@@ -98,6 +115,7 @@ u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 		    v->vm->state == VM_STOPPED || v->kicked)
 			return HV_EXIT_TIMESLICE;
 		vcpu_timer_arm(v, slice_end);
+		vcpu_moves_serve(); /* a kick's wake-up brings later requests */
 		hv_lock_release();
 		arch_timer_wait();
 		hv_lock_acquire();

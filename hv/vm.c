@@ -8,6 +8,7 @@
 #include "hv/arch.h"
 #include "hv/mem.h"
 #include "hv/uaccess.h"
+#include "hv/vcpu_move.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -233,7 +234,7 @@ static bool stopped_elsewhere(const void *arg)
 	for (u32 i = 0; i < vm->vcpu_count; i++) {
 		u32 cpu = vm->vcpus[i].running_on;
 
-		if (cpu != VCPU_NO_CPU && cpu != here)
+		if ((cpu != VCPU_NO_CPU && cpu != here) || vm->vcpus[i].moving)
 			return false;
 	}
 	return true;
@@ -247,6 +248,16 @@ void vm_wait_stopped_elsewhere(struct vm *vm)
 	hv_lock_wait_until(stopped_elsewhere, vm);
 }
 
+/* A vCPU's backend state is freed where it is: every other CPU gives
+ * up what it holds of each first (hv/vcpu_move.h). None runs or moves
+ * now, and no call reaches the dying VM, so each claim ends with the
+ * vCPU here or on no CPU (-ENOENT once it waited: the VM is dying). */
+static void vm_vcpus_take_here(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->vcpu_count; i++)
+		(void)vcpu_claim(&vm->vcpus[i]);
+}
+
 /* A child still running on another CPU is stopped there first (dying
  * keeps every call from reaching it meanwhile). */
 void vm_destroy(struct vm *vm)
@@ -258,6 +269,7 @@ void vm_destroy(struct vm *vm)
 		vm->state = VM_STOPPED;
 	}
 	vm_wait_stopped_elsewhere(vm);
+	vm_vcpus_take_here(vm);
 	if (!vm->privileged)
 		vm_windows_close(vm);
 	for (u32 i = 0; i < vm->vcpu_count; i++) {

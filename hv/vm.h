@@ -95,6 +95,13 @@ struct vmm_run_call {
 	u64 deadline;             /* host TSC, with HV_RUN_DEADLINE in args.flags */
 };
 
+/* A start state waiting to be loaded (hv/vcpu_mp.h). */
+enum vcpu_start {
+	VCPU_START_NONE,
+	VCPU_START_INIT, /* the state after INIT */
+	VCPU_START_SIPI, /* real mode at start_vector's page */
+};
+
 /* Where a vCPU stands in the multiprocessor start (hv/vcpu_mp.h). */
 enum vcpu_mp_state {
 	VCPU_MP_NEW,       /* never run: vcpu_waits_for_sipi decides */
@@ -128,12 +135,18 @@ struct vcpu {
 	bool halted;             /* waits in HLT for a wake-up (hv/vcpu_wait.h) */
 	struct vcpu_irq irq;     /* interrupts waiting for it (hv/irq.h) */
 	enum vcpu_mp_state mp_state;
+	/* An INIT or SIPI another vCPU sent, whose start state is loaded on
+	 * this vCPU's own CPU before its next use (hv/vcpu_mp.h). */
+	enum vcpu_start start_pending;
+	u8 start_vector;
 	/* Several CPUs (hv/lock.h): the CPU whose run loop runs it now, read
 	 * without the lock by CPUs waiting for it to stop; and the CPU its
-	 * backend state is bound to (VMX's active VMCS, the lazily switched
-	 * registers), which alone may touch it. VCPU_NO_CPU: none. */
+	 * backend state is on (VMX's active VMCS, the lazily switched
+	 * registers), which alone may touch it, until another CPU takes it
+	 * over (hv/vcpu_move.h; `moving` meanwhile). VCPU_NO_CPU: none. */
 	volatile u32 running_on;
 	u32 home_cpu;
+	volatile bool moving;
 	bool kicked; /* HV_CALL_VCPU_KICK: its run ends before the next entry */
 };
 
@@ -181,19 +194,12 @@ struct vcpu *vm_vcpu_create(struct vm *vm);
  * (an IPI), so that it looks at what changed. */
 void vm_kick(struct vm *vm);
 /* Kicks vm's vCPUs on other CPUs and waits, hv_lock released, until
- * none runs on another CPU. */
+ * none runs on another CPU or is being moved by one. */
 void vm_wait_stopped_elsewhere(struct vm *vm);
 /* After a stage-2 mapping of vm was removed or restricted: returns once
  * every other CPU running one of its vCPUs has left guest mode since
  * (kicked), so none uses the old mapping any more. */
 void vm_tlb_shootdown(struct vm *vm);
-/* Whether v's backend state may be touched on CPU `cpu`: it runs on no
- * other CPU and is bound to none or to that one. */
-static inline bool vcpu_reachable_on(const struct vcpu *v, u32 cpu)
-{
-	return (v->running_on == VCPU_NO_CPU || v->running_on == cpu) &&
-	       (v->home_cpu == VCPU_NO_CPU || v->home_cpu == cpu);
-}
 
 /* The live VM with this id, or NULL. */
 struct vm *vm_get(u32 id);

@@ -216,6 +216,19 @@ void guest_state_load(struct vcpu *v)
 	pc->lazy_owner = v;
 }
 
+/* Switching v to itself saves its values (and loads them back). */
+void guest_state_unload(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+
+	if (pc->lazy_owner != v)
+		return;
+	switch_extended(v, v);
+	switch_debug(v, v);
+	switch_msrs(v, v);
+	pc->lazy_owner = NULL;
+}
+
 void guest_state_debug_trap(struct vcpu *v, u64 dr6_bits)
 {
 	u64 dr6;

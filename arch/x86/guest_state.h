@@ -32,6 +32,11 @@ void guest_state_free(struct vcpu *v);
  * still there from its last run on this CPU. */
 void guest_state_load(struct vcpu *v);
 
+/* v leaves this CPU for another (hv/vcpu_move.h): its values, if the
+ * registers hold them, are saved into v, and no vCPU owns the registers
+ * here any more, so the next one to run here loads all of its own. */
+void guest_state_unload(struct vcpu *v);
+
 #define DR6_TRAP_BITS 0xfULL /* B0-B3: cleared by each #DB, then set */
 #define DR6_STICKY_BITS (BIT(13) | BIT(14)) /* BD, BS */
 

@@ -9,6 +9,7 @@
 #include "arch/x86/trap.h"
 #include "drivers/lapic.h"
 #include "hv/log.h"
+#include "hv/vcpu_move.h"
 #include "lib/string.h"
 
 volatile u32 ap_state;
@@ -36,12 +37,18 @@ static int enable_virtualization_here(void)
 
 /* A CPU without virtualization stays halted; one with it runs what the
  * core gave it (its VM 0 vCPU), with its local APIC on for the IPIs that
- * wake it and for the timer of the children it runs. */
+ * wake it and for the timer of the children it runs. After that it still
+ * gives up the vCPUs it used when another CPU asks (hv/vcpu_move.h): the
+ * one that destroys their VMs. */
 static __noreturn void park(bool virtualized)
 {
 	if (virtualized) {
 		lapic_init();
 		ap_cpu_main();
+		for (;;) {
+			vcpu_moves_serve();
+			arch_timer_wait(); /* a kick comes after a request */
+		}
 	}
 	for (;;)
 		asm volatile("cli; hlt");

@@ -27,6 +27,18 @@ void vcpu_sipi(struct vcpu *v, u8 vector)
 	sipi_seen_vector[v->id] = vector;
 }
 
+/* The start state INIT or SIPI left pending is loaded: an INIT's leaves
+ * the vCPU waiting for a SIPI. */
+static int starts_loaded;
+
+void vcpu_start_load(struct vcpu *v)
+{
+	starts_loaded++;
+	if (v->start_pending == VCPU_START_INIT)
+		v->mp_state = VCPU_MP_WAIT_SIPI;
+	v->start_pending = VCPU_START_NONE;
+}
+
 /* One CPU: nothing is ever kicked. */
 u32 arch_cpu_id(void)
 {
@@ -370,8 +382,37 @@ TEST(eoi_exit_not_enabled)
 	CHECK_EQ(out.reason, 0);
 }
 
+/* An INIT or SIPI another CPU sent while the vCPU ran (a kick brought
+ * it out): loaded after the exit, once the exit's instruction is
+ * complete; after INIT the run ends waiting for a SIPI, after a SIPI it
+ * goes on from the new state. */
+TEST(start_signal_after_exit)
+{
+	struct hv_exit out = { 0 };
+	struct vcpu *v;
+
+	setup();
+	v = &vm.vcpus[1];
+	v->vmm_exit = &out;
+	starts_loaded = 0;
+	v->start_pending = VCPU_START_INIT;
+	CHECK(!irq_after_exit(v, false));
+	CHECK_EQ(starts_loaded, 0);
+	CHECK(!irq_after_exit(v, true));
+	CHECK_EQ(starts_loaded, 1);
+	CHECK_EQ(out.reason, HV_EXIT_WAIT_SIPI);
+	out.reason = 0;
+	v->start_pending = VCPU_START_SIPI;
+	v->mp_state = VCPU_MP_RUNNABLE;
+	CHECK(irq_after_exit(v, true));
+	CHECK_EQ(starts_loaded, 2);
+	CHECK_EQ(out.reason, 0);
+	CHECK(irq_after_exit(v, true)); /* once */
+	CHECK_EQ(starts_loaded, 2);
+}
+
 RUN_TESTS("irq", T(fixed_physical), T(fixed_logical), T(lowest_priority), T(shorthands),
 	  T(nmi_init_sipi), T(extint_lint0), T(inject_when_allowed), T(nmi_first),
-	  T(inject_traced),
+	  T(inject_traced), T(start_signal_after_exit),
 	  T(ipi_after_exit), T(window_exit_for_vmm), T(eoi_exit_for_vmm),
 	  T(eoi_exit_not_enabled))

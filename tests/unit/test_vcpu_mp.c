@@ -101,6 +101,8 @@ TEST(application_processors_of_a_lapic_vm_wait_for_sipi)
 	CHECK(!vcpu_waits_for_sipi(&vm.vcpus[0]));
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[1]));
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[2]));
+	vcpu_start(&vm.vcpus[0]);
+	vcpu_start(&vm.vcpus[1]);
 	CHECK_EQ(vm.vcpus[0].regs.rip, 0x100000); /* vCPU 0 runs as its VMM set it */
 	CHECK_EQ(vm.vcpus[1].regs.rip, 0xfff0);
 	check_real_segment(&sregs[1].cs, 0xf000, 0xffff0000, 0x9b);
@@ -130,6 +132,7 @@ TEST(init_gives_the_architectural_state_and_resets_the_lapic)
 	vcpu_init_signal(v);
 	CHECK(vcpu_waits_for_sipi(v));
 	CHECK_EQ(apic_inits, 1);
+	vcpu_start(v);
 	CHECK_EQ(v->regs.rip, 0xfff0);
 	check_real_segment(&sregs[0].cs, 0xf000, 0xffff0000, 0x9b);
 	check_init_state(v, 0x60000010);
@@ -145,6 +148,7 @@ TEST(sipi_starts_a_waiting_vcpu_at_its_vector)
 	v = &vm.vcpus[1];
 	vcpu_sipi(v, 0x9a);
 	CHECK(!vcpu_waits_for_sipi(v));
+	vcpu_start(v);
 	CHECK_EQ(v->regs.rip, 0);
 	check_real_segment(&sregs[1].cs, 0x9a00, 0x9a000, 0x9b);
 	check_init_state(v, 0x10);
@@ -158,8 +162,10 @@ TEST(a_second_sipi_is_ignored)
 	v = &vm.vcpus[1];
 	vcpu_init_signal(v);
 	vcpu_sipi(v, 0x20);
+	vcpu_start(v);
 	v->regs.rip = 0x42; /* it ran a little */
 	vcpu_sipi(v, 0x30);
+	vcpu_start(v);
 	CHECK_EQ(v->regs.rip, 0x42);
 	CHECK_EQ(sregs[1].cs.selector, 0x2000);
 	vcpu_sipi(&vm.vcpus[0], 0x30); /* vCPU 0 never waited */
@@ -173,6 +179,7 @@ TEST(init_then_sipi_restarts_vcpu_0)
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[0]));
 	vcpu_sipi(&vm.vcpus[0], 0x08);
 	CHECK(!vcpu_waits_for_sipi(&vm.vcpus[0]));
+	vcpu_start(&vm.vcpus[0]);
 	check_real_segment(&sregs[0].cs, 0x0800, 0x8000, 0x9b);
 }
 
@@ -182,6 +189,7 @@ TEST(a_cpu_without_real_mode_leaves_it_waiting)
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[1]));
 	set_sregs_result = -95; /* -EOPNOTSUPP: VMX without unrestricted guest */
 	vcpu_sipi(&vm.vcpus[1], 0x10);
+	vcpu_start(&vm.vcpus[1]);
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[1]));
 }
 
@@ -192,10 +200,34 @@ TEST(the_vmm_starts_a_vcpu_by_setting_its_state)
 	CHECK(!vcpu_waits_for_sipi(&vm.vcpus[1]));
 	CHECK_EQ(vm.vcpus[1].regs.rip, 0x100000);
 	CHECK(vcpu_waits_for_sipi(&vm.vcpus[2]));
+	vcpu_start(&vm.vcpus[2]); /* as VCPU_SET_REGS does first */
 	vcpu_started_by_vmm(&vm.vcpus[2]); /* after INIT */
 	CHECK(!vcpu_waits_for_sipi(&vm.vcpus[2]));
 	vcpu_sipi(&vm.vcpus[2], 0x10); /* running now: ignored */
 	CHECK_EQ(sregs[2].cs.selector, 0xf000);
+}
+
+/* Another CPU's INIT and SIPI touch no register of the vCPU: its own CPU
+ * loads them (vcpu_start), the SIPI's alone when both came. */
+TEST(signals_load_nothing_until_the_vcpu_starts)
+{
+	struct vcpu *v;
+
+	make_vm(2, true);
+	v = &vm.vcpus[0];
+	vcpu_init_signal(v);
+	CHECK(vcpu_waits_for_sipi(v));
+	CHECK_EQ(apic_inits, 1); /* the LAPIC at once */
+	CHECK_EQ(v->regs.rip, 0x100000);
+	CHECK_EQ(sregs[0].cs.selector, 8);
+	vcpu_sipi(v, 0x30);
+	CHECK(!vcpu_waits_for_sipi(v));
+	CHECK_EQ(v->start_pending, VCPU_START_SIPI);
+	CHECK_EQ(sregs[0].cs.selector, 8);
+	vcpu_start(v);
+	CHECK_EQ(v->start_pending, VCPU_START_NONE);
+	CHECK_EQ(v->regs.rip, 0);
+	check_real_segment(&sregs[0].cs, 0x3000, 0x30000, 0x9b);
 }
 
 RUN_TESTS("vcpu_mp", T(application_processors_of_a_lapic_vm_wait_for_sipi),
@@ -205,4 +237,5 @@ RUN_TESTS("vcpu_mp", T(application_processors_of_a_lapic_vm_wait_for_sipi),
 	  T(a_second_sipi_is_ignored),
 	  T(init_then_sipi_restarts_vcpu_0),
 	  T(a_cpu_without_real_mode_leaves_it_waiting),
-	  T(the_vmm_starts_a_vcpu_by_setting_its_state))
+	  T(the_vmm_starts_a_vcpu_by_setting_its_state),
+	  T(signals_load_nothing_until_the_vcpu_starts))

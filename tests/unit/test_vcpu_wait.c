@@ -38,6 +38,28 @@ void arch_timer_arm_at(u64 tsc)
 	armed_at_tsc = tsc;
 }
 
+/* The test runs as CPU `here`; no other CPU asks it for a vCPU. */
+static u32 here;
+volatile u32 vcpu_moves_asked;
+
+u32 arch_cpu_id(void)
+{
+	return here;
+}
+
+void vcpu_moves_serve_here(void)
+{
+}
+
+/* INIT's start state: the vCPU waits for a SIPI (hv/vcpu_mp.c). */
+void vcpu_start_load(struct vcpu *v)
+{
+	if (v->start_pending == VCPU_START_INIT)
+		v->mp_state = VCPU_MP_WAIT_SIPI;
+	v->start_pending = VCPU_START_NONE;
+	v->halted = false;
+}
+
 /* One CPU: the lock (inline, hv/lock.h) has no one to wait for; held,
  * as the code under test runs with it. */
 struct ticket_lock hv_lock = { .next = 1, .serving = 0 };
@@ -61,6 +83,7 @@ static struct vcpu *setup(u32 vcpus)
 		vm.vcpus[i].vm = &vm;
 		vm.vcpus[i].id = i;
 		vm.vcpus[i].mp_state = VCPU_MP_RUNNABLE;
+		vm.vcpus[i].home_cpu = VCPU_NO_CPU;
 		/* a child's TSC starts near 0: the offset takes the host's away */
 		vm.vcpus[i].tsc_offset = 0 - rdtsc();
 	}
@@ -157,6 +180,39 @@ TEST(runnable_sibling_gets_the_cpu)
 	CHECK_EQ(waits, 0);
 }
 
+/* A sibling another CPU runs wakes v there (an IPI kicks this CPU):
+ * v keeps waiting; one this CPU ran, or none yet, gets it back. */
+TEST(sibling_on_another_cpu_does_not_end_the_wait)
+{
+	struct vcpu *v = setup(2);
+
+	here = 1;
+	v->home_cpu = 1;
+	vm.vcpus[1].home_cpu = 0;
+	wake_after_waits = 1;
+	CHECK_EQ(vcpu_wait(v, rdtsc() + 1000000000000ULL), 0);
+	CHECK_EQ(waits, 1);
+	v = setup(2);
+	vm.vcpus[1].home_cpu = 1;
+	CHECK_EQ(vcpu_wait(v, rdtsc() + 1000000000000ULL), HV_EXIT_TIMESLICE);
+	here = 0;
+}
+
+/* An INIT from another CPU ends the halt: the run ends waiting for a
+ * SIPI; after a SIPI the vCPU runs on. */
+TEST(start_signal_ends_the_wait)
+{
+	struct vcpu *v = setup(1);
+
+	v->start_pending = VCPU_START_INIT;
+	CHECK_EQ(vcpu_wait(v, rdtsc() + 1000000000000ULL), HV_EXIT_WAIT_SIPI);
+	CHECK(!v->halted);
+	v = setup(1);
+	v->start_pending = VCPU_START_SIPI;
+	CHECK_EQ(vcpu_wait(v, rdtsc() + 1000000000000ULL), 0);
+	CHECK_EQ(waits, 0);
+}
+
 TEST(which_hlt_waits)
 {
 	struct vcpu *v = setup(1);
@@ -175,4 +231,6 @@ TEST(which_hlt_waits)
 
 RUN_TESTS("vcpu_wait", T(host_timer_takes_the_earlier), T(expires_only_when_due),
 	  T(wakes_on_pending_interrupt), T(slice_end_keeps_it_halted),
-	  T(window_request_ends_the_wait), T(runnable_sibling_gets_the_cpu), T(which_hlt_waits))
+	  T(window_request_ends_the_wait), T(runnable_sibling_gets_the_cpu),
+	  T(sibling_on_another_cpu_does_not_end_the_wait), T(start_signal_ends_the_wait),
+	  T(which_hlt_waits))

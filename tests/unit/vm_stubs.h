@@ -1,7 +1,7 @@
 /* What hv/vm.c needs around it in unit tests that link it: a log that
- * prints nothing, hv_strlcpy over snprintf, one CPU (one_cpu.h), lazily
- * switched guest state that needs nothing, and the frame allocator over
- * the test's RAM (frames_over). */
+ * prints nothing, hv_strlcpy over snprintf, one CPU (one_cpu.h, and
+ * vCPUs that never move), lazily switched guest state that needs
+ * nothing, and the frame allocator over the test's RAM (frames_over). */
 #ifndef TESTS_UNIT_VM_STUBS_H
 #define TESTS_UNIT_VM_STUBS_H
 
@@ -17,6 +17,13 @@ size_t hv_strlcpy(char *dst, const char *src, size_t size)
 }
 
 #include "one_cpu.h"
+
+/* One CPU: a vCPU is never taken over from another. */
+int vcpu_claim_from(struct vcpu *v, u32 here)
+{
+	v->home_cpu = here;
+	return 0;
+}
 
 int guest_state_alloc(struct vcpu *v)
 {

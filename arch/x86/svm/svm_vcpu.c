@@ -105,7 +105,10 @@ static void regs_from_vmcb(struct guest_regs *r, const struct vmcb_save *save)
 /* Flushes this vCPU's TLB entries on entry when stage-2 permissions
  * shrank since it last ran, or when it last ran on another CPU, whose
  * entries for its ASID this CPU may hold from before (flush-by-ASID is
- * not always available). */
+ * not always available). Nothing else of a vCPU stays on a CPU it left
+ * (hv/vcpu_move.h): the VMCB clean bits are never set, so each VMRUN
+ * loads the whole VMCB, and VMSAVE keeps the guest's FS/GS/syscall MSRs
+ * in it. */
 static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm, u32 cpu)
 {
 	if (s->tlb_gen_seen != svm->tlb_gen || s->last_cpu != cpu) {

@@ -34,12 +34,14 @@ struct vmx_vm {
 struct vmx_vcpu {
 	void *vmcs;
 	u16 vpid;
-	bool launched;
+	bool launched;         /* VMRESUME next: reset by VMCLEAR */
+	bool exited;           /* it ran: exit_rip holds */
 	u64 exit_rip;          /* RIP at the last exit: moved means "skipped" */
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */
 	bool preempt;          /* a child's: the preemption timer is on */
-	u32 host_cpu;          /* the CPU whose host state the VMCS holds */
+	u32 host_cpu;          /* the CPU whose host state the VMCS holds,
+				* VCPU_NO_CPU before its first entry */
 	u64 ept_gen_seen;      /* behind vmx_vm's: INVEPT on this CPU at entry */
 };
 

@@ -27,8 +27,8 @@ extern const u8 vmx_exit_stub[];
 
 static u8 vpid_used[VPID_MAX / 8];
 
-/* Drops every translation tagged with the VPID before it is reused. */
-static void vpid_free(u16 id)
+/* Drops this CPU's translations tagged with the VPID. */
+static void invvpid_here(u16 id)
 {
 	struct {
 		u64 vpid, linear;
@@ -37,12 +37,12 @@ static void vpid_free(u16 id)
 	if (vmx_cpu.invvpid_type)
 		asm volatile("invvpid %0, %1" : : "m"(desc), "r"(vmx_cpu.invvpid_type)
 			     : "cc", "memory");
-	tag_free(vpid_used, id);
 }
 
 /* Makes the vCPU's VMCS the current one of this CPU for VMREAD/VMWRITE.
- * A VMCS is active on one CPU at a time: the core releases it
- * (vmx_vcpu_release) before another CPU loads it. */
+ * A VMCS is active on one CPU at a time (SDM 24.1): the core has the
+ * CPU that used it last release it (vmx_vcpu_release, hv/vcpu_move.h)
+ * before another loads it. */
 static void vmcs_load(struct vmx_vcpu *x)
 {
 	struct percpu *pc = this_cpu();
@@ -146,15 +146,15 @@ static int vmx_vcpu_create(struct vcpu *v)
 	vmcs_clear(x->vmcs);
 	vmcs_load(x);
 	setup_controls(v->vm, x);
-	setup_host_state();
-	x->host_cpu = this_cpu()->cpu_id;
+	x->host_cpu = VCPU_NO_CPU; /* its first entry sets the host state */
 	setup_fixed_values();
 	v->arch = x;
 	return 0;
 }
 
-/* VMCLEAR here, so that another CPU may load the VMCS; its next entry
- * is a launch again. */
+/* VMCLEAR here (the VMCS's data back in memory, not current here any
+ * more), so that another CPU may load it; its next entry is a launch
+ * again. */
 static void vmx_vcpu_release(struct vcpu *v)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -169,12 +169,11 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 
 	if (!x)
 		return;
-	vmcs_clear(x->vmcs);
-	for (u32 cpu = 0; cpu < PERCPU_MAX; cpu++) /* no CPU takes it for loaded */
-		if (percpu_of(cpu) && percpu_of(cpu)->current_vmcs == x->vmcs)
-			percpu_of(cpu)->current_vmcs = NULL;
-	if (x->vpid)
-		vpid_free(x->vpid);
+	vmcs_clear(x->vmcs); /* the core took it over on this CPU first */
+	if (x->vpid) {
+		invvpid_here(x->vpid); /* every other CPU flushes as it enters */
+		tag_free(vpid_used, x->vpid);
+	}
 	pages_free(x, VCPU_PAGES);
 	v->arch = NULL;
 }
@@ -340,7 +339,7 @@ static u32 interruptibility(struct vcpu *v)
 
 	vmcs_load(x);
 	intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	if (x->launched && v->regs.rip != x->exit_rip)
+	if (x->exited && v->regs.rip != x->exit_rip)
 		intr &= ~(u32)INTERRUPTIBILITY_STI_MOVSS;
 	return intr;
 }
@@ -384,7 +383,7 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 {
 	u32 intr;
 
-	if (!x->launched || v->regs.rip == x->exit_rip)
+	if (!x->exited || v->regs.rip == x->exit_rip)
 		return;
 	intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	if (intr & INTERRUPTIBILITY_STI_MOVSS)
@@ -404,6 +403,19 @@ static void arm_preemption_timer(void)
 	vmwrite(VMCS_PREEMPTION_TIMER, ticks < 0xffffffffULL ? ticks : 0xffffffffULL);
 }
 
+/* The first entry on this CPU (of the vCPU, or since it ran on another):
+ * the host state is this CPU's, and what this CPU may still cache for
+ * its VPID and its VM's EPT from before (an INVLPG or INVEPT elsewhere,
+ * a VPID given anew) goes. */
+static void moved_here(struct vcpu *v, struct vmx_vcpu *x, u32 cpu)
+{
+	setup_host_state();
+	if (x->vpid)
+		invvpid_here(x->vpid);
+	vmx_invept_here(v->vm->arch);
+	x->host_cpu = cpu;
+}
+
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -411,10 +423,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	int failed;
 
 	vmcs_load(x);
-	if (x->host_cpu != pc->cpu_id) { /* its host state is this CPU's */
-		setup_host_state();
-		x->host_cpu = pc->cpu_id;
-	}
+	if (x->host_cpu != pc->cpu_id)
+		moved_here(v, x, pc->cpu_id);
 	if (x->ept_gen_seen != ((struct vmx_vm *)v->vm->arch)->ept_gen) {
 		vmx_invept_here(v->vm->arch); /* changed on another CPU */
 		x->ept_gen_seen = ((struct vmx_vm *)v->vm->arch)->ept_gen;
@@ -439,7 +449,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		*exit = (struct vm_exit){ .reason = EXIT_ENTRY_FAILED, .hw_code = x->insn_error };
 		return;
 	}
-	x->launched = true;
+	x->launched = x->exited = true;
 	v->regs.rsp = vmread(VMCS_GUEST_RSP);
 	v->regs.rip = vmread(VMCS_GUEST_RIP);
 	v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);

@@ -51,6 +51,7 @@ const char test_title[] = "SMP: INIT-SIPI-SIPI, APIC ids, IPIs in every destinat
 #define VEC_TO_BSP 0x44
 #define VEC_COUNT 5
 #define VEC_WORK 0x45 /* the parallel work starts (not counted) */
+#define VEC_DONE 0x46 /* an AP finished its work (not counted) */
 
 /* Written by the APs (assembly below) and the first vCPU's handlers. */
 volatile u32 ap_alive;
@@ -61,7 +62,7 @@ u8 ap_stacks[CPUS_MAX][1024] __attribute__((aligned(16)));
 extern const u8 smp_tramp_start[], smp_tramp_end[];
 extern const u8 ap_isr_table[];
 extern const u8 bsp_isr_all[], bsp_isr_to_bsp[];
-extern const u8 ap_isr_wake[];
+extern const u8 ap_isr_wake[], bsp_eoi[];
 /* The parallel work: the APs start a round when work_go moves past the
  * round they last did, and each leaves its loop's result. */
 volatile u32 work_go, work_done, work_steps;
@@ -149,6 +150,8 @@ asm(".text\n"
     "	jnz 3b\n"
     "	movl %eax, ap_work_result(,%esi,4)\n"
     "	lock incl work_done\n"
+    "	movl $0, 0xfee00310\n" /* wake vCPU 0 (APIC id 0) */
+    "	movl $0x46, 0xfee00300\n"
     "	jmp 1b\n"
     ".globl ap_isr_wake\n"
     "ap_isr_wake:\n"
@@ -186,6 +189,7 @@ asm(".text\n"
     "	jmp bsp_eoi\n"
     "bsp_isr_to_bsp:\n"
     "	lock incl ipi_count + (4 * 4 * 4)(%rip)\n"
+    ".globl bsp_eoi\n"
     "bsp_eoi:\n"
     "	pushq %rax\n"
     "	movl $0xfee000b0, %eax\n"
@@ -247,6 +251,7 @@ static void bsp_setup(void)
 	*apic(APIC_LDR) = 1u << 24;
 	traps_set_gate(VEC_ALL, bsp_isr_all, 0);
 	traps_set_gate(VEC_TO_BSP, bsp_isr_to_bsp, 0);
+	traps_set_gate(VEC_DONE, bsp_eoi, 0);
 	memcpy((void *)(u64)TRAMP_BASE, smp_tramp_start,
 	       (u64)smp_tramp_end - (u64)smp_tramp_start);
 	build_ap_idt();
@@ -338,6 +343,18 @@ static u32 work_from_cmdline(void)
 	return n;
 }
 
+/* Waits halted, as the APs do, so that vCPUs sharing a CPU get it; each
+ * AP's VEC_DONE wakes this one. Returns with interrupts off. */
+static void halt_until(volatile u32 *p, u32 want)
+{
+	for (;;) {
+		asm volatile("cli" ::: "memory");
+		if (*p >= want)
+			return;
+		asm volatile("sti; hlt" ::: "memory");
+	}
+}
+
 /* The APs' loop, in C: a linear congruential generator from 0. */
 static u32 work_round(u32 steps)
 {
@@ -360,9 +377,8 @@ static void parallel_work(u32 cpus, u32 steps)
 	__atomic_add_fetch(&work_go, 1, __ATOMIC_SEQ_CST);
 	send_ipi(0, ICR_OTHERS | VEC_WORK);
 	mine = work_round(steps);
-	wait_count(&work_done, cpus - 1);
+	halt_until(&work_done, cpus - 1);
 	t1 = rdtsc_ordered();
-	asm volatile("cli");
 	for (u32 id = 1; id < cpus; id++)
 		CHECK(ap_work_result[id] == mine, "AP %u's work: 0x%x, want 0x%x", id,
 		      ap_work_result[id], mine);

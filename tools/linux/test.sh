@@ -4,6 +4,12 @@
 echo "linux-test: begin"
 echo "linux-test: uname $(uname -r)"
 echo "linux-test: nproc $(nproc)"
+# A parallel workload: four busy loops at once, one per vCPU with four.
+for i in 1 2 3 4; do
+	busybox sh -c 'j=0; while [ $j -lt 20000 ]; do j=$((j + 1)); done' &
+done
+wait
+echo "linux-test: parallel loops done"
 # Linux moves from tsc-early to tsc once its refined calibration (a work
 # item about a second after boot) is done: wait for it, 10 s at most.
 cs=/sys/devices/system/clocksource/clocksource0/current_clocksource

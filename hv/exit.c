@@ -10,6 +10,7 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "hv/cpuid.h"
+#include "hv/cpustats.h"
 #include "hv/cr.h"
 #include "hv/event.h"
 #include "hv/hypercall.h"
@@ -425,6 +426,7 @@ static bool kicked(struct vcpu *v)
 static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 {
 	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
+	u64 in_guest = 0; /* this CPU's figure, added once (hv/cpustats.h) */
 	struct vm_exit exit;
 
 	if (call->args.flags & HV_RUN_DEADLINE) {
@@ -437,7 +439,7 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 	/* a kick since the last run; later ones are seen after each exit */
 	for (bool go = !kicked(v); go;) {
 		u32 still_halted;
-		u64 entered;
+		u64 entered, ran;
 
 		vcpu_timer_check(v);
 		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
@@ -449,12 +451,15 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 		vcpu_timer_arm(v, slice_end);
 		entered = rdtsc();
 		vcpu_enter(v, &exit);
-		v->vm->stats.guest_tsc += rdtsc() - entered;
+		ran = rdtsc() - entered;
+		v->vm->stats.guest_tsc += ran;
+		in_guest += ran;
 		/* stopped: maybe by another CPU, which kicked this one out */
 		go = exit_handle(v, &exit) && v->vm->state != VM_STOPPED && !kicked(v) &&
 		     !slice_ended(v, slice_end);
 	}
 	arch_timer_disarm();
+	cpustats_add_guest(v->running_on, in_guest);
 }
 
 /* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the

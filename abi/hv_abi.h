@@ -813,8 +813,8 @@ struct hv_vcpu_kick {
 #define HV_VCPU_KICK_SIZE_VER0 24
 
 /* ---- HV_CALL_CPU_STATS (HV_EXT_CPU_STATS) ------------------------------ *
- * One physical CPU's figures since the hypervisor started, in TSC ticks
- * where they are times. HV_EXT_CPU_STATS answers how many CPUs there are:
+ * One physical CPU's figures since the hypervisor started (start_tsc),
+ * in TSC ticks where they are times. HV_EXT_CPU_STATS answers how many CPUs there are:
  * those the hypervisor started, virtualized or not, numbered as VM 0's
  * vCPUs (CPU i runs VM 0's vCPU i). Like VCPU_GET_LAPIC, size is the
  * caller's buffer and comes back as what the hypervisor filled; the first
@@ -836,9 +836,11 @@ struct hv_cpu_stats {
 			     * (VM 0's own time is not counted) */
 	uint64_t idle_tsc;  /* out: halted, waiting for work */
 	uint64_t tsc;       /* out: VM 0's TSC when these were read */
+	uint64_t start_tsc; /* out: VM 0's TSC when the hypervisor started:
+			     * the figures cover the time since */
 	uint64_t reserved2;
 };
-#define HV_CPU_STATS_SIZE_VER0 64
+#define HV_CPU_STATS_SIZE_VER0 72
 
 /* ---- HV_CALL_VM0_IDLE (HV_EXT_VM0_IDLE) -------------------------------- *
  * The calling VM 0 vCPU sleeps in the hypervisor, its CPU halted, until

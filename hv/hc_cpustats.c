@@ -41,6 +41,7 @@ int hc_cpu_stats_decode(struct hc_ctx *c)
 	a->guest_tsc = cpu_figures[a->cpu].guest_tsc;
 	a->idle_tsc = arch_timer_idle_tsc(a->cpu, now);
 	a->tsc = now + c->vcpu->tsc_offset; /* VM 0's TSC (hv/tsc.h) */
+	a->start_tsc = arch_timer_start_tsc() + c->vcpu->tsc_offset;
 	return hc_check_out(c, a, sizeof(*a), HC_HEADER_SIZE);
 }
 

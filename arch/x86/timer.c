@@ -22,6 +22,10 @@ static struct timer_rate {
 	u64 ticks, cycles;
 } rate = { 1, 1 };
 
+/* The TSC when the timer was set up: the hypervisor's start, from which
+ * the idle times count. */
+static u64 start_tsc;
+
 /* Each CPU's own timer: whether it fired, and the host TSC it is armed
  * for (0: disarmed); and its time halted in arch_timer_wait, which other
  * CPUs read without the lock (arch_timer_idle_tsc): the ticks of the
@@ -89,6 +93,7 @@ static struct timer_rate measure_rate(void)
 
 void arch_timer_init(void)
 {
+	start_tsc = rdtsc();
 	lapic_init();
 	tsc_init();
 	rate = measure_rate();
@@ -177,6 +182,11 @@ void arch_timer_wait(void)
 	idle_mark(t, start, 0);
 	asm volatile("sti; hlt; cli" ::: "memory");
 	idle_mark(t, 0, rdtsc() - start);
+}
+
+u64 arch_timer_start_tsc(void)
+{
+	return start_tsc;
 }
 
 /* The halts that ended, and the one going on up to `now`. */

@@ -203,7 +203,10 @@ static void check_cpu0(void)
 	CHECK(s.tsc >= before && s.tsc <= after, "CPU 0's TSC %llu not in [%llu, %llu]",
 	      (unsigned long long)s.tsc, (unsigned long long)before,
 	      (unsigned long long)after);
-	CHECK(s.guest_tsc + s.idle_tsc <= s.tsc, "CPU 0: guest and idle past its TSC");
+	CHECK(s.start_tsc && s.start_tsc < before, "CPU 0: started at TSC %llu",
+	      (unsigned long long)s.start_tsc);
+	CHECK(s.guest_tsc + s.idle_tsc <= s.tsc - s.start_tsc,
+	      "CPU 0: more guest and idle time than since the start");
 }
 
 /* Kicks to vCPU 0 itself before its idle calls: the first call takes

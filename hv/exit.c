@@ -426,7 +426,6 @@ static bool kicked(struct vcpu *v)
 static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 {
 	u64 slice_end = rdtsc() + arch_timer_ticks_to_tsc(vm_timeslice_ticks);
-	u64 in_guest = 0; /* this CPU's figure, added once (hv/cpustats.h) */
 	struct vm_exit exit;
 
 	if (call->args.flags & HV_RUN_DEADLINE) {
@@ -453,13 +452,12 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 		vcpu_enter(v, &exit);
 		ran = rdtsc() - entered;
 		v->vm->stats.guest_tsc += ran;
-		in_guest += ran;
+		cpustats_add_guest(v->running_on, ran); /* this CPU's (hv/cpustats.h) */
 		/* stopped: maybe by another CPU, which kicked this one out */
 		go = exit_handle(v, &exit) && v->vm->state != VM_STOPPED && !kicked(v) &&
 		     !slice_ended(v, slice_end);
 	}
 	arch_timer_disarm();
-	cpustats_add_guest(v->running_on, in_guest);
 }
 
 /* Runs the child of VM 0's VCPU_RUN call until its VMM must act or the

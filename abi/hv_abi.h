@@ -64,6 +64,9 @@ enum hv_call {
 	HV_CALL_DMESG = 22,          /* struct hv_dmesg (HV_EXT_DMESG) */
 	HV_CALL_VCPU_GET_LAPIC = 23, /* struct hv_vcpu_lapic (HV_EXT_LAPIC_STATE) */
 	HV_CALL_VCPU_KICK = 24,      /* struct hv_vcpu_kick (HV_EXT_VM0_SMP) */
+	HV_CALL_CPU_STATS = 25,      /* struct hv_cpu_stats (HV_EXT_CPU_STATS) */
+	HV_CALL_VM0_IDLE = 26,       /* struct hv_vm0_idle (HV_EXT_VM0_IDLE); returns
+				      * 1 when woken by a kick, 0 at the deadline */
 	HV_CALL_COUNT
 };
 
@@ -185,6 +188,9 @@ enum hv_extension {
 				     * HV_CALL_DMESG exists, and hv_stats has
 				     * guest_tsc and exit_counts (VER2) */
 	HV_EXT_LAPIC_STATE = 23,    /* 1: HV_CALL_VCPU_GET_LAPIC exists */
+	HV_EXT_CPU_STATS = 24,      /* the CPUs HV_CALL_CPU_STATS answers for */
+	HV_EXT_VM0_IDLE = 25,       /* 1: HV_CALL_VM0_IDLE exists, and
+				     * HV_CALL_VCPU_KICK wakes VM 0's vCPUs */
 };
 
 /* ---- HV_CALL_FEATURE (VFIO-style GET/SET/PROBE) ------------------------ */
@@ -793,7 +799,9 @@ struct hv_vcpu_start {
  * Ends a child vCPU's run now, wherever it runs (an IPI to its CPU): the
  * run returns HV_EXIT_KICKED when the VM enabled it, else
  * HV_EXIT_TIMESLICE. A vCPU not running now ends its next run so before
- * it enters. Errors: -EINVAL (flags or reserved set), -ENOENT. */
+ * it enters. With HV_EXT_VM0_IDLE, vm 0 names one of VM 0's own vCPUs:
+ * the kick only wakes it from HV_CALL_VM0_IDLE (or its next such call).
+ * Errors: -EINVAL (flags or reserved set), -ENOENT. */
 
 struct hv_vcpu_kick {
 	uint32_t size;
@@ -803,6 +811,52 @@ struct hv_vcpu_kick {
 	uint64_t reserved;
 };
 #define HV_VCPU_KICK_SIZE_VER0 24
+
+/* ---- HV_CALL_CPU_STATS (HV_EXT_CPU_STATS) ------------------------------ *
+ * One physical CPU's figures since the hypervisor started (start_tsc),
+ * in TSC ticks where they are times. HV_EXT_CPU_STATS answers how many CPUs there are:
+ * those the hypervisor started, virtualized or not, numbered as VM 0's
+ * vCPUs (CPU i runs VM 0's vCPU i). Like VCPU_GET_LAPIC, size is the
+ * caller's buffer and comes back as what the hypervisor filled; the first
+ * 16 bytes are the input. Errors: -EINVAL (flags or reserved set, cpu not
+ * below the count, size below 16), -EFAULT. */
+
+#define HV_CPU_STATS_VIRT 1u /* state: it runs virtualized */
+#define HV_CPU_STATS_VM0 2u  /* state: VM 0's vCPU runs on it (started) */
+
+struct hv_cpu_stats {
+	uint32_t size;
+	uint32_t flags;     /* none defined */
+	uint32_t cpu;       /* 0 .. HV_EXT_CPU_STATS - 1 */
+	uint32_t reserved;
+	uint32_t state;     /* out: HV_CPU_STATS_* */
+	uint32_t reserved1;
+	uint64_t exits;     /* out: its exits from guest mode, every VM's */
+	uint64_t guest_tsc; /* out: children's vCPUs in guest mode on it
+			     * (VM 0's own time is not counted) */
+	uint64_t idle_tsc;  /* out: halted, waiting for work */
+	uint64_t tsc;       /* out: VM 0's TSC when these were read */
+	uint64_t start_tsc; /* out: VM 0's TSC when the hypervisor started:
+			     * the figures cover the time since */
+	uint64_t reserved2;
+};
+#define HV_CPU_STATS_SIZE_VER0 72
+
+/* ---- HV_CALL_VM0_IDLE (HV_EXT_VM0_IDLE) -------------------------------- *
+ * The calling VM 0 vCPU sleeps in the hypervisor, its CPU halted, until
+ * another of VM 0's vCPUs wakes it (HV_CALL_VCPU_KICK naming vm 0 and this
+ * vCPU): returns 1; or until VM 0's TSC reached `deadline` (0: none):
+ * returns 0. A kick sent while the vCPU was not idle waits for its next
+ * call, which returns 1 at once. Errors: -EINVAL (flags or reserved set);
+ * another VM gets -EPERM. */
+
+struct hv_vm0_idle {
+	uint32_t size;
+	uint32_t flags;    /* 0 */
+	uint64_t deadline; /* VM 0's TSC; 0: no deadline */
+	uint64_t reserved;
+};
+#define HV_VM0_IDLE_SIZE_VER0 24
 
 /* ---- layout checks ----------------------------------------------------- */
 
@@ -855,5 +909,8 @@ HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_lapic) == HV_VCPU_LAPIC_SIZE_VER0, "h
 HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_vcpu_lapic, irr) == 40, "hv_vcpu_lapic.irr");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_start) == HV_VCPU_START_SIZE_VER0, "hv_vcpu_start");
 HV_ABI_STATIC_ASSERT(sizeof(struct hv_vcpu_kick) == HV_VCPU_KICK_SIZE_VER0, "hv_vcpu_kick");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_cpu_stats) == HV_CPU_STATS_SIZE_VER0, "hv_cpu_stats");
+HV_ABI_STATIC_ASSERT(HV_ABI_OFFSET(struct hv_cpu_stats, exits) == 24, "hv_cpu_stats.exits");
+HV_ABI_STATIC_ASSERT(sizeof(struct hv_vm0_idle) == HV_VM0_IDLE_SIZE_VER0, "hv_vm0_idle");
 
 #endif

@@ -44,6 +44,11 @@ u64 arch_timer_ticks_to_tsc(u32 ticks);
 /* Halts the CPU until an interrupt (the armed timer's) comes; one that
  * came since interrupts were last on ends it at once. */
 void arch_timer_wait(void);
+/* CPU `cpu`'s TSC ticks halted in arch_timer_wait up to host TSC `now`
+ * (its idle time), read without the lock. */
+u64 arch_timer_idle_tsc(u32 cpu, u64 now);
+/* The host TSC at arch_timer_init: the hypervisor's start. */
+u64 arch_timer_start_tsc(void);
 
 /* A host interrupt: from the IDT, or handed over by a VM exit that
  * acknowledged it. */

@@ -10,6 +10,7 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "hv/cpuid.h"
+#include "hv/cpustats.h"
 #include "hv/cr.h"
 #include "hv/event.h"
 #include "hv/hypercall.h"
@@ -439,7 +440,7 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 	/* a kick since the last run; later ones are seen after each exit */
 	for (bool go = !kicked(v); go;) {
 		u32 still_halted;
-		u64 entered;
+		u64 entered, ran;
 
 		vcpu_timer_check(v);
 		still_halted = v->halted ? vcpu_wait(v, slice_end) : 0;
@@ -451,7 +452,9 @@ static void vcpu_run_slice(struct vcpu *v, const struct vmm_run_call *call)
 		vcpu_timer_arm(v, slice_end);
 		entered = rdtsc();
 		vcpu_enter(v, &exit);
-		v->vm->stats.guest_tsc += rdtsc() - entered;
+		ran = rdtsc() - entered;
+		v->vm->stats.guest_tsc += ran;
+		cpustats_add_guest(v->running_on, ran); /* this CPU's (hv/cpustats.h) */
 		/* stopped: maybe by another CPU, which kicked this one out */
 		go = exit_handle(v, &exit) && v->vm->state != VM_STOPPED && !kicked(v) &&
 		     !slice_ended(v, slice_end);

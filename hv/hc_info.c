@@ -5,6 +5,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 #include "hv/console.h"
+#include "hv/cpustats.h"
 #include "hv/hypercall.h"
 #include "hv/log.h"
 #include "hv/mem.h"
@@ -104,6 +105,8 @@ static const s64 host_extensions[] = {
 	[HV_EXT_TRACE_BUFFER] = HV_TRACE_RECORD_SIZE,
 	[HV_EXT_DMESG] = LOG_RING_SIZE,
 	[HV_EXT_LAPIC_STATE] = 1,
+	[HV_EXT_CPU_STATS] = 1, /* answered with the count below */
+	[HV_EXT_VM0_IDLE] = 1,
 };
 
 int hc_check_extension_decode(struct hc_ctx *c)
@@ -125,6 +128,8 @@ s64 hc_check_extension_invoke(struct hc_ctx *c)
 		return tsc_khz();
 	if (ext == HV_EXT_VM0_SMP)
 		return c->vm->vcpu_count; /* VM 0's, one per CPU (hv/vm0_smp.h) */
+	if (ext == HV_EXT_CPU_STATS)
+		return cpustats_cpu_count();
 	return ext < ARRAY_SIZE(host_extensions) ? host_extensions[ext] : 0;
 }
 

@@ -6,6 +6,7 @@
 #include "hv/log.h"
 #include "hv/vcpu_move.h"
 #include "hv/vcpu_mp.h"
+#include "hv/vm0_idle.h"
 #include "lib/string.h"
 
 /* A child vCPU whose backend state this CPU may touch: taken over from
@@ -284,12 +285,21 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	return 0;
 }
 
+/* A child's vCPU; or one of the caller's own, VM 0's (the only caller),
+ * which the kick only wakes from HV_CALL_VM0_IDLE (before that call
+ * existed, naming VM 0 got -EPERM). */
 int hc_vcpu_kick_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_kick *a = &c->in.hv_vcpu_kick;
 
 	if (a->flags || a->reserved)
 		return -EINVAL;
+	if (a->vm == c->vm->id && c->vm->privileged) {
+		if (a->vcpu >= c->vm->vcpu_count)
+			return -ENOENT;
+		c->target_vcpu = &c->vm->vcpus[a->vcpu];
+		return 0;
+	}
 	return hc_child_vcpu(a->vm, a->vcpu, &c->target_vcpu);
 }
 
@@ -300,6 +310,10 @@ s64 hc_vcpu_kick_invoke(struct hc_ctx *c)
 	struct vcpu *v = c->target_vcpu;
 	u32 cpu = v->running_on;
 
+	if (v->vm->privileged) {
+		vm0_idle_wake(v);
+		return 0;
+	}
 	v->kicked = true;
 	if (cpu != VCPU_NO_CPU && cpu != arch_cpu_id())
 		arch_kick_cpu(cpu);

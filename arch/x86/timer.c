@@ -22,13 +22,23 @@ static struct timer_rate {
 	u64 ticks, cycles;
 } rate = { 1, 1 };
 
+/* The TSC when the timer was set up: the hypervisor's start, from which
+ * the idle times count. */
+static u64 start_tsc;
+
 /* Each CPU's own timer: whether it fired, and the host TSC it is armed
- * for (0: disarmed). The rate and the memos below are shared, guarded by
- * hv_lock (hv/lock.h). */
+ * for (0: disarmed); and its time halted in arch_timer_wait, which other
+ * CPUs read without the lock (arch_timer_idle_tsc): the ticks of the
+ * halts that ended, and when the one going on began (0: none). Only the
+ * CPU writes them, `idle_seq` odd while it does. A line each: the CPU
+ * writes its own on every slice. The rate and the memos below are
+ * shared, guarded by hv_lock (hv/lock.h). */
 static struct cpu_timer {
 	volatile bool fired;
 	u64 armed_at;
-} cpu_timers[PERCPU_MAX];
+	volatile u32 idle_seq;
+	volatile u64 idle_tsc, idle_since;
+} __attribute__((aligned(64))) cpu_timers[PERCPU_MAX];
 
 static struct cpu_timer *timer_here(void)
 {
@@ -83,6 +93,7 @@ static struct timer_rate measure_rate(void)
 
 void arch_timer_init(void)
 {
+	start_tsc = rdtsc();
 	lapic_init();
 	tsc_init();
 	rate = measure_rate();
@@ -146,12 +157,53 @@ void arch_timer_disarm(void)
 	lapic_timer_stop();
 }
 
+/* Starts (since: its TSC) or ends (since 0, `ticks` long) a halt in the
+ * CPU's idle figures; a reader that saw idle_seq odd, or changed, reads
+ * again. */
+static void idle_mark(struct cpu_timer *t, u64 since, u64 ticks)
+{
+	t->idle_seq++;
+	asm volatile("" ::: "memory"); /* x86 keeps stores in order */
+	t->idle_tsc += ticks;
+	t->idle_since = since;
+	asm volatile("" ::: "memory");
+	t->idle_seq++;
+}
+
 /* The hypervisor runs with interrupts off: STI's one-instruction shadow
  * keeps an interrupt from coming between it and HLT, so one that is
- * already pending, or comes later, ends the HLT. */
+ * already pending, or comes later, ends the HLT. The time halted is the
+ * CPU's idle time: every wait of the hypervisor comes here. */
 void arch_timer_wait(void)
 {
+	struct cpu_timer *t = timer_here();
+	u64 start = rdtsc();
+
+	idle_mark(t, start, 0);
 	asm volatile("sti; hlt; cli" ::: "memory");
+	idle_mark(t, 0, rdtsc() - start);
+}
+
+u64 arch_timer_start_tsc(void)
+{
+	return start_tsc;
+}
+
+/* The halts that ended, and the one going on up to `now`. */
+u64 arch_timer_idle_tsc(u32 cpu, u64 now)
+{
+	const struct cpu_timer *t = &cpu_timers[cpu];
+	u64 idle, since;
+	u32 seq;
+
+	do {
+		seq = t->idle_seq;
+		asm volatile("" ::: "memory"); /* x86 keeps loads in order */
+		idle = t->idle_tsc;
+		since = t->idle_since;
+		asm volatile("" ::: "memory");
+	} while ((seq & 1) || seq != t->idle_seq);
+	return since && now > since ? idle + (now - since) : idle;
 }
 
 void arch_irq(u8 vector)

@@ -192,6 +192,18 @@ long hv_vcpu_kick(u32 vm, u32 vcpu)
 	return hv_call(HV_CALL_VCPU_KICK, &a);
 }
 
+long hv_cpu_stats(u32 cpu, struct hv_cpu_stats *s)
+{
+	return vcpu_get(HV_CALL_CPU_STATS, s, sizeof(*s), cpu, 0);
+}
+
+long hv_vm0_idle(u64 deadline)
+{
+	struct hv_vm0_idle a = { .size = sizeof(a), .deadline = deadline };
+
+	return hv_call(HV_CALL_VM0_IDLE, &a);
+}
+
 #endif
 
 long hv_feature(u32 flags, u32 vm, u64 *value)

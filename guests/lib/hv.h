@@ -57,8 +57,14 @@ long hv_vcpu_get_lapic(u32 vm, u32 vcpu, struct hv_vcpu_lapic *l);
 /* Starts VM 0's vCPU `vcpu` (HV_EXT_VM0_SMP) in the caller's mode at rip
  * with rsp and rdi. */
 long hv_vcpu_start(u32 vcpu, u64 rip, u64 rsp, u64 rdi);
-/* Ends the run of a child's vCPU now, on whichever CPU it runs. */
+/* Ends the run of a child's vCPU now, on whichever CPU it runs; with vm
+ * 0, wakes VM 0's vCPU from hv_vm0_idle (HV_EXT_VM0_IDLE). */
 long hv_vcpu_kick(u32 vm, u32 vcpu);
+/* Physical CPU `cpu`'s figures (HV_EXT_CPU_STATS) into *s. */
+long hv_cpu_stats(u32 cpu, struct hv_cpu_stats *s);
+/* The calling VM 0 vCPU sleeps until a kick (1) or until VM 0's TSC
+ * reaches deadline, 0 for none (0) (HV_EXT_VM0_IDLE). */
+long hv_vm0_idle(u64 deadline);
 #endif
 long hv_feature(u32 flags, u32 vm, u64 *value);
 long hv_stats(u32 flags, u32 vm, struct hv_stats *s);

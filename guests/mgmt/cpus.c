@@ -51,7 +51,7 @@ static u8 worker_stack[VM0_CPUS_MAX][WORKER_STACK] __attribute__((aligned(16)));
 
 static bool can_idle(void)
 {
-	return false; /* MERGE: disc.ext[HV_EXT_VM0_IDLE] > 0 */
+	return disc.ext[HV_EXT_VM0_IDLE] > 0;
 }
 
 void vm0_cpus_init(void)
@@ -68,7 +68,7 @@ void vm0_wait_a_while(void)
 {
 	vm0_unlock();
 	if (can_idle())
-		; /* MERGE: hv_vm0_idle(rdtsc_ordered() + IDLE_TICKS) */
+		hv_vm0_idle(rdtsc_ordered() + IDLE_TICKS);
 	else
 		for (u32 i = 0; i < 64; i++)
 			asm volatile("pause");

@@ -34,6 +34,8 @@ const char *ext_name(u32 ext)
 		[HV_EXT_TRACE_BUFFER] = "trace-buffer",
 		[HV_EXT_DMESG] = "dmesg",
 		[HV_EXT_LAPIC_STATE] = "lapic-state",
+		[HV_EXT_CPU_STATS] = "cpu-stats",
+		[HV_EXT_VM0_IDLE] = "vm0-idle",
 #endif
 	};
 

@@ -116,7 +116,7 @@ void trim_copy(char *dst, size_t len, const char *src, bool unquote);
 /* The last CHECK_EXTENSION id this build knows: the live header's, or
  * v1's when built against the frozen headers (abi/v1). */
 #if HV_ABI_HEADER_REVISION >= 2
-#define EXT_LAST HV_EXT_LAPIC_STATE
+#define EXT_LAST HV_EXT_VM0_IDLE
 #else
 #define EXT_LAST HV_EXT_TRACE
 #endif

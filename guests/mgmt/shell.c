@@ -140,7 +140,8 @@ static const struct command commands[] = {
 			"                          the child's CPUID table, before it first runs" },
 	{ "run", cmd_run_all, "run [NAME|all] [slices=N] same as vm run" },
 	{ "stats", cmd_stats, "stats                     hypervisor and per-VM statistics, the RAM a\n"
-			      "                          new VM can have" },
+			      "                          new VM can have; per CPU its exits, time in\n"
+			      "                          children and idle since the last stats" },
 	{ "dmesg", cmd_dmesg, "dmesg [-c]                the hypervisor's log; -c: later ones show only\n"
 			      "                          newer lines" },
 	{ "trace", cmd_trace, "trace on [VM] [EVENT...]  the hypervisor's binary trace buffer: record\n"

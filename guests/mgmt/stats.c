@@ -1,5 +1,5 @@
 /* `stats`: HV_CALL_STATS hypervisor-wide, for VM 0 and for each child
- * (plus what the VMM counted itself). */
+ * (plus what the VMM counted itself), then HV_CALL_CPU_STATS per CPU. */
 #include "guests/mgmt/mgmt.h"
 
 long stats_free_bytes(u64 *out)
@@ -74,6 +74,65 @@ static void stats_child(const struct child *c)
 		(unsigned long long)c->slices);
 }
 
+#if HV_ABI_HEADER_REVISION >= 2
+#define STATS_CPUS_MAX 64
+
+/* Each CPU's figures as the last `stats` read them: the next one's
+ * cover the time since (the first's, the time since the hypervisor
+ * started). */
+static struct hv_cpu_stats last_cpu[STATS_CPUS_MAX];
+
+/* part of whole in whole percent, without overflow. */
+static u32 percent(u64 part, u64 whole)
+{
+	if (!whole)
+		return 0;
+	if (part >= whole)
+		return 100;
+	return (u32)(part < ~0ULL / 100 ? part * 100 / whole : part / (whole / 100));
+}
+
+/* One line for the CPU: exits, children's time in guest mode and time
+ * halted since the last `stats`; the rest went to VM 0 and the
+ * hypervisor. */
+static void stats_cpu(u32 cpu)
+{
+	struct hv_cpu_stats s, *last = &last_cpu[cpu];
+	long r = hv_cpu_stats(cpu, &s);
+	u64 span;
+
+	if (r) {
+		gprintf("stats: cpu %u: %s\n", cpu, err_name(r));
+		return;
+	}
+	if (!last->tsc)
+		last->tsc = s.start_tsc;
+	span = s.tsc - last->tsc;
+	if (!(s.state & HV_CPU_STATS_VIRT))
+		gprintf("stats: cpu %u: not virtualized\n", cpu);
+	else
+		gprintf("stats: cpu %u: exits %llu, guest %u%%, idle %u%%%s\n", cpu,
+			(unsigned long long)(s.exits - last->exits),
+			percent(s.guest_tsc - last->guest_tsc, span),
+			percent(s.idle_tsc - last->idle_tsc, span),
+			s.state & HV_CPU_STATS_VM0 ? "" : " (VM 0's vCPU not started)");
+	*last = s;
+}
+
+/* Per CPU, when the hypervisor has the figures (HV_EXT_CPU_STATS). */
+static void stats_cpus(void)
+{
+	u32 cpus = (u32)MIN(MAX(disc.ext[HV_EXT_CPU_STATS], 0L), (long)STATS_CPUS_MAX);
+
+	for (u32 cpu = 0; cpu < cpus; cpu++)
+		stats_cpu(cpu);
+}
+#else
+static void stats_cpus(void)
+{
+}
+#endif
+
 void cmd_stats(struct words *ws)
 {
 	static struct hv_stats s;
@@ -100,4 +159,5 @@ void cmd_stats(struct words *ws)
 	for (u32 i = 0; i < CHILDREN_MAX; i++)
 		if (child_at(i))
 			stats_child(child_at(i));
+	stats_cpus();
 }

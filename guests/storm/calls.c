@@ -137,6 +137,10 @@ static s64 extension_value(u32 ext)
 		return 16 << 10; /* the hypervisor's log ring */
 	case HV_EXT_LAPIC_STATE:
 		return 1;
+	case HV_EXT_CPU_STATS:
+		return 1; /* the CPUs: the storm runs on one */
+	case HV_EXT_VM0_IDLE:
+		return 1;
 	default:
 		return 0;
 	}

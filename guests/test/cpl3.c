@@ -109,7 +109,8 @@ static void check_kernel_call(u64 nr, bool vmmcall)
 	bool known = nr < HV_CALL_COUNT && defined_calls[nr];
 	bool writes = nr == HV_CALL_INFO || nr == HV_CALL_STATS;
 	/* the calls that read a 16-byte header refuse its flags, no size */
-	bool header = nr == HV_CALL_VCPU_GET_REGS || nr == HV_CALL_VCPU_GET_LAPIC;
+	bool header = nr == HV_CALL_VCPU_GET_REGS || nr == HV_CALL_VCPU_GET_LAPIC ||
+		      nr == HV_CALL_CPU_STATS;
 	long want = nr == HV_CALL_ABI_VERSION ? (long)HV_ABI_VERSION : !known ? -HV_ENOSYS :
 		    writes ? 0 : header ? -HV_EINVAL : -HV_E2BIG;
 	long want_unmapped = known && nr != HV_CALL_ABI_VERSION ? -HV_EFAULT : want;

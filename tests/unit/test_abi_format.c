@@ -140,6 +140,8 @@ static const struct {
 	EXPECT_STRUCT(hv_vcpu_lapic),
 	EXPECT_STRUCT(hv_vcpu_start),
 	EXPECT_STRUCT(hv_vcpu_kick),
+	EXPECT_STRUCT(hv_cpu_stats),
+	EXPECT_STRUCT(hv_vm0_idle),
 };
 
 /* The .def expanded independently of lib/abi_text.c. */

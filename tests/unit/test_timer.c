@@ -101,5 +101,26 @@ TEST(arm_at_converts_from_now)
 	CHECK_EQ(arch_timer_armed_at(), 0);
 }
 
+/* A CPU's idle time: the halts that ended, plus the one going on up to
+ * the reader's TSC (none when that reads earlier, as another CPU's may). */
+TEST(idle_time_counts_the_halt_going_on)
+{
+	struct cpu_timer *t = &cpu_timers[1];
+
+	CHECK_EQ(arch_timer_idle_tsc(1, 1000), 0);
+	idle_mark(t, 1000, 0);
+	CHECK_EQ(arch_timer_idle_tsc(1, 1500), 500);
+	CHECK_EQ(arch_timer_idle_tsc(1, 900), 0);
+	idle_mark(t, 0, 700);
+	CHECK_EQ(arch_timer_idle_tsc(1, 5000), 700);
+	idle_mark(t, 6000, 0);
+	CHECK_EQ(arch_timer_idle_tsc(1, 6100), 800);
+	idle_mark(t, 0, 300);
+	CHECK_EQ(arch_timer_idle_tsc(1, 9000), 1000);
+	CHECK_EQ(t->idle_seq % 2, 0);
+	CHECK_EQ(arch_timer_idle_tsc(0, 9000), 0); /* the other CPUs' apart */
+}
+
 RUN_TESTS("timer", T(deadline_never_early), T(exact_multiples), T(never_zero),
-	  T(far_deadlines_saturate), T(ticks_to_cycles_round_trips), T(arm_at_converts_from_now))
+	  T(far_deadlines_saturate), T(ticks_to_cycles_round_trips), T(arm_at_converts_from_now),
+	  T(idle_time_counts_the_halt_going_on))

@@ -49,6 +49,14 @@ u32 vm0_cpu_count(void)
 static bool worker_started[VM0_CPUS_MAX];
 static u8 worker_stack[VM0_CPUS_MAX][WORKER_STACK] __attribute__((aligned(16)));
 
+/* VM 0 is never given an interrupt, but a CPU that runs it with
+ * interrupts off takes no host interrupt on Bochs 2.7: a
+ * kick or a request from another CPU would wait for it forever. */
+static void interrupts_on(void)
+{
+	asm volatile("sti" ::: "memory");
+}
+
 static bool can_idle(void)
 {
 	return disc.ext[HV_EXT_VM0_IDLE] > 0;
@@ -59,6 +67,8 @@ void vm0_cpus_init(void)
 	long n = disc.ext[HV_EXT_VM0_SMP];
 
 	cpu_count = n > 1 ? (u32)MIN(n, (long)VM0_CPUS_MAX) : 1;
+	if (cpu_count > 1)
+		interrupts_on();
 	vm0_lock(); /* the shell's from now on */
 }
 
@@ -77,6 +87,7 @@ void vm0_wait_a_while(void)
 
 static __attribute__((noreturn)) void worker_main(u32 cpu)
 {
+	interrupts_on();
 	vm0_lock();
 	for (;;)
 		if (!sched_cpu_round(cpu))

@@ -126,8 +126,8 @@ static long run_round(u32 self)
 	return r;
 }
 
-/* Every child vCPU this VM 0 vCPU runs starts where vCPU 0 does: the run
- * binds it to this CPU. */
+/* Every child vCPU this VM 0 vCPU runs starts where vCPU 0 does, set
+ * from here, where it then runs. */
 static void set_child_regs(u32 self)
 {
 	for (u32 j = self; j < CHILD_VCPUS; j += vcpus) {

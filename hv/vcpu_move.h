@@ -8,9 +8,11 @@
  * hv_lock released, until A has done it (VMCLEAR, the lazy registers
  * saved into the vCPU); then the vCPU is B's. A serves its mailbox
  * before each guest entry and in every wait (hv/lock.h), so two CPUs
- * that ask each other at once both go on. Requests are served without
- * hv_lock: the vCPU is marked `moving`, and nothing else touches it
- * until its new CPU took it. */
+ * that ask each other at once both go on, and once its VM 0 vCPU ended
+ * (arch/x86/smp_ap.c). A CPU still waiting for VM 0 to start its vCPU
+ * (hv/vm0_smp.h) has used none, so nobody asks it. Requests are served
+ * without hv_lock: the vCPU is marked `moving`, and nothing else touches
+ * it until its new CPU took it. */
 #ifndef HV_VCPU_MOVE_H
 #define HV_VCPU_MOVE_H
 

@@ -40,6 +40,11 @@ const u32 guest_direct_msrs[GUEST_DIRECT_MSR_COUNT] = {
 	0xc0000102, /* KERNEL_GS_BASE */
 };
 
+/* The switches below are inlined into guest_state_load, which runs
+ * whenever another vCPU runs on this CPU, even where guest_state_unload
+ * calls them too. */
+#define INLINE_ALWAYS inline __attribute__((always_inline))
+
 static const u32 *const lazy_msrs =
 	guest_direct_msrs + GUEST_DIRECT_MSR_COUNT - LAZY_MSR_COUNT;
 
@@ -137,7 +142,7 @@ static u64 xgetbv(void)
  * survive. The old XCR0 is read back too: a CPU that does not intercept
  * XSETBV (QEMU 7.2's SVM) lets the guest change it behind the
  * hypervisor's back. */
-static void switch_extended(struct vcpu *old, struct vcpu *v)
+static INLINE_ALWAYS void switch_extended(struct vcpu *old, struct vcpu *v)
 {
 	u32 all_lo = (u32)gs.xcr0_all, all_hi = (u32)(gs.xcr0_all >> 32);
 
@@ -163,7 +168,7 @@ static void switch_extended(struct vcpu *old, struct vcpu *v)
 #define WRITE_DR(n, x) asm volatile("mov %0, %%dr" #n : : "r"(x))
 
 /* As switch_extended, for DR0-DR3 (and DR6 where the backend leaves it). */
-static void switch_debug(struct vcpu *old, struct vcpu *v)
+static INLINE_ALWAYS void switch_debug(struct vcpu *old, struct vcpu *v)
 {
 	if (old) {
 		READ_DR(0, old->lazy.dr[0]);
@@ -182,7 +187,7 @@ static void switch_debug(struct vcpu *old, struct vcpu *v)
 }
 
 /* As switch_extended, for the SYSCALL MSRs where the backend leaves them. */
-static void switch_msrs(struct vcpu *old, struct vcpu *v)
+static INLINE_ALWAYS void switch_msrs(struct vcpu *old, struct vcpu *v)
 {
 	for (u32 i = 0; gs.policy.syscall_msrs && i < LAZY_MSR_COUNT; i++) {
 		if (old)

@@ -126,8 +126,8 @@ static long run_round(u32 self)
 	return r;
 }
 
-/* Every child vCPU this VM 0 vCPU runs starts where vCPU 0 does: the run
- * binds it to this CPU. */
+/* Every child vCPU this VM 0 vCPU runs starts where vCPU 0 does, set
+ * from here, where it then runs. */
 static void set_child_regs(u32 self)
 {
 	for (u32 j = self; j < CHILD_VCPUS; j += vcpus) {
@@ -318,16 +318,23 @@ static void kicks(void)
 	gprintf("smp0: a kick ended the run of child vCPU 1 on vCPU 1's CPU\n");
 }
 
-/* A use of child vCPU j from here while another CPU runs it: -EBUSY. It
- * may be between two runs there, when this one takes it over to read
- * its registers: the next try comes. */
+/* A use of child vCPU j from here while another CPU runs it: -EBUSY,
+ * tried once its count moves (it runs in guest mode there). A try in a
+ * gap between two runs takes it over to read its registers, and that
+ * CPU takes it back for its next run; the wait makes hypercalls, whose
+ * exits are where this CPU gives it back. */
 static bool busy_elsewhere(u32 j)
 {
 	struct hv_vcpu_regs r;
 
-	for (u32 t = 0; t < TRIES; t++)
+	for (u32 t = 0; t < TRIES; t++) {
+		u64 c = count_of(j);
+
+		for (u64 spin = 0; count_of(j) == c && spin < WAIT_SPINS; spin++)
+			hv_abi_version();
 		if (hv_vcpu_get_regs(child, j, &r) == -EBUSY)
 			return true;
+	}
 	return false;
 }
 

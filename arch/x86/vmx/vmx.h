@@ -35,7 +35,6 @@ struct vmx_vcpu {
 	void *vmcs;
 	u16 vpid;
 	bool launched;         /* VMRESUME next: reset by VMCLEAR */
-	bool exited;           /* it ran: exit_rip holds */
 	u64 exit_rip;          /* RIP at the last exit: moved means "skipped" */
 	u64 cr2;               /* the guest's CR2: VMX does not switch it */
 	u32 insn_error;        /* VM-instruction error of a failed entry */

@@ -152,17 +152,6 @@ static int vmx_vcpu_create(struct vcpu *v)
 	return 0;
 }
 
-/* VMCLEAR here (the VMCS's data back in memory, not current here any
- * more), so that another CPU may load it; its next entry is a launch
- * again. */
-static void vmx_vcpu_release(struct vcpu *v)
-{
-	struct vmx_vcpu *x = v->arch;
-
-	vmcs_clear(x->vmcs);
-	x->launched = false;
-}
-
 static void vmx_vcpu_destroy(struct vcpu *v)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -339,7 +328,7 @@ static u32 interruptibility(struct vcpu *v)
 
 	vmcs_load(x);
 	intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	if (x->exited && v->regs.rip != x->exit_rip)
+	if (x->launched && v->regs.rip != x->exit_rip)
 		intr &= ~(u32)INTERRUPTIBILITY_STI_MOVSS;
 	return intr;
 }
@@ -353,6 +342,19 @@ static bool vmx_interrupt_allowed(struct vcpu *v)
 static bool vmx_nmi_allowed(struct vcpu *v)
 {
 	return !(interruptibility(v) & (INTERRUPTIBILITY_STI_MOVSS | INTERRUPTIBILITY_NMI));
+}
+
+/* VMCLEAR here (the VMCS's data back in memory, not current here any
+ * more), so that another CPU may load it; its next entry is a launch
+ * again. A shadow the core stepped past goes first: without `launched`
+ * that entry would keep it. */
+static void vmx_vcpu_release(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, interruptibility(v)); /* loads the VMCS */
+	vmcs_clear(x->vmcs);
+	x->launched = false;
 }
 
 static void set_proc_control(struct vcpu *v, u32 bit, bool on)
@@ -383,7 +385,7 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 {
 	u32 intr;
 
-	if (!x->exited || v->regs.rip == x->exit_rip)
+	if (!x->launched || v->regs.rip == x->exit_rip)
 		return;
 	intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	if (intr & INTERRUPTIBILITY_STI_MOVSS)
@@ -407,7 +409,8 @@ static void arm_preemption_timer(void)
  * the host state is this CPU's, and what this CPU may still cache for
  * its VPID and its VM's EPT from before (an INVLPG or INVEPT elsewhere,
  * a VPID given anew) goes. */
-static void moved_here(struct vcpu *v, struct vmx_vcpu *x, u32 cpu)
+static __attribute__((noinline, cold)) void moved_here(struct vcpu *v, struct vmx_vcpu *x,
+							  u32 cpu)
 {
 	setup_host_state();
 	if (x->vpid)
@@ -449,7 +452,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		*exit = (struct vm_exit){ .reason = EXIT_ENTRY_FAILED, .hw_code = x->insn_error };
 		return;
 	}
-	x->launched = x->exited = true;
+	x->launched = true;
 	v->regs.rsp = vmread(VMCS_GUEST_RSP);
 	v->regs.rip = vmread(VMCS_GUEST_RIP);
 	v->regs.rflags = vmread(VMCS_GUEST_RFLAGS);

@@ -3,11 +3,13 @@
  * hv/vcpu_wait.c, the checks run with the lock held and interrupts off,
  * and the halt enables interrupts in the same step: a wake-up sent after
  * the checks kicks this CPU, and the pending kick ends the HLT at once.
- * Host interrupts (the timer) are taken during the halt. */
+ * Host interrupts (the timer) are taken during the halt, and requests
+ * for vCPUs this CPU used are served at each wake-up (hv/vcpu_move.h). */
 #include "hv/hc.h"
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
 #include "hv/lock.h"
+#include "hv/vcpu_move.h"
 #include "hv/vm0_idle.h"
 
 /* Guarded by hv_lock, per VM 0 vCPU: a wake-up no idle call has taken
@@ -60,6 +62,7 @@ s64 hc_vm0_idle_invoke(struct hc_ctx *c)
 		hv_lock_release();
 		arch_timer_wait();
 		hv_lock_acquire();
+		vcpu_moves_serve(); /* another CPU may want a vCPU this one used */
 	}
 	idling[v->id] = false;
 	if (deadline)

@@ -72,26 +72,36 @@ void vm0_cpus_init(void)
 	vm0_lock(); /* the shell's from now on */
 }
 
-/* Sleeps in the hypervisor until woken or IDLE_TICKS passed, without
- * the lock; spins briefly where the hypervisor cannot put VM 0 to sleep. */
-void vm0_wait_a_while(void)
+/* Sleeps in the hypervisor, without the lock, until woken or (ticks not
+ * 0) that many TSC ticks passed; spins briefly where the hypervisor
+ * cannot put VM 0 to sleep. */
+static void sleep_unlocked(u64 ticks)
 {
 	vm0_unlock();
 	if (can_idle())
-		hv_vm0_idle(rdtsc_ordered() + IDLE_TICKS);
+		hv_vm0_idle(ticks ? rdtsc_ordered() + ticks : 0);
 	else
 		for (u32 i = 0; i < 64; i++)
 			asm volatile("pause");
 	vm0_lock();
 }
 
+void vm0_wait_a_while(void)
+{
+	sleep_unlocked(IDLE_TICKS);
+}
+
+/* A worker with nothing to run sleeps until the shell wakes it (a run,
+ * vm start, resume, restart), or, while one of its vCPUs waits for a
+ * SIPI, for IDLE_TICKS at most, to ask it again: no worker wakes for
+ * nothing, so none competes for the lock with the CPUs that work. */
 static __attribute__((noreturn)) void worker_main(u32 cpu)
 {
 	interrupts_on();
 	vm0_lock();
 	for (;;)
 		if (!sched_cpu_round(cpu))
-			vm0_wait_a_while();
+			sleep_unlocked(sched_cpu_waits_sipi(cpu) ? IDLE_TICKS : 0);
 }
 
 /* Worker k: VCPU_START at worker_main(k) on its own stack, aligned as

@@ -480,6 +480,9 @@ void sched_wait_round(void);
 /* A worker's round (cpus.c): a slice for each due vCPU placed on CPU
  * `cpu` of every child that runs now; false when none ran. */
 bool sched_cpu_round(u32 cpu);
+/* Whether a vCPU placed on CPU `cpu` of a child that runs now waits for
+ * a SIPI (its worker asks it again from time to time). */
+bool sched_cpu_waits_sipi(u32 cpu);
 /* Puts a runnable child in the background set; false (printed) if not. */
 bool sched_start(struct child *c);
 void cmd_vm_start(struct words *ws); /* vm start NAME... */

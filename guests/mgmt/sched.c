@@ -150,6 +150,20 @@ bool sched_cpu_round(u32 cpu)
 	return gave;
 }
 
+bool sched_cpu_waits_sipi(u32 cpu)
+{
+	struct child *c;
+
+	for (u32 i = 0; i < CHILDREN_MAX; i++) {
+		if (!(c = child_at(i)) || !(c->background || c->foreground) || !child_runs(c))
+			continue;
+		for (u32 k = 0; k < c->vcpus; k++)
+			if (c->vcpu[k].cpu == cpu && c->vcpu[k].state == VCPU_WAIT_SIPI)
+				return true;
+	}
+	return false;
+}
+
 static void set_foreground(struct child **set, u32 n, bool on)
 {
 	for (u32 i = 0; i < n; i++)

@@ -119,11 +119,7 @@ static void read_theirs(void)
 
 /* A window onto its first page, taken away again: the owner may destroy
  * the child in between, which closes the window (-ENOENT then). VM 0's
- * windows are few, but each vCPU has at most this one. Only with the
- * `windows` option for now: with it, children that other vCPUs run
- * sometimes end with HV_EXIT_SHUTDOWN although their program cannot
- * fault (QEMU, 4 CPUs), which windows onto a vCPU's own children do not
- * bring about: a hypervisor bug still to be found. */
+ * windows are few, but each vCPU has at most this one. */
 static void window_theirs(void)
 {
 	struct hv_vm_window a = { sizeof(a), 0, foreign_live(), 0, 0, PAGE_SIZE,
@@ -167,9 +163,8 @@ void storm_cross(void)
 {
 	static void (*const calls[])(void) = {
 		destroy_theirs, run_theirs, new_vcpu_theirs, read_theirs,
-		run_shared, run_shared, regs_shared, window_theirs,
+		window_theirs, run_shared, run_shared, regs_shared,
 	};
 
-	/* the last only with `windows` (see window_theirs) */
-	calls[rnd_below(ARRAY_SIZE(calls) - !opts.windows)]();
+	calls[rnd_below(ARRAY_SIZE(calls))]();
 }

@@ -18,7 +18,7 @@ const char test_title[] = "Hypercall storm";
 #define INFO_MAX 512 /* room for hv_info and its capability chain */
 
 PER_VCPU u64 rng_state;
-struct storm_opts opts = { DEFAULT_CALLS, DEFAULT_SEED, false, false, false };
+struct storm_opts opts = { DEFAULT_CALLS, DEFAULT_SEED, false, false };
 
 struct generator {
 	void (*fn)(void);
@@ -75,8 +75,6 @@ static void parse_options(const char *cmdline)
 			opts.sti = true;
 		if (!strncmp(p, "notf", 4) && (p[4] == ' ' || !p[4]))
 			opts.notf = true;
-		if (!strncmp(p, "windows", 7) && (p[7] == ' ' || !p[7]))
-			opts.windows = true;
 	}
 }
 

@@ -83,7 +83,6 @@ struct storm_opts {
 	u64 seed;
 	bool sti;  /* children only run in states with interrupts enabled */
 	bool notf; /* no child may triple fault */
-	bool windows; /* several vCPUs: windows onto each other's children */
 };
 
 extern struct storm_opts opts;

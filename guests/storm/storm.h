@@ -169,8 +169,9 @@ void storm_cross(void);
 
 /* ---- place.c ------------------------------------------------------------ */
 
-/* VM 0's RAM is [0, ram_end); the scratch area is its top SCRATCH_SIZE
- * bytes, so a range starting in it either is RAM or runs off the end. */
+/* VM 0's RAM is [0, ram_end); vCPU 0's scratch area is its top
+ * SCRATCH_SIZE bytes, so a range starting in it either is RAM or runs off
+ * the end; the other vCPUs' lie below it (smp.c). */
 #define SCRATCH_SIZE (4 * MIB)
 #define SCRATCH_STRUCTS (SCRATCH_SIZE - 2 * MIB) /* where structs start */
 #define TAIL_MAX_CHECKED (64 * 1024) /* larger sizes: -E2BIG unchecked */

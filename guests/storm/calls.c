@@ -52,8 +52,8 @@ void storm_unknown(void)
  * guest memory written (the struct is compared before and after). */
 void storm_user_call(void)
 {
-	static u8 junk[512];
-	static u8 before[512];
+	static PER_VCPU u8 junk[512];
+	static PER_VCPU u8 before[512];
 	struct hc c = { .nr = any_call_nr(), .user = true, .allow = E(EPERM) };
 	u64 len = 0;
 
@@ -72,8 +72,9 @@ void storm_user_call(void)
 	default:
 		c.rdi = unmapped_gpa();
 	}
-	/* compared in the scratch area (the stack changes by itself) */
-	len = c.rdi >= scratch ? MIN((u64)sizeof(before), readable(c.rdi)) : 0;
+	/* compared in the scratch area (the stack changes by itself, and
+	 * other vCPUs change theirs) */
+	len = MIN((u64)sizeof(before), own_bytes(c.rdi));
 	memcpy(before, (const void *)c.rdi, len);
 	issue(&c);
 	if (memcmp(before, (const void *)c.rdi, len))
@@ -130,7 +131,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_FREE_CHUNKS:
 		return 2 << 20; /* the chunk VM RAM comes in */
 	case HV_EXT_VM0_SMP:
-		return 1; /* the storm runs on one CPU */
+		return vm0_vcpus;
 	case HV_EXT_TRACE_BUFFER:
 		return HV_TRACE_RECORD_SIZE;
 	case HV_EXT_DMESG:
@@ -303,6 +304,7 @@ void storm_stats(void)
 	struct hc c = { .nr = HV_CALL_STATS };
 	outcomes errs, fields = 0;
 	u32 r = (u32)rnd_below(10);
+	bool others = others_storming();
 
 	head.flags = r < 6 ? 0 : r < 9 ? HV_STATS_VM : (u32)rnd();
 	head.vm = head.flags & HV_STATS_VM ? (chance(30) ? 0 : pick_vm()) : mostly_zero();
@@ -318,9 +320,10 @@ void storm_stats(void)
 		return;
 	if (((struct hv_stats *)o.gpa)->argsz != sizeof(head))
 		unexpected(&c, "stats argsz %u", ((struct hv_stats *)o.gpa)->argsz);
-	if (o.argsz >= 64 && ((struct hv_stats *)o.gpa)->vms != live_children() + 1)
+	if (o.argsz >= 64 && !vms_alive_ok(((struct hv_stats *)o.gpa)->vms, others))
 		unexpected(&c, "stats: %llu VMs alive, the model has %u",
-			   (unsigned long long)((struct hv_stats *)o.gpa)->vms, live_children() + 1);
+			   (unsigned long long)((struct hv_stats *)o.gpa)->vms,
+			   live_children() + 1 + extra_vms);
 }
 
 void storm_get_regs(void)

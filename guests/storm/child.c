@@ -30,9 +30,8 @@
 #define PAGE_SIZES ((1ULL << 12) | (1ULL << 21))
 #define COMPLETE_TAG 0x4200u /* VM 0 answers forwarded calls with 0x42xx */
 
-static u8 image[CHILD_IMAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-static bool tables_built;
-u64 child_calls_checked;
+static PER_VCPU u8 image[CHILD_IMAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static PER_VCPU bool tables_built;
 
 static const char child_text[] = "child console_write\n";
 
@@ -432,7 +431,7 @@ static void check_slot(const struct hc *copy, const struct mvm *m, u32 i, u64 go
 			   (unsigned long long)m->slot_nr[i], v);
 	else if (m->slot_info_argsz[i])
 		check_info(copy, m, i, slot);
-	child_calls_checked++;
+	tally.child_calls_checked++;
 }
 
 /* After a HLT of a hypercall program: every call ran since it was loaded

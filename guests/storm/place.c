@@ -1,25 +1,40 @@
 /* Where the storm's structs go, and what the ABI's size rules (§4.1,
  * §4.2) make of them. VM 0's RAM is [0, ram_end); the hypervisor may only
- * ever write into the scratch area, its top SCRATCH_SIZE bytes. Input
- * structs start in its lower half, output buffers anywhere in it; a range
- * starting in it is either RAM or runs off the end of RAM. */
+ * ever write into a vCPU's scratch area: vCPU 0's is the top SCRATCH_SIZE
+ * bytes of RAM, the others' lie below it (smp.c). Input structs start in
+ * its lower half, output buffers anywhere in it; a range starting in
+ * vCPU 0's is either RAM or runs off the end of RAM. The other vCPUs
+ * place no struct across the end of RAM (it is vCPU 0's), and a copy
+ * into the upper half of theirs may run on into the guard above it,
+ * which is theirs too (writable_end). */
 #include "guests/storm/storm.h"
 #include "lib/string.h"
 
 #define STRUCT_MAX 512 /* the largest struct plus room for a short tail */
 #define WRITE_MAX (TAIL_MAX_CHECKED + STRUCT_MAX)
 
-u64 ram_end, scratch;
+u64 ram_end;
+PER_VCPU u64 scratch, writable_end;
 
-static u8 image[WRITE_MAX];  /* a struct as it goes into memory */
-static u8 snap[STRUCT_MAX];  /* and as it was before the call */
-static u32 snap_len;
+static PER_VCPU u8 image[WRITE_MAX];  /* a struct as it goes into memory */
+static PER_VCPU u8 snap[STRUCT_MAX];  /* and as it was before the call */
+static PER_VCPU u32 snap_len;
 
 extern const u8 _start[];
 
 u64 readable(u64 gpa)
 {
 	return gpa < ram_end ? ram_end - gpa : 0;
+}
+
+bool at_ram_end(void)
+{
+	return scratch + SCRATCH_SIZE == ram_end;
+}
+
+u64 own_bytes(u64 gpa)
+{
+	return gpa >= scratch && gpa < writable_end ? writable_end - gpa : 0;
 }
 
 u64 unmapped_gpa(void)
@@ -54,7 +69,7 @@ u64 place(u32 len)
 		page = scratch + PAGE_SIZE * (1 + rnd_below(SCRATCH_STRUCTS / PAGE_SIZE - 1));
 		return page - 1 - rnd_below(len - 1);
 	}
-	if (r < 93) /* across the end of RAM, or just before it */
+	if (r < 93 && at_ram_end()) /* across the end of RAM, or just before it */
 		return ram_end - 1 - rnd_below(len + 8);
 	return unmapped_gpa();
 }
@@ -85,8 +100,8 @@ void put_bytes(u64 gpa, const void *src, u64 len)
 {
 	if (gpa >= ram_end)
 		return;
-	if (gpa < scratch)
-		guest_panic("storm: a write to 0x%llx, below the scratch area",
+	if (gpa < scratch || own_bytes(gpa) < MIN(len, readable(gpa)))
+		guest_panic("storm: a write to 0x%llx, outside the scratch area",
 			    (unsigned long long)gpa);
 	memcpy((void *)gpa, src, MIN(len, readable(gpa)));
 }

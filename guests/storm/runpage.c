@@ -7,9 +7,7 @@
 #define RUN_PAGES 4
 
 /* VM 0's pages the hypervisor may write; vCPUs may share one. */
-static u8 run_pages[RUN_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-
-u64 run_pages_set, paged_runs;
+static PER_VCPU u8 run_pages[RUN_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static struct hv_run_page *some_page(void)
 {
@@ -83,7 +81,7 @@ void storm_run_page_set(void)
 	sized_check(&s, &c, sizeof(a));
 	if (c.ret != 0) /* a success registered, whatever the set allowed */
 		return;
-	run_pages_set++;
+	tally.run_pages_set++;
 	vm_find(a.vm)->vcpu[a.vcpu].page =
 		a.flags & HV_RUN_PAGE_CLEAR ? NULL : (struct hv_run_page *)a.gpa;
 	if (!(a.flags & HV_RUN_PAGE_CLEAR))
@@ -131,7 +129,7 @@ void storm_vcpu_run_paged(void)
 	if (c.ret < 0 && exits >= 0 && vm_exits_now(a.vm) != exits)
 		unexpected(&c, "the paged run failed, but the child ran");
 	if (c.ret > 0 && in_set(c.allow, c.ret)) {
-		paged_runs++;
+		tally.paged_runs++;
 		run_done(&c, vm_find(a.vm), a.vcpu, &p->exit, HV_EXIT_SIZE_VER0);
 	}
 }

@@ -2,7 +2,9 @@
  * command line. It learns the hypervisor's limits, issues N random calls
  * (see storm.h for who makes them), destroys every child, and passes only
  * when every answer was one the ABI allows, the hypervisor's free memory
- * is exactly what it was at the start, and the hypervisor still answers. */
+ * is exactly what it was at the start, and the hypervisor still answers.
+ * On several CPUs every VM 0 vCPU issues its share of the N at once
+ * (smp.c), and the end waits for all of them. */
 #include "guests/storm/storm.h"
 #include "guests/lib/user.h"
 #include "lib/printf.h"
@@ -15,7 +17,7 @@ const char test_title[] = "Hypercall storm";
 #define PROGRESS_STEPS 10
 #define INFO_MAX 512 /* room for hv_info and its capability chain */
 
-u64 rng_state;
+PER_VCPU u64 rng_state;
 struct storm_opts opts = { DEFAULT_CALLS, DEFAULT_SEED, false, false };
 
 struct generator {
@@ -110,21 +112,24 @@ static bool discover(void)
 	return true;
 }
 
-static void place_scratch(void)
+static void find_ram_end(void)
 {
 	const struct hv_boot_mem_range *m = &boot_info->memmap[0];
 
 	ram_end = m->base + m->length;
-	scratch = ram_end - SCRATCH_SIZE;
-	memset((void *)scratch, 0, SCRATCH_SIZE);
 }
 
 /* ---- the storm ---------------------------------------------------------- */
 
+/* On several vCPUs a few calls go to what other vCPUs own. */
 static void one_call(void)
 {
 	u32 total = 0, r;
 
+	if (storm_smp && chance(3)) {
+		storm_cross();
+		return;
+	}
 	for (u32 i = 0; i < ARRAY_SIZE(generators); i++)
 		total += generators[i].weight;
 	r = (u32)rnd_below(total);
@@ -137,72 +142,89 @@ static void one_call(void)
 	}
 }
 
-static void progress(u64 *next)
+static void progress(u64 *next, u64 share)
 {
-	if (calls_issued < *next)
+	if (tally.calls < *next)
 		return;
 
-	gprintf("storm: %llu calls, %llu from CPL 3, %u children alive, %llu unexpected\n",
-		(unsigned long long)calls_issued, (unsigned long long)user_calls,
-		live_children(), (unsigned long long)unexpected_count);
-	*next += MAX(opts.calls / PROGRESS_STEPS, 1ULL);
+	say("%llu calls, %llu from CPL 3, %u children alive, %llu unexpected\n",
+	    (unsigned long long)tally.calls, (unsigned long long)tally.user_calls,
+	    live_children(), (unsigned long long)tally.unexpected);
+	*next += MAX(share / PROGRESS_STEPS, 1ULL);
 }
 
-static void print_runs(void)
+/* vCPU 0 takes what does not split evenly. */
+static u64 my_share(void)
+{
+	return opts.calls / storm_vcpus + (self ? 0 : opts.calls % storm_vcpus);
+}
+
+void storm_share(void)
+{
+	u64 next = 0, share = my_share();
+
+	while (tally.calls < share) {
+		progress(&next, share);
+		one_call();
+	}
+	destroy_all();
+}
+
+static void print_runs(const struct tally *t)
 {
 	static const char *const names[8] = { "?", "io", "hlt", "shutdown", "stage-2 fault",
 					      "failed", "timeslice", "hypercall" };
 
 	for (u32 i = 1; i < 8; i++)
 		gprintf("storm: runs ended by %s: %llu\n", names[i],
-			(unsigned long long)runs_by_reason[i]);
+			(unsigned long long)t->runs_by_reason[i]);
 	gprintf("storm: child hypercalls checked: %llu\n",
-		(unsigned long long)child_calls_checked);
+		(unsigned long long)t->child_calls_checked);
 	gprintf("storm: run pages registered %llu, runs through them %llu\n",
-		(unsigned long long)run_pages_set, (unsigned long long)paged_runs);
+		(unsigned long long)t->run_pages_set, (unsigned long long)t->paged_runs);
 }
 
-/* Everything gone, the same free memory, and the hypervisor answers. */
+/* Everything gone (every vCPU's children, the shared child), the same
+ * free memory, and the hypervisor answers. */
 static void finish(s64 free_before)
 {
+	const struct tally *t = &totals;
 	u64 alive = 0;
 	s64 free_after;
 	long version;
 
-	destroy_all();
 	free_after = free_bytes_now(&alive);
 	version = hv_abi_version();
-	histogram_print();
-	print_runs();
+	tally_add();
+	histogram_print(t);
+	print_runs(t);
 	gprintf("storm: free memory before %lld after %lld: %s\n", (long long)free_before,
 		(long long)free_after, free_after == free_before ? "unchanged" : "CHANGED");
 	gprintf("storm: %llu calls, %llu from CPL 3, %llu unexpected; VMs alive %llu, "
-		"abi_version %ld\n", (unsigned long long)calls_issued,
-		(unsigned long long)user_calls, (unsigned long long)unexpected_count,
+		"abi_version %ld\n", (unsigned long long)t->calls,
+		(unsigned long long)t->user_calls, (unsigned long long)t->unexpected,
 		(unsigned long long)alive, version);
 	CHECK(free_after == free_before, "free memory %lld, was %lld", (long long)free_after,
 	      (long long)free_before);
 	CHECK(alive == 1, "%llu VMs alive after destroying every child",
 	      (unsigned long long)alive);
 	CHECK(version == HV_ABI_VERSION, "abi_version %ld at the end", version);
-	CHECK(!unexpected_count, "%llu unexpected results", (unsigned long long)unexpected_count);
+	CHECK(!t->unexpected, "%llu unexpected results", (unsigned long long)t->unexpected);
 }
 
 void test_main(void)
 {
-	u64 next = 0;
 	s64 free_before;
 
 	parse_options(boot_info->cmdline);
-	rng_state = opts.seed ? opts.seed : DEFAULT_SEED;
+	find_ram_end();
+	smp_enter(opts.seed ? opts.seed : DEFAULT_SEED);
 	user_init();
-	place_scratch();
 	if (!discover())
 		return;
 	free_before = free_bytes_now(NULL);
-	while (calls_issued < opts.calls) {
-		progress(&next);
-		one_call();
-	}
+	smp_start();
+	storm_share();
+	smp_done();
 	finish(free_before);
 }

@@ -4,6 +4,11 @@
  *
  *   storm.c      options, the main loop, the end: cleanup, leak check,
  *                histogram, verdict
+ *   smp.c        the storm on every VM 0 vCPU at once: each vCPU's memory
+ *                and thread-local block, starting the others, the print
+ *                and ring-3 locks, who is still storming, the totals
+ *   cross.c      calls on what another vCPU owns, and a child every vCPU
+ *                runs: answers from a small set, nothing corrupted
  *   oracle.c     issuing a call (CPL 0 or 3, VMCALL or VMMCALL), the set
  *                of answers it may get, the histogram, reports
  *   place.c      VM 0's memory: the scratch area at the top of its RAM,
@@ -25,16 +30,26 @@
  *
  * Only the scratch area and the run pages (runpage.c) are ever handed to
  * the hypervisor to write; VM 0's code, stack and page tables are passed
- * only where nothing is written. */
+ * only where nothing is written.
+ *
+ * On several CPUs every VM 0 vCPU storms at once, each with its own seed
+ * and its own world: its children, scratch area, run pages and model
+ * are PER_VCPU (thread-local, smp.c), so its answers stay predictable.
+ * What other vCPUs change at the same time (the VM table filling up,
+ * free memory, VM ids, VMs alive) is accepted as a stated set of
+ * alternatives only while others still storm (others_storming()). */
 #ifndef GUESTS_STORM_STORM_H
 #define GUESTS_STORM_STORM_H
 
 #include "guests/lib/hv.h"
 #include "guests/lib/test.h"
 
+/* Each VM 0 vCPU has its own copy (smp.c sets FS to its block). */
+#define PER_VCPU __thread
+
 /* ---- random numbers (xorshift64*) --------------------------------------- */
 
-extern u64 rng_state;
+extern PER_VCPU u64 rng_state;
 
 static inline u64 rnd(void)
 {
@@ -64,7 +79,7 @@ static inline u32 mostly_zero(void)
 /* ---- storm.c: options --------------------------------------------------- */
 
 struct storm_opts {
-	u64 calls;
+	u64 calls; /* in all: split evenly over the vCPUs that storm */
 	u64 seed;
 	bool sti;  /* children only run in states with interrupts enabled */
 	bool notf; /* no child may triple fault */
@@ -94,19 +109,82 @@ long issue(struct hc *c);
 void unexpected(const struct hc *c, const char *fmt, ...) __printf(2, 3);
 bool in_set(outcomes set, long ret);
 
-extern u64 calls_issued, user_calls, unexpected_count;
-void histogram_print(void);
+/* What one vCPU counted; smp.c adds each vCPU's into the totals. */
+struct tally {
+	u64 calls, user_calls, unexpected, cross_calls;
+	u64 ok, other, errnos[64];
+	u64 runs_by_reason[8];
+	u64 child_calls_checked, run_pages_set, paged_runs;
+};
+
+extern PER_VCPU struct tally tally;
+void histogram_print(const struct tally *t);
 const char *errno_name(long err);
+/* gprintf under the print lock, "storm: " first, and on several vCPUs
+ * "vCPU k: " after it. */
+void say(const char *fmt, ...) __printf(1, 2);
+
+/* ---- smp.c -------------------------------------------------------------- */
+
+#define STORM_VCPUS_MAX 4 /* vCPUs that storm (memory: smp.c) */
+
+extern u32 vm0_vcpus;           /* HV_EXT_VM0_SMP's answer */
+extern u32 storm_vcpus;         /* how many storm */
+extern bool storm_smp;          /* more than one */
+extern u32 extra_vms;           /* VMs alive besides VM 0 and the models' */
+extern PER_VCPU u32 self;       /* this vCPU's index */
+
+/* vCPU 0 first: how many vCPUs storm, each one's memory, and its own
+ * thread-local block (vCPU k's random numbers start from seed + k steps). */
+void smp_enter(u64 seed);
+/* vCPU 0: creates the shared child and starts the others, each of which
+ * runs storm_share(), then tally_add() and smp_done(). */
+void smp_start(void);
+/* storm.c: this vCPU's share of the calls, then its children destroyed. */
+void storm_share(void);
+/* A vCPU's storm is over and its children are gone; vCPU 0 then waits
+ * for the others and ends the shared child. */
+void smp_done(void);
+/* Adds this vCPU's tally to the totals. */
+void tally_add(void);
+extern struct tally totals;
+/* Whether another vCPU is still storming (and may change global figures). */
+bool others_storming(void);
+/* Ring 3 is one stack and TSS for all vCPUs: one at a time. */
+void user_lock(void);
+void user_unlock(void);
+void print_lock(void);
+void print_unlock(void);
+/* The highest VM id any vCPU was handed so far, and noting one. */
+u32 ids_seen(void);
+void id_seen(u32 id);
+
+/* ---- cross.c ------------------------------------------------------------ */
+
+/* vCPU 0, before the others start: the child that every vCPU runs. */
+void shared_child_create(void);
+void shared_child_destroy(void);
+/* A call on another vCPU's VM, or a run of the shared child. */
+void storm_cross(void);
 
 /* ---- place.c ------------------------------------------------------------ */
 
-/* VM 0's RAM is [0, ram_end); the scratch area is its top SCRATCH_SIZE
- * bytes, so a range starting in it either is RAM or runs off the end. */
+/* VM 0's RAM is [0, ram_end); vCPU 0's scratch area is its top
+ * SCRATCH_SIZE bytes, so a range starting in it either is RAM or runs off
+ * the end; the other vCPUs' lie below it (smp.c). */
 #define SCRATCH_SIZE (4 * MIB)
 #define SCRATCH_STRUCTS (SCRATCH_SIZE - 2 * MIB) /* where structs start */
 #define TAIL_MAX_CHECKED (64 * 1024) /* larger sizes: -E2BIG unchecked */
 
-extern u64 ram_end, scratch;
+extern u64 ram_end;                /* VM 0's, shared */
+extern PER_VCPU u64 scratch;       /* this vCPU's scratch area */
+extern PER_VCPU u64 writable_end;  /* where this vCPU's writes must stop */
+
+/* Whether this vCPU's scratch area ends where RAM does (vCPU 0's); the
+ * others never place a struct across the end of RAM. */
+bool at_ram_end(void);
+/* Bytes of this vCPU's own memory from gpa on (0 outside it). */
+u64 own_bytes(u64 gpa);
 
 /* Bytes of VM 0's RAM from gpa on (0 when gpa is not RAM). */
 u64 readable(u64 gpa);
@@ -242,6 +320,8 @@ bool child_ram(u32 vm, u64 gpa, u64 len);
 /* Whether VM_CREATE may answer id: the one after the last it returned,
  * or a later one when failed VM_CREATEs used some up. */
 bool id_may_be_next(u32 id);
+/* Before a VM_CREATE: notes the ids handed out so far. */
+void model_before_create(void);
 /* VM_CREATE failed with -ENOMEM: it may have used up an id. */
 void model_create_failed(void);
 /* The ids VM_CREATE may answer next are id_next_first()..ids_end();
@@ -250,10 +330,20 @@ u32 id_next_first(void);
 u32 ids_end(void);
 void model_created(u32 id, const char *name, u64 mem, u32 vcpus, u32 exit_reasons);
 void model_destroyed(u32 id);
+bool recently_destroyed(u32 id);
 /* Code or memory of the VM changed under its vCPUs: none is fresh, and
  * none becomes fresh again before a new program is loaded. */
 void taint_vm(struct mvm *m);
 bool name_in_use(const char *name);
+/* Whether STATS's count of VMs alive fits the model (`others`: other
+ * vCPUs stormed when the call began). */
+bool vms_alive_ok(u64 vms, bool others);
+/* Another vCPU's live child (0: none known) and one it destroyed (0:
+ * none); the lists are read while their owners change them. */
+u32 foreign_live(void);
+u32 foreign_gone(void);
+/* vCPU `cpu` publishes its model for the others to read. */
+void model_publish(u32 cpu);
 
 /* ---- calls.c ------------------------------------------------------------ */
 
@@ -295,7 +385,6 @@ void storm_vcpu_set_regs(void);
 /* A live child gets a program on one vCPU (VM_COPY + VCPU_SET_REGS). */
 void storm_load_child(void);
 void storm_vcpu_run(void);
-extern u64 runs_by_reason[8];
 /* Shared with runpage.c: a vCPU to run, what a successful run returned,
  * and the IN a run answers. */
 void pick_run_target(u32 *vm, u32 *vcpu);
@@ -309,8 +398,6 @@ void note_completion(struct mvcpu *v, const struct hv_vcpu_run *a);
  * and bad registers; the runs are checked as VCPU_RUN's are. */
 void storm_run_page_set(void);
 void storm_vcpu_run_paged(void);
-/* Successful registrations and successful paged runs. */
-extern u64 run_pages_set, paged_runs;
 
 /* ---- child.c ------------------------------------------------------------ */
 
@@ -327,7 +414,6 @@ u32 child_reasons(const struct mvm *m, u32 vcpu);
 outcomes run_flags_error(u64 flags, u32 vm);
 /* After a HLT of a hypercall program: checks its result slots. */
 void child_check_results(struct mvm *m);
-extern u64 child_calls_checked;
 /* What VM 0 answers an IN or a forwarded hypercall with (0x42xx). */
 u64 complete_value(void);
 

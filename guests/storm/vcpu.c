@@ -10,8 +10,6 @@
 #define FAULT_GPA_END (__builtin_offsetof(struct hv_exit, u.fault.gpa) + 8)
 #define REASON_END (__builtin_offsetof(struct hv_exit, reason) + 4)
 
-u64 runs_by_reason[8];
-
 void storm_vcpu_create(void)
 {
 	struct hv_vcpu_create a = { 0, mostly_zero(), pick_vm(), mostly_zero() };
@@ -91,7 +89,7 @@ static outcomes set_regs_fields(const struct hv_vcpu_regs *r, bool odd_sregs)
 
 void storm_vcpu_set_regs(void)
 {
-	static struct hv_vcpu_regs r;
+	static PER_VCPU struct hv_vcpu_regs r;
 	static const u32 flag_choices[] = { 3, 3, 3, 3, 3, 3, 1, 1, 2, 0, 4, 0x80000003 };
 	u32 vm = pick_vm(), vcpu = pick_vcpu(vm);
 	bool odd = false, changed = false;
@@ -153,7 +151,7 @@ static bool first_vcpu(struct mvm *m)
  * the middle of code that changed under them. */
 void storm_load_child(void)
 {
-	static struct hv_vcpu_regs r;
+	static PER_VCPU struct hv_vcpu_regs r;
 	u32 vm = pick_live(), vcpu;
 	enum program prog = child_pick_program();
 	struct hv_vm_copy copy = { sizeof(copy), HV_COPY_TO_VM, vm, 0, 0, 0, CHILD_IMAGE_SIZE };
@@ -250,7 +248,7 @@ void run_done(const struct hc *c, struct mvm *m, u32 vcpu, const struct hv_exit 
 	struct mvcpu *v = &m->vcpu[vcpu];
 	u32 reason = (u32)c->ret;
 
-	runs_by_reason[reason < 8 ? reason : 0]++;
+	tally.runs_by_reason[reason < 8 ? reason : 0]++;
 	if (reason >= 32 || !(child_reasons(m, vcpu) & BIT(reason)))
 		unexpected(c, "exit reason %u for program %u (%s)", reason, m->prog,
 			   v->fresh ? "fresh" : "unknown state");

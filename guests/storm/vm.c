@@ -1,16 +1,21 @@
 /* The calls that make, grow, fill and end child VMs, on any id: live,
  * destroyed, never used, VM 0 itself, huge. The model (model.c) follows
  * their answers. A failed allocating call must leave the hypervisor's
- * free memory exactly as it was. */
+ * free memory exactly as it was, checked while no other vCPU storms
+ * (their calls allocate and free at the same time). */
 #include "guests/storm/storm.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
-static u32 names_made;
-static s64 free_cache = -1; /* free bytes, or -1 when unknown */
+static PER_VCPU u32 names_made;
+static PER_VCPU s64 free_cache = -1; /* free bytes, or -1 when unknown */
 
+/* -1 while other vCPUs storm: no figure to check against. Once they
+ * are done they stay done, so a figure taken then holds until the check. */
 s64 free_known(void)
 {
+	if (others_storming())
+		return -1;
 	if (free_cache < 0)
 		free_cache = free_bytes_now(NULL);
 	return free_cache;
@@ -20,7 +25,7 @@ void free_after(const struct hc *c, s64 before)
 {
 	s64 now;
 
-	if (c->ret >= 0) {
+	if (c->ret >= 0 || before < 0) {
 		free_cache = -1;
 		return;
 	}
@@ -41,8 +46,11 @@ static void make_name(char *name)
 	u32 id;
 
 	memset(name, 0, HV_NAME_MAX);
-	if (r < 72) {
-		hv_snprintf(name, HV_NAME_MAX, "c%u", names_made++);
+	if (r < 72) { /* names no other vCPU makes */
+		if (self)
+			hv_snprintf(name, HV_NAME_MAX, "v%uc%u", self, names_made++);
+		else
+			hv_snprintf(name, HV_NAME_MAX, "c%u", names_made++);
 		if (chance(10)) /* the longest name there may be */
 			for (u32 i = (u32)strlen(name); i < HV_NAME_MAX - 1; i++)
 				name[i] = 'x';
@@ -101,9 +109,9 @@ static outcomes create_fields(const struct hv_vm_create *a)
 		return E(EINVAL);
 	if (name_in_use(a->name))
 		return E(EEXIST);
-	if (live_children() + 1 >= max_vms)
+	if (live_children() + 1 + extra_vms >= max_vms)
 		return E(ENOMEM); /* no free VM slot */
-	return OK | E(ENOMEM);
+	return OK | E(ENOMEM); /* other vCPUs' children may fill the table */
 }
 
 void storm_vm_create(void)
@@ -121,6 +129,7 @@ void storm_vm_create(void)
 	c.rdi = s.gpa;
 	c.allow = sized_allow(&s, create_fields(&a));
 	sized_snapshot(&s, sizeof(a));
+	model_before_create();
 	issue(&c);
 	sized_check(&s, &c, sizeof(a));
 	free_after(&c, before);
@@ -316,7 +325,9 @@ static u64 pick_copy_buf(bool to_vm, u64 len)
 		return place_readonly(len);
 	if (chance(85))
 		return scratch + SCRATCH_STRUCTS + rnd_below(SCRATCH_SIZE - SCRATCH_STRUCTS);
-	return chance(50) ? unmapped_gpa() : ram_end - rnd_below(64);
+	if (chance(50) || !at_ram_end())
+		return unmapped_gpa();
+	return ram_end - rnd_below(64);
 }
 
 void storm_vm_copy(void)
@@ -354,6 +365,8 @@ void storm_vm_copy(void)
 
 /* ---- the end ------------------------------------------------------------ */
 
+/* On several vCPUs the ids between this one's may be others' children:
+ * it destroys its own and tries again those it destroyed. */
 void destroy_all(void)
 {
 	for (u32 id = 1, end = ids_end() + 4; id < end; id++) {
@@ -361,6 +374,9 @@ void destroy_all(void)
 		u64 at = scratch;
 		struct hc c = { .nr = HV_CALL_VM_DESTROY, .rdi = at,
 				.allow = vm_live(id) ? OK : E(ENOENT) };
+
+		if (storm_smp && !vm_live(id) && !recently_destroyed(id))
+			continue;
 
 		put_bytes(at, &a, sizeof(a));
 		if (issue(&c) == 0 && vm_live(id))

@@ -184,6 +184,9 @@ static int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
+	/* a new state: an event queued for the old one does not go in */
+	svm_vcpu(v)->vmcb->control.event_inject = 0;
+
 	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		seg_to_vmcb(vmcb_segment(save, i), guest_sregs_slot((struct guest_sregs *)s, i));
 	save->gdtr = (struct vmcb_seg){ .base = s->gdt_base, .limit = s->gdt_limit };

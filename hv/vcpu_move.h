@@ -35,6 +35,11 @@ static inline int vcpu_claim(struct vcpu *v)
 	return vcpu_claim_from(v, here);
 }
 
+/* hv/vcpu_move_serve.c: marks v moving and posts this CPU's request
+ * for it in home's mailbox; vcpu_move_done(&here) once it was served. */
+void vcpu_move_post(struct vcpu *v, u32 home, u32 here);
+bool vcpu_move_done(const void *here);
+
 /* Requests posted to any CPU and not served yet. */
 extern volatile u32 vcpu_moves_asked;
 

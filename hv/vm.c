@@ -18,7 +18,6 @@ static struct vm vms[VM_MAX];
 static bool vm_slot_used[VM_MAX];
 static u32 last_vm_id; /* the id given to the latest child VM */
 
-const struct virt_ops *virt;
 
 u32 vm_slot(const struct vm *vm)
 {

@@ -6,6 +6,7 @@
  * CPU's mailbox, as each does in its own waits and before its entries. */
 #include "check.h"
 #include "../../hv/vcpu_move.c"
+#include "../../hv/vcpu_move_serve.c"
 
 #define NCPUS 3
 

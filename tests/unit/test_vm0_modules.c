@@ -9,6 +9,7 @@
 #include "../../hv/frame.c"
 #include "../../lib/printf.c"
 #include "../../hv/vm.c"
+#include "../../hv/virt.c"
 #include "../../hv/vlapic.c"
 #include "../../hv/vm0_modules.c"
 

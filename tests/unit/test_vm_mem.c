@@ -8,6 +8,7 @@
 #include "../../hv/frame.c"
 #include "../../lib/printf.c"
 #include "../../hv/vm.c"
+#include "../../hv/virt.c"
 #include "../../hv/vlapic.c"
 
 #define RAM_SIZE (16 * MIB)

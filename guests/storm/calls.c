@@ -139,7 +139,7 @@ static s64 extension_value(u32 ext)
 	case HV_EXT_LAPIC_STATE:
 		return 1;
 	case HV_EXT_CPU_STATS:
-		return 1; /* the CPUs: the storm runs on one */
+		return vm0_vcpus; /* the CPUs started: one VM 0 vCPU each (up to 4) */
 	case HV_EXT_VM0_IDLE:
 		return 1;
 	default:

@@ -36,6 +36,10 @@ struct percpu {
 	 * region, or SVM's host save area (VM_HSAVE_PA) and host VMCB. */
 	void *virt_region;
 	void *host_vmcb;
+	/* SVM: the next ASID this CPU hands out, and how many times its ASIDs
+	 * ran out (each time the whole TLB is flushed; svm_vcpu.c). */
+	u32 asid_next;
+	u64 asid_gen;
 	u64 gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 	u8 ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));

@@ -17,9 +17,12 @@ struct svm_vm {
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
+	/* Its ASID is one of asid_cpu's, of that CPU's generation asid_gen;
+	 * a new one is taken when it is out of date (svm_vcpu.c). */
 	u32 asid;
-	u64 tlb_gen_seen; /* flush the TLB on entry when behind svm_vm */
-	u32 last_cpu;     /* the CPU it last entered on: flush on another */
+	u32 asid_cpu;
+	u64 asid_gen;
+	u64 tlb_gen_seen; /* a new ASID on entry when behind svm_vm */
 	/* SVM keeps the guest's NMI blocking hidden: blocked from an NMI's
 	 * injection until its handler's IRET (intercepted while an NMI
 	 * waits) has run, i.e. RIP moved on from it. */

@@ -1,4 +1,5 @@
-/* vCPUs under SVM: one VMCB each, an ASID each, entry and exit. At the
+/* vCPUs under SVM: one VMCB each, an ASID of the CPU it runs on, entry
+ * and exit. At the
  * end, the ops table the core uses: these vCPU operations and the other
  * files' entry points, none of which comes back here. */
 #include "arch/x86/cpu.h"
@@ -12,9 +13,7 @@
 #include "hv/lock.h"
 #include "hv/log.h"
 
-#define ASID_MAX 4096
-
-static u8 asid_used[ASID_MAX / 8];
+#define ASID_NONE 0xffffffffu /* asid_cpu of a vCPU that never ran */
 
 static void vmcb_set_intercepts(struct vmcb_control *c)
 {
@@ -35,15 +34,13 @@ static void vmcb_set_intercepts(struct vmcb_control *c)
 	c->cr_write_intercepts = BIT(0) | BIT(4);
 }
 
-static void vmcb_init(struct vmcb *vmcb, struct vm *vm, u32 asid)
+static void vmcb_init(struct vmcb *vmcb, struct vm *vm)
 {
 	struct vmcb_control *c = &vmcb->control;
 
 	vmcb_set_intercepts(c);
 	c->iopm_base_pa = (u64)svm_vm(vm)->s2.io_bitmap;
 	c->msrpm_base_pa = (u64)svm_vm(vm)->msrpm;
-	c->asid = asid;
-	c->tlb_control = SVM_TLB_FLUSH_ALL;
 	c->int_control = SVM_INT_CONTROL_V_INTR_MASKING;
 	c->np_enable = 1;
 	c->n_cr3 = svm_vm(vm)->s2.pt.root;
@@ -59,7 +56,6 @@ static void svm_vcpu_destroy(struct vcpu *v)
 
 	if (!s)
 		return;
-	tag_free(asid_used, s->asid);
 	pages_free(s->vmcb, 1);
 	pages_free(s, 1);
 	v->arch = NULL;
@@ -73,16 +69,12 @@ static int svm_vcpu_create(struct vcpu *v)
 		return -ENOMEM;
 	v->arch = s;
 	s->vmcb = pages_alloc(1);
-	s->asid = tag_alloc(asid_used, MIN(svm_cpu.nasids, (u32)ASID_MAX));
-	if (!s->vmcb || !s->asid) {
-		int err = s->asid ? -ENOMEM : -EBUSY;
-
+	if (!s->vmcb) {
 		svm_vcpu_destroy(v);
-		return err;
+		return -ENOMEM;
 	}
-	vmcb_init(s->vmcb, v->vm, s->asid);
-	s->last_cpu = this_cpu()->cpu_id; /* vmcb_init flushes on the first entry */
-	s->tlb_gen_seen = svm_vm(v->vm)->tlb_gen;
+	vmcb_init(s->vmcb, v->vm);
+	s->asid_cpu = ASID_NONE; /* its first entry takes one */
 	return 0;
 }
 
@@ -102,20 +94,31 @@ static void regs_from_vmcb(struct guest_regs *r, const struct vmcb_save *save)
 	r->rflags = save->rflags;
 }
 
-/* Flushes this vCPU's TLB entries on entry when stage-2 permissions
- * shrank since it last ran, or when it last ran on another CPU, whose
- * entries for its ASID this CPU may hold from before (flush-by-ASID is
- * not always available). Nothing else of a vCPU stays on a CPU it left
- * (hv/vcpu_move.h): the VMCB clean bits are never set, so each VMRUN
- * loads the whole VMCB, and VMSAVE keeps the guest's FS/GS/syscall MSRs
- * in it. */
-static void sync_tlb(struct svm_vcpu *s, struct svm_vm *svm, u32 cpu)
+/* ASIDs are handed out per CPU: a vCPU takes a fresh one of this CPU's
+ * on its first entry here after running elsewhere, when stage-2
+ * permissions of its VM shrank since it last ran (entries of its old
+ * one are never used again), or when this CPU's ran out since (it then
+ * flushes its whole TLB and starts a new generation: flush-by-ASID is
+ * not always available). So the TLB entries of an ASID of this CPU's
+ * generation are those of the one vCPU that holds it, and a CPU has as
+ * many vCPUs as it likes, whatever the CPU's ASID count. Nothing else
+ * of a vCPU stays on a CPU it left (hv/vcpu_move.h): the VMCB clean
+ * bits are never set, so each VMRUN loads the whole VMCB, and VMSAVE
+ * keeps the guest's FS/GS/syscall MSRs in it. */
+static void sync_asid(struct svm_vcpu *s, struct svm_vm *svm, struct percpu *pc)
 {
-	if (s->tlb_gen_seen != svm->tlb_gen || s->last_cpu != cpu) {
+	if (s->asid_cpu == pc->cpu_id && s->asid_gen == pc->asid_gen &&
+	    s->tlb_gen_seen == svm->tlb_gen)
+		return;
+	if (!pc->asid_next || pc->asid_next >= svm_cpu.nasids) { /* 0 is the host's */
+		pc->asid_gen++;
+		pc->asid_next = 1;
 		s->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
-		s->tlb_gen_seen = svm->tlb_gen;
-		s->last_cpu = cpu;
 	}
+	s->asid = s->vmcb->control.asid = pc->asid_next++;
+	s->asid_cpu = pc->cpu_id;
+	s->asid_gen = pc->asid_gen;
+	s->tlb_gen_seen = svm->tlb_gen;
 }
 
 /* VMRUN loads the guest's CR2 from the VMCB, except on Bochs 2.7, whose
@@ -127,7 +130,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	struct svm_vcpu *s = svm_vcpu(v);
 	struct percpu *pc = this_cpu();
 
-	sync_tlb(s, svm_vm(v->vm), pc->cpu_id);
+	sync_asid(s, svm_vm(v->vm), pc);
 	guest_state_load(v);
 	if (v->regs.rip != s->vmcb->save.rip) /* the core stepped past the shadow */
 		s->vmcb->control.int_state &= ~(u64)SVM_INT_STATE_SHADOW;

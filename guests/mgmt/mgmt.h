@@ -234,7 +234,7 @@ struct child_vcpu {
 	bool msr_gp;            /* answer the last RDMSR/WRMSR with #GP */
 	u64 complete_value;
 	u64 rip;                /* at its last exit */
-	u64 exits;
+	u64 exits, slices;
 	struct hv_run_page *page; /* its run page; NULL: VCPU_RUN v1 */
 };
 

@@ -9,8 +9,8 @@
  * child made progress (a slice that ran) since it was last asked: only
  * its siblings can start it. A child all of whose vCPUs are halted or
  * were asked since the last progress can never run again, and has
- * halted. A `vm run` ends when no child of its set is left, after
- * max_slices slices per vCPU of its set, or, in the interactive shell,
+ * halted. A `vm run` ends when no child of its set is left, once a vCPU
+ * of its set had max_slices slices, or, in the interactive shell,
  * when a key arrives on COM1 between two slices.
  *
  * A paused child is not runnable: it gets none. A child's typed input
@@ -29,12 +29,21 @@ static u32 runnable_count(struct child **set, u32 n)
 	return k;
 }
 
-static void report_still_running(struct child **set, u32 n, u64 slices)
+/* With several vCPUs, each one's slices in this run follow. */
+static void report_still_running(struct child **set, u32 n, u64 slices, const u64 *since)
 {
-	for (u32 i = 0; i < n; i++)
-		if (child_runnable(set[i]))
-			gprintf("vm %s: still running after %llu slices\n", set[i]->name,
-				(unsigned long long)slices);
+	for (u32 i = 0; i < n; i++) {
+		if (!child_runnable(set[i]))
+			continue;
+		gprintf("vm %s: still running after %llu slices\n", set[i]->name,
+			(unsigned long long)slices);
+		for (u32 k = 0; k < set[i]->vcpus && set[i]->vcpus > 1; k++)
+			gprintf("vm %s: vcpu %u on CPU %u: %llu slices, %llu exits\n", set[i]->name, k,
+				set[i]->vcpu[k].cpu,
+				(unsigned long long)(set[i]->vcpu[k].slices -
+						     since[i * CHILD_VCPUS_MAX + k]),
+				(unsigned long long)set[i]->vcpu[k].exits);
+	}
 }
 
 /* Runnable and not being taken down: its vCPUs may start a slice. */
@@ -172,35 +181,37 @@ static void set_foreground(struct child **set, u32 n, bool on)
 		vm0_cpus_wake_all();
 }
 
-/* The slices the set's vCPUs had, all CPUs together. */
-static u64 set_slices(struct child **set, u32 n)
+/* The most slices one vCPU of the set had since `since` (each vCPU's
+ * count then): with every vCPU on one CPU, the rounds run. */
+static u64 set_rounds(struct child **set, u32 n, const u64 *since)
 {
-	u64 k = 0;
+	u64 most = 0;
 
 	for (u32 i = 0; i < n; i++)
-		k += set[i]->slices;
-	return k;
+		for (u32 k = 0; k < set[i]->vcpus; k++)
+			most = MAX(most, set[i]->vcpu[k].slices - since[i * CHILD_VCPUS_MAX + k]);
+	return most;
 }
 
-static u64 set_vcpus(struct child **set, u32 n)
+static void set_slices_now(struct child **set, u32 n, u64 *now)
 {
-	u64 k = 0;
-
 	for (u32 i = 0; i < n; i++)
-		k += set[i]->vcpus;
-	return k;
+		for (u32 k = 0; k < set[i]->vcpus; k++)
+			now[i * CHILD_VCPUS_MAX + k] = set[i]->vcpu[k].slices;
 }
 
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
 {
-	u64 rounds = 0, first = set_slices(set, n), bound = max_slices * set_vcpus(set, n);
+	static u64 since[CHILDREN_MAX * CHILD_VCPUS_MAX];
 	enum run_end end = RUN_DONE;
+	u64 rounds = 0;
 	bool gave;
 
+	set_slices_now(set, n, since);
 	set_foreground(set, n, true);
 	while (runnable_count(set, n)) {
-		if (max_slices && set_slices(set, n) - first >= bound) {
-			report_still_running(set, n, max_slices);
+		if (max_slices && set_rounds(set, n, since) >= max_slices) {
+			report_still_running(set, n, max_slices, since);
 			end = RUN_BOUND;
 			break;
 		}

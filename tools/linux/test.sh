@@ -6,7 +6,7 @@ echo "linux-test: uname $(uname -r)"
 echo "linux-test: nproc $(nproc)"
 # A parallel workload: four busy loops at once, one per vCPU with four.
 for i in 1 2 3 4; do
-	busybox sh -c 'j=0; while [ $j -lt 20000 ]; do j=$((j + 1)); done' &
+	busybox sh -c 'j=0; while [ $j -lt 10000 ]; do j=$((j + 1)); done' &
 done
 wait
 echo "linux-test: parallel loops done"

@@ -234,7 +234,7 @@ struct child_vcpu {
 	bool msr_gp;            /* answer the last RDMSR/WRMSR with #GP */
 	u64 complete_value;
 	u64 rip;                /* at its last exit */
-	u64 exits, slices;
+	u64 exits;
 	struct hv_run_page *page; /* its run page; NULL: VCPU_RUN v1 */
 };
 
@@ -255,6 +255,7 @@ struct child {
 	u32 cur;                /* the vCPU whose exit is being handled */
 	struct child_vcpu vcpu[CHILD_VCPUS_MAX];
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
+	u64 vcpu_slices[CHILD_VCPUS_MAX]; /* each vCPU's, kept across restarts */
 	u64 msr_gp;             /* MSR exits answered with #GP */
 	struct uart16550 uart;
 	u32 out_len;            /* its UART output not yet printed */

@@ -40,7 +40,7 @@ static void report_still_running(struct child **set, u32 n, u64 slices, const u6
 		for (u32 k = 0; k < set[i]->vcpus && set[i]->vcpus > 1; k++)
 			gprintf("vm %s: vcpu %u on CPU %u: %llu slices, %llu exits\n", set[i]->name, k,
 				set[i]->vcpu[k].cpu,
-				(unsigned long long)(set[i]->vcpu[k].slices -
+				(unsigned long long)(set[i]->vcpu_slices[k] -
 						     since[i * CHILD_VCPUS_MAX + k]),
 				(unsigned long long)set[i]->vcpu[k].exits);
 	}
@@ -189,15 +189,15 @@ static u64 set_rounds(struct child **set, u32 n, const u64 *since)
 
 	for (u32 i = 0; i < n; i++)
 		for (u32 k = 0; k < set[i]->vcpus; k++)
-			most = MAX(most, set[i]->vcpu[k].slices - since[i * CHILD_VCPUS_MAX + k]);
+			most = MAX(most, set[i]->vcpu_slices[k] - since[i * CHILD_VCPUS_MAX + k]);
 	return most;
 }
 
-static void set_slices_now(struct child **set, u32 n, u64 *now)
+static void vcpu_slices_now(struct child **set, u32 n, u64 *now)
 {
 	for (u32 i = 0; i < n; i++)
 		for (u32 k = 0; k < set[i]->vcpus; k++)
-			now[i * CHILD_VCPUS_MAX + k] = set[i]->vcpu[k].slices;
+			now[i * CHILD_VCPUS_MAX + k] = set[i]->vcpu_slices[k];
 }
 
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
@@ -207,7 +207,7 @@ enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
 	u64 rounds = 0;
 	bool gave;
 
-	set_slices_now(set, n, since);
+	vcpu_slices_now(set, n, since);
 	set_foreground(set, n, true);
 	while (runnable_count(set, n)) {
 		if (max_slices && set_rounds(set, n, since) >= max_slices) {

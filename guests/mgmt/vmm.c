@@ -298,7 +298,7 @@ bool vmm_slice(struct child *c, u32 i, u32 cpu)
 
 	c->state = CHILD_RUNNING;
 	c->slices++;
-	v->slices++;
+	c->vcpu_slices[i]++;
 	v->state = VCPU_READY;
 	v->asked = c->progress;
 	for (u32 n = 0; n < SLICE_EXITS && child_goes_on(c); n++) {

@@ -75,6 +75,11 @@ bool child_runnable(const struct child *c)
 	return child_alive(c) && !c->paused;
 }
 
+bool child_runs(const struct child *c)
+{
+	return child_runnable(c) && !c->going;
+}
+
 const char *child_state_name(const struct child *c)
 {
 	static const char *const names[] = {

@@ -301,6 +301,9 @@ void child_free(struct child *c);
 bool child_alive(const struct child *c);
 /* Alive and not paused: its vCPUs get slices. */
 bool child_runnable(const struct child *c);
+/* Runnable and not being destroyed or restarted: its vCPUs may start a
+ * slice (a run going on stops at its next exit otherwise). */
+bool child_runs(const struct child *c);
 const char *child_state_name(const struct child *c);
 /* Ends a child: sets the state, flushes its console, prints
  * "vm NAME: <what>" (unless vmm_quiet). Any end but `vm stop` leaves its

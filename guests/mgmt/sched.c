@@ -46,12 +46,6 @@ static void report_still_running(struct child **set, u32 n, u64 slices, const u6
 	}
 }
 
-/* Runnable and not being taken down: its vCPUs may start a slice. */
-static bool child_runs(const struct child *c)
-{
-	return child_runnable(c) && !c->going;
-}
-
 /* Whether vCPU v of c gets a slice now. */
 static bool vcpu_due(const struct child *c, const struct child_vcpu *v)
 {
@@ -148,13 +142,20 @@ void sched_wait_round(void)
 		vm0_wait_a_while();
 }
 
+/* A child whose vCPUs the workers run now: in the background or in a
+ * `vm run`'s set, and runs. */
+static bool child_scheduled(const struct child *c)
+{
+	return (c->background || c->foreground) && child_runs(c);
+}
+
 bool sched_cpu_round(u32 cpu)
 {
 	bool gave = false;
 	struct child *c;
 
 	for (u32 i = 0; i < CHILDREN_MAX; i++)
-		if ((c = child_at(i)) && (c->background || c->foreground) && child_runs(c))
+		if ((c = child_at(i)) && child_scheduled(c))
 			child_round(c, cpu, false, &gave);
 	return gave;
 }
@@ -164,7 +165,7 @@ bool sched_cpu_waits_sipi(u32 cpu)
 	struct child *c;
 
 	for (u32 i = 0; i < CHILDREN_MAX; i++) {
-		if (!(c = child_at(i)) || !(c->background || c->foreground) || !child_runs(c))
+		if (!(c = child_at(i)) || !child_scheduled(c))
 			continue;
 		for (u32 k = 0; k < c->vcpus; k++)
 			if (c->vcpu[k].cpu == cpu && c->vcpu[k].state == VCPU_WAIT_SIPI)

@@ -285,13 +285,6 @@ static u32 take_answer(struct child_vcpu *v)
 	return flags;
 }
 
-/* Another vCPU's exit (or the shell) may have paused, ended or begun
- * to take down the child while this one ran. */
-static bool child_goes_on(const struct child *c)
-{
-	return child_runnable(c) && !c->going;
-}
-
 bool vmm_slice(struct child *c, u32 i, u32 cpu)
 {
 	struct child_vcpu *v = &c->vcpu[i];
@@ -301,7 +294,9 @@ bool vmm_slice(struct child *c, u32 i, u32 cpu)
 	c->vcpu_slices[i]++;
 	v->state = VCPU_READY;
 	v->asked = c->progress;
-	for (u32 n = 0; n < SLICE_EXITS && child_goes_on(c); n++) {
+	/* another vCPU's exit (or the shell) may pause, end or begin to take
+	 * down the child while this one runs */
+	for (u32 n = 0; n < SLICE_EXITS && child_runs(c); n++) {
 		u32 flags = take_answer(v);
 		struct hv_exit *e;
 		long r;

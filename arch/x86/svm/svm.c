@@ -7,13 +7,39 @@
 #include "arch/x86/guest_state.h"
 #include "arch/x86/svm/svm.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "hv/log.h"
 
 #define MSR_VM_HSAVE_PA 0xc0010117
 #define CPUID_SVM_NRIPS BIT(3)
 #define CPUID_SVM_DECODE_ASSISTS BIT(7)
+#define CPUID_HYPERVISOR_LEAF 0x40000000
 
 struct svm_cpu svm_cpu;
+
+/* QEMU 7.2's TCG (newer QEMU has the same code) delivers an
+ * interrupt that VMRUN injects (EVENTINJ, type INTR) inside VMRUN but
+ * leaves its vector as the CPU's pending exception. Until the next
+ * exception or exit replaces it, any stop of QEMU's main loop (another
+ * CPU's round-robin turn, an -icount budget spent) delivers the vector
+ * again, wherever the guest is, IF clear or not: a Linux guest took its
+ * timer interrupt a second time inside its entry code, before SWAPGS,
+ * and faulted on its per-CPU data until its stack overflowed. An exit
+ * right after the injection replaces the stale vector: the backend
+ * sends its CPU a self-IPI before such an entry (svm_vcpu.c), which
+ * stays pending while GIF is clear and ends the guest's run (INTR
+ * intercept) as soon as VMRUN has delivered the event. QEMU's TCG names
+ * itself in the hypervisor CPUID leaf. */
+static bool qemu_tcg(void)
+{
+	struct cpuid_regs l = cpuid(CPUID_HYPERVISOR_LEAF, 0);
+	char sig[12];
+
+	memcpy(sig + 0, &l.ebx, 4);
+	memcpy(sig + 4, &l.ecx, 4);
+	memcpy(sig + 8, &l.edx, 4);
+	return !memcmp(sig, "TCGTCGTCGTCG", sizeof(sig));
+}
 
 /* What SVM offers on this CPU; every CPU must offer what the boot CPU
  * does, which svm_cpu keeps. */
@@ -27,6 +53,10 @@ static int read_svm_caps(bool boot_cpu)
 		svm_cpu.nrips = nrips;
 		svm_cpu.decode_assists = decode_assists;
 		svm_cpu.nasids = leaf.ebx;
+		svm_cpu.interrupt_entry_exits = qemu_tcg();
+		if (svm_cpu.interrupt_entry_exits)
+			log_info("svm: QEMU TCG: an entry that injects an interrupt exits "
+				 "right after it (self-IPI), or QEMU would deliver it again");
 	} else if (nrips != svm_cpu.nrips || decode_assists != svm_cpu.decode_assists ||
 		   leaf.ebx != svm_cpu.nasids) {
 		log_err("svm: CPU %u's SVM features differ from the boot CPU's",

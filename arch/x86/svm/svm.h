@@ -36,6 +36,9 @@ struct svm_cpu {
 	bool decode_assists; /* NPF exits carry the instruction's bytes,
 			      * MOV CR exits name the register */
 	u32 nasids;
+	/* An entry that injects an interrupt must exit right after it
+	 * (svm.c, QEMU's TCG). */
+	bool interrupt_entry_exits;
 	void *host_save_area;
 	struct vmcb *host_vmcb; /* VMSAVE/VMLOAD area for host FS/GS/TR/... */
 };

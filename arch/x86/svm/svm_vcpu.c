@@ -2,6 +2,7 @@
  * and exit. At the
  * end, the ops table the core uses: these vCPU operations and the other
  * files' entry points, none of which comes back here. */
+#include "arch/x86/apic_ipi.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/guest_state.h"
 #include "arch/x86/msr.h"
@@ -121,6 +122,18 @@ static void sync_asid(struct svm_vcpu *s, struct svm_vm *svm, struct percpu *pc)
 	s->tlb_gen_seen = svm->tlb_gen;
 }
 
+/* The entry injects an interrupt, whose exit must come right after it on
+ * QEMU's TCG (svm.c): a self-IPI, taken as an INTR exit once VMRUN set
+ * GIF and delivered the event. */
+static void exit_after_interrupt_injection(const struct vmcb *vmcb, const struct percpu *pc)
+{
+	u32 info = (u32)vmcb->control.event_inject;
+
+	if (svm_cpu.interrupt_entry_exits && (info & EVENT_INFO_VALID) &&
+	    event_info_type(info) == EVENT_EXTERNAL)
+		apic_send_fixed(pc->apic_id, KICK_VECTOR);
+}
+
 /* VMRUN loads the guest's CR2 from the VMCB, except on Bochs 2.7, whose
  * guest keeps the host's CR2 (a #PF injected with its address set would
  * show a stale one). Holding the register at the VMCB's value serves both;
@@ -140,6 +153,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	 * and is taken right after STGI. hv_lock is not held in guest mode
 	 * (hv/lock.h). */
 	asm volatile("clgi; sti" ::: "memory");
+	exit_after_interrupt_injection(s->vmcb, pc);
 	pc->in_guest = true;
 	hv_lock_release();
 	svm_enter_guest((u64)s->vmcb, (u64)pc->host_vmcb, &v->regs);

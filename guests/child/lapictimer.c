@@ -6,6 +6,9 @@
  * several of its time slices while halted, and TSC-deadline when CPUID
  * offers it. Every HLT (interrupts enabled) must end with the timer's
  * interrupt: a halted vCPU waits in the hypervisor until it fires.
+ * One more one-shot interrupt must come once: its handler spins with
+ * interrupts disabled for a quarter of a second before its EOI, and the
+ * vector must not come again inside it.
  * With `clihlt` on its command line it ends with HLT and interrupts
  * disabled instead, which still goes to its VMM. */
 #include "guests/lib/test.h"
@@ -35,6 +38,7 @@ const char test_title[] = "Virtual LAPIC timer: one-shot, periodic, TSC-deadline
 #define VEC_ONESHOT 0x40
 #define VEC_PERIODIC 0x41
 #define VEC_DEADLINE 0x42
+#define VEC_ONCE 0x43
 #define VEC_SPURIOUS 0xff
 
 /* The virtual timer counts down once per TSC cycle times the divisor
@@ -42,12 +46,15 @@ const char test_title[] = "Virtual LAPIC timer: one-shot, periodic, TSC-deadline
 #define SHORT_CYCLES 200000ULL   /* well inside a time slice */
 #define LONG_CYCLES 8000000ULL   /* several time slices of the tests */
 #define PERIODS 4
+#define ONCE_SPIN_MS 250
 
 /* Per vector (VEC_ONESHOT..VEC_DEADLINE): how many came, the last one's
  * TSC. An interrupt pending when its timer is reprogrammed still comes,
  * as on hardware, so each part waits for its own vector. */
-#define VECS 3
+#define VECS 4
 static volatile u32 fired[VECS], irqs;
+static volatile u32 once_depth, once_nested; /* inside VEC_ONCE's handler */
+static u64 once_spin; /* TSC cycles it spins there */
 static volatile u64 fired_tsc[VECS];
 static u64 opened_tsc; /* when interrupts were last enabled */
 static u64 late_bound; /* the latest an interrupt may come past its time */
@@ -69,9 +76,23 @@ asm(".pushsection .text\n"
     "irq_oneshot: push %rdi; mov $0x40, %edi; jmp irq_common\n"
     "irq_periodic: push %rdi; mov $0x41, %edi; jmp irq_common\n"
     "irq_deadline: push %rdi; mov $0x42, %edi; jmp irq_common\n"
+    "irq_once: push %rdi; mov $0x43, %edi; jmp irq_common\n"
     "irq_spurious: push %rdi; mov $0xff, %edi; jmp irq_common\n"
     ".popsection");
-extern const u8 irq_oneshot[], irq_periodic[], irq_deadline[], irq_spurious[];
+extern const u8 irq_oneshot[], irq_periodic[], irq_deadline[], irq_once[], irq_spurious[];
+
+/* VEC_ONCE's handler keeps interrupts disabled for once_spin TSC cycles
+ * (the CPU cleared IF): nothing in it exits to the hypervisor or faults,
+ * so an emulator that left the injected vector pending (QEMU's TCG SVM,
+ * arch/x86/svm/svm.c) has the time to deliver it again, here. */
+static void spin_inside(u64 from)
+{
+	if (++once_depth > 1)
+		once_nested++;
+	while (rdtsc_ordered() - from < once_spin)
+		;
+	once_depth--;
+}
 
 void lapic_irq(u64 vector)
 {
@@ -82,6 +103,8 @@ void lapic_irq(u64 vector)
 		return; /* no EOI */
 	fired_tsc[vector - VEC_ONESHOT] = now;
 	fired[vector - VEC_ONESHOT]++;
+	if (vector == VEC_ONCE)
+		spin_inside(now);
 	APIC_REG(REG_EOI) = 0;
 }
 
@@ -199,6 +222,25 @@ static void deadline_halted(void)
 	      "IA32_TSC_DEADLINE reads 0x%llx after it fired", (unsigned long long)left);
 }
 
+/* One one-shot interrupt, one delivery, however long its handler runs
+ * with interrupts disabled. */
+static void delivered_once(void)
+{
+	u32 before = fired[VEC_ONCE - VEC_ONESHOT];
+
+	APIC_REG(REG_TIMER_DIV) = DIV_BY_1;
+	APIC_REG(REG_LVT_TIMER) = VEC_ONCE;
+	APIC_REG(REG_TIMER_INIT) = (u32)SHORT_CYCLES;
+	halt_until(VEC_ONCE, before + 1);
+	checks++;
+	CHECK(!once_nested, "vector 0x%x came again %u times inside its handler, interrupts "
+	      "disabled", VEC_ONCE, once_nested);
+	CHECK(fired[VEC_ONCE - VEC_ONESHOT] == before + 1, "one one-shot came %u times",
+	      fired[VEC_ONCE - VEC_ONESHOT] - before);
+	if (!once_nested && fired[VEC_ONCE - VEC_ONESHOT] == before + 1)
+		gprintf("one-shot with a %u ms handler: came once\n", ONCE_SPIN_MS);
+}
+
 static bool clihlt_wanted(void)
 {
 	for (const char *c = boot_info->cmdline; *c; c++)
@@ -214,17 +256,21 @@ void test_main(void)
 	/* generous: a busy host can keep QEMU from waking for a while;
 	 * 200 ms of TSC or 10 periods */
 	late_bound = khz ? (u64)khz * 200 : 400000000ULL;
+	once_spin = khz ? (u64)khz * ONCE_SPIN_MS : 500000000ULL;
 	if (late_bound < 10 * SHORT_CYCLES)
 		late_bound = 10 * SHORT_CYCLES;
 	traps_set_gate(VEC_ONESHOT, irq_oneshot, 0);
 	traps_set_gate(VEC_PERIODIC, irq_periodic, 0);
 	traps_set_gate(VEC_DEADLINE, irq_deadline, 0);
+	traps_set_gate(VEC_ONCE, irq_once, 0);
 	traps_set_gate(VEC_SPURIOUS, irq_spurious, 0);
 	APIC_REG(REG_SVR) = SVR_ENABLE | VEC_SPURIOUS;
 	oneshot_spinning();
 	periodic_halted();
 	oneshot_halted_long();
 	deadline_halted();
+	if (!clihlt_wanted()) /* the one child of the pair is enough */
+		delivered_once();
 	APIC_REG(REG_LVT_TIMER) = LVT_MASKED;
 	gprintf("%u timer checks done\n", checks);
 	if (clihlt_wanted()) {

@@ -17,6 +17,14 @@ bool vcpu_inject_event(struct vcpu *v, const struct event *e)
 	return true;
 }
 
+void vcpu_cancel_queued_event(struct vcpu *v)
+{
+	if (!v->event_queued)
+		return;
+	virt->cancel_event(v);
+	v->event_queued = false;
+}
+
 bool vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
 {
 	struct event e = { .vector = vector, .type = EVENT_EXCEPTION,

@@ -15,6 +15,10 @@ bool vcpu_inject_event(struct vcpu *v, const struct event *e);
  * true as vcpu_inject_event does. */
 bool vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error);
 
+/* Drops an event vcpu_inject_event queued that no entry delivered yet:
+ * the VMM gave the vCPU a new state, which must not start with it. */
+void vcpu_cancel_queued_event(struct vcpu *v);
+
 /* Starts the exit record for the VMM (reason, RIP, the VM's count of
  * VMM exits); returns false, as an exit handler that stops the run. */
 static inline bool vcpu_exit_to_vmm(struct vcpu *v, u32 reason)

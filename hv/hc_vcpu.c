@@ -3,6 +3,7 @@
 #include "hv/hc.h"
 #include "arch/x86/cpu.h"
 #include "hv/arch.h"
+#include "hv/event.h"
 #include "hv/log.h"
 #include "hv/vcpu_move.h"
 #include "hv/vcpu_mp.h"
@@ -117,6 +118,7 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 	struct vcpu *v = c->target_vcpu;
 	struct guest_sregs s;
 
+	vcpu_cancel_queued_event(v); /* it belonged to the old state */
 	if (r->flags & HV_REGS_SREGS) {
 		memcpy(&s, &r->cs, sizeof(s));
 		s.gdt_limit &= 0xffff; /* 16-bit registers */
@@ -129,7 +131,7 @@ s64 hc_vcpu_set_regs_invoke(struct hc_ctx *c)
 		v->regs.rip = r->rip;
 		v->regs.rflags = r->rflags | 2; /* bit 1 is always set */
 		/* an unanswered IN or hypercall, or an event cut short, belonged
-		 * to the old RIP and RAX */
+		 * to the old RIP and RAX (as did a queued one, dropped above) */
 		v->pending = VMM_PENDING_NONE;
 		v->reinject = false;
 	}

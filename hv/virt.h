@@ -172,6 +172,8 @@ struct virt_ops {
 	void (*debug_trap)(struct vcpu *v, u64 dr6_bits);
 	/* Queues an event for delivery at the next entry. */
 	void (*inject_event)(struct vcpu *v, const struct event *e);
+	/* Takes back what inject_event queued, before an entry delivered it. */
+	void (*cancel_event)(struct vcpu *v);
 	/* Whether an external interrupt (RFLAGS.IF set, no STI or MOV SS
 	 * shadow) or an NMI (not blocked by one, no shadow) can be injected
 	 * now: at the guest's RIP, after what the core emulated. */

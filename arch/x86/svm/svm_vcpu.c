@@ -197,12 +197,17 @@ static void seg_from_vmcb(struct segment *d, const struct vmcb_seg *s)
 	d->base = s->base;
 }
 
+static void svm_cancel_event(struct vcpu *v)
+{
+	svm_vcpu(v)->vmcb->control.event_inject = 0;
+}
+
 static int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
 	/* a new state: an event queued for the old one does not go in */
-	svm_vcpu(v)->vmcb->control.event_inject = 0;
+	svm_cancel_event(v);
 
 	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		seg_to_vmcb(vmcb_segment(save, i), guest_sregs_slot((struct guest_sregs *)s, i));
@@ -339,6 +344,7 @@ const struct virt_ops svm_ops = {
 	.set_msr = svm_set_msr,
 	.debug_trap = svm_debug_trap,
 	.inject_event = svm_inject_event,
+	.cancel_event = svm_cancel_event,
 	.interrupt_allowed = svm_interrupt_allowed,
 	.nmi_allowed = svm_nmi_allowed,
 	.set_irq_window = svm_set_irq_window,

@@ -213,6 +213,12 @@ static void write_control_registers(const struct guest_sregs *s)
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
 }
 
+static void vmx_cancel_event(struct vcpu *v)
+{
+	vmcs_load(v->arch);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+}
+
 static int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -225,7 +231,7 @@ static int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 	}
 	vmcs_load(x);
 	/* a new state: an event queued for the old one does not go in */
-	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmx_cancel_event(v);
 	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		write_segment(i, guest_sregs_slot((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
@@ -489,6 +495,7 @@ const struct virt_ops vmx_ops = {
 	.set_msr = vmx_set_msr,
 	.debug_trap = guest_state_debug_trap, /* DR6 stays in the CPU */
 	.inject_event = vmx_inject_event,
+	.cancel_event = vmx_cancel_event,
 	.interrupt_allowed = vmx_interrupt_allowed,
 	.nmi_allowed = vmx_nmi_allowed,
 	.set_irq_window = vmx_set_irq_window,

@@ -3,7 +3,8 @@
  * child spins without ever exiting, or waits in HLT, through VCPU_RUN's
  * struct and through the run page. A deadline already past enters no
  * child, after applying the call's answer to the last exit. A 32-byte
- * struct has no deadline: the flag with it is -EINVAL. The hypervisor
+ * struct has no deadline: the flag with it is -EINVAL. A #GP answered
+ * that way is queued, and dropped when the VMM then sets a new RIP. The hypervisor
  * does not report its time slice, so only the order of the deadline and
  * the return is asserted; how long after the deadline it came is shown. */
 #include "guests/lib/hv.h"
@@ -13,12 +14,16 @@
 const char test_title[] = "run deadlines: a run returns by VM 0's TSC deadline";
 
 #define PORT_IN 0x10
+#define PORT_MARK 0x11
 #define ANSWER 0x5a
+#define MSR_UNKNOWN 0x4b564d01 /* no MSR the hypervisor emulates */
 
 /* The child: one IN (the VMM answers it), then an endless loop counting
  * in its memory, with IF set (Bochs' SVM takes no host interrupt out of
  * a guest with IF clear); started at child_halt instead, HLT with IF
- * set. No interrupt is ever sent to it. */
+ * set. No interrupt is ever sent to it. Started at child_msr, an RDMSR
+ * its VMM answers; at child_mark, an OUT. It has no IDT: an exception
+ * shuts it down. */
 asm(".pushsection .rodata.deadline, \"a\"\n"
     ".code64\n"
     "child_start:\n"
@@ -32,12 +37,20 @@ asm(".pushsection .rodata.deadline, \"a\"\n"
     "	sti\n"
     "	hlt\n"
     "	jmp child_halt\n"
+    "child_msr:\n"
+    "	movl $0x4b564d01, %ecx\n"
+    "	rdmsr\n"
+    "	jmp child_msr\n"
+    "child_mark:\n"
+    "	outb %al, $0x11\n"
+    "	jmp child_mark\n"
     ".balign 8\n"
     "child_count: .quad 0\n"
     "child_end:\n"
     ".popsection\n");
 
-extern const u8 child_start[], child_after_in[], child_halt[], child_count[], child_end[];
+extern const u8 child_start[], child_after_in[], child_halt[], child_msr[], child_mark[],
+	child_count[], child_end[];
 
 static struct hv_exit ex;
 static u8 page_store[4096] __attribute__((aligned(4096)));
@@ -53,9 +66,9 @@ static u64 child_counter(u32 vm)
 	return n;
 }
 
-static long start_child(const char *name, bool lapic)
+static long start_child(const char *name, bool lapic, u32 exit_reasons)
 {
-	long vm = hv_vm_create(name, 2 * MIB, 1, 0);
+	long vm = hv_vm_create(name, 2 * MIB, 1, exit_reasons);
 	u64 on = 1;
 
 	if (vm < 0 || (lapic && hv_feature(HV_FEATURE_SET | HV_FEATURE_LAPIC, vm, &on)) ||
@@ -160,7 +173,7 @@ static void check_refused(u32 vm)
 
 static void check_run_kind(bool paged)
 {
-	long vm = start_child(paged ? "dl-page" : "dl-struct", false);
+	long vm = start_child(paged ? "dl-page" : "dl-struct", false, 0);
 
 	if (vm < 0)
 		return;
@@ -178,26 +191,63 @@ static void check_run_kind(bool paged)
 	CHECK(hv_vm_destroy(vm) == 0, "destroy");
 }
 
+/* The child's vCPU goes on at `label` (GPRS only, the rest kept). */
+static bool set_rip(u32 vm, const u8 *label)
+{
+	struct hv_vcpu_regs regs;
+
+	if (hv_vcpu_get_regs(vm, 0, &regs)) {
+		test_fail("get regs");
+		return false;
+	}
+	regs.flags = HV_REGS_GPRS;
+	regs.rip = HV_CHILD_CODE + (u64)(label - child_start);
+	if (hv_vcpu_set_regs(&regs)) {
+		test_fail("set regs");
+		return false;
+	}
+	return true;
+}
+
+/* The VMM answers an RDMSR with #GP in a run whose deadline is past: the
+ * #GP is queued, the child not entered. The VMM then gives the vCPU a
+ * new RIP: the #GP belonged to the RDMSR, so the next run starts at the
+ * new RIP without it (the child would shut down on it). */
+static void check_gp_dropped(void)
+{
+	long vm = start_child("dl-msr", false, BIT(HV_EXIT_MSR)), r;
+
+	if (vm < 0 || !set_rip(vm, child_msr))
+		return;
+	r = hv_vcpu_run_flags(vm, 0, &ex, 0, 0);
+	if (r != HV_EXIT_MSR || ex.u.msr.index != MSR_UNKNOWN) {
+		test_fail("first run: %ld (MSR 0x%x), want the RDMSR", r, ex.u.msr.index);
+		return;
+	}
+	r = hv_vcpu_run_deadline(vm, 0, &ex, HV_RUN_DEADLINE | HV_RUN_MSR_GP, 0,
+				 rdtsc_ordered() - 1);
+	CHECK(r == HV_EXIT_TIMESLICE, "#GP answer, past deadline: %ld, want HV_EXIT_TIMESLICE", r);
+	if (!set_rip(vm, child_mark))
+		return;
+	r = hv_vcpu_run_flags(vm, 0, &ex, 0, 0);
+	CHECK(r == HV_EXIT_IO && ex.u.io.port == PORT_MARK,
+	      "after a new RIP: %ld (port 0x%x), want the OUT there, not the dropped #GP", r,
+	      ex.u.io.port);
+	if (r == HV_EXIT_IO && ex.u.io.port == PORT_MARK)
+		gprintf("past deadline: a #GP answered, then a new RIP: the child starts there "
+			"without it\n");
+	CHECK(hv_vm_destroy(vm) == 0, "destroy");
+}
+
 /* A child waiting in HLT inside the hypervisor (virtual LAPIC, IF set)
  * comes back by the deadline too. */
 static void check_halted(void)
 {
-	long vm = start_child("dl-halt", true);
-	struct hv_vcpu_regs regs;
+	long vm = start_child("dl-halt", true, 0);
 	u64 late;
 
-	if (vm < 0)
+	if (vm < 0 || !set_rip(vm, child_halt))
 		return;
-	if (hv_vcpu_get_regs(vm, 0, &regs)) {
-		test_fail("get regs");
-		return;
-	}
-	regs.flags = HV_REGS_GPRS;
-	regs.rip = HV_CHILD_CODE + (u64)(child_halt - child_start);
-	if (hv_vcpu_set_regs(&regs)) {
-		test_fail("set regs");
-		return;
-	}
 	if (run_to_deadline(vm, false, &late))
 		gprintf("halted child back by its deadline (+%llu us)\n", (unsigned long long)late);
 	CHECK(hv_vm_destroy(vm) == 0, "destroy");
@@ -215,4 +265,5 @@ void test_main(void)
 	check_run_kind(false);
 	check_run_kind(true);
 	check_halted();
+	check_gp_dropped();
 }

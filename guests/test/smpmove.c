@@ -370,6 +370,13 @@ static bool busy_seen(u32 vm)
 	return false;
 }
 
+/* Until *flag is set by CPU 1's helper, or WAIT_SPINS turns. */
+static void wait_for(const volatile u32 *flag)
+{
+	for (u64 spin = 0; !*flag && spin < WAIT_SPINS; spin++)
+		relax();
+}
+
 static void busy_then_kick(void)
 {
 	long vm = new_child("spinner", 1, 1u << HV_EXIT_KICKED, false, spinner_start,
@@ -382,8 +389,7 @@ static void busy_then_kick(void)
 		return;
 	}
 	give_order(ORDER_SPIN, (u32)vm, 0);
-	for (u64 spin = 0; !helper_runs && spin < WAIT_SPINS; spin++)
-		relax();
+	wait_for(&helper_runs);
 	CHECK(busy_seen((u32)vm), "get_regs of the spinner on CPU 1 never got -EBUSY");
 	CHECK(hv_vcpu_kick((u32)vm, 0) == 0, "kick the spinner");
 	reason = order_done();
@@ -417,8 +423,7 @@ static void init_sipi_and_ipis(void)
 		return;
 	}
 	give_order(ORDER_AP, (u32)vm, 1);
-	for (u64 spin = 0; !ap_waited && spin < WAIT_SPINS; spin++)
-		relax();
+	wait_for(&ap_waited);
 	CHECK(ap_waited, "the AP's runs on CPU 1 never said it waits for a SIPI");
 	reason = run_on((u32)vm, 0, &ex);
 	CHECK(reason == HV_EXIT_IO && ex.u.io.port == P_STEP, "the BSP's run ended with %ld",

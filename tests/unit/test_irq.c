@@ -308,16 +308,21 @@ TEST(ipi_after_exit)
 	CHECK_EQ(have(0x51), 1u << 3);
 }
 
+/* setup(), then vCPU i reporting its exits to the VMM through *out. */
+static struct vcpu *setup_vmm_vcpu(u32 i, struct hv_exit *out)
+{
+	setup();
+	vm.vcpus[i].vmm_exit = out;
+	return &vm.vcpus[i];
+}
+
 /* The VMM's window request ends the run only when the vCPU can take an
  * interrupt. */
 TEST(window_exit_for_vmm)
 {
 	struct hv_exit out = { 0 };
-	struct vcpu *v;
+	struct vcpu *v = setup_vmm_vcpu(0, &out);
 
-	setup();
-	v = &vm.vcpus[0];
-	v->vmm_exit = &out;
 	v->irq.window_exit = true;
 	allowed = false;
 	CHECK(irq_window_exit(v));
@@ -348,11 +353,8 @@ static void take_and_eoi(struct vcpu *v, u8 vector, bool level)
 TEST(eoi_exit_for_vmm)
 {
 	struct hv_exit out = { 0 };
-	struct vcpu *v;
+	struct vcpu *v = setup_vmm_vcpu(0, &out);
 
-	setup();
-	v = &vm.vcpus[0];
-	v->vmm_exit = &out;
 	vm.exit_reasons = BIT(HV_EXIT_EOI);
 	take_and_eoi(v, 0x61, false); /* edge: nothing */
 	CHECK(irq_after_exit(v, true));
@@ -368,11 +370,8 @@ TEST(eoi_exit_for_vmm)
 TEST(eoi_exit_not_enabled)
 {
 	struct hv_exit out = { 0 };
-	struct vcpu *v;
+	struct vcpu *v = setup_vmm_vcpu(0, &out);
 
-	setup();
-	v = &vm.vcpus[0];
-	v->vmm_exit = &out;
 	vm.exit_reasons = BIT(HV_EXIT_MSR);
 	take_and_eoi(v, 0x62, true);
 	CHECK(irq_after_exit(v, true));
@@ -389,11 +388,8 @@ TEST(eoi_exit_not_enabled)
 TEST(start_signal_after_exit)
 {
 	struct hv_exit out = { 0 };
-	struct vcpu *v;
+	struct vcpu *v = setup_vmm_vcpu(1, &out);
 
-	setup();
-	v = &vm.vcpus[1];
-	v->vmm_exit = &out;
 	starts_loaded = 0;
 	v->start_pending = VCPU_START_INIT;
 	CHECK(!irq_after_exit(v, false));

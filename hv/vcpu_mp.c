@@ -1,6 +1,7 @@
 /* INIT and SIPI for a VM's vCPUs: see hv/vcpu_mp.h. */
 #include "hv/vcpu_mp.h"
 #include "arch/x86/cpu.h"
+#include "hv/event.h"
 #include "hv/vlapic.h"
 #include "lib/string.h"
 
@@ -54,7 +55,7 @@ static bool load_start_state(struct vcpu *v, u16 cs_selector, u64 cs_base, u64 i
 	v->regs.rdx = init_edx(v);
 	v->xcr0 = 1;
 	v->pending = VMM_PENDING_NONE;
-	v->event_queued = false;
+	vcpu_cancel_queued_event(v);
 	v->reinject = false;
 	v->halted = false; /* INIT and SIPI end a HLT */
 	return true;

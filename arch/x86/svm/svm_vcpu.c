@@ -206,8 +206,6 @@ static int svm_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 {
 	struct vmcb_save *save = &svm_vcpu(v)->vmcb->save;
 
-	/* a new state: an event queued for the old one does not go in */
-	svm_cancel_event(v);
 
 	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		seg_to_vmcb(vmcb_segment(save, i), guest_sregs_slot((struct guest_sregs *)s, i));

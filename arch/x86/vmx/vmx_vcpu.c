@@ -230,8 +230,6 @@ static int vmx_set_sregs(struct vcpu *v, const struct guest_sregs *s)
 		return -EOPNOTSUPP;
 	}
 	vmcs_load(x);
-	/* a new state: an event queued for the old one does not go in */
-	vmx_cancel_event(v);
 	for (u32 i = 0; i < GUEST_SEG_SLOTS; i++)
 		write_segment(i, guest_sregs_slot((struct guest_sregs *)s, i));
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);

@@ -399,7 +399,7 @@ static bool complete_pending(struct vcpu *v, const struct hv_vcpu_run *a)
  * exception loop) still gives its VMM the CPU back on time. */
 static bool slice_ended(struct vcpu *v, u64 slice_end)
 {
-	bool over = (s64)(rdtsc() - slice_end) >= 0;
+	bool over = tsc_reached(slice_end);
 
 	if (over)
 		vcpu_exit_to_vmm(v, HV_EXIT_TIMESLICE);

@@ -5,6 +5,7 @@
 #include "hv/arch.h"
 #include "hv/event.h"
 #include "hv/log.h"
+#include "hv/tsc.h"
 #include "hv/vcpu_move.h"
 #include "hv/vcpu_mp.h"
 #include "hv/vm0_idle.h"
@@ -151,13 +152,6 @@ static bool run_flags_allowed(u32 flags, const struct vcpu *child)
 
 #define RUN_FLAGS (HV_RUN_COMPLETE | HV_RUN_MSR_GP | HV_RUN_IRQ_WINDOW | HV_RUN_DEADLINE)
 
-/* A deadline in VM 0's TSC as the host's: VM 0's TSC reads the host's
- * plus its offset (0 unless VM 0 wrote IA32_TSC; hv/tsc.h). */
-static u64 host_deadline(const struct vcpu *vm0, u64 deadline)
-{
-	return deadline - vm0->tsc_offset;
-}
-
 int hc_vcpu_run_decode(struct hc_ctx *c)
 {
 	const struct hv_vcpu_run *a = &c->in.hv_vcpu_run;
@@ -191,7 +185,7 @@ s64 hc_vcpu_run_invoke(struct hc_ctx *c)
 	r->args = c->in.hv_vcpu_run;
 	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	if (r->args.flags & HV_RUN_DEADLINE)
-		r->deadline = host_deadline(c->vcpu, r->args.deadline);
+		r->deadline = vcpu_tsc_to_host(c->vcpu, r->args.deadline);
 	r->args_len = c->trace_len;
 	r->exit_len = c->len;
 	r->exit = (struct hv_exit){ .argsz = sizeof(r->exit) };
@@ -282,7 +276,7 @@ s64 hc_vcpu_run_paged_invoke(struct hc_ctx *c)
 	r->child->irq.window_exit = r->args.flags & HV_RUN_IRQ_WINDOW;
 	r->args.complete_value = *(volatile u64 *)&p->complete_value;
 	if (r->args.flags & HV_RUN_DEADLINE)
-		r->deadline = host_deadline(c->vcpu, *(volatile u64 *)&p->deadline);
+		r->deadline = vcpu_tsc_to_host(c->vcpu, *(volatile u64 *)&p->deadline);
 	r->out = &p->exit;
 	return 0;
 }

@@ -4,12 +4,12 @@
  * and the halt enables interrupts in the same step: a wake-up sent after
  * the checks kicks this CPU, and the pending kick ends the HLT at once.
  * Host interrupts (the timer) are taken during the halt, and requests
- * for vCPUs this CPU used are served at each wake-up (hv/vcpu_move.h). */
+ * for vCPUs this CPU used are served before each halt (hv_lock_halt). */
 #include "hv/hc.h"
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
 #include "hv/lock.h"
-#include "hv/vcpu_move.h"
+#include "hv/tsc.h"
 #include "hv/vm0_idle.h"
 
 /* Guarded by hv_lock, per VM 0 vCPU: a wake-up no idle call has taken
@@ -41,7 +41,7 @@ static int idle_end(struct vcpu *v, bool timed, u64 until)
 		wake_pending[v->id] = false;
 		return 1;
 	}
-	if (v->vm->state != VM_RUNNING || (timed && (s64)(rdtsc() - until) >= 0))
+	if (v->vm->state != VM_RUNNING || (timed && tsc_reached(until)))
 		return 0;
 	return -1;
 }
@@ -52,17 +52,14 @@ s64 hc_vm0_idle_invoke(struct hc_ctx *c)
 {
 	struct vcpu *v = c->vcpu;
 	u64 deadline = c->in.hv_vm0_idle.deadline;
-	u64 until = deadline - v->tsc_offset; /* VM 0's TSC as the host's */
+	u64 until = vcpu_tsc_to_host(v, deadline);
 	int end;
 
 	idling[v->id] = true;
 	while ((end = idle_end(v, deadline, until)) < 0) {
 		if (deadline)
 			arch_timer_arm_at(until);
-		hv_lock_release();
-		arch_timer_wait();
-		hv_lock_acquire();
-		vcpu_moves_serve(); /* another CPU may want a vCPU this one used */
+		hv_lock_halt(); /* another CPU may want a vCPU this one used */
 	}
 	idling[v->id] = false;
 	if (deadline)

@@ -1,6 +1,7 @@
 /* The hypervisor lock (hv/lock.h): a ticket spinlock, so CPUs take it in
  * the order they asked. */
 #include "hv/lock.h"
+#include "hv/arch.h"
 #include "hv/vcpu_move.h"
 
 struct ticket_lock hv_lock;
@@ -14,5 +15,13 @@ void hv_lock_wait_until(bool (*done)(const void *arg), const void *arg)
 		vcpu_moves_serve();
 		asm volatile("pause");
 	}
+	hv_lock_acquire();
+}
+
+void hv_lock_halt(void)
+{
+	vcpu_moves_serve();
+	hv_lock_release();
+	arch_timer_wait();
 	hv_lock_acquire();
 }

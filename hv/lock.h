@@ -48,4 +48,9 @@ static inline void hv_lock_release(void)
  * CPUs make of this one (hv/vcpu_move.h), as every wait does. */
 void hv_lock_wait_until(bool (*done)(const void *arg), const void *arg);
 
+/* One halt of a wait that lasts until an interrupt: serves what other
+ * CPUs asked of this one, then halts with hv_lock released (interrupts
+ * enabled in the same step) and takes it again. */
+void hv_lock_halt(void);
+
 #endif

@@ -12,4 +12,10 @@ void vcpu_set_tsc(struct vcpu *v, u64 value);
 /* What the vCPU's TSC reads now (RDMSR of IA32_TSC). */
 u64 vcpu_tsc(const struct vcpu *v);
 
+/* A time in the vCPU's TSC (a deadline VM 0 gives) as the host's. */
+static inline u64 vcpu_tsc_to_host(const struct vcpu *v, u64 t)
+{
+	return t - v->tsc_offset;
+}
+
 #endif

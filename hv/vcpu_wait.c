@@ -12,7 +12,6 @@
 #include "hv/irq.h"
 #include "hv/lock.h"
 #include "hv/tsc.h"
-#include "hv/vcpu_move.h"
 #include "hv/vcpu_mp.h"
 
 /* What wakes a halted vCPU:
@@ -28,12 +27,6 @@ bool vcpu_has_wakeup(struct vcpu *v)
 bool vcpu_hlt_waits(const struct vcpu *v)
 {
 	return v->vmm_exit && v->vm->lapic && (v->regs.rflags & RFLAGS_IF);
-}
-
-/* Whether host TSC time t has come. */
-static bool tsc_reached(u64 t)
-{
-	return (s64)(rdtsc() - t) >= 0;
 }
 
 /* The vCPU's LAPIC timer deadline in its own TSC; 0: none. */
@@ -115,10 +108,7 @@ u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 		    v->vm->state == VM_STOPPED || v->kicked)
 			return HV_EXIT_TIMESLICE;
 		vcpu_timer_arm(v, slice_end);
-		vcpu_moves_serve(); /* a kick's wake-up brings later requests */
-		hv_lock_release();
-		arch_timer_wait();
-		hv_lock_acquire();
+		hv_lock_halt(); /* a kick's wake-up brings later requests */
 		vcpu_timer_check(v);
 	}
 }

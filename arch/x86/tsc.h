@@ -12,6 +12,12 @@ static inline u64 rdtsc(void)
 	return lo | (u64)hi << 32;
 }
 
+/* Whether TSC time t has come (a wrapping comparison). */
+static inline bool tsc_reached(u64 t)
+{
+	return (s64)(rdtsc() - t) >= 0;
+}
+
 /* Learns the TSC frequency once, at boot: from CPUID leaf 0x15 (or the
  * base frequency of leaf 0x16) when the CPU reports it, else measured
  * against the PIT. Logs the figure and where it came from. */

@@ -350,19 +350,6 @@ static bool vmx_nmi_allowed(struct vcpu *v)
 	return !(interruptibility(v) & (INTERRUPTIBILITY_STI_MOVSS | INTERRUPTIBILITY_NMI));
 }
 
-/* VMCLEAR here (the VMCS's data back in memory, not current here any
- * more), so that another CPU may load it; its next entry is a launch
- * again. A shadow the core stepped past goes first: without `launched`
- * that entry would keep it. */
-static void vmx_vcpu_release(struct vcpu *v)
-{
-	struct vmx_vcpu *x = v->arch;
-
-	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, interruptibility(v)); /* loads the VMCS */
-	vmcs_clear(x->vmcs);
-	x->launched = false;
-}
-
 static void set_proc_control(struct vcpu *v, u32 bit, bool on)
 {
 	u32 proc;
@@ -398,6 +385,20 @@ static void prepare_interruptibility(struct vcpu *v, struct vmx_vcpu *x)
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u32)INTERRUPTIBILITY_STI_MOVSS);
 }
 
+/* VMCLEAR here (the VMCS's data back in memory, not current here any
+ * more), so that another CPU may load it; its next entry is a launch
+ * again. A shadow the core stepped past goes first: without `launched`
+ * that entry would keep it. */
+static void vmx_vcpu_release(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	vmcs_load(x);
+	prepare_interruptibility(v, x);
+	vmcs_clear(x->vmcs);
+	x->launched = false;
+}
+
 /* A child's host timer (its slice's end or its LAPIC timer) armed as the
  * VMX-preemption timer too, which ends the guest's run whatever its IF:
  * Bochs takes no external interrupt out of a guest with IF clear, so a
@@ -422,6 +423,7 @@ static __attribute__((noinline, cold)) void moved_here(struct vcpu *v, struct vm
 	if (x->vpid)
 		invvpid_here(x->vpid);
 	vmx_invept_here(v->vm->arch);
+	x->ept_gen_seen = ((struct vmx_vm *)v->vm->arch)->ept_gen; /* flushed with it */
 	x->host_cpu = cpu;
 }
 

@@ -55,6 +55,7 @@ s64 hc_info_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 s64 hc_stats_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 s64 hc_vcpu_get_regs_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 s64 hc_vcpu_get_lapic_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
+s64 hc_cpu_stats_invoke(struct hc_ctx *c) __attribute__((alias("hc_write_out")));
 
 /* The management structs that begin {size, flags, vm, reserved} and
  * define no flags: vm_destroy, vcpu_create (and vm_memory, read as they

@@ -44,8 +44,3 @@ int hc_cpu_stats_decode(struct hc_ctx *c)
 	a->start_tsc = arch_timer_start_tsc() + c->vcpu->tsc_offset;
 	return hc_check_out(c, a, sizeof(*a), HC_HEADER_SIZE);
 }
-
-s64 hc_cpu_stats_invoke(struct hc_ctx *c)
-{
-	return hc_write_out(c);
-}

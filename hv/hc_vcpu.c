@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "hv/arch.h"
 #include "hv/event.h"
+#include "hv/irq.h"
 #include "hv/log.h"
 #include "hv/tsc.h"
 #include "hv/vcpu_move.h"
@@ -290,7 +291,7 @@ int hc_vcpu_kick_decode(struct hc_ctx *c)
 
 	if (a->flags || a->reserved)
 		return -EINVAL;
-	if (a->vm == c->vm->id && c->vm->privileged) {
+	if (a->vm == c->vm->id) { /* VM 0: the only caller */
 		if (a->vcpu >= c->vm->vcpu_count)
 			return -ENOENT;
 		c->target_vcpu = &c->vm->vcpus[a->vcpu];
@@ -304,14 +305,12 @@ int hc_vcpu_kick_decode(struct hc_ctx *c)
 s64 hc_vcpu_kick_invoke(struct hc_ctx *c)
 {
 	struct vcpu *v = c->target_vcpu;
-	u32 cpu = v->running_on;
 
 	if (v->vm->privileged) {
 		vm0_idle_wake(v);
 		return 0;
 	}
 	v->kicked = true;
-	if (cpu != VCPU_NO_CPU && cpu != arch_cpu_id())
-		arch_kick_cpu(cpu);
+	vcpu_kick_cpu(v);
 	return 0;
 }

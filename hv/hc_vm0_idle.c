@@ -8,6 +8,7 @@
 #include "hv/hc.h"
 #include "arch/x86/tsc.h"
 #include "hv/arch.h"
+#include "hv/irq.h"
 #include "hv/lock.h"
 #include "hv/tsc.h"
 #include "hv/vm0_idle.h"
@@ -19,11 +20,9 @@ static bool idling[VM_MAX_VCPUS];
 
 void vm0_idle_wake(struct vcpu *v)
 {
-	u32 cpu = v->running_on;
-
 	wake_pending[v->id] = true;
-	if (idling[v->id] && cpu != VCPU_NO_CPU && cpu != arch_cpu_id())
-		arch_kick_cpu(cpu);
+	if (idling[v->id])
+		vcpu_kick_cpu(v);
 }
 
 int hc_vm0_idle_decode(struct hc_ctx *c)

@@ -105,7 +105,7 @@ bool irq_pending(const struct vcpu *v)
  * entry. On another CPU it may be in guest mode or halted there: that
  * CPU is interrupted to look (an INIT's or SIPI's state too: v's own CPU
  * loads it, irq_after_exit and hv/vcpu_wait.c). */
-static void kick(struct vcpu *v)
+void vcpu_kick_cpu(const struct vcpu *v)
 {
 	u32 cpu = v->running_on;
 
@@ -119,14 +119,14 @@ bool irq_set_ext(struct vcpu *v, u8 vector)
 		return false;
 	v->irq.ext_vector = vector;
 	v->irq.ext_pending = true;
-	kick(v);
+	vcpu_kick_cpu(v);
 	return true;
 }
 
 void irq_set_nmi(struct vcpu *v)
 {
 	v->irq.nmi_pending = true;
-	kick(v);
+	vcpu_kick_cpu(v);
 }
 
 /* The ExtINT vector a PIC supplies goes to the vCPU whose LINT0 is
@@ -189,7 +189,7 @@ static void deliver_to(struct vcpu *v, const struct irq_msg *m)
 		vcpu_sipi(v, m->vector);
 		break;
 	}
-	kick(v);
+	vcpu_kick_cpu(v);
 }
 
 void irq_deliver(struct vm *vm, const struct irq_msg *m)
@@ -224,15 +224,6 @@ static bool report_level_eoi(struct vcpu *v)
 	return vcpu_exit_to_vmm(v, HV_EXIT_EOI);
 }
 
-/* An INIT or SIPI from a vCPU on another CPU, which kicked this one out
- * of the guest: its state is loaded here, and a vCPU INIT left waiting
- * for a SIPI ends the run. */
-static bool start_signalled(struct vcpu *v)
-{
-	vcpu_start_load(v);
-	return v->mp_state == VCPU_MP_RUNNABLE || vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
-}
-
 bool irq_after_exit(struct vcpu *v, bool go_on)
 {
 	struct vlapic_ipi ipi;
@@ -242,8 +233,11 @@ bool irq_after_exit(struct vcpu *v, bool go_on)
 						       .vector = ipi.vector, .mode = ipi.mode,
 						       .level = ipi.level, .assert = ipi.assert,
 						       .shorthand = ipi.shorthand, .source = v });
+	/* an INIT or SIPI from a vCPU on another CPU, which kicked this one
+	 * out of the guest: loaded here; one left waiting for a SIPI ends
+	 * the run */
 	if (go_on && v->start_pending)
-		return start_signalled(v);
+		return vcpu_start_load(v) || vcpu_exit_to_vmm(v, HV_EXIT_WAIT_SIPI);
 	if (go_on && vlapic_level_eoi_pending(&v->apic))
 		return report_level_eoi(v);
 	return go_on;

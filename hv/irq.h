@@ -67,6 +67,10 @@ bool irq_pending(const struct vcpu *v);
 /* Makes vector pending for v without the virtual LAPIC (direct
  * injection, ExtINT); false while one still is. */
 bool irq_set_ext(struct vcpu *v, u8 vector);
+
+/* The CPU v runs on, if it is another, leaves guest mode or wakes from
+ * HLT at once (an IPI): to look at what became pending for v. */
+void vcpu_kick_cpu(const struct vcpu *v);
 /* Makes an NMI pending for v (NMIs that meet one pending are one). */
 void irq_set_nmi(struct vcpu *v);
 

@@ -71,7 +71,7 @@ void vcpu_init_signal(struct vcpu *v)
 
 /* A SIPI's state replaces an INIT's that is still pending: INIT kept
  * only CR0's CD and NW, which the SIPI's keeps as well. */
-void vcpu_start_load(struct vcpu *v)
+bool vcpu_start_load(struct vcpu *v)
 {
 	u8 vector = v->start_vector;
 
@@ -80,6 +80,7 @@ void vcpu_start_load(struct vcpu *v)
 	else if (!load_start_state(v, (u16)(vector << 8), (u64)vector << 12, 0))
 		v->mp_state = VCPU_MP_WAIT_SIPI; /* it cannot run: it waits on */
 	v->start_pending = VCPU_START_NONE;
+	return v->mp_state == VCPU_MP_RUNNABLE;
 }
 
 void vcpu_started_by_vmm(struct vcpu *v)

@@ -24,8 +24,8 @@ void vcpu_sipi(struct vcpu *v, u8 vector);
  * vCPU's own CPU, since another vCPU's CPU may send them: before any use
  * of its backend state (hv/hc_vcpu.c), after the exit a kick brought it
  * to, or in its HLT. A SIPI that cannot start it (real mode needs VMX's
- * unrestricted guest) leaves it waiting for one. */
-void vcpu_start_load(struct vcpu *v);
+ * unrestricted guest) leaves it waiting for one. True when it can run. */
+bool vcpu_start_load(struct vcpu *v);
 static inline void vcpu_start(struct vcpu *v)
 {
 	if (v->start_pending)

@@ -83,19 +83,13 @@ static bool sibling_runnable(const struct vcpu *v)
 	return false;
 }
 
-/* An INIT or SIPI another CPU sent ends the halt: its state is loaded
- * here; after INIT the run ends waiting for a SIPI. */
-static u32 start_signalled(struct vcpu *v)
-{
-	vcpu_start_load(v);
-	return v->mp_state == VCPU_MP_RUNNABLE ? 0 : HV_EXIT_WAIT_SIPI;
-}
-
 u32 vcpu_wait(struct vcpu *v, u64 slice_end)
 {
 	for (;;) {
+		/* an INIT or SIPI another CPU sent ends the halt: loaded here;
+		 * after INIT the run ends waiting for a SIPI */
 		if (v->start_pending)
-			return start_signalled(v);
+			return vcpu_start_load(v) ? 0 : HV_EXIT_WAIT_SIPI;
 		if (vcpu_has_wakeup(v)) {
 			v->halted = false;
 			return 0;

@@ -31,12 +31,13 @@ void vcpu_sipi(struct vcpu *v, u8 vector)
  * the vCPU waiting for a SIPI. */
 static int starts_loaded;
 
-void vcpu_start_load(struct vcpu *v)
+bool vcpu_start_load(struct vcpu *v)
 {
 	starts_loaded++;
 	if (v->start_pending == VCPU_START_INIT)
 		v->mp_state = VCPU_MP_WAIT_SIPI;
 	v->start_pending = VCPU_START_NONE;
+	return v->mp_state == VCPU_MP_RUNNABLE;
 }
 
 /* One CPU: nothing is ever kicked. */

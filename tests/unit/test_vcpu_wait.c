@@ -47,12 +47,13 @@ u32 arch_cpu_id(void)
 }
 
 /* INIT's start state: the vCPU waits for a SIPI (hv/vcpu_mp.c). */
-void vcpu_start_load(struct vcpu *v)
+bool vcpu_start_load(struct vcpu *v)
 {
 	if (v->start_pending == VCPU_START_INIT)
 		v->mp_state = VCPU_MP_WAIT_SIPI;
 	v->start_pending = VCPU_START_NONE;
 	v->halted = false;
+	return v->mp_state == VCPU_MP_RUNNABLE;
 }
 
 /* One CPU: the lock (inline, hv/lock.h) has no one to wait for; held,

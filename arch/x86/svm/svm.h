@@ -18,8 +18,8 @@ struct svm_vm {
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	/* Its ASID is one of asid_cpu's, of that CPU's generation asid_gen;
-	 * a new one is taken when it is out of date (svm_vcpu.c). */
-	u32 asid;
+	 * a new one is taken when it is out of date (svm_vcpu.c); the VMCB
+	 * holds it. */
 	u32 asid_cpu;
 	u64 asid_gen;
 	u64 tlb_gen_seen; /* a new ASID on entry when behind svm_vm */

@@ -116,7 +116,7 @@ static void sync_asid(struct svm_vcpu *s, struct svm_vm *svm, struct percpu *pc)
 		pc->asid_next = 1;
 		s->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 	}
-	s->asid = s->vmcb->control.asid = pc->asid_next++;
+	s->vmcb->control.asid = pc->asid_next++;
 	s->asid_cpu = pc->cpu_id;
 	s->asid_gen = pc->asid_gen;
 	s->tlb_gen_seen = svm->tlb_gen;

@@ -252,6 +252,7 @@ static bool clihlt_wanted(void)
 void test_main(void)
 {
 	u32 khz = guest_cpuid(HV_LEAF_TSC, 0).eax;
+	bool clihlt = clihlt_wanted();
 
 	/* generous: a busy host can keep QEMU from waking for a while;
 	 * 200 ms of TSC or 10 periods */
@@ -269,11 +270,11 @@ void test_main(void)
 	periodic_halted();
 	oneshot_halted_long();
 	deadline_halted();
-	if (!clihlt_wanted()) /* the one child of the pair is enough */
+	if (!clihlt) /* the one child of the pair is enough */
 		delivered_once();
 	APIC_REG(REG_LVT_TIMER) = LVT_MASKED;
 	gprintf("%u timer checks done\n", checks);
-	if (clihlt_wanted()) {
+	if (clihlt) {
 		asm volatile("cli; hlt" ::: "memory");
 		test_fail("HLT with interrupts disabled returned");
 	}

@@ -126,7 +126,7 @@ static bool worker_ready(u32 cpu)
 	return worker_started[cpu] || worker_start(cpu);
 }
 
-void vm0_cpu_wake(u32 cpu)
+static void vm0_cpu_wake(u32 cpu)
 {
 	if (cpu && worker_started[cpu] && can_idle())
 		hv_vcpu_kick(0, cpu);
@@ -167,11 +167,6 @@ void vm0_cpus_init(void)
 void vm0_wait_a_while(void)
 {
 	asm volatile("pause");
-}
-
-void vm0_cpu_wake(u32 cpu)
-{
-	(void)cpu;
 }
 
 void vm0_cpus_wake_all(void)

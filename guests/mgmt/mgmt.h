@@ -475,9 +475,6 @@ enum run_end { RUN_DONE, RUN_BOUND, RUN_KEY };
 /* Gives every runnable child of set[] slices in turn until none is
  * runnable, max_slices rounds (0: no bound), or (interactive) a key. */
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices);
-/* One round for each runnable background child (between keystrokes);
- * false when no vCPU ran. */
-bool sched_background_round(void);
 /* What the shell does while it waits: a background round, or, when that
  * ran nothing, a wait with hvctl's lock released (cpus.c). */
 void sched_wait_round(void);
@@ -507,8 +504,7 @@ u32 vm0_cpu_count(void);
 u64 vm0_cpu_set(void);
 /* Waits a little (or until woken) with the lock released. */
 void vm0_wait_a_while(void);
-/* Wakes the worker of CPU `cpu` (or all) to look for work now. */
-void vm0_cpu_wake(u32 cpu);
+/* Wakes every CPU's worker to look for work now. */
 void vm0_cpus_wake_all(void);
 /* Ends every run of c's vCPUs going on elsewhere and waits until none is
  * in a run call. */

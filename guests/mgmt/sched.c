@@ -61,9 +61,7 @@ static bool child_stuck(const struct child *c)
 	for (u32 i = 0; i < c->vcpus; i++) {
 		const struct child_vcpu *v = &c->vcpu[i];
 
-		if (v->in_run || v->state == VCPU_READY)
-			return false;
-		if (v->state == VCPU_WAIT_SIPI && v->asked != c->progress)
+		if (v->in_run || vcpu_due(c, v))
 			return false;
 	}
 	return true;
@@ -127,7 +125,9 @@ static void background_round_except(struct child **set, u32 n, bool *gave)
 			child_round(c, 0, false, gave);
 }
 
-bool sched_background_round(void)
+/* One round for each runnable background child (between keystrokes);
+ * false when no vCPU ran. */
+static bool sched_background_round(void)
 {
 	bool gave = false;
 

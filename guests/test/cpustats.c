@@ -13,10 +13,6 @@
 
 const char test_title[] = "Per-CPU figures and VM 0's idle call";
 
-#define EPERM 1
-#define ENOENT 2
-#define EINVAL 22
-
 #define AP_STACK 0x3010000ULL   /* vCPU 1's stack top: VM 0's RAM, unused by the image */
 #define WAIT_SPINS 200000000ULL /* a bound on waiting for vCPU 1 */
 #define SLICES 3                /* the child's runs for the figures */
@@ -173,17 +169,17 @@ static void check_refusals(void)
 {
 	struct hv_cpu_stats s;
 
-	CHECK(raw_cpu_stats(8, 0, 0, 0, &s) == -EINVAL, "cpu_stats, size 8");
-	CHECK(raw_cpu_stats(sizeof(s), 1, 0, 0, &s) == -EINVAL, "cpu_stats, flags 1");
-	CHECK(raw_cpu_stats(sizeof(s), 0, 0, 1, &s) == -EINVAL, "cpu_stats, reserved 1");
-	CHECK(raw_cpu_stats(sizeof(s), 0, cpus, 0, &s) == -EINVAL, "cpu_stats of CPU %u", cpus);
-	CHECK(raw_cpu_stats(sizeof(s), 0, ~0u, 0, &s) == -EINVAL, "cpu_stats of CPU ~0");
+	CHECK(raw_cpu_stats(8, 0, 0, 0, &s) == -HV_EINVAL, "cpu_stats, size 8");
+	CHECK(raw_cpu_stats(sizeof(s), 1, 0, 0, &s) == -HV_EINVAL, "cpu_stats, flags 1");
+	CHECK(raw_cpu_stats(sizeof(s), 0, 0, 1, &s) == -HV_EINVAL, "cpu_stats, reserved 1");
+	CHECK(raw_cpu_stats(sizeof(s), 0, cpus, 0, &s) == -HV_EINVAL, "cpu_stats of CPU %u", cpus);
+	CHECK(raw_cpu_stats(sizeof(s), 0, ~0u, 0, &s) == -HV_EINVAL, "cpu_stats of CPU ~0");
 	CHECK(raw_cpu_stats(16, 0, 0, 0, &s) == 0 && s.size == HV_CPU_STATS_SIZE_VER0 &&
 		      !s.exits, "cpu_stats, size 16: the header only, size %u", s.size);
-	CHECK(raw_idle(16, 0, 0) == -EINVAL, "vm0_idle, size 16");
-	CHECK(raw_idle(sizeof(struct hv_vm0_idle), 1, 0) == -EINVAL, "vm0_idle, flags 1");
-	CHECK(raw_idle(sizeof(struct hv_vm0_idle), 0, 1) == -EINVAL, "vm0_idle, reserved 1");
-	CHECK(hv_vcpu_kick(0, vcpus) == -ENOENT, "kick of VM 0's vCPU %u", vcpus);
+	CHECK(raw_idle(16, 0, 0) == -HV_EINVAL, "vm0_idle, size 16");
+	CHECK(raw_idle(sizeof(struct hv_vm0_idle), 1, 0) == -HV_EINVAL, "vm0_idle, flags 1");
+	CHECK(raw_idle(sizeof(struct hv_vm0_idle), 0, 1) == -HV_EINVAL, "vm0_idle, reserved 1");
+	CHECK(hv_vcpu_kick(0, vcpus) == -HV_ENOENT, "kick of VM 0's vCPU %u", vcpus);
 	gprintf("cpustats: refused: size, flags, reserved, cpu %u and past; vm0_idle's too\n",
 		cpus);
 }
@@ -217,7 +213,7 @@ static void check_own_kicks(void)
 	bool late;
 
 	CHECK(hv_vcpu_kick(0, 0) == 0 && hv_vcpu_kick(0, 0) == 0, "kick of VM 0's vCPU 0");
-	CHECK(raw_idle(sizeof(struct hv_vm0_idle), 1, 0) == -EINVAL, "vm0_idle, flags 1");
+	CHECK(raw_idle(sizeof(struct hv_vm0_idle), 1, 0) == -HV_EINVAL, "vm0_idle, flags 1");
 	CHECK(idle_for(idle_span, &late) == 1, "a kick before the idle call was lost");
 	CHECK(idle_for(idle_span, &late) == 0 && late, "two kicks woke two idle calls");
 	CHECK(hv_vm0_idle(1) == 0, "a deadline long past: not 0");
@@ -261,8 +257,8 @@ static void check_child_refused(void)
 	      "child boot state");
 	CHECK(hv_vcpu_run((u32)vm, 0, &ex, false, 0) == HV_EXIT_HLT, "the child: exit %u",
 	      ex.reason);
-	CHECK(hv_vcpu_get_regs((u32)vm, 0, &regs) == 0 && (long)regs.gprs[1] == -EPERM &&
-		      (long)regs.gprs[0] == -EPERM,
+	CHECK(hv_vcpu_get_regs((u32)vm, 0, &regs) == 0 && (long)regs.gprs[1] == -HV_EPERM &&
+		      (long)regs.gprs[0] == -HV_EPERM,
 	      "a child's vm0_idle %ld, cpu_stats %ld", (long)regs.gprs[1], (long)regs.gprs[0]);
 	CHECK(hv_vm_destroy((u32)vm) == 0, "destroy the child");
 	gprintf("cpustats: a child's vm0_idle and cpu_stats: -EPERM\n");

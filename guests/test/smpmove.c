@@ -16,7 +16,6 @@
 
 const char test_title[] = "a child's vCPU used from any CPU: moves, -EBUSY, INIT-SIPI and IPIs";
 
-#define EBUSY 16
 
 #define HELPER_STACK 0x3010000ULL /* in VM 0's RAM above 48 MiB, unused by the image */
 #define WAIT_SPINS 400000000ULL   /* a bound on waiting for vCPU 1 */
@@ -365,7 +364,7 @@ static bool busy_seen(u32 vm)
 	struct hv_vcpu_regs r;
 
 	for (u32 t = 0; t < TRIES; t++)
-		if (hv_vcpu_get_regs(vm, 0, &r) == -EBUSY)
+		if (hv_vcpu_get_regs(vm, 0, &r) == -HV_EBUSY)
 			return true;
 	return false;
 }

@@ -20,27 +20,19 @@
 #ifndef HV_LOCK_H
 #define HV_LOCK_H
 
-#include "lib/types.h"
-
-struct ticket_lock {
-	volatile u32 next;    /* the ticket the next taker draws */
-	volatile u32 serving; /* the ticket that holds the lock */
-};
+#include "lib/ticket_lock.h"
 
 extern struct ticket_lock hv_lock;
 
 /* Inline: every exit takes and releases it once (make bench). */
 static inline void hv_lock_acquire(void)
 {
-	u32 ticket = __atomic_fetch_add(&hv_lock.next, 1, __ATOMIC_RELAXED);
-
-	while (__atomic_load_n(&hv_lock.serving, __ATOMIC_ACQUIRE) != ticket)
-		asm volatile("pause");
+	ticket_lock_acquire(&hv_lock);
 }
 
 static inline void hv_lock_release(void)
 {
-	__atomic_store_n(&hv_lock.serving, hv_lock.serving + 1, __ATOMIC_RELEASE);
+	ticket_lock_release(&hv_lock);
 }
 
 /* Releases hv_lock, spins until done(arg) holds, then takes it again;

@@ -25,6 +25,8 @@ __noreturn void guest_exit(u32 code);
 __noreturn void guest_panic(const char *fmt, ...) __printf(1, 2);
 
 /* Port I/O. */
+/* A turn of a spin-wait (PAUSE). */
+static inline void cpu_relax(void) { asm volatile("pause" ::: "memory"); }
 static inline void outb(u16 p, u8 v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
 static inline void outw(u16 p, u16 v) { asm volatile("outw %0, %1" : : "a"(v), "Nd"(p)); }
 static inline void outl(u16 p, u32 v) { asm volatile("outl %0, %1" : : "a"(v), "Nd"(p)); }

@@ -18,26 +18,24 @@
  * one exit at a time, while the children's vCPUs run in parallel. */
 #include "guests/mgmt/mgmt.h"
 #include "guests/lib/timing.h"
+#include "lib/ticket_lock.h"
 
 #define WORKER_STACK (32 * 1024)
 /* How long an idle vCPU sleeps before it looks again without a wake-up:
  * a vCPU waiting for a SIPI is asked again after it. */
 #define IDLE_TICKS 2000000ULL
 
-static volatile u32 lock_next, lock_owner;
+static struct ticket_lock lock;
 static u32 cpu_count = 1;
 
 void vm0_lock(void)
 {
-	u32 ticket = __atomic_fetch_add(&lock_next, 1, __ATOMIC_RELAXED);
-
-	while (__atomic_load_n(&lock_owner, __ATOMIC_ACQUIRE) != ticket)
-		asm volatile("pause");
+	ticket_lock_acquire(&lock);
 }
 
 void vm0_unlock(void)
 {
-	__atomic_store_n(&lock_owner, lock_owner + 1, __ATOMIC_RELEASE);
+	ticket_lock_release(&lock);
 }
 
 u32 vm0_cpu_count(void)
@@ -82,7 +80,7 @@ static void sleep_unlocked(u64 ticks)
 		hv_vm0_idle(ticks ? rdtsc_ordered() + ticks : 0);
 	else
 		for (u32 i = 0; i < 64; i++)
-			asm volatile("pause");
+			cpu_relax();
 	vm0_lock();
 }
 
@@ -153,7 +151,7 @@ void child_stop_runs(struct child *c)
 			any |= c->vcpu[i].in_run;
 		if (any) {
 			vm0_unlock();
-			asm volatile("pause");
+			cpu_relax();
 			vm0_lock();
 		}
 	} while (any);
@@ -166,7 +164,7 @@ void vm0_cpus_init(void)
 
 void vm0_wait_a_while(void)
 {
-	asm volatile("pause");
+	cpu_relax();
 }
 
 void vm0_cpus_wake_all(void)

@@ -52,11 +52,6 @@ static volatile u64 cmd_arg;
 static volatile long ap_result;
 static volatile bool ap_late_enough; /* AP_IDLE_DEADLINE: returned after it */
 
-static void relax(void)
-{
-	asm volatile("pause" ::: "memory");
-}
-
 static long stats_of(u32 cpu, struct hv_cpu_stats *s)
 {
 	long r = hv_cpu_stats(cpu, s);
@@ -115,7 +110,7 @@ static __noreturn void ap_main(u64 self)
 	ap_alive = 1;
 	for (;;) {
 		while (cmd_seq == seen)
-			relax();
+			cpu_relax();
 		seen = cmd_seq;
 		ap_result = ap_command(cmd, cmd_arg);
 		done_seq = seen;
@@ -137,7 +132,7 @@ static bool ap_done(void)
 static bool ap_wait(void)
 {
 	for (u64 spin = 0; !ap_done() && spin < WAIT_SPINS; spin++)
-		relax();
+		cpu_relax();
 	return ap_done();
 }
 
@@ -273,7 +268,7 @@ static bool start_vcpu1(void)
 		CHECK(s.state == HV_CPU_STATS_VIRT, "CPU 1 before the start: state %#x", s.state);
 	CHECK(hv_vcpu_start(1, (u64)ap_main, AP_STACK - 8, 1) == 0, "start vCPU 1");
 	for (u64 spin = 0; !ap_alive && spin < WAIT_SPINS; spin++)
-		relax();
+		cpu_relax();
 	if (!ap_alive) {
 		test_fail("vCPU 1 did not start");
 		return false;

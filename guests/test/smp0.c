@@ -66,15 +66,10 @@ static volatile long last_run[MAX_VCPUS]; /* the run call's last answer */
 static volatile u32 unmapped;            /* WIN2's unmap returned */
 static volatile u32 kicks_seen[MAX_VCPUS]; /* runs that ended HV_EXIT_KICKED */
 
-static void relax(void)
-{
-	asm volatile("pause" ::: "memory");
-}
-
 static void print_lock_take(void)
 {
 	while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
-		relax();
+		cpu_relax();
 }
 
 static void print_lock_drop(void)
@@ -93,7 +88,7 @@ static u32 apic_id(void)
 static void wait_phase(u32 p)
 {
 	while (phase < p)
-		relax();
+		cpu_relax();
 }
 
 static void make_hypercalls(u32 self)
@@ -194,7 +189,7 @@ static __noreturn void ap_main(u64 self)
 	wait_phase(PHASE_SHOOTDOWN);
 	read_until_fault((u32)self);
 	for (;;)
-		relax();
+		cpu_relax();
 }
 
 static bool wait_all(volatile u32 *flags, u32 want)
@@ -206,7 +201,7 @@ static bool wait_all(volatile u32 *flags, u32 want)
 			n += flags[i] == want;
 		if (n == vcpus - 1)
 			return true;
-		relax();
+		cpu_relax();
 	}
 	return false;
 }
@@ -236,7 +231,7 @@ static void parallel_hypercalls(void)
 	phase = PHASE_HYPERCALLS;
 	make_hypercalls(0);
 	for (u64 spin = 0; calls_done < vcpus && spin < WAIT_SPINS; spin++)
-		relax();
+		cpu_relax();
 	for (u32 i = 0; i < vcpus; i++)
 		CHECK(good_calls[i] == HYPERCALLS, "vCPU %u: %u of %u hypercalls right", i,
 		      good_calls[i], HYPERCALLS);
@@ -308,7 +303,7 @@ static void kicks(void)
 
 	CHECK(hv_vcpu_kick(child, 1) == 0, "kick child vCPU 1");
 	for (u64 spin = 0; kicks_seen[1] == before && spin < WAIT_SPINS; spin++)
-		relax();
+		cpu_relax();
 	CHECK(kicks_seen[1] != before, "the kicked run did not end HV_EXIT_KICKED");
 	CHECK(hv_vcpu_kick(child, 0) == 0, "kick child vCPU 0");
 	CHECK(hv_vcpu_run(child, 0, &ex, false, 0) == HV_EXIT_KICKED,
@@ -378,7 +373,7 @@ static void shootdown(void)
 	unmapped = 1;
 	for (u32 i = 1; i < vcpus; i++) {
 		for (u64 spin = 0; ap_run[i] == AP_READING && spin < WAIT_SPINS; spin++)
-			relax();
+			cpu_relax();
 		CHECK(ap_run[i] == AP_FAULTED, "vCPU %u: %s", i,
 		      ap_run[i] == AP_STALE ? "read the window after its unmap" : "no fault");
 	}

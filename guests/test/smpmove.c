@@ -203,11 +203,6 @@ static volatile u32 ap_waited;   /* the AP's run said it waits for a SIPI */
 static volatile u32 ap_stop;
 static struct hv_exit helper_exit;
 
-static void relax(void)
-{
-	asm volatile("pause" ::: "memory");
-}
-
 /* Runs the child vCPU until its run ends for another reason than the
  * slice's end. */
 static long run_on(u32 vm, u32 vcpu, struct hv_exit *ex)
@@ -265,7 +260,7 @@ static __noreturn void helper_main(u64 self)
 	asm volatile("sti");
 	for (;;) {
 		while (!order)
-			relax();
+			cpu_relax();
 		order_result = obey(order);
 		__atomic_store_n(&order, ORDER_NONE, __ATOMIC_RELEASE);
 	}
@@ -285,7 +280,7 @@ static long order_done(void)
 	for (u64 spin = 0; spin < WAIT_SPINS; spin++) {
 		if (!__atomic_load_n(&order, __ATOMIC_ACQUIRE))
 			return order_result;
-		relax();
+		cpu_relax();
 	}
 	return -1;
 }
@@ -373,7 +368,7 @@ static bool busy_seen(u32 vm)
 static void wait_for(const volatile u32 *flag)
 {
 	for (u64 spin = 0; !*flag && spin < WAIT_SPINS; spin++)
-		relax();
+		cpu_relax();
 }
 
 static void busy_then_kick(void)

@@ -255,7 +255,8 @@ struct child {
 	u32 cur;                /* the vCPU whose exit is being handled */
 	struct child_vcpu vcpu[CHILD_VCPUS_MAX];
 	u64 exits, io_exits, unclaimed_in, unclaimed_out, slices;
-	u64 vcpu_slices[CHILD_VCPUS_MAX]; /* each vCPU's, kept across restarts */
+	u64 run_slices[CHILD_VCPUS_MAX]; /* each vCPU's in the `vm run` going on
+					  * (sched_run zeroes them; a restart keeps them) */
 	u64 msr_gp;             /* MSR exits answered with #GP */
 	struct uart16550 uart;
 	u32 out_len;            /* its UART output not yet printed */

@@ -30,7 +30,7 @@ static u32 runnable_count(struct child **set, u32 n)
 }
 
 /* With several vCPUs, each one's slices in this run follow. */
-static void report_still_running(struct child **set, u32 n, u64 slices, const u64 *since)
+static void report_still_running(struct child **set, u32 n, u64 slices)
 {
 	for (u32 i = 0; i < n; i++) {
 		if (!child_runnable(set[i]))
@@ -40,8 +40,7 @@ static void report_still_running(struct child **set, u32 n, u64 slices, const u6
 		for (u32 k = 0; k < set[i]->vcpus && set[i]->vcpus > 1; k++)
 			gprintf("vm %s: vcpu %u on CPU %u: %llu slices, %llu exits\n", set[i]->name, k,
 				set[i]->vcpu[k].cpu,
-				(unsigned long long)(set[i]->vcpu_slices[k] -
-						     since[i * CHILD_VCPUS_MAX + k]),
+				(unsigned long long)set[i]->run_slices[k],
 				(unsigned long long)set[i]->vcpu[k].exits);
 	}
 }
@@ -182,37 +181,35 @@ static void set_foreground(struct child **set, u32 n, bool on)
 		vm0_cpus_wake_all();
 }
 
-/* The most slices one vCPU of the set had since `since` (each vCPU's
- * count then): with every vCPU on one CPU, the rounds run. */
-static u64 set_rounds(struct child **set, u32 n, const u64 *since)
+/* The most slices one vCPU of the set had in this run: with every vCPU
+ * on one CPU, the rounds run. */
+static u64 set_rounds(struct child **set, u32 n)
 {
 	u64 most = 0;
 
 	for (u32 i = 0; i < n; i++)
 		for (u32 k = 0; k < set[i]->vcpus; k++)
-			most = MAX(most, set[i]->vcpu_slices[k] - since[i * CHILD_VCPUS_MAX + k]);
+			most = MAX(most, set[i]->run_slices[k]);
 	return most;
 }
 
-static void vcpu_slices_now(struct child **set, u32 n, u64 *now)
+static void run_slices_clear(struct child **set, u32 n)
 {
 	for (u32 i = 0; i < n; i++)
-		for (u32 k = 0; k < set[i]->vcpus; k++)
-			now[i * CHILD_VCPUS_MAX + k] = set[i]->vcpu_slices[k];
+		memset(set[i]->run_slices, 0, sizeof(set[i]->run_slices));
 }
 
 enum run_end sched_run(struct child **set, u32 n, u64 max_slices)
 {
-	static u64 since[CHILDREN_MAX * CHILD_VCPUS_MAX];
 	enum run_end end = RUN_DONE;
 	u64 rounds = 0;
 	bool gave;
 
-	vcpu_slices_now(set, n, since);
+	run_slices_clear(set, n);
 	set_foreground(set, n, true);
 	while (runnable_count(set, n)) {
-		if (max_slices && set_rounds(set, n, since) >= max_slices) {
-			report_still_running(set, n, max_slices, since);
+		if (max_slices && set_rounds(set, n) >= max_slices) {
+			report_still_running(set, n, max_slices);
 			end = RUN_BOUND;
 			break;
 		}

@@ -291,7 +291,7 @@ bool vmm_slice(struct child *c, u32 i, u32 cpu)
 
 	c->state = CHILD_RUNNING;
 	c->slices++;
-	c->vcpu_slices[i]++;
+	c->run_slices[i]++;
 	v->state = VCPU_READY;
 	v->asked = c->progress;
 	/* another vCPU's exit (or the shell) may pause, end or begin to take

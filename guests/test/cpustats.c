@@ -143,6 +143,13 @@ static long ap_do(u32 c, u64 arg, long none)
 	return ap_wait() ? ap_result : none;
 }
 
+/* Command c carried out on CPU `cpu`: posted to vCPU 1 on CPU 1, or done
+ * here on CPU 0. */
+static long on_cpu(u32 cpu, u32 c, u64 arg)
+{
+	return cpu ? ap_do(c, arg, -999) : ap_command(c, arg);
+}
+
 /* ---- the checks ---------------------------------------------------------- */
 
 static long raw_cpu_stats(u32 size, u32 flags, u32 cpu, u32 reserved, struct hv_cpu_stats *s)
@@ -331,12 +338,12 @@ static void check_child_figures(u32 cpu)
 		test_error("vm_create or vcpu_create: %ld", vm);
 		return;
 	}
-	r = cpu ? ap_do(AP_BOOT_CHILD, (u64)vm, -999) : ap_command(AP_BOOT_CHILD, (u64)vm);
+	r = on_cpu(cpu, AP_BOOT_CHILD, (u64)vm);
 	CHECK(r == 0, "the spinning child's boot state: %ld", r);
 	child0 = child_guest_tsc((u32)vm);
 	if (stats_of(cpu, &c0) || stats_of(0, &o0))
 		return;
-	r = cpu ? ap_do(AP_RUN_CHILD, (u64)vm, -999) : ap_command(AP_RUN_CHILD, (u64)vm);
+	r = on_cpu(cpu, AP_RUN_CHILD, (u64)vm);
 	CHECK(r == 0, "the child's %u slices on CPU %u: %ld", SLICES, cpu, r);
 	child1 = child_guest_tsc((u32)vm);
 	if (stats_of(cpu, &c1) || stats_of(0, &o1))
